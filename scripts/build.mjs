@@ -1,0 +1,75 @@
+// Bundles each action (actions/<name>/main.ts) and the CLI into one self-contained ESM file under dist/.
+// `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
+import { build } from "esbuild";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const check = process.argv.includes("--check");
+
+const entries = readdirSync(join(root, "actions"))
+  .filter((name) => existsSync(join(root, "actions", name, "main.ts")))
+  .map((name) => ({ name, entry: join(root, "actions", name, "main.ts") }));
+entries.push({ name: "cli", entry: join(root, "packages/cli/src/main.ts") });
+
+const outRoot = check ? mkdtempSync(join(tmpdir(), "ctrain-dist-")) : join(root, "dist");
+if (!check) rmSync(outRoot, { recursive: true, force: true });
+mkdirSync(outRoot, { recursive: true });
+
+const started = performance.now();
+const sizes = [];
+for (const { name, entry } of entries) {
+  const outfile = join(outRoot, name, "index.js");
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    legalComments: "none",
+    logLevel: "warning",
+    // CommonJS dependencies call require() for Node built-ins; ESM bundles need one.
+    banner: {
+      js: [
+        name === "cli" ? "#!/usr/bin/env node" : "",
+        "import { createRequire as __ctrainCreateRequire } from 'node:module';",
+        "const require = __ctrainCreateRequire(import.meta.url);",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    },
+  });
+  sizes.push([name, statSync(outfile).size]);
+}
+writeFileSync(join(outRoot, "package.json"), JSON.stringify({ type: "module" }, null, 2) + "\n");
+const seconds = ((performance.now() - started) / 1000).toFixed(2);
+
+if (!check) {
+  for (const [name, size] of sizes) console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB`);
+  console.log(`built ${sizes.length} bundles in ${seconds}s`);
+  process.exit(0);
+}
+
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((file) => statSync(join(dir, file)).isFile())
+    .sort();
+}
+const committed = join(root, "dist");
+const expected = listFiles(outRoot);
+const actual = listFiles(committed);
+const stale = [
+  ...expected.filter((file) => !actual.includes(file) || !readFileSync(join(outRoot, file)).equals(readFileSync(join(committed, file)))),
+  ...actual.filter((file) => !expected.includes(file)),
+];
+rmSync(outRoot, { recursive: true, force: true });
+if (stale.length) {
+  console.error(`dist/ is stale: ${stale.map((file) => relative(".", join("dist", file))).join(", ")}`);
+  console.error("Run `npm run build` and commit dist/.");
+  process.exit(1);
+}
+console.log(`dist/ is fresh (${expected.length} files, checked in ${seconds}s)`);
