@@ -19,8 +19,8 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  packages: "external",
   logLevel: "warning",
+  banner: { js: "import { createRequire as __ctrainCreateRequire } from 'node:module'; const require = __ctrainCreateRequire(import.meta.url);" },
 });
 process.argv = [process.argv[0], resolve(script), ...args];
 try {
