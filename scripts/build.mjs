@@ -1,7 +1,16 @@
 // Bundles each action (actions/<name>/main.ts) and the CLI into one self-contained ESM file under dist/.
 // `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
 import { build } from "esbuild";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
@@ -63,7 +72,9 @@ const committed = join(root, "dist");
 const expected = listFiles(outRoot);
 const actual = listFiles(committed);
 const stale = [
-  ...expected.filter((file) => !actual.includes(file) || !readFileSync(join(outRoot, file)).equals(readFileSync(join(committed, file)))),
+  ...expected.filter(
+    (file) => !actual.includes(file) || !readFileSync(join(outRoot, file)).equals(readFileSync(join(committed, file))),
+  ),
   ...actual.filter((file) => !expected.includes(file)),
 ];
 rmSync(outRoot, { recursive: true, force: true });

@@ -20,7 +20,9 @@ await build({
   format: "esm",
   target: "node20",
   logLevel: "warning",
-  banner: { js: "import { createRequire as __ctrainCreateRequire } from 'node:module'; const require = __ctrainCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __ctrainCreateRequire } from 'node:module'; const require = __ctrainCreateRequire(import.meta.url);",
+  },
 });
 process.argv = [process.argv[0], resolve(script), ...args];
 try {

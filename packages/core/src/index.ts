@@ -1,2 +1,5 @@
 export * from "./errors.js";
 export * from "./limits.js";
+export * from "./config/index.js";
+export * from "./bundle/index.js";
+export * from "./json-schemas.js";

@@ -1,0 +1,301 @@
+import { z } from "zod";
+import { RecordedValue } from "./values.js";
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex sha256");
+const IsoTime = z.iso.datetime({ offset: true });
+/** A path inside the bundle or workspace: relative, forward slashes, never escaping upward. */
+export const RelativePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((path) => !path.startsWith("/") && !/^[A-Za-z]:/.test(path) && !path.split(/[\\/]/).includes(".."), {
+    message: "a relative path that stays inside its folder",
+  });
+
+export const FileDigest = z.strictObject({
+  path: RelativePath,
+  bytes: z.number().int().min(0),
+  sha256: Sha256,
+});
+export type FileDigest = z.infer<typeof FileDigest>;
+
+/** Who and what produced a document: enough to link back to the commit and the CI run. */
+export const RunSource = z.strictObject({
+  repository: z.string().max(200).optional(),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/)
+    .optional(),
+  ref: z.string().max(500).optional(),
+  branch: z.string().max(500).optional(),
+  baseRef: z.string().max(500).optional(),
+  pullRequest: z.number().int().positive().optional(),
+  event: z.string().max(100).optional(),
+  workflow: z.string().max(500).optional(),
+  runId: z.number().int().positive().optional(),
+  runAttempt: z.number().int().positive().optional(),
+  runUrl: z.string().url().max(2000).optional(),
+  actor: z.string().max(100).optional(),
+});
+export type RunSource = z.infer<typeof RunSource>;
+
+export const RunStatus = z.enum(["succeeded", "failed", "timed-out", "cancelled"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const MetricVerdict = z.enum([
+  "pass",
+  "improved",
+  "regressed-within-tolerance",
+  "failed",
+  "inconclusive",
+  "skipped",
+]);
+export type MetricVerdict = z.infer<typeof MetricVerdict>;
+export const OverallVerdict = z.enum(["passed", "failed", "inconclusive", "no-gates"]);
+export type OverallVerdict = z.infer<typeof OverallVerdict>;
+
+const ValueMap = z.record(z.string().max(500), RecordedValue);
+
+export const RunDocument = z.strictObject({
+  schema: z.literal("ctrain.run/v1"),
+  name: z.string().max(100),
+  createdAt: IsoTime,
+  finishedAt: IsoTime.optional(),
+  source: RunSource,
+  runner: z
+    .strictObject({
+      os: z.string().max(50),
+      arch: z.string().max(50),
+      name: z.string().max(200).optional(),
+      labels: z.array(z.string().max(200)).max(50).optional(),
+    })
+    .optional(),
+  command: z.string().max(10_000).optional(),
+  workingDirectory: z.string().max(1024).optional(),
+  status: RunStatus,
+  exitCode: z.number().int().nullable().optional(),
+  signal: z.string().max(20).nullable().optional(),
+  logTail: z.array(z.string().max(10_000)).max(1000).default([]),
+  params: ValueMap.default({}),
+  metrics: ValueMap.default({}),
+  metricFiles: z.array(RelativePath).max(100).default([]),
+  curves: z
+    .array(
+      z.strictObject({
+        metric: z.string().max(500),
+        file: RelativePath,
+        points: z.array(z.strictObject({ step: z.number(), value: z.number() })).max(100_000),
+      }),
+    )
+    .max(100)
+    .default([]),
+  /** Predictions copied into the bundle, for evaluation and paired significance tests. */
+  predictions: FileDigest.optional(),
+  datasets: z
+    .array(
+      z.strictObject({
+        name: z.string().max(100),
+        fingerprint: Sha256,
+        rows: z.number().int().min(0).optional(),
+        files: z.array(FileDigest).max(10_000),
+      }),
+    )
+    .max(100)
+    .default([]),
+  model: z
+    .strictObject({
+      files: z.array(FileDigest.extend({ pickle: z.boolean() })).max(1000),
+    })
+    .default({ files: [] }),
+  resources: z
+    .strictObject({
+      wallSeconds: z.number().min(0),
+      cpuSeconds: z.number().min(0).optional(),
+      peakRssBytes: z.number().min(0).optional(),
+      gpu: z.strictObject({ name: z.string().max(200), peakMemoryBytes: z.number().min(0).optional() }).optional(),
+    })
+    .optional(),
+  cache: z
+    .strictObject({
+      key: z.string().max(512),
+      hit: z.enum(["exact", "partial", "miss"]),
+      restoredKey: z.string().max(512).optional(),
+    })
+    .optional(),
+  verdicts: z
+    .strictObject({ validation: z.enum(["passed", "failed"]).optional(), comparison: OverallVerdict.optional() })
+    .default({}),
+});
+export type RunDocument = z.infer<typeof RunDocument>;
+
+/** One check in the shape Great Expectations users know. */
+export const CheckResult = z.strictObject({
+  check: z.string().max(200),
+  column: z.string().max(500).optional(),
+  severity: z.enum(["error", "warn"]),
+  success: z.boolean(),
+  mostly: z.number().min(0).max(1).optional(),
+  message: z.string().max(4000),
+  result: z.strictObject({
+    element_count: z.number().int().min(0),
+    unexpected_count: z.number().int().min(0),
+    unexpected_percent: z.number().min(0).max(100),
+    observed_value: RecordedValue.optional(),
+    partial_unexpected_list: z
+      .array(
+        z.strictObject({
+          value: RecordedValue,
+          file: RelativePath.optional(),
+          line: z.number().int().min(0).optional(),
+        }),
+      )
+      .max(50)
+      .default([]),
+  }),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const ColumnDrift = z.strictObject({
+  column: z.string().max(500),
+  type: z.string().max(50),
+  test: z.string().max(50),
+  statistic: z.number().nullable(),
+  pValue: z.number().nullable().optional(),
+  threshold: z.number(),
+  drifted: z.boolean(),
+  sampled: z.boolean(),
+  sampleSizes: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
+  psi: z.number().nullable().optional(),
+  newCategories: z.array(RecordedValue).max(100).default([]),
+  missingCategories: z.array(RecordedValue).max(100).default([]),
+});
+
+export const ValidationDocument = z.strictObject({
+  schema: z.literal("ctrain.validation/v1"),
+  createdAt: IsoTime,
+  source: RunSource.optional(),
+  success: z.boolean(),
+  statistics: z.strictObject({
+    evaluated_expectations: z.number().int().min(0),
+    successful_expectations: z.number().int().min(0),
+    unsuccessful_expectations: z.number().int().min(0),
+    success_percent: z.number().min(0).max(100).nullable(),
+  }),
+  datasets: z
+    .array(
+      z.strictObject({
+        name: z.string().max(100),
+        files: z.array(FileDigest).max(10_000),
+        fingerprint: Sha256.optional(),
+        rows: z.number().int().min(0),
+        columns: z.array(z.string().max(500)).max(10_000),
+        success: z.boolean(),
+        results: z.array(CheckResult).max(100_000),
+        drift: z
+          .strictObject({
+            baseline: z.string().max(2000),
+            datasetDrift: z.boolean(),
+            driftedShare: z.number().min(0).max(1),
+            threshold: z.number().min(0).max(1),
+            columns: z.array(ColumnDrift).max(10_000),
+          })
+          .optional(),
+      }),
+    )
+    .max(100),
+  /** Input that could not be read: the report still lists what was checked before it. */
+  errors: z
+    .array(z.strictObject({ message: z.string().max(4000), location: z.string().max(2000).optional() }))
+    .max(1000)
+    .default([]),
+});
+export type ValidationDocument = z.infer<typeof ValidationDocument>;
+
+/**
+ * A dataset profile; column profiles are defined by the data package, which re-validates its sketch state on read.
+ */
+export const ProfileDocument = z.strictObject({
+  schema: z.literal("ctrain.profile/v1"),
+  dataset: z.string().max(100),
+  createdAt: IsoTime,
+  rows: z.number().int().min(0),
+  fingerprint: Sha256.optional(),
+  files: z.array(FileDigest).max(10_000).default([]),
+  columns: z.record(z.string().max(500), z.looseObject({ type: z.string().max(50), count: z.number().int().min(0) })),
+});
+export type ProfileDocument = z.infer<typeof ProfileDocument>;
+
+export const BaselineOrigin = z.strictObject({
+  kind: z.enum(["branch-run", "run", "release", "git", "path", "local", "none"]),
+  description: z.string().max(2000),
+  commit: z.string().max(64).optional(),
+  ref: z.string().max(500).optional(),
+  runId: z.number().int().positive().optional(),
+  runUrl: z.string().url().max(2000).optional(),
+  release: z.string().max(500).optional(),
+  createdAt: IsoTime.optional(),
+  /** Commits between the baseline and the PR's merge-base (0 = exactly the merge-base). */
+  commitsBehind: z.number().int().min(0).optional(),
+  notes: z.array(z.string().max(2000)).max(20).default([]),
+});
+export type BaselineOrigin = z.infer<typeof BaselineOrigin>;
+
+export const ComparisonRow = z.strictObject({
+  name: z.string().max(500),
+  kind: z.enum(["metric", "param"]),
+  baseline: RecordedValue.optional(),
+  candidate: RecordedValue.optional(),
+  delta: z.number().nullable(),
+  relativeDelta: z.number().nullable(),
+  changed: z.boolean(),
+  direction: z.enum(["higher", "lower"]).optional(),
+  interval: z
+    .strictObject({ low: z.number(), high: z.number(), confidence: z.number(), method: z.string().max(50) })
+    .optional(),
+  pValue: z.number().min(0).max(1).optional(),
+  threshold: z.string().max(500).optional(),
+  verdict: MetricVerdict.optional(),
+  method: z.string().max(50).optional(),
+  reasons: z.array(z.string().max(2000)).max(20).default([]),
+});
+export type ComparisonRow = z.infer<typeof ComparisonRow>;
+
+export const ComparisonDocument = z.strictObject({
+  schema: z.literal("ctrain.comparison/v1"),
+  createdAt: IsoTime,
+  source: RunSource.optional(),
+  baseline: BaselineOrigin,
+  rows: z.array(ComparisonRow).max(100_000),
+  verdict: OverallVerdict,
+  failed: z.array(z.string().max(500)).max(100_000).default([]),
+  leaderboard: z
+    .array(
+      z.strictObject({
+        rank: z.number().int().min(1),
+        name: z.string().max(100),
+        objective: RecordedValue,
+        metrics: ValueMap,
+      }),
+    )
+    .max(1000)
+    .optional(),
+  bestRun: z.string().max(100).optional(),
+  /** Per-class and confusion-matrix detail from predictions, when both sides had them. */
+  classification: z
+    .strictObject({
+      labels: z.array(z.string().max(500)).max(1000),
+      candidate: z.array(z.array(z.number().int().min(0))).max(1000),
+      baseline: z
+        .array(z.array(z.number().int().min(0)))
+        .max(1000)
+        .optional(),
+    })
+    .optional(),
+});
+export type ComparisonDocument = z.infer<typeof ComparisonDocument>;
+
+export const BUNDLE_DOCUMENTS = {
+  run: { file: "run.json", schema: RunDocument },
+  validation: { file: "validation.json", schema: ValidationDocument },
+  comparison: { file: "comparison.json", schema: ComparisonDocument },
+} as const;

@@ -1,0 +1,4 @@
+export * from "./values.js";
+export * from "./documents.js";
+export * from "./io.js";
+export * from "./atomic.js";

@@ -1,0 +1,156 @@
+import { lstatSync, readdirSync, readFileSync, existsSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import type { z } from "zod";
+import { UserError } from "../errors.js";
+import { BUNDLE_DOCUMENT_MAX_BYTES, BUNDLE_FILES_MAX, BUNDLE_TOTAL_MAX_BYTES } from "../limits.js";
+import { writeFileAtomic } from "./atomic.js";
+import { ProfileDocument, BUNDLE_DOCUMENTS } from "./documents.js";
+import { decodeNonFinite, encodeNonFinite } from "./values.js";
+
+export const DEFAULT_BUNDLE_DIR = ".ctrain";
+export type BundleDocumentKind = keyof typeof BUNDLE_DOCUMENTS;
+type DocumentOf<K extends BundleDocumentKind> = z.output<(typeof BUNDLE_DOCUMENTS)[K]["schema"]>;
+
+export function serializeDocument(document: unknown): string {
+  return JSON.stringify(document, encodeNonFinite, 2) + "\n";
+}
+
+/** Parses and validates one JSON document; every failure names the file and the key. */
+export function parseDocument<T extends z.ZodType>(text: string, schema: T, fileLabel: string): z.output<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text, decodeNonFinite);
+  } catch (error) {
+    throw new UserError(`not valid JSON: ${(error as Error).message}`, { location: fileLabel });
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.map(String).join(".") || "(document)";
+    throw new UserError(`${key}: ${issue.message}`, {
+      location: fileLabel,
+      hint: "the file does not match its ctrain schema; it may come from another ctrain version or have been altered",
+    });
+  }
+  return result.data;
+}
+
+/** Resolves `path` inside `root`, refusing anything that would land outside it. */
+export function confinedPath(root: string, path: string): string {
+  const base = resolve(root);
+  const target = resolve(base, path);
+  if (target !== base && !target.startsWith(base + sep)) {
+    throw new UserError(`path escapes its folder: ${JSON.stringify(path)}`, { location: root });
+  }
+  return target;
+}
+
+/**
+ * Checks a bundle folder from another run before anything reads it: no links, no special files, bounded file count
+ * and size. Documents inside are then validated one by one as they are read.
+ */
+export function inspectUntrustedTree(
+  root: string,
+  limits = { files: BUNDLE_FILES_MAX, bytes: BUNDLE_TOTAL_MAX_BYTES },
+): {
+  files: string[];
+  bytes: number;
+} {
+  const files: string[] = [];
+  let bytes = 0;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const full = join(dir, entry);
+      const stat = lstatSync(full);
+      const rel = relative(root, full);
+      if (stat.isSymbolicLink())
+        throw new UserError(`untrusted bundle holds a symbolic link: ${rel}`, { location: root });
+      if (stat.isDirectory()) walk(full);
+      else if (stat.isFile()) {
+        files.push(rel.split(sep).join("/"));
+        bytes += stat.size;
+        if (files.length > limits.files) {
+          throw new UserError(`untrusted bundle holds more than ${limits.files} files`, { location: root });
+        }
+        if (bytes > limits.bytes) {
+          throw new UserError(`untrusted bundle is larger than ${limits.bytes} bytes`, { location: root });
+        }
+      } else throw new UserError(`untrusted bundle holds a special file: ${rel}`, { location: root });
+    }
+  };
+  walk(root);
+  return { files: files.sort(), bytes };
+}
+
+/** The run bundle: a folder of versioned JSON documents that every step reads and writes. */
+export class Bundle {
+  readonly root: string;
+  /** A bundle from another run or job: sizes are capped and every document is validated on read. */
+  readonly untrusted: boolean;
+
+  constructor(root: string, options: { untrusted?: boolean } = {}) {
+    this.root = resolve(root);
+    this.untrusted = options.untrusted ?? false;
+    if (this.untrusted && existsSync(this.root)) inspectUntrustedTree(this.root);
+  }
+
+  path(relativePath: string): string {
+    return confinedPath(this.root, relativePath);
+  }
+
+  has(kind: BundleDocumentKind): boolean {
+    return existsSync(this.path(BUNDLE_DOCUMENTS[kind].file));
+  }
+
+  read<K extends BundleDocumentKind>(kind: K): DocumentOf<K> {
+    const { file, schema } = BUNDLE_DOCUMENTS[kind];
+    return this.readJson(file, schema) as DocumentOf<K>;
+  }
+
+  readIfPresent<K extends BundleDocumentKind>(kind: K): DocumentOf<K> | undefined {
+    return this.has(kind) ? this.read(kind) : undefined;
+  }
+
+  write<K extends BundleDocumentKind>(kind: K, document: DocumentOf<K>): string {
+    const { file, schema } = BUNDLE_DOCUMENTS[kind];
+    return this.writeJson(file, schema, document);
+  }
+
+  readProfile(dataset: string): ProfileDocument {
+    return this.readJson(`profile/${dataset}.json`, ProfileDocument);
+  }
+
+  writeProfile(document: ProfileDocument): string {
+    return this.writeJson(`profile/${document.dataset}.json`, ProfileDocument, document);
+  }
+
+  listProfiles(): string[] {
+    const dir = this.path("profile");
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => name.slice(0, -".json".length))
+      .sort();
+  }
+
+  readJson<T extends z.ZodType>(relativePath: string, schema: T): z.output<T> {
+    const full = this.path(relativePath);
+    const label = relative(process.cwd(), full) || full;
+    if (!existsSync(full)) throw new UserError(`missing bundle document ${relativePath}`, { location: this.root });
+    const size = lstatSync(full).size;
+    if (size > BUNDLE_DOCUMENT_MAX_BYTES) {
+      throw new UserError(`bundle document is ${size} bytes, more than the ${BUNDLE_DOCUMENT_MAX_BYTES} allowed`, {
+        location: label,
+      });
+    }
+    return parseDocument(readFileSync(full, "utf8"), schema, label);
+  }
+
+  writeJson<T extends z.ZodType>(relativePath: string, schema: T, document: z.input<T>): string {
+    // Validate on write too: a bug must not produce a bundle that the next run will reject.
+    const checked = schema.parse(document);
+    const full = this.path(relativePath);
+    writeFileAtomic(full, serializeDocument(checked));
+    return full;
+  }
+}

@@ -1,0 +1,241 @@
+import { z } from "zod";
+
+/** Names users give to models, datasets and runs end up in tags, artifact names and file names. */
+const SafeName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    "a name of letters, digits, '.', '_' or '-' (at most 100, starting with a letter or digit)",
+  );
+
+const Severity = z.enum(["error", "warn"]);
+const Mostly = z.number().min(0).max(1);
+const Direction = z.enum(["higher", "lower"]);
+
+/** `30s`, `90m`, `2h` or a number of minutes. */
+export const Duration = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?\s*(s|m|h)$/, "a duration like 30s, 90m or 2h"),
+]);
+
+export function durationToMs(value: z.infer<typeof Duration>): number {
+  if (typeof value === "number") return value * 60_000;
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)$/.exec(value);
+  if (!match) throw new Error(`not a duration: ${value}`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+  return Number(match[1]) * unit;
+}
+
+const StringList = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+/** Drift test override for one column; `auto` is Evidently's choice by type and baseline size. */
+export const DriftTestName = z.enum([
+  "auto",
+  "ks",
+  "chi-square",
+  "z-test",
+  "wasserstein",
+  "jensen-shannon",
+  "psi",
+  "none",
+]);
+
+export const ColumnRules = z.strictObject({
+  type: z.enum(["integer", "float", "number", "boolean", "string", "timestamp"]).optional(),
+  required: z.boolean().default(true),
+  "max-null-share": z.number().min(0).max(1).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  "allow-nan": z.boolean().default(false),
+  "allowed-values": z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
+  regex: z.string().optional(),
+  "min-length": z.number().int().min(0).optional(),
+  "max-length": z.number().int().min(0).optional(),
+  unique: z.boolean().default(false),
+  mostly: Mostly.optional(),
+  severity: Severity.optional(),
+  drift: z
+    .strictObject({
+      test: DriftTestName.default("auto"),
+      threshold: z.number().positive().optional(),
+    })
+    .optional(),
+});
+
+export const DatasetConfig = z.strictObject({
+  path: StringList,
+  format: z.enum(["auto", "csv", "tsv", "jsonl", "parquet"]).default("auto"),
+  delimiter: z.string().length(1).optional(),
+  /** A JSON Schema file for each row, or `infer` to derive one from the baseline's profile as TFDV does. */
+  schema: z.string().optional(),
+  label: z.string().optional(),
+  key: StringList.optional(),
+  columns: z.record(z.string(), ColumnRules).default({}),
+  "unexpected-columns": z.enum(["error", "warn", "ignore"]).default("warn"),
+  rows: z
+    .strictObject({
+      min: z.number().int().min(0).optional(),
+      max: z.number().int().min(0).optional(),
+      "min-ratio-to-baseline": z.number().min(0).optional(),
+      "max-ratio-to-baseline": z.number().min(0).optional(),
+    })
+    .default({}),
+  "duplicate-rows": z.enum(["error", "warn", "ignore"]).default("warn"),
+  "label-checks": z
+    .strictObject({
+      "min-class-share": z.number().min(0).max(1).optional(),
+      "new-labels": z.enum(["error", "warn", "ignore"]).default("error"),
+      "conflicting-labels": z.enum(["error", "warn", "ignore"]).default("warn"),
+    })
+    .default({ "new-labels": "error", "conflicting-labels": "warn" }),
+  mostly: Mostly.default(1),
+  severity: Severity.default("error"),
+});
+
+export const DataConfig = z.strictObject({
+  datasets: z.record(SafeName, DatasetConfig).default({}),
+  drift: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Dataset drift when the share of drifted columns reaches this (Evidently: 0.5). */
+      "dataset-share": z.number().min(0).max(1).default(0.5),
+      /** Raw values kept per column for tests that need them (KS); deepchecks keeps 100k. */
+      "sample-size": z.number().int().min(100).max(10_000_000).default(100_000),
+      "fail-on-drift": z.boolean().default(false),
+    })
+    .default({ enabled: true, "dataset-share": 0.5, "sample-size": 100_000, "fail-on-drift": false }),
+  "max-line-bytes": z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+});
+
+export const MetricGate = z
+  .strictObject({
+    direction: Direction.default("higher"),
+    /** Value threshold, inclusive. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** Change threshold on candidate - baseline; negative = may regress at most this much, positive = must improve by. */
+    change: z
+      .strictObject({
+        absolute: z.number().optional(),
+        relative: z.number().optional(),
+      })
+      .optional(),
+    /** `regression`: fail only on a significant regression; `improvement`: count an improvement only when significant. */
+    significance: z.enum(["none", "regression", "improvement"]).default("none"),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+  })
+  .refine((gate) => gate.min === undefined || gate.max === undefined || gate.min <= gate.max, {
+    message: "min must not be greater than max",
+  });
+
+export const BaselineSpec = z
+  .string()
+  .regex(
+    /^(auto|none|branch:.+|release:.+|run:\d+|git:.+|path:.+)$/,
+    "auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>",
+  );
+
+export const TrainConfig = z.strictObject({
+  command: z.string().min(1).optional(),
+  "working-directory": z.string().default("."),
+  timeout: Duration.default("6h"),
+  /** Seconds between TERM and KILL when the timeout ends the process tree. */
+  "kill-grace": z.number().min(0).max(600).default(10),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
+  params: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  metrics: StringList.optional(),
+  predictions: z.string().optional(),
+  curves: StringList.optional(),
+  "model-files": StringList.optional(),
+  "log-tail-lines": z.number().int().min(0).max(1000).default(50),
+  cache: z
+    .strictObject({
+      paths: StringList,
+      "key-files": StringList.optional(),
+      "key-prefix": z.string().optional(),
+    })
+    .optional(),
+});
+
+export const CompareConfig = z.strictObject({
+  baseline: BaselineSpec.default("auto"),
+  metrics: z.record(z.string().min(1), MetricGate).default({}),
+  "fail-on-regression": z.boolean().default(true),
+  "show-unchanged": z.boolean().default(false),
+  bootstrap: z
+    .strictObject({
+      resamples: z.number().int().min(100).max(100_000).default(2000),
+      confidence: z.number().gt(0).lt(1).default(0.95),
+      seed: z.number().int().default(20240601),
+    })
+    .default({ resamples: 2000, confidence: 0.95, seed: 20240601 }),
+  /** Several baseline runs without predictions: a median/MAD band of this many MADs. */
+  "noise-band": z
+    .strictObject({ mads: z.number().positive().default(3), "min-runs": z.number().int().min(2).default(3) })
+    .default({ mads: 3, "min-runs": 3 }),
+  /** The metric that ranks a sweep's runs. */
+  objective: z.strictObject({ metric: z.string().min(1), direction: Direction.default("higher") }).optional(),
+  /** The workflow whose runs hold baselines (file name or id); defaults to the current workflow. */
+  workflow: z.string().optional(),
+});
+
+export const ReportConfig = z.strictObject({
+  id: SafeName.default("ctrain"),
+  comment: z.enum(["sticky", "new", "off"]).default("sticky"),
+  "commit-comment": z.boolean().default(false),
+  "check-run": z.boolean().default(true),
+  "max-comment-chars": z.number().int().min(1000).max(65_536).default(60_000),
+  charts: z.boolean().default(true),
+  "trend-runs": z.number().int().min(0).max(100).default(20),
+});
+
+export const PublishConfig = z.strictObject({
+  approval: z
+    .string()
+    .regex(/^(review|environment|none|label:.+)$/, "review, label:<name>, environment or none")
+    .default("review"),
+  "required-approvals": z.number().int().min(1).max(20).default(1),
+  bump: z.enum(["major", "minor", "patch"]).default("minor"),
+  version: z.string().optional(),
+  "make-latest": z.enum(["true", "false", "legacy"]).default("true"),
+  attest: z.boolean().default(false),
+  prerelease: z.boolean().default(false),
+  /** Folder of the local model registry used by the CLI. */
+  registry: z.string().default(".ctrain/registry"),
+});
+
+export const ModelConfig = z.strictObject({
+  name: SafeName,
+  task: z.string().default("tabular-classification"),
+  description: z.string().optional(),
+  "intended-use": z.string().optional(),
+  limitations: z.string().optional(),
+  license: z.string().optional(),
+});
+
+export const CtrainConfig = z.strictObject({
+  version: z.literal(1).default(1),
+  model: ModelConfig.optional(),
+  data: DataConfig.default(DataConfig.parse({})),
+  train: TrainConfig.default(TrainConfig.parse({})),
+  compare: CompareConfig.default(CompareConfig.parse({})),
+  report: ReportConfig.default(ReportConfig.parse({})),
+  publish: PublishConfig.default(PublishConfig.parse({})),
+});
+
+export type CtrainConfig = z.output<typeof CtrainConfig>;
+export type CtrainConfigInput = z.input<typeof CtrainConfig>;
+export type DatasetConfig = z.output<typeof DatasetConfig>;
+export type ColumnRules = z.output<typeof ColumnRules>;
+export type MetricGateConfig = z.output<typeof MetricGate>;
+export type TrainConfig = z.output<typeof TrainConfig>;
+export type CompareConfig = z.output<typeof CompareConfig>;
+export type ReportConfig = z.output<typeof ReportConfig>;
+export type PublishConfig = z.output<typeof PublishConfig>;
+export type ModelConfig = z.output<typeof ModelConfig>;

@@ -1,0 +1,5 @@
+export * from "./client.js";
+export * from "./context.js";
+export * from "./errors.js";
+export * from "./inputs.js";
+export * from "./action.js";
