@@ -3,3 +3,4 @@ export * from "./limits.js";
 export * from "./config/index.js";
 export * from "./bundle/index.js";
 export * from "./json-schemas.js";
+export type * from "./seams/index.js";

@@ -1,0 +1,3 @@
+export type * from "./baseline.js";
+export type * from "./report.js";
+export type * from "./registry.js";
