@@ -3,3 +3,4 @@ export * from "./context.js";
 export * from "./errors.js";
 export * from "./inputs.js";
 export * from "./action.js";
+export * from "./artifacts.js";

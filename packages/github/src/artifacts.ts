@@ -1,0 +1,105 @@
+import { readdirSync, statSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DefaultArtifactClient } from "@actions/artifact";
+import {
+  ARTIFACT_NAME_FORBIDDEN_CHARS,
+  ARTIFACT_RETENTION_MAX_DAYS,
+  ARTIFACT_RETENTION_MIN_DAYS,
+  BUNDLE_TOTAL_MAX_BYTES,
+  Bundle,
+  UserError,
+} from "@ctrain/core";
+import type { RepositoryRef } from "./context.js";
+
+/** Artifact names ctrain uses: `ctrain-run-<name>` for run bundles, `ctrain-report-<id>` for fork-safe reports. */
+export function bundleArtifactName(kind: "run" | "report", name: string): string {
+  const cleaned = [...name]
+    .map((char) => ((ARTIFACT_NAME_FORBIDDEN_CHARS as readonly string[]).includes(char) ? "-" : char))
+    .join("");
+  return `ctrain-${kind}-${cleaned || "default"}`;
+}
+
+function requireRuntime(what: string): void {
+  if (!process.env.ACTIONS_RUNTIME_TOKEN || !process.env.ACTIONS_RESULTS_URL) {
+    throw new UserError(
+      `cannot ${what}: the Actions runtime (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL) is not available`,
+      {
+        hint:
+          "artifacts work only inside a JavaScript action on github.com (not in `run:` steps, not on GHES); " +
+          "set `upload: false` to skip, or use the ctrain CLI's local store",
+      },
+    );
+  }
+}
+
+function listFiles(root: string): string[] {
+  return readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((file) => statSync(join(root, file)).isFile())
+    .map((file) => join(root, file))
+    .sort();
+}
+
+/** Uploads a bundle folder as one workflow artifact. */
+export async function uploadBundleArtifact(options: {
+  dir: string;
+  name: string;
+  retentionDays?: number;
+}): Promise<{ id?: number; size?: number; digest?: string }> {
+  requireRuntime("upload the run bundle as an artifact");
+  const retention = options.retentionDays;
+  if (retention !== undefined && (retention < ARTIFACT_RETENTION_MIN_DAYS || retention > ARTIFACT_RETENTION_MAX_DAYS)) {
+    throw new UserError(
+      `retention of ${retention} days is outside GitHub's ${ARTIFACT_RETENTION_MIN_DAYS}-${ARTIFACT_RETENTION_MAX_DAYS}`,
+      {
+        hint: "set `retention-days` between 1 and 90",
+      },
+    );
+  }
+  const root = resolve(options.dir);
+  const files = listFiles(root);
+  if (files.length === 0) throw new UserError(`nothing to upload: the bundle folder ${root} is empty`);
+  const client = new DefaultArtifactClient();
+  return client.uploadArtifact(options.name, files, root, { retentionDays: retention });
+}
+
+/**
+ * Downloads another run's artifact into `dest` and opens it as an untrusted bundle: size checked before download,
+ * digest checked after, then links, special files, counts and sizes inspected before anything is parsed.
+ */
+export async function downloadBundleArtifact(options: {
+  artifactId: number;
+  sizeBytes?: number;
+  digest?: string;
+  dest: string;
+  token: string;
+  runId: number;
+  repository: RepositoryRef;
+}): Promise<Bundle> {
+  requireRuntime("download the baseline's run bundle");
+  if (options.sizeBytes !== undefined && options.sizeBytes > BUNDLE_TOTAL_MAX_BYTES) {
+    throw new UserError(
+      `the baseline artifact is ${options.sizeBytes} bytes, more than the ${BUNDLE_TOTAL_MAX_BYTES} a run bundle may hold`,
+      { hint: "keep large files (datasets, models) out of the run bundle; ctrain records their digests instead" },
+    );
+  }
+  rmSync(options.dest, { recursive: true, force: true });
+  mkdirSync(options.dest, { recursive: true });
+  const client = new DefaultArtifactClient();
+  const result = await client.downloadArtifact(options.artifactId, {
+    path: options.dest,
+    expectedHash: options.digest,
+    findBy: {
+      token: options.token,
+      workflowRunId: options.runId,
+      repositoryOwner: options.repository.owner,
+      repositoryName: options.repository.repo,
+    },
+  });
+  if (result.digestMismatch) {
+    throw new UserError(`the baseline artifact ${options.artifactId} does not match its recorded digest`, {
+      hint: "it was altered after upload; ctrain will not use it",
+    });
+  }
+  return new Bundle(options.dest, { untrusted: true });
+}
