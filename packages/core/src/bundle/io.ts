@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { BUNDLE_DOCUMENT_MAX_BYTES, BUNDLE_FILES_MAX, BUNDLE_TOTAL_MAX_BYTES } from "../limits.js";
 import { writeFileAtomic } from "./atomic.js";
 import { ProfileDocument, BUNDLE_DOCUMENTS } from "./documents.js";
-import { decodeNonFinite, encodeNonFinite } from "./values.js";
+import { encodeNonFinite } from "./values.js";
 
 export const DEFAULT_BUNDLE_DIR = ".ctrain";
 export type BundleDocumentKind = keyof typeof BUNDLE_DOCUMENTS;
@@ -19,7 +19,7 @@ export function serializeDocument(document: unknown): string {
 export function parseDocument<T extends z.ZodType>(text: string, schema: T, fileLabel: string): z.output<T> {
   let raw: unknown;
   try {
-    raw = JSON.parse(text, decodeNonFinite);
+    raw = JSON.parse(text);
   } catch (error) {
     throw new UserError(`not valid JSON: ${(error as Error).message}`, { location: fileLabel });
   }
@@ -148,7 +148,7 @@ export class Bundle {
 
   writeJson<T extends z.ZodType>(relativePath: string, schema: T, document: z.input<T>): string {
     // Validate on write too: a bug must not produce a bundle that the next run will reject.
-    const checked = schema.parse(document);
+    const checked = schema.parse(JSON.parse(JSON.stringify(document, encodeNonFinite)));
     const full = this.path(relativePath);
     writeFileAtomic(full, serializeDocument(checked));
     return full;

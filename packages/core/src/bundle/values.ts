@@ -1,28 +1,21 @@
 import { z } from "zod";
 
 /**
- * A metric or param value as recorded: numbers (NaN and ±Infinity included), strings, booleans or null.
- * JSON cannot hold non-finite numbers, so bundle files spell them `{"$float": "NaN" | "Infinity" | "-Infinity"}`.
+ * JSON cannot hold NaN or ±Infinity, and metrics can be either; bundle files spell them
+ * `{"$float": "NaN" | "Infinity" | "-Infinity"}` and reading turns them back into numbers.
  */
-export const RecordedValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-export type RecordedValue = z.infer<typeof RecordedValue>;
+const NonFiniteNumber = z
+  .strictObject({ $float: z.enum(["NaN", "Infinity", "-Infinity"]) })
+  .transform(({ $float }) => Number($float));
 
+/** A metric or param value as recorded: numbers (NaN and ±Infinity included), strings, booleans or null. */
+export const RecordedValue = z.union([z.number(), z.string(), z.boolean(), z.null(), NonFiniteNumber]);
+export type RecordedValue = z.output<typeof RecordedValue>;
+
+/** `JSON.stringify` replacer that writes non-finite numbers in the `$float` spelling. */
 export function encodeNonFinite(_key: string, value: unknown): unknown {
   if (typeof value === "number" && !Number.isFinite(value)) {
     return { $float: Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity" };
-  }
-  return value;
-}
-
-export function decodeNonFinite(_key: string, value: unknown): unknown {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    const spelled = (value as { $float?: unknown }).$float;
-    if (keys.length === 1 && keys[0] === "$float") {
-      if (spelled === "NaN") return NaN;
-      if (spelled === "Infinity") return Infinity;
-      if (spelled === "-Infinity") return -Infinity;
-    }
   }
   return value;
 }
