@@ -1,4 +1,4 @@
-import type { BaselineOrigin } from "../bundle/documents.js";
+import type { BaselineOrigin, RunDocument } from "../bundle/documents.js";
 import type { Bundle } from "../bundle/io.js";
 
 /** A baseline found for a comparison or a drift test: a validated bundle folder and where it came from. */
@@ -19,5 +19,5 @@ export interface BaselineSource {
    */
   resolve(spec: string): Promise<ResolvedBaseline>;
   /** Run records of the base branch's recent successful runs, newest first, for trends and noise bands. */
-  history(limit: number): Promise<import("../bundle/documents.js").RunDocument[]>;
+  history(limit: number): Promise<RunDocument[]>;
 }
