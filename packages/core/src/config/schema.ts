@@ -207,7 +207,7 @@ export const PublishConfig = z.strictObject({
   attest: z.boolean().default(false),
   prerelease: z.boolean().default(false),
   /** Folder of the local model registry used by the CLI. */
-  registry: z.string().default(".ctrain/registry"),
+  registry: z.string().default(".ctrain-store/registry"),
 });
 
 export const ModelConfig = z.strictObject({
