@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import semver from "semver";
+import type {
+  Bundle} from "@ctrain/core";
 import {
   BUNDLE_DOCUMENT_MAX_BYTES,
-  Bundle,
   RunDocument,
   UserError,
   parseDocument,

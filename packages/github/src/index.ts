@@ -4,3 +4,4 @@ export * from "./errors.js";
 export * from "./inputs.js";
 export * from "./action.js";
 export * from "./artifacts.js";
+export * from "./baseline.js";

@@ -1,0 +1,4 @@
+export * from "./git.js";
+export * from "./store/run-store.js";
+export * from "./baseline/git-metrics.js";
+export * from "./baseline/local-baseline-source.js";
