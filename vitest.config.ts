@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ["default", "./tests/support/closing-line-reporter.ts"],
     pool: "forks",
+    // The workflow parser imports JSON without import attributes, which Node refuses; let Vite load it.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

@@ -34,7 +34,9 @@ export function loadConfig(options: { file?: string; cwd?: string; overrides?: S
     return { config: parseConfig("", { overrides: options.overrides }) };
   }
   const text = readFileSync(file, "utf8");
-  return { config: parseConfig(text, { fileName: relative(cwd, file) || file, overrides: options.overrides }), file };
+  const shown = relative(cwd, file);
+  const fileName = shown && !shown.startsWith("..") ? shown : file;
+  return { config: parseConfig(text, { fileName, overrides: options.overrides }), file };
 }
 
 export function parseConfig(
