@@ -80,7 +80,7 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   compare: "How the candidate is compared with its baseline.",
   "compare.baseline":
     "Where the baseline comes from: auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref>, path:<folder>.",
-  "compare.metrics": "Gates by metric name (flattened `a.b.c`; slices as `slice/<column>=<value>/<metric>`).",
+  "compare.metrics": "Gates by metric name (flattened `a.b.c`; slices as `slice:<column>=<value>/<metric>`).",
   "compare.metrics.*": "The gate of one metric.",
   "compare.metrics.*.direction": "Whether higher or lower values are better.",
   "compare.metrics.*.min": "Value threshold: the candidate must be at least this (inclusive).",
