@@ -1,0 +1,48 @@
+import { stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { glob, isDynamicPattern } from "tinyglobby";
+import { UserError } from "@ctrain/core";
+
+/**
+ * The files a path, directory or glob names, absolute and sorted: a directory stands for every file beneath it,
+ * a glob (`models/*.pt`, `out/**`) for its matches. Nothing matching gives an empty list; callers explain that.
+ */
+export async function matchFiles(pattern: string, cwd: string): Promise<string[]> {
+  if (isDynamicPattern(pattern)) {
+    const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: true, expandDirectories: false });
+    return matches.map((path) => resolve(path)).sort();
+  }
+  const path = resolve(cwd, pattern);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return [];
+  if (info.isFile()) return [path];
+  if (!info.isDirectory()) return [];
+  const inside = await glob("**", { cwd: path, absolute: true, onlyFiles: true, dot: true });
+  return inside.map((file) => resolve(file)).sort();
+}
+
+/** Several patterns, each file once, in pattern order then path order; also says which patterns matched nothing. */
+export async function matchAllFiles(
+  patterns: readonly string[],
+  cwd: string,
+): Promise<{ files: string[]; unmatched: string[] }> {
+  const files = new Set<string>();
+  const unmatched: string[] = [];
+  for (const pattern of patterns) {
+    const matches = await matchFiles(pattern, cwd);
+    if (matches.length === 0) unmatched.push(pattern);
+    for (const file of matches) files.add(file);
+  }
+  return { files: [...files], unmatched };
+}
+
+/** A path as run.json records it: relative to the workspace, with forward slashes. */
+export function workspacePath(root: string, path: string, what: string): string {
+  const inside = relative(root, path);
+  if (inside === "" || inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) {
+    throw new UserError(`${what} ${path} is outside the workspace ${root}`, {
+      hint: "write outputs inside the checked-out repository (for example under $CTRAIN_OUTPUT_DIR)",
+    });
+  }
+  return inside.split(sep).join("/");
+}

@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { UserError, type RecordedValue } from "@ctrain/core";
+import { readMetricFile } from "@ctrain/metrics";
+import { findOutputs, type OutputContext } from "./outputs.js";
+import { recordedValue } from "./params.js";
+
+export interface CollectedMetrics {
+  metrics: Record<string, RecordedValue>;
+  /** Absolute paths of the files read. */
+  files: string[];
+}
+
+/** Read when `train.metrics` is not set and the command wrote one of them into CTRAIN_OUTPUT_DIR. */
+export const DEFAULT_METRIC_FILES = ["metrics.json", "metrics.yaml", "metrics.yml"];
+const KEY_MAX_CHARS = 500;
+
+/**
+ * Metrics from the files the command wrote, flattened the DVC way; NaN, ±Infinity, strings and booleans are kept
+ * as written. A key found in two files is an error rather than a silent pick of one.
+ */
+export async function collectMetrics(
+  patterns: readonly string[] | undefined,
+  outputDir: string,
+  context: OutputContext,
+): Promise<CollectedMetrics> {
+  const files = patterns
+    ? await findOutputs("train.metrics", patterns, context, { freshOnly: true })
+    : DEFAULT_METRIC_FILES.map((name) => join(outputDir, name)).filter((path) => existsSync(path));
+  const metrics: Record<string, RecordedValue> = {};
+  const origin = new Map<string, string>();
+  for (const file of files) {
+    const label = relative(context.workingDirectory, file);
+    const read = await readMetricFile(file);
+    for (const [key, value] of Object.entries(read.metrics)) {
+      if (key.length > KEY_MAX_CHARS) {
+        throw new UserError(`metric name ${key.slice(0, 60)}... is longer than ${KEY_MAX_CHARS} characters`, {
+          location: label,
+          hint: "shorten the metric's name or nesting",
+        });
+      }
+      const earlier = origin.get(key);
+      if (earlier !== undefined) {
+        throw new UserError(`metric ${key} is in both ${earlier} and ${label}`, {
+          location: label,
+          hint: "give the metrics distinct names, or nest each file's metrics under its own key",
+        });
+      }
+      origin.set(key, label);
+      metrics[key] = recordedValue(value);
+    }
+  }
+  return { metrics, files };
+}

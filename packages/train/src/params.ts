@@ -1,0 +1,157 @@
+import { readFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
+import { LineCounter, parse as parseYaml, parseDocument } from "yaml";
+import { UserError, type RecordedValue } from "@ctrain/core";
+import { flattenMetrics, numberOf, type MetricValue } from "@ctrain/metrics";
+
+export interface ResolvedParams {
+  /** Nested, as the command reads them from CTRAIN_PARAMS_FILE. */
+  tree: Record<string, unknown>;
+  /** Flattened the DVC way (`model.lr`, `layers.0`), as run.json records them. */
+  flat: Record<string, RecordedValue>;
+  /** The params file that was read, when there was one. */
+  file?: string;
+}
+
+/** run.json keys hold at most 500 characters. */
+const KEY_MAX_CHARS = 500;
+
+/**
+ * Parameter overrides as a workflow writes them: `key=value` lines (`model.lr=0.01`), or one YAML/JSON mapping
+ * (`${{ toJSON(matrix) }}`). Values read as YAML scalars, so `0.01` is a number and `true` a boolean.
+ */
+export function parseParamOverrides(text: string, source: string): Record<string, unknown> {
+  const trimmed = text.trim();
+  if (trimmed === "") return {};
+  if (trimmed.startsWith("{")) {
+    const mapping = parseMapping(trimmed, source);
+    return leavesByDottedKey(mapping);
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const [index, rawLine] of trimmed.split("\n").entries()) {
+    const line = rawLine.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const equals = line.indexOf("=");
+    const key = line.slice(0, equals).trim();
+    if (equals <= 0 || !/^[^.\s=]+(\.[^.\s=]+)*$/.test(key)) {
+      throw new UserError(
+        `line ${index + 1}: expected key=value (a dotted key such as model.lr=0.01), got ${JSON.stringify(line)}`,
+        {
+          location: source,
+          hint: "write one override per line, or a JSON mapping such as ${{ toJSON(matrix) }}",
+        },
+      );
+    }
+    overrides[key] = scalarValue(line.slice(equals + 1).trim());
+  }
+  return overrides;
+}
+
+function scalarValue(text: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function leavesByDottedKey(value: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const leaves: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const dotted = prefix === "" ? key : `${prefix}.${key}`;
+    if (isMapping(item) && Object.keys(item).length > 0) Object.assign(leaves, leavesByDottedKey(item, dotted));
+    else leaves[dotted] = item;
+  }
+  return leaves;
+}
+
+/**
+ * Params from a YAML/JSON file (relative to the working directory) or an inline mapping, with overrides applied
+ * by dotted key: a matrix job sets its own values, so a sweep is a matrix of train jobs.
+ */
+export async function resolveParams(
+  spec: string | Record<string, unknown> | undefined,
+  overrides: Record<string, unknown>,
+  workingDirectory: string,
+): Promise<ResolvedParams> {
+  let tree: Record<string, unknown> = {};
+  let file: string | undefined;
+  if (typeof spec === "string") {
+    file = resolve(workingDirectory, spec);
+    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new UserError(`cannot read the params file ${spec} (${error.code ?? error.message})`, {
+        location: "train.params",
+        hint: `the path is relative to the working directory ${workingDirectory}`,
+        cause: error,
+      });
+    });
+    tree = parseMapping(text, relative(process.cwd(), file) || file);
+  } else if (spec) {
+    tree = structuredClone(spec);
+  }
+  for (const [key, value] of Object.entries(overrides)) setDotted(tree, key, value);
+  const flat: Record<string, RecordedValue> = {};
+  for (const [key, value] of Object.entries(flattenMetrics(tree))) {
+    if (key.length > KEY_MAX_CHARS) {
+      throw new UserError(`param name ${key.slice(0, 60)}... is longer than ${KEY_MAX_CHARS} characters`, {
+        location: file ?? "train.params",
+        hint: "shorten the nesting or the names of the params",
+      });
+    }
+    flat[key] = recordedValue(value);
+  }
+  return file === undefined ? { tree, flat } : { tree, flat, file };
+}
+
+/** A flattened metric or param value as run.json holds it: NaN and ±Infinity as numbers. */
+export function recordedValue(value: MetricValue): RecordedValue {
+  return typeof value === "object" && value !== null ? (numberOf(value) ?? null) : value;
+}
+
+function parseMapping(text: string, source: string): Record<string, unknown> {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const [error] = document.errors;
+  if (error) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    throw new UserError(error.message.split("\n")[0] ?? "invalid YAML", {
+      location: `${source}:${line}:${col}`,
+      hint: "params are a YAML or JSON mapping of names to values",
+    });
+  }
+  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  if (value === null || value === undefined) return {};
+  if (!isMapping(value)) {
+    throw new UserError(
+      `expected a mapping of param names to values, found ${Array.isArray(value) ? "a list" : typeof value}`,
+      {
+        location: source,
+        hint: "write params as name: value pairs, e.g. {lr: 0.01, depth: 6}",
+      },
+    );
+  }
+  return value;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function setDotted(tree: Record<string, unknown>, dotted: string, value: unknown): void {
+  const segments = dotted.split(".");
+  let node: Record<string, unknown> | unknown[] = tree;
+  for (const [depth, segment] of segments.slice(0, -1).entries()) {
+    const next: unknown = (node as Record<string, unknown>)[segment];
+    if (next === undefined) {
+      (node as Record<string, unknown>)[segment] = {};
+    } else if (typeof next !== "object" || next === null) {
+      const path = segments.slice(0, depth + 1).join(".");
+      throw new UserError(`cannot set param ${dotted}: ${path} is ${JSON.stringify(next)}, not a mapping`, {
+        location: "params",
+        hint: `override ${path} itself, or fix the key`,
+      });
+    }
+    node = (node as Record<string, unknown>)[segment] as Record<string, unknown> | unknown[];
+  }
+  (node as Record<string, unknown>)[segments.at(-1)!] = value;
+}

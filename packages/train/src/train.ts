@@ -1,0 +1,267 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { constants } from "node:os";
+import { Bundle, UserError, isUserError, type FileDigest, type RunDocument, type RunStatus } from "@ctrain/core";
+import { collectCurves, type Curve } from "./curves.js";
+import { fingerprintDatasets } from "./datasets.js";
+import { cacheKeyInputs, type CacheRecord, type DependencyCache } from "./dependency-cache.js";
+import { digestFiles, formatBytes } from "./file-digest.js";
+import { matchAllFiles, workspacePath } from "./file-patterns.js";
+import type { GpuSampler } from "./gpu.js";
+import { collectMetrics } from "./metrics.js";
+import { describeModelFiles, type ModelFile } from "./model-files.js";
+import { findOutputs, type OutputContext } from "./outputs.js";
+import { resolveParams } from "./params.js";
+import { bundlePredictions } from "./predictions.js";
+import { formatDuration, runCommand, type CommandOutcome } from "./run-command.js";
+import type { TrainSettings } from "./settings.js";
+
+export interface TrainingHooks {
+  log?: (line: string) => void;
+  /** Things a person should act on (pickle files, outputs missing after a failure); the action annotates them. */
+  warn?: (line: string) => void;
+  /** Wraps the command's live output, e.g. in a foldable log group. */
+  group?: <T>(title: string, body: () => Promise<T>) => Promise<T>;
+  /** Where the command's output goes live. */
+  output?: NodeJS.WritableStream;
+  /** Cancels the run: the process tree is stopped and the record says `cancelled`. */
+  signal?: AbortSignal;
+  cache?: DependencyCache;
+  gpu?: GpuSampler;
+  sampleIntervalMs?: number;
+}
+
+export interface TrainingResult {
+  run: RunDocument;
+  /** run.json's path. */
+  runFile: string;
+  /** The exit code the step should end with: the command's, 124 for a timeout, 130 for a cancellation. */
+  exitCode: number;
+  /** Why a run whose command succeeded still failed (a missing metrics file, ...). */
+  error?: UserError;
+}
+
+/** `timeout(1)`'s exit code for a timed-out command, and the shell's for an interrupted one. */
+export const TIMED_OUT_EXIT_CODE = 124;
+export const CANCELLED_EXIT_CODE = 130;
+
+/**
+ * Runs the training command and records what it produced in the bundle's run.json. A failing, timed-out or
+ * cancelled command is a result too: it is recorded (status, exit code, log tail, whatever outputs exist) and
+ * returned, not thrown. Errors before the command starts (bad params, missing data) are thrown as UserErrors.
+ */
+export async function runTraining(settings: TrainSettings, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+  const log = hooks.log ?? (() => undefined);
+  const warn = hooks.warn ?? log;
+  const group = hooks.group ?? (<T>(_title: string, body: () => Promise<T>) => body());
+  const createdAt = new Date();
+  const root = settings.root;
+
+  const params = await resolveParams(settings.params, settings.paramOverrides, settings.workingDirectory);
+  await mkdir(settings.outputDir, { recursive: true });
+  const paramsFile = join(settings.outputDir, "params.json");
+  await writeFile(paramsFile, serializeParams(params.tree));
+  const datasets = await fingerprintDatasets(settings.datasets, root, log);
+  for (const dataset of datasets)
+    log(`dataset ${dataset.name}: ${dataset.files.length} file(s), fingerprint ${dataset.fingerprint}`);
+
+  const cacheRecord = await restoreCache(settings, hooks.cache, datasets, log);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Python buffers output written to a pipe; unbuffered, the log shows training as it happens.
+    PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED ?? "1",
+    ...settings.env,
+    CTRAIN_OUTPUT_DIR: settings.outputDir,
+    CTRAIN_PARAMS_FILE: paramsFile,
+    CTRAIN_RUN_NAME: settings.name,
+  };
+  const outcome = await group(`train: ${firstLine(settings.command)}`, () =>
+    runCommand(
+      {
+        command: settings.command,
+        cwd: settings.workingDirectory,
+        env,
+        timeoutMs: settings.timeoutMs,
+        killGraceMs: settings.killGraceMs,
+        logTailLines: settings.logTailLines,
+      },
+      { output: hooks.output, signal: hooks.signal, log, gpu: hooks.gpu, sampleIntervalMs: hooks.sampleIntervalMs },
+    ),
+  );
+  log(describeOutcome(outcome));
+
+  const context: OutputContext = {
+    workingDirectory: settings.workingDirectory,
+    startedAtMs: outcome.startedAt.getTime(),
+    ownFiles: new Set([paramsFile]),
+  };
+  const problems: UserError[] = [];
+  const attempt = async <T>(collect: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await collect();
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      problems.push(error);
+      return undefined;
+    }
+  };
+  const metrics = await attempt(() => collectMetrics(settings.metrics, settings.outputDir, context));
+  const metricFiles = metrics
+    ? await attempt(async () => metrics.files.map((file) => workspacePath(root, file, "metrics file")))
+    : undefined;
+  const curves: Curve[] =
+    (settings.curves && (await attempt(() => collectCurves(settings.curves!, root, context, log)))) || [];
+  const predictions: FileDigest | undefined =
+    settings.predictions === undefined
+      ? undefined
+      : await attempt(() => bundlePredictions(settings.predictions!, settings.bundleDir, context));
+  const modelFiles: ModelFile[] =
+    (settings.modelFiles &&
+      (await attempt(async () => {
+        const files = await findOutputs("train.model-files", settings.modelFiles!, context, { freshOnly: false });
+        return describeModelFiles(files, root, log);
+      }))) ||
+    [];
+
+  let status: RunStatus = outcome.status;
+  let error: UserError | undefined;
+  if (status === "succeeded" && problems.length > 0) {
+    status = "failed";
+    error = combineProblems(problems);
+  } else {
+    for (const problem of problems) warn(`after the ${status} command: ${problem.format()}`);
+  }
+  if (metrics && Object.keys(metrics.metrics).length > 0) log(`metrics: ${describeMetrics(metrics.metrics)}`);
+  for (const file of modelFiles.filter((model) => model.pickle)) {
+    warn(`${file.path} is a pickle-based file: loading it runs code, so load it only from a source you trust`);
+  }
+  if (modelFiles.length > 0) {
+    log(`model files: ${modelFiles.length} (${formatBytes(modelFiles.reduce((sum, file) => sum + file.bytes, 0))})`);
+  }
+
+  if (status === "succeeded" && cacheRecord && cacheRecord.hit !== "exact" && hooks.cache && settings.cache) {
+    await hooks.cache.save(settings.cache.paths, cacheRecord);
+  }
+
+  const run: RunDocument = {
+    schema: "ctrain.run/v1",
+    name: settings.name,
+    createdAt: createdAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    source: settings.source,
+    runner: settings.runner,
+    command: settings.command,
+    workingDirectory: relative(root, settings.workingDirectory).split("\\").join("/") || ".",
+    status,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    logTail: outcome.logTail,
+    params: params.flat,
+    metrics: metrics?.metrics ?? {},
+    metricFiles: metricFiles ?? [],
+    curves,
+    ...(predictions ? { predictions } : {}),
+    datasets: datasets.map(({ name, fingerprint, files }) => ({ name, fingerprint, files })),
+    model: { files: modelFiles },
+    resources: outcome.resources,
+    ...(cacheRecord ? { cache: cacheRecord } : {}),
+    verdicts: {},
+  };
+  const runFile = new Bundle(settings.bundleDir).write("run", run);
+  log(`run record: ${relative(process.cwd(), runFile) || runFile}`);
+  return { run, runFile, exitCode: stepExitCode(status, outcome), ...(error ? { error } : {}) };
+}
+
+async function restoreCache(
+  settings: TrainSettings,
+  cache: DependencyCache | undefined,
+  datasets: Awaited<ReturnType<typeof fingerprintDatasets>>,
+  log: (line: string) => void,
+): Promise<CacheRecord | undefined> {
+  if (!cache || !settings.cache) return undefined;
+  const { files, unmatched } = await matchAllFiles(settings.cache.keyFiles, settings.root);
+  if (unmatched.length > 0) {
+    throw new UserError(
+      `train.cache.key-files: nothing found at ${unmatched.join(", ")} (workspace: ${settings.root})`,
+      {
+        location: "train.cache.key-files",
+        hint: "name lockfiles that exist in the repository, e.g. requirements.txt, poetry.lock, package-lock.json",
+      },
+    );
+  }
+  const keyFiles = (await digestFiles(files)).map((digest) => ({
+    path: workspacePath(settings.root, digest.path, "cache key file"),
+    bytes: digest.bytes,
+    sha256: digest.sha256,
+  }));
+  const record = await cache.restore(
+    settings.cache.paths,
+    cacheKeyInputs(keyFiles, datasets, settings.cache.keyPrefix),
+  );
+  log(
+    record.hit === "miss"
+      ? `cache miss for ${record.key}`
+      : `cache ${record.hit} hit: restored ${record.restoredKey ?? record.key}`,
+  );
+  return record;
+}
+
+function stepExitCode(status: RunStatus, outcome: CommandOutcome): number {
+  if (status === "succeeded") return 0;
+  if (status === "timed-out") return TIMED_OUT_EXIT_CODE;
+  if (status === "cancelled") return CANCELLED_EXIT_CODE;
+  if (outcome.exitCode !== null && outcome.exitCode !== 0) return outcome.exitCode;
+  const signalNumber = outcome.signal ? constants.signals[outcome.signal as NodeJS.Signals] : undefined;
+  return signalNumber ? 128 + signalNumber : 1;
+}
+
+function combineProblems(problems: UserError[]): UserError {
+  const [first, ...rest] = problems as [UserError, ...UserError[]];
+  if (rest.length === 0) return first;
+  return new UserError(first.message, {
+    location: first.location,
+    hint: [first.hint, `also: ${rest.map((problem) => problem.format()).join("; ")}`].filter(Boolean).join("\n  "),
+  });
+}
+
+function describeOutcome(outcome: CommandOutcome): string {
+  const { resources } = outcome;
+  const parts = [`wall ${formatDuration(resources.wallSeconds * 1000)}`];
+  if (resources.cpuSeconds !== undefined) parts.push(`CPU ${formatDuration(resources.cpuSeconds * 1000)}`);
+  if (resources.peakRssBytes !== undefined) parts.push(`peak memory ${formatBytes(resources.peakRssBytes)}`);
+  if (resources.gpu) {
+    const memory = resources.gpu.peakMemoryBytes;
+    parts.push(`GPU ${resources.gpu.name}${memory === undefined ? "" : `, peak ${formatBytes(memory)}`}`);
+  }
+  const ending =
+    outcome.status === "succeeded"
+      ? "succeeded"
+      : outcome.status === "failed"
+        ? `failed with exit code ${outcome.exitCode ?? "-"}${outcome.signal ? ` (${outcome.signal}${outcome.signal === "SIGKILL" ? ", often the out-of-memory killer" : ""})` : ""}`
+        : outcome.status;
+  return `command ${ending} (${parts.join(", ")})`;
+}
+
+function describeMetrics(metrics: Record<string, unknown>): string {
+  const entries = Object.entries(metrics);
+  const shown = entries.slice(0, 20).map(([key, value]) => `${key}=${String(value)}`);
+  return shown.join(", ") + (entries.length > 20 ? ` and ${entries.length - 20} more` : "");
+}
+
+function firstLine(command: string): string {
+  const line = command.trim().split("\n")[0] ?? "";
+  return command.trim().includes("\n") ? `${line} ...` : line;
+}
+
+/** JSON as Python's json module writes it: NaN and ±Infinity stay bare, which `json.load` reads back. */
+export function serializeParams(tree: Record<string, unknown>): string {
+  const marker = "\u0000ctrain-non-finite:";
+  const text = JSON.stringify(
+    tree,
+    (_key, value: unknown) =>
+      typeof value === "number" && !Number.isFinite(value) ? `${marker}${String(value)}` : value,
+    2,
+  );
+  return text.replace(/"\\u0000ctrain-non-finite:(NaN|Infinity|-Infinity)"/g, "$1") + "\n";
+}
