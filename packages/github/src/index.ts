@@ -5,3 +5,4 @@ export * from "./inputs.js";
 export * from "./action.js";
 export * from "./artifacts.js";
 export * from "./baseline.js";
+export * from "./releases/index.js";

@@ -1,0 +1,47 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { UserError } from "@ctrain/core";
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** The sha256 of a file, or of `bytes` bytes from `offset`, read as a stream so model files never sit in memory. */
+export async function sha256OfFile(path: string, range?: { offset: number; bytes: number }): Promise<string> {
+  const hash = createHash("sha256");
+  if (range?.bytes === 0) return hash.digest("hex");
+  const stream = createReadStream(
+    path,
+    range ? { start: range.offset, end: range.offset + range.bytes - 1 } : undefined,
+  );
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/**
+ * Writes a stream to `destination` while hashing it, and stops with an error as soon as it passes `maxBytes`: a
+ * hostile server cannot fill the disk past what the manifest promised.
+ */
+export async function writeHashedCapped(
+  source: AsyncIterable<Uint8Array>,
+  destination: string,
+  maxBytes: number,
+): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  async function* capped(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) {
+        throw new UserError(`the download into ${destination} passed the ${maxBytes} bytes it should have`, {
+          hint: "the stored file was altered after publishing; do not deploy it",
+        });
+      }
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  await pipeline(capped, createWriteStream(destination));
+  return { bytes, sha256: hash.digest("hex") };
+}
