@@ -6,3 +6,4 @@ export * from "./action.js";
 export * from "./artifacts.js";
 export * from "./baseline.js";
 export * from "./releases/index.js";
+export * from "./cache.js";

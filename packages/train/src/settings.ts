@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { arch, platform } from "node:os";
 import { resolve } from "node:path";
 import {
@@ -39,6 +40,25 @@ export interface TrainSettings {
   cache?: { paths: string[]; keyFiles: string[]; keyPrefix?: string };
   source: RunSource;
   runner: RunnerInfo;
+}
+
+/** run.json names hold at most 100 characters. */
+const RUN_NAME_MAX_CHARS = 100;
+
+/**
+ * A run name that differs between the jobs of a sweep: the job id plus the param overrides
+ * (`train-model.lr-0.01_depth-6`), or a short hash of them when that would be too long.
+ */
+export function defaultRunName(paramOverrides: Record<string, unknown>, job: string): string {
+  const entries = Object.entries(paramOverrides);
+  if (entries.length === 0) return job;
+  const readable = `${job}-${entries.map(([key, value]) => `${key}-${String(value)}`).join("_")}`.replace(
+    /[^A-Za-z0-9._-]+/g,
+    "-",
+  );
+  if (readable.length <= RUN_NAME_MAX_CHARS) return readable;
+  const hash = createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 12);
+  return `${job.slice(0, RUN_NAME_MAX_CHARS - 13)}-${hash}`;
 }
 
 /** The folder under the working directory that CTRAIN_OUTPUT_DIR points to. */

@@ -1,0 +1,86 @@
+import { resolve } from "node:path";
+import * as core from "@actions/core";
+import { describeError, encodeNonFinite, loadConfig } from "@ctrain/core";
+import {
+  ActionsDependencyCache,
+  bundleArtifactName,
+  inputOverrides,
+  readRunContext,
+  runAction,
+  toRunSource,
+  uploadBundleArtifact,
+} from "@ctrain/github";
+import {
+  defaultRunName,
+  describeRunner,
+  parseParamOverrides,
+  runTraining,
+  trainSettingsFromConfig,
+} from "@ctrain/train";
+import { CONFIG_OVERRIDES, readTrainInputs } from "./inputs.js";
+
+/** Job outputs share 1 MB per job; a metrics map larger than this is read from run.json instead. */
+const METRICS_OUTPUT_MAX_CHARS = 100_000;
+
+await runAction(async () => {
+  const inputs = readTrainInputs();
+  const context = readRunContext();
+  const paramOverrides = parseParamOverrides(inputs.params ?? "", "input 'params'");
+  const { config } = loadConfig({
+    file: inputs.config,
+    cwd: context.workspace,
+    overrides: inputOverrides(inputs, CONFIG_OVERRIDES),
+  });
+  const settings = trainSettingsFromConfig(config, {
+    root: context.workspace,
+    name: inputs.name ?? defaultRunName(paramOverrides, process.env.GITHUB_JOB || "train"),
+    source: toRunSource(context),
+    runner: describeRunner(),
+    paramOverrides,
+  });
+
+  // The runner sends SIGINT when the job is cancelled: stop the training tree and still record the run.
+  const cancellation = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
+
+  const result = await runTraining(settings, {
+    log: (line) => core.info(line),
+    warn: (line) => core.warning(line),
+    group: (title, body) => core.group(title, body),
+    output: process.stdout,
+    signal: cancellation.signal,
+    cache: inputs.cache ? new ActionsDependencyCache((line) => core.info(line)) : undefined,
+  });
+  const { run } = result;
+  core.setOutput("status", run.status);
+  core.setOutput("exit-code", String(result.exitCode));
+  core.setOutput("run-name", run.name);
+  core.setOutput("run-path", resolve(settings.bundleDir));
+  core.setOutput("cache-hit", run.cache?.hit ?? "");
+  core.setOutput("cache-key", run.cache?.key ?? "");
+  const metrics = JSON.stringify(run.metrics, encodeNonFinite);
+  if (metrics.length <= METRICS_OUTPUT_MAX_CHARS) core.setOutput("metrics", metrics);
+  else core.info(`the metrics output is left empty: ${metrics.length} characters; read them from run.json`);
+
+  if (inputs.upload) {
+    const artifactName = bundleArtifactName("run", run.name);
+    try {
+      const artifact = await uploadBundleArtifact({
+        dir: settings.bundleDir,
+        name: artifactName,
+        retentionDays: inputs["retention-days"],
+      });
+      core.setOutput("artifact-name", artifactName);
+      core.setOutput("artifact-id", artifact.id === undefined ? "" : String(artifact.id));
+      core.info(`uploaded the run bundle as ${artifactName}`);
+    } catch (error) {
+      // A failed training run must still fail with its own exit code and message.
+      if (result.exitCode === 0) throw error;
+      core.error(describeError(error));
+    }
+  }
+
+  if (result.error) core.setFailed(result.error.format());
+  else if (run.status !== "succeeded") core.setFailed(`training ${run.status} (exit code ${result.exitCode})`);
+  if (result.exitCode !== 0) process.exitCode = result.exitCode;
+});
