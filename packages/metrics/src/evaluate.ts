@@ -13,7 +13,7 @@ import {
   type SliceColumn,
 } from "./predictions.js";
 import { regressionScores } from "./regression.js";
-import { binaryRocAuc } from "./roc-auc.js";
+import { binaryRocAuc, oneVsRestAucs } from "./roc-auc.js";
 import { compensatedMean } from "./summation.js";
 
 /**
@@ -126,22 +126,6 @@ export function rocAucMetrics(prepared: PreparedClassification): Record<string, 
   const macro = perClass.reduce((sum, auc) => sum + auc, 0) / perClass.length;
   const weighted = perClass.reduce((sum, auc, k) => sum + auc * counts[k]!, 0) / prepared.rows;
   return { roc_auc_ovr: macro, roc_auc_ovr_weighted: weighted };
-}
-
-/** One-vs-rest AUC per probability column, as roc_auc_score(multi_class="ovr") computes before averaging. */
-export function oneVsRestAucs(prepared: PreparedClassification): number[] {
-  const probabilities = prepared.probabilities!;
-  const width = probabilities.classLabels.length;
-  return probabilities.classLabels.map((label, column) => {
-    const isPositive = probabilities.trueColumn.map((c) => (c === column ? 1 : 0));
-    const scores = new Float64Array(prepared.rows);
-    for (let row = 0; row < prepared.rows; row++) scores[row] = probabilities.values[row * width + column]!;
-    return binaryRocAuc(
-      scores,
-      Uint8Array.from(isPositive),
-      `${prepared.source}: one-vs-rest ROC AUC of class ${JSON.stringify(label)}`,
-    );
-  });
 }
 
 export function evaluateRegressor(

@@ -1,4 +1,5 @@
 import { UserError } from "@ctrain/core";
+import type { PreparedClassification } from "./predictions.js";
 
 /**
  * ROC AUC as the Mann-Whitney U statistic over n1 * n0: tied scores count one half, which equals
@@ -61,6 +62,22 @@ export function aucOfSorted({ positive, negative }: ScoresByClass): number {
 
 export function binaryRocAuc(scores: ArrayLike<number>, isPositive: Uint8Array, where: string): number {
   return aucOfSorted(scoresByClass(scores, isPositive, where));
+}
+
+/** One-vs-rest AUC per probability column, as roc_auc_score(multi_class="ovr") computes before averaging. */
+export function oneVsRestAucs(prepared: PreparedClassification): number[] {
+  const probabilities = prepared.probabilities!;
+  const width = probabilities.classLabels.length;
+  return probabilities.classLabels.map((label, column) => {
+    const isPositive = probabilities.trueColumn.map((c) => (c === column ? 1 : 0));
+    const scores = new Float64Array(prepared.rows);
+    for (let row = 0; row < prepared.rows; row++) scores[row] = probabilities.values[row * width + column]!;
+    return binaryRocAuc(
+      scores,
+      Uint8Array.from(isPositive),
+      `${prepared.source}: one-vs-rest ROC AUC of class ${JSON.stringify(label)}`,
+    );
+  });
 }
 
 /** How many of `sorted` lie below `value`, ties counting one half (a DeLong placement count). */

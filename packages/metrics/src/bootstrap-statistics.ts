@@ -1,0 +1,300 @@
+import { UserError } from "@ctrain/core";
+import { accuracyOf, averagedScores, classScores, type Average, type ConfusionMatrix } from "./classification.js";
+import { rowLogLosses } from "./log-loss.js";
+import type { PairedClassification, PairedRegression } from "./paired.js";
+import type { PreparedClassification } from "./predictions.js";
+import { binaryRocAuc, oneVsRestAucs, placementBelow } from "./roc-auc.js";
+
+/**
+ * A metric of both models as a function of how often each test row occurs in a resample, in one of three
+ * shapes that the resampler can draw without re-scoring every row:
+ * - cells: rows sharing (y_true, baseline y_pred, candidate y_pred) are interchangeable, so a resample is
+ *   a multinomial count per cell (label metrics: accuracy, precision, recall, F1);
+ * - rows: the metric is a function of per-row sums (log loss, MAE, MSE, RMSE, R2);
+ * - auc: ROC AUC, resampled within each class (stratified) and scored by counting through tie groups.
+ * `evaluate` writes [baseline, candidate] into `out`.
+ */
+export type PairedStatistic = CellStatistic | RowStatistic | AucStatistic;
+
+export interface CellStatistic {
+  readonly kind: "cells";
+  readonly cellOfRow: Int32Array;
+  readonly cellCount: number;
+  evaluate(cellCounts: Float64Array, out: Float64Array): void;
+}
+
+export interface RowStatistic {
+  readonly kind: "rows";
+  /** rows x width, row-major. */
+  readonly features: Float64Array;
+  readonly width: number;
+  evaluate(sums: Float64Array, rows: number, out: Float64Array): void;
+}
+
+export interface AucStatistic {
+  readonly kind: "auc";
+  /** Stratum (class code) of each row: a resample keeps every class's row count. */
+  readonly stratumOfRow: Int32Array;
+  readonly strata: number;
+  readonly tasks: readonly AucTask[];
+  /** Weight of each task in the average (1 for binary; 1/C or prevalence for one-vs-rest). */
+  readonly weights: readonly number[];
+  /** Weights are class prevalences (roc_auc_ovr_weighted), which change when a row is left out. */
+  readonly prevalenceWeighted: boolean;
+}
+
+export interface AucTask {
+  readonly isPositive: Uint8Array;
+  /** Per model (baseline, candidate): scores, and the tie group (rank of the distinct score) of each row. */
+  readonly models: readonly [AucModel, AucModel];
+}
+
+export interface AucModel {
+  readonly scores: Float64Array;
+  readonly groupOfRow: Int32Array;
+  readonly groups: number;
+}
+
+export const LABEL_METRICS = ["accuracy", "precision", "recall", "f1"] as const;
+const AVERAGES: readonly Average[] = ["macro", "weighted", "micro"];
+export const BOOTSTRAP_CLASSIFIER_METRICS = [
+  ...LABEL_METRICS,
+  ...AVERAGES.flatMap((average) => ["precision", "recall", "f1"].map((name) => `${name}_${average}`)),
+  "roc_auc",
+  "roc_auc_ovr",
+  "roc_auc_ovr_weighted",
+  "log_loss",
+];
+export const BOOTSTRAP_REGRESSOR_METRICS = ["mae", "mse", "rmse", "r2"];
+
+function unsupported(metric: string, supported: readonly string[]): UserError {
+  return new UserError(`no paired test for metric "${metric}"`, {
+    location: metric,
+    hint: `paired bootstrap supports ${supported.join(", ")}`,
+  });
+}
+
+export function classifierStatistic(paired: PairedClassification, metric: string): PairedStatistic {
+  if (metric === "log_loss") return logLossStatistic(paired);
+  if (metric === "roc_auc") return binaryAucStatistic(paired);
+  if (metric === "roc_auc_ovr" || metric === "roc_auc_ovr_weighted")
+    return oneVsRestStatistic(paired, metric.endsWith("weighted"));
+  const score = labelMetric(paired, metric);
+  if (!score) throw unsupported(metric, BOOTSTRAP_CLASSIFIER_METRICS);
+  return cellStatistic(paired, score);
+}
+
+function labelMetric(paired: PairedClassification, metric: string): ((matrix: ConfusionMatrix) => number) | undefined {
+  if (metric === "accuracy") return accuracyOf;
+  const [name, average] = metric.split("_") as [string, string | undefined];
+  if (name !== "precision" && name !== "recall" && name !== "f1") return undefined;
+  if (average === undefined) {
+    const positive = paired.classes.indexOf(paired.baseline.positiveLabel ?? NaN);
+    if (positive < 0 || paired.classes.length > 2) {
+      throw new UserError(
+        `"${metric}" is the binary ${name} of the positive class; this problem has ${paired.classes.length} classes`,
+        {
+          location: metric,
+          hint: `use ${name}_macro, ${name}_weighted or ${name}_micro`,
+        },
+      );
+    }
+    return (matrix) => classScores(matrix)[positive]![name];
+  }
+  if (!(AVERAGES as readonly string[]).includes(average)) return undefined;
+  return (matrix) => averagedScores(matrix, average as Average)[name];
+}
+
+function requirePredictions(prepared: PreparedClassification, metric: string): Int32Array {
+  if (!prepared.predCodes) {
+    throw new UserError(`${metric} needs predicted labels (y_pred or probabilities)`, { location: prepared.source });
+  }
+  return prepared.predCodes;
+}
+
+function cellStatistic(paired: PairedClassification, score: (matrix: ConfusionMatrix) => number): CellStatistic {
+  const size = paired.classes.length;
+  const trueCodes = paired.baseline.trueCodes;
+  const baselinePred = requirePredictions(paired.baseline, "this metric");
+  const candidatePred = requirePredictions(paired.candidate, "this metric");
+  const cellOfKey = new Map<number, number>();
+  const keys: number[] = [];
+  const cellOfRow = new Int32Array(paired.rows);
+  for (let row = 0; row < paired.rows; row++) {
+    const key = (trueCodes[row]! * size + baselinePred[row]!) * size + candidatePred[row]!;
+    let cell = cellOfKey.get(key);
+    if (cell === undefined) {
+      cell = keys.length;
+      cellOfKey.set(key, cell);
+      keys.push(key);
+    }
+    cellOfRow[row] = cell;
+  }
+  const baselineMatrix = { size, counts: new Float64Array(size * size) };
+  const candidateMatrix = { size, counts: new Float64Array(size * size) };
+  return {
+    kind: "cells",
+    cellOfRow,
+    cellCount: keys.length,
+    evaluate(cellCounts, out) {
+      baselineMatrix.counts.fill(0);
+      candidateMatrix.counts.fill(0);
+      for (let cell = 0; cell < keys.length; cell++) {
+        const key = keys[cell]!;
+        const truth = Math.floor(key / (size * size));
+        baselineMatrix.counts[truth * size + (Math.floor(key / size) % size)]! += cellCounts[cell]!;
+        candidateMatrix.counts[truth * size + (key % size)]! += cellCounts[cell]!;
+      }
+      out[0] = score(baselineMatrix);
+      out[1] = score(candidateMatrix);
+    },
+  };
+}
+
+function logLossStatistic(paired: PairedClassification): RowStatistic {
+  const baseline = rowLogLosses(paired.baseline);
+  const candidate = rowLogLosses(paired.candidate);
+  if (!baseline || !candidate) {
+    throw new UserError("log_loss needs probabilities (or a binary score in [0, 1]) from both models", {
+      location: paired.candidate.source,
+    });
+  }
+  return meanPairStatistic(baseline, candidate, (sum, rows) => sum / rows);
+}
+
+/** Per-row values of both models; the metric of each is a function of its mean. */
+function meanPairStatistic(
+  baseline: Float64Array,
+  candidate: Float64Array,
+  ofSum: (sum: number, rows: number) => number,
+): RowStatistic {
+  const features = new Float64Array(baseline.length * 2);
+  for (let row = 0; row < baseline.length; row++) {
+    features[2 * row] = baseline[row]!;
+    features[2 * row + 1] = candidate[row]!;
+  }
+  return {
+    kind: "rows",
+    features,
+    width: 2,
+    evaluate(sums, rows, out) {
+      out[0] = ofSum(sums[0]!, rows);
+      out[1] = ofSum(sums[1]!, rows);
+    },
+  };
+}
+
+export function regressorStatistic(paired: PairedRegression, metric: string): RowStatistic {
+  const errors = (prediction: Float64Array, map: (error: number) => number): Float64Array =>
+    prediction.map((value, row) => map(paired.yTrue[row]! - value));
+  const squared = (error: number): number => error * error;
+  switch (metric) {
+    case "mae":
+      return meanPairStatistic(errors(paired.baseline, Math.abs), errors(paired.candidate, Math.abs), (s, n) => s / n);
+    case "mse":
+      return meanPairStatistic(errors(paired.baseline, squared), errors(paired.candidate, squared), (s, n) => s / n);
+    case "rmse":
+      return meanPairStatistic(errors(paired.baseline, squared), errors(paired.candidate, squared), (s, n) =>
+        Math.sqrt(s / n),
+      );
+    case "r2":
+      return rSquaredStatistic(paired);
+    default:
+      throw unsupported(metric, BOOTSTRAP_REGRESSOR_METRICS);
+  }
+}
+
+/** R2 needs the resample's own mean of y: sums of y and y² (centred once, against cancellation) ride along. */
+function rSquaredStatistic(paired: PairedRegression): RowStatistic {
+  const rows = paired.rows;
+  let mean = 0;
+  for (const y of paired.yTrue) mean += y / rows;
+  const features = new Float64Array(rows * 4);
+  for (let row = 0; row < rows; row++) {
+    const y = paired.yTrue[row]!;
+    features[4 * row] = (y - paired.baseline[row]!) ** 2;
+    features[4 * row + 1] = (y - paired.candidate[row]!) ** 2;
+    features[4 * row + 2] = y - mean;
+    features[4 * row + 3] = (y - mean) ** 2;
+  }
+  const rSquared = (residual: number, total: number): number =>
+    total > 0 ? 1 - residual / total : residual === 0 ? 1 : 0;
+  return {
+    kind: "rows",
+    features,
+    width: 4,
+    evaluate(sums, count, out) {
+      const total = sums[3]! - (sums[2]! * sums[2]!) / count;
+      out[0] = rSquared(sums[0]!, total);
+      out[1] = rSquared(sums[1]!, total);
+    },
+  };
+}
+
+function binaryAucStatistic(paired: PairedClassification): AucStatistic {
+  const { baseline, candidate } = paired;
+  if (!baseline.isPositive || !baseline.positiveScore || !candidate.positiveScore) {
+    throw new UserError("roc_auc needs a binary problem with a score (or probabilities) from both models", {
+      location: candidate.source,
+      hint: "for multiclass problems use roc_auc_ovr",
+    });
+  }
+  const isPositive = baseline.isPositive;
+  // Refuses NaN scores and a one-class test set with the same messages as evaluation.
+  binaryRocAuc(baseline.positiveScore, isPositive, `${baseline.source}: ROC AUC`);
+  binaryRocAuc(candidate.positiveScore, isPositive, `${candidate.source}: ROC AUC`);
+  return {
+    kind: "auc",
+    stratumOfRow: Int32Array.from(isPositive),
+    strata: 2,
+    tasks: [{ isPositive, models: [aucModel(baseline.positiveScore), aucModel(candidate.positiveScore)] }],
+    weights: [1],
+    prevalenceWeighted: false,
+  };
+}
+
+function oneVsRestStatistic(paired: PairedClassification, weighted: boolean): AucStatistic {
+  const baseline = paired.baseline.probabilities;
+  const candidate = paired.candidate.probabilities;
+  if (!baseline || !candidate) {
+    throw new UserError("one-vs-rest ROC AUC needs class probabilities from both models", {
+      location: paired.candidate.source,
+    });
+  }
+  oneVsRestAucs(paired.baseline);
+  oneVsRestAucs(paired.candidate);
+  const labels = baseline.classLabels;
+  const strata = labels.length;
+  const counts = new Array<number>(strata).fill(0);
+  for (const column of baseline.trueColumn) counts[column]!++;
+  const column = (probabilities: typeof baseline, label: (typeof labels)[number]): Float64Array => {
+    const index = probabilities.classLabels.indexOf(label);
+    if (index < 0)
+      throw new UserError(`candidate has no probability column for class ${JSON.stringify(label)}`, {
+        location: paired.candidate.source,
+      });
+    const width = probabilities.classLabels.length;
+    return Float64Array.from({ length: paired.rows }, (_, row) => probabilities.values[row * width + index]!);
+  };
+  return {
+    kind: "auc",
+    stratumOfRow: baseline.trueColumn,
+    strata,
+    tasks: labels.map((label, k) => ({
+      isPositive: Uint8Array.from(baseline.trueColumn, (c) => (c === k ? 1 : 0)),
+      models: [aucModel(column(baseline, label)), aucModel(column(candidate, label))] as const,
+    })),
+    weights: counts.map((count) => (weighted ? count / paired.rows : 1 / strata)),
+    prevalenceWeighted: weighted,
+  };
+}
+
+function aucModel(scores: Float64Array): AucModel {
+  const distinct = Float64Array.from(scores).sort();
+  let groups = 0;
+  for (let i = 0; i < distinct.length; i++)
+    if (i === 0 || distinct[i] !== distinct[groups - 1]) distinct[groups++] = distinct[i]!;
+  const unique = distinct.subarray(0, groups);
+  const groupOfRow = Int32Array.from(scores, (score) => Math.floor(placementBelow(unique, score)));
+  return { scores, groupOfRow, groups };
+}
