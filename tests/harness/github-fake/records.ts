@@ -160,6 +160,8 @@ export interface WorkflowRunRecord {
 export interface ArtifactRecord {
   id: number;
   runId: number;
+  /** The job that uploaded it, as the Actions results service knows the job. */
+  jobBackendId: string;
   name: string;
   content: Buffer;
   contentType: string;

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { formatViolation, openApiChecker, type OpenApiViolation, type OperationMatch } from "../openapi.js";
+import { readBody } from "../read-body.js";
 import { UrlSigner } from "../signed-url.js";
 import type { RepoRecord } from "./records.js";
 import { roleOf, type RenderContext } from "./render/accounts.js";
@@ -60,6 +61,8 @@ export interface GitHubFake {
   issueToken(options: TokenOptions): string;
   /** Makes the next `count` API requests fail with a rate limit, to prove retries and throttling. */
   failNext(count: number, failure: RateLimitFailure): void;
+  /** A signed storage URL serving an artifact's archive, as GitHub's storage redirects point to. */
+  artifactDownloadUrl(artifactId: number): string;
   /** Throws listing every violation seen so far. */
   assertNoViolations(): void;
   close(): Promise<void>;
@@ -351,7 +354,11 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       const artifact = kind === "artifacts" ? repo.artifacts.get(id) : undefined;
       const asset = kind === "release-assets" ? repo.assets.get(id) : undefined;
       const blob = artifact
-        ? { content: artifact.content, type: artifact.contentType, name: `${artifact.name}.zip` }
+        ? {
+            content: artifact.content,
+            type: artifact.contentType,
+            name: artifact.contentType === "application/zip" ? `${artifact.name}.zip` : artifact.name,
+          }
         : asset
           ? { content: asset.content, type: asset.contentType, name: asset.name }
           : undefined;
@@ -396,6 +403,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     violations,
     requests,
     issueToken: (tokenOptions) => tokens.issue(tokenOptions).token,
+    artifactDownloadUrl: (artifactId) => context.downloadUrl(`artifacts/${artifactId}`),
     failNext(count, failure) {
       for (let index = 0; index < count; index++) pendingFailures.push(failure);
     },
@@ -481,13 +489,4 @@ function sendStorageError(response: ServerResponse, status: number, code: string
     "content-length": String(Buffer.byteLength(xml)),
   });
   response.end(xml);
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }

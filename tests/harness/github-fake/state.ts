@@ -431,14 +431,16 @@ export class FakeGitHubState {
       createdAt?: DateInput;
       expiresAt?: DateInput;
       expired?: boolean;
+      jobBackendId?: string;
     },
   ): ArtifactRecord {
-    const { repo } = this.findRun(runId);
+    const { repo, run } = this.findRun(runId);
     const content = options.content ?? createZip(options.files ?? {});
     const created = new Date(options.createdAt ?? new Date());
     const artifact: ArtifactRecord = {
       id: this.nextId(),
       runId,
+      jobBackendId: options.jobBackendId ?? run.jobBackendId,
       name: options.name,
       content,
       contentType: options.contentType ?? "application/zip",
