@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { RunDocument, UserError, parseDocument, type ModelRegistry, type PublishedModel } from "@ctrain/core";
 import { sha256Hex } from "./digest.js";
@@ -71,6 +71,7 @@ export async function readPublishedRun(
   release: PublishedModel,
   workDir: string,
 ): Promise<RunDocument> {
+  mkdirSync(workDir, { recursive: true });
   const scratch = mkdtempSync(join(workDir, ".ctrain-published-"));
   try {
     const manifest = await readManifest(registry, release, join(scratch, MANIFEST_ASSET));
