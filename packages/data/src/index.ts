@@ -1,0 +1,2 @@
+export * from "./readers/index.js";
+export * from "./checks/index.js";

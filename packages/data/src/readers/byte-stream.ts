@@ -1,0 +1,49 @@
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { UserError } from "@ctrain/core";
+import type { DataFile } from "./sources.js";
+
+/** The decompressed bytes of a file in chunks, and how many bytes of the file on disk were read so far. */
+export interface ByteStream {
+  chunks: AsyncIterable<Buffer>;
+  bytesRead(): number;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/** Opens a text file for streaming; gzip (by magic bytes, whatever the name) is decompressed on the fly. */
+export async function openByteStream(source: DataFile, chunkBytes: number): Promise<ByteStream> {
+  const gzip = await startsWithGzipMagic(source.path);
+  const raw = createReadStream(source.path, { highWaterMark: chunkBytes });
+  let bytesRead = 0;
+  raw.on("data", (chunk) => (bytesRead += chunk.length));
+  const chunks = gzip ? pipeline(raw, createGunzip({ chunkSize: Math.max(chunkBytes, 64) }), () => undefined) : raw;
+  return { chunks: gzip ? explainGzipErrors(chunks, source.file) : chunks, bytesRead: () => bytesRead };
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, "r");
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* explainGzipErrors(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (!code.startsWith("Z_")) throw error;
+    throw new UserError(`the gzip data is corrupt or cut short (${(error as Error).message})`, {
+      location: file,
+      hint: "download or compress the file again; `gzip -t` checks a gzip file",
+      cause: error,
+    });
+  }
+}

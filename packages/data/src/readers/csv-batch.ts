@@ -1,0 +1,75 @@
+import { checkColumn, checkRow, setField, type TextBatch } from "./batch.js";
+import { cellString, type CsvCells } from "./csv-tokenizer.js";
+
+/** CSV rows as byte ranges into the chunk they were read from; strings are made when asked for. */
+export class CsvBatch implements TextBatch {
+  readonly kind = "text";
+  readonly format = "csv";
+  readonly rowGroup = undefined;
+  /** The chunk as a one-byte string: ASCII cells are slices of it (cheaper than decoding each). */
+  private latin1: string | undefined;
+  private readonly materialized: (string[] | undefined)[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly columns: readonly string[],
+    private readonly bytes: Buffer,
+    private readonly cells: CsvCells,
+    private readonly nextLine: number,
+  ) {}
+
+  get rows(): number {
+    return this.cells.rows;
+  }
+
+  get firstLine(): number {
+    return this.cells.rows > 0 ? this.cells.lines[0]! : this.nextLine;
+  }
+
+  get raggedRows(): number {
+    return this.cells.raggedRows;
+  }
+
+  lineOf(row: number): number {
+    checkRow(this, row);
+    return this.cells.lines[row]!;
+  }
+
+  cell(row: number, col: number): string {
+    checkRow(this, row);
+    checkColumn(this, col);
+    const index = row * this.cells.width + col;
+    return this.cells.flags[index] === 0
+      ? this.text().slice(this.cells.starts[index], this.cells.ends[index])
+      : this.decodeFlagged(index);
+  }
+
+  column(col: number): readonly string[] {
+    checkColumn(this, col);
+    const cached = this.materialized[col];
+    if (cached) return cached;
+    const { rows, width, starts, ends, flags } = this.cells;
+    const text = this.text();
+    const values = new Array<string>(rows);
+    for (let row = 0, index = col; row < rows; row++, index += width) {
+      values[row] = flags[index] === 0 ? text.slice(starts[index], ends[index]) : this.decodeFlagged(index);
+    }
+    this.materialized[col] = values;
+    return values;
+  }
+
+  record(row: number): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (let col = 0; col < this.columns.length; col++) setField(values, this.columns[col]!, this.cell(row, col));
+    return values;
+  }
+
+  private text(): string {
+    this.latin1 ??= this.bytes.toString("latin1");
+    return this.latin1;
+  }
+
+  private decodeFlagged(index: number): string {
+    return cellString(this.bytes, this.cells, index);
+  }
+}

@@ -1,0 +1,19 @@
+export type { RecordBatch, TextBatch, ValueBatch } from "./batch.js";
+export {
+  CellKind,
+  INFINITY_SPELLINGS,
+  NULL_SPELLINGS,
+  classifyCell,
+  classifyValue,
+  parseCell,
+  parseNumber,
+} from "./cell-kinds.js";
+export { isIsoTimestamp, parseIsoTimestamp } from "./iso-timestamp.js";
+export type { CellValue } from "./cell-kinds.js";
+export { readBatches, readRecords } from "./dataset.js";
+export type { DataRecord } from "./dataset.js";
+export type { DataFormat, ReadOptions } from "./options.js";
+export { describeProgress } from "./progress.js";
+export type { ReadProgress } from "./progress.js";
+export { CELL_KIND_NAMES, ColumnTypeInference } from "./type-inference.js";
+export type { ColumnType, ColumnTypeReport, TypeFailure, TypeInferenceOptions } from "./type-inference.js";

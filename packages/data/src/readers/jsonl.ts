@@ -1,0 +1,182 @@
+import { UserError } from "@ctrain/core";
+import { checkColumn, checkRow, type ValueBatch } from "./batch.js";
+import { openByteStream } from "./byte-stream.js";
+import { jsonSyntaxErrorOffset } from "./json-syntax.js";
+import { countLineBreaks } from "./line-breaks.js";
+import type { ResolvedReadOptions } from "./options.js";
+import type { ProgressTracker } from "./progress.js";
+import type { DataFile } from "./sources.js";
+import { Utf8Checker } from "./utf8.js";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** Reads a JSON Lines file: one object per line, blank lines skipped, in batches of about `chunkBytes`. */
+export async function* readJsonLines(
+  source: DataFile,
+  options: ResolvedReadOptions,
+  progress: ProgressTracker,
+): AsyncGenerator<ValueBatch> {
+  const stream = await openByteStream(source, options.chunkBytes);
+  const reader = new JsonLinesChunkReader(source.file, options);
+  let pending: Buffer = EMPTY;
+  let records = 0;
+  const consume = function* (bytes: Buffer, final: boolean) {
+    const batch = reader.next(bytes, pending.length, final);
+    pending = bytes.subarray(reader.consumed);
+    if (batch.rows > 0) {
+      records += batch.rows;
+      progress.advance(source.file, stream.bytesRead(), batch.rows);
+      yield batch;
+    }
+  };
+  for await (const chunk of stream.chunks) {
+    yield* consume(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]), false);
+  }
+  yield* consume(pending, true);
+  if (records === 0) {
+    throw new UserError("the file has no JSON records", {
+      location: source.file,
+      hint: "write one JSON object per line, or remove the file from the dataset",
+    });
+  }
+  progress.finishFile(source.size);
+}
+
+class JsonLinesChunkReader {
+  private readonly utf8: Utf8Checker | undefined;
+  private line = 1;
+  private atFileStart = true;
+  consumed = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ResolvedReadOptions,
+  ) {
+    this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : undefined;
+  }
+
+  next(bytes: Buffer, newFrom: number, final: boolean): JsonLinesBatch {
+    const invalid = this.utf8?.check(bytes, newFrom, final) ?? -1;
+    if (invalid >= 0) {
+      throw new UserError(`the file is not valid UTF-8: byte 0x${bytes[invalid]!.toString(16)} cannot appear here`, {
+        location: `${this.file}:${this.line + countLineBreaks(bytes, 0, invalid, false)}`,
+        hint: "save the file as UTF-8 (JSON text is UTF-8)",
+      });
+    }
+    let pos = 0;
+    if (this.atFileStart && (bytes.length >= BOM.length || final)) {
+      this.atFileStart = false;
+      if (BOM.every((byte, i) => bytes[i] === byte)) pos = BOM.length;
+    }
+    const records: Record<string, unknown>[] = [];
+    const lines: number[] = [];
+    while (pos < bytes.length && !this.atFileStart) {
+      let end = bytes.indexOf(LF, pos);
+      if (end < 0) {
+        if (!final) break;
+        end = bytes.length;
+      }
+      if (end - pos > this.options.maxLineBytes) throw this.lineTooLong();
+      const textEnd = end > pos && bytes[end - 1] === CR ? end - 1 : end;
+      const text = bytes.toString("utf8", pos, textEnd);
+      if (text.charCodeAt(0) === 0x7b || text.trim() !== "") {
+        records.push(this.parse(text));
+        lines.push(this.line);
+      }
+      this.line++;
+      pos = end + 1;
+    }
+    this.consumed = Math.min(pos, bytes.length);
+    if (bytes.length - this.consumed > this.options.maxLineBytes) throw this.lineTooLong();
+    return new JsonLinesBatch(this.file, records, lines);
+  }
+
+  private parse(text: string): Record<string, unknown> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const offset = jsonSyntaxErrorOffset(text);
+      throw new UserError(`invalid JSON: ${(error as Error).message}`, {
+        location: `${this.file}:${this.line}${offset >= 0 ? `:${offset + 1}` : ""}`,
+        hint: "each line must hold one complete JSON object; a line break inside a string is written \\n",
+      });
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new UserError(`expected a JSON object, found ${describeJsonValue(value)}`, {
+        location: `${this.file}:${this.line}:${text.length - text.trimStart().length + 1}`,
+        hint: 'write each record as an object of column values, such as {"feature": 1.5, "label": "cat"}',
+      });
+    }
+    return value as Record<string, unknown>;
+  }
+
+  private lineTooLong(): UserError {
+    return new UserError(`the line is longer than ${this.options.maxLineBytes} bytes`, {
+      location: `${this.file}:${this.line}`,
+      hint: "check that the file is JSON Lines (one object per line); if lines really are this long, raise maxLineBytes",
+    });
+  }
+}
+
+function describeJsonValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/** JSON Lines rows: the parsed objects, with columns in the order keys first appear in the batch. */
+class JsonLinesBatch implements ValueBatch {
+  readonly kind = "values";
+  readonly format = "jsonl";
+  readonly rowGroup = undefined;
+  readonly raggedRows = 0;
+  readonly columns: readonly string[];
+
+  constructor(
+    readonly file: string,
+    private readonly records: Record<string, unknown>[],
+    private readonly lines: number[],
+  ) {
+    const names = new Set<string>();
+    for (const record of records) for (const key in record) names.add(key);
+    this.columns = [...names];
+  }
+
+  get rows(): number {
+    return this.records.length;
+  }
+
+  get firstLine(): number {
+    return this.lines[0] ?? 0;
+  }
+
+  lineOf(row: number): number {
+    checkRow(this, row);
+    return this.lines[row]!;
+  }
+
+  cell(row: number, col: number): unknown {
+    checkRow(this, row);
+    checkColumn(this, col);
+    return valueOf(this.records[row]!, this.columns[col]!);
+  }
+
+  column(col: number): unknown[] {
+    checkColumn(this, col);
+    const name = this.columns[col]!;
+    return this.records.map((record) => valueOf(record, name));
+  }
+
+  record(row: number): Record<string, unknown> {
+    checkRow(this, row);
+    return this.records[row]!;
+  }
+}
+
+function valueOf(record: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(record, name) ? record[name] : null;
+}

@@ -1,0 +1,81 @@
+import { UserError } from "@ctrain/core";
+import type { ReadProgress } from "./progress.js";
+
+/** The file formats the readers understand; `.tsv` files are CSV with a tab delimiter. */
+export type DataFormat = "csv" | "jsonl" | "parquet";
+
+/** How to read a dataset. Every field is optional; defaults suit a UTF-8 CSV with a header row. */
+export interface ReadOptions {
+  /** Reads every file in this format instead of guessing it from the extension. */
+  format?: DataFormat;
+  /** CSV field delimiter: one ASCII character. Default `,`, or a tab for `.tsv` files. */
+  delimiter?: string;
+  /**
+   * CSV header: `true` (default) takes the column names from the first record; `false` reads the first
+   * record as data and names columns `column_1`, `column_2`, ...; an array names the columns itself.
+   */
+  header?: boolean | readonly string[];
+  /** Bytes that are not valid UTF-8: `"error"` (default) stops with file:line, `"replace"` reads them as U+FFFD. */
+  encodingErrors?: "error" | "replace";
+  /** A record (CSV) or line (JSON Lines) longer than this many bytes is an error, so one huge line cannot exhaust memory. Default 1 MiB. */
+  maxLineBytes?: number;
+  /**
+   * CSV records whose field count differs from the header: `"error"` (default) stops at the first one;
+   * `"count"` pads short records with empty cells, drops extra fields, and counts them in `RecordBatch.raggedRows`.
+   */
+  raggedRows?: "error" | "count";
+  /** Bytes read from disk at a time (default 1 MiB); each CSV or JSON Lines batch covers about this much. */
+  chunkBytes?: number;
+  /** Directory that relative paths and globs are resolved against. Default `process.cwd()`. */
+  cwd?: string;
+  /** Called after every batch, for progress logs (rows read, MB/s, ETA: see `describeProgress`). */
+  onProgress?: (progress: ReadProgress) => void;
+}
+
+/** Options after defaults and checks; readers take these. */
+export interface ResolvedReadOptions {
+  format: DataFormat | undefined;
+  delimiter: number | undefined;
+  header: boolean | readonly string[];
+  encodingErrors: "error" | "replace";
+  maxLineBytes: number;
+  raggedRows: "error" | "count";
+  chunkBytes: number;
+  cwd: string;
+  onProgress: ((progress: ReadProgress) => void) | undefined;
+}
+
+const MIB = 1024 * 1024;
+
+export function resolveReadOptions(options: ReadOptions = {}): ResolvedReadOptions {
+  return {
+    format: options.format,
+    delimiter: options.delimiter === undefined ? undefined : delimiterByte(options.delimiter),
+    header: options.header ?? true,
+    encodingErrors: options.encodingErrors ?? "error",
+    maxLineBytes: positiveInteger("maxLineBytes", options.maxLineBytes ?? MIB),
+    raggedRows: options.raggedRows ?? "error",
+    chunkBytes: positiveInteger("chunkBytes", options.chunkBytes ?? MIB),
+    cwd: options.cwd ?? process.cwd(),
+    onProgress: options.onProgress,
+  };
+}
+
+function delimiterByte(delimiter: string): number {
+  const code = delimiter.charCodeAt(0);
+  const forbidden = code === 0x22 || code === 0x0a || code === 0x0d;
+  if (delimiter.length !== 1 || code > 0x7f || forbidden) {
+    throw new UserError(`the CSV delimiter ${JSON.stringify(delimiter)} is not usable`, {
+      location: "delimiter",
+      hint: 'use one ASCII character other than a quote or a line break, such as "," ";" "|" or "\\t"',
+    });
+  }
+  return code;
+}
+
+function positiveInteger(key: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new UserError(`${key} must be a positive whole number of bytes, got ${value}`, { location: key });
+  }
+  return value;
+}

@@ -1,0 +1,168 @@
+import { UserError } from "@ctrain/core";
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type ColumnData,
+  type FileMetaData,
+} from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+import { checkColumn, checkRow, setField, type ValueBatch } from "./batch.js";
+import type { ResolvedReadOptions } from "./options.js";
+import type { ProgressTracker } from "./progress.js";
+import type { DataFile } from "./sources.js";
+
+/**
+ * Reads a Parquet file one row group at a time (hyparquet fetches only that group's column chunks),
+ * so memory is bounded by the largest row group, never the whole file. Every codec of
+ * hyparquet-compressors is understood (snappy, gzip, brotli, zstd, lz4).
+ */
+export async function* readParquet(
+  source: DataFile,
+  _options: ResolvedReadOptions,
+  progress: ProgressTracker,
+): AsyncGenerator<ValueBatch> {
+  const file = await asyncBufferFromFile(source.path);
+  const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
+    throw new UserError(`not a valid Parquet file: ${reason(error)}`, {
+      location: source.file,
+      hint: "check that the file was written completely (a Parquet file ends with its footer and the bytes PAR1)",
+      cause: error,
+    });
+  });
+  const columns = parquetSchema(metadata).children.map((child) => child.element.name);
+  let firstRow = 0;
+  let bytesRead = 0;
+  for (const [index, group] of metadata.row_groups.entries()) {
+    const rows = Number(group.num_rows);
+    if (rows === 0) continue;
+    const data = await readRowGroup(source.file, { file, metadata, columns, index, firstRow, rows });
+    bytesRead += group.columns.reduce((sum, chunk) => sum + Number(chunk.meta_data?.total_compressed_size ?? 0n), 0);
+    progress.advance(source.file, bytesRead, rows);
+    yield new ParquetBatch(source.file, columns, data, index, firstRow, rows);
+    firstRow += rows;
+  }
+  if (firstRow === 0)
+    yield new ParquetBatch(
+      source.file,
+      columns,
+      columns.map(() => []),
+      0,
+      0,
+      0,
+    );
+  progress.finishFile(source.size);
+}
+
+interface RowGroupRequest {
+  file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  metadata: FileMetaData;
+  columns: readonly string[];
+  index: number;
+  firstRow: number;
+  rows: number;
+}
+
+async function readRowGroup(fileName: string, request: RowGroupRequest): Promise<ArrayLike<unknown>[]> {
+  const { file, metadata, columns, index, firstRow, rows } = request;
+  const chunks = new Map<string, ColumnData[]>(columns.map((name) => [name, []]));
+  try {
+    await parquetRead({
+      file,
+      metadata,
+      compressors,
+      rowStart: firstRow,
+      rowEnd: firstRow + rows,
+      onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk),
+    });
+  } catch (error) {
+    throw new UserError(`cannot read row group ${index} of the Parquet file: ${reason(error)}`, {
+      location: fileName,
+      hint: "the file may be damaged, or use an encoding or codec this reader does not support; rewrite it with a current Parquet writer",
+      cause: error,
+    });
+  }
+  return columns.map((name) => assembleColumn(chunks.get(name)!, firstRow, rows));
+}
+
+/** One column of a row group from its chunks (pages may arrive in any order). */
+function assembleColumn(chunks: ColumnData[], firstRow: number, rows: number): ArrayLike<unknown> {
+  const only = chunks[0];
+  if (chunks.length === 1 && only!.rowStart === firstRow && only!.columnData.length === rows) {
+    return exactNumbers(only!.columnData);
+  }
+  const values = new Array<unknown>(rows).fill(null);
+  for (const chunk of chunks) {
+    const data = exactNumbers(chunk.columnData);
+    for (let i = 0; i < data.length; i++) {
+      const row = chunk.rowStart - firstRow + i;
+      if (row >= 0 && row < rows) values[row] = data[i];
+    }
+  }
+  return values;
+}
+
+/** INT64 values arrive as bigint: numbers when exact, so consumers need not handle two numeric types. */
+function exactNumbers(data: ArrayLike<unknown>): ArrayLike<unknown> {
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array || Array.isArray(data)) {
+    const values: unknown[] = Array.isArray(data) ? data : Array.from(data);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (typeof value === "bigint") {
+        if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER))
+          values[i] = Number(value);
+      } else if (value === undefined) values[i] = null;
+    }
+    return values;
+  }
+  return data;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One row group of a Parquet file, column by column. */
+class ParquetBatch implements ValueBatch {
+  readonly kind = "values";
+  readonly format = "parquet";
+  readonly raggedRows = 0;
+
+  constructor(
+    readonly file: string,
+    readonly columns: readonly string[],
+    private readonly data: ArrayLike<unknown>[],
+    readonly rowGroup: number,
+    /** 0-based index in the file of the batch's first row. */
+    private readonly firstRowIndex: number,
+    readonly rows: number,
+  ) {}
+
+  get firstLine(): number {
+    return this.firstRowIndex + 1;
+  }
+
+  lineOf(row: number): number {
+    checkRow(this, row);
+    return this.firstRowIndex + row + 1;
+  }
+
+  cell(row: number, col: number): unknown {
+    checkRow(this, row);
+    checkColumn(this, col);
+    return this.data[col]![row];
+  }
+
+  column(col: number): ArrayLike<unknown> {
+    checkColumn(this, col);
+    return this.data[col]!;
+  }
+
+  record(row: number): Record<string, unknown> {
+    checkRow(this, row);
+    const values: Record<string, unknown> = {};
+    for (let col = 0; col < this.columns.length; col++) setField(values, this.columns[col]!, this.data[col]![row]);
+    return values;
+  }
+}

@@ -1,0 +1,234 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  CELL_KIND_NAMES,
+  CellKind,
+  NULL_SPELLINGS,
+  classifyCell,
+  classifyValue,
+  parseCell,
+  parseIsoTimestamp,
+} from "@ctrain/data";
+import { PythonWorker } from "./python-worker.js";
+
+const reference = new PythonWorker("readers_pandas.py");
+afterAll(() => reference.close());
+
+const digit = fc.constantFrom(..."0123456789");
+const digits = (min: number, max: number) => fc.array(digit, { minLength: min, maxLength: max }).map((d) => d.join(""));
+const blank = fc.constantFrom("", "", "", " ", "\t", "  ");
+
+/** Numbers and near misses: signs, dots, exponents, blanks around, int64 edges, overflow. */
+const numberLike = fc
+  .tuple(
+    blank,
+    fc.constantFrom("", "", "+", "-", "--", "+-"),
+    fc.oneof(
+      digits(0, 4),
+      digits(18, 21),
+      fc.constantFrom("9223372036854775807", "9223372036854775808", "18446744073709551615", "18446744073709551616"),
+    ),
+    fc.constantFrom("", "", ".", "."),
+    digits(0, 3),
+    fc.constantFrom("", "", "e", "E", "e+", "e-", "e5", "E-3", "e308", "e309", "e-400", "e+05", "d5", "x"),
+    blank,
+  )
+  .map((parts) => parts.join(""));
+
+/** Spellings pandas knows, and others it does not. */
+const spelling = fc.oneof(
+  fc.constantFrom(...NULL_SPELLINGS),
+  fc.constantFrom("Na", "NAN", "+nan", "nA", "NONE", "none", "Null", " NA", "N/a", "#n/a", "-NAN", "<na>"),
+  fc
+    .tuple(
+      fc.constantFrom("", "+", "-", " "),
+      fc.constantFrom("inf", "INF", "Inf", "infinity", "Infinity", "iNfInItY", "infinit", "infinityy", "in"),
+      fc.constantFrom("", " ", "\t"),
+    )
+    .map((p) => p.join("")),
+  fc.constantFrom(
+    "true",
+    "false",
+    "TRUE",
+    "False",
+    "tRuE",
+    "fAlSe",
+    " true",
+    "false ",
+    "yes",
+    "no",
+    "t",
+    "f",
+    "1",
+    "0",
+    "truee",
+  ),
+);
+
+const text = fc
+  .array(fc.constantFrom("a", "Z", "é", "中", "-", ".", ":", "1", " ", "#", "/"), { maxLength: 8 })
+  .map((c) => c.join(""));
+
+/**
+ * pandas reads a decimal number whose integer part is outside [-2^63, 2^64 - 1] as text (its integer
+ * parse overflows first); the reader documents that it reads a float there instead.
+ */
+function isPandasOverflowQuirk(cell: string): boolean {
+  const match = /^[ \t]*([+-]?)(\d+)[.eE]/.exec(cell);
+  if (!match) return false;
+  const integerPart = BigInt(`${match[1]}${match[2]}`);
+  return integerPart < -(2n ** 63n) || integerPart > 2n ** 64n - 1n;
+}
+
+describe("cell kinds agree with pandas.read_csv", () => {
+  it("types each cell as pandas types a column holding it, and parses the same number", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(numberLike, spelling, text), { minLength: 1, maxLength: 40 }),
+        async (cells) => {
+          const expected = await reference.ask<{ kinds: string[]; numbers: (number | string | null)[] }>({ cells });
+          cells.forEach((cell, i) => {
+            if (isPandasOverflowQuirk(cell)) return;
+            const kind = CELL_KIND_NAMES[classifyCell(cell)];
+            expect({ cell, kind: kind === "timestamp" ? "string" : kind }).toEqual({ cell, kind: expected.kinds[i] });
+            const number = expected.numbers[i];
+            if (number !== null && number !== undefined) {
+              const value = parseCell(cell);
+              expect({ cell, value }).toEqual({
+                cell,
+                value: number === "inf" ? Infinity : number === "-inf" ? -Infinity : number,
+              });
+            }
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("reads booleans and nulls as values", () => {
+    expect(parseCell("TRUE")).toBe(true);
+    expect(parseCell("false")).toBe(false);
+    expect(parseCell("NA")).toBeNull();
+    expect(parseCell("2024-02-29")).toBe("2024-02-29");
+  });
+});
+
+const twoDigits = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, "0"));
+// Python also takes offset minutes of 60 and more; the reader keeps to ISO 8601's 00-59 (checked one way below).
+const minutes = fc.integer({ min: 0, max: 59 }).map((n) => String(n).padStart(2, "0"));
+/** Texts of the shape the reader calls timestamps, with fields in and out of range. */
+const timestampShape = fc
+  .tuple(
+    fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, "0")),
+    fc.integer({ min: 0, max: 13 }).map((n) => String(n).padStart(2, "0")),
+    fc.integer({ min: 0, max: 32 }).map((n) => String(n).padStart(2, "0")),
+    fc.option(
+      fc.tuple(
+        fc.constantFrom("T", " "),
+        fc.integer({ min: 0, max: 25 }).map((n) => String(n).padStart(2, "0")),
+        fc.integer({ min: 0, max: 61 }).map((n) => String(n).padStart(2, "0")),
+        fc.option(
+          fc.tuple(
+            fc.integer({ min: 0, max: 61 }).map((n) => String(n).padStart(2, "0")),
+            fc.option(digits(1, 9)),
+          ),
+        ),
+        fc.option(
+          fc.oneof(
+            fc.constant("Z"),
+            fc.tuple(fc.constantFrom("+", "-"), twoDigits).map((p) => p.join("")),
+            fc
+              .tuple(
+                fc.constantFrom("+", "-"),
+                fc.integer({ min: 0, max: 24 }).map((n) => String(n).padStart(2, "0")),
+                fc.constantFrom(":", ""),
+                minutes,
+              )
+              .map((p) => p.join("")),
+          ),
+        ),
+      ),
+    ),
+  )
+  .map(([year, month, day, time]) => {
+    let result = `${year}-${month}-${day}`;
+    if (time) {
+      const [separator, hour, minute, seconds, zone] = time;
+      result += `${separator}${hour}:${minute}`;
+      if (seconds) result += `:${seconds[0]}${seconds[1] ? `.${seconds[1]}` : ""}`;
+      if (zone) result += zone;
+    }
+    return result;
+  });
+
+function expectedMillis(parsed: number[] | null): number {
+  if (parsed === null) return NaN;
+  const [year, month, day, hour, minute, second, microsecond, offset] = parsed as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number | null,
+  ];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, Math.floor(microsecond / 1000));
+  return date.getTime() - (offset ?? 0) * 1000;
+}
+
+describe("ISO 8601 timestamps agree with Python's datetime.fromisoformat", () => {
+  it("accepts exactly the texts of its shape that Python accepts, at the same instant", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(timestampShape, { minLength: 1, maxLength: 40 }), async (texts) => {
+        const { parsed } = await reference.ask<{ parsed: (number[] | null)[] }>({ timestamps: texts });
+        texts.forEach((text, i) =>
+          expect({ text, millis: parseIsoTimestamp(text) }).toEqual({ text, millis: expectedMillis(parsed[i]!) }),
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("accepts nothing Python rejects, whatever the text", async () => {
+    const mutated = fc
+      .tuple(timestampShape, fc.nat(30), fc.constantFrom("", "x", "1", "-", ":", "Z", "+", ".", "t", " "))
+      .map(([text, at, insert]) => text.slice(0, at) + insert + text.slice(at + 1));
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutated, { minLength: 1, maxLength: 40 }), async (texts) => {
+        const { parsed } = await reference.ask<{ parsed: (number[] | null)[] }>({ timestamps: texts });
+        texts.forEach((text, i) => {
+          const millis = parseIsoTimestamp(text);
+          if (!Number.isNaN(millis)) expect({ text, millis }).toEqual({ text, millis: expectedMillis(parsed[i]!) });
+        });
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe("typed values (JSON Lines, Parquet)", () => {
+  it("classifies by JavaScript type; strings are timestamps only in ISO form", () => {
+    const cases: [unknown, CellKind][] = [
+      [null, CellKind.Null],
+      [undefined, CellKind.Null],
+      [Number.NaN, CellKind.Null],
+      [3, CellKind.Integer],
+      [2n ** 70n, CellKind.Integer],
+      [3.5, CellKind.Float],
+      [-Infinity, CellKind.Float],
+      [false, CellKind.Boolean],
+      [new Date(0), CellKind.Timestamp],
+      [new Date(Number.NaN), CellKind.Null],
+      ["2024-01-02T03:04:05Z", CellKind.Timestamp],
+      ["12", CellKind.String],
+      ["", CellKind.String],
+      [{ a: 1 }, CellKind.String],
+      [[1, 2], CellKind.String],
+    ];
+    for (const [value, kind] of cases) expect({ value, kind: classifyValue(value) }).toEqual({ value, kind });
+  });
+});
