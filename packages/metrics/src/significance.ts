@@ -40,7 +40,8 @@ export function mcnemarTest(paired: PairedClassification): McNemarResult {
 export function mcnemarFromCounts(b: number, c: number): Omit<McNemarResult, "delta"> {
   const discordant = b + c;
   const statistic = discordant === 0 ? 0 : (b - c) ** 2 / discordant;
-  const corrected = discordant === 0 ? 0 : Math.max(0, Math.abs(b - c) - 1) ** 2 / discordant;
+  // statsmodels' continuity correction, (|b - c| - 1)^2 / (b + c), unclamped as it computes it.
+  const corrected = discordant === 0 ? 0 : (Math.abs(b - c) - 1) ** 2 / discordant;
   return {
     baselineOnlyCorrect: b,
     candidateOnlyCorrect: c,
