@@ -1,5 +1,8 @@
-import type { FileDigest } from "@ctrain/core";
+import { UserError, type FileDigest } from "@ctrain/core";
 import { combinedFingerprint, type DatasetFingerprint } from "./datasets.js";
+import { digestFiles } from "./file-digest.js";
+import { matchAllFiles, workspacePath } from "./file-patterns.js";
+import type { TrainSettings } from "./settings.js";
 
 export type CacheHit = "exact" | "partial" | "miss";
 
@@ -41,4 +44,39 @@ export function cacheKeyInputs(
     keyFilesFingerprint: combinedFingerprint(keyFiles),
     dataFingerprint: combinedFingerprint(dataLines),
   };
+}
+
+/** Restores the dependency cache for the settings' key files and the run's datasets. */
+export async function restoreDependencyCache(
+  settings: TrainSettings,
+  cache: DependencyCache,
+  datasets: readonly DatasetFingerprint[],
+  log: (line: string) => void,
+): Promise<CacheRecord | undefined> {
+  if (!settings.cache) return undefined;
+  const { files, unmatched } = await matchAllFiles(settings.cache.keyFiles, settings.root);
+  if (unmatched.length > 0) {
+    throw new UserError(
+      `train.cache.key-files: nothing found at ${unmatched.join(", ")} (workspace: ${settings.root})`,
+      {
+        location: "train.cache.key-files",
+        hint: "name lockfiles that exist in the repository, e.g. requirements.txt, poetry.lock, package-lock.json",
+      },
+    );
+  }
+  const keyFiles = (await digestFiles(files)).map((digest) => ({
+    path: workspacePath(settings.root, digest.path, "cache key file"),
+    bytes: digest.bytes,
+    sha256: digest.sha256,
+  }));
+  const record = await cache.restore(
+    settings.cache.paths,
+    cacheKeyInputs(keyFiles, datasets, settings.cache.keyPrefix),
+  );
+  log(
+    record.hit === "miss"
+      ? `cache miss for ${record.key}`
+      : `cache ${record.hit} hit: restored ${record.restoredKey ?? record.key}`,
+  );
+  return record;
 }

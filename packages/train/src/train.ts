@@ -1,18 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
 import { constants } from "node:os";
-import { Bundle, UserError, isUserError, type FileDigest, type RunDocument, type RunStatus } from "@ctrain/core";
-import { collectCurves, type Curve } from "./curves.js";
+import { Bundle, UserError, type RunDocument, type RunStatus } from "@ctrain/core";
+import { collectOutputs } from "./collect.js";
 import { fingerprintDatasets } from "./datasets.js";
-import { cacheKeyInputs, type CacheRecord, type DependencyCache } from "./dependency-cache.js";
-import { digestFiles, formatBytes } from "./file-digest.js";
-import { matchAllFiles, workspacePath } from "./file-patterns.js";
+import { restoreDependencyCache, type DependencyCache } from "./dependency-cache.js";
+import { formatBytes } from "./file-digest.js";
 import type { GpuSampler } from "./gpu.js";
-import { collectMetrics } from "./metrics.js";
-import { describeModelFiles, type ModelFile } from "./model-files.js";
-import { findOutputs, type OutputContext } from "./outputs.js";
+import type { OutputContext } from "./outputs.js";
 import { resolveParams } from "./params.js";
-import { bundlePredictions } from "./predictions.js";
 import { formatDuration, runCommand, type CommandOutcome } from "./run-command.js";
 import type { TrainSettings } from "./settings.js";
 
@@ -65,7 +61,7 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   for (const dataset of datasets)
     log(`dataset ${dataset.name}: ${dataset.files.length} file(s), fingerprint ${dataset.fingerprint}`);
 
-  const cacheRecord = await restoreCache(settings, hooks.cache, datasets, log);
+  const cacheRecord = hooks.cache && (await restoreDependencyCache(settings, hooks.cache, datasets, log));
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -96,33 +92,8 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
     startedAtMs: outcome.startedAt.getTime(),
     ownFiles: new Set([paramsFile]),
   };
-  const problems: UserError[] = [];
-  const attempt = async <T>(collect: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await collect();
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      problems.push(error);
-      return undefined;
-    }
-  };
-  const metrics = await attempt(() => collectMetrics(settings.metrics, settings.outputDir, context));
-  const metricFiles = metrics
-    ? await attempt(async () => metrics.files.map((file) => workspacePath(root, file, "metrics file")))
-    : undefined;
-  const curves: Curve[] =
-    (settings.curves && (await attempt(() => collectCurves(settings.curves!, root, context, log)))) || [];
-  const predictions: FileDigest | undefined =
-    settings.predictions === undefined
-      ? undefined
-      : await attempt(() => bundlePredictions(settings.predictions!, settings.bundleDir, context));
-  const modelFiles: ModelFile[] =
-    (settings.modelFiles &&
-      (await attempt(async () => {
-        const files = await findOutputs("train.model-files", settings.modelFiles!, context, { freshOnly: false });
-        return describeModelFiles(files, root, log);
-      }))) ||
-    [];
+  const outputs = await collectOutputs(settings, context, { cancelled: outcome.status === "cancelled", log });
+  const { problems, modelFiles } = outputs;
 
   let status: RunStatus = outcome.status;
   let error: UserError | undefined;
@@ -132,7 +103,7 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   } else {
     for (const problem of problems) warn(`after the ${status} command: ${problem.format()}`);
   }
-  if (metrics && Object.keys(metrics.metrics).length > 0) log(`metrics: ${describeMetrics(metrics.metrics)}`);
+  if (Object.keys(outputs.metrics).length > 0) log(`metrics: ${describeMetrics(outputs.metrics)}`);
   for (const file of modelFiles.filter((model) => model.pickle)) {
     warn(`${file.path} is a pickle-based file: loading it runs code, so load it only from a source you trust`);
   }
@@ -152,16 +123,16 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
     source: settings.source,
     runner: settings.runner,
     command: settings.command,
-    workingDirectory: relative(root, settings.workingDirectory).split("\\").join("/") || ".",
+    workingDirectory: relative(root, settings.workingDirectory).split(sep).join("/") || ".",
     status,
     exitCode: outcome.exitCode,
     signal: outcome.signal,
     logTail: outcome.logTail,
     params: params.flat,
-    metrics: metrics?.metrics ?? {},
-    metricFiles: metricFiles ?? [],
-    curves,
-    ...(predictions ? { predictions } : {}),
+    metrics: outputs.metrics,
+    metricFiles: outputs.metricFiles,
+    curves: outputs.curves,
+    ...(outputs.predictions ? { predictions: outputs.predictions } : {}),
     datasets: datasets.map(({ name, fingerprint, files }) => ({ name, fingerprint, files })),
     model: { files: modelFiles },
     resources: outcome.resources,
@@ -171,40 +142,6 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   const runFile = new Bundle(settings.bundleDir).write("run", run);
   log(`run record: ${relative(process.cwd(), runFile) || runFile}`);
   return { run, runFile, exitCode: stepExitCode(status, outcome), ...(error ? { error } : {}) };
-}
-
-async function restoreCache(
-  settings: TrainSettings,
-  cache: DependencyCache | undefined,
-  datasets: Awaited<ReturnType<typeof fingerprintDatasets>>,
-  log: (line: string) => void,
-): Promise<CacheRecord | undefined> {
-  if (!cache || !settings.cache) return undefined;
-  const { files, unmatched } = await matchAllFiles(settings.cache.keyFiles, settings.root);
-  if (unmatched.length > 0) {
-    throw new UserError(
-      `train.cache.key-files: nothing found at ${unmatched.join(", ")} (workspace: ${settings.root})`,
-      {
-        location: "train.cache.key-files",
-        hint: "name lockfiles that exist in the repository, e.g. requirements.txt, poetry.lock, package-lock.json",
-      },
-    );
-  }
-  const keyFiles = (await digestFiles(files)).map((digest) => ({
-    path: workspacePath(settings.root, digest.path, "cache key file"),
-    bytes: digest.bytes,
-    sha256: digest.sha256,
-  }));
-  const record = await cache.restore(
-    settings.cache.paths,
-    cacheKeyInputs(keyFiles, datasets, settings.cache.keyPrefix),
-  );
-  log(
-    record.hit === "miss"
-      ? `cache miss for ${record.key}`
-      : `cache ${record.hit} hit: restored ${record.restoredKey ?? record.key}`,
-  );
-  return record;
 }
 
 function stepExitCode(status: RunStatus, outcome: CommandOutcome): number {
