@@ -14,7 +14,7 @@ import {
   pairRegressors,
 } from "@ctrain/metrics";
 import { runReference } from "./python-reference.js";
-import { closeTo, normalRandom, probabilityRow, seededRandom } from "./generated-data.js";
+import { closeTo, normalRandom, seededRandom } from "./generated-data.js";
 
 /**
  * Two bootstrap runs with different random streams disagree by Monte Carlo error alone. An endpoint at
