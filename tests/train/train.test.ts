@@ -173,6 +173,29 @@ describe("runTraining", () => {
     expect(serializeDocument(run)).toContain('"loss": {\n      "$float": "NaN"');
   });
 
+  it("reads CSV and TSV metric files: one row by column, several rows by row and column", async () => {
+    const { settings } = workspace(
+      [
+        "train:",
+        "  command: |",
+        "    printf 'accuracy,loss,note\\n0.93,nan,best\\n' > one.csv",
+        "    printf 'split\\tf1\\ntrain\\t0.99\\ntest\\t-inf\\n' > two.tsv",
+        "  metrics: [one.csv, two.tsv]",
+      ].join("\n"),
+    );
+    const result = await runTraining(settings, quiet);
+    expect(result.error).toBeUndefined();
+    expect(result.run.metrics).toEqual({
+      accuracy: 0.93,
+      loss: NaN,
+      note: "best",
+      "0.split": "train",
+      "0.f1": 0.99,
+      "1.split": "test",
+      "1.f1": -Infinity,
+    });
+  });
+
   it("refuses a metrics file older than the run", async () => {
     const { root, settings } = workspace(["train:", "  command: 'true'", "  metrics: old.json"].join("\n"), {
       "old.json": '{"accuracy": 0.9}',

@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { UserError } from "@ctrain/core";
 import { readRecords } from "@ctrain/data";
 import { numberOf, parseMetricText } from "@ctrain/metrics";
+import { numericCell } from "./cells.js";
 import { workspacePath } from "./file-patterns.js";
 import { findOutputs, type OutputContext } from "./outputs.js";
 
@@ -102,19 +103,6 @@ async function* readJsonLinesRows(file: string): AsyncGenerator<Row> {
     const parsed = parseMetricText(line, `${file}:${number}`, "json").metrics;
     yield Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, numberOf(value) ?? value]));
   }
-}
-
-/** A cell as a number: numbers, numeric text (`0.5`, `1e-3`), and NaN/inf the ways Python and pandas spell them. */
-export function numericCell(cell: unknown): number | undefined {
-  if (typeof cell === "number") return cell;
-  if (typeof cell !== "string") return undefined;
-  const text = cell.trim().toLowerCase();
-  if (text === "") return undefined;
-  if (text === "nan" || text === "-nan") return NaN;
-  const infinity = /^([+-]?)(inf|infinity)$/.exec(text);
-  if (infinity) return infinity[1] === "-" ? -Infinity : Infinity;
-  const value = Number(text);
-  return Number.isNaN(value) ? undefined : value;
 }
 
 /** Every k-th point, always keeping the last one, so a long run still fits run.json and a chart. */

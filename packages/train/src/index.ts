@@ -16,3 +16,4 @@ export * from "./curves.js";
 export * from "./predictions.js";
 export * from "./outputs.js";
 export * from "./written-files.js";
+export * from "./cells.js";

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { extname, join, relative } from "node:path";
 import { UserError, type RecordedValue } from "@ctrain/core";
-import { readMetricFile } from "@ctrain/metrics";
+import { readRecords } from "@ctrain/data";
+import { checkMetricFileSize, flattenMetrics, readMetricFile, type MetricMap } from "@ctrain/metrics";
+import { numericCell } from "./cells.js";
 import { findOutputs, type OutputContext } from "./outputs.js";
 import { recordedValue } from "./params.js";
 
@@ -31,8 +33,7 @@ export async function collectMetrics(
   const origin = new Map<string, string>();
   for (const file of files) {
     const label = relative(context.workingDirectory, file);
-    const read = await readMetricFile(file);
-    for (const [key, value] of Object.entries(read.metrics)) {
+    for (const [key, value] of Object.entries(await readMetrics(file))) {
       if (key.length > KEY_MAX_CHARS) {
         throw new UserError(`metric name ${key.slice(0, 60)}... is longer than ${KEY_MAX_CHARS} characters`, {
           location: label,
@@ -51,4 +52,26 @@ export async function collectMetrics(
     }
   }
   return { metrics, files };
+}
+
+/**
+ * JSON/YAML through the metrics package's reader; CSV/TSV (a header row) through the data package's: one row gives
+ * `column` keys, several give `<row>.<column>` (as a list of rows flattens), numbers and NaN/inf parsed, other text kept.
+ */
+async function readMetrics(file: string): Promise<MetricMap> {
+  const extension = extname(file).toLowerCase();
+  if (extension !== ".csv" && extension !== ".tsv") return (await readMetricFile(file)).metrics;
+  await checkMetricFileSize(file);
+  const rows: Record<string, unknown>[] = [];
+  for await (const record of readRecords(file)) {
+    rows.push(
+      Object.fromEntries(
+        Object.entries(record.values).map(([column, cell]) => [
+          column,
+          numericCell(cell) ?? (cell === "" ? null : cell),
+        ]),
+      ),
+    );
+  }
+  return flattenMetrics(rows.length === 1 ? rows[0] : rows);
 }
