@@ -11,7 +11,10 @@ import { formatViolation, openApiChecker, type OpenApiViolation, type OperationM
 import { readBody } from "../read-body.js";
 import { UrlSigner } from "../signed-url.js";
 import type { RepoRecord } from "./records.js";
-import { roleOf, type RenderContext } from "./render/accounts.js";
+import { roleOf, simpleUser, type RenderContext } from "./render/accounts.js";
+import { release, workflowRun } from "./render/automation.js";
+import { pullRequest } from "./render/conversation.js";
+import { fullRepository } from "./render/repository.js";
 import { FakeGap, GitHubError, type FakeResponse, type Route, type RouteRequest, type RouteTable } from "./routing.js";
 import { automationRoutes } from "./routes/automation.js";
 import { conversationRoutes } from "./routes/conversation.js";
@@ -51,10 +54,22 @@ export interface RateLimitFailure {
   status?: 403 | 429;
 }
 
+/** GitHub's JSON for seeded records, e.g. to put real shapes into event payloads. */
+export interface FakeRenderer {
+  repository(repo: string): Record<string, unknown>;
+  user(login: string): Record<string, unknown>;
+  pullRequest(repo: string, pullNumber: number): Record<string, unknown>;
+  release(repo: string, releaseId: number): Record<string, unknown>;
+  workflowRun(runId: number): Record<string, unknown>;
+}
+
 export interface GitHubFake {
   /** The REST base URL, for GITHUB_API_URL. */
   url: string;
+  /** The web base URL of `html_url` fields, for GITHUB_SERVER_URL. */
+  webUrl: string;
   state: FakeGitHubState;
+  render: FakeRenderer;
   violations: FakeViolation[];
   requests: RecordedRequest[];
   /** Issues a token; pass it as `github-token` or GITHUB_TOKEN. */
@@ -397,9 +412,26 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     response.end();
   }
 
+  const render: FakeRenderer = {
+    repository: (repo) => fullRepository(context, state.repo(repo)),
+    user: (login) => simpleUser(context, state.user(login)),
+    pullRequest: (repo, pullNumber) => pullRequest(context, state.repo(repo), state.pull(repo, pullNumber)),
+    release(repo, releaseId) {
+      const record = state.repo(repo).releases.get(releaseId);
+      if (!record) throw new Error(`fake: ${repo} has no release ${releaseId}`);
+      return release(context, state.repo(repo), record);
+    },
+    workflowRun(runId) {
+      const found = state.findRun(runId);
+      return workflowRun(context, found.repo, found.run);
+    },
+  };
+
   return {
     url,
+    webUrl: context.web,
     state,
+    render,
     violations,
     requests,
     issueToken: (tokenOptions) => tokens.issue(tokenOptions).token,

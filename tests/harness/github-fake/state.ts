@@ -155,7 +155,8 @@ export class FakeGitHubState {
       : undefined;
     const parents = options.parents ?? (branchHead ? [branchHead] : []);
     for (const parent of parents) {
-      if (!repo.commits.has(parent)) throw new Error(`fake: parent ${parent} is not a commit of ${repo.fullName}`);
+      if (!this.commitIndex.has(parent))
+        throw new Error(`fake: parent ${parent} is not a commit of ${repo.fullName} or its network`);
     }
     const date = timestamp(options.date ?? new Date());
     const authorUser = typeof options.author === "string" ? this.addUser(options.author) : undefined;
@@ -577,6 +578,23 @@ export class FakeGitHubState {
     const pull = repo.pulls.get(pullNumber);
     if (!pull) throw new Error(`fake: ${repo.fullName} has no pull request #${pullNumber}`);
     return pull;
+  }
+
+  /**
+   * The test merge commit GitHub keeps for an open pull request (`refs/pull/<n>/merge`, its `merge_commit_sha`, and
+   * GITHUB_SHA of `pull_request` runs), made again whenever the base or head moved.
+   */
+  pullMergeCommit(pull: PullRecord): CommitRecord {
+    const repo = this.pullBaseRepo(pull);
+    const baseSha = repo.refs.get(`heads/${pull.baseRef}`) as string;
+    const headSha = this.pullHeadSha(pull);
+    const current = pull.mergeCommitSha ? this.commitIndex.get(pull.mergeCommitSha) : undefined;
+    if (current && current.parents[0] === baseSha && current.parents[1] === headSha) return current;
+    const merge = this.addCommit(repo, { message: `Merge ${headSha} into ${baseSha}`, parents: [baseSha, headSha] });
+    pull.mergeCommitSha = merge.sha;
+    repo.refs.set(`pull/${pull.number}/head`, headSha);
+    repo.refs.set(`pull/${pull.number}/merge`, merge.sha);
+    return merge;
   }
 
   pullHeadSha(pull: PullRecord): string {

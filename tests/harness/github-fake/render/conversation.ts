@@ -66,7 +66,7 @@ export function pullRequest(context: RenderContext, repo: RepoRecord, pull: Pull
     updated_at: issue.updatedAt,
     closed_at: issue.closedAt,
     merged_at: pull.mergedAt,
-    merge_commit_sha: pull.mergeCommitSha,
+    merge_commit_sha: issue.state === "open" ? state.pullMergeCommit(pull).sha : pull.mergeCommitSha,
     assignee: null,
     assignees: [],
     requested_reviewers: [],
