@@ -1,7 +1,12 @@
+import type { OverallVerdict } from "../bundle/documents.js";
+
 /** A rendered report and where it went. */
 export interface RenderedReport {
   /** Stable id so matrix jobs keep separate sticky comments. */
   id: string;
+  /** Hidden line (an HTML comment) that starts `comment` and identifies this report's sticky comment. */
+  marker: string;
+  verdict: OverallVerdict;
   /** Markdown for the PR comment, already within the comment budget. */
   comment: string;
   /** Markdown for the job summary (may hold more detail than the comment). */
@@ -10,6 +15,8 @@ export interface RenderedReport {
   title: string;
   conclusion: "success" | "failure" | "neutral";
   annotations: ReportAnnotation[];
+  /** The full report as files relative to the bundle: report.md, report.html, charts/*.svg. */
+  files: { path: string; content: string }[];
 }
 
 export interface ReportAnnotation {

@@ -1,0 +1,42 @@
+import { labelCell, valueCell } from "../cells.js";
+import { heading, label, strong, text, type Block, type Cell } from "../document.js";
+import type { Section } from "../fit.js";
+import type { ReportContext } from "../input.js";
+
+/** Metric columns beyond the objective; more would not fit a comment's width. */
+const METRIC_COLUMNS_MAX = 5;
+const SHORT_LIST = 10;
+
+/** The sweep's runs ranked by the objective, the best one in bold. */
+export function leaderboardSection(context: ReportContext): Section | undefined {
+  const comparison = context.input.comparison;
+  const entries = [...(comparison?.leaderboard ?? [])].sort((a, b) => a.rank - b.rank);
+  if (!entries.length) return undefined;
+  const metricNames = [...new Set(entries.flatMap((entry) => Object.keys(entry.metrics)))].slice(0, METRIC_COLUMNS_MAX);
+  const rows = entries.map((entry): Cell[] => {
+    const name: Cell = [text(entry.name)];
+    return [
+      labelCell(String(entry.rank)),
+      entry.name === comparison?.bestRun ? [strong(...name)] : name,
+      valueCell(entry.objective),
+      ...metricNames.map((metric) => valueCell(entry.metrics[metric])),
+    ];
+  });
+  const table = (shown: Cell[][]): Block[] => [
+    heading(3, label("Sweep leaderboard")),
+    {
+      kind: "table",
+      head: [
+        labelCell("rank"),
+        labelCell("run"),
+        labelCell("objective"),
+        ...metricNames.map((metric) => [text(metric)]),
+      ],
+      rows: shown,
+    },
+  ];
+  const variants: Section["variants"] = [() => table(rows)];
+  if (rows.length > SHORT_LIST) variants.push(() => table(rows.slice(0, SHORT_LIST)));
+  variants.push(() => []);
+  return { priority: 35, variants };
+}

@@ -1,0 +1,61 @@
+import type { ComparisonRow, MetricVerdict, OverallVerdict } from "@ctrain/core";
+import type { ReportInput } from "./input.js";
+
+export const VERDICT_ICON: Record<OverallVerdict, string> = {
+  passed: "✅",
+  failed: "❌",
+  inconclusive: "⚠️",
+  skipped: "➖",
+  "no-gates": "ℹ️",
+};
+
+export const VERDICT_WORDS: Record<OverallVerdict, string> = {
+  passed: "passed",
+  failed: "failed",
+  inconclusive: "inconclusive",
+  skipped: "skipped",
+  "no-gates": "no gates",
+};
+
+export const METRIC_VERDICT_LABEL: Record<MetricVerdict, string> = {
+  failed: "❌ failed",
+  inconclusive: "❔ inconclusive",
+  "regressed-within-tolerance": "🟡 within tolerance",
+  improved: "🟢 improved",
+  pass: "✅ pass",
+  skipped: "➖ skipped",
+};
+
+// Failing rows first: a reader who stops after the first lines has seen what blocks the merge.
+const METRIC_VERDICT_ORDER: MetricVerdict[] = [
+  "failed",
+  "inconclusive",
+  "regressed-within-tolerance",
+  "improved",
+  "pass",
+  "skipped",
+];
+
+export function byVerdict(a: ComparisonRow, b: ComparisonRow): number {
+  const rank = (row: ComparisonRow): number =>
+    row.verdict === undefined ? METRIC_VERDICT_ORDER.length : METRIC_VERDICT_ORDER.indexOf(row.verdict);
+  return rank(a) - rank(b);
+}
+
+/**
+ * The report's one-word answer: any failure (the run, a data check, a metric gate) fails it; otherwise an
+ * inconclusive comparison leaves it open; otherwise any gate that ran and passed passes it.
+ */
+export function overallVerdict(input: ReportInput): OverallVerdict {
+  const { run, validation, comparison } = input;
+  if (run && run.status !== "succeeded") return "failed";
+  if (validation && !validation.success) return "failed";
+  if (comparison?.verdict === "failed") return "failed";
+  if (comparison?.verdict === "inconclusive") return "inconclusive";
+  if (comparison?.verdict === "passed" || validation?.success) return "passed";
+  return "no-gates";
+}
+
+export function checkConclusion(verdict: OverallVerdict): "success" | "failure" | "neutral" {
+  return verdict === "passed" ? "success" : verdict === "failed" ? "failure" : "neutral";
+}
