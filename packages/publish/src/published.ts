@@ -59,8 +59,10 @@ export async function downloadVerifiedPart(
     rmSync(destination, { force: true });
     throw altered(
       release,
-      `${part.asset} downloaded as ${got.bytes} bytes with sha256 ${got.sha256}; ` +
-        `the manifest says ${part.bytes} bytes with sha256 ${part.sha256}`,
+      got.bytes > part.bytes
+        ? `${part.asset} is longer than the ${part.bytes} bytes the manifest lists`
+        : `${part.asset} downloaded as ${got.bytes} bytes with sha256 ${got.sha256}; ` +
+            `the manifest says ${part.bytes} bytes with sha256 ${part.sha256}`,
     );
   }
 }
