@@ -17,3 +17,5 @@ export * from "./significance.js";
 export * from "./gates.js";
 export * from "./diff.js";
 export * from "./sweep.js";
+export * from "./metric-table.js";
+export * from "./predictions-file.js";

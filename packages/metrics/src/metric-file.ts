@@ -4,6 +4,7 @@ import { BUNDLE_DOCUMENT_MAX_BYTES, UserError } from "@ctrain/core";
 import { LineCounter, parseDocument, type ScalarTag } from "yaml";
 import { flattenMetrics } from "./flatten.js";
 import type { MetricMap } from "./metric-value.js";
+import { readMetricTable, type MetricTable } from "./metric-table.js";
 
 export type MetricFileFormat = "json" | "yaml";
 
@@ -27,9 +28,15 @@ export function metricFileFormat(path: string): MetricFileFormat {
   const extension = extname(path).toLowerCase();
   if (extension === ".json") return "json";
   if (extension === ".yaml" || extension === ".yml") return "yaml";
+  if (extension === ".csv" || extension === ".tsv") {
+    throw new UserError(`a ${extension} metric file is a table, not text to parse`, {
+      location: path,
+      hint: "read it with readMetricFile",
+    });
+  }
   throw new UserError(`unsupported metric file type "${extension || "(none)"}"`, {
     location: path,
-    hint: "use .json, .yaml or .yml (CSV/TSV metric files are read with readMetricTable)",
+    hint: "use .json, .yaml, .yml, .csv or .tsv",
   });
 }
 
@@ -67,8 +74,10 @@ export function parseMetricText(
   return { path, format, metrics: flattenMetrics(root) };
 }
 
-export async function readMetricFile(path: string): Promise<MetricFile> {
+/** Reads a metric file by its extension: JSON, YAML, or CSV/TSV with a header (see readMetricTable). */
+export async function readMetricFile(path: string): Promise<MetricFile | MetricTable> {
   await checkMetricFileSize(path);
+  if (/\.(csv|tsv)$/i.test(path)) return readMetricTable(path);
   return parseMetricText(await readFile(path, "utf8"), path);
 }
 

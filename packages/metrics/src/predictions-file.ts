@@ -1,0 +1,184 @@
+import { UserError } from "@ctrain/core";
+import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/data";
+import type { Label } from "./labels.js";
+import type { Predictions, RegressionPredictions } from "./predictions.js";
+
+/** Column names in a predictions file; every one can be renamed. */
+export interface PredictionColumns {
+  /** Default "y_true". */
+  readonly yTrue?: string;
+  /** Default "y_pred". */
+  readonly yPred?: string;
+  /** Binary score column; default "score". */
+  readonly score?: string;
+  /** Class probability columns are `<prefix><class>`; default "proba_" (proba_0, proba_cat, ...). */
+  readonly probabilityPrefix?: string;
+  /** Column to compute per-slice metrics by; none by default. */
+  readonly slice?: string;
+}
+
+export interface PredictionFileOptions {
+  readonly columns?: PredictionColumns;
+  /** Passed to @ctrain/data's reader (format, delimiter, cwd, progress). */
+  readonly read?: ReadOptions;
+}
+
+interface ResolvedColumns {
+  readonly yTrue: string;
+  readonly yPred: string;
+  readonly score: string;
+  readonly probabilityPrefix: string;
+  readonly slice?: string;
+}
+
+function resolveColumns(columns: PredictionColumns = {}): ResolvedColumns {
+  return {
+    yTrue: columns.yTrue ?? "y_true",
+    yPred: columns.yPred ?? "y_pred",
+    score: columns.score ?? "score",
+    probabilityPrefix: columns.probabilityPrefix ?? "proba_",
+    slice: columns.slice,
+  };
+}
+
+/**
+ * Reads a classifier's predictions (CSV/TSV, JSON Lines or Parquet; one path, a directory or a glob) into
+ * columns: y_true, and any of y_pred, score, proba_<class>, plus the slice column. CSV cells are typed
+ * as pandas reads them, so "1" is the label 1 and "cat" the label "cat".
+ */
+export async function readClassifierPredictions(
+  sources: string | readonly string[],
+  options: PredictionFileOptions = {},
+): Promise<Predictions> {
+  const columns = resolveColumns(options.columns);
+  const yTrue: Label[] = [];
+  const yPred: Label[] = [];
+  const score: number[] = [];
+  const matrix: number[][] = [];
+  const slice: (Label | null)[] = [];
+  let layout: { yPred: boolean; score: boolean; probabilities: { column: string; label: Label }[] } | undefined;
+  let source = String(sources);
+  for await (const record of readRecords(sources, options.read)) {
+    if (!layout) {
+      source = record.file;
+      const names = Object.keys(record.values);
+      requireColumns(record, [columns.yTrue, ...(columns.slice ? [columns.slice] : [])], names);
+      const probabilities = names
+        .filter((name) => name.startsWith(columns.probabilityPrefix) && name.length > columns.probabilityPrefix.length)
+        .map((column) => ({
+          column,
+          label: labelOf(parseCell(column.slice(columns.probabilityPrefix.length)), record, column),
+        }));
+      layout = { yPred: names.includes(columns.yPred), score: names.includes(columns.score), probabilities };
+      if (!layout.yPred && !layout.score && probabilities.length === 0) {
+        throw new UserError(
+          `no prediction column: expected "${columns.yPred}", "${columns.score}" or "${columns.probabilityPrefix}<class>" columns; found ${names.join(", ")}`,
+          {
+            location: `${record.file}:${record.line}`,
+            hint: "write predicted labels, a score or class probabilities, or set the column names in ctrain.yml",
+          },
+        );
+      }
+    }
+    yTrue.push(labelOf(cellOf(record, columns.yTrue, options.read), record, columns.yTrue));
+    if (layout.yPred) yPred.push(labelOf(cellOf(record, columns.yPred, options.read), record, columns.yPred));
+    if (layout.score) score.push(numberOf(record, columns.score, options.read));
+    if (layout.probabilities.length)
+      matrix.push(layout.probabilities.map(({ column }) => numberOf(record, column, options.read)));
+    if (columns.slice) slice.push(sliceValueOf(cellOf(record, columns.slice, options.read)));
+  }
+  if (!layout)
+    throw new UserError("predictions file has no rows", {
+      location: source,
+      hint: "write a header and one row per test example",
+    });
+  return {
+    source,
+    yTrue,
+    yPred: layout.yPred ? yPred : undefined,
+    score: layout.score ? score : undefined,
+    probabilities: layout.probabilities.length
+      ? { classLabels: layout.probabilities.map(({ label }) => label), matrix }
+      : undefined,
+    slice: columns.slice ? { column: columns.slice, values: slice } : undefined,
+  };
+}
+
+/** Reads a regressor's predictions: numeric y_true and y_pred columns, plus the slice column. */
+export async function readRegressorPredictions(
+  sources: string | readonly string[],
+  options: PredictionFileOptions = {},
+): Promise<RegressionPredictions> {
+  const columns = resolveColumns(options.columns);
+  const yTrue: number[] = [];
+  const yPred: number[] = [];
+  const slice: (Label | null)[] = [];
+  let source: string | undefined;
+  for await (const record of readRecords(sources, options.read)) {
+    if (source === undefined) {
+      source = record.file;
+      requireColumns(
+        record,
+        [columns.yTrue, columns.yPred, ...(columns.slice ? [columns.slice] : [])],
+        Object.keys(record.values),
+      );
+    }
+    yTrue.push(numberOf(record, columns.yTrue, options.read));
+    yPred.push(numberOf(record, columns.yPred, options.read));
+    if (columns.slice) slice.push(sliceValueOf(cellOf(record, columns.slice, options.read)));
+  }
+  if (source === undefined)
+    throw new UserError("predictions file has no rows", {
+      location: String(sources),
+      hint: "write a header and one row per test example",
+    });
+  return { source, yTrue, yPred, slice: columns.slice ? { column: columns.slice, values: slice } : undefined };
+}
+
+function requireColumns(record: DataRecord, required: readonly string[], names: readonly string[]): void {
+  const missing = required.filter((column) => !names.includes(column));
+  if (missing.length) {
+    throw new UserError(`missing column ${missing.map((c) => `"${c}"`).join(", ")}; found ${names.join(", ")}`, {
+      location: `${record.file}:${record.line}`,
+      hint: "rename the columns in the file, or set the column names in ctrain.yml",
+    });
+  }
+}
+
+/** CSV cells are text: type them as pandas would; JSON Lines and Parquet values are typed already. */
+function cellOf(record: DataRecord, column: string, read: ReadOptions | undefined): unknown {
+  const value = record.values[column];
+  const csv = read?.format ? read.format === "csv" : /\.(csv|tsv)$/i.test(record.file);
+  return typeof value === "string" && csv ? parseCell(value) : value;
+}
+
+function labelOf(value: unknown, record: DataRecord, column: string): Label {
+  if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))
+    return value;
+  if (typeof value === "bigint") return Number(value);
+  throw new UserError(
+    `${column} is ${value === null || value === undefined ? "empty" : JSON.stringify(value)}, expected a class label`,
+    {
+      location: `${record.file}:${record.line}`,
+      hint: "every row needs a label; drop rows without one",
+    },
+  );
+}
+
+function numberOf(record: DataRecord, column: string, read: ReadOptions | undefined): number {
+  const value = cellOf(record, column, read);
+  if (typeof value === "number" && !Number.isNaN(value)) return value;
+  if (typeof value === "bigint") return Number(value);
+  throw new UserError(
+    `${column} is ${value === null || value === undefined ? "empty" : JSON.stringify(value)}, expected a number`,
+    {
+      location: `${record.file}:${record.line}`,
+      hint: `fill ${column} with numbers, or drop rows without one`,
+    },
+  );
+}
+
+function sliceValueOf(value: unknown): Label | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : String(value);
+}
