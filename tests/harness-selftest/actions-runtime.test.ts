@@ -130,6 +130,13 @@ describe("Actions runtime fake with the real @actions/artifact", () => {
     await expect(artifactClient.uploadArtifact("ctrain-bundle", files, root)).rejects.toThrow(/already exists/);
   });
 
+  it("deletes an artifact of the run, which REST then no longer lists", async () => {
+    enterRun(pushRun);
+    const { id } = await artifactClient.deleteArtifact("ctrain-bundle");
+    expect(fake.state.repo("octo/model").artifacts.has(id)).toBe(false);
+    expect((await artifactClient.listArtifacts()).artifacts).toEqual([]);
+  });
+
   it("saw nothing that breaks GitHub's contracts", () => {
     fake.assertNoViolations();
     runtime.assertNoViolations();

@@ -209,6 +209,7 @@ describe("GitHub fake answers in GitHub's shapes", () => {
       client(fake.issueToken({ kind: "installation" })).rest.repos.listBranches({ owner: "octo", repo: "model" }),
     );
     expect(answer.status).toBe(404);
+    expect(answer.headers["x-ratelimit-remaining"]).toBeDefined();
     expect(fake.violations[0]).toMatchObject({ kind: "unimplemented", operationId: "repos/list-branches" });
   });
 });

@@ -134,6 +134,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const browserDownload = /^\/([^/]+)\/([^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(requestUrl.pathname);
     if (browserDownload && method === "GET") return redirectBrowserDownload(browserDownload.slice(1), response);
 
+    const grantKey = authorization(request) ?? "anonymous";
+    const limits = () => rateLimitHeaders(grantKey, tokens.lookup(grantKey));
     const match = checker.match(method, requestUrl.pathname);
     if (!match) {
       violations.push({
@@ -143,7 +145,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
         message: `no operation of GitHub's REST API is ${method} ${requestUrl.pathname}`,
       });
       record(404);
-      return send(response, 404, errorBody(404, "Not Found"));
+      return send(response, 404, errorBody(404, "Not Found"), limits());
     }
     const route = ROUTES[match.operationId];
     if (!route) {
@@ -155,13 +157,12 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
         message: `fake does not implement ${match.operationId} (${match.method} ${match.template})`,
       });
       record(404, match.operationId);
-      return send(response, 404, errorBody(404, "Not Found"));
+      return send(response, 404, errorBody(404, "Not Found"), limits());
     }
     const answer = answerOperation(request, requestUrl, rawBody, match, route);
     const checked = checkAnswer(match, answer, method, path);
-    const grantKey = authorization(request) ?? "anonymous";
     const headers = {
-      ...rateLimitHeaders(grantKey, tokens.lookup(grantKey)),
+      ...limits(),
       ...permissionHeader(route),
       ...checked.headers,
     };
