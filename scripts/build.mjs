@@ -1,5 +1,6 @@
 // Bundles each action (actions/<name>/main.ts) and the CLI into one self-contained ESM file under dist/.
 // `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
+// Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 import { build } from "esbuild";
 import {
   existsSync,
@@ -16,19 +17,27 @@ import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const check = process.argv.includes("--check");
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 
 const entries = readdirSync(join(root, "actions"))
   .filter((name) => existsSync(join(root, "actions", name, "main.ts")))
   .map((name) => ({ name, entry: join(root, "actions", name, "main.ts") }));
 entries.push({ name: "cli", entry: join(root, "packages/cli/src/main.ts") });
+const selected = only.length ? entries.filter(({ name }) => only.includes(name)) : entries;
 
 const outRoot = check ? mkdtempSync(join(tmpdir(), "ctrain-dist-")) : join(root, "dist");
-if (!check) rmSync(outRoot, { recursive: true, force: true });
+if (!check && !only.length) {
+  // A full build drops bundles whose action is gone; the others are overwritten in place.
+  const kept = new Set([...entries.map(({ name }) => name), "package.json"]);
+  for (const stale of existsSync(outRoot) ? readdirSync(outRoot) : []) {
+    if (!kept.has(stale)) rmSync(join(outRoot, stale), { recursive: true, force: true });
+  }
+}
 mkdirSync(outRoot, { recursive: true });
 
 const started = performance.now();
 const sizes = [];
-for (const { name, entry } of entries) {
+for (const { name, entry } of selected) {
   const outfile = join(outRoot, name, "index.js");
   await build({
     entryPoints: [entry],

@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import semver from "semver";
-import type {
-  Bundle} from "@ctrain/core";
+import type { Bundle } from "@ctrain/core";
 import {
   BUNDLE_DOCUMENT_MAX_BYTES,
   RunDocument,
   UserError,
+  isUserError,
   parseDocument,
   type BaselineOrigin,
   type BaselineSource,
@@ -110,15 +110,25 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
       );
       return undefined;
     }
-    return downloadBundleArtifact({
-      artifactId: artifact.id,
-      sizeBytes: artifact.size_in_bytes,
-      digest: artifact.digest ?? undefined,
-      dest: join(options.downloadDir, `run-${run.id}`),
-      token: options.token,
-      runId: run.id,
-      repository: context.repository,
-    });
+    try {
+      const bundle = await downloadBundleArtifact({
+        artifactId: artifact.id,
+        sizeBytes: artifact.size_in_bytes,
+        digest: artifact.digest ?? undefined,
+        dest: join(options.downloadDir, `run-${run.id}`),
+        token: options.token,
+        runId: run.id,
+        repository: context.repository,
+      });
+      // Validate now, so a hostile or damaged bundle is skipped here rather than failing the comparison later.
+      bundle.read("run");
+      return bundle;
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      notes.push(`run ${run.id}'s ${artifactName} artifact was rejected: ${error.format()}`);
+      log(`rejected the baseline artifact of run ${run.id}: ${error.format()}`);
+      return undefined;
+    }
   }
 
   function originOf(run: WorkflowRunSummary, commitsBehind: number | undefined, notes: string[]): BaselineOrigin {

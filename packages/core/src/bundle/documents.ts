@@ -51,7 +51,7 @@ export const MetricVerdict = z.enum([
   "skipped",
 ]);
 export type MetricVerdict = z.infer<typeof MetricVerdict>;
-export const OverallVerdict = z.enum(["passed", "failed", "inconclusive", "no-gates"]);
+export const OverallVerdict = z.enum(["passed", "failed", "inconclusive", "skipped", "no-gates"]);
 export type OverallVerdict = z.infer<typeof OverallVerdict>;
 
 const ValueMap = z.record(z.string().max(500), RecordedValue);

@@ -101,6 +101,16 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "compare.noise-band": "Without predictions, a median/MAD band over the baseline branch's recent runs.",
   "compare.noise-band.mads": "Width of the band in scaled MADs.",
   "compare.noise-band.min-runs": "Fewest baseline runs needed for a band.",
+  "compare.predictions":
+    "How to read the predictions file: ctrain evaluates it and pairs baseline and candidate rows for significance tests.",
+  "compare.predictions.task":
+    "`classification` or `regression`; `auto` decides from the columns (scores or probabilities mean classification).",
+  "compare.predictions.y-true": "Column of true labels or values.",
+  "compare.predictions.y-pred": "Column of predicted labels or values.",
+  "compare.predictions.score": "Binary classification: column of the positive class's score or probability.",
+  "compare.predictions.proba-prefix": "Multiclass: probability columns are `<prefix><class>`.",
+  "compare.predictions.positive-label": "Binary classification: the positive label (default: the greater label).",
+  "compare.predictions.slices": "Columns to compute metrics per value of (`slice:<column>=<value>/<metric>`).",
   "compare.objective": "For sweeps: the metric that ranks the candidate runs.",
   "compare.objective.metric": "Metric name.",
   "compare.objective.direction": "Whether higher or lower is better.",

@@ -179,6 +179,25 @@ export const CompareConfig = z.strictObject({
   "noise-band": z
     .strictObject({ mads: z.number().positive().default(3), "min-runs": z.number().int().min(2).default(3) })
     .default({ mads: 3, "min-runs": 3 }),
+  /** How to read the predictions file train recorded; ctrain evaluates it and pairs baseline and candidate rows. */
+  predictions: z
+    .strictObject({
+      task: z.enum(["auto", "classification", "regression"]).default("auto"),
+      "y-true": z.string().min(1).default("y_true"),
+      "y-pred": z.string().min(1).default("y_pred"),
+      score: z.string().min(1).default("score"),
+      "proba-prefix": z.string().min(1).default("proba_"),
+      "positive-label": z.union([z.string(), z.number()]).optional(),
+      slices: z.array(z.string().min(1)).default([]),
+    })
+    .default({
+      task: "auto",
+      "y-true": "y_true",
+      "y-pred": "y_pred",
+      score: "score",
+      "proba-prefix": "proba_",
+      slices: [],
+    }),
   /** The metric that ranks a sweep's runs. */
   objective: z.strictObject({ metric: z.string().min(1), direction: Direction.default("higher") }).optional(),
   /** The workflow whose runs hold baselines (file name or id); defaults to the current workflow. */

@@ -1,0 +1,6 @@
+export * from "./compare-runs.js";
+export * from "./sides.js";
+export * from "./predictions-file.js";
+export * from "./gate-description.js";
+export * from "./values.js";
+export * from "./step.js";

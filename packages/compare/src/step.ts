@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+import { Bundle, UserError, type BaselineSource, type CtrainConfig, type RunSource } from "@ctrain/core";
+import { compareRuns, type CompareResult } from "./compare-runs.js";
+import { sideOfBaseline, sideOfBundle } from "./sides.js";
+
+export interface CompareStepOptions {
+  config: CtrainConfig;
+  /** The bundle the candidate's train step wrote; comparison.json goes here. */
+  bundleDir: string;
+  /** Sweeps: several candidate bundle folders (the best is compared and its name recorded). */
+  candidateDirs?: string[];
+  baselines: BaselineSource;
+  source?: RunSource;
+  log?: (line: string) => void;
+}
+
+/** How many of the base branch's runs a noise band looks at. */
+const NOISE_BAND_HISTORY = 10;
+
+/**
+ * The compare step, the same in the action and the CLI: resolve the baseline, compare, write comparison.json and
+ * record the verdict in run.json so publish can act on it without recomputing.
+ */
+export async function runCompareStep(options: CompareStepOptions): Promise<CompareResult> {
+  const log = options.log ?? (() => undefined);
+  const compare = options.config.compare;
+  const bundle = new Bundle(options.bundleDir);
+  const candidateDirs = options.candidateDirs?.length ? options.candidateDirs : [options.bundleDir];
+  const candidates = candidateDirs.map((dir) => {
+    if (!existsSync(dir)) throw new UserError(`candidate bundle folder not found: ${dir}`);
+    const candidateBundle = dir === options.bundleDir ? bundle : new Bundle(dir, { untrusted: true });
+    const side = sideOfBundle(candidateBundle, "candidate");
+    return { ...side, label: candidateDirs.length > 1 ? (side.run?.name ?? dir) : "candidate" };
+  });
+
+  log(`baseline: ${compare.baseline}`);
+  const resolved = await options.baselines.resolve(compare.baseline);
+  log(`baseline: ${resolved.origin.description}`);
+  for (const note of resolved.origin.notes) log(`  ${note}`);
+  const baseline = sideOfBaseline(resolved);
+
+  const wantsSignificance = Object.values(compare.metrics).some((gate) => gate.significance !== "none");
+  const pairedPossible = candidates.every((side) => side.predictionsPath) && baseline?.predictionsPath;
+  const history = wantsSignificance && !pairedPossible ? await options.baselines.history(NOISE_BAND_HISTORY) : [];
+
+  const result = await compareRuns({
+    candidates,
+    baseline,
+    origin: resolved.origin,
+    config: compare,
+    history,
+    source: options.source,
+    log,
+  });
+  bundle.write("comparison", result.document);
+  if (bundle.has("run")) {
+    const run = bundle.read("run");
+    bundle.write("run", { ...run, verdicts: { ...run.verdicts, comparison: result.document.verdict } });
+  }
+  return result;
+}

@@ -1,0 +1,15 @@
+import type { RecordedValue } from "@ctrain/core";
+import { metricValueOfNumber, numberOf, type MetricMap, type MetricValue } from "@ctrain/metrics";
+
+/** Bundle documents hold NaN as a number; the metrics library marks it; these convert at the seam. */
+export function toMetricMap(values: Readonly<Record<string, RecordedValue>> | undefined): MetricMap {
+  const map: MetricMap = {};
+  for (const [key, value] of Object.entries(values ?? {}))
+    map[key] = typeof value === "number" ? metricValueOfNumber(value) : value;
+  return map;
+}
+
+export function toRecordedValue(value: MetricValue | undefined): RecordedValue | undefined {
+  if (value === undefined) return undefined;
+  return numberOf(value) ?? (value as RecordedValue);
+}
