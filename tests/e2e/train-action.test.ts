@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -13,6 +13,7 @@ import {
 } from "../harness/github-fake/index.js";
 import { runAction } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
+import { processesTagged } from "../train/processes.js";
 
 const FIXTURES = new URL("../fixtures/train/", import.meta.url).pathname;
 
@@ -252,20 +253,3 @@ describe("the train action", () => {
     expect(record.datasets.map((dataset) => dataset.files.map((file) => file.path))).toEqual([["rows.csv"]]);
   });
 });
-
-/** Live processes whose environment holds `tag`, found independently of ctrain's tracking. */
-function processesTagged(tag: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "latin1");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${entry}/environ`).includes(Buffer.from(`TREE_TEST_TAG=${tag}`)))
-        found.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdtempSync, existsSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { runCommand, parseTimesReport, signalOfExitCode } from "@ctrain/train";
-import { GpuSampler } from "../../packages/train/src/gpu.js";
+import { GpuSampler, runCommand, parseTimesReport, signalOfExitCode } from "@ctrain/train";
+import { processesTagged } from "./processes.js";
 
 function workDir(): string {
   return mkdtempSync(join(tmpdir(), "ctrain-train-"));
@@ -32,23 +32,6 @@ function collect(): { stream: Writable; text: () => string } {
     }),
     text: () => Buffer.concat(chunks).toString("utf8"),
   };
-}
-
-/** Every process whose environment holds `tag`, found independently of ctrain's own tracking. */
-function processesTagged(tag: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "latin1");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      if (readFileSync(`/proc/${entry}/environ`).includes(Buffer.from(`TREE_TEST_TAG=${tag}`)))
-        found.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return found;
 }
 
 describe("runCommand", () => {
