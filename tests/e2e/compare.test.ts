@@ -71,6 +71,12 @@ describe("compare action, end to end", () => {
     rmSync(workspace, { recursive: true, force: true });
   });
 
+  /** A real `pull_request.opened` payload, pointed at the fake's repository and pull request. */
+  function pullRequestPayload(pull: number): Record<string, unknown> {
+    const example = loadWebhookExample("pull_request", (p) => p.action === "opened");
+    return retargetWebhook(fake, example, { repo: "octo/churn", pull }) as unknown as Record<string, unknown>;
+  }
+
   /** main: base -> (later), feature branches from `branchPoint`; the candidate bundle is written to the workspace. */
   function pullRequestSetup(options: { candidateNoise: number; fork?: boolean }) {
     const repo = fake.state.addRepo("octo/churn");
@@ -82,14 +88,7 @@ describe("compare action, end to end", () => {
       fake.state.setBranch(headRepo, "feature", head.sha);
     }
     const pull = fake.state.addPull(repo, { head: "feature", user: options.fork ? "mallory" : "alice", headRepo });
-    const payload = retargetWebhook(
-      fake,
-      loadWebhookExample("pull_request", (p) => p.action === "opened"),
-      {
-        repo: "octo/churn",
-        pull: pull.number,
-      },
-    );
+    const payload = pullRequestPayload(pull.number);
     const bundle = join(workspace, ".ctrain");
     mkdirSync(join(bundle, "predictions"), { recursive: true });
     writeFileSync(join(bundle, "run.json"), serializeDocument(runDocument({ commit: head.sha, branch: "feature" })));
@@ -180,11 +179,7 @@ describe("compare action, end to end", () => {
     const mergeBase = fake.state.addCommit(repo, { branch: "main", parents: [older.sha], message: "docs only" });
     fake.state.addCommit(repo, { branch: "feature", parents: [mergeBase.sha], message: "feature" });
     const pull = fake.state.addPull(repo, { head: "feature", user: "alice" });
-    const payload = retargetWebhook(
-      fake,
-      loadWebhookExample("pull_request", (p) => p.action === "opened"),
-      { repo: "octo/churn", pull: pull.number },
-    );
+    const payload = pullRequestPayload(pull.number);
     const bundle = join(workspace, ".ctrain");
     mkdirSync(join(bundle, "predictions"), { recursive: true });
     writeFileSync(
