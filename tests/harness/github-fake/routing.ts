@@ -5,6 +5,9 @@ import type { RepoRecord } from "./records.js";
 import type { RenderContext } from "./render/accounts.js";
 import type { Access, PermissionScope, TokenGrant } from "./tokens.js";
 
+/** Where GitHub's error bodies point when an operation has no page of its own. */
+export const GITHUB_DOCS = "https://docs.github.com/rest";
+
 export interface FakeResponse {
   status: number;
   /** A JSON body, checked against the description. */

@@ -10,18 +10,26 @@ import type { AddressInfo } from "node:net";
 import { formatViolation, openApiChecker, type OpenApiViolation, type OperationMatch } from "../openapi.js";
 import { readBody } from "../read-body.js";
 import { UrlSigner } from "../signed-url.js";
-import type { RepoRecord } from "./records.js";
-import { roleOf, simpleUser, type RenderContext } from "./render/accounts.js";
-import { release, workflowRun } from "./render/automation.js";
-import { pullRequest } from "./render/conversation.js";
-import { fullRepository } from "./render/repository.js";
-import { FakeGap, GitHubError, type FakeResponse, type Route, type RouteRequest, type RouteTable } from "./routing.js";
+import { acceptedPermissionsHeader, authorization, authorize } from "./authorize.js";
+import { serveDownload } from "./downloads.js";
+import { RateLimiter, type RateLimitFailure } from "./rate-limits.js";
+import type { RenderContext } from "./render/accounts.js";
+import { createRenderer, type FakeRenderer } from "./render/fake-renderer.js";
+import {
+  FakeGap,
+  GITHUB_DOCS,
+  GitHubError,
+  type FakeResponse,
+  type Route,
+  type RouteRequest,
+  type RouteTable,
+} from "./routing.js";
 import { automationRoutes } from "./routes/automation.js";
 import { conversationRoutes } from "./routes/conversation.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { repoRoutes } from "./routes/repos.js";
 import { FakeGitHubState } from "./state.js";
-import { allows, deniedMessage, TokenRegistry, type TokenGrant, type TokenOptions } from "./tokens.js";
+import { TokenRegistry, type TokenOptions } from "./tokens.js";
 
 const ROUTES: RouteTable = { ...repoRoutes, ...conversationRoutes, ...automationRoutes, ...releaseRoutes };
 
@@ -48,21 +56,6 @@ export interface RecordedRequest {
   status: number;
 }
 
-/** A rate limit the next requests run into: GitHub's primary limit (remaining 0) or a secondary one (Retry-After). */
-export interface RateLimitFailure {
-  kind: "primary" | "secondary";
-  status?: 403 | 429;
-}
-
-/** GitHub's JSON for seeded records, e.g. to put real shapes into event payloads. */
-export interface FakeRenderer {
-  repository(repo: string): Record<string, unknown>;
-  user(login: string): Record<string, unknown>;
-  pullRequest(repo: string, pullNumber: number): Record<string, unknown>;
-  release(repo: string, releaseId: number): Record<string, unknown>;
-  workflowRun(runId: number): Record<string, unknown>;
-}
-
 export interface GitHubFake {
   /** The REST base URL, for GITHUB_API_URL. */
   url: string;
@@ -83,15 +76,6 @@ export interface GitHubFake {
   close(): Promise<void>;
 }
 
-const DOCS = "https://docs.github.com/rest";
-const HOUR_SECONDS = 3600;
-
-interface RateWindow {
-  limit: number;
-  used: number;
-  resetAt: number;
-}
-
 export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<GitHubFake> {
   const checker = openApiChecker();
   const state = new FakeGitHubState();
@@ -99,8 +83,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   const signer = new UrlSigner();
   const violations: FakeViolation[] = [];
   const requests: RecordedRequest[] = [];
-  const rateWindows = new Map<string, RateWindow>();
-  const pendingFailures: RateLimitFailure[] = [];
+  const limiter = new RateLimiter();
 
   const server = createServer((request, response) => {
     void readBody(request)
@@ -130,12 +113,10 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const path = `${requestUrl.pathname}${requestUrl.search}`;
     const record = (status: number, operationId?: string) => requests.push({ method, path, operationId, status });
 
-    if (requestUrl.pathname.startsWith("/_blobs/")) return serveBlob(requestUrl, method, response);
-    const browserDownload = /^\/([^/]+)\/([^/]+)\/releases\/download\/([^/]+)\/([^/]+)$/.exec(requestUrl.pathname);
-    if (browserDownload && method === "GET") return redirectBrowserDownload(browserDownload.slice(1), response);
+    if (serveDownload(state, signer, context, requestUrl, method, response)) return;
 
     const grantKey = authorization(request) ?? "anonymous";
-    const limits = () => rateLimitHeaders(grantKey, tokens.lookup(grantKey));
+    const limits = () => limiter.headers(grantKey, tokens.lookup(grantKey));
     const match = checker.match(method, requestUrl.pathname);
     if (!match) {
       violations.push({
@@ -163,7 +144,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const checked = checkAnswer(match, answer, method, path);
     const headers = {
       ...limits(),
-      ...permissionHeader(route),
+      ...acceptedPermissionsHeader(route),
       ...checked.headers,
     };
     record(checked.status, match.operationId);
@@ -183,11 +164,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     const grant = token === undefined ? undefined : tokens.lookup(token);
     if (token !== undefined && !grant) return errorResponse(401, "Bad credentials", match);
 
-    const failure = pendingFailures.shift();
-    if (failure) return rateLimited(failure);
-    const window = rateWindow(token ?? "anonymous", grant);
-    if (window.used >= window.limit) return rateLimited({ kind: "primary" });
-    window.used += 1;
+    const limited = limiter.take(token ?? "anonymous", grant);
+    if (limited) return limited;
 
     const requestViolations = checker.checkRequest(match, {
       query: requestUrl.searchParams,
@@ -218,7 +196,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       },
     };
     try {
-      const denied = authorize(routeRequest, route);
+      const denied = authorize(state, routeRequest, route);
       if (denied) return errorResponse(denied.status, denied.message, match);
       return route.handle(routeRequest, context);
     } catch (error) {
@@ -235,34 +213,6 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       }
       throw error;
     }
-  }
-
-  /** Whether the caller may use the route on the repository it names; undefined when it may. */
-  function authorize(request: RouteRequest, route: Route): { status: number; message: string } | undefined {
-    const permission = route.permission;
-    if (!permission) return undefined;
-    const { owner, repo: name } = request.match.params;
-    const repo = owner && name ? state.findRepo(owner, name) : undefined;
-    if (!repo) return undefined; // the route answers 404
-    const grant = request.grant;
-    if (!grant) {
-      if (repo.private) return { status: 404, message: "Not Found" };
-      return permission.access === "write" ? { status: 401, message: "Requires authentication" } : undefined;
-    }
-    const reaches = grant.repositories === "all" || grant.repositories.includes(repo.fullName.toLowerCase());
-    if (!reaches && repo.private) return { status: 404, message: "Not Found" };
-    if (!reaches && permission.access === "read") return undefined; // public repositories are readable by anyone
-    if (grant.kind === "user" && !userMay(grant, repo, permission.access)) {
-      return repo.private ? { status: 404, message: "Not Found" } : { status: 403, message: deniedMessage(grant) };
-    }
-    const allowed = permission.scopes.some((scope) => allows(grant, scope, permission.access, repo.fullName));
-    return allowed ? undefined : { status: 403, message: deniedMessage(grant) };
-  }
-
-  function userMay(grant: TokenGrant, repo: RepoRecord, access: "read" | "write"): boolean {
-    const role = roleOf(repo, grant.login);
-    if (access === "read") return !repo.private || role !== undefined;
-    return role === "write" || role === "maintain" || role === "admin";
   }
 
   /** GitHub answers a request body with too many items with 422; every other departure gets a 500 naming it. */
@@ -305,141 +255,24 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     match: OperationMatch,
     errors?: Array<Record<string, unknown>>,
   ): FakeResponse {
-    const docs = (checker.operation(match.operationId)?.externalDocs as { url?: string } | undefined)?.url ?? DOCS;
+    const docs =
+      (checker.operation(match.operationId)?.externalDocs as { url?: string } | undefined)?.url ?? GITHUB_DOCS;
     return {
       status,
       body: { message, ...(errors ? { errors } : {}), documentation_url: docs, status: String(status) },
     };
   }
 
-  function rateLimited(failure: RateLimitFailure): FakeResponse {
-    const status = failure.status ?? 403;
-    const reset = String(Math.floor(Date.now() / 1000) + 1);
-    if (failure.kind === "secondary") {
-      return {
-        status,
-        headers: { "retry-after": "1" },
-        body: {
-          message:
-            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
-          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
-          status: String(status),
-        },
-      };
-    }
-    return {
-      status,
-      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset },
-      body: {
-        message: "API rate limit exceeded.",
-        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
-        status: String(status),
-      },
-    };
-  }
-
-  /** GitHub's hourly budgets: 1,000 requests for GITHUB_TOKEN, 5,000 for a user, 60 for anonymous callers. */
-  function rateWindow(key: string, grant: TokenGrant | undefined): RateWindow {
-    const now = Math.floor(Date.now() / 1000);
-    let window = rateWindows.get(key);
-    if (!window || window.resetAt <= now) {
-      const limit = grant?.kind === "installation" ? 1000 : grant ? 5000 : 60;
-      window = { limit, used: 0, resetAt: now + HOUR_SECONDS };
-      rateWindows.set(key, window);
-    }
-    return window;
-  }
-
-  function rateLimitHeaders(key: string, grant: TokenGrant | undefined): Record<string, string> {
-    const window = rateWindow(key, grant);
-    return {
-      "x-ratelimit-limit": String(window.limit),
-      "x-ratelimit-remaining": String(Math.max(0, window.limit - window.used)),
-      "x-ratelimit-reset": String(window.resetAt),
-      "x-ratelimit-used": String(window.used),
-      "x-ratelimit-resource": "core",
-    };
-  }
-
-  function serveBlob(requestUrl: URL, method: string, response: ServerResponse): void {
-    const verdict = signer.verify(requestUrl, "r");
-    if (!verdict.ok) return sendStorageError(response, 403, "AuthenticationFailed", verdict.reason);
-    const [, , kind, idText] = requestUrl.pathname.split("/");
-    const id = Number(idText);
-    for (const repo of state.repos.values()) {
-      const artifact = kind === "artifacts" ? repo.artifacts.get(id) : undefined;
-      const asset = kind === "release-assets" ? repo.assets.get(id) : undefined;
-      const blob = artifact
-        ? {
-            content: artifact.content,
-            type: artifact.contentType,
-            name: artifact.contentType === "application/zip" ? `${artifact.name}.zip` : artifact.name,
-          }
-        : asset
-          ? { content: asset.content, type: asset.contentType, name: asset.name }
-          : undefined;
-      if (!blob) continue;
-      response.writeHead(200, {
-        "content-type": blob.type,
-        "content-length": String(blob.content.length),
-        "content-disposition": `attachment; filename=${blob.name.replace(/[^\x20-\x7e]|"/g, "_")}; filename*=UTF-8''${encodeURIComponent(blob.name)}`,
-      });
-      response.end(method === "HEAD" ? undefined : blob.content);
-      return;
-    }
-    sendStorageError(response, 404, "BlobNotFound", "The specified blob does not exist.");
-  }
-
-  function redirectBrowserDownload([owner, name, tag, file]: string[], response: ServerResponse): void {
-    const repo = state.findRepo(owner ?? "", name ?? "");
-    const release =
-      repo &&
-      [...repo.releases.values()].find(
-        (candidate) => !candidate.draft && candidate.tagName === decodeURIComponent(tag ?? ""),
-      );
-    const asset =
-      release &&
-      release.assetIds
-        .map((id) => repo.assets.get(id))
-        .find((candidate) => candidate?.name === decodeURIComponent(file ?? ""));
-    // The web download needs a browser session for private repositories, which the fake does not have.
-    if (!repo || repo.private || !asset || asset.state !== "uploaded") {
-      response.writeHead(404, { "content-type": "text/plain" });
-      response.end("Not Found");
-      return;
-    }
-    asset.downloadCount += 1;
-    response.writeHead(302, { location: context.downloadUrl(`release-assets/${asset.id}`, 300) });
-    response.end();
-  }
-
-  const render: FakeRenderer = {
-    repository: (repo) => fullRepository(context, state.repo(repo)),
-    user: (login) => simpleUser(context, state.user(login)),
-    pullRequest: (repo, pullNumber) => pullRequest(context, state.repo(repo), state.pull(repo, pullNumber)),
-    release(repo, releaseId) {
-      const record = state.repo(repo).releases.get(releaseId);
-      if (!record) throw new Error(`fake: ${repo} has no release ${releaseId}`);
-      return release(context, state.repo(repo), record);
-    },
-    workflowRun(runId) {
-      const found = state.findRun(runId);
-      return workflowRun(context, found.repo, found.run);
-    },
-  };
-
   return {
     url,
     webUrl: context.web,
     state,
-    render,
+    render: createRenderer(context),
     violations,
     requests,
     issueToken: (tokenOptions) => tokens.issue(tokenOptions).token,
     artifactDownloadUrl: (artifactId) => context.downloadUrl(`artifacts/${artifactId}`),
-    failNext(count, failure) {
-      for (let index = 0; index < count; index++) pendingFailures.push(failure);
-    },
+    failNext: (count, failure) => limiter.failNext(count, failure),
     assertNoViolations() {
       if (violations.length) {
         throw new Error(
@@ -465,20 +298,6 @@ function fromOpenApi(kind: ViolationKind, violation: OpenApiViolation, path: str
   };
 }
 
-function authorization(request: IncomingMessage): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  const [scheme, value] = header.split(/\s+/, 2);
-  return scheme && /^(token|bearer)$/i.test(scheme) ? value : header;
-}
-
-function permissionHeader(route: Route): Record<string, string> {
-  if (!route.permission) return {};
-  const { scopes, access } = route.permission;
-  // GitHub separates alternatives with "; " and spells scopes with underscores.
-  return { "x-accepted-github-permissions": scopes.map((scope) => `${scope.replace("-", "_")}=${access}`).join("; ") };
-}
-
 /** JSON bodies were already checked against the description; raw uploads are left to their route. */
 function parseJsonBody(rawBody: Buffer, contentType: string | undefined): Record<string, unknown> {
   if (rawBody.length === 0 || (contentType && !/json/i.test(contentType))) return {};
@@ -490,7 +309,7 @@ function parseJsonBody(rawBody: Buffer, contentType: string | undefined): Record
 }
 
 function errorBody(status: number, message: string): Record<string, unknown> {
-  return { message, documentation_url: DOCS, status: String(status) };
+  return { message, documentation_url: GITHUB_DOCS, status: String(status) };
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -512,14 +331,4 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
     ...headers,
   });
   response.end(text);
-}
-
-function sendStorageError(response: ServerResponse, status: number, code: string, message: string): void {
-  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-  response.writeHead(status, {
-    "content-type": "application/xml",
-    "x-ms-error-code": code,
-    "content-length": String(Buffer.byteLength(xml)),
-  });
-  response.end(xml);
 }
