@@ -128,8 +128,17 @@ describe("the train action", () => {
     );
   });
 
-  it("runs a plain Node trainer per matrix job, each uploading its own artifact in one workflow run", async () => {
-    const workspace = checkout(["train:", "  command: node node_train.mjs", "  params: { epochs: 3 }"].join("\n"));
+  it("runs a plain Node trainer per matrix job, without the step's credentials, each uploading its own artifact", async () => {
+    // The command sees what a `run:` step sees: no step inputs, no Actions runtime credentials.
+    const workspace = checkout(
+      [
+        "train:",
+        "  command: |",
+        '    env | grep -E "^(INPUT_|ACTIONS_RUNTIME|ACTIONS_RESULTS|ACTIONS_CACHE)" && exit 9',
+        '    test -n "$GITHUB_REPOSITORY" && node node_train.mjs',
+        "  params: { epochs: 3 }",
+      ].join("\n"),
+    );
     const run = fake.state.addWorkflowRun(repo, { workflow: "sweep.yml", event: "push", headBranch: "main" });
     const names: string[] = [];
     for (const lr of [0.1, 0.5]) {

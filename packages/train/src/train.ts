@@ -64,7 +64,7 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   const cacheRecord = hooks.cache && (await restoreDependencyCache(settings, hooks.cache, datasets, log));
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inheritedEnvironment(process.env),
     // Python buffers output written to a pipe; unbuffered, the log shows training as it happens.
     PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED ?? "1",
     ...settings.env,
@@ -190,6 +190,25 @@ function firstLine(command: string): string {
   const line = command.trim().split("\n")[0] ?? "";
   return command.trim().includes("\n") ? `${line} ...` : line;
 }
+
+/**
+ * The environment the command inherits, as a workflow's `run:` step would have it: without the step's inputs and
+ * without the Actions runtime credentials (artifact and cache tokens), which the runner gives JavaScript actions
+ * only; training code and its dependencies must not be able to write caches or artifacts behind ctrain's back.
+ */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith("INPUT_") && !ACTIONS_RUNTIME_VARIABLES.has(name)),
+  );
+}
+
+const ACTIONS_RUNTIME_VARIABLES: ReadonlySet<string> = new Set([
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_RUNTIME_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_CACHE_SERVICE_V2",
+]);
 
 /** JSON as Python's json module writes it: NaN and ±Infinity stay bare, which `json.load` reads back. */
 export function serializeParams(tree: Record<string, unknown>): string {
