@@ -1,0 +1,244 @@
+import { hashString } from "./hash.js";
+import { DEFAULT_KLL_K, KllSketch } from "./kll.js";
+import { Moments } from "./moments.js";
+import { summarizeNumbers } from "./numeric-summary.js";
+import { Random } from "./random.js";
+import type { RawTextType } from "./raw-text.js";
+import { parseBooleanText, parseNumberText } from "./raw-text.js";
+import { DEFAULT_RESERVOIR_CAPACITY, Reservoir } from "./reservoir.js";
+import type { ColumnProfile, ColumnType, ProfileValue } from "./schema.js";
+import { HLL_RELATIVE_STANDARD_ERROR } from "./hyperloglog.js";
+import type { ValueCountMode } from "./value-sketch.js";
+import { DEFAULT_EXACT_VALUE_LIMIT, ValueSketch } from "./value-sketch.js";
+import type { ColumnCounts, ColumnParts } from "./column-parts.js";
+import { StringLengths } from "./column-parts.js";
+import { decodeColumnParts, encodeSketchState } from "./column-state.js";
+
+export interface ProfileOptions {
+  /** Raw numbers kept per column for KS, Wasserstein and PSI (a uniform sample); default 100,000 like deepchecks. */
+  sampleSize?: number;
+  /** Distinct values counted exactly per column (category shares); default 1000. */
+  exactValueLimit?: number;
+  /** KLL accuracy parameter; default 200 (rank error 1.33% with 99% confidence). */
+  quantileK?: number;
+  /**
+   * Seed of the sketches' randomness (mixed with the column name). Shards profiled for a merge should
+   * each get their own seed, e.g. the matrix index, so their samples are independent. Default 0.
+   */
+  seed?: number;
+  /** Raw texts read as null in `addRaw`, besides null and undefined; default [""]. */
+  nullTexts?: readonly string[];
+}
+
+const TOP_VALUES = 20;
+
+/**
+ * A mergeable profile of one column, fed value by value. Numbers cost no allocation: exact counts and
+ * moments, a KLL quantile sketch, a reservoir sample, and a value sketch (exact counts up to a limit, then
+ * HyperLogLog and Misra-Gries). NaN and ±Infinity are counted apart and kept out of every statistic.
+ */
+export class ColumnProfiler {
+  private readonly counts: ColumnCounts;
+  private readonly moments: Moments;
+  private readonly stringLengths: StringLengths;
+  private readonly quantiles: KllSketch;
+  private reservoir: Reservoir;
+  private readonly values: ValueSketch;
+  private readonly random: Random;
+  private readonly nullTexts: ReadonlySet<string>;
+
+  constructor(name: string, options: ProfileOptions = {}, parts?: ColumnParts) {
+    this.nullTexts = new Set(options.nullTexts ?? [""]);
+    this.random = parts?.random ?? Random.seeded((options.seed ?? 0) ^ (hashString(name) >>> 0));
+    this.counts = parts?.counts ?? {
+      count: 0,
+      nullCount: 0,
+      numberCount: 0,
+      stringCount: 0,
+      booleanCount: 0,
+      integerCount: 0,
+      nanCount: 0,
+      positiveInfinityCount: 0,
+      negativeInfinityCount: 0,
+    };
+    this.moments = parts?.moments ?? new Moments();
+    this.stringLengths = parts?.stringLengths ?? new StringLengths();
+    this.quantiles = parts?.quantiles ?? new KllSketch(options.quantileK ?? DEFAULT_KLL_K, this.random);
+    this.reservoir = parts?.reservoir ?? new Reservoir(options.sampleSize ?? DEFAULT_RESERVOIR_CAPACITY, this.random);
+    this.values = parts?.values ?? new ValueSketch(options.exactValueLimit ?? DEFAULT_EXACT_VALUE_LIMIT);
+  }
+
+  /**
+   * A profiler that continues from a saved profile (checked: a hostile or broken profile raises a
+   * UserError naming `location` and the key). Options apply to raw text reading only.
+   */
+  static fromProfile(profile: unknown, location: string, options: ProfileOptions = {}): ColumnProfiler {
+    return new ColumnProfiler("", options, decodeColumnParts(profile, location));
+  }
+
+  /** Any value: numbers, strings and booleans by kind, bigint as a number, null and undefined as null, other objects as their JSON text. */
+  add(value: unknown): void {
+    switch (typeof value) {
+      case "number":
+        return this.addNumber(value);
+      case "string":
+        return this.addString(value);
+      case "boolean":
+        return this.addBoolean(value);
+      case "bigint":
+        return this.addNumber(Number(value));
+      case "undefined":
+        return this.addNull();
+      default:
+        if (value === null) return this.addNull();
+        return this.addString(value instanceof Date ? value.toISOString() : JSON.stringify(value));
+    }
+  }
+
+  addNumber(x: number): void {
+    const counts = this.counts;
+    counts.count++;
+    counts.numberCount++;
+    if (x !== x) {
+      counts.nanCount++;
+      return;
+    }
+    if (x === Infinity || x === -Infinity) {
+      if (x > 0) counts.positiveInfinityCount++;
+      else counts.negativeInfinityCount++;
+      return;
+    }
+    if (Math.floor(x) === x) counts.integerCount++;
+    this.moments.add(x);
+    this.quantiles.add(x);
+    this.reservoir.add(x);
+    this.values.add(x);
+  }
+
+  addString(s: string): void {
+    this.counts.count++;
+    this.counts.stringCount++;
+    this.stringLengths.add(s.length);
+    this.values.add(s);
+  }
+
+  addBoolean(b: boolean): void {
+    this.counts.count++;
+    this.counts.booleanCount++;
+    this.values.add(b);
+  }
+
+  addNull(): void {
+    this.addNulls(1);
+  }
+
+  addNulls(count: number): void {
+    this.counts.count += count;
+    this.counts.nullCount += count;
+  }
+
+  /** A raw text field (CSV, TSV): null texts, then per `type` a number, boolean or the string itself. */
+  addRaw(text: string | null | undefined, type: RawTextType = "auto"): void {
+    if (text === null || text === undefined || this.nullTexts.has(text)) return this.addNull();
+    if (type === "auto" || type === "number") {
+      const x = parseNumberText(text);
+      if (x !== undefined) return this.addNumber(x);
+    }
+    if (type === "auto" || type === "boolean") {
+      const b = parseBooleanText(text);
+      if (b !== undefined) return this.addBoolean(b);
+    }
+    this.addString(text);
+  }
+
+  /** A batch of raw text fields of this column, read as `addRaw` reads each. */
+  addRawBatch(texts: ArrayLike<string | null | undefined>, type: RawTextType = "auto"): void {
+    for (let i = 0; i < texts.length; i++) this.addRaw(texts[i], type);
+  }
+
+  /** Adds another profiler's values (of the same column, e.g. another shard); `other` is left as it was. */
+  merge(other: ColumnProfiler): void {
+    for (const key of Object.keys(this.counts) as (keyof ColumnCounts)[]) this.counts[key] += other.counts[key];
+    this.moments.merge(other.moments);
+    this.stringLengths.merge(other.stringLengths);
+    this.quantiles.merge(other.quantiles);
+    this.reservoir = this.reservoir.merged(other.reservoir);
+    this.values.merge(other.values);
+  }
+
+  /** The reservoir sample of finite numbers, and how many it stands for. */
+  sample(): { values: Float64Array; population: number } {
+    return { values: this.reservoir.sample(), population: this.reservoir.seen };
+  }
+
+  /**
+   * Counts of the finite numbers, strings and booleans: all of them (`exact`), or past the exact limit the most
+   * frequent strings and booleans, each low by at most `errorBound` (`approximate`). `total` counts them all.
+   */
+  valueCounts(): { mode: ValueCountMode; counts: Map<ProfileValue, number>; errorBound: number; total: number } {
+    const { mode, entries, errorBound } = this.values.state();
+    const { counts } = this;
+    const finite = counts.numberCount - counts.nanCount - counts.positiveInfinityCount - counts.negativeInfinityCount;
+    return { mode, counts: new Map(entries), errorBound, total: finite + counts.stringCount + counts.booleanCount };
+  }
+
+  toProfile(): ColumnProfile {
+    const { counts } = this;
+    const valueState = this.values.state();
+    const distinct = this.values.distinctCount();
+    const top = [...valueState.entries]
+      .sort(([a, countA], [b, countB]) => countB - countA || compareValues(a, b))
+      .slice(0, TOP_VALUES);
+    return {
+      type: columnType(counts),
+      count: counts.count,
+      nullCount: counts.nullCount,
+      numberCount: counts.numberCount,
+      stringCount: counts.stringCount,
+      booleanCount: counts.booleanCount,
+      numeric:
+        counts.numberCount === 0
+          ? null
+          : summarizeNumbers(this.moments, this.quantiles.sortedView(), this.quantiles.parameterK, counts),
+      string: this.stringLengths.summary(),
+      distinct: {
+        count: distinct.count,
+        exact: distinct.exact,
+        relativeStandardError: distinct.exact ? 0 : HLL_RELATIVE_STANDARD_ERROR,
+      },
+      topValues: { errorBound: valueState.errorBound, values: top.map(([value, count]) => ({ value, count })) },
+      sketch: encodeSketchState(this.parts()),
+    };
+  }
+
+  private parts(): ColumnParts {
+    return {
+      counts: this.counts,
+      moments: this.moments,
+      stringLengths: this.stringLengths,
+      random: this.random,
+      quantiles: this.quantiles,
+      reservoir: this.reservoir,
+      values: this.values,
+    };
+  }
+}
+
+function columnType(counts: ColumnCounts): ColumnType {
+  const nonNull = counts.count - counts.nullCount;
+  if (nonNull === 0) return "empty";
+  if (counts.numberCount === nonNull) {
+    const finite = counts.numberCount - counts.nanCount - counts.positiveInfinityCount - counts.negativeInfinityCount;
+    return counts.integerCount === finite && finite === counts.numberCount ? "integer" : "float";
+  }
+  if (counts.booleanCount === nonNull) return "boolean";
+  if (counts.stringCount === nonNull) return "string";
+  return "mixed";
+}
+
+/** A total order on values for stable output: numbers, then booleans, then strings. */
+export function compareValues(a: ProfileValue, b: ProfileValue): number {
+  const rank = (value: ProfileValue): number => (typeof value === "number" ? 0 : typeof value === "boolean" ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * 53-bit hashes of profile values, returned as integer-valued doubles so the hot path allocates nothing.
+ * Hand-written (cyrb53-style two-lane multiply-xorshift over UTF-16 code units or the float64 bits):
+ * hashing a JS string directly avoids encoding every value to bytes, which node:crypto would need.
+ * Each kind has its own seed, so 1, "1" and true hash apart.
+ */
+
+const float64 = new Float64Array(1);
+const float64Words = new Uint32Array(float64.buffer);
+
+const NUMBER_SEED = 0x3c6ef372;
+const STRING_SEED = 0xa54ff53a;
+const BOOLEAN_SEED = 0x510e527f;
+
+function finish(h1: number, h2: number): number {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  h1 = Math.imul(h1 ^ (h1 >>> 15), 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  return 4294967296 * (h2 & 0x1fffff) + (h1 >>> 0);
+}
+
+/** Hash of a number; 0 and -0 are one value, and every NaN is one value. */
+export function hashNumber(x: number): number {
+  float64[0] = x === 0 ? 0 : x !== x ? NaN : x;
+  let h1 = 0xdeadbeef ^ NUMBER_SEED;
+  let h2 = 0x41c6ce57 ^ NUMBER_SEED;
+  const low = float64Words[0]!;
+  const high = float64Words[1]!;
+  h1 = Math.imul(h1 ^ low, 2654435761);
+  h2 = Math.imul(h2 ^ low, 1597334677);
+  h1 = Math.imul(h1 ^ high, 2654435761);
+  h2 = Math.imul(h2 ^ high, 1597334677);
+  return finish(h1, h2);
+}
+
+function hashCodeUnits(s: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ unit, 2654435761);
+    h2 = Math.imul(h2 ^ unit, 1597334677);
+  }
+  return finish(h1, h2);
+}
+
+export function hashString(s: string): number {
+  return hashCodeUnits(s, STRING_SEED);
+}
+
+const TRUE_HASH = hashCodeUnits("true", BOOLEAN_SEED);
+const FALSE_HASH = hashCodeUnits("false", BOOLEAN_SEED);
+
+export function hashBoolean(b: boolean): number {
+  return b ? TRUE_HASH : FALSE_HASH;
+}
+
+/** Hash of any profile value, by kind. */
+export function hashValue(value: number | string | boolean): number {
+  if (typeof value === "number") return hashNumber(value);
+  if (typeof value === "string") return hashString(value);
+  return hashBoolean(value);
+}
