@@ -35,7 +35,6 @@ export interface ClassifierEvaluation {
 
 export interface RegressionEvaluation {
   readonly metrics: Record<string, number>;
-  readonly notes: readonly string[];
 }
 
 export interface EvaluationOptions {
@@ -133,7 +132,6 @@ export function evaluateRegressor(
   options: EvaluationOptions = {},
 ): RegressionEvaluation {
   const metrics = regressionMetrics(predictions);
-  const notes: string[] = [];
   forEachSlice(predictions.slice, (column, value, rows) => {
     const slice = {
       yTrue: rows.map((row) => predictions.yTrue[row]!),
@@ -143,7 +141,7 @@ export function evaluateRegressor(
     for (const [name, metric] of Object.entries(regressionMetrics(slice)))
       metrics[sliceMetricKey(column, value, name)] = metric;
   });
-  return { metrics: options.mlflowAliases ? withMlflowAliases(metrics, false) : metrics, notes };
+  return { metrics: options.mlflowAliases ? withMlflowAliases(metrics, false) : metrics };
 }
 
 function regressionMetrics(predictions: RegressionPredictions): Record<string, number> {

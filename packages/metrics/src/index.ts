@@ -19,3 +19,4 @@ export * from "./diff.js";
 export * from "./sweep.js";
 export * from "./metric-table.js";
 export * from "./predictions-file.js";
+export * from "./evidence.js";
