@@ -157,6 +157,12 @@ describe("runCommand", () => {
     expect(growth).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it("says so when bash cannot be found, without signalling anything", async () => {
+    await expect(runCommand(baseOptions(workDir(), "true", { env: { PATH: "/nonexistent" } }))).rejects.toThrow(
+      /could not start bash: spawn bash ENOENT/,
+    );
+  });
+
   it("names a missing working directory", async () => {
     await expect(runCommand(baseOptions("/nonexistent/ctrain", "true"))).rejects.toThrow(
       /working directory \/nonexistent\/ctrain does not exist/,

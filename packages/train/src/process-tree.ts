@@ -216,6 +216,8 @@ function forgetExcept(known: Map<number, number>, present: ProcStat[]): void {
 }
 
 function sendToGroup(leader: number, signal: NodeJS.Signals | 0): boolean {
+  // -1 would signal every process ctrain may signal, -0 its own group: never.
+  if (!(leader > 1)) return false;
   try {
     process.kill(-leader, signal);
     return true;

@@ -123,9 +123,16 @@ export async function runCommand(options: CommandOptions, hooks: CommandHooks = 
     );
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
+  const rootPid = child.pid;
+  // No pid: spawning failed, and `exited` rejects with the reason.
+  if (rootPid === undefined)
+    throw await exited.then(
+      () => new Error("bash did not start"),
+      (error: unknown) => error,
+    );
   const tree: ProcessTree = linux
-    ? new ProcfsProcessTree(child.pid ?? -1, marker, startedAfterTicks)
-    : new ProcessGroupTree(child.pid ?? -1);
+    ? new ProcfsProcessTree(rootPid, marker, startedAfterTicks)
+    : new ProcessGroupTree(rootPid);
 
   const tail = new LogTail(options.logTailLines);
   const output = hooks.output;
