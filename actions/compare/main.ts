@@ -4,11 +4,12 @@ import * as core from "@actions/core";
 import { glob } from "tinyglobby";
 import { z } from "zod";
 import { Bundle, loadConfig } from "@ctrain/core";
-import { runCompareStep } from "@ctrain/compare";
+import { readReleaseBaseline, runCompareStep } from "@ctrain/compare";
 import {
   booleanInput,
   createGitHubBaselineSource,
   createGitHubClient,
+  GitHubModelRegistry,
   inputOverrides,
   listInput,
   readInputs,
@@ -48,14 +49,17 @@ await runAction(async () => {
     ? await glob(inputs.candidates, { cwd: context.workspace, onlyDirectories: true, absolute: true })
     : undefined;
 
+  const client = createGitHubClient({ token, log: (line) => core.warning(line) });
+  const downloadDir = join(process.env.RUNNER_TEMP || tmpdir(), "ctrain-baseline");
+  const registry = new GitHubModelRegistry(client, context.repository);
   const baselines = createGitHubBaselineSource({
-    client: createGitHubClient({ token, log: (line) => core.warning(line) }),
+    client,
     context,
     token,
     runName,
     workflow: config.compare.workflow,
-    model: config.model?.name,
-    downloadDir: join(process.env.RUNNER_TEMP || tmpdir(), "ctrain-baseline"),
+    readRelease: (spec) => readReleaseBaseline(registry, config.model?.name, spec, downloadDir),
+    downloadDir,
     fallback: createLocalBaselineSource({
       store: new LocalRunStore(join(context.workspace, DEFAULT_STORE_DIR)),
       cwd: context.workspace,

@@ -33,7 +33,7 @@ export interface EvaluatedSide {
 export function evaluateLoaded(loaded: LoadedPredictions, config: CompareConfig): EvaluatedSide {
   if (loaded.task === "regression") {
     const evaluation = evaluateRegressor(loaded.predictions);
-    return { metrics: evaluation.metrics, notes: [...evaluation.notes] };
+    return { metrics: evaluation.metrics, notes: [] };
   }
   const positiveLabel = config.predictions["positive-label"];
   const evaluation = evaluateClassifier(loaded.predictions, positiveLabel === undefined ? {} : { positiveLabel });

@@ -4,3 +4,4 @@ export * from "./predictions-file.js";
 export * from "./gate-description.js";
 export * from "./values.js";
 export * from "./step.js";
+export * from "./release-baseline.js";

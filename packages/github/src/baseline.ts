@@ -1,12 +1,8 @@
 import { join } from "node:path";
-import semver from "semver";
 import type { Bundle } from "@ctrain/core";
 import {
-  BUNDLE_DOCUMENT_MAX_BYTES,
-  RunDocument,
   UserError,
   isUserError,
-  parseDocument,
   type BaselineOrigin,
   type BaselineSource,
   type ResolvedBaseline,
@@ -23,8 +19,8 @@ export interface GitHubBaselineOptions {
   runName: string;
   /** Workflow file name or id whose runs hold baselines; defaults to the current workflow. */
   workflow?: string;
-  /** Model name, for `release:` baselines (tags `<model>@v<semver>`). */
-  model?: string;
+  /** Reads a published model's verified run record for `release:<tag|latest|range>` (and `auto` off pull requests). */
+  readRelease?: (spec: string) => Promise<ResolvedBaseline>;
   /** Where downloaded bundles go. */
   downloadDir: string;
   /** Handles kinds that need no API (`git:`, `path:`): the local source. */
@@ -208,50 +204,9 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
     }
   }
 
-  async function releaseBaseline(tag: string): Promise<ResolvedBaseline> {
-    if (!options.model && tag === "latest") {
-      throw new UserError("baseline release:latest needs the model name", { hint: "set `model.name` in ctrain.yml" });
-    }
-    const releases = await client.paginate(client.rest.repos.listReleases, { owner, repo, per_page: 100 });
-    const prefix = `${options.model}@v`;
-    const published = releases.filter((release) => !release.draft && !release.prerelease);
-    const release =
-      tag === "latest"
-        ? published
-            .filter(
-              (candidate) =>
-                candidate.tag_name.startsWith(prefix) && semver.valid(candidate.tag_name.slice(prefix.length)),
-            )
-            .sort((a, b) => semver.rcompare(a.tag_name.slice(prefix.length), b.tag_name.slice(prefix.length)))[0]
-        : releases.find((candidate) => candidate.tag_name === tag);
-    if (!release)
-      return none(tag === "latest" ? `no published release of ${options.model}` : `no release tagged ${tag}`, [
-        "first release: change thresholds are skipped",
-      ]);
-    const asset = release.assets.find((candidate) => candidate.name === "run.json");
-    if (!asset) return none(`release ${release.tag_name} has no run.json asset`, ["it was not published by ctrain"]);
-    if (asset.size > BUNDLE_DOCUMENT_MAX_BYTES)
-      throw new UserError(`release ${release.tag_name}'s run.json is ${asset.size} bytes, over the limit`);
-    const response = await client.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-      owner,
-      repo,
-      asset_id: asset.id,
-      headers: { accept: "application/octet-stream" },
-    });
-    const bytes = Buffer.from(response.data as unknown as ArrayBuffer);
-    const run = parseDocument(bytes.toString("utf8"), RunDocument, `${release.tag_name}/run.json`);
-    return {
-      origin: {
-        kind: "release",
-        description: `release ${release.tag_name}`,
-        release: release.tag_name,
-        commit: run.source.commit,
-        runUrl: release.html_url,
-        createdAt: release.published_at ?? release.created_at,
-        notes: [],
-      },
-      metrics: run.metrics,
-    };
+  async function releaseBaseline(spec: string): Promise<ResolvedBaseline> {
+    if (!options.readRelease) throw new UserError(`baseline release:${spec} is not available here`);
+    return options.readRelease(spec);
   }
 
   return {
@@ -267,7 +222,7 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
           const previous = before && !/^0+$/.test(before) ? before : undefined;
           return nearestRun(context.branch, previous, context.sha);
         }
-        if (options.model) return releaseBaseline("latest");
+        if (options.readRelease) return releaseBaseline("latest");
         return nearestRun(context.defaultBranch ?? "main", undefined, context.sha);
       }
       const [kind, ...rest] = spec.split(":");
