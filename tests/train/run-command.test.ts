@@ -1,4 +1,4 @@
-import { mkdtempSync, existsSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -70,8 +70,12 @@ describe("runCommand", () => {
   });
 
   it("measures the peak resident memory of the whole tree", async () => {
-    // Two Python processes each hold ~150 MB at the same time: the tree's peak is their sum.
-    const hold = `/usr/bin/python3 -c "import time; b = bytearray(150 * 1024 * 1024); time.sleep(1.5)"`;
+    // Two Python processes each hold ~150 MB at the same time (each waits until both have allocated, then holds
+    // for a second): the tree's peak is their sum, more than either process's own peak.
+    const hold =
+      `/usr/bin/python3 -c "import os, time; b = bytearray(150 * 1024 * 1024); open(f'ready-{os.getpid()}', 'w');` +
+      ` [time.sleep(0.05) for _ in iter(lambda: len([f for f in os.listdir('.') if f.startswith('ready-')]) < 2, False)];` +
+      ` time.sleep(1)"`;
     const outcome = await runCommand(baseOptions(workDir(), `${hold} & ${hold}; wait`), {
       sampleIntervalMs: 100,
     });
@@ -172,25 +176,29 @@ describe("runCommand", () => {
   it("samples GPU name and peak memory through nvidia-smi when it exists", async () => {
     const bin = workDir();
     const fake = join(bin, "nvidia-smi");
-    // Two GPUs; memory rises then falls; the loop flag must be honoured like the real tool's.
+    const printed = join(bin, "printed");
+    // Two GPUs; memory rises then falls; the flags must be the real tool's. The training command waits until the
+    // stand-in has printed every sample, so the test does not depend on timing.
     writeFileSync(
       fake,
       [
         "#!/bin/bash",
         'case " $* " in *" --query-gpu=index,name,memory.used "*) ;; *) exit 9;; esac',
         'case " $* " in *" --format=csv,noheader,nounits "*) ;; *) exit 9;; esac',
+        'case " $* " in *" --loop-ms="*) ;; *) exit 9;; esac',
         "for used in 100 2000 500; do",
         '  echo "0, NVIDIA A10G, $used"',
         '  echo "1, NVIDIA A10G, [N/A]"',
-        "  sleep 0.05",
         "done",
+        `touch ${printed}`,
         "exec sleep 1000",
       ].join("\n"),
     );
     chmodSync(fake, 0o755);
-    const outcome = await runCommand(baseOptions(workDir(), "sleep 0.5"), { gpu: new GpuSampler(fake, 50) });
+    const outcome = await runCommand(baseOptions(workDir(), `until [ -f ${printed} ]; do sleep 0.05; done`), {
+      gpu: new GpuSampler(fake, 50),
+    });
     expect(outcome.resources.gpu).toEqual({ name: "2 x NVIDIA A10G", peakMemoryBytes: 2000 * 1024 * 1024 });
-    expect(existsSync(fake)).toBe(true);
   });
 });
 
