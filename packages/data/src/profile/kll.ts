@@ -44,7 +44,6 @@ export class KllSketch {
   private samplerLevel = 0;
   private block = new Float64Array(1);
   private blockSize = 0;
-  private blockPick = 0;
   private readonly random: Random;
 
   constructor(k: number, random: Random) {
@@ -130,11 +129,10 @@ export class KllSketch {
     for (const value of block) this.add(value);
   }
 
-  /** Sends the block's picked value to the lowest compactor and starts a new block. */
+  /** Sends one value of the full block, picked at random, to the lowest compactor and starts a new block. */
   private closeBlock(): void {
-    const picked = this.block[this.blockPick]!;
+    const picked = this.block[this.block.length === 1 ? 0 : this.random.nextInt(this.block.length)]!;
     this.blockSize = 0;
-    this.blockPick = this.block.length === 1 ? 0 : this.random.nextInt(this.block.length);
     const level = this.samplerLevel;
     this.reserve(level, 1)[this.sizes[level]!] = picked;
     this.sizes[level]!++;
@@ -176,7 +174,6 @@ export class KllSketch {
     const block = new Float64Array(this.block.length * 2);
     block.set(this.block.subarray(0, this.blockSize));
     this.block = block;
-    this.blockPick = this.random.nextInt(block.length);
   }
 
   /** Room for `extra` more items at a level; returns its buffer. */

@@ -14,7 +14,8 @@ export class Reservoir {
   private values: Float64Array;
   /** Values offered so far. */
   private offered: number;
-  private skip = 0;
+  /** Values to pass over before the next one enters; -1 until drawn (lazily, so restoring uses no randomness). */
+  private skip = -1;
   private readonly random: Random;
 
   constructor(capacity: number, random: Random, sample: Float64Array = new Float64Array(0), offered = sample.length) {
@@ -23,7 +24,6 @@ export class Reservoir {
     this.values = new Float64Array(Math.min(capacity, Math.max(1024, sample.length)));
     this.values.set(sample);
     this.offered = offered;
-    if (offered >= capacity) this.skip = this.drawSkip();
   }
 
   /** Values offered to the reservoir (the population the sample stands for). */
@@ -41,19 +41,19 @@ export class Reservoir {
   }
 
   add(x: number): void {
-    const index = this.offered++;
-    if (index < this.capacity) {
-      if (index === this.values.length) this.grow();
-      this.values[index] = x;
-      if (this.offered === this.capacity) this.skip = this.drawSkip();
+    if (this.offered < this.capacity) {
+      if (this.offered === this.values.length) this.grow();
+      this.values[this.offered++] = x;
       return;
     }
+    if (this.skip < 0) this.skip = this.drawSkip();
+    this.offered++;
     if (this.skip > 0) {
       this.skip--;
       return;
     }
     this.values[this.random.nextInt(this.capacity)] = x;
-    this.skip = this.drawSkip();
+    this.skip = -1;
   }
 
   /** A uniform sample of both streams, of the smaller capacity; `this` supplies the randomness. */
