@@ -7,3 +7,4 @@ export * from "./artifacts.js";
 export * from "./baseline.js";
 export * from "./releases/index.js";
 export * from "./cache.js";
+export * from "./report/index.js";

@@ -3,3 +3,4 @@ export * from "./store/run-store.js";
 export * from "./baseline/git-metrics.js";
 export * from "./baseline/local-baseline-source.js";
 export * from "./registry/local-registry.js";
+export * from "./report/local-report-sink.js";

@@ -1,0 +1,36 @@
+import * as core from "@actions/core";
+import type { RenderedReport } from "@ctrain/core";
+import { GitHubReportSink, type GitHubReportSinkOptions, type RunContext } from "@ctrain/github";
+import { LocalReportSink } from "@ctrain/local";
+import { renderReport, type ReportInput, type ReportOptions } from "@ctrain/report";
+import type { ReportSettings } from "./settings.js";
+
+export function renderOptions(context: RunContext, settings: ReportSettings): ReportOptions {
+  const { owner, repo } = context.repository;
+  return {
+    id: settings.report.id,
+    maxCommentChars: settings.report["max-comment-chars"],
+    charts: settings.report.charts,
+    trendRuns: settings.report["trend-runs"],
+    linkPrefix: `${context.serverUrl}/${owner}/${repo}/`,
+  };
+}
+
+/** Writes the report files into `filesDir` and publishes to GitHub; sets the step's outputs. */
+export async function deliverReport(options: {
+  input: ReportInput;
+  render: ReportOptions;
+  filesDir: string;
+  sink: GitHubReportSinkOptions;
+}): Promise<RenderedReport> {
+  const report = renderReport(options.input, options.render);
+  const files = await new LocalReportSink(options.filesDir).publish(report);
+  const published = await new GitHubReportSink({ ...options.sink, log: (line) => core.info(line) }).publish(report);
+  const where = (surface: string) => published.locations.find((location) => location.surface === surface)?.location;
+  core.setOutput("verdict", report.verdict);
+  core.setOutput("report-path", files.locations.find((location) => location.surface === "report.md")!.location);
+  core.setOutput("comment-url", where("comment") ?? "");
+  core.setOutput("check-run-url", where("check-run") ?? "");
+  core.info(`${report.title}`);
+  return report;
+}
