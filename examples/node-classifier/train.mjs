@@ -1,9 +1,10 @@
 // The example's trainer: logistic regression by gradient descent, plain Node, no dependencies.
-// ctrain runs it with CTRAIN_OUTPUT_DIR (where to write) and CTRAIN_PARAMS_FILE (the params); it also runs alone.
+// ctrain runs it with CTRAIN_PARAMS_FILE (the params, as JSON); it also runs alone with params.json.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 
-const outDir = process.env.CTRAIN_OUTPUT_DIR ?? "out";
+// Outputs go to out/, where ctrain.yml says to find them.
+const outDir = "out";
 const paramsFile = process.env.CTRAIN_PARAMS_FILE ?? "params.json";
 const params = {
   learning_rate: 0.1,

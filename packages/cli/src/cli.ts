@@ -3,8 +3,18 @@ import { describeError, isUserError } from "@ctrain/core";
 import { commandHelp, parseCommandArgs, type Command } from "./command.js";
 import { configCheckCommand } from "./commands/config-check.js";
 import { runsCommand } from "./commands/runs.js";
+import { compareCommand } from "./commands/compare.js";
+import { trainCommand } from "./commands/train.js";
+import { fetchCommand, publishCommand } from "./commands/publish.js";
 
-const COMMANDS: Command[] = [configCheckCommand, runsCommand];
+const COMMANDS: Command[] = [
+  trainCommand,
+  compareCommand,
+  publishCommand,
+  fetchCommand,
+  runsCommand,
+  configCheckCommand,
+];
 
 function overview(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(16)} ${command.summary}`);

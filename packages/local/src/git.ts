@@ -72,6 +72,10 @@ export class GitRepository {
     }
   }
 
+  remoteUrl(name: string): string | undefined {
+    return this.run(["remote", "get-url", name], { allowFailure: true }) || undefined;
+  }
+
   commitTime(sha: string): string | undefined {
     return this.run(["show", "-s", "--format=%cI", sha], { allowFailure: true }) || undefined;
   }

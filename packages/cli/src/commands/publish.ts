@@ -1,0 +1,62 @@
+import { join } from "node:path";
+import { Bundle, UserError } from "@ctrain/core";
+import { fetchModel, publishModel } from "@ctrain/publish";
+import { stringOption, type Command } from "../command.js";
+import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
+
+export const publishCommand: Command = {
+  name: "publish",
+  summary: "publish the bundle's model to the local registry (gated on the comparison verdict)",
+  usage: "ctrain publish [--bump minor] [--version 1.2.0]",
+  options: {
+    ...WORKSPACE_OPTIONS,
+    bump: { type: "string", description: "major, minor or patch (overrides publish.bump)", valueName: "part" },
+    version: { type: "string", description: "an explicit version (overrides publish.version)", valueName: "semver" },
+  },
+  async run(values) {
+    const workspace = openWorkspace(
+      values,
+      flagOverrides(values, { bump: "publish.bump", version: "publish.version" }),
+    );
+    const result = await publishModel({
+      bundle: new Bundle(workspace.bundleDir),
+      modelRoot: workspace.root,
+      model: workspace.config.model,
+      publish: workspace.config.publish,
+      registry: workspace.registry,
+      commit: workspace.source.commit,
+      publisher: workspace.source,
+      workDir: join(workspace.root, ".ctrain-store", "tmp"),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${result.outcome}: ${result.release.tag} at ${result.release.location}\n`);
+    return 0;
+  },
+};
+
+export const fetchCommand: Command = {
+  name: "fetch",
+  summary: "fetch a published model from the local registry and verify every file",
+  usage: "ctrain fetch [<latest|tag|version|range>] [--to <dir>]",
+  options: {
+    ...WORKSPACE_OPTIONS,
+    to: { type: "string", description: "destination folder (default: model/)", valueName: "dir" },
+    model: { type: "string", description: "model name (default: model.name)", valueName: "name" },
+  },
+  async run(values, positionals) {
+    const workspace = openWorkspace(values);
+    const model = stringOption(values, "model") ?? workspace.config.model?.name;
+    if (!model) throw new UserError("no model name", { hint: "set model.name in ctrain.yml or pass --model" });
+    const fetched = await fetchModel({
+      registry: workspace.registry,
+      model,
+      version: positionals[0] ?? "latest",
+      destination: join(workspace.root, stringOption(values, "to") ?? "model"),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      `${fetched.release.tag}: verified ${fetched.manifest.files.length} files into ${fetched.path}\n`,
+    );
+    return 0;
+  },
+};
