@@ -254,7 +254,7 @@ function rowSampler(statistic: RowStatistic, rows: number, random: SeededRandom)
       return result;
     },
     resampleDelta() {
-      sumDrawnFeatures(resampler.resample(), features, width, sums);
+      resampler.resampleSums(features, width, sums);
       return evaluate(rows);
     },
     jackknife() {
@@ -380,35 +380,11 @@ export function bootstrapRegressorDelta(
   return bootstrapDelta(regressorStatistic(paired, metric), paired.rows, options);
 }
 
-/**
- * sums[k] = sum over drawn rows of features[row * width + k]. A top-level function with its arrays as
- * parameters: as a closure over them the same loop ran several times slower in V8.
- */
-function sumDrawnFeatures(drawn: Int32Array, features: Float64Array, width: number, sums: Float64Array): void {
-  if (width === 2) {
-    let first = 0;
-    let second = 0;
-    for (let draw = 0; draw < drawn.length; draw++) {
-      const at = 2 * drawn[draw]!;
-      first += features[at]!;
-      second += features[at + 1]!;
-    }
-    sums[0] = first;
-    sums[1] = second;
-    return;
-  }
-  sums.fill(0);
-  for (let draw = 0; draw < drawn.length; draw++) {
-    const at = width * drawn[draw]!;
-    for (let k = 0; k < width; k++) sums[k]! += features[at + k]!;
-  }
-}
-
 function countDrawnCells(drawn: Int32Array, cellOfRow: Int32Array, counts: Float64Array): void {
   for (let draw = 0; draw < drawn.length; draw++) counts[cellOfRow[drawn[draw]!]!]!++;
 }
 
-/** Counts drawn rows per tie group, positives and negatives apart (top-level for the same reason as above). */
+/** Counts drawn rows per tie group, positives and negatives apart (top-level: as a closure V8 ran it slower). */
 function tallyDrawnRows(
   drawn: Int32Array,
   isPositive: Uint8Array,
