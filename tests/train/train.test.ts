@@ -105,7 +105,7 @@ describe("runTraining", () => {
         "  command: node node_train.mjs",
         "  params: { lr: 0.5, epochs: 3 }",
         "  curves: ctrain-output/curves.jsonl",
-        "  model-files: ctrain-output/model.json",
+        "  model-files: ctrain-output/",
       ].join("\n"),
     );
     const result = await runTraining(settings, quiet);
@@ -115,7 +115,12 @@ describe("runTraining", () => {
     expect(result.run.metrics.rows).toBe(400);
     expect(result.run.curves).toHaveLength(1);
     expect(result.run.curves[0]!.points.map((point) => point.step)).toEqual([1, 2, 3]);
-    expect(result.run.model.files[0]!.pickle).toBe(false);
+    // The whole output folder, less the params file ctrain itself wrote there.
+    expect(result.run.model.files.map((file) => [file.path, file.pickle])).toEqual([
+      ["ctrain-output/curves.jsonl", false],
+      ["ctrain-output/metrics.json", false],
+      ["ctrain-output/model.json", false],
+    ]);
   });
 
   it("records a failing command with its exit code and log tail, and does not throw", async () => {

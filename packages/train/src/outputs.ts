@@ -32,7 +32,10 @@ export async function findOutputs(
   context: OutputContext,
   options: { freshOnly: boolean },
 ): Promise<string[]> {
-  const { files, unmatched } = await matchAllFiles(patterns, context.workingDirectory);
+  const matched = await matchAllFiles(patterns, context.workingDirectory);
+  const { unmatched } = matched;
+  // `ctrain-output/**` should not record the params file ctrain wrote for the command.
+  const files = matched.files.filter((file) => !context.ownFiles.has(file));
   if (unmatched.length > 0) {
     const written = await filesWrittenSince(context.workingDirectory, context.startedAtMs, context.ownFiles);
     throw new UserError(
