@@ -1,0 +1,325 @@
+import { UserError, type CheckResult, type ColumnRules } from "@ctrain/core";
+import { CellKind } from "../readers/index.js";
+import { NAN_KIND, kindOf, numberOf, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
+import { KeyHasher } from "./key-hasher.js";
+import { RepeatFinder, Seen } from "./repeat-finder.js";
+import {
+  UnexpectedTally,
+  formatCount,
+  formatPercent,
+  mapResult,
+  tableResult,
+  type CheckIdentity,
+  type Severity,
+} from "./results.js";
+
+type RuleType = NonNullable<ColumnRules["type"]>;
+
+/** Which cell kinds each `type:` accepts; `string` takes any CSV text, but only strings among typed values. */
+const ACCEPTED_KINDS: Record<RuleType, readonly CheckedKind[]> = {
+  integer: [CellKind.Integer],
+  float: [CellKind.Integer, CellKind.Float, NAN_KIND],
+  number: [CellKind.Integer, CellKind.Float, NAN_KIND],
+  boolean: [CellKind.Boolean],
+  timestamp: [CellKind.Timestamp],
+  string: [CellKind.String, CellKind.Timestamp],
+};
+const NUMERIC_TYPES: ReadonlySet<RuleType> = new Set(["integer", "float", "number"]);
+
+/** The rules of one column, where they came from (for error locations), and what applies by default. */
+export interface ColumnCheckSpec {
+  column: string;
+  rules: ColumnRules;
+  /** The config key of these rules, e.g. `data.datasets.train.columns.age`. */
+  key: string;
+  mostly: number;
+  severity: Severity;
+  /** Says where rules came from when they were inferred (e.g. "inferred from the baseline"). */
+  origin?: string;
+}
+
+/** Exact `allowed-values` matching: text, numbers by value (1 matches "1.0") and booleans by meaning. */
+class AllowedValues {
+  private readonly strings = new Set<string>();
+  private readonly numbers = new Set<number>();
+  private readonly booleans = new Set<boolean>();
+
+  constructor(values: readonly (string | number | boolean)[]) {
+    for (const value of values) {
+      if (typeof value === "string") this.strings.add(value);
+      else if (typeof value === "number") this.numbers.add(value);
+      else this.booleans.add(value);
+    }
+  }
+
+  matches(value: unknown, kind: CheckedKind, text: boolean): boolean {
+    if (kind === CellKind.Integer || kind === CellKind.Float) {
+      if (this.numbers.has(numberOf(value, kind, text))) return true;
+    } else if (kind === CellKind.Boolean) {
+      return this.booleans.has(text ? (value as string).length === 4 : (value as boolean));
+    }
+    return this.strings.has(textOf(value, text));
+  }
+}
+
+/**
+ * The cell-by-cell checks of one column (type, nulls, range, non-finite numbers, allowed values, regex, length,
+ * uniqueness), evaluated together in one walk over each batch's column. Nulls count toward the null share only;
+ * every other check looks at non-null cells, as Great Expectations' column map expectations do.
+ */
+export class ColumnChecks {
+  private rows = 0;
+  private nulls = 0;
+  private readonly nullTally = new UnexpectedTally();
+  private readonly typeTally = new UnexpectedTally();
+  private readonly rangeTally = new UnexpectedTally();
+  private readonly finiteTally = new UnexpectedTally();
+  private readonly setTally = new UnexpectedTally();
+  private readonly regexTally = new UnexpectedTally();
+  private readonly lengthTally = new UnexpectedTally();
+  private readonly uniqueTally = new UnexpectedTally();
+  private readonly accepted?: ReadonlySet<CheckedKind>;
+  private readonly checkRange: boolean;
+  private readonly checkFinite: boolean;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly allowed?: AllowedValues;
+  private readonly regex?: RegExp;
+  private readonly checkLength: boolean;
+  private readonly minLength: number;
+  private readonly maxLength: number;
+  private readonly unique?: RepeatFinder;
+  private readonly hasher = new KeyHasher();
+
+  constructor(
+    readonly spec: ColumnCheckSpec,
+    options: { tempDir?: string } = {},
+  ) {
+    const { rules } = spec;
+    if (rules.min !== undefined && rules.max !== undefined && rules.min > rules.max) {
+      throw new UserError(`min (${rules.min}) is greater than max (${rules.max})`, {
+        location: spec.key,
+        hint: "swap them, or drop one to leave that side open",
+      });
+    }
+    if (
+      rules["min-length"] !== undefined &&
+      rules["max-length"] !== undefined &&
+      rules["min-length"] > rules["max-length"]
+    ) {
+      throw new UserError(`min-length (${rules["min-length"]}) is greater than max-length (${rules["max-length"]})`, {
+        location: spec.key,
+      });
+    }
+    if (rules.type) this.accepted = new Set(ACCEPTED_KINDS[rules.type]);
+    this.checkRange = rules.min !== undefined || rules.max !== undefined;
+    this.min = rules.min ?? -Infinity;
+    this.max = rules.max ?? Infinity;
+    this.checkFinite =
+      !rules["allow-nan"] && ((rules.type !== undefined && NUMERIC_TYPES.has(rules.type)) || this.checkRange);
+    if (rules["allowed-values"]) this.allowed = new AllowedValues(rules["allowed-values"]);
+    if (rules.regex !== undefined) this.regex = compileRegex(rules.regex, `${spec.key}.regex`);
+    this.checkLength = rules["min-length"] !== undefined || rules["max-length"] !== undefined;
+    this.minLength = rules["min-length"] ?? 0;
+    this.maxLength = rules["max-length"] ?? Infinity;
+    if (rules.unique) this.unique = new RepeatFinder({ tempDir: options.tempDir });
+  }
+
+  /** One batch's cells of this column; `values` is undefined when the batch lacks the column (all null). */
+  observe(values: ArrayLike<unknown> | undefined, place: BatchPlace): void {
+    const { batch } = place;
+    const rows = batch.rows;
+    this.rows += rows;
+    if (values === undefined) {
+      this.nulls += rows;
+      for (let row = 0; row < rows; row++) this.tally(this.nullTally, null, false, place, row);
+      return;
+    }
+    const text = batch.kind === "text";
+    for (let row = 0; row < rows; row++) {
+      const value = values[row];
+      const kind = kindOf(value, text);
+      if (kind === CellKind.Null) {
+        this.nulls++;
+        this.tally(this.nullTally, null, false, place, row);
+        continue;
+      }
+      if (this.accepted && !this.accepted.has(kind)) this.tally(this.typeTally, value, text, place, row);
+      if (this.checkFinite || this.checkRange) {
+        const x = kind === NAN_KIND ? NaN : numberOf(value, kind, text);
+        const numeric = kind === NAN_KIND || kind === CellKind.Integer || kind === CellKind.Float;
+        if (this.checkFinite && numeric && !Number.isFinite(x)) this.tally(this.finiteTally, value, text, place, row);
+        if (this.checkRange && (!numeric || x < this.min || x > this.max)) {
+          this.tally(this.rangeTally, value, text, place, row);
+        }
+      }
+      if (this.allowed && !this.allowed.matches(value, kind, text)) this.tally(this.setTally, value, text, place, row);
+      if (this.regex || this.checkLength) {
+        const shown = textOf(value, text);
+        if (this.regex) {
+          if (!this.regex.test(shown)) this.tally(this.regexTally, value, text, place, row);
+        }
+        if (this.checkLength) {
+          const length = codePointLength(shown);
+          if (length < this.minLength || length > this.maxLength) this.tally(this.lengthTally, value, text, place, row);
+        }
+      }
+      if (this.unique) {
+        const hasher = this.hasher.reset();
+        if (text) hasher.addString(value as string);
+        else hasher.addValue(value);
+        hasher.finish();
+        const seen = this.unique.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row));
+        if (seen !== Seen.New) this.tally(this.uniqueTally, value, text, place, row);
+      }
+    }
+  }
+
+  /**
+   * The results, once every batch was observed. `files` maps file indexes back to paths for repeats found among
+   * spilled values.
+   */
+  results(files: readonly (string | undefined)[]): CheckResult[] {
+    const { spec } = this;
+    const { rules, column } = spec;
+    const nonNull = this.rows - this.nulls;
+    const identity = (check: string): CheckIdentity & { mostly: number } => ({
+      check,
+      column,
+      severity: rules.severity ?? spec.severity,
+      mostly: rules.mostly ?? spec.mostly,
+    });
+    const counts = (tally: UnexpectedTally) => ({ elements: this.rows, nonNull, unexpected: tally });
+    const origin = spec.origin ? ` (${spec.origin})` : "";
+    const of = (unexpected: number, percent: number) =>
+      `${formatCount(unexpected)} of ${formatCount(nonNull)} non-null values (${formatPercent(percent)})`;
+    const results: CheckResult[] = [];
+
+    const maxNullShare = rules["max-null-share"];
+    if (maxNullShare !== undefined) {
+      const share = this.rows === 0 ? 0 : this.nulls / this.rows;
+      const { mostly: _mostly, ...nullIdentity } = identity("expect_column_values_to_not_be_null");
+      results.push(
+        tableResult(nullIdentity, {
+          success: share <= maxNullShare,
+          mostly: 1 - maxNullShare,
+          message: `${column}: ${formatCount(this.nulls)} of ${formatCount(this.rows)} values are null (${formatPercent(100 * share)}); at most ${formatPercent(100 * maxNullShare)} may be${origin}`,
+          elements: this.rows,
+          unexpected: this.nulls,
+          observed: share,
+          examples: this.nullTally.examples,
+        }),
+      );
+    }
+    if (rules.type) {
+      results.push(
+        mapResult(identity("expect_column_values_to_be_of_type"), counts(this.typeTally), (n, p) =>
+          n === 0
+            ? `${column}: every non-null value is of type ${rules.type}${origin}`
+            : `${column}: ${of(n, p)} are not of type ${rules.type}${origin}`,
+        ),
+      );
+    }
+    if (this.checkRange) {
+      const bounds = `[${rules.min ?? "-∞"}, ${rules.max ?? "∞"}]`;
+      results.push(
+        mapResult(identity("expect_column_values_to_be_between"), counts(this.rangeTally), (n, p) =>
+          n === 0
+            ? `${column}: every numeric value is within ${bounds}${origin}`
+            : `${column}: ${of(n, p)} are outside ${bounds} or not numbers${origin}`,
+        ),
+      );
+    }
+    if (this.checkFinite) {
+      results.push(
+        mapResult(identity("expect_column_values_to_be_finite"), counts(this.finiteTally), (n, p) =>
+          n === 0
+            ? `${column}: no NaN or infinite values`
+            : `${column}: ${of(n, p)} are NaN or infinite (set allow-nan: true to accept them)`,
+        ),
+      );
+    }
+    if (this.allowed) {
+      const listed = rules["allowed-values"]!;
+      const shown =
+        listed.length <= 10
+          ? listed.map((value) => JSON.stringify(value)).join(", ")
+          : `${listed.length} allowed values`;
+      results.push(
+        mapResult(identity("expect_column_values_to_be_in_set"), counts(this.setTally), (n, p) =>
+          n === 0
+            ? `${column}: every value is one of ${shown}${origin}`
+            : `${column}: ${of(n, p)} are not one of ${shown}${origin}`,
+        ),
+      );
+    }
+    if (this.regex) {
+      results.push(
+        mapResult(identity("expect_column_values_to_match_regex"), counts(this.regexTally), (n, p) =>
+          n === 0
+            ? `${column}: every value matches /${rules.regex}/`
+            : `${column}: ${of(n, p)} do not match /${rules.regex}/`,
+        ),
+      );
+    }
+    if (this.checkLength) {
+      const bounds = `[${rules["min-length"] ?? 0}, ${rules["max-length"] ?? "∞"}] characters`;
+      results.push(
+        mapResult(identity("expect_column_value_lengths_to_be_between"), counts(this.lengthTally), (n, p) =>
+          n === 0 ? `${column}: every value is ${bounds} long` : `${column}: ${of(n, p)} are not ${bounds} long`,
+        ),
+      );
+    }
+    if (this.unique) {
+      this.unique.finish((_kind, file, line, firstFile, firstLine) => {
+        this.uniqueTally.add(`repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`, files[file], line);
+      });
+      results.push(
+        mapResult(identity("expect_column_values_to_be_unique"), counts(this.uniqueTally), (n, p) =>
+          n === 0
+            ? `${column}: every non-null value is unique`
+            : `${column}: ${of(n, p)} repeat an earlier value (unique: true)`,
+        ),
+      );
+    }
+    return results;
+  }
+
+  /** Removes temporary files after a failed read. */
+  dispose(): void {
+    this.unique?.dispose();
+  }
+
+  private tally(tally: UnexpectedTally, value: unknown, text: boolean, place: BatchPlace, row: number): void {
+    if (tally.wantsExample()) tally.add(recordedValue(value, text), place.file, place.batch.lineOf(row));
+    else tally.count++;
+  }
+}
+
+/** Regexes search anywhere in the value (Python's `re.search`, as Great Expectations uses); anchor with ^ and $. */
+export function compileRegex(pattern: string, key: string): RegExp {
+  try {
+    return new RegExp(pattern, "u");
+  } catch (error) {
+    throw new UserError(`invalid regular expression /${pattern}/: ${(error as Error).message}`, {
+      location: key,
+      hint: "write a JavaScript regular expression (Unicode mode); escape special characters with a backslash",
+    });
+  }
+}
+
+/** Length in Unicode code points, as Python's len() counts a str. */
+function codePointLength(s: string): number {
+  let length = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}

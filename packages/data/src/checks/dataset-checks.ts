@@ -1,0 +1,272 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import type { CheckResult, ColumnRules, DatasetConfig } from "@ctrain/core";
+import type { RecordBatch } from "../readers/index.js";
+import type { BatchPlace } from "./cells.js";
+import { ColumnChecks, type ColumnCheckSpec } from "./column-checks.js";
+import { RowChecks, type RowCheckSpec } from "./row-checks.js";
+import { loadRowSchema } from "./row-schema.js";
+import { tableResult, type Severity } from "./results.js";
+import { rowCountResults } from "./table-checks.js";
+
+/** What the baseline tells the checks; every part is optional (a first run has no baseline). */
+export interface BaselineFacts {
+  /** A description for messages, e.g. "the baseline (main@1a2b3c4)". */
+  description: string;
+  rows?: number;
+  /** The label column's values in the baseline, when its profile kept them all. */
+  labels?: ReadonlySet<string>;
+  /** Column rules inferred from the baseline's profile, for `schema: infer`. */
+  inferredRules?: Readonly<Record<string, ColumnRules>>;
+}
+
+export interface DatasetCheckOptions {
+  /** The dataset's name in `data.datasets`. */
+  name: string;
+  config: DatasetConfig;
+  baseline?: BaselineFacts;
+  /** Where relative paths (the JSON Schema file, data files in documents) start. Default `process.cwd()`. */
+  cwd?: string;
+  /** Where repeat checks spill keys past their memory bound. Default the OS temp folder. */
+  tempDir?: string;
+  /** Told about checks that cannot run (no baseline for a ratio, for instance). */
+  notice?: (message: string) => void;
+}
+
+/**
+ * Every check configured for one dataset, fed batch by batch in one pass (beside the profiler) and scored at the
+ * end. Construction compiles what can be wrong in the config (the JSON Schema file, regexes) so such errors come
+ * before any data is read.
+ */
+export class DatasetChecks {
+  private readonly columnChecks: ColumnChecks[];
+  private readonly rowChecks: RowChecks;
+  private readonly seenColumns: string[] = [];
+  private readonly seenColumnSet = new Set<string>();
+  private readonly files: (string | undefined)[] = [];
+  private readonly fileIndexes = new Map<string, number>();
+  private lastColumns?: readonly string[];
+  private columnIndexes: number[] = [];
+  private rows = 0;
+  private readonly cwd: string;
+  private readonly severity: Severity;
+  private readonly key: string;
+
+  constructor(private readonly options: DatasetCheckOptions) {
+    const { config, name } = options;
+    this.cwd = options.cwd ?? process.cwd();
+    this.severity = config.severity;
+    this.key = `data.datasets.${name}`;
+    this.columnChecks = this.columnSpecs().map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir }));
+    this.rowChecks = new RowChecks(this.rowSpec());
+  }
+
+  /** One batch, in read order. */
+  observe(batch: RecordBatch): void {
+    const place = this.place(batch);
+    if (batch.columns !== this.lastColumns) this.learnColumns(batch);
+    for (let i = 0; i < this.columnChecks.length; i++) {
+      const col = this.columnIndexes[i]!;
+      this.columnChecks[i]!.observe(col >= 0 ? batch.column(col) : undefined, place);
+    }
+    this.rowChecks.observe(place);
+    this.rows += batch.rows;
+  }
+
+  /**
+   * The results, in a stable order: columns, column checks, rows. Call once, after the last batch. After a read
+   * failed part way (`complete: false`), checks that need every row (row counts, class shares) are left out.
+   */
+  results(options: { complete: boolean } = { complete: true }): CheckResult[] {
+    const results: CheckResult[] = [...this.columnSetResults()];
+    for (const checks of this.columnChecks) {
+      if (this.seenColumnSet.has(checks.spec.column)) results.push(...checks.results(this.files));
+      else checks.dispose();
+    }
+    if (options.complete) {
+      results.push(
+        ...rowCountResults({
+          rows: this.rows,
+          config: this.options.config.rows,
+          severity: this.severity,
+          key: this.key,
+          baseline: this.options.baseline,
+          notice: this.options.notice,
+        }),
+      );
+    }
+    results.push(...this.rowChecks.results(this.files, options));
+    return results;
+  }
+
+  /** Column names in the order first seen. */
+  get columns(): readonly string[] {
+    return this.seenColumns;
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Frees temporary files after a failed read. */
+  dispose(): void {
+    for (const checks of this.columnChecks) checks.dispose();
+    this.rowChecks.dispose();
+  }
+
+  private columnSpecs(): ColumnCheckSpec[] {
+    const { config, baseline } = this.options;
+    const inferred = config.schema === "infer" ? (baseline?.inferredRules ?? {}) : {};
+    if (config.schema === "infer" && !baseline?.inferredRules) {
+      this.options.notice?.(
+        `${this.key}: schema: infer needs a baseline profile; none was found, so no schema is inferred`,
+      );
+    }
+    const names = [...new Set([...Object.keys(config.columns), ...Object.keys(inferred)])];
+    const keys = new Set(config.key ?? []);
+    return names.map((column) => {
+      const own = config.columns[column];
+      const fromBaseline =
+        inferred[column] && withoutBrittleRules(inferred[column], keys.has(column), column === config.label);
+      return {
+        column,
+        // Rules written in the config win over inferred ones, key by key.
+        rules: { ...fromBaseline, ...definedEntries(own) } as ColumnRules,
+        key: `${this.key}.columns.${column}`,
+        mostly: config.mostly,
+        severity: config.severity,
+        ...(fromBaseline && !own ? { origin: `inferred from ${baseline!.description}` } : {}),
+      };
+    });
+  }
+
+  private rowSpec(): RowCheckSpec {
+    const { config, baseline } = this.options;
+    const labelChecks = config["label-checks"];
+    const severityOf = (setting: "error" | "warn" | "ignore"): Severity | undefined =>
+      setting === "ignore" ? undefined : setting;
+    const spec: RowCheckSpec = { mostly: config.mostly, tempDir: this.options.tempDir };
+    if (config.key) spec.key = { columns: config.key, severity: config.severity };
+    const duplicates = severityOf(config["duplicate-rows"]);
+    if (duplicates) spec.duplicateRows = duplicates;
+    if (config.schema !== undefined && config.schema !== "infer") {
+      spec.schema = { rowSchema: loadRowSchema(config.schema, this.cwd), severity: config.severity };
+    }
+    if (config.label !== undefined) {
+      spec.label = { column: config.label };
+      if (labelChecks["min-class-share"] !== undefined) {
+        spec.label.minClassShare = { share: labelChecks["min-class-share"], severity: config.severity };
+      }
+      const newLabels = severityOf(labelChecks["new-labels"]);
+      if (newLabels && baseline?.labels) spec.label.newLabels = { baseline: baseline.labels, severity: newLabels };
+      else if (newLabels) {
+        this.options.notice?.(
+          `${this.key}.label-checks.new-labels: ${baseline ? `${baseline.description} has no complete list of ${config.label} values` : "no baseline"}, so new labels are not checked`,
+        );
+      }
+      const conflicting = severityOf(labelChecks["conflicting-labels"]);
+      if (conflicting) spec.label.conflicting = conflicting;
+    }
+    return spec;
+  }
+
+  private place(batch: RecordBatch): BatchPlace {
+    let fileIndex = this.fileIndexes.get(batch.file);
+    if (fileIndex === undefined) {
+      fileIndex = this.files.length;
+      this.fileIndexes.set(batch.file, fileIndex);
+      this.files.push(recordedPath(batch.file, this.cwd));
+    }
+    return { batch, file: this.files[fileIndex], fileIndex };
+  }
+
+  private learnColumns(batch: RecordBatch): void {
+    this.lastColumns = batch.columns;
+    for (const column of batch.columns) {
+      if (!this.seenColumnSet.has(column)) {
+        this.seenColumnSet.add(column);
+        this.seenColumns.push(column);
+      }
+    }
+    this.columnIndexes = this.columnChecks.map((checks) => batch.columns.indexOf(checks.spec.column));
+  }
+
+  /** Required columns exist; columns nobody declared are reported as `unexpected-columns` says. */
+  private columnSetResults(): CheckResult[] {
+    const { config } = this.options;
+    const results: CheckResult[] = [];
+    const required = new Map<string, Severity>();
+    for (const checks of this.columnChecks) {
+      const { column, rules } = checks.spec;
+      if (rules.required) required.set(column, rules.severity ?? this.severity);
+    }
+    for (const column of [...(config.key ?? []), ...(config.label === undefined ? [] : [config.label])]) {
+      if (!required.has(column)) required.set(column, this.severity);
+    }
+    for (const [column, severity] of required) {
+      const exists = this.seenColumnSet.has(column);
+      results.push(
+        tableResult(
+          { check: "expect_column_to_exist", column, severity },
+          {
+            success: exists,
+            message: exists ? `${column} exists` : `${column} is missing (columns: ${preview(this.seenColumns)})`,
+            elements: 1,
+            unexpected: exists ? 0 : 1,
+          },
+        ),
+      );
+    }
+    const setting = config["unexpected-columns"];
+    const declared = new Set([...this.columnChecks.map((checks) => checks.spec.column), ...required.keys()]);
+    if (setting !== "ignore" && declared.size > 0) {
+      const unexpected = this.seenColumns.filter((column) => !declared.has(column));
+      results.push(
+        tableResult(
+          { check: "expect_table_columns_to_be_declared", severity: setting },
+          {
+            success: unexpected.length === 0,
+            message:
+              unexpected.length === 0
+                ? `every one of ${this.seenColumns.length} columns is declared`
+                : `${unexpected.length} columns are not declared under columns: ${preview(unexpected)} (unexpected-columns: ${setting})`,
+            elements: this.seenColumns.length,
+            unexpected: unexpected.length,
+            examples: unexpected.map((value) => ({ value })),
+          },
+        ),
+      );
+    }
+    return results;
+  }
+}
+
+/** A data file's path as documents record it: relative to `cwd`, forward slashes; undefined when outside `cwd`. */
+export function recordedPath(file: string, cwd: string): string | undefined {
+  const path = relative(cwd, resolve(cwd, file));
+  if (path === "" || isAbsolute(path) || path.split(/[\\/]/).includes("..")) return undefined;
+  return path.split("\\").join("/");
+}
+
+/**
+ * New keys fall outside the baseline's range by design, and the label's new classes have their own check
+ * (label-checks.new-labels), so those inferred rules are dropped.
+ */
+function withoutBrittleRules(rules: ColumnRules, isKey: boolean, isLabel: boolean): ColumnRules {
+  const kept = { ...rules };
+  if (isKey) {
+    delete kept.min;
+    delete kept.max;
+  }
+  if (isLabel) delete kept["allowed-values"];
+  return kept;
+}
+
+function definedEntries<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
+
+function preview(names: readonly string[]): string {
+  const shown = names.slice(0, 10).join(", ");
+  return names.length > 10 ? `${shown}, … (${names.length} in all)` : shown || "none";
+}

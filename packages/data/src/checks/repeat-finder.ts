@@ -1,0 +1,198 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * What `RepeatFinder.add` knows at once about a key: new (as far as memory tells: a spilled key is settled in
+ * `finish`), a repeat (seen before with the same tag), or a conflict (seen before with another tag: same features,
+ * other label).
+ */
+export const Seen = { New: 0, Repeat: 1, Conflict: 2 } as const;
+export type Seen = (typeof Seen)[keyof typeof Seen];
+
+/** Default memory for the in-memory table: 24 MiB hold 1.5 million distinct keys. */
+export const REPEAT_TABLE_BYTES = 24 * 1024 * 1024;
+const MAX_LOAD = 0.75;
+const SLOT_WORDS = 3; // hi, lo, tag
+const PARTITION_BITS = 6;
+const PARTITIONS = 1 << PARTITION_BITS;
+const RECORD_WORDS = 5; // hi, lo, tag, file, line
+const RECORDS_PER_BUFFER = 3276;
+
+/**
+ * Finds repeated keys (64-bit hashes of rows or key columns, each with a 32-bit tag) in one pass over data of any
+ * size. Exact up to hash collisions: two distinct keys collide with odds about n^2 / 2^65 (n = 20 million rows:
+ * 1 in 90,000). Memory stays bounded: an open-addressing table of at most `memoryBytes`; once it is full, keys it does
+ * not hold are written to temporary files (20 bytes each) split into 64 partitions by hash, and `finish` searches
+ * each partition for repeats on its own, in about (spilled keys / 64) x 27 bytes.
+ */
+export class RepeatFinder {
+  private slots: Uint32Array;
+  private mask: number;
+  private used = 0;
+  private readonly maxSlots: number;
+  private spill?: Spill;
+
+  constructor(private readonly options: { memoryBytes?: number; tempDir?: string } = {}) {
+    const memory = options.memoryBytes ?? REPEAT_TABLE_BYTES;
+    this.maxSlots = 2 ** Math.max(4, Math.floor(Math.log2(memory / (SLOT_WORDS * 4))));
+    const initial = Math.min(this.maxSlots, 1 << 14);
+    this.slots = new Uint32Array(initial * SLOT_WORDS);
+    this.mask = initial - 1;
+  }
+
+  /** True once keys no longer fit in memory and some repeats will only be found by `finish`. */
+  get spilled(): boolean {
+    return this.spill !== undefined;
+  }
+
+  /** Records a key; `file` and `line` say where, for repeats found later among spilled keys. */
+  add(hi: number, lo: number, tag: number, file: number, line: number): Seen {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * SLOT_WORDS;
+      const slotLo = slots[at + 1]!;
+      if (slotLo === 0) {
+        if (this.used >= this.maxSlots * MAX_LOAD) {
+          (this.spill ??= new Spill(this.options.tempDir)).write(hi, lo, tag, file, line);
+          return Seen.New;
+        }
+        slots[at] = hi;
+        slots[at + 1] = lo;
+        slots[at + 2] = tag;
+        if (++this.used > (mask + 1) * MAX_LOAD && mask + 1 < this.maxSlots) this.grow();
+        return Seen.New;
+      }
+      if (slotLo === lo && slots[at] === hi) return slots[at + 2] === tag ? Seen.Repeat : Seen.Conflict;
+    }
+  }
+
+  /**
+   * Settles the spilled keys: calls `found` for each repeat or conflict among them with where it is and where the key
+   * first appeared. Frees memory and removes the temporary files.
+   */
+  finish(found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void): void {
+    this.slots = new Uint32Array(0);
+    const spill = this.spill;
+    this.spill = undefined;
+    spill?.settle(found);
+  }
+
+  /** Removes temporary files without settling (the read failed). */
+  dispose(): void {
+    this.spill?.remove();
+    this.spill = undefined;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    const slots = new Uint32Array(capacity * SLOT_WORDS);
+    const mask = capacity - 1;
+    for (let at = 0; at < old.length; at += SLOT_WORDS) {
+      const lo = old[at + 1]!;
+      if (lo === 0) continue;
+      let slot = lo & mask;
+      while (slots[slot * SLOT_WORDS + 1] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(at, at + SLOT_WORDS), slot * SLOT_WORDS);
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** Keys past the memory bound, partitioned by their top hash bits into temporary files. */
+class Spill {
+  private readonly dir: string;
+  private readonly fds: number[] = [];
+  private readonly buffers: Uint32Array[] = [];
+  private readonly fill = new Uint32Array(PARTITIONS);
+  private readonly counts = new Float64Array(PARTITIONS);
+
+  constructor(tempDir = tmpdir()) {
+    this.dir = mkdtempSync(join(tempDir, "ctrain-repeats-"));
+    for (let p = 0; p < PARTITIONS; p++) {
+      this.fds.push(openSync(join(this.dir, `${p}.bin`), "w+"));
+      this.buffers.push(new Uint32Array(RECORDS_PER_BUFFER * RECORD_WORDS));
+    }
+  }
+
+  write(hi: number, lo: number, tag: number, file: number, line: number): void {
+    const p = hi >>> (32 - PARTITION_BITS);
+    const buffer = this.buffers[p]!;
+    let at = this.fill[p]! * RECORD_WORDS;
+    buffer[at++] = hi;
+    buffer[at++] = lo;
+    buffer[at++] = tag;
+    buffer[at++] = file;
+    buffer[at] = line;
+    this.counts[p]!++;
+    if (++this.fill[p]! === RECORDS_PER_BUFFER) this.flush(p);
+  }
+
+  settle(found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void): void {
+    try {
+      for (let p = 0; p < PARTITIONS; p++) {
+        this.flush(p);
+        this.settlePartition(p, found);
+      }
+    } finally {
+      this.remove();
+    }
+  }
+
+  remove(): void {
+    for (const fd of this.fds.splice(0)) closeSync(fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private flush(p: number): void {
+    const records = this.fill[p]!;
+    if (records === 0) return;
+    const buffer = this.buffers[p]!;
+    writeSync(this.fds[p]!, buffer, 0, records * RECORD_WORDS * 4);
+    this.fill[p] = 0;
+  }
+
+  /** One partition's keys in a table of (hi, lo, tag, file, line) slots: every repeat among them, in file order. */
+  private settlePartition(
+    p: number,
+    found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void,
+  ): void {
+    const count = this.counts[p]!;
+    if (count === 0) return;
+    const capacity = 2 ** Math.ceil(Math.log2(count / MAX_LOAD + 1));
+    const mask = capacity - 1;
+    const slots = new Uint32Array(capacity * RECORD_WORDS);
+    const buffer = this.buffers[p]!;
+    const fd = this.fds[p]!;
+    for (let position = 0; ;) {
+      const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
+      if (bytes === 0) break;
+      position += bytes;
+      for (let at = 0; at < bytes / 4; at += RECORD_WORDS) {
+        const hi = buffer[at]!;
+        const lo = buffer[at + 1]!;
+        const tag = buffer[at + 2]!;
+        for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+          const s = slot * RECORD_WORDS;
+          if (slots[s + 1] === 0) {
+            slots.set(buffer.subarray(at, at + RECORD_WORDS), s);
+            break;
+          }
+          if (slots[s + 1] === lo && slots[s] === hi) {
+            found(
+              slots[s + 2] === tag ? Seen.Repeat : Seen.Conflict,
+              buffer[at + 3]!,
+              buffer[at + 4]!,
+              slots[s + 3]!,
+              slots[s + 4]!,
+            );
+            break;
+          }
+        }
+      }
+    }
+  }
+}

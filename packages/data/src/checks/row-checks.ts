@@ -1,0 +1,354 @@
+import type { CheckResult } from "@ctrain/core";
+import { CellKind, type RecordBatch } from "../readers/index.js";
+import { labelClass } from "./baseline-facts.js";
+import { kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
+import { KeyHasher, hashTag } from "./key-hasher.js";
+import { RepeatFinder, Seen } from "./repeat-finder.js";
+import type { RowSchema } from "./row-schema.js";
+import { MAX_LABEL_CLASSES, classShareResult } from "./table-checks.js";
+import { UnexpectedTally, formatCount, formatPercent, mapResult, type Severity } from "./results.js";
+
+/** The checks that look at whole rows; each is on when its part is given. */
+export interface RowCheckSpec {
+  mostly: number;
+  /** Key columns that must be unique together, and how much a repeat matters. */
+  key?: { columns: readonly string[]; severity: Severity };
+  duplicateRows?: Severity;
+  label?: {
+    column: string;
+    /** Each class must hold at least this share of labelled rows. */
+    minClassShare?: { share: number; severity: Severity };
+    /** Labels the baseline had; a row with another label is unexpected. */
+    newLabels?: { baseline: ReadonlySet<string>; severity: Severity };
+    conflicting?: Severity;
+  };
+  schema?: { rowSchema: RowSchema; severity: Severity };
+  tempDir?: string;
+}
+
+/** What a column is to the repeat checks. */
+const FEATURE = 0;
+const KEY = 1;
+const LABEL = 2;
+
+/** Where the named columns sit in a batch (-1: absent); recomputed when the batch's columns change. */
+class ColumnLookup {
+  private columns?: readonly string[];
+  indexes: number[] = [];
+
+  constructor(private readonly names: readonly string[]) {}
+
+  update(batch: RecordBatch): number[] {
+    if (batch.columns !== this.columns) {
+      this.columns = batch.columns;
+      this.indexes = this.names.map((name) => batch.columns.indexOf(name));
+    }
+    return this.indexes;
+  }
+}
+
+/**
+ * Row-level checks in one walk per batch: key uniqueness, duplicate rows, label balance, new labels, conflicting
+ * labels (same features, other label) and the row JSON Schema. Repeats are found by `RepeatFinder` in bounded memory.
+ * Rows compare by their non-null cells as read (CSV text as written: "1" and "1.0" differ).
+ */
+export class RowChecks {
+  private rows = 0;
+  private keyedRows = 0;
+  private labelledRows = 0;
+  private readonly keyTally = new UnexpectedTally();
+  private readonly duplicateTally = new UnexpectedTally();
+  private readonly conflictTally = new UnexpectedTally();
+  private readonly newLabelTally = new UnexpectedTally();
+  private readonly schemaTally = new UnexpectedTally();
+  private readonly keyFinder?: RepeatFinder;
+  private readonly rowFinder?: RepeatFinder;
+  private readonly featureFinder?: RepeatFinder;
+  private readonly keyLookup?: ColumnLookup;
+  private readonly labelLookup?: ColumnLookup;
+  private readonly classCounts = new Map<string, number>();
+  private tooManyClasses = false;
+  private readonly features = new KeyHasher();
+  private readonly row = new KeyHasher();
+
+  constructor(private readonly spec: RowCheckSpec) {
+    const tempDir = spec.tempDir;
+    if (spec.key) {
+      this.keyFinder = new RepeatFinder({ tempDir });
+      this.keyLookup = new ColumnLookup(spec.key.columns);
+    }
+    if (spec.duplicateRows) this.rowFinder = new RepeatFinder({ tempDir });
+    if (spec.label) {
+      this.labelLookup = new ColumnLookup([spec.label.column]);
+      if (spec.label.conflicting) this.featureFinder = new RepeatFinder({ tempDir });
+    }
+  }
+
+  observe(place: BatchPlace): void {
+    const { batch } = place;
+    const rows = batch.rows;
+    this.rows += rows;
+    if (rows === 0) return;
+    const text = batch.kind === "text";
+    const columns: ArrayLike<unknown>[] = [];
+    const hashRows = this.rowFinder !== undefined || this.featureFinder !== undefined;
+    const keyIndexes = this.keyLookup?.update(batch);
+    const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
+    const roles = new Uint8Array(batch.columns.length);
+    if (hashRows) for (let col = 0; col < batch.columns.length; col++) columns.push(batch.column(col));
+    for (const col of keyIndexes ?? []) if (col >= 0) roles[col] = KEY;
+    if (labelIndex >= 0) roles[labelIndex] = LABEL;
+    const labels = labelIndex >= 0 ? batch.column(labelIndex) : undefined;
+
+    for (let row = 0; row < rows; row++) {
+      const label = labels?.[row];
+      const labelled = label !== undefined && kindOf(label, text) !== CellKind.Null;
+      const labelText = labelled ? labelClass(label, text) : "";
+      if (labelled) this.countLabel(labelText, label, text, place, row);
+      if (keyIndexes) this.checkKey(batch, keyIndexes, text, place, row);
+      if (hashRows) this.checkRepeats(columns, roles, text, labelled ? labelText : undefined, place, row);
+      if (this.spec.schema) {
+        const reason = this.spec.schema.rowSchema.check(rowObject(batch, row, text), text);
+        if (reason !== undefined) this.tally(this.schemaTally, reason, place, row);
+      }
+    }
+  }
+
+  /** The results; `complete: false` leaves out class shares, which need every row. */
+  results(files: readonly (string | undefined)[], options: { complete: boolean }): CheckResult[] {
+    const { spec } = this;
+    const results: CheckResult[] = [];
+    const at = (file: number, line: number) => `${files[file] ?? "an earlier file"}:${line}`;
+    if (spec.schema) {
+      const { rowSchema, severity } = spec.schema;
+      results.push(
+        mapResult(
+          { check: "expect_rows_to_match_json_schema", severity, mostly: spec.mostly },
+          { elements: this.rows, nonNull: this.rows, unexpected: this.schemaTally },
+          (n, p) =>
+            n === 0
+              ? `every row matches ${rowSchema.file}`
+              : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) do not match ${rowSchema.file}`,
+        ),
+      );
+    }
+    if (spec.key && this.keyFinder) {
+      const columns = spec.key.columns;
+      this.keyFinder.finish((_kind, file, line, firstFile, firstLine) =>
+        this.keyTally.add(`same key as ${at(firstFile, firstLine)}`, files[file], line),
+      );
+      results.push(
+        mapResult(
+          {
+            check: columns.length === 1 ? "expect_column_values_to_be_unique" : "expect_compound_columns_to_be_unique",
+            column: columns.join(", "),
+            severity: spec.key.severity,
+            mostly: spec.mostly,
+          },
+          { elements: this.rows, nonNull: this.keyedRows, unexpected: this.keyTally },
+          (n, p) =>
+            n === 0
+              ? `key (${columns.join(", ")}): every key is unique`
+              : `key (${columns.join(", ")}): ${formatCount(n)} of ${formatCount(this.keyedRows)} keyed rows (${formatPercent(p)}) repeat an earlier key`,
+        ),
+      );
+    }
+    if (spec.duplicateRows && this.rowFinder) {
+      this.rowFinder.finish((_kind, file, line, firstFile, firstLine) =>
+        this.duplicateTally.add(`same as ${at(firstFile, firstLine)}`, files[file], line),
+      );
+      results.push(
+        mapResult(
+          { check: "expect_table_rows_to_be_unique", severity: spec.duplicateRows, mostly: spec.mostly },
+          { elements: this.rows, nonNull: this.rows, unexpected: this.duplicateTally },
+          (n, p) =>
+            n === 0
+              ? "no row repeats an earlier row"
+              : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) repeat an earlier row`,
+        ),
+      );
+    }
+    if (spec.label) results.push(...this.labelResults(spec.label, files, at, options.complete));
+    return results;
+  }
+
+  dispose(): void {
+    this.keyFinder?.dispose();
+    this.rowFinder?.dispose();
+    this.featureFinder?.dispose();
+  }
+
+  private labelResults(
+    label: NonNullable<RowCheckSpec["label"]>,
+    files: readonly (string | undefined)[],
+    at: (file: number, line: number) => string,
+    complete: boolean,
+  ): CheckResult[] {
+    const results: CheckResult[] = [];
+    const column = label.column;
+    if (label.minClassShare && complete) {
+      const { share, severity } = label.minClassShare;
+      results.push(classShareResult(column, this.tooManyClasses ? undefined : this.classCounts, share, severity));
+    }
+    if (label.newLabels) {
+      const known = label.newLabels.baseline.size;
+      results.push(
+        mapResult(
+          {
+            check: "expect_label_values_to_be_in_baseline_set",
+            column,
+            severity: label.newLabels.severity,
+            mostly: this.spec.mostly,
+          },
+          { elements: this.rows, nonNull: this.labelledRows, unexpected: this.newLabelTally },
+          (n, p) =>
+            n === 0
+              ? `${column}: every label is one of the baseline's ${formatCount(known)}`
+              : `${column}: ${formatCount(n)} of ${formatCount(this.labelledRows)} labelled rows (${formatPercent(p)}) carry a label the baseline did not have`,
+        ),
+      );
+    }
+    if (label.conflicting && this.featureFinder) {
+      this.featureFinder.finish((kind, file, line, firstFile, firstLine) => {
+        if (kind === Seen.Conflict)
+          this.conflictTally.add(`other label than ${at(firstFile, firstLine)}`, files[file], line);
+      });
+      results.push(
+        mapResult(
+          {
+            check: "expect_identical_features_to_have_one_label",
+            column,
+            severity: label.conflicting,
+            mostly: this.spec.mostly,
+          },
+          { elements: this.rows, nonNull: this.labelledRows, unexpected: this.conflictTally },
+          (n, p) =>
+            n === 0
+              ? `${column}: rows with identical features carry the same label`
+              : `${column}: ${formatCount(n)} of ${formatCount(this.labelledRows)} labelled rows (${formatPercent(p)}) repeat an earlier row's features with another label`,
+        ),
+      );
+    }
+    return results;
+  }
+
+  private countLabel(labelText: string, label: unknown, text: boolean, place: BatchPlace, row: number): void {
+    this.labelledRows++;
+    if (!this.tooManyClasses) {
+      const count = this.classCounts.get(labelText);
+      if (count !== undefined) this.classCounts.set(labelText, count + 1);
+      else if (this.classCounts.size < MAX_LABEL_CLASSES) this.classCounts.set(labelText, 1);
+      else {
+        this.tooManyClasses = true;
+        this.classCounts.clear();
+      }
+    }
+    const newLabels = this.spec.label?.newLabels;
+    if (newLabels && !newLabels.baseline.has(labelText)) {
+      this.tally(this.newLabelTally, recordedValue(label, text), place, row);
+    }
+  }
+
+  private checkKey(
+    batch: RecordBatch,
+    indexes: readonly number[],
+    text: boolean,
+    place: BatchPlace,
+    row: number,
+  ): void {
+    const hasher = this.row.reset();
+    let present = 0;
+    for (let i = 0; i < indexes.length; i++) {
+      const col = indexes[i]!;
+      const value = col >= 0 ? batch.column(col)[row] : undefined;
+      if (value === undefined || kindOf(value, text) === CellKind.Null) continue;
+      present++;
+      hasher.addColumn(i);
+      if (text) hasher.addString(value as string);
+      else hasher.addValue(value);
+    }
+    if (present === 0) return;
+    this.keyedRows++;
+    hasher.finish();
+    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row)) !== Seen.New) {
+      const shown = indexes.map((col) => (col >= 0 ? textOf(batch.column(col)[row], text) : "")).join(", ");
+      this.tally(this.keyTally, shown, place, row);
+    }
+  }
+
+  /**
+   * Duplicate rows compare every cell; conflicting labels compare features only: cells outside the key columns (an
+   * id makes every row unique) and the label.
+   */
+  private checkRepeats(
+    columns: readonly ArrayLike<unknown>[],
+    roles: Uint8Array,
+    text: boolean,
+    labelText: string | undefined,
+    place: BatchPlace,
+    row: number,
+  ): void {
+    const features = this.features.reset();
+    for (let col = 0; col < columns.length; col++) {
+      if (roles[col] === FEATURE) addCell(features, col, columns[col]![row], text);
+    }
+    const line = place.batch.lineOf(row);
+    if (this.rowFinder) {
+      const whole = this.row.copyFrom(features);
+      for (let col = 0; col < columns.length; col++) {
+        if (roles[col] === KEY) addCell(whole, col, columns[col]![row], text);
+        else if (roles[col] === LABEL && labelText !== undefined) whole.addColumn(col).addString(labelText);
+      }
+      whole.finish();
+      if (this.rowFinder.add(whole.hi, whole.lo, 0, place.fileIndex, line) !== Seen.New) {
+        this.tally(this.duplicateTally, rowPreview(columns, row, text), place, row);
+      }
+    }
+    if (this.featureFinder && labelText !== undefined) {
+      features.finish();
+      const seen = this.featureFinder.add(features.hi, features.lo, hashTag(labelText), place.fileIndex, line);
+      if (seen === Seen.Conflict) this.tally(this.conflictTally, labelText, place, row);
+    }
+  }
+
+  private tally(tally: UnexpectedTally, value: string | number | boolean | null, place: BatchPlace, row: number): void {
+    if (tally.wantsExample()) tally.add(value, place.file, place.batch.lineOf(row));
+    else tally.count++;
+  }
+}
+
+/** Adds a non-null cell and its column to a row hash (an empty CSV field is null). */
+function addCell(hasher: KeyHasher, col: number, value: unknown, text: boolean): void {
+  if (text) {
+    if (value !== "") hasher.addColumn(col).addString(value as string);
+  } else if (value !== null && value !== undefined) {
+    hasher.addColumn(col).addValue(value);
+  }
+}
+
+/** A row as JSON Schema sees it: non-null cells as properties (a null cell is a missing property). */
+function rowObject(batch: RecordBatch, row: number, text: boolean): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (let col = 0; col < batch.columns.length; col++) {
+    const value = batch.column(col)[row];
+    if (value === undefined || kindOf(value, text) === CellKind.Null) continue;
+    const name = batch.columns[col]!;
+    if (name === "__proto__")
+      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+    else values[name] = value instanceof Date ? value.toISOString() : typeof value === "bigint" ? Number(value) : value;
+  }
+  return values;
+}
+
+/** The first cells of a row, for an example of a duplicate. */
+function rowPreview(columns: readonly ArrayLike<unknown>[], row: number, text: boolean): string {
+  const cells: string[] = [];
+  let length = 0;
+  for (let col = 0; col < columns.length && length < 120; col++) {
+    const cell = columns[col]![row];
+    const shown = cell === null || cell === undefined ? "" : textOf(cell, text);
+    cells.push(shown);
+    length += shown.length + 1;
+  }
+  return cells.join(",") + (cells.length < columns.length ? ",…" : "");
+}

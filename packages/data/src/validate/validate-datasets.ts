@@ -1,0 +1,303 @@
+import { resolve } from "node:path";
+import {
+  UserError,
+  isUserError,
+  type CheckResult,
+  type CtrainConfig,
+  type DatasetConfig,
+  type ProfileDocument,
+  type ResolvedBaseline,
+  type RunSource,
+  type ValidationDocument,
+} from "@ctrain/core";
+import { baselineFacts } from "../checks/baseline-facts.js";
+import { DatasetChecks, recordedPath } from "../checks/dataset-checks.js";
+import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
+import { DatasetProfiler } from "../profile/index.js";
+import { NULL_SPELLINGS, readBatches, type ReadOptions, type RecordBatch } from "../readers/index.js";
+import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
+import type { DriftSection } from "./drift-section.js";
+import { FileDigester, datasetFingerprint } from "./file-digests.js";
+import { toProfileDocument } from "./profile-documents.js";
+import { ProgressLog, type ValidationLog, type ValidationProgress } from "./progress-log.js";
+
+/** A document lists at most this many files and columns per dataset (the bundle schema's bounds). */
+const MAX_RECORDED_FILES = 10_000;
+const MAX_RECORDED_COLUMNS = 10_000;
+
+export interface ValidateDatasetsOptions {
+  /** The baseline to compare with (drift, row-count ratio, new labels, `schema: infer`); none on a first run. */
+  baseline?: ResolvedBaseline;
+  log?: ValidationLog;
+  /** Called after every batch read, for progress bars. */
+  onProgress?: (progress: ValidationProgress) => void;
+  /** Only these datasets of `data.datasets` (default: all). */
+  datasets?: readonly string[];
+  /** Where relative paths start. Default `process.cwd()`. */
+  cwd?: string;
+  /** Where repeat checks spill past their memory bound. Default the OS temp folder. */
+  tempDir?: string;
+  /** Who ran the validation, recorded in validation.json. */
+  source?: RunSource;
+  /**
+   * Seed of the profile sketches. Shards of one dataset profiled in separate jobs for a merge should each get their
+   * own (e.g. the matrix index) so their samples are independent. Default 0.
+   */
+  seed?: number;
+  now?: () => Date;
+}
+
+export interface ValidationOutcome {
+  validation: ValidationDocument;
+  /** One per dataset read to the end. */
+  profiles: ProfileDocument[];
+  /** Input that could not be read (also listed in `validation.errors`); the caller exits non-zero when any. */
+  errors: UserError[];
+}
+
+type DatasetEntry = ValidationDocument["datasets"][number];
+
+const silentLog: ValidationLog = { info: () => undefined, startGroup: () => undefined, endGroup: () => undefined };
+
+/**
+ * Validates, profiles and compares with the baseline every configured dataset, each in one streaming pass: checks
+ * and profiles are fed the same batches. Bad input (a missing file, a ragged row, an invalid schema file...) does
+ * not stop the run: the dataset is reported with what was checked before it, the error is listed, and the other
+ * datasets are still validated.
+ */
+export async function validateDatasets(
+  config: CtrainConfig,
+  options: ValidateDatasetsOptions = {},
+): Promise<ValidationOutcome> {
+  const log = options.log ?? silentLog;
+  const now = options.now ?? (() => new Date());
+  const entries: DatasetEntry[] = [];
+  const profiles: ProfileDocument[] = [];
+  const errors: UserError[] = [];
+  for (const name of selectDatasets(config, options.datasets)) {
+    log.startGroup(`Validate dataset ${name}`);
+    try {
+      const outcome = await validateDataset(name, config.data.datasets[name]!, config, options, log, now);
+      entries.push(outcome.entry);
+      if (outcome.profile) profiles.push(outcome.profile);
+      if (outcome.error) errors.push(outcome.error);
+    } finally {
+      log.endGroup();
+    }
+  }
+  const results = entries.flatMap((entry) => entry.results);
+  const validation: ValidationDocument = {
+    schema: "ctrain.validation/v1",
+    createdAt: now().toISOString(),
+    ...(options.source ? { source: options.source } : {}),
+    success: errors.length === 0 && entries.every((entry) => entry.success),
+    statistics: summarizeResults(results),
+    datasets: entries,
+    errors: errors.map((error) => ({
+      message: oneLine([error.message, error.hint && `(${error.hint})`].filter(Boolean).join(" "), 4000),
+      ...(error.location ? { location: oneLine(error.location, 2000) } : {}),
+    })),
+  };
+  return { validation, profiles, errors };
+}
+
+function selectDatasets(config: CtrainConfig, wanted: readonly string[] | undefined): string[] {
+  const known = Object.keys(config.data.datasets);
+  if (known.length === 0) {
+    throw new UserError("no datasets to validate: data.datasets is empty", {
+      location: "data.datasets",
+      hint: "name each dataset and its files in ctrain.yml, e.g. data: { datasets: { train: { path: data/train.csv } } }",
+    });
+  }
+  if (!wanted || wanted.length === 0) return known;
+  const unknown = wanted.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new UserError(`no dataset named ${unknown.map((name) => JSON.stringify(name)).join(", ")} in data.datasets`, {
+      location: "datasets",
+      hint: `the configured datasets are ${known.join(", ")}`,
+    });
+  }
+  return known.filter((name) => wanted.includes(name));
+}
+
+interface DatasetOutcome {
+  entry: DatasetEntry;
+  profile?: ProfileDocument;
+  error?: UserError;
+}
+
+async function validateDataset(
+  name: string,
+  dataset: DatasetConfig,
+  config: CtrainConfig,
+  options: ValidateDatasetsOptions,
+  log: ValidationLog,
+  now: () => Date,
+): Promise<DatasetOutcome> {
+  const cwd = options.cwd ?? process.cwd();
+  const started = performance.now();
+  const baseline = readBaselineProfile(name, options.baseline, log);
+  let checks: DatasetChecks;
+  try {
+    checks = new DatasetChecks({
+      name,
+      config: dataset,
+      cwd,
+      tempDir: options.tempDir,
+      notice: (message) => log.info(message),
+      ...(baseline
+        ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
+        : {}),
+    });
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    log.info(`${name}: ${error.format()}`);
+    return { entry: emptyEntry(name), error };
+  }
+
+  const profiler = new DatasetProfiler({
+    sampleSize: config.data.drift["sample-size"],
+    seed: options.seed ?? 0,
+    nullTexts: NULL_SPELLINGS,
+  });
+  const digester = new FileDigester();
+  const progress = new ProgressLog(name, log, options.onProgress);
+  const seenFiles = new Set<string>();
+  const outside: string[] = [];
+  let bytes = 0;
+  let readError: UserError | undefined;
+  try {
+    const batches = readBatches(
+      dataset.path,
+      readOptions(dataset, config, cwd, (p) => ((bytes = p.bytesRead), progress.report(p))),
+    );
+    for await (const batch of batches) {
+      if (!seenFiles.has(batch.file)) {
+        seenFiles.add(batch.file);
+        const recorded = recordedPath(batch.file, cwd);
+        if (recorded === undefined) outside.push(batch.file);
+        else digester.add(resolve(cwd, batch.file), recorded);
+      }
+      checks.observe(batch);
+      profileBatch(profiler, batch);
+    }
+  } catch (error) {
+    checks.dispose();
+    await digester.cancel();
+    if (!isUserError(error)) throw error;
+    readError = error;
+  }
+
+  if (readError) {
+    const rows = checks.rowCount;
+    log.info(`${name}: ${readError.format()}`);
+    log.info(`${name}: stopped after ${formatCount(rows)} rows; the results cover those rows`);
+    const results = rows > 0 ? checks.results({ complete: false }) : [];
+    return {
+      entry: { ...emptyEntry(name), rows, columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS), results },
+      error: readError,
+    };
+  }
+
+  const results = checks.results();
+  const files = await digester.finish();
+  if (files.length > MAX_RECORDED_FILES) {
+    return {
+      entry: emptyEntry(name),
+      error: new UserError(
+        `dataset ${name} has ${files.length} files; validation.json records at most ${MAX_RECORDED_FILES}`,
+        {
+          location: `data.datasets.${name}.path`,
+          hint: "point the dataset at fewer, larger files (shards), or validate sub-folders as separate datasets",
+        },
+      ),
+    };
+  }
+  if (outside.length > 0) {
+    log.info(
+      `${name}: ${outside.length} file(s) outside the working directory are not in the fingerprint: ${outside.slice(0, 3).join(", ")}`,
+    );
+  }
+  const profile = profiler.toProfile();
+  const drift = config.data.drift.enabled
+    ? compareWithBaseline(name, dataset, config, profile, baseline, log)
+    : undefined;
+  const datasetDrift = drift?.datasetDrift ?? false;
+  const success = resultsPass(results) && !(datasetDrift && config.data.drift["fail-on-drift"]);
+  logSummary(name, results, profile.rows, bytes, performance.now() - started, drift, log);
+  return {
+    entry: {
+      name,
+      files,
+      ...(files.length > 0 ? { fingerprint: datasetFingerprint(files) } : {}),
+      rows: profile.rows,
+      columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS),
+      success,
+      results,
+      ...(drift ? { drift } : {}),
+    },
+    profile: toProfileDocument(name, profile, files, now()),
+  };
+}
+
+function readOptions(
+  dataset: DatasetConfig,
+  config: CtrainConfig,
+  cwd: string,
+  onProgress: ReadOptions["onProgress"],
+): ReadOptions {
+  const options: ReadOptions = { cwd, maxLineBytes: config.data["max-line-bytes"], onProgress };
+  if (dataset.format === "tsv") {
+    options.format = "csv";
+    options.delimiter = "\t";
+  } else if (dataset.format !== "auto") {
+    options.format = dataset.format;
+  }
+  if (dataset.delimiter !== undefined) options.delimiter = dataset.delimiter;
+  return options;
+}
+
+/** CSV cells go in as raw text columns (null spellings as the checks read them); typed values row by row. */
+function profileBatch(profiler: DatasetProfiler, batch: RecordBatch): void {
+  if (batch.kind === "text") {
+    const columns: Record<string, readonly string[]> = {};
+    for (let col = 0; col < batch.columns.length; col++) columns[batch.columns[col]!] = batch.column(col);
+    profiler.addRawColumns(columns);
+  } else {
+    for (let row = 0; row < batch.rows; row++) profiler.addRow(batch.record(row));
+  }
+}
+
+function logSummary(
+  name: string,
+  results: readonly CheckResult[],
+  rows: number,
+  bytes: number,
+  elapsedMs: number,
+  drift: DriftSection | undefined,
+  log: ValidationLog,
+): void {
+  const seconds = elapsedMs / 1000;
+  const rate = seconds > 0 ? ` (${(bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s)` : "";
+  const failed = results.filter((result) => !result.success);
+  log.info(
+    `${name}: ${formatCount(rows)} rows in ${seconds.toFixed(1)}s${rate}; ${results.length} checks, ${failed.length} failed`,
+  );
+  for (const result of failed)
+    log.info(`  ${result.severity === "error" ? "✗" : "!"} ${result.check}: ${result.message}`);
+  if (drift) {
+    const drifted = drift.columns.filter((column) => column.drifted).map((column) => column.column);
+    log.info(
+      `${name}: ${drifted.length} of ${drift.columns.length} columns drifted against ${drift.baseline}${drifted.length ? `: ${drifted.join(", ")}` : ""}${drift.datasetDrift ? " (dataset drift)" : ""}`,
+    );
+  }
+}
+
+function emptyEntry(name: string): DatasetEntry {
+  return { name, files: [], rows: 0, columns: [], success: false, results: [] };
+}
+
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s*\n\s*/g, " ");
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { examples, runChecks, workspace } from "./support.js";
+
+describe("row checks", () => {
+  it("finds repeated keys, compound keys included; rows with no key value are not keyed", async () => {
+    const dir = workspace({ "data.csv": "id,day,v\n1,mon,a\n2,mon,b\n1,tue,c\n1,mon,d\n,,e\n,,f\n" });
+    const single = await runChecks(dir, { path: "data.csv", key: "id", "duplicate-rows": "ignore" });
+    const unique = single.result("expect_column_values_to_be_unique", "id");
+    expect(examples(unique)).toEqual(["1@data.csv:4", "1@data.csv:5"]);
+    expect(unique.result.unexpected_percent).toBe(50);
+    const compound = await runChecks(dir, { path: "data.csv", key: ["id", "day"], "duplicate-rows": "ignore" });
+    const result = compound.result("expect_compound_columns_to_be_unique", "id, day");
+    expect(examples(result)).toEqual(["1, mon@data.csv:5"]);
+  });
+
+  it("finds duplicate rows, whatever the shard they are in", async () => {
+    const dir = workspace({
+      "shards/a.csv": "x,y\n1,a\n2,b\n1,a\n",
+      "shards/b.csv": "x,y\n2,b\n3,c\n",
+    });
+    const run = await runChecks(dir, { path: "shards/*.csv" });
+    const result = run.result("expect_table_rows_to_be_unique");
+    expect(result.severity).toBe("warn");
+    expect(examples(result)).toEqual(["1,a@shards/a.csv:4", "2,b@shards/b.csv:2"]);
+  });
+
+  it("compares JSON Lines rows by their fields, not by key order", async () => {
+    const dir = workspace({
+      "data.jsonl": '{"a":1,"b":"x"}\n{"b":"x","a":1}\n{"a":1,"b":"x","c":null}\n{"a":"1","b":"x"}\n',
+    });
+    const run = await runChecks(dir, { path: "data.jsonl" });
+    expect(examples(run.result("expect_table_rows_to_be_unique")).map((e) => e.split("@")[1])).toEqual([
+      "data.jsonl:2",
+      "data.jsonl:3",
+    ]);
+  });
+
+  it("finds conflicting labels: same features, other label, ignoring key columns", async () => {
+    const dir = workspace({
+      "data.csv": "id,f1,f2,label\n1,a,1,yes\n2,a,1,no\n3,b,2,no\n4,a,1,yes\n5,b,2,no\n",
+    });
+    const run = await runChecks(dir, { path: "data.csv", key: "id", label: "label" });
+    const conflicts = run.result("expect_identical_features_to_have_one_label", "label");
+    expect(examples(conflicts)).toEqual(["no@data.csv:3"]);
+    expect(conflicts.severity).toBe("warn");
+    // Whole rows differ by id, so none is a duplicate.
+    expect(run.result("expect_table_rows_to_be_unique").success).toBe(true);
+  });
+
+  it("checks class balance against min-class-share", async () => {
+    const labels = [...Array(8).fill("a"), "b", "b", "c"];
+    const dir = workspace({ "data.csv": `n,label\n${labels.map((label, i) => `${i},${label}`).join("\n")}\n,\n` });
+    const run = await runChecks(dir, { path: "data.csv", label: "label", "label-checks": { "min-class-share": 0.15 } });
+    const result = run.result("expect_label_class_shares_to_be_at_least", "label");
+    expect(result.success).toBe(false);
+    expect(result.result).toMatchObject({ element_count: 3, unexpected_count: 1 });
+    expect(result.result.observed_value).toBeCloseTo(1 / 11);
+    expect(result.message).toContain('"c" 9.1%');
+  });
+
+  it("finds labels the baseline did not have, when a baseline lists them", async () => {
+    const dir = workspace({ "data.csv": "x,label\n1,cat\n2,dog\n3,bird\n4,\n" });
+    const run = await runChecks(
+      dir,
+      { path: "data.csv", label: "label" },
+      { baseline: { description: "the baseline", labels: new Set(["cat", "dog"]) } },
+    );
+    const result = run.result("expect_label_values_to_be_in_baseline_set", "label");
+    expect(result.severity).toBe("error");
+    expect(examples(result)).toEqual(["bird@data.csv:4"]);
+    expect(result.result.unexpected_percent).toBeCloseTo(100 / 3);
+    const withoutBaseline = await runChecks(dir, { path: "data.csv", label: "label" });
+    expect(withoutBaseline.results.some((r) => r.check === "expect_label_values_to_be_in_baseline_set")).toBe(false);
+    expect(withoutBaseline.notices.join("\n")).toMatch(/no baseline, so new labels are not checked/);
+  });
+
+  it("validates every row against a JSON Schema, coercing CSV text to the schema's types", async () => {
+    const schema = {
+      type: "object",
+      properties: { age: { type: "integer", minimum: 0 }, email: { type: "string", format: "email" } },
+      required: ["age"],
+    };
+    const dir = workspace({
+      "row.schema.json": JSON.stringify(schema),
+      "data.csv": "age,email\n30,a@x.org\n-1,b@x.org\nabc,c@x.org\n,d@x.org\n40,not-an-email\n",
+    });
+    const run = await runChecks(dir, { path: "data.csv", schema: "row.schema.json" });
+    const result = run.result("expect_rows_to_match_json_schema");
+    expect(examples(result)).toEqual([
+      "/age must be >= 0, got -1@data.csv:3",
+      '/age must be integer, got "abc"@data.csv:4',
+      "row must have required property 'age'@data.csv:5",
+      '/email must match format "email", got "not-an-email"@data.csv:6',
+    ]);
+  });
+
+  it("does not coerce typed values: a JSON string is not an integer", async () => {
+    const schema = { type: "object", properties: { age: { type: "integer" } } };
+    const dir = workspace({ "row.schema.json": JSON.stringify(schema), "data.jsonl": '{"age":3}\n{"age":"3"}\n' });
+    const run = await runChecks(dir, { path: "data.jsonl", schema: "row.schema.json" });
+    expect(examples(run.result("expect_rows_to_match_json_schema"))).toEqual([
+      '/age must be integer, got "3"@data.jsonl:2',
+    ]);
+  });
+});

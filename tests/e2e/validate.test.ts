@@ -1,0 +1,324 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CtrainConfig,
+  ProfileDocument,
+  RunDocument,
+  ValidationDocument,
+  parseDocument,
+  serializeDocument,
+} from "@ctrain/core";
+import { validateDatasets } from "@ctrain/data";
+import { startActionsRuntime, type ActionsRuntime } from "../harness/actions-runtime/index.js";
+import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
+import { runAction, type ActionEvent } from "../harness/run-action.js";
+import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
+
+const CONFIG = `
+data:
+  datasets:
+    train:
+      path: data/train.csv
+      key: id
+      label: churned
+      columns:
+        age: { type: integer, min: 18, max: 100 }
+        plan: { allowed-values: [free, pro] }
+        spend: { type: float, max-null-share: 0.2 }
+`;
+
+/** A seeded CSV of `rows` customers; `shift` moves ages and spend, `bad` rows (by index) get an age of 7. */
+function customers(rows: number, options: { seed: number; shift?: number; bad?: number[] }): string {
+  let state = options.seed;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const shift = options.shift ?? 0;
+  const lines = ["id,age,plan,spend,churned"];
+  for (let row = 0; row < rows; row++) {
+    const age = options.bad?.includes(row) ? 7 : 20 + Math.floor(next() * 40 + shift * 20);
+    const spend = next() < 0.05 ? "" : (next() * 100 + shift * 80).toFixed(2);
+    const plan = next() < 0.7 ? "free" : "pro";
+    // The label follows the features, so identical features never carry two labels.
+    lines.push(`${row + 1},${age},${plan},${spend},${age > 45 && plan === "free" ? "yes" : "no"}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The baseline's bundle, as the base branch's run uploaded it: run.json and the profile of its training data. */
+async function baselineBundleFiles(commit: string): Promise<Record<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), "ctrain-validate-baseline-"));
+  mkdirSync(join(dir, "data"));
+  writeFileSync(join(dir, "data", "train.csv"), customers(2000, { seed: 11 }));
+  const config = CtrainConfig.parse({ data: { datasets: { train: { path: "data/train.csv" } } } });
+  const { profiles } = await validateDatasets(config, { cwd: dir });
+  rmSync(dir, { recursive: true, force: true });
+  const run = RunDocument.parse({
+    schema: "ctrain.run/v1",
+    name: "default",
+    createdAt: "2026-11-29T08:00:00.000Z",
+    source: { repository: "octo/churn", commit, branch: "main" },
+    status: "succeeded",
+  });
+  return { "run.json": serializeDocument(run), "profile/train.json": serializeDocument(profiles[0]) };
+}
+
+describe("validate action, end to end", () => {
+  let fake: GitHubFake;
+  let runtime: ActionsRuntime;
+  let workspace: string;
+
+  beforeEach(async () => {
+    fake = await startGitHubFake();
+    runtime = await startActionsRuntime({ github: fake });
+    workspace = mkdtempSync(join(tmpdir(), "ctrain-validate-e2e-"));
+    mkdirSync(join(workspace, "data"));
+    writeFileSync(join(workspace, "ctrain.yml"), CONFIG);
+  });
+  afterEach(async () => {
+    fake.assertNoViolations();
+    runtime.assertNoViolations();
+    await runtime.close();
+    await fake.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function pullRequest(options: { baseline: boolean }): Promise<ActionEvent> {
+    const repo = fake.state.addRepo("octo/churn");
+    const base = fake.state.addCommit(repo, { branch: "main", message: "baseline data" });
+    fake.state.addCommit(repo, { branch: "feature", parents: [base.sha], message: "new data" });
+    const pull = fake.state.addPull(repo, { head: "feature", user: "alice" });
+    if (options.baseline) {
+      const run = fake.state.addWorkflowRun(repo, {
+        workflow: "ci.yml",
+        event: "push",
+        headBranch: "main",
+        headSha: base.sha,
+        conclusion: "success",
+      });
+      fake.state.addArtifact(run.id, { name: "ctrain-run-default", files: await baselineBundleFiles(base.sha) });
+    }
+    const payload = retargetWebhook(
+      fake,
+      loadWebhookExample("pull_request", (p) => p.action === "opened"),
+      { repo: "octo/churn", pull: pull.number },
+    );
+    return { name: "pull_request", payload: payload as unknown as Record<string, unknown> };
+  }
+
+  const readValidation = () =>
+    parseDocument(
+      readFileSync(join(workspace, ".ctrain", "validation.json"), "utf8"),
+      ValidationDocument,
+      "validation.json",
+    );
+
+  it("annotates failing rows, measures drift against the base branch's profile and fails in one line", async () => {
+    writeFileSync(join(workspace, "data", "train.csv"), customers(2000, { seed: 5, shift: 1, bad: [1, 3, 40] }));
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: true }),
+    });
+
+    expect(result.exitCode).toBe(1);
+    const rowAnnotations = result.annotations.filter((annotation) => annotation.file !== undefined);
+    expect(rowAnnotations.map(({ level, file, line }) => ({ level, file, line }))).toEqual([
+      { level: "error", file: "data/train.csv", line: 3 },
+      { level: "error", file: "data/train.csv", line: 5 },
+      { level: "error", file: "data/train.csv", line: 42 },
+    ]);
+    expect(rowAnnotations[0]!.title).toBe("ctrain validate: train expect_column_values_to_be_between (age)");
+    expect(rowAnnotations[0]!.message).toMatch(/^unexpected value "7": age: 3 of 2,000 non-null values/);
+    const failure = result.annotations.filter((annotation) => annotation.file === undefined);
+    expect(failure).toHaveLength(1);
+    expect(failure[0]!.message).toBe(
+      "validation failed: 1 check(s) failed: expect_column_values_to_be_between (age)\n  hint: see the job summary and " +
+        join(workspace, ".ctrain", "validation.json"),
+    );
+
+    expect(result.outputs.passed).toBe("false");
+    expect(result.outputs["failed-checks"]).toBe("1");
+    expect(result.outputs["drifted-columns"]?.split(",")).toEqual(expect.arrayContaining(["train.age", "train.spend"]));
+    expect(result.outputs["report-path"]).toBe(join(workspace, ".ctrain", "validation.json"));
+
+    const validation = readValidation();
+    const dataset = validation.datasets[0]!;
+    expect(dataset).toMatchObject({ name: "train", rows: 2000, success: false });
+    expect(dataset.files.map((file) => file.path)).toEqual(["data/train.csv"]);
+    expect(dataset.drift?.baseline).toMatch(/^the baseline \(main run \d+ at [0-9a-f]{7}\)$/);
+    expect(dataset.drift?.columns.find((column) => column.column === "age")).toMatchObject({
+      test: "wasserstein",
+      drifted: true,
+    });
+    expect(dataset.drift?.columns.some((column) => column.column === "id")).toBe(false);
+    const profile = parseDocument(
+      readFileSync(join(workspace, ".ctrain", "profile", "train.json"), "utf8"),
+      ProfileDocument,
+      "profile",
+    );
+    expect(profile).toMatchObject({ dataset: "train", rows: 2000 });
+
+    expect(result.summary).toContain("### Data validation");
+    // The summary escapes markdown in everything that came from data or config.
+    expect(result.summary).toContain("expect\\_column\\_values\\_to\\_be\\_between");
+    expect(result.summary).toContain("7 (data\\/train\\.csv\\:3)");
+    const groups = result.commands.filter((command) => command.command === "group").map((command) => command.message);
+    expect(groups).toContain("Validate dataset train");
+    expect(result.log).toMatch(/baseline: main run \d+ at [0-9a-f]{7}/);
+  });
+
+  it("keeps to GitHub's ten annotations of a type per step, sharing them among failed checks", async () => {
+    writeFileSync(
+      join(workspace, "ctrain.yml"),
+      CONFIG.replace("plan: { allowed-values: [free, pro] }", "plan: { allowed-values: [free] }"),
+    );
+    writeFileSync(join(workspace, "data", "train.csv"), customers(300, { seed: 5, bad: [...Array(40).keys()] }));
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: false }),
+      inputs: { baseline: "none" },
+    });
+    const errors = result.annotations.filter((annotation) => annotation.level === "error");
+    expect(errors).toHaveLength(10);
+    const titles = errors.filter((annotation) => annotation.file).map((annotation) => annotation.title);
+    expect(titles).toHaveLength(9);
+    expect(new Set(titles)).toEqual(
+      new Set([
+        "ctrain validate: train expect_column_values_to_be_between (age)",
+        "ctrain validate: train expect_column_values_to_be_in_set (plan)",
+      ]),
+    );
+  });
+
+  it("passes clean data without a baseline and without touching the API", async () => {
+    writeFileSync(join(workspace, "data", "train.csv"), customers(500, { seed: 3 }));
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: false }),
+      inputs: { baseline: "none" },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ passed: "true", "failed-checks": "0", "drifted-columns": "" });
+    expect(result.annotations).toEqual([]);
+    expect(fake.requests).toEqual([]);
+    expect(readValidation().statistics).toMatchObject({ unsuccessful_expectations: 0, success_percent: 100 });
+  });
+
+  it("stops at a ragged row with one line naming file:line, after writing what was checked before it", async () => {
+    // Past the first 1 MiB batch, so the rows before it are checked.
+    const rows = customers(60_000, { seed: 3 }).split("\n");
+    rows.splice(55_000, 1, "55000,41,free,12.5,no,extra");
+    writeFileSync(join(workspace, "data", "train.csv"), rows.join("\n"));
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: false }),
+      inputs: { baseline: "none" },
+    });
+    expect(result.exitCode).toBe(1);
+    const failure = result.annotations.find((annotation) => annotation.file === undefined)!;
+    expect(failure.message.split("\n")[0]).toMatch(/^data\/train\.csv:55001: .*expected 5 fields.*got 6/);
+    expect(result.annotations.find((annotation) => annotation.file)).toMatchObject({
+      file: "data/train.csv",
+      line: 55001,
+    });
+    const validation = readValidation();
+    expect(validation.success).toBe(false);
+    expect(validation.errors).toEqual([expect.objectContaining({ location: "data/train.csv:55001" })]);
+    const checked = validation.datasets[0]!;
+    expect(checked.rows).toBeGreaterThan(0);
+    expect(checked.rows).toBeLessThan(55_000);
+    expect(checked.results.map((r) => r.check)).toContain("expect_column_values_to_be_between");
+    // Row counts need every row, so a partial report leaves them out.
+    expect(checked.results.some((r) => r.check.startsWith("expect_table_row_count"))).toBe(false);
+    expect(result.outputs.passed).toBe("false");
+  });
+
+  it("reports an invalid JSON Schema by its own path, and still validates the other datasets", async () => {
+    writeFileSync(join(workspace, "row.schema.json"), '{"type": "object", "properties": {"age": {"type": "int"}}}');
+    writeFileSync(
+      join(workspace, "ctrain.yml"),
+      `${CONFIG}    holdout:\n      path: data/holdout.csv\n      schema: row.schema.json\n`,
+    );
+    writeFileSync(join(workspace, "data", "train.csv"), customers(100, { seed: 3 }));
+    writeFileSync(join(workspace, "data", "holdout.csv"), customers(100, { seed: 4 }));
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: false }),
+      inputs: { baseline: "none" },
+    });
+    expect(result.exitCode).toBe(1);
+    const failure = result.annotations.find((annotation) => annotation.file === undefined)!;
+    expect(failure.message.split("\n")[0]).toMatch(
+      /^row\.schema\.json: invalid JSON Schema: schema is invalid: data\/properties\/age\/type/,
+    );
+    const validation = readValidation();
+    expect(validation.datasets.map((dataset) => [dataset.name, dataset.rows, dataset.success])).toEqual([
+      ["train", 100, true],
+      ["holdout", 0, false],
+    ]);
+    expect(validation.errors[0]).toMatchObject({ location: "row.schema.json" });
+  });
+
+  it("merges shard profiles from a matrix into the profile one pass over all files gives", async () => {
+    const whole = customers(3000, { seed: 8 }).split("\n");
+    const header = whole[0]!;
+    const shards = [whole.slice(1, 1200), whole.slice(1200, 3001)];
+    for (const [index, lines] of shards.entries()) {
+      writeFileSync(join(workspace, "data", `part-${index}.csv`), `${header}\n${lines.join("\n")}\n`);
+    }
+    writeFileSync(join(workspace, "data", "all.csv"), whole.join("\n"));
+    // Each matrix job validates its shard into its own bundle; the fan-in job downloads them side by side.
+    for (const index of [0, 1]) {
+      const config = CtrainConfig.parse({
+        data: { datasets: { train: { path: `data/part-${index}.csv`, key: "id" } } },
+      });
+      const { validation, profiles } = await validateDatasets(config, { cwd: workspace, seed: index });
+      const dir = join(workspace, "shards", `bundle-${index}`, "profile");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "train.json"), serializeDocument(profiles[0]));
+      writeFileSync(join(dir, "..", "validation.json"), serializeDocument(validation));
+    }
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: false }),
+      inputs: { baseline: "none", "merge-profiles": "shards/bundle-*" },
+    });
+    expect(result.exitCode).toBe(0);
+    const merged = parseDocument(
+      readFileSync(join(workspace, ".ctrain", "profile", "train.json"), "utf8"),
+      ProfileDocument,
+      "merged",
+    );
+    const single = await validateDatasets(
+      CtrainConfig.parse({ data: { datasets: { train: { path: "data/all.csv" } } } }),
+      { cwd: workspace },
+    );
+    const reference = single.profiles[0]!;
+    expect(merged.rows).toBe(3000);
+    expect(merged.files.map((file) => file.path)).toEqual(["data/part-0.csv", "data/part-1.csv"]);
+    expect(merged.fingerprint).toBe(reference.fingerprint);
+    for (const column of ["age", "spend", "plan"]) {
+      const [mine, theirs] = [merged.columns[column]!, reference.columns[column]!] as Record<string, unknown>[];
+      expect({ count: mine!.count, nullCount: mine!.nullCount }).toEqual({
+        count: theirs!.count,
+        nullCount: theirs!.nullCount,
+      });
+    }
+    const validation = readValidation();
+    const unique = validation.datasets[0]!.results.find((r) => r.check === "expect_column_values_to_be_unique")!;
+    expect(unique.result.element_count).toBe(3000);
+    expect(unique.message).toMatch(/^2 shard\(s\): 0 of 3,000 unexpected/);
+  });
+});
