@@ -38,34 +38,42 @@ const TOP_VALUES = 20;
  * HyperLogLog and Misra-Gries). NaN and ±Infinity are counted apart and kept out of every statistic.
  */
 export class ColumnProfiler {
-  private readonly counts: ColumnCounts;
-  private readonly moments: Moments;
-  private readonly stringLengths: StringLengths;
-  private readonly quantiles: KllSketch;
+  private counts: ColumnCounts = {
+    count: 0,
+    nullCount: 0,
+    numberCount: 0,
+    stringCount: 0,
+    booleanCount: 0,
+    integerCount: 0,
+    nanCount: 0,
+    positiveInfinityCount: 0,
+    negativeInfinityCount: 0,
+  };
+  private moments = new Moments();
+  private stringLengths = new StringLengths();
+  private random: Random;
+  private quantiles: KllSketch;
   private reservoir: Reservoir;
-  private readonly values: ValueSketch;
-  private readonly random: Random;
+  private values: ValueSketch;
   private readonly nullTexts: ReadonlySet<string>;
 
-  constructor(name: string, options: ProfileOptions = {}, parts?: ColumnParts) {
+  /** A profiler for the column `name` (its name seeds the sketches' randomness, mixed with `options.seed`). */
+  constructor(name: string, options: ProfileOptions = {}) {
+    const { sampleSize = DEFAULT_RESERVOIR_CAPACITY, exactValueLimit = DEFAULT_EXACT_VALUE_LIMIT } = options;
+    const { quantileK = DEFAULT_KLL_K } = options;
+    if (!Number.isInteger(sampleSize) || sampleSize < 1)
+      throw new RangeError(`sampleSize ${sampleSize} is not a positive integer`);
+    if (!Number.isInteger(exactValueLimit) || exactValueLimit < 1) {
+      throw new RangeError(`exactValueLimit ${exactValueLimit} is not a positive integer`);
+    }
+    if (!Number.isInteger(quantileK) || quantileK < 8 || quantileK > 65_536) {
+      throw new RangeError(`quantileK ${quantileK} is not an integer from 8 to 65536`);
+    }
     this.nullTexts = new Set(options.nullTexts ?? [""]);
-    this.random = parts?.random ?? Random.seeded((options.seed ?? 0) ^ (hashString(name) >>> 0));
-    this.counts = parts?.counts ?? {
-      count: 0,
-      nullCount: 0,
-      numberCount: 0,
-      stringCount: 0,
-      booleanCount: 0,
-      integerCount: 0,
-      nanCount: 0,
-      positiveInfinityCount: 0,
-      negativeInfinityCount: 0,
-    };
-    this.moments = parts?.moments ?? new Moments();
-    this.stringLengths = parts?.stringLengths ?? new StringLengths();
-    this.quantiles = parts?.quantiles ?? new KllSketch(options.quantileK ?? DEFAULT_KLL_K, this.random);
-    this.reservoir = parts?.reservoir ?? new Reservoir(options.sampleSize ?? DEFAULT_RESERVOIR_CAPACITY, this.random);
-    this.values = parts?.values ?? new ValueSketch(options.exactValueLimit ?? DEFAULT_EXACT_VALUE_LIMIT);
+    this.random = Random.seeded((options.seed ?? 0) ^ (hashString(name) >>> 0));
+    this.quantiles = new KllSketch(quantileK, this.random);
+    this.reservoir = new Reservoir(sampleSize, this.random);
+    this.values = new ValueSketch(exactValueLimit);
   }
 
   /**
@@ -73,7 +81,16 @@ export class ColumnProfiler {
    * UserError naming `location` and the key). Options apply to raw text reading only.
    */
   static fromProfile(profile: unknown, location: string, options: ProfileOptions = {}): ColumnProfiler {
-    return new ColumnProfiler("", options, decodeColumnParts(profile, location));
+    const parts = decodeColumnParts(profile, location);
+    const profiler = new ColumnProfiler("", options);
+    profiler.counts = parts.counts;
+    profiler.moments = parts.moments;
+    profiler.stringLengths = parts.stringLengths;
+    profiler.random = parts.random;
+    profiler.quantiles = parts.quantiles;
+    profiler.reservoir = parts.reservoir;
+    profiler.values = parts.values;
+    return profiler;
   }
 
   /** Any value: numbers, strings and booleans by kind, bigint as a number, null and undefined as null, other objects as their JSON text. */
