@@ -7,6 +7,7 @@ alone in a column (default na_values plus "None", which pandas 2 adds): "null" (
 {"timestamps": [text, ...]} -> {"parsed": [[year, month, day, hour, minute, second, microsecond,
 utc_offset_seconds or null] or null, ...]} by datetime.fromisoformat.
 {"header": path} -> {"columns": [...]}: the column names pandas.read_csv gives the file.
+{"columns": path} -> {"dtypes": [...], "nulls": [...]}: pandas.read_csv's dtype and NA count per column.
 {"utf8": hex} -> {"start": offset of the first invalid byte (UnicodeDecodeError.start) or null,
 "line": its 1-based line counting LF, CRLF and lone CR}.
 """
@@ -73,6 +74,10 @@ for request in sys.stdin:
     try:
         if "cells" in case:
             answer = cells(case["cells"])
+        elif "columns" in case:
+            frame = pd.read_csv(case["columns"], na_values=["None"])
+            answer = {"dtypes": [str(frame[name].dtype) for name in frame.columns],
+                      "nulls": [int(frame[name].isna().sum()) for name in frame.columns]}
         elif "header" in case:
             answer = {"columns": [str(name) for name in pd.read_csv(case["header"], nrows=0).columns]}
         elif "timestamps" in case:

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -8,11 +10,18 @@ import {
   classifyValue,
   parseCell,
   parseIsoTimestamp,
+  parseNumber,
+  readBatches,
 } from "@ctrain/data";
+import { temporaryDirectory } from "./collect.js";
 import { PythonWorker } from "./python-worker.js";
 
 const reference = new PythonWorker("readers_pandas.py");
-afterAll(() => reference.close());
+const temp = temporaryDirectory();
+afterAll(() => {
+  reference.close();
+  temp.remove();
+});
 
 const digit = fc.constantFrom(..."0123456789");
 const digits = (min: number, max: number) => fc.array(digit, { minLength: min, maxLength: max }).map((d) => d.join(""));
@@ -230,5 +239,67 @@ describe("typed values (JSON Lines, Parquet)", () => {
       [[1, 2], CellKind.String],
     ];
     for (const [value, kind] of cases) expect({ value, kind: classifyValue(value) }).toEqual({ value, kind });
+  });
+});
+
+describe("numbers and kinds read from a batch's bytes", () => {
+  it("parses decimals to the same double as correctly rounded parsing", () => {
+    const decimal = fc
+      .tuple(
+        fc.constantFrom("", "-", "+"),
+        digits(0, 20),
+        fc.constantFrom("", "."),
+        digits(0, 20),
+        fc.option(fc.integer({ min: -340, max: 340 })),
+      )
+      .filter(([, whole, , fraction]) => whole.length + fraction.length > 0)
+      .map(
+        ([sign, whole, dot, fraction, exponent]) =>
+          `${sign}${whole}${dot}${dot ? fraction : ""}${exponent === null ? "" : `e${exponent}`}`,
+      );
+    fc.assert(
+      fc.property(decimal, (text) => {
+        const kind = classifyCell(text);
+        if (kind !== CellKind.Integer && kind !== CellKind.Float) return; // overflowing literals are text
+        expect(Object.is(parseNumber(text), Number(text)), text).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("classifies every CSV cell as its text classifies, quoted, escaped or not", async () => {
+    const cell = fc.oneof(numberLike, spelling, text, timestampShape);
+    const field = fc.tuple(cell, fc.constantFrom("plain", "quoted", "doubled", "trailing")).map(([value, style]) => {
+      if (style === "plain" && !/[,"\r\n]/.test(value) && !value.startsWith('"')) return { value, field: value };
+      if (style === "trailing") return { value: `${value}x`, field: `"${value.replaceAll('"', '""')}"x` };
+      const escaped = style === "doubled" ? `${value}"` : value;
+      return { value: escaped, field: `"${escaped.replaceAll('"', '""')}"` };
+    });
+    let fileCount = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 30 }),
+        async (rows) => {
+          const path = join(temp.dir, `${fileCount++}.csv`);
+          writeFileSync(path, `a,b,c\n${rows.map((row) => row.map((f) => f.field).join(",")).join("\n")}\n`);
+          let offset = 0;
+          for await (const batch of readBatches(path, { chunkBytes: 97 })) {
+            for (let col = 0; col < 3; col++) {
+              const { kinds, numbers } = batch.classifyColumn(col);
+              for (let row = 0; row < batch.rows; row++) {
+                const value = rows[offset + row]![col]!.value;
+                expect({ value, kind: kinds[row] }).toEqual({ value, kind: classifyCell(value) });
+                const number =
+                  kinds[row] === CellKind.Integer || kinds[row] === CellKind.Float ? parseNumber(value) : NaN;
+                expect(Object.is(numbers[row], number), value).toBe(true);
+              }
+            }
+            offset += batch.rows;
+          }
+          expect(offset).toBe(rows.length);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -1,4 +1,11 @@
+import { classifyValue } from "./cell-kinds.js";
 import type { DataFormat } from "./options.js";
+
+/** A column's cell kinds (`CellKind` values), and its numbers where cells are integer or float (NaN elsewhere). */
+export interface ClassifiedColumn {
+  kinds: Uint8Array;
+  numbers: Float64Array;
+}
 
 /** What every batch offers, whatever the file format. */
 interface BatchBase {
@@ -21,6 +28,12 @@ interface BatchBase {
   lineOf(row: number): number;
   /** One row as an object keyed by column name (allocates; prefer `column` in hot loops). */
   record(row: number): Record<string, unknown>;
+  /**
+   * Every cell's kind and number, by the rules of `classifyCell` (text) or `classifyValue` (typed
+   * values). A CSV batch reads them from its input bytes without making strings: the fast path for
+   * numeric columns. Cached by the batch.
+   */
+  classifyColumn(col: number): ClassifiedColumn;
 }
 
 /**
@@ -70,4 +83,17 @@ export function setField(values: Record<string, unknown>, name: string, value: u
   if (name === "__proto__")
     Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   else values[name] = value;
+}
+
+/** Kinds and numbers of typed values. */
+export function classifyValues(values: ArrayLike<unknown>): ClassifiedColumn {
+  const kinds = new Uint8Array(values.length);
+  const numbers = new Float64Array(values.length).fill(NaN);
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row];
+    kinds[row] = classifyValue(value);
+    if (typeof value === "number") numbers[row] = value;
+    else if (typeof value === "bigint") numbers[row] = Number(value);
+  }
+  return { kinds, numbers };
 }

@@ -1,5 +1,8 @@
-import { checkColumn, checkRow, setField, type TextBatch } from "./batch.js";
-import { cellString, type CsvCells } from "./csv-tokenizer.js";
+import { checkColumn, checkRow, setField, type ClassifiedColumn, type TextBatch } from "./batch.js";
+import { CellKind } from "./cell-grammar.js";
+import { classifyCell, parseNumber } from "./cell-kinds.js";
+import { classifyBytes, parseNumberBytes } from "./cell-scan.js";
+import { CELL_NON_ASCII, cellString, type CsvCells } from "./csv-tokenizer.js";
 
 /** CSV rows as byte ranges into the chunk they were read from; strings are made when asked for. */
 export class CsvBatch implements TextBatch {
@@ -9,6 +12,7 @@ export class CsvBatch implements TextBatch {
   /** The chunk as a one-byte string: ASCII cells are slices of it (cheaper than decoding each). */
   private latin1: string | undefined;
   private readonly materialized: (string[] | undefined)[] = [];
+  private readonly classified: (ClassifiedColumn | undefined)[] = [];
 
   constructor(
     readonly file: string,
@@ -56,6 +60,34 @@ export class CsvBatch implements TextBatch {
     }
     this.materialized[col] = values;
     return values;
+  }
+
+  classifyColumn(col: number): ClassifiedColumn {
+    checkColumn(this, col);
+    const cached = this.classified[col];
+    if (cached) return cached;
+    const { rows, width, starts, ends, flags } = this.cells;
+    const bytes = this.bytes;
+    const kinds = new Uint8Array(rows);
+    const numbers = new Float64Array(rows).fill(NaN);
+    for (let row = 0, index = col; row < rows; row++, index += width) {
+      // A cell's bytes are its UTF-8 text unless quotes were doubled or text followed a closing quote.
+      if ((flags[index]! | CELL_NON_ASCII) === CELL_NON_ASCII) {
+        const start = starts[index]!;
+        const end = ends[index]!;
+        const kind = classifyBytes(bytes, start, end);
+        kinds[row] = kind;
+        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = parseNumberBytes(bytes, start, end);
+      } else {
+        const text = this.decodeFlagged(index);
+        const kind = classifyCell(text);
+        kinds[row] = kind;
+        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = parseNumber(text);
+      }
+    }
+    const classified = { kinds, numbers };
+    this.classified[col] = classified;
+    return classified;
   }
 
   record(row: number): Record<string, string> {

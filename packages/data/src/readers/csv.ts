@@ -1,6 +1,6 @@
 import { UserError } from "@ctrain/core";
 import type { TextBatch } from "./batch.js";
-import { openByteStream } from "./byte-stream.js";
+import { readChunkedFile, type ChunkDecoder } from "./chunked-file.js";
 import { CsvBatch } from "./csv-batch.js";
 import { CsvTokenizer, cellString, type CsvCells } from "./csv-tokenizer.js";
 import { countLineBreaks } from "./line-breaks.js";
@@ -9,8 +9,6 @@ import type { ProgressTracker } from "./progress.js";
 import type { DataFile } from "./sources.js";
 import { Utf8Checker } from "./utf8.js";
 
-const BOM = [0xef, 0xbb, 0xbf];
-const EMPTY = Buffer.alloc(0);
 /** Header fields stored on the first try; a wider header is read again with room for all its fields. */
 const FIRST_HEADER_CAPACITY = 256;
 
@@ -19,40 +17,21 @@ const FIRST_HEADER_CAPACITY = 256;
  * chunk and the incomplete record at its end are held, and a record longer than `maxLineBytes` is an error.
  * A file with a header and no rows yields one empty batch, so consumers still learn its columns.
  */
-export async function* readCsv(
+export function readCsv(
   source: DataFile,
   options: ResolvedReadOptions,
   progress: ProgressTracker,
 ): AsyncGenerator<TextBatch> {
-  const stream = await openByteStream(source, options.chunkBytes);
-  const reader = new CsvChunkReader(source, options);
-  let pending: Buffer = EMPTY;
-  let yieldedRows = false;
-  const consume = function* (bytes: Buffer, final: boolean) {
-    const batch = reader.next(bytes, pending.length, final);
-    pending = bytes.subarray(reader.consumed);
-    if (batch && (batch.rows > 0 || (final && !yieldedRows))) {
-      yieldedRows = true;
-      progress.advance(source.file, stream.bytesRead(), batch.rows);
-      yield batch;
-    }
-  };
-  for await (const chunk of stream.chunks) {
-    yield* consume(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]), false);
-  }
-  yield* consume(pending, true);
-  progress.finishFile(source.size);
+  return readChunkedFile(source, options, progress, new CsvChunkDecoder(source, options));
 }
 
-/** Turns the bytes of one CSV file, fed chunk by chunk, into batches. */
-class CsvChunkReader {
+class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
   private readonly tokenizer: CsvTokenizer;
   private readonly utf8: Utf8Checker | undefined;
   private columns: readonly string[] | undefined;
   private line = 1;
   private afterCarriageReturn = false;
-  private atFileStart = true;
-  /** Offset in the last buffer where unconsumed bytes start. */
+  private yieldedBatch = false;
   consumed = 0;
 
   constructor(
@@ -65,27 +44,22 @@ class CsvChunkReader {
     if (Array.isArray(options.header)) this.columns = uniqueColumnNames(options.header);
   }
 
-  /** Reads the complete records in `bytes` (new data starts at `newFrom`); undefined until the header is known. */
   next(bytes: Buffer, newFrom: number, final: boolean): CsvBatch | undefined {
     this.checkUtf8(bytes, newFrom, final);
     this.consumed = 0;
-    let start = 0;
-    if (this.atFileStart) {
-      if (bytes.length < BOM.length && !final) return undefined;
-      this.atFileStart = false;
-      if (BOM.every((byte, i) => bytes[i] === byte)) start = this.consumed = BOM.length;
-    }
-    this.columns ??= this.readHeader(bytes, start, final);
+    this.columns ??= this.readHeader(bytes, final);
     if (this.columns === undefined) return undefined;
     const cells = this.commit(this.tokenize(bytes, this.consumed, final, this.columns.length, false, Infinity));
+    if (cells.rows === 0 && !(final && !this.yieldedBatch)) return undefined;
+    this.yieldedBatch = true;
     return new CsvBatch(this.source.file, this.columns, bytes, cells, this.line);
   }
 
   /** The column names from the first record, once it is complete. */
-  private readHeader(bytes: Buffer, start: number, final: boolean): readonly string[] | undefined {
-    let cells = this.tokenize(bytes, start, final, FIRST_HEADER_CAPACITY, true, 1);
+  private readHeader(bytes: Buffer, final: boolean): readonly string[] | undefined {
+    let cells = this.tokenize(bytes, 0, final, FIRST_HEADER_CAPACITY, true, 1);
     if (cells.firstRecordFields > FIRST_HEADER_CAPACITY) {
-      cells = this.tokenize(bytes, start, final, cells.firstRecordFields, true, 1);
+      cells = this.tokenize(bytes, 0, final, cells.firstRecordFields, true, 1);
     }
     if (cells.rows === 0) {
       if (final) throw this.emptyFile();

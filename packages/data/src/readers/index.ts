@@ -1,14 +1,13 @@
-export type { RecordBatch, TextBatch, ValueBatch } from "./batch.js";
+export type { ClassifiedColumn, RecordBatch, TextBatch, ValueBatch } from "./batch.js";
+export { CellKind, INFINITY_SPELLINGS, NULL_SPELLINGS } from "./cell-grammar.js";
 export {
-  CellKind,
-  INFINITY_SPELLINGS,
-  NULL_SPELLINGS,
   classifyCell,
   classifyValue,
+  isIsoTimestamp,
   parseCell,
+  parseIsoTimestamp,
   parseNumber,
 } from "./cell-kinds.js";
-export { isIsoTimestamp, parseIsoTimestamp } from "./iso-timestamp.js";
 export type { CellValue } from "./cell-kinds.js";
 export { readBatches, readRecords } from "./dataset.js";
 export type { DataRecord } from "./dataset.js";

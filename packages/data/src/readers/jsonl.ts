@@ -1,6 +1,6 @@
 import { UserError } from "@ctrain/core";
-import { checkColumn, checkRow, type ValueBatch } from "./batch.js";
-import { openByteStream } from "./byte-stream.js";
+import { checkColumn, checkRow, classifyValues, type ClassifiedColumn, type ValueBatch } from "./batch.js";
+import { readChunkedFile, type ChunkDecoder } from "./chunked-file.js";
 import { jsonSyntaxErrorOffset } from "./json-syntax.js";
 import { countLineBreaks } from "./line-breaks.js";
 import type { ResolvedReadOptions } from "./options.js";
@@ -10,45 +10,20 @@ import { Utf8Checker } from "./utf8.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
-const EMPTY = Buffer.alloc(0);
-const BOM = [0xef, 0xbb, 0xbf];
 
 /** Reads a JSON Lines file: one object per line, blank lines skipped, in batches of about `chunkBytes`. */
-export async function* readJsonLines(
+export function readJsonLines(
   source: DataFile,
   options: ResolvedReadOptions,
   progress: ProgressTracker,
 ): AsyncGenerator<ValueBatch> {
-  const stream = await openByteStream(source, options.chunkBytes);
-  const reader = new JsonLinesChunkReader(source.file, options);
-  let pending: Buffer = EMPTY;
-  let records = 0;
-  const consume = function* (bytes: Buffer, final: boolean) {
-    const batch = reader.next(bytes, pending.length, final);
-    pending = bytes.subarray(reader.consumed);
-    if (batch.rows > 0) {
-      records += batch.rows;
-      progress.advance(source.file, stream.bytesRead(), batch.rows);
-      yield batch;
-    }
-  };
-  for await (const chunk of stream.chunks) {
-    yield* consume(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]), false);
-  }
-  yield* consume(pending, true);
-  if (records === 0) {
-    throw new UserError("the file has no JSON records", {
-      location: source.file,
-      hint: "write one JSON object per line, or remove the file from the dataset",
-    });
-  }
-  progress.finishFile(source.size);
+  return readChunkedFile(source, options, progress, new JsonLinesChunkDecoder(source.file, options));
 }
 
-class JsonLinesChunkReader {
+class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
   private readonly utf8: Utf8Checker | undefined;
   private line = 1;
-  private atFileStart = true;
+  private records = 0;
   consumed = 0;
 
   constructor(
@@ -58,7 +33,7 @@ class JsonLinesChunkReader {
     this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : undefined;
   }
 
-  next(bytes: Buffer, newFrom: number, final: boolean): JsonLinesBatch {
+  next(bytes: Buffer, newFrom: number, final: boolean): JsonLinesBatch | undefined {
     const invalid = this.utf8?.check(bytes, newFrom, final) ?? -1;
     if (invalid >= 0) {
       throw new UserError(`the file is not valid UTF-8: byte 0x${bytes[invalid]!.toString(16)} cannot appear here`, {
@@ -67,13 +42,9 @@ class JsonLinesChunkReader {
       });
     }
     let pos = 0;
-    if (this.atFileStart && (bytes.length >= BOM.length || final)) {
-      this.atFileStart = false;
-      if (BOM.every((byte, i) => bytes[i] === byte)) pos = BOM.length;
-    }
     const records: Record<string, unknown>[] = [];
     const lines: number[] = [];
-    while (pos < bytes.length && !this.atFileStart) {
+    while (pos < bytes.length) {
       let end = bytes.indexOf(LF, pos);
       if (end < 0) {
         if (!final) break;
@@ -91,7 +62,14 @@ class JsonLinesChunkReader {
     }
     this.consumed = Math.min(pos, bytes.length);
     if (bytes.length - this.consumed > this.options.maxLineBytes) throw this.lineTooLong();
-    return new JsonLinesBatch(this.file, records, lines);
+    this.records += records.length;
+    if (final && this.records === 0) {
+      throw new UserError("the file has no JSON records", {
+        location: this.file,
+        hint: "write one JSON object per line, or remove the file from the dataset",
+      });
+    }
+    return records.length > 0 ? new JsonLinesBatch(this.file, records, lines) : undefined;
   }
 
   private parse(text: string): Record<string, unknown> {
@@ -169,6 +147,10 @@ class JsonLinesBatch implements ValueBatch {
     checkColumn(this, col);
     const name = this.columns[col]!;
     return this.records.map((record) => valueOf(record, name));
+  }
+
+  classifyColumn(col: number): ClassifiedColumn {
+    return classifyValues(this.column(col));
   }
 
   record(row: number): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import { UserError } from "@ctrain/core";
 import {
   asyncBufferFromFile,
@@ -8,7 +9,7 @@ import {
   type FileMetaData,
 } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
-import { checkColumn, checkRow, setField, type ValueBatch } from "./batch.js";
+import { checkColumn, checkRow, classifyValues, setField, type ClassifiedColumn, type ValueBatch } from "./batch.js";
 import type { ResolvedReadOptions } from "./options.js";
 import type { ProgressTracker } from "./progress.js";
 import type { DataFile } from "./sources.js";
@@ -23,13 +24,11 @@ export async function* readParquet(
   _options: ResolvedReadOptions,
   progress: ProgressTracker,
 ): AsyncGenerator<ValueBatch> {
+  const frameProblem = await parquetFrameProblem(source.path);
+  if (frameProblem) throw notParquet(source.file, frameProblem);
   const file = await asyncBufferFromFile(source.path);
   const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
-    throw new UserError(`not a valid Parquet file: ${reason(error)}`, {
-      location: source.file,
-      hint: "check that the file was written completely (a Parquet file ends with its footer and the bytes PAR1)",
-      cause: error,
-    });
+    throw notParquet(source.file, reason(error), error);
   });
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
   let firstRow = 0;
@@ -119,6 +118,36 @@ function exactNumbers(data: ArrayLike<unknown>): ArrayLike<unknown> {
   return data;
 }
 
+const MAGIC = "PAR1";
+
+/** What is wrong with the magic bytes that open and close every Parquet file, if anything. */
+async function parquetFrameProblem(path: string): Promise<string | undefined> {
+  const handle = await open(path, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size < 12) return `it is ${size} bytes long; the smallest Parquet file has 12`;
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    await handle.read(tail, 0, 4, size - 4);
+    if (tail.toString("latin1") !== MAGIC)
+      return `it ends with ${JSON.stringify(tail.toString("latin1"))} instead of ${MAGIC}`;
+    if (head.toString("latin1") !== MAGIC)
+      return `it starts with ${JSON.stringify(head.toString("latin1"))} instead of ${MAGIC}`;
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+function notParquet(file: string, why: string, cause?: unknown): UserError {
+  return new UserError(`not a valid Parquet file: ${why}`, {
+    location: file,
+    hint: "check that the file was written completely (a Parquet file ends with its footer and the bytes PAR1)",
+    cause,
+  });
+}
+
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -157,6 +186,10 @@ class ParquetBatch implements ValueBatch {
   column(col: number): ArrayLike<unknown> {
     checkColumn(this, col);
     return this.data[col]!;
+  }
+
+  classifyColumn(col: number): ClassifiedColumn {
+    return classifyValues(this.column(col));
   }
 
   record(row: number): Record<string, unknown> {

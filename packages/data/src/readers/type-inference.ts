@@ -1,5 +1,6 @@
-import type { RecordBatch } from "./batch.js";
-import { CellKind, classifyCell, classifyValue } from "./cell-kinds.js";
+import type { ClassifiedColumn, RecordBatch } from "./batch.js";
+import { CellKind } from "./cell-grammar.js";
+import { classifyCell, classifyValue } from "./cell-kinds.js";
 
 /** A column's inferred type; "null" when every cell is null. */
 export type ColumnType = "null" | "integer" | "float" | "boolean" | "timestamp" | "string";
@@ -29,7 +30,7 @@ export interface TypeInferenceOptions {
   /**
    * The share of non-null cells that must be of a type for the column to take it (default 0.9), so a
    * numeric column with a few stray words is reported as numeric with failures rather than as text.
-   * Types are tried narrowest first: integer, float (integers included), boolean, timestamp; else string.
+   * Numbers (integer, or float if any cell has a fraction) come first, then boolean, timestamp; else string.
    */
   minShare?: number;
   /** Failing cells remembered per cell kind (default 5). */
@@ -44,7 +45,6 @@ const ACCEPTED: Record<Exclude<ColumnType, "null">, readonly CellKind[]> = {
   timestamp: [CellKind.Timestamp],
   string: [CellKind.Integer, CellKind.Float, CellKind.Boolean, CellKind.Timestamp, CellKind.String],
 };
-const CANDIDATES = ["integer", "float", "boolean", "timestamp"] as const;
 
 interface Example extends TypeFailure {
   /** Position in read order, to pick the first failures across kinds. */
@@ -69,42 +69,39 @@ export class ColumnTypeInference {
       throw new RangeError(`minShare must be in (0, 1], got ${this.minShare}`);
   }
 
-  /** Classifies column `col` of a batch; returns each row's `CellKind` so callers need not classify again. */
-  observeColumn(batch: RecordBatch, col: number): Uint8Array {
-    const kinds = new Uint8Array(batch.rows);
-    if (batch.kind === "text") {
-      const values = batch.column(col);
-      for (let row = 0; row < values.length; row++) kinds[row] = classifyCell(values[row]!);
-    } else {
-      const values = batch.column(col);
-      for (let row = 0; row < values.length; row++) kinds[row] = classifyValue(values[row]);
-    }
+  /** Adds column `col` of a batch; returns its kinds and numbers (`RecordBatch.classifyColumn`) for the caller's own use. */
+  observeColumn(batch: RecordBatch, col: number): ClassifiedColumn {
+    const classified = batch.classifyColumn(col);
+    const { kinds } = classified;
     for (let row = 0; row < kinds.length; row++) {
-      const kind = kinds[row]!;
+      const kind = kinds[row] as CellKind;
       this.counts[kind]!++;
-      const examples = this.examples[kind]!;
-      if (examples.length < this.maxExamples) {
-        examples.push({
-          value: describeValue(batch.cell(row, col)),
-          file: batch.file,
-          line: batch.lineOf(row),
-          order: this.cells + row,
-        });
-      }
+      if (this.examples[kind]!.length < this.maxExamples)
+        this.addExample(kind, batch.cell(row, col), batch.file, batch.lineOf(row));
+      this.cells++;
     }
-    this.cells += kinds.length;
-    return kinds;
+    return classified;
   }
 
-  /** Adds one cell (raw CSV text, or a typed value). */
-  observe(value: unknown, file: string, line: number): CellKind {
-    const kind = typeof value === "string" ? classifyCell(value) : classifyValue(value);
+  /** Adds one CSV cell, by its raw text. */
+  observeText(text: string, file: string, line: number): CellKind {
+    return this.add(classifyCell(text), text, file, line);
+  }
+
+  /** Adds one typed value (JSON Lines, Parquet): a JSON string is a string, even if it holds digits. */
+  observeValue(value: unknown, file: string, line: number): CellKind {
+    return this.add(classifyValue(value), value, file, line);
+  }
+
+  private add(kind: CellKind, value: unknown, file: string, line: number): CellKind {
     this.counts[kind]!++;
-    const examples = this.examples[kind]!;
-    if (examples.length < this.maxExamples)
-      examples.push({ value: describeValue(value), file, line, order: this.cells });
+    if (this.examples[kind]!.length < this.maxExamples) this.addExample(kind, value, file, line);
     this.cells++;
     return kind;
+  }
+
+  private addExample(kind: CellKind, value: unknown, file: string, line: number): void {
+    this.examples[kind]!.push({ value: describeValue(value), file, line, order: this.cells });
   }
 
   /** Adds another inference's cells, read after this one's (for shards read in parallel). */
@@ -148,9 +145,10 @@ export class ColumnTypeInference {
   }
 
   private chooseType(nonNull: number): Exclude<ColumnType, "null"> {
-    for (const candidate of CANDIDATES) {
-      if (this.countOf(ACCEPTED[candidate]) / nonNull >= this.minShare) return candidate;
-    }
+    const fits = (kinds: readonly CellKind[]) => this.countOf(kinds) / nonNull >= this.minShare;
+    if (fits(ACCEPTED.float)) return this.counts[CellKind.Float]! > 0 ? "float" : "integer";
+    if (fits(ACCEPTED.boolean)) return "boolean";
+    if (fits(ACCEPTED.timestamp)) return "timestamp";
     return "string";
   }
 }

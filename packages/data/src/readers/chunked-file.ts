@@ -1,0 +1,63 @@
+import type { RecordBatch } from "./batch.js";
+import { openByteStream } from "./byte-stream.js";
+import type { ResolvedReadOptions } from "./options.js";
+import type { ProgressTracker } from "./progress.js";
+import type { DataFile } from "./sources.js";
+
+/** Turns the bytes of one text file, fed piece by piece, into batches. */
+export interface ChunkDecoder<Batch extends RecordBatch> {
+  /**
+   * Decodes the complete records in `bytes` (unconsumed bytes from before, then new data from `newFrom`);
+   * returns a batch, or undefined when there is nothing to yield yet. `final`: no bytes follow.
+   */
+  next(bytes: Buffer, newFrom: number, final: boolean): Batch | undefined;
+  /** Where, in the last `bytes`, the bytes not yet decoded start. */
+  readonly consumed: number;
+}
+
+/** Disk reads are this large (fewer system calls and stream turns) even when batches are smaller. */
+const READ_BYTES = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Streams a text file (decompressing gzip, dropping a UTF-8 byte order mark) into a decoder `chunkBytes`
+ * at a time, carrying each piece's incomplete last record into the next. Small batches keep garbage
+ * young and memory flat.
+ */
+export async function* readChunkedFile<Batch extends RecordBatch>(
+  source: DataFile,
+  options: ResolvedReadOptions,
+  progress: ProgressTracker,
+  decoder: ChunkDecoder<Batch>,
+): AsyncGenerator<Batch> {
+  const stream = await openByteStream(source, Math.max(options.chunkBytes, READ_BYTES));
+  let pending: Buffer = EMPTY;
+  let atFileStart = true;
+  function* decode(bytes: Buffer, final: boolean): Generator<Batch> {
+    let newFrom = pending.length;
+    if (atFileStart) {
+      if (bytes.length < BOM.length && !final) {
+        pending = bytes;
+        return;
+      }
+      atFileStart = false;
+      newFrom = 0;
+      if (BOM.equals(bytes.subarray(0, BOM.length))) bytes = bytes.subarray(BOM.length);
+    }
+    const batch = decoder.next(bytes, newFrom, final);
+    pending = bytes.subarray(decoder.consumed);
+    if (batch) {
+      progress.advance(source.file, stream.bytesRead(), batch.rows);
+      yield batch;
+    }
+  }
+  for await (const chunk of stream.chunks) {
+    for (let offset = 0; offset < chunk.length; offset += options.chunkBytes) {
+      const piece = chunk.subarray(offset, offset + options.chunkBytes);
+      yield* decode(pending.length === 0 ? piece : Buffer.concat([pending, piece]), false);
+    }
+  }
+  yield* decode(pending, true);
+  progress.finishFile(source.size);
+}
