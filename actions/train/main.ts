@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { describeError, encodeNonFinite, loadConfig } from "@ctrain/core";
+import { UserError, describeError, encodeNonFinite, loadConfig } from "@ctrain/core";
 import {
   ActionsDependencyCache,
   bundleArtifactName,
@@ -74,9 +74,10 @@ await runAction(async () => {
       core.setOutput("artifact-id", artifact.id === undefined ? "" : String(artifact.id));
       core.info(`uploaded the run bundle as ${artifactName}`);
     } catch (error) {
+      const explained = explainUploadError(error, artifactName);
       // A failed training run must still fail with its own exit code and message.
-      if (result.exitCode === 0) throw error;
-      core.error(describeError(error));
+      if (result.exitCode === 0) throw explained;
+      core.error(describeError(explained));
     }
   }
 
@@ -84,3 +85,13 @@ await runAction(async () => {
   else if (run.status !== "succeeded") core.setFailed(`training ${run.status} (exit code ${result.exitCode})`);
   if (result.exitCode !== 0) process.exitCode = result.exitCode;
 });
+
+/** Matrix jobs that share a run name collide on the artifact name; say how to tell them apart. */
+function explainUploadError(error: unknown, artifactName: string): unknown {
+  if (!(error instanceof Error) || !/already exists/i.test(error.message)) return error;
+  return new UserError(`this workflow run already has an artifact named ${artifactName}`, {
+    location: "input 'name'",
+    hint: "give each train step of the run its own name, e.g. `name: train-${{ matrix.lr }}`, or set `params:` from the matrix",
+    cause: error,
+  });
+}

@@ -162,6 +162,23 @@ describe("the train action", () => {
     );
   });
 
+  it("two steps of one run with the same name fail on the artifact with advice, not a stack trace", async () => {
+    const workspace = checkout(["train:", "  command: echo '{}' > ctrain-output/metrics.json"].join("\n"));
+    const run = fake.state.addWorkflowRun(repo, { workflow: "ci.yml", event: "push", headBranch: "main" });
+    const first = await runAction("train", { github: fake, runtime, event: pushEvent(), run, workspace, job: "twin" });
+    expect(first.exitCode).toBe(0);
+    const second = await runAction("train", { github: fake, runtime, event: pushEvent(), run, workspace, job: "twin" });
+    expect(second.exitCode).toBe(1);
+    expect(second.annotations).toEqual([
+      {
+        level: "error",
+        message:
+          "input 'name': this workflow run already has an artifact named ctrain-run-twin\n" +
+          "  hint: give each train step of the run its own name, e.g. `name: train-${{ matrix.lr }}`, or set `params:` from the matrix",
+      },
+    ]);
+  });
+
   it("a failing command still uploads its record and fails the step with its exit code", async () => {
     const workspace = checkout(["train:", "  command: |", "    echo loading data", "    exit 3"].join("\n"));
     const step = await runAction("train", { github: fake, runtime, event: pushEvent(), workspace });
