@@ -6,10 +6,12 @@ import { runsCommand } from "./commands/runs.js";
 import { compareCommand } from "./commands/compare.js";
 import { trainCommand } from "./commands/train.js";
 import { fetchCommand, publishCommand } from "./commands/publish.js";
+import { reportCommand } from "./commands/report.js";
 
 const COMMANDS: Command[] = [
   trainCommand,
   compareCommand,
+  reportCommand,
   publishCommand,
   fetchCommand,
   runsCommand,

@@ -1,0 +1,38 @@
+import { join } from "node:path";
+import { renderReportFromBundle } from "@ctrain/report";
+import { LocalReportSink } from "@ctrain/local";
+import type { Command } from "../command.js";
+import { WORKSPACE_OPTIONS, localBaselines, openWorkspace } from "../workspace.js";
+
+export const reportCommand: Command = {
+  name: "report",
+  summary: "render the bundle's report (report.md, report.html with charts) from what the steps recorded",
+  usage: "ctrain report [--print] [--base <branch>]",
+  options: {
+    ...WORKSPACE_OPTIONS,
+    base: {
+      type: "string",
+      description: "the branch whose recent runs the trend shows (default: main)",
+      valueName: "branch",
+    },
+    print: { type: "boolean", description: "also print the markdown report" },
+  },
+  async run(values) {
+    const workspace = openWorkspace(values);
+    const report = workspace.config.report;
+    const history = report.charts ? await localBaselines(workspace).history(report["trend-runs"]) : [];
+    const rendered = renderReportFromBundle(workspace.bundleDir, {
+      id: report.id,
+      maxCommentChars: report["max-comment-chars"],
+      charts: report.charts,
+      trendRuns: report["trend-runs"],
+      history,
+    });
+    await new LocalReportSink(workspace.bundleDir).publish(rendered);
+    if (values.print) process.stdout.write(rendered.summary);
+    process.stdout.write(
+      `${rendered.title}\nreport: ${join(workspace.bundleDir, "report.md")}\n        ${join(workspace.bundleDir, "report.html")}\n`,
+    );
+    return 0;
+  },
+};
