@@ -1,14 +1,9 @@
 import * as cache from "@actions/cache";
-import { CACHE_KEY_MAX_CHARS, CACHE_KEYS_MAX, UserError } from "@ctrain/core";
-
-export type CacheHit = "exact" | "partial" | "miss";
+import { CACHE_KEY_MAX_CHARS, CACHE_KEYS_MAX, UserError, type RunDocument } from "@ctrain/core";
 
 /** What a restore found, as run.json and the action's outputs report it. */
-export interface CacheRestoreRecord {
-  key: string;
-  hit: CacheHit;
-  restoredKey?: string;
-}
+export type CacheRestoreRecord = NonNullable<RunDocument["cache"]>;
+export type CacheHit = CacheRestoreRecord["hit"];
 
 /** The parts of a dependency cache key: the lockfiles and the data a run depends on, each reduced to a sha256. */
 export interface DependencyCacheKeySource {

@@ -1,17 +1,11 @@
-import { UserError, type FileDigest } from "@ctrain/core";
+import { UserError, type FileDigest, type RunDocument } from "@ctrain/core";
 import { combinedFingerprint, type DatasetFingerprint } from "./datasets.js";
 import { digestFiles } from "./file-digest.js";
 import { matchAllFiles, workspacePath } from "./file-patterns.js";
 import type { TrainSettings } from "./settings.js";
 
-export type CacheHit = "exact" | "partial" | "miss";
-
-/** What was restored, as run.json records it. */
-export interface CacheRecord {
-  key: string;
-  hit: CacheHit;
-  restoredKey?: string;
-}
+/** What a restore found (exact, partial or miss), as run.json records it. */
+export type CacheRecord = NonNullable<RunDocument["cache"]>;
 
 /** What the cache key is made of: the lockfiles and the data the run depends on. */
 export interface CacheKeyInputs {
