@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as core from "@actions/core";
 import { BUNDLE_DOCUMENTS } from "@ctrain/core";
-import { bundleArtifactName, uploadBundleArtifact, type GitHubClient, type RunContext } from "@ctrain/github";
+import { bundleArtifactName, replaceReportArtifact, type GitHubClient, type RunContext } from "@ctrain/github";
 import { LocalReportSink } from "@ctrain/local";
 import { loadReportInput, renderReport, type ReportInput, type ReportOptions } from "@ctrain/report";
 import { deliverReport, renderOptions } from "./deliver.js";
@@ -28,7 +28,7 @@ async function uploadReportBundle(
     if (existsSync(join(settings.bundleDir, file))) copyFileSync(join(settings.bundleDir, file), join(staging, file));
   }
   await new LocalReportSink(staging).publish(renderReport(input, render));
-  const { id } = await uploadBundleArtifact({ dir: staging, name });
+  const id = await replaceReportArtifact({ dir: staging, name });
   core.info(`uploaded the report bundle as the ${name} artifact`);
   return id;
 }

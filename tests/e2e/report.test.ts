@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ComparisonDocument, serializeDocument } from "@ctrain/core";
 import { startActionsRuntime, type ActionsRuntime } from "../harness/actions-runtime/index.js";
-import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
+import { startGitHubFake, type GitHubFake, type WorkflowRunRecord } from "../harness/github-fake/index.js";
 import { runAction, type ActionResult } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 
@@ -63,21 +63,32 @@ describe("report action, end to end", () => {
     return fake.requests.filter((request) => request.operationId === operationId);
   }
 
-  async function report(pull: number, inputs: Record<string, string | number | boolean> = {}, token?: string) {
+  async function report(
+    pull: number,
+    inputs: Record<string, string | number | boolean> = {},
+    token?: string,
+    run?: WorkflowRunRecord,
+  ) {
     return runAction("report", {
       github: fake,
       runtime,
       event: pullRequestEvent(pull),
       workspace,
       token,
+      run,
       inputs: { "trend-runs": 0, ...inputs },
     });
   }
 
-  it("leaves one comment after three runs, updated in place, with the summary and a check run each time", async () => {
+  it("leaves one comment after a run and two re-runs, updated in place, with the summary and a check run each time", async () => {
     const { repo, pull, head } = pullRequestSetup();
-    const results: ActionResult[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) results.push(await report(pull.number));
+    const first = await report(pull.number);
+    const results: ActionResult[] = [first];
+    // Re-running a job is another attempt of the same workflow run.
+    for (const attempt of [2, 3]) {
+      first.run.runAttempt = attempt;
+      results.push(await report(pull.number, {}, undefined, first.run));
+    }
     for (const result of results) expect(result.exitCode, result.stderr + result.log).toBe(0);
 
     const comments = reportComments(repo, pull.number);
@@ -103,9 +114,10 @@ describe("report action, end to end", () => {
     expect(checkRuns[0]!.output.summary).not.toContain(MARKER);
     expect(results[2]!.outputs["check-run-url"]).toContain(String(checkRuns[2]!.id));
 
+    // Each attempt replaced the run's report artifact, which the comment links to.
     const artifacts = [...repo.artifacts.values()].filter((artifact) => artifact.name === "ctrain-report-ctrain");
-    expect(artifacts).toHaveLength(3);
-    expect(comments[0]!.body).toContain(`/actions/runs/${results[2]!.run.id}/artifacts/${artifacts[2]!.id})`);
+    expect(artifacts).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`/actions/runs/${first.run.id}/artifacts/${artifacts[0]!.id})`);
   });
 
   it("waits out a secondary rate limit and still leaves one comment", async () => {

@@ -32,6 +32,7 @@ export function leaderboardSection(context: ReportContext): Section | undefined 
         labelCell("objective"),
         ...metricNames.map((metric) => [text(metric)]),
       ],
+      align: ["right", "left", "right", ...metricNames.map((): "right" => "right")],
       rows: shown,
     },
   ];

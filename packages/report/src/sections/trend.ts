@@ -53,6 +53,7 @@ export function trendSection(context: ReportContext): Section | undefined {
   const table: Block = {
     kind: "table",
     head: [labelCell("run"), labelCell("date"), ...metrics.map((metric) => [text(metric)])],
+    align: ["left", "left", ...metrics.map((): "right" => "right")],
     rows,
   };
   const charts: Block[] = metrics.flatMap((metric) => {
