@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CACHE_KEY_MAX_CHARS, CACHE_KEYS_MAX } from "@ctrain/core";
-import { classifyCacheHit, dependencyCacheKeys } from "@ctrain/github";
+import { ActionsDependencyCache, classifyCacheHit, dependencyCacheKeys } from "@ctrain/github";
 import { cacheKeyInputs } from "@ctrain/train";
 
 const sha = fc.stringMatching(/^[0-9a-f]{64}$/);
@@ -53,5 +53,22 @@ describe("classifyCacheHit", () => {
     expect(classifyCacheHit("k-1-2", "k-1-2")).toBe("exact");
     expect(classifyCacheHit("k-1-2", "k-1-9")).toBe("partial");
     expect(classifyCacheHit("k-1-2", undefined)).toBe("miss");
+  });
+});
+
+describe("ActionsDependencyCache outside GitHub Actions", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("restores nothing and says why, and saving is a no-op", async () => {
+    for (const name of ["ACTIONS_RESULTS_URL", "ACTIONS_CACHE_URL", "ACTIONS_CACHE_SERVICE_V2"]) vi.stubEnv(name, "");
+    const lines: string[] = [];
+    const cache = new ActionsDependencyCache((line) => lines.push(line), "Linux-X64");
+    const inputs = { keyFilesFingerprint: "a".repeat(64), dataFingerprint: "b".repeat(64) };
+    const record = await cache.restore(["deps"], inputs);
+    expect(record).toEqual({ key: `ctrain-train-Linux-X64-${"a".repeat(64)}-${"b".repeat(64)}`, hit: "miss" });
+    await cache.save(["deps"], record);
+    expect(lines).toEqual([
+      "the Actions cache service is not available (outside GitHub Actions, or on GHES without it): not restored",
+    ]);
   });
 });
