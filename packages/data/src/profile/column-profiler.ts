@@ -1,4 +1,8 @@
+import type { ColumnCounts, ColumnParts } from "./column-parts.js";
+import { StringLengths } from "./column-parts.js";
+import { decodeColumnParts, encodeSketchState } from "./column-state.js";
 import { hashString } from "./hash.js";
+import { HLL_RELATIVE_STANDARD_ERROR } from "./hyperloglog.js";
 import { DEFAULT_KLL_K, KllSketch } from "./kll.js";
 import { Moments } from "./moments.js";
 import { summarizeNumbers } from "./numeric-summary.js";
@@ -7,12 +11,8 @@ import type { RawTextType } from "./raw-text.js";
 import { parseBooleanText, parseNumberText } from "./raw-text.js";
 import { DEFAULT_RESERVOIR_CAPACITY, Reservoir } from "./reservoir.js";
 import type { ColumnProfile, ColumnType, ProfileValue } from "./schema.js";
-import { HLL_RELATIVE_STANDARD_ERROR } from "./hyperloglog.js";
 import type { ValueCountMode } from "./value-sketch.js";
 import { DEFAULT_EXACT_VALUE_LIMIT, ValueSketch } from "./value-sketch.js";
-import type { ColumnCounts, ColumnParts } from "./column-parts.js";
-import { StringLengths } from "./column-parts.js";
-import { decodeColumnParts, encodeSketchState } from "./column-state.js";
 
 export interface ProfileOptions {
   /** Raw numbers kept per column for KS, Wasserstein and PSI (a uniform sample); default 100,000 like deepchecks. */
@@ -61,8 +61,9 @@ export class ColumnProfiler {
   constructor(name: string, options: ProfileOptions = {}) {
     const { sampleSize = DEFAULT_RESERVOIR_CAPACITY, exactValueLimit = DEFAULT_EXACT_VALUE_LIMIT } = options;
     const { quantileK = DEFAULT_KLL_K } = options;
-    if (!Number.isInteger(sampleSize) || sampleSize < 1)
+    if (!Number.isInteger(sampleSize) || sampleSize < 1) {
       throw new RangeError(`sampleSize ${sampleSize} is not a positive integer`);
+    }
     if (!Number.isInteger(exactValueLimit) || exactValueLimit < 1) {
       throw new RangeError(`exactValueLimit ${exactValueLimit} is not a positive integer`);
     }

@@ -58,10 +58,6 @@ export class ValueSketch {
     return sketch;
   }
 
-  get countMode(): ValueCountMode {
-    return this.mode;
-  }
-
   add(value: ProfileValue): void {
     if (this.mode === "exact") {
       this.count(value);
