@@ -7,14 +7,19 @@ import { compareCommand } from "./commands/compare.js";
 import { trainCommand } from "./commands/train.js";
 import { fetchCommand, publishCommand } from "./commands/publish.js";
 import { reportCommand } from "./commands/report.js";
+import { profileMergeCommand, validateCommand } from "./commands/validate.js";
+import { runCommand } from "./commands/run.js";
 
 const COMMANDS: Command[] = [
+  runCommand,
+  validateCommand,
   trainCommand,
   compareCommand,
   reportCommand,
   publishCommand,
   fetchCommand,
   runsCommand,
+  profileMergeCommand,
   configCheckCommand,
 ];
 

@@ -1,10 +1,19 @@
-import { DEFAULT_BUNDLE_DIR } from "@ctrain/core";
-import { runCompareStep } from "@ctrain/compare";
+import { DEFAULT_BUNDLE_DIR, type ComparisonDocument } from "@ctrain/core";
 import { diffMarkdownTable, dvcDiffJson, type DiffRow } from "@ctrain/metrics";
 import { toMetricValue } from "@ctrain/compare";
 import type { Command } from "../command.js";
-import { WORKSPACE_OPTIONS, flagOverrides, localBaselines, openWorkspace } from "../workspace.js";
+import { compareStep } from "../steps.js";
+import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 import { stringOption } from "../command.js";
+
+/** The gated metrics, one line each, and the overall verdict. */
+export function describeVerdicts(document: ComparisonDocument): string {
+  const lines = document.rows
+    .filter((row) => row.verdict)
+    .map((row) => `  ${row.verdict!.padEnd(28)} ${row.name}${row.threshold ? `  (${row.threshold})` : ""}`);
+  lines.push(`verdict: ${document.verdict}${document.failed.length ? ` (failed: ${document.failed.join(", ")})` : ""}`);
+  return lines.join("\n") + "\n";
+}
 
 export const compareCommand: Command = {
   name: "compare",
@@ -33,14 +42,7 @@ export const compareCommand: Command = {
   async run(values) {
     const workspace = openWorkspace(values, flagOverrides(values, { baseline: "compare.baseline" }));
     const candidates = values.candidates as string[] | undefined;
-    const { document } = await runCompareStep({
-      config: workspace.config,
-      bundleDir: workspace.bundleDir,
-      candidateDirs: candidates,
-      baselines: localBaselines(workspace),
-      source: workspace.source,
-      log: values.json || values.md ? undefined : (line) => process.stderr.write(`${line}\n`),
-    });
+    const { document } = await compareStep(workspace, candidates, Boolean(values.json || values.md));
     const metricRows: DiffRow[] = document.rows
       .filter((row) => row.kind === "metric")
       .map((row) => ({

@@ -1,6 +1,7 @@
 import { join } from "node:path";
-import { Bundle, UserError } from "@ctrain/core";
-import { fetchModel, publishModel } from "@ctrain/publish";
+import { UserError } from "@ctrain/core";
+import { fetchModel } from "@ctrain/publish";
+import { publishStep, terminalLog } from "../steps.js";
 import { stringOption, type Command } from "../command.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 
@@ -18,17 +19,7 @@ export const publishCommand: Command = {
       values,
       flagOverrides(values, { bump: "publish.bump", version: "publish.version" }),
     );
-    const result = await publishModel({
-      bundle: new Bundle(workspace.bundleDir),
-      modelRoot: workspace.root,
-      model: workspace.config.model,
-      publish: workspace.config.publish,
-      registry: workspace.registry,
-      commit: workspace.source.commit,
-      publisher: workspace.source,
-      workDir: join(workspace.root, ".ctrain-store", "tmp"),
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
+    const result = await publishStep(workspace);
     process.stdout.write(`${result.outcome}: ${result.release.tag} at ${result.release.location}\n`);
     return 0;
   },
@@ -52,7 +43,7 @@ export const fetchCommand: Command = {
       model,
       version: positionals[0] ?? "latest",
       destination: join(workspace.root, stringOption(values, "to") ?? "model"),
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: terminalLog.info,
     });
     process.stdout.write(
       `${fetched.release.tag}: verified ${fetched.manifest.files.length} files into ${fetched.path}\n`,

@@ -1,8 +1,7 @@
 import { join } from "node:path";
-import { renderReportFromBundle } from "@ctrain/report";
-import { LocalReportSink } from "@ctrain/local";
 import type { Command } from "../command.js";
-import { WORKSPACE_OPTIONS, localBaselines, openWorkspace } from "../workspace.js";
+import { reportStep } from "../steps.js";
+import { WORKSPACE_OPTIONS, openWorkspace } from "../workspace.js";
 
 export const reportCommand: Command = {
   name: "report",
@@ -19,16 +18,7 @@ export const reportCommand: Command = {
   },
   async run(values) {
     const workspace = openWorkspace(values);
-    const report = workspace.config.report;
-    const history = report.charts ? await localBaselines(workspace).history(report["trend-runs"]) : [];
-    const rendered = renderReportFromBundle(workspace.bundleDir, {
-      id: report.id,
-      maxCommentChars: report["max-comment-chars"],
-      charts: report.charts,
-      trendRuns: report["trend-runs"],
-      history,
-    });
-    await new LocalReportSink(workspace.bundleDir).publish(rendered);
+    const rendered = await reportStep(workspace);
     if (values.print) process.stdout.write(rendered.summary);
     process.stdout.write(
       `${rendered.title}\nreport: ${join(workspace.bundleDir, "report.md")}\n        ${join(workspace.bundleDir, "report.html")}\n`,

@@ -1,17 +1,12 @@
-import {
-  defaultRunName,
-  describeRunner,
-  parseParamOverrides,
-  runTraining,
-  trainSettingsFromConfig,
-} from "@ctrain/train";
+import { parseParamOverrides } from "@ctrain/train";
 import { stringOption, type Command } from "../command.js";
+import { trainStep, terminalLog } from "../steps.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 
 export const trainCommand: Command = {
   name: "train",
   summary: "run the training command and record params, metrics, model files and resources in run.json",
-  usage: "ctrain train [--command <cmd>] [--param key=value ...] [--name <run>] [--timeout <30m>]",
+  usage: "ctrain train [--command <cmd>] [--param key=value ...] [--name <run>] [--timeout <30m>] [--record]",
   options: {
     ...WORKSPACE_OPTIONS,
     command: { type: "string", description: "the training command (overrides train.command)", valueName: "cmd" },
@@ -34,34 +29,14 @@ export const trainCommand: Command = {
       values,
       flagOverrides(values, { command: "train.command", timeout: "train.timeout" }),
     );
-    const params = ((values.param as string[] | undefined) ?? []).join("\n");
-    const paramOverrides = parseParamOverrides(params, "--param");
-    const settings = trainSettingsFromConfig(workspace.config, {
-      root: workspace.root,
-      name: stringOption(values, "name") ?? defaultRunName(paramOverrides, "train"),
-      source: workspace.source,
-      runner: describeRunner(),
-      paramOverrides,
-      bundleDir: workspace.bundleDir,
-    });
-    const cancellation = new AbortController();
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
-    const { run, exitCode } = await runTraining(settings, {
-      log: (line) => process.stderr.write(`${line}\n`),
-      warn: (line) => process.stderr.write(`warning: ${line}\n`),
-      output: process.stderr,
-      signal: cancellation.signal,
-    });
+    const paramOverrides = parseParamOverrides(((values.param as string[] | undefined) ?? []).join("\n"), "--param");
+    const { run, exitCode } = await trainStep(workspace, { name: stringOption(values, "name"), paramOverrides });
     if (values.record) {
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");
-      process.stderr.write(`recorded as ${stored.id} in ${workspace.store.root}\n`);
+      terminalLog.info(`recorded as ${stored.id} in ${workspace.store.root}`);
     }
-    process.stdout.write(
-      `${run.status}: ${Object.entries(run.metrics)
-        .slice(0, 6)
-        .map(([key, value]) => `${key}=${String(value)}`)
-        .join(" ")}\n`,
-    );
+    const metrics = Object.entries(run.metrics).slice(0, 6);
+    process.stdout.write(`${run.status}: ${metrics.map(([key, value]) => `${key}=${String(value)}`).join(" ")}\n`);
     return run.status === "succeeded" ? 0 : exitCode || 1;
   },
 };
