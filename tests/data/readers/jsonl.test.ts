@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
 import { readBatches, readRecords } from "@ctrain/data";
@@ -113,5 +114,50 @@ describe("JSON Lines errors", () => {
       const error = await userError(empty);
       expect(error.format()).toContain(`${empty}: the file has no JSON records`);
     }
+  });
+});
+
+describe("JSON error columns", () => {
+  it("point where V8's JSON.parse says the error is, whenever its message gives a position", async () => {
+    const { jsonSyntaxErrorOffset } = await import("../../../packages/data/src/readers/json-syntax.js");
+    const token = fc.constantFrom(
+      '{"a": 1}',
+      "[1, 2]",
+      '"s"',
+      "12",
+      "-0.5e3",
+      "true",
+      "null",
+      "{",
+      "}",
+      "[",
+      "]",
+      ",",
+      ":",
+      '"',
+      "x",
+      " ",
+      "\\",
+      "tru",
+      "1.",
+      "-",
+      "01",
+    );
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 8 }), (tokens) => {
+        const text = tokens.join("");
+        let position: number | undefined;
+        try {
+          JSON.parse(text);
+          position = -1;
+        } catch (error) {
+          const match = /at position (\d+)/.exec((error as Error).message);
+          if (match) position = Number(match[1]);
+        }
+        if (position !== undefined)
+          expect({ text, offset: jsonSyntaxErrorOffset(text) }).toEqual({ text, offset: position });
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -4,8 +4,8 @@ import { UserError } from "@ctrain/core";
  * RFC 4180 tokenizer over raw bytes. It records where each field starts and ends instead of making
  * strings, so the batch only pays for the cells a consumer reads.
  *
- * Hand-written rather than csv-parse: on a 256 MiB, 20-column file csv-parse reads about 14 MB/s
- * and this tokenizer with string columns about 130 MB/s (bench/read.ts, Node 20).
+ * Hand-written rather than csv-parse: on bench/read.ts's 64 MiB, 20-column file, csv-parse took 4.1-4.6 s
+ * of CPU and this reader, making every cell a string, 0.7-1.0 s (Node 20).
  *
  * Dialect, as Python's csv module (and pandas) read it: a field that starts with `"` is quoted, `""`
  * inside it is one quote, and line breaks inside it are data; text after the closing quote is kept
@@ -15,9 +15,9 @@ import { UserError } from "@ctrain/core";
 
 /** Cell flags: how to turn a cell's byte range into its string. */
 export const CELL_NON_ASCII = 1;
-export const CELL_DOUBLED_QUOTES = 2;
+const CELL_DOUBLED_QUOTES = 2;
 /** The cell's value is `overrides[start]`: a quoted field with text after its closing quote. */
-export const CELL_OVERRIDE = 4;
+const CELL_OVERRIDE = 4;
 
 const LF = 0x0a;
 const CR = 0x0d;

@@ -128,7 +128,7 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
  * Column names as pandas' C parser makes them: an empty name becomes `Unnamed: i`; a repeated name gets
  * `.1`, `.2`... skipping any suffix another column already has; given names keep theirs before unnamed ones.
  */
-export function uniqueColumnNames(names: readonly string[]): string[] {
+function uniqueColumnNames(names: readonly string[]): string[] {
   const header = names.map((name, i) => (name === "" ? `Unnamed: ${i}` : name));
   const unnamed = names.flatMap((name, i) => (name === "" ? [i] : []));
   const order = [...names.keys()].filter((i) => names[i] !== "").concat(unnamed);

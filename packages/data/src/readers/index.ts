@@ -15,4 +15,4 @@ export type { DataFormat, ReadOptions } from "./options.js";
 export { describeProgress } from "./progress.js";
 export type { ReadProgress } from "./progress.js";
 export { CELL_KIND_NAMES, ColumnTypeInference } from "./type-inference.js";
-export type { ColumnType, ColumnTypeReport, TypeFailure, TypeInferenceOptions } from "./type-inference.js";
+export type { InferredColumnType, ColumnTypeReport, TypeFailure, TypeInferenceOptions } from "./type-inference.js";

@@ -77,12 +77,30 @@ export function jsonSyntaxErrorOffset(text: string): number {
         expect(",");
       }
     } else if (char === '"') string();
-    else {
-      const literal = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-      literal.lastIndex = i;
-      const match = literal.exec(text);
-      if (!match) fail();
-      i = literal.lastIndex;
+    else if (char === "t" || char === "f" || char === "n") {
+      const word = char === "t" ? "true" : char === "f" ? "false" : "null";
+      for (const letter of word) {
+        if (text[i] !== letter) fail();
+        i++;
+      }
+    } else number();
+  };
+  const digits = (): void => {
+    if (!isDigit(text[i])) fail();
+    while (isDigit(text[i])) i++;
+  };
+  const number = (): void => {
+    if (text[i] === "-") i++;
+    if (text[i] === "0") i++;
+    else digits();
+    if (text[i] === ".") {
+      i++;
+      digits();
+    }
+    if (text[i] === "e" || text[i] === "E") {
+      i++;
+      if (text[i] === "+" || text[i] === "-") i++;
+      digits();
     }
   };
   try {
@@ -95,6 +113,10 @@ export function jsonSyntaxErrorOffset(text: string): number {
     if (error instanceof RangeError) return -1; // nested too deep to scan; the message still says what is wrong
     throw error;
   }
+}
+
+function isDigit(char: string | undefined): boolean {
+  return char !== undefined && char >= "0" && char <= "9";
 }
 
 class SyntaxAt {

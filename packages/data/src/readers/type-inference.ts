@@ -3,10 +3,17 @@ import { CellKind } from "./cell-grammar.js";
 import { classifyCell, classifyValue } from "./cell-kinds.js";
 
 /** A column's inferred type; "null" when every cell is null. */
-export type ColumnType = "null" | "integer" | "float" | "boolean" | "timestamp" | "string";
+export type InferredColumnType = "null" | "integer" | "float" | "boolean" | "timestamp" | "string";
 
 /** `CellKind` values by name, in `CellKind` order. */
-export const CELL_KIND_NAMES: readonly ColumnType[] = ["null", "integer", "float", "boolean", "timestamp", "string"];
+export const CELL_KIND_NAMES: readonly InferredColumnType[] = [
+  "null",
+  "integer",
+  "float",
+  "boolean",
+  "timestamp",
+  "string",
+];
 
 /** A cell that does not parse as its column's type, and where it is. */
 export interface TypeFailure {
@@ -16,10 +23,10 @@ export interface TypeFailure {
 }
 
 export interface ColumnTypeReport {
-  type: ColumnType;
+  type: InferredColumnType;
   cells: number;
   /** Cells of each kind. */
-  kinds: Record<ColumnType, number>;
+  kinds: Record<InferredColumnType, number>;
   /** Non-null cells that are not of `type` (integers count as floats). */
   failures: number;
   /** The first failing cells in read order, at most `maxExamples`. */
@@ -38,7 +45,7 @@ export interface TypeInferenceOptions {
 }
 
 /** What each inferred type accepts, by cell kind. */
-const ACCEPTED: Record<Exclude<ColumnType, "null">, readonly CellKind[]> = {
+const ACCEPTED: Record<Exclude<InferredColumnType, "null">, readonly CellKind[]> = {
   integer: [CellKind.Integer],
   float: [CellKind.Integer, CellKind.Float],
   boolean: [CellKind.Boolean],
@@ -119,7 +126,7 @@ export class ColumnTypeInference {
 
   report(): ColumnTypeReport {
     const kinds = Object.fromEntries(CELL_KIND_NAMES.map((name, kind) => [name, this.counts[kind]!])) as Record<
-      ColumnType,
+      InferredColumnType,
       number
     >;
     const nonNull = this.cells - this.counts[CellKind.Null]!;
@@ -144,7 +151,7 @@ export class ColumnTypeInference {
     return total;
   }
 
-  private chooseType(nonNull: number): Exclude<ColumnType, "null"> {
+  private chooseType(nonNull: number): Exclude<InferredColumnType, "null"> {
     const fits = (kinds: readonly CellKind[]) => this.countOf(kinds) / nonNull >= this.minShare;
     if (fits(ACCEPTED.float)) return this.counts[CellKind.Float]! > 0 ? "float" : "integer";
     if (fits(ACCEPTED.boolean)) return "boolean";

@@ -42,7 +42,7 @@ function sequenceLength(lead: number): number {
  * Offset of the first byte that breaks UTF-8 in bytes[from, end), or `end` if the text ends inside a character.
  * Runs only after the native check failed, to say where.
  */
-export function firstInvalidUtf8(bytes: Uint8Array, from: number, end: number): number {
+function firstInvalidUtf8(bytes: Uint8Array, from: number, end: number): number {
   let i = from;
   while (i < end) {
     const lead = bytes[i]!;
