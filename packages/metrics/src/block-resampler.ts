@@ -41,24 +41,30 @@ export class BlockResampler {
 
   /**
    * sums[k] = the sum of features[row * width + k] over a fresh resample of rows 0..n-1 (members must be
-   * the identity), without writing the drawn rows anywhere: the row bootstrap's whole cost.
+   * the identity), without writing the drawn rows anywhere: the row bootstrap's whole cost. Written as a
+   * plain loop: through forEachBlock's callback V8 ran it three times slower.
    */
   resampleSums(features: Float64Array, width: number, sums: Float64Array): void {
     sums.fill(0);
-    this.forEachBlock((start, size, draws) => {
+    const total = this.members.length;
+    let remainingDraws = total;
+    for (let start = 0; start < total; start += BLOCK_SIZE) {
+      const size = Math.min(BLOCK_SIZE, total - start);
+      const draws = remainingDraws === 0 ? 0 : this.random.nextBinomial(remainingDraws, size / (total - start));
+      remainingDraws -= draws;
       if (size < BLOCK_SIZE) {
         for (let i = 0; i < draws; i++) {
           const at = (start + this.random.nextIndex(size)) * width;
           for (let k = 0; k < width; k++) sums[k]! += features[at + k]!;
         }
-        return;
+        continue;
       }
       for (let done = 0; done < draws; done += 3 * BLOCK_SIZE) {
         const count = Math.min(3 * BLOCK_SIZE, draws - done);
         this.random.fillUint32(this.words, Math.ceil(count / 3));
-        sumBlockDraws(this.words, count, features.subarray(start * width, (start + BLOCK_SIZE) * width), width, sums);
+        sumBlockDraws(this.words, count, features, start * width, width, sums);
       }
-    });
+    }
   }
 
   /** Splits the n draws over the blocks (one multinomial draw) and hands each block its count. */
@@ -95,37 +101,53 @@ export class BlockResampler {
   }
 }
 
-/** Adds the features of `count` rows of one full block, three 10-bit row offsets per random word. */
+/** Adds the features of `count` rows of the full block at `base`, three 10-bit row offsets per random word. */
 function sumBlockDraws(
   words: Uint32Array,
   count: number,
-  block: Float64Array,
+  features: Float64Array,
+  base: number,
   width: number,
   sums: Float64Array,
 ): void {
-  if (width !== 2) {
-    for (let draw = 0; draw < count; draw++) {
-      const at = ((words[(draw / 3) | 0]! >>> (BLOCK_BITS * (draw % 3))) & BLOCK_MASK) * width;
-      for (let k = 0; k < width; k++) sums[k]! += block[at + k]!;
+  const whole = (count / 3) | 0;
+  const offsetOf = (draw: number): number =>
+    ((words[(draw / 3) | 0]! >>> (BLOCK_BITS * (draw % 3))) & BLOCK_MASK) * width;
+  if (width === 1) {
+    let sum = 0;
+    for (let w = 0; w < whole; w++) {
+      const word = words[w]!;
+      sum +=
+        features[base + (word & BLOCK_MASK)]! +
+        features[base + ((word >>> BLOCK_BITS) & BLOCK_MASK)]! +
+        features[base + ((word >>> (2 * BLOCK_BITS)) & BLOCK_MASK)]!;
     }
+    for (let draw = 3 * whole; draw < count; draw++) sum += features[base + offsetOf(draw)]!;
+    sums[0]! += sum;
     return;
   }
-  let first = 0;
-  let second = 0;
-  const whole = (count / 3) | 0;
-  for (let w = 0; w < whole; w++) {
-    const word = words[w]!;
-    const a = (word & BLOCK_MASK) << 1;
-    const b = ((word >>> BLOCK_BITS) & BLOCK_MASK) << 1;
-    const c = ((word >>> (2 * BLOCK_BITS)) & BLOCK_MASK) << 1;
-    first += block[a]! + block[b]! + block[c]!;
-    second += block[a + 1]! + block[b + 1]! + block[c + 1]!;
+  if (width === 2) {
+    let first = 0;
+    let second = 0;
+    for (let w = 0; w < whole; w++) {
+      const word = words[w]!;
+      const a = base + ((word & BLOCK_MASK) << 1);
+      const b = base + (((word >>> BLOCK_BITS) & BLOCK_MASK) << 1);
+      const c = base + (((word >>> (2 * BLOCK_BITS)) & BLOCK_MASK) << 1);
+      first += features[a]! + features[b]! + features[c]!;
+      second += features[a + 1]! + features[b + 1]! + features[c + 1]!;
+    }
+    for (let draw = 3 * whole; draw < count; draw++) {
+      const at = base + offsetOf(draw);
+      first += features[at]!;
+      second += features[at + 1]!;
+    }
+    sums[0]! += first;
+    sums[1]! += second;
+    return;
   }
-  for (let draw = 3 * whole; draw < count; draw++) {
-    const at = ((words[whole]! >>> (BLOCK_BITS * (draw - 3 * whole))) & BLOCK_MASK) << 1;
-    first += block[at]!;
-    second += block[at + 1]!;
+  for (let draw = 0; draw < count; draw++) {
+    const at = base + offsetOf(draw);
+    for (let k = 0; k < width; k++) sums[k]! += features[at + k]!;
   }
-  sums[0]! += first;
-  sums[1]! += second;
 }

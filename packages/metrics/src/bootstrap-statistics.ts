@@ -1,6 +1,8 @@
 import { UserError } from "@ctrain/core";
 import { accuracyOf, averagedScores, classScores, type Average, type ConfusionMatrix } from "./classification.js";
 import { rowLogLosses } from "./log-loss.js";
+import { regressionScores } from "./regression.js";
+import { compensatedMean } from "./summation.js";
 import type { PairedClassification, PairedRegression } from "./paired.js";
 import type { PreparedClassification } from "./predictions.js";
 import { binaryRocAuc, oneVsRestAucs, placementBelow } from "./roc-auc.js";
@@ -10,9 +12,9 @@ import { binaryRocAuc, oneVsRestAucs, placementBelow } from "./roc-auc.js";
  * shapes that the resampler can draw without re-scoring every row:
  * - cells: rows sharing (y_true, baseline y_pred, candidate y_pred) are interchangeable, so a resample is
  *   a multinomial count per cell (label metrics: accuracy, precision, recall, F1);
- * - rows: the metric is a function of per-row sums (log loss, MAE, MSE, RMSE, R2);
+ * - rows: the metric is a function of per-row sums (log loss, MAE, MSE, RMSE, R2); for a mean the one
+ *   feature is the per-row difference, half the reads of carrying both models;
  * - auc: ROC AUC, resampled within each class (stratified) and scored by counting through tie groups.
- * `evaluate` writes [baseline, candidate] into `out`.
  */
 export type PairedStatistic = CellStatistic | RowStatistic | AucStatistic;
 
@@ -28,7 +30,10 @@ export interface RowStatistic {
   /** rows x width, row-major. */
   readonly features: Float64Array;
   readonly width: number;
-  evaluate(sums: Float64Array, rows: number, out: Float64Array): void;
+  /** [baseline, candidate] on the full test set, computed as evaluation computes them. */
+  readonly observed: readonly [number, number];
+  /** candidate - baseline from the feature sums over `rows` rows (a resample or a leave-one-out set). */
+  delta(sums: Float64Array, rows: number): number;
 }
 
 export interface AucStatistic {
@@ -159,28 +164,17 @@ function logLossStatistic(paired: PairedClassification): RowStatistic {
       location: paired.candidate.source,
     });
   }
-  return meanPairStatistic(baseline, candidate, (sum, rows) => sum / rows);
+  return meanDifferenceStatistic(baseline, candidate);
 }
 
-/** Per-row values of both models; the metric of each is a function of its mean. */
-function meanPairStatistic(
-  baseline: Float64Array,
-  candidate: Float64Array,
-  ofSum: (sum: number, rows: number) => number,
-): RowStatistic {
-  const features = new Float64Array(baseline.length * 2);
-  for (let row = 0; row < baseline.length; row++) {
-    features[2 * row] = baseline[row]!;
-    features[2 * row + 1] = candidate[row]!;
-  }
+/** A metric that is the mean of a per-row value: the delta's sum needs only the per-row difference. */
+function meanDifferenceStatistic(baseline: Float64Array, candidate: Float64Array): RowStatistic {
   return {
     kind: "rows",
-    features,
-    width: 2,
-    evaluate(sums, rows, out) {
-      out[0] = ofSum(sums[0]!, rows);
-      out[1] = ofSum(sums[1]!, rows);
-    },
+    features: candidate.map((value, row) => value - baseline[row]!),
+    width: 1,
+    observed: [compensatedMean(baseline), compensatedMean(candidate)],
+    delta: (sums, rows) => sums[0]! / rows,
   };
 }
 
@@ -190,18 +184,35 @@ export function regressorStatistic(paired: PairedRegression, metric: string): Ro
   const squared = (error: number): number => error * error;
   switch (metric) {
     case "mae":
-      return meanPairStatistic(errors(paired.baseline, Math.abs), errors(paired.candidate, Math.abs), (s, n) => s / n);
+      return meanDifferenceStatistic(errors(paired.baseline, Math.abs), errors(paired.candidate, Math.abs));
     case "mse":
-      return meanPairStatistic(errors(paired.baseline, squared), errors(paired.candidate, squared), (s, n) => s / n);
+      return meanDifferenceStatistic(errors(paired.baseline, squared), errors(paired.candidate, squared));
     case "rmse":
-      return meanPairStatistic(errors(paired.baseline, squared), errors(paired.candidate, squared), (s, n) =>
-        Math.sqrt(s / n),
-      );
+      return rootMeanSquaredStatistic(paired, errors(paired.baseline, squared), errors(paired.candidate, squared));
     case "r2":
       return rSquaredStatistic(paired);
     default:
       throw unsupported(metric, BOOTSTRAP_REGRESSOR_METRICS);
   }
+}
+
+function rootMeanSquaredStatistic(
+  paired: PairedRegression,
+  baseline: Float64Array,
+  candidate: Float64Array,
+): RowStatistic {
+  const features = new Float64Array(paired.rows * 2);
+  for (let row = 0; row < paired.rows; row++) {
+    features[2 * row] = baseline[row]!;
+    features[2 * row + 1] = candidate[row]!;
+  }
+  return {
+    kind: "rows",
+    features,
+    width: 2,
+    observed: [Math.sqrt(compensatedMean(baseline)), Math.sqrt(compensatedMean(candidate))],
+    delta: (sums, rows) => Math.sqrt(sums[1]! / rows) - Math.sqrt(sums[0]! / rows),
+  };
 }
 
 /** R2 needs the resample's own mean of y: sums of y and y² (centred once, against cancellation) ride along. */
@@ -223,10 +234,10 @@ function rSquaredStatistic(paired: PairedRegression): RowStatistic {
     kind: "rows",
     features,
     width: 4,
-    evaluate(sums, count, out) {
+    observed: [regressionScores(paired.yTrue, paired.baseline).r2, regressionScores(paired.yTrue, paired.candidate).r2],
+    delta(sums, count) {
       const total = sums[3]! - (sums[2]! * sums[2]!) / count;
-      out[0] = rSquared(sums[0]!, total);
-      out[1] = rSquared(sums[1]!, total);
+      return rSquared(sums[1]!, total) - rSquared(sums[0]!, total);
     },
   };
 }

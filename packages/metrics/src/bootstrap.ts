@@ -240,28 +240,19 @@ function rowSampler(statistic: RowStatistic, rows: number, random: SeededRandom)
   const sums = new Float64Array(width);
   const full = new Float64Array(width);
   for (let row = 0; row < rows; row++) for (let k = 0; k < width; k++) full[k]! += features[row * width + k]!;
-  const out = new Float64Array(2);
   const resampler = BlockResampler.over(rows, random);
-  const evaluate = (count: number): number => {
-    statistic.evaluate(sums, count, out);
-    return out[1]! - out[0]!;
-  };
   return {
     scheme: "row-indices",
-    observed() {
-      const result = new Float64Array(2);
-      statistic.evaluate(full, rows, result);
-      return result;
-    },
+    observed: () => Float64Array.from(statistic.observed),
     resampleDelta() {
       resampler.resampleSums(features, width, sums);
-      return evaluate(rows);
+      return statistic.delta(sums, rows);
     },
     jackknife() {
       const values = new Float64Array(rows);
       for (let row = 0; row < rows; row++) {
         for (let k = 0; k < width; k++) sums[k] = full[k]! - features[row * width + k]!;
-        values[row] = evaluate(rows - 1);
+        values[row] = statistic.delta(sums, rows - 1);
       }
       return { values, multiplicity: new Float64Array(rows).fill(1) };
     },
