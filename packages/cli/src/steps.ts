@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { Bundle, UserError, type ResolvedBaseline } from "@ctrain/core";
-import { runCompareStep, type CompareResult } from "@ctrain/compare";
+import { recordEvaluatedMetrics, runCompareStep, type CompareResult } from "@ctrain/compare";
 import { mergeShardProfiles, validateDatasets, type ValidationLog, type ValidationOutcome } from "@ctrain/data";
 import { LocalReportSink } from "@ctrain/local";
 import { publishModel, type PublishResult } from "@ctrain/publish";
@@ -92,12 +92,15 @@ export async function trainStep(
   });
   const cancellation = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
-  return runTraining(settings, {
+  const result = await runTraining(settings, {
     log: terminalLog.info,
     warn: terminalLog.warn,
     output: process.stderr,
     signal: cancellation.signal,
   });
+  if (result.run.status === "succeeded")
+    await recordEvaluatedMetrics(new Bundle(workspace.bundleDir), workspace.config.compare);
+  return result;
 }
 
 export function compareStep(workspace: CliWorkspace, candidateDirs?: string[], quiet = false): Promise<CompareResult> {

@@ -5,3 +5,4 @@ export * from "./gate-description.js";
 export * from "./values.js";
 export * from "./step.js";
 export * from "./release-baseline.js";
+export * from "./record-evaluation.js";

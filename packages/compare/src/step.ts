@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { Bundle, UserError, type BaselineSource, type CtrainConfig, type RunSource } from "@ctrain/core";
 import { compareRuns, type CompareResult } from "./compare-runs.js";
+import { recordEvaluatedMetrics } from "./record-evaluation.js";
 import { sideOfBaseline, sideOfBundle } from "./sides.js";
 
 export interface CompareStepOptions {
@@ -25,6 +26,7 @@ export async function runCompareStep(options: CompareStepOptions): Promise<Compa
   const log = options.log ?? (() => undefined);
   const compare = options.config.compare;
   const bundle = new Bundle(options.bundleDir);
+  await recordEvaluatedMetrics(bundle, compare);
   const candidateDirs = options.candidateDirs?.length ? options.candidateDirs : [options.bundleDir];
   const candidates = candidateDirs.map((dir) => {
     if (!existsSync(dir)) throw new UserError(`candidate bundle folder not found: ${dir}`);

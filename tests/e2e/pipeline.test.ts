@@ -1,0 +1,127 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ComparisonDocument, ValidationDocument } from "@ctrain/core";
+
+const CLI = join(process.cwd(), "dist/cli/index.js");
+const SCREENSHOTS = join(process.cwd(), "test-results");
+
+function ctrain(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync("git", ["-c", "user.name=ctrain", "-c", "user.email=ctrain@example.com", ...args], {
+    cwd,
+    stdio: "ignore",
+  });
+}
+
+/** The Node example in a fresh git repository: main is the baseline, a branch changes params and data. */
+describe("ctrain run on the Node example, baseline then candidate", () => {
+  let project: string;
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), "ctrain-pipeline-"));
+    cpSync(join(process.cwd(), "examples/node-classifier"), project, {
+      recursive: true,
+      filter: (source) => !/\/(out|\.ctrain|\.ctrain-store)(\/|$)/.test(source),
+    });
+    git(project, "init", "-q", "-b", "main");
+    git(project, "add", "-A");
+    git(project, "commit", "-qm", "baseline");
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it("records the baseline on main", () => {
+    const result = ctrain(project, "run");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("baseline: no successful run recorded for main");
+    const comparison = ComparisonDocument.parse(
+      JSON.parse(readFileSync(join(project, ".ctrain/comparison.json"), "utf8")),
+    );
+    expect(comparison.verdict).toBe("passed");
+    expect(comparison.rows.find((row) => row.name === "accuracy")?.reasons.join(" ")).toContain(
+      "change thresholds skipped",
+    );
+  });
+
+  it("compares a branch with drifted data with main's run, pairs the predictions and sees the drift", () => {
+    git(project, "checkout", "-q", "-b", "new-data");
+    execFileSync(process.execPath, ["generate-data.mjs", "--drift"], { cwd: project, stdio: "ignore" });
+    writeFileSync(join(project, "params.json"), JSON.stringify({ learning_rate: 0.3, epochs: 400, l2: 0.001 }));
+    git(project, "commit", "-qam", "new data, gentler learning rate");
+    const result = ctrain(project, "run");
+    expect([0, 1]).toContain(result.code);
+    const comparison = ComparisonDocument.parse(
+      JSON.parse(readFileSync(join(project, ".ctrain/comparison.json"), "utf8")),
+    );
+    expect(comparison.baseline.kind).toBe("local");
+    expect(comparison.baseline.commitsBehind).toBe(0);
+    expect(comparison.rows.find((row) => row.name === "roc_auc")?.method).toContain("delong");
+    expect(comparison.rows.find((row) => row.name === "epochs" && row.kind === "param")).toMatchObject({
+      baseline: 200,
+      candidate: 400,
+    });
+    expect(result.code).toBe(comparison.verdict === "failed" ? 1 : 0);
+
+    const validation = ValidationDocument.parse(
+      JSON.parse(readFileSync(join(project, ".ctrain/validation.json"), "utf8")),
+    );
+    const train = validation.datasets.find((dataset) => dataset.name === "train")!;
+    expect(train.drift?.columns.find((column) => column.column === "monthly_charges")?.drifted).toBe(true);
+    expect(
+      validation.datasets.find((dataset) => dataset.name === "test")?.drift?.columns.every((column) => !column.drifted),
+    ).toBe(true);
+    expect(ctrain(project, "runs").stdout).toMatch(/^new-data\/1 /m);
+  });
+
+  it("writes a self-contained HTML report that renders offline with charts and no console errors", async () => {
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+      });
+      page.on("pageerror", (error) => problems.push(error.message));
+      page.on("request", (request) => {
+        if (!request.url().startsWith("file:")) requests.push(request.url());
+      });
+      await page.goto(pathToFileURL(join(project, ".ctrain/report.html")).href);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+      const charts = await page.$$eval("svg", (svgs) =>
+        svgs.map((svg) => ({
+          marks: svg.querySelectorAll("path, polyline, circle, rect, line").length,
+          width: svg.getBoundingClientRect().width,
+        })),
+      );
+      expect(charts.length).toBeGreaterThan(0);
+      for (const chart of charts) {
+        expect(chart.marks).toBeGreaterThan(0);
+        expect(chart.width).toBeGreaterThan(0);
+      }
+      expect(await page.textContent("body")).toContain("roc_auc");
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, "report.png"), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
