@@ -23,6 +23,7 @@ export interface Job {
 export interface Step {
   uses?: string;
   run?: string;
+  "working-directory"?: string;
   with?: Record<string, unknown>;
 }
 export interface WorkflowCall {
