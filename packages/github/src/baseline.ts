@@ -1,12 +1,6 @@
 import { join } from "node:path";
 import type { Bundle } from "@ctrain/core";
-import {
-  UserError,
-  isUserError,
-  type BaselineOrigin,
-  type BaselineSource,
-  type ResolvedBaseline,
-} from "@ctrain/core";
+import { UserError, isUserError, type BaselineOrigin, type BaselineSource, type ResolvedBaseline } from "@ctrain/core";
 import { bundleArtifactName, downloadBundleArtifact } from "./artifacts.js";
 import type { GitHubClient } from "./client.js";
 import type { RunContext } from "./context.js";
