@@ -29,6 +29,7 @@ def mean_delta(a, b, axis=-1):
 
 def run(name, data, statistic, method):
     start = time.perf_counter()
+    cpu_start = time.process_time()
     result = stats.bootstrap(
         data,
         statistic,
@@ -40,8 +41,16 @@ def run(name, data, statistic, method):
         random_state=np.random.default_rng(0),
     )
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     interval = [float(result.confidence_interval.low), float(result.confidence_interval.high)]
-    return {"name": name, "method": method, "seconds": seconds, "interval": interval, "standard_error": float(result.standard_error)}
+    return {
+        "name": name,
+        "method": method,
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "interval": interval,
+        "standard_error": float(result.standard_error),
+    }
 
 
 n = bca_rows
