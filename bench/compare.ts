@@ -84,9 +84,9 @@ try {
     const [result, seconds, cpuSeconds] = timed(() =>
       bootstrapClassifierDelta(target, name.split(/[@ ]/)[0]!, { resamples, method }),
     );
-    ours.push([name, result, seconds]);
+    ours.push([name, result, seconds, cpuSeconds]);
     console.log(
-      `ctrain ${name}: ${seconds.toFixed(2)} s, ${result.method} via ${result.scheme}, ${format(result.interval)}`,
+      `ctrain ${name}: ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s), ${result.method} via ${result.scheme}, ${format(result.interval)}`,
     );
   }
 
@@ -99,17 +99,21 @@ try {
   const scipy = JSON.parse(python.stdout) as ScipyRun[];
 
   console.log(`\n${rows} rows, ${resamples} resamples, 95% intervals of candidate - baseline`);
-  console.log("| metric | method | ctrain s | scipy s | scipy / ctrain | ctrain interval | scipy interval |");
+  console.log(
+    "| metric | method | ctrain s (cpu) | scipy s (cpu) | scipy / ctrain, wall (cpu) | ctrain interval | scipy interval |",
+  );
   console.log("|---|---|---|---|---|---|---|");
+  const seconds = (wall: number, cpu: number): string => `${wall.toFixed(2)} (${cpu.toFixed(2)})`;
   for (const run of scipy) {
-    const [, result, seconds] = ours.find(([name]) => name === run.name)!;
+    const [, result, wall, cpu] = ours.find(([name]) => name === run.name)!;
+    const ratio = `${(run.seconds / wall).toFixed(1)}x (${(run.cpu_seconds / cpu).toFixed(1)}x)`;
     console.log(
-      `| ${run.name} | ${run.method} | ${seconds.toFixed(2)} | ${run.seconds.toFixed(2)} | ${(run.seconds / seconds).toFixed(1)}x | ${format(result.interval)} | ${format(run.interval)} |`,
+      `| ${run.name} | ${run.method} | ${seconds(wall, cpu)} | ${seconds(run.seconds, run.cpu_seconds)} | ${ratio} | ${format(result.interval)} | ${format(run.interval)} |`,
     );
   }
-  for (const [name, result, seconds] of ours.filter(([name]) => name.includes("BCa"))) {
+  for (const [name, result, wall, cpu] of ours.filter(([name]) => name.includes("BCa"))) {
     console.log(
-      `| ${name} | BCa (scipy: out of reach at ${rows} rows) | ${seconds.toFixed(2)} | - | - | ${format(result.interval)} | - |`,
+      `| ${name} | BCa (scipy: out of reach at ${rows} rows) | ${seconds(wall, cpu)} | - | - | ${format(result.interval)} | - |`,
     );
   }
 } finally {
