@@ -15,12 +15,14 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Opens a text file for streaming; gzip (by magic bytes, whatever the name) is decompressed on the fly. */
 export async function openByteStream(source: DataFile, chunkBytes: number): Promise<ByteStream> {
-  const gzip = await startsWithGzipMagic(source.path);
+  const gzip = await startsWithGzipMagic(source.path).catch((error: unknown) => {
+    throw cannotRead(source.file, error);
+  });
   const raw = createReadStream(source.path, { highWaterMark: chunkBytes });
   let bytesRead = 0;
   raw.on("data", (chunk) => (bytesRead += chunk.length));
   const chunks = gzip ? pipeline(raw, createGunzip({ chunkSize: Math.max(chunkBytes, 64) }), () => undefined) : raw;
-  return { chunks: gzip ? explainGzipErrors(chunks, source.file) : chunks, bytesRead: () => bytesRead };
+  return { chunks: explainReadErrors(chunks, source.file), bytesRead: () => bytesRead };
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {
@@ -34,16 +36,31 @@ async function startsWithGzipMagic(path: string): Promise<boolean> {
   }
 }
 
-async function* explainGzipErrors(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+/** Disk and gzip failures are the user's to fix (permissions, a damaged file), so they become UserErrors. */
+async function* explainReadErrors(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
   try {
     yield* chunks;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    if (!code.startsWith("Z_")) throw error;
-    throw new UserError(`the gzip data is corrupt or cut short (${(error as Error).message})`, {
+    throw cannotRead(file, error);
+  }
+}
+
+function cannotRead(file: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error;
+  if (code.startsWith("Z_")) {
+    return new UserError(`the gzip data is corrupt or cut short (${(error as Error).message})`, {
       location: file,
       hint: "download or compress the file again; `gzip -t` checks a gzip file",
       cause: error,
     });
   }
+  return new UserError(`cannot read the file: ${(error as Error).message}`, {
+    location: file,
+    hint:
+      code === "EACCES"
+        ? "give the workflow's user read permission on the file"
+        : "check that the path names a readable file",
+    cause: error,
+  });
 }

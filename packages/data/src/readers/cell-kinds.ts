@@ -23,7 +23,7 @@ export function parseCell(text: string): CellValue {
   }
 }
 
-/** The number in a cell classified integer or float (integers beyond 2^53 are rounded to the nearest double). */
+/** The number in a cell classified integer or float (integers beyond 2^53 round to the nearest double); else NaN. */
 export function parseNumber(text: string): number {
   return onBytes(text, parseNumberBytes);
 }

@@ -46,65 +46,44 @@ export function classifyBytes(bytes: Uint8Array, start: number, end: number): Ce
 }
 
 /**
- * The number in a cell that `classifyBytes` called integer or float. Decimals of up to 15 significant
- * digits and small exponents are computed exactly (one correctly rounded operation on exact operands);
- * anything else goes through `Number`.
+ * The number in a cell that `classifyBytes` calls integer or float, else NaN. Decimals of up to 15 significant
+ * digits and exponents within 22 are computed exactly (one correctly rounded operation on exact
+ * operands); anything else goes through `Number`.
  */
 export function parseNumberBytes(bytes: Uint8Array, start: number, end: number): number {
+  return scanNumber(bytes, start, end) === NOT_A_NUMBER ? NaN : scannedNumber(bytes, start, end);
+}
+
+/** The value of the number the last `classifyBytes` (or `scanNumber`) accepted in bytes[start, end). */
+export function scannedNumber(bytes: Uint8Array, start: number, end: number): number {
+  return Number.isNaN(lastValue) ? Number(asciiString(bytes, start, end)) : lastValue;
+}
+
+/** Powers of ten that doubles hold exactly. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** What `scanNumber` computed for the number it accepted, or NaN when only `Number` parses it exactly. */
+let lastValue = NaN;
+
+/**
+ * `[+-]?digits`, or a decimal/exponent number, with blanks around; or an infinity spelling alone.
+ * Computes the value on the way when it can be done exactly (see `parseNumberBytes`).
+ */
+function scanNumber(bytes: Uint8Array, start: number, end: number): CellKind | typeof NOT_A_NUMBER {
   let i = start;
-  while (i < end && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
-  const negative = bytes[i] === MINUS;
-  if (negative || bytes[i] === PLUS) i++;
-  let code = i < end ? bytes[i]! : -1;
-  if ((code | 0x20) === 0x69) return negative ? -Infinity : Infinity; // "inf", "infinity"
+  let code = bytes[i]!;
+  while (code === SPACE || code === TAB) code = ++i < end ? bytes[i]! : -1;
+  const negative = code === MINUS;
+  if (negative || code === PLUS) code = ++i < end ? bytes[i]! : -1;
+  const signEnd = i;
   let mantissa = 0;
   let significant = 0;
-  let scale = 0;
   while (code >= ZERO && code <= NINE) {
-    if (mantissa !== 0 || code !== ZERO) {
+    if (significant > 0 || code !== ZERO) {
       mantissa = mantissa * 10 + code - ZERO;
       significant++;
     }
     code = ++i < end ? bytes[i]! : -1;
   }
-  if (code === DOT) {
-    code = ++i < end ? bytes[i]! : -1;
-    while (code >= ZERO && code <= NINE) {
-      if (mantissa !== 0 || code !== ZERO) {
-        mantissa = mantissa * 10 + code - ZERO;
-        significant++;
-      }
-      scale--;
-      code = ++i < end ? bytes[i]! : -1;
-    }
-  }
-  if (code === LOWER_E || code === UPPER_E) {
-    code = ++i < end ? bytes[i]! : -1;
-    const exponentNegative = code === MINUS;
-    if (exponentNegative || code === PLUS) code = ++i < end ? bytes[i]! : -1;
-    let exponent = 0;
-    while (code >= ZERO && code <= NINE && exponent < 1e6) {
-      exponent = exponent * 10 + code - ZERO;
-      code = ++i < end ? bytes[i]! : -1;
-    }
-    scale += exponentNegative ? -exponent : exponent;
-  }
-  if (significant > 15 || scale > 22 || scale < -22) return Number(asciiString(bytes, start, end));
-  const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale]! : mantissa / POWERS_OF_TEN[-scale]!;
-  return negative ? -magnitude : magnitude;
-}
-
-/** Powers of ten that doubles hold exactly. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
-
-/** `[+-]?digits`, or a decimal/exponent number, with blanks around; or an infinity spelling alone. */
-function scanNumber(bytes: Uint8Array, start: number, end: number): CellKind | typeof NOT_A_NUMBER {
-  let i = start;
-  let code = bytes[i]!;
-  while (code === SPACE || code === TAB) code = ++i < end ? bytes[i]! : -1;
-  if (code === PLUS || code === MINUS) code = ++i < end ? bytes[i]! : -1;
-  const signEnd = i;
-  while (code >= ZERO && code <= NINE) code = ++i < end ? bytes[i]! : -1;
   const integerDigits = i - signEnd;
   let kind: CellKind = CellKind.Integer;
   let fractionDigits = 0;
@@ -112,27 +91,44 @@ function scanNumber(bytes: Uint8Array, start: number, end: number): CellKind | t
     kind = CellKind.Float;
     const fractionStart = ++i;
     code = i < end ? bytes[i]! : -1;
-    while (code >= ZERO && code <= NINE) code = ++i < end ? bytes[i]! : -1;
+    while (code >= ZERO && code <= NINE) {
+      if (significant > 0 || code !== ZERO) {
+        mantissa = mantissa * 10 + code - ZERO;
+        significant++;
+      }
+      code = ++i < end ? bytes[i]! : -1;
+    }
     fractionDigits = i - fractionStart;
   }
-  if (integerDigits + fractionDigits === 0)
-    return kind === CellKind.Integer ? infinityKind(bytes, start, end) : NOT_A_NUMBER;
+  if (integerDigits + fractionDigits === 0) {
+    if (kind !== CellKind.Integer || infinityKind(bytes, start, end) === NOT_A_NUMBER) return NOT_A_NUMBER;
+    lastValue = negative ? -Infinity : Infinity;
+    return CellKind.Float;
+  }
   let exponentDigits = 0;
   let exponent = 0;
   if (code === LOWER_E || code === UPPER_E) {
     kind = CellKind.Float;
     code = ++i < end ? bytes[i]! : -1;
-    if (code === PLUS || code === MINUS) code = ++i < end ? bytes[i]! : -1;
+    const exponentNegative = code === MINUS;
+    if (exponentNegative || code === PLUS) code = ++i < end ? bytes[i]! : -1;
     const exponentStart = i;
     while (code >= ZERO && code <= NINE) {
-      exponent = exponent * 10 + code - ZERO;
+      if (exponent < 1e6) exponent = exponent * 10 + code - ZERO;
       code = ++i < end ? bytes[i]! : -1;
     }
     exponentDigits = i - exponentStart;
     if (exponentDigits === 0) return NOT_A_NUMBER;
+    if (exponentNegative) exponent = -exponent;
   }
   while (code === SPACE || code === TAB) code = ++i < end ? bytes[i]! : -1;
   if (i !== end) return NOT_A_NUMBER;
+  const scale = exponent - fractionDigits;
+  if (significant > 15 || scale > 22 || scale < -22) lastValue = NaN;
+  else {
+    const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale]! : mantissa / POWERS_OF_TEN[-scale]!;
+    lastValue = negative ? -magnitude : magnitude;
+  }
   if (kind === CellKind.Integer) return integerDigits < 19 || isInt64Range(bytes, start, end) ? kind : NOT_A_NUMBER;
   // A literal too large for a double overflows to Infinity; pandas keeps such a cell as text. Only a
   // long integer part or a large exponent can overflow, so only those are parsed to check.

@@ -1,7 +1,7 @@
 import { checkColumn, checkRow, setField, type ClassifiedColumn, type TextBatch } from "./batch.js";
 import { CellKind } from "./cell-grammar.js";
 import { classifyCell, parseNumber } from "./cell-kinds.js";
-import { classifyBytes, parseNumberBytes } from "./cell-scan.js";
+import { classifyBytes, scannedNumber } from "./cell-scan.js";
 import { CELL_NON_ASCII, cellString, type CsvCells } from "./csv-tokenizer.js";
 
 /** CSV rows as byte ranges into the chunk they were read from; strings are made when asked for. */
@@ -77,7 +77,7 @@ export class CsvBatch implements TextBatch {
         const end = ends[index]!;
         const kind = classifyBytes(bytes, start, end);
         kinds[row] = kind;
-        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = parseNumberBytes(bytes, start, end);
+        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = scannedNumber(bytes, start, end);
       } else {
         const text = this.decodeFlagged(index);
         const kind = classifyCell(text);
@@ -90,9 +90,11 @@ export class CsvBatch implements TextBatch {
     return classified;
   }
 
+  /** Builds on the cached columns, so reading every record of a batch makes each cell's string once. */
   record(row: number): Record<string, string> {
+    checkRow(this, row);
     const values: Record<string, string> = {};
-    for (let col = 0; col < this.columns.length; col++) setField(values, this.columns[col]!, this.cell(row, col));
+    for (let col = 0; col < this.columns.length; col++) setField(values, this.columns[col]!, this.column(col)[row]!);
     return values;
   }
 

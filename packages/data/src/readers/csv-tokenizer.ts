@@ -24,8 +24,7 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 const CLASS_DELIMITER = 1;
 const CLASS_LINE_END = 2;
-const CLASS_QUOTE = 3;
-const CLASS_NON_ASCII = 4;
+const CLASS_NON_ASCII = 3;
 
 /** Complete records found in one buffer, `width` cells per record in row-major order. */
 export interface CsvCells {
@@ -78,7 +77,6 @@ export class CsvTokenizer {
     this.classes[delimiter] = CLASS_DELIMITER;
     this.classes[LF] = CLASS_LINE_END;
     this.classes[CR] = CLASS_LINE_END;
-    this.classes[QUOTE] = CLASS_QUOTE;
     this.classes.fill(CLASS_NON_ASCII, 0x80);
   }
 
@@ -187,7 +185,7 @@ export class CsvTokenizer {
         } else {
           while (pos < length) {
             const kind = classes[bytes[pos]!];
-            if (kind === 0 || kind === CLASS_QUOTE) pos++;
+            if (kind === 0) pos++;
             else if (kind === CLASS_NON_ASCII) {
               fieldFlags = CELL_NON_ASCII;
               pos++;
@@ -199,7 +197,7 @@ export class CsvTokenizer {
         if (fields < width) {
           starts[cell] = fieldStart;
           ends[cell] = fieldEnd;
-          flags[cell] = fieldFlags;
+          if (fieldFlags !== 0) flags[cell] = fieldFlags; // fresh arrays are zero
           cell++;
         }
         fields++;
