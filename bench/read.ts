@@ -176,7 +176,7 @@ async function generateCsv(path: string, bytes: number): Promise<void> {
     written += Buffer.byteLength(block);
     if (!out.write(block)) await new Promise((resolve) => out.once("drain", resolve));
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
 function mulberry32(seed: number): () => number {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { UserError, describeError, encodeNonFinite, loadConfig } from "@ctrain/core";
+import { Bundle, UserError, describeError, encodeNonFinite, loadConfig } from "@ctrain/core";
+import { recordEvaluatedMetrics } from "@ctrain/compare";
 import {
   ActionsDependencyCache,
   bundleArtifactName,
@@ -51,7 +52,11 @@ await runAction(async () => {
     signal: cancellation.signal,
     cache: inputs.cache ? new ActionsDependencyCache((line) => core.info(line)) : undefined,
   });
-  const { run } = result;
+  // Metrics computed from the predictions belong to the run record that the next change compares with.
+  const run =
+    result.run.status === "succeeded"
+      ? ((await recordEvaluatedMetrics(new Bundle(settings.bundleDir), config.compare)) ?? result.run)
+      : result.run;
   core.setOutput("status", run.status);
   core.setOutput("exit-code", String(result.exitCode));
   core.setOutput("run-name", run.name);

@@ -55,6 +55,7 @@ export const runCommand: Command = {
       terminalLog.info(`recorded as ${stored.id} in ${shown(workspace.store.root)}`);
     };
     if (training.run.status !== "succeeded") {
+      if (training.error) process.stderr.write(`error: ${training.error.format()}\n`);
       record();
       const rendered = await reportStep(workspace);
       process.stdout.write(`${rendered.title}\nreport: ${shown(join(workspace.bundleDir, "report.html"))}\n`);

@@ -30,7 +30,8 @@ export const trainCommand: Command = {
       flagOverrides(values, { command: "train.command", timeout: "train.timeout" }),
     );
     const paramOverrides = parseParamOverrides(((values.param as string[] | undefined) ?? []).join("\n"), "--param");
-    const { run, exitCode } = await trainStep(workspace, { name: stringOption(values, "name"), paramOverrides });
+    const { run, exitCode, error } = await trainStep(workspace, { name: stringOption(values, "name"), paramOverrides });
+    if (error) process.stderr.write(`error: ${error.format()}\n`);
     if (values.record) {
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");
       terminalLog.info(`recorded as ${stored.id} in ${workspace.store.root}`);
