@@ -149,6 +149,13 @@ describe("column profiles merged from any sharding equal the profile of the whol
           expect(estimate).toBeGreaterThanOrEqual(count - errorBound);
         }
         expect(merged.topValues.errorBound).toBe(errorBound);
+        if (mode === "approximate") {
+          // Misra-Gries keeps at most `limit` counters, and every reduction removed (limit + 1) x its cut.
+          const nonNumbers = values.filter((value) => typeof value === "string" || typeof value === "boolean").length;
+          const kept = entries.reduce((sum, [, count]) => sum + count, 0);
+          expect(entries.length).toBeLessThanOrEqual(16);
+          expect(errorBound * 17).toBeLessThanOrEqual(nonNumbers - kept);
+        }
       }),
       { numRuns: 120, seed: 42 },
     );
