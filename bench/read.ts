@@ -174,7 +174,7 @@ async function generateCsv(path: string, bytes: number): Promise<void> {
     let block = "";
     for (let i = 0; i < 2000; i++) block += `${row()}\n`;
     written += Buffer.byteLength(block);
-    if (!out.write(block)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(block)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve) => out.end(() => resolve()));
 }
