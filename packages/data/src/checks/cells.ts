@@ -1,5 +1,5 @@
 import type { RecordedValue } from "@ctrain/core";
-import { CellKind, classifyCell, classifyValue, parseNumber } from "../readers/index.js";
+import { classifyCell, classifyValue, type CellKind } from "../readers/index.js";
 import type { RecordBatch } from "../readers/index.js";
 
 /**
@@ -14,13 +14,6 @@ export function kindOf(value: unknown, text: boolean): CheckedKind {
   if (text) return classifyCell(value as string);
   if (typeof value === "number" && value !== value) return NAN_KIND;
   return classifyValue(value);
-}
-
-/** The number a numeric cell holds (kind Integer or Float), or NaN for any other kind. */
-export function numberOf(value: unknown, kind: CheckedKind, text: boolean): number {
-  if (kind !== CellKind.Integer && kind !== CellKind.Float) return NaN;
-  if (text) return parseNumber(value as string);
-  return typeof value === "bigint" ? Number(value) : (value as number);
 }
 
 /** The text a cell shows: CSV text as it is, typed values as JSON would write them (timestamps in ISO 8601). */

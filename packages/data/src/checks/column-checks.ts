@@ -1,6 +1,6 @@
 import { UserError, type CheckResult, type ColumnRules } from "@ctrain/core";
 import { CellKind } from "../readers/index.js";
-import { NAN_KIND, kindOf, numberOf, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
+import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { KeyHasher } from "./key-hasher.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
 import {
@@ -52,9 +52,9 @@ class AllowedValues {
     }
   }
 
-  matches(value: unknown, kind: CheckedKind, text: boolean): boolean {
+  matches(value: unknown, kind: CheckedKind, number: number, text: boolean): boolean {
     if (kind === CellKind.Integer || kind === CellKind.Float) {
-      if (this.numbers.has(numberOf(value, kind, text))) return true;
+      if (this.numbers.has(number)) return true;
     } else if (kind === CellKind.Boolean) {
       return this.booleans.has(text ? (value as string).length === 4 : (value as boolean));
     }
@@ -78,7 +78,10 @@ export class ColumnChecks {
   private readonly regexTally = new UnexpectedTally();
   private readonly lengthTally = new UnexpectedTally();
   private readonly uniqueTally = new UnexpectedTally();
-  private readonly accepted?: ReadonlySet<CheckedKind>;
+  /** 1 for each cell kind `type:` accepts, by kind. */
+  private readonly accepted?: Uint8Array;
+  /** Whether any check reads the cells' values (text), not only their kinds and numbers. */
+  private readonly readsValues: boolean;
   private readonly checkRange: boolean;
   private readonly checkFinite: boolean;
   private readonly min: number;
@@ -111,7 +114,10 @@ export class ColumnChecks {
         location: spec.key,
       });
     }
-    if (rules.type) this.accepted = new Set(ACCEPTED_KINDS[rules.type]);
+    if (rules.type) {
+      this.accepted = new Uint8Array(NAN_KIND + 1);
+      for (const kind of ACCEPTED_KINDS[rules.type]) this.accepted[kind] = 1;
+    }
     this.checkRange = rules.min !== undefined || rules.max !== undefined;
     this.min = rules.min ?? -Infinity;
     this.max = rules.max ?? Infinity;
@@ -123,45 +129,53 @@ export class ColumnChecks {
     this.minLength = rules["min-length"] ?? 0;
     this.maxLength = rules["max-length"] ?? Infinity;
     if (rules.unique) this.unique = new RepeatFinder({ tempDir: options.tempDir });
+    this.readsValues = this.allowed !== undefined || this.regex !== undefined || this.checkLength || rules.unique;
   }
 
-  /** One batch's cells of this column; `values` is undefined when the batch lacks the column (all null). */
-  observe(values: ArrayLike<unknown> | undefined, place: BatchPlace): void {
+  /**
+   * One batch's cells of column `col` (-1 when the batch lacks the column: all null). Kinds and numbers come from
+   * the batch's classification (read from the input bytes for CSV); cell text is made only for the checks that read it.
+   */
+  observe(col: number, place: BatchPlace): void {
     const { batch } = place;
     const rows = batch.rows;
     this.rows += rows;
-    if (values === undefined) {
+    if (col < 0) {
       this.nulls += rows;
-      for (let row = 0; row < rows; row++) this.tally(this.nullTally, null, false, place, row);
+      for (let row = 0; row < rows; row++) this.tally(this.nullTally, place, row, col);
       return;
     }
     const text = batch.kind === "text";
+    const { kinds, numbers } = batch.classifyColumn(col);
+    const values = this.readsValues || !text ? batch.column(col) : undefined;
+    const accepted = this.accepted;
     for (let row = 0; row < rows; row++) {
-      const value = values[row];
-      const kind = kindOf(value, text);
+      let kind: CheckedKind = kinds[row] as CheckedKind;
       if (kind === CellKind.Null) {
-        this.nulls++;
-        this.tally(this.nullTally, null, false, place, row);
-        continue;
-      }
-      if (this.accepted && !this.accepted.has(kind)) this.tally(this.typeTally, value, text, place, row);
-      if (this.checkFinite || this.checkRange) {
-        const x = kind === NAN_KIND ? NaN : numberOf(value, kind, text);
-        const numeric = kind === NAN_KIND || kind === CellKind.Integer || kind === CellKind.Float;
-        if (this.checkFinite && numeric && !Number.isFinite(x)) this.tally(this.finiteTally, value, text, place, row);
-        if (this.checkRange && (!numeric || x < this.min || x > this.max)) {
-          this.tally(this.rangeTally, value, text, place, row);
+        // A typed NaN is classified null (as pandas counts it); the NaN check tells it apart.
+        if (text || !Number.isNaN(values![row])) {
+          this.nulls++;
+          this.tally(this.nullTally, place, row, col);
+          continue;
         }
+        kind = NAN_KIND;
       }
-      if (this.allowed && !this.allowed.matches(value, kind, text)) this.tally(this.setTally, value, text, place, row);
+      if (accepted && accepted[kind] === 0) this.tally(this.typeTally, place, row, col);
+      const x = numbers[row]!;
+      if (this.checkFinite || this.checkRange) {
+        const numeric = kind === NAN_KIND || kind === CellKind.Integer || kind === CellKind.Float;
+        if (this.checkFinite && numeric && !Number.isFinite(x)) this.tally(this.finiteTally, place, row, col);
+        if (this.checkRange && (!numeric || x < this.min || x > this.max)) this.tally(this.rangeTally, place, row, col);
+      }
+      if (!values) continue;
+      const value = values[row];
+      if (this.allowed && !this.allowed.matches(value, kind, x, text)) this.tally(this.setTally, place, row, col);
       if (this.regex || this.checkLength) {
         const shown = textOf(value, text);
-        if (this.regex) {
-          if (!this.regex.test(shown)) this.tally(this.regexTally, value, text, place, row);
-        }
+        if (this.regex && !this.regex.test(shown)) this.tally(this.regexTally, place, row, col);
         if (this.checkLength) {
           const length = codePointLength(shown);
-          if (length < this.minLength || length > this.maxLength) this.tally(this.lengthTally, value, text, place, row);
+          if (length < this.minLength || length > this.maxLength) this.tally(this.lengthTally, place, row, col);
         }
       }
       if (this.unique) {
@@ -170,7 +184,7 @@ export class ColumnChecks {
         else hasher.addValue(value);
         hasher.finish();
         const seen = this.unique.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row));
-        if (seen !== Seen.New) this.tally(this.uniqueTally, value, text, place, row);
+        if (seen !== Seen.New) this.tally(this.uniqueTally, place, row, col);
       }
     }
   }
@@ -290,9 +304,15 @@ export class ColumnChecks {
     this.unique?.dispose();
   }
 
-  private tally(tally: UnexpectedTally, value: unknown, text: boolean, place: BatchPlace, row: number): void {
-    if (tally.wantsExample()) tally.add(recordedValue(value, text), place.file, place.batch.lineOf(row));
-    else tally.count++;
+  /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
+  private tally(tally: UnexpectedTally, place: BatchPlace, row: number, col: number): void {
+    if (!tally.wantsExample()) {
+      tally.count++;
+      return;
+    }
+    const { batch } = place;
+    const value = col < 0 ? null : recordedValue(batch.cell(row, col), batch.kind === "text");
+    tally.add(value === "" ? null : value, place.file, batch.lineOf(row));
   }
 }
 

@@ -64,10 +64,7 @@ export class DatasetChecks {
   observe(batch: RecordBatch): void {
     const place = this.place(batch);
     if (batch.columns !== this.lastColumns) this.learnColumns(batch);
-    for (let i = 0; i < this.columnChecks.length; i++) {
-      const col = this.columnIndexes[i]!;
-      this.columnChecks[i]!.observe(col >= 0 ? batch.column(col) : undefined, place);
-    }
+    for (let i = 0; i < this.columnChecks.length; i++) this.columnChecks[i]!.observe(this.columnIndexes[i]!, place);
     this.rowChecks.observe(place);
     this.rows += batch.rows;
   }

@@ -1,8 +1,9 @@
 /**
  * A 64-bit hash of a row or of some of its cells, built cell by cell, as two 32-bit lanes.
- * Hand-written (two multiply-xorshift lanes over UTF-16 code units, murmur3 finalizers): a repeat check hashes
- * every cell of every row, and node:crypto would first encode each string to bytes.
- * Cell boundaries and nulls are mixed in, so ("ab", "c"), ("a", "bc") and ("abc", null) hash apart.
+ * Hand-written: a repeat check hashes every cell of every row, and node:crypto would first encode each string to
+ * bytes. Each lane absorbs every input unit with a multiply and a rotation (a bijection of the lane for a given
+ * unit, so no input difference is lost), with its own constants; `finish` mixes the lanes with murmur3's finalizer.
+ * Cell boundaries, columns and nulls are mixed in, so ("ab", "c"), ("a", "bc") and ("abc", null) hash apart.
  */
 export class KeyHasher {
   hi = 0;
@@ -27,7 +28,7 @@ export class KeyHasher {
 
   /** Marks which column the next value belongs to, so rows that differ only in where a value sits hash apart. */
   addColumn(col: number): this {
-    return this.endCell(0x200000 + col);
+    return this.absorb(0x200000 + col);
   }
 
   addString(s: string): this {
@@ -36,55 +37,61 @@ export class KeyHasher {
     for (let i = 0; i < s.length; i++) {
       const unit = s.charCodeAt(i);
       a = Math.imul(a ^ unit, 0x9e3779b1);
-      b = Math.imul(b ^ unit, 0x5bd1e995);
+      a = (a << 13) | (a >>> 19);
+      b = Math.imul(b ^ unit, 0x85ebca77);
+      b = (b << 17) | (b >>> 15);
     }
     this.a = a;
     this.b = b;
-    return this.endCell(s.length);
+    return this.absorb(0x100000 + s.length);
   }
 
   addNumber(x: number): this {
     KeyHasher.float64[0] = x === 0 ? 0 : x;
-    this.a = Math.imul(this.a ^ KeyHasher.words[0]!, 0x9e3779b1);
-    this.b = Math.imul(this.b ^ KeyHasher.words[1]!, 0x5bd1e995);
-    return this.endCell(0x100001);
+    return this.absorb(KeyHasher.words[0]!).absorb(KeyHasher.words[1]!).absorb(0x300001);
   }
 
   addNull(): this {
-    return this.endCell(0x100003);
+    return this.absorb(0x300003);
   }
 
   /** Any decoded value (JSON Lines, Parquet): by kind, so 1, "1" and true differ. */
   addValue(value: unknown): this {
     if (value === null || value === undefined) return this.addNull();
     if (typeof value === "number") return this.addNumber(value);
-    if (typeof value === "string") return this.addString(value).endCell(0x100005);
-    if (typeof value === "boolean") return this.endCell(value ? 0x100007 : 0x100009);
-    if (value instanceof Date) return this.addNumber(value.getTime()).endCell(0x10000b);
-    if (typeof value === "bigint") return this.addString(value.toString()).endCell(0x10000d);
-    return this.addString(JSON.stringify(value)).endCell(0x10000f);
+    if (typeof value === "string") return this.addString(value).absorb(0x300005);
+    if (typeof value === "boolean") return this.absorb(value ? 0x300007 : 0x300009);
+    if (value instanceof Date) return this.addNumber(value.getTime()).absorb(0x30000b);
+    if (typeof value === "bigint") return this.addString(value.toString()).absorb(0x30000d);
+    return this.addString(JSON.stringify(value)).absorb(0x30000f);
   }
 
   /** Finalizes the lanes into `hi` and `lo`; never both zero, which the repeat table reserves for empty slots. */
   finish(): this {
-    let a = this.a;
-    let b = this.b;
-    a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
-    a ^= Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
-    b = Math.imul(b ^ (b >>> 16), 0x85ebca6b);
-    b ^= Math.imul(a ^ (a >>> 13), 0xc2b2ae35);
-    a = Math.imul(a ^ (a >>> 16), 0x27d4eb2f);
-    b = Math.imul(b ^ (b >>> 15), 0x165667b1);
-    this.hi = (a ^ (a >>> 15)) >>> 0;
-    this.lo = (b ^ (b >>> 16)) >>> 0 || 1;
+    const a = fmix32(this.a);
+    const b = fmix32(this.b ^ a);
+    this.hi = (a ^ b) >>> 0;
+    this.lo = b >>> 0 || 1;
     return this;
   }
 
-  private endCell(marker: number): this {
-    this.a = Math.imul(this.a ^ marker, 0x27d4eb2f) ^ (this.a >>> 15);
-    this.b = Math.imul(this.b ^ marker, 0x165667b1) ^ (this.b >>> 13);
+  /** One 32-bit word into both lanes. */
+  private absorb(word: number): this {
+    const a = Math.imul(this.a ^ word, 0x9e3779b1);
+    const b = Math.imul(this.b ^ word, 0x85ebca77);
+    this.a = (a << 13) | (a >>> 19);
+    this.b = (b << 17) | (b >>> 15);
     return this;
   }
+}
+
+/** murmur3's 32-bit finalizer: every input bit reaches every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** A 32-bit hash of one string, for tags such as a row's label. */

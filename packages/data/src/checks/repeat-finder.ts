@@ -95,7 +95,10 @@ export class RepeatFinder {
       if (lo === 0) continue;
       let slot = lo & mask;
       while (slots[slot * SLOT_WORDS + 1] !== 0) slot = (slot + 1) & mask;
-      slots.set(old.subarray(at, at + SLOT_WORDS), slot * SLOT_WORDS);
+      const to = slot * SLOT_WORDS;
+      slots[to] = old[at]!;
+      slots[to + 1] = lo;
+      slots[to + 2] = old[at + 2]!;
     }
     this.slots = slots;
     this.mask = mask;
@@ -178,7 +181,7 @@ class Spill {
         for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
           const s = slot * RECORD_WORDS;
           if (slots[s + 1] === 0) {
-            slots.set(buffer.subarray(at, at + RECORD_WORDS), s);
+            for (let word = 0; word < RECORD_WORDS; word++) slots[s + word] = buffer[at + word]!;
             break;
           }
           if (slots[s + 1] === lo && slots[s] === hi) {
