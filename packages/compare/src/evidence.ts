@@ -2,12 +2,12 @@ import { isUserError, type CompareConfig } from "@ctrain/core";
 import {
   bootstrapClassifierDelta,
   bootstrapRegressorDelta,
-  deLongTest,
+  classifierEvidence,
   evaluateClassifier,
   evaluateRegressor,
-  mcnemarTest,
   pairClassifiers,
   pairRegressors,
+  regressorEvidence,
   type BootstrapInterval,
   type ChangeEvidence,
   type ClassifierEvaluation,
@@ -41,8 +41,8 @@ export function evaluateLoaded(loaded: LoadedPredictions, config: CompareConfig)
 }
 
 /**
- * Paired tests when both runs scored the same test set: a seeded paired bootstrap interval for every gated metric,
- * McNemar's exact test as the evidence for accuracy and DeLong's test for binary ROC AUC.
+ * Paired tests when both runs scored the same test set: the test that backs each gated metric (McNemar for accuracy,
+ * DeLong for ROC AUC, a paired bootstrap otherwise), and a seeded paired bootstrap interval of every gated delta.
  */
 export function pairedEvidence(
   baseline: LoadedPredictions,
@@ -78,18 +78,18 @@ export function pairedEvidence(
     result.notes.push(`predictions not paired: ${error.message}`);
     return result;
   }
+  const bootstrap = { resamples: config.bootstrap.resamples, seed: config.bootstrap.seed };
   for (const metric of gatedMetrics) {
+    const alpha = config.metrics[metric]?.alpha;
     try {
-      const interval = classification
+      const evidence = classification
+        ? classifierEvidence(classification, metric, { alpha, bootstrap })
+        : regressorEvidence(regression!, metric, { alpha, bootstrap });
+      result.evidence[metric] = evidence;
+      // The report's interval column is at compare.bootstrap.confidence, whatever test backs the gate.
+      result.intervals[metric] = classification
         ? bootstrapClassifierDelta(classification, metric, options)
         : bootstrapRegressorDelta(regression!, metric, options);
-      result.intervals[metric] = interval;
-      result.evidence[metric] = { method: "bootstrap", result: interval };
-      if (classification && metric === "accuracy")
-        result.evidence[metric] = { method: "mcnemar", result: mcnemarTest(classification) };
-      if (classification && metric === "roc_auc" && classification.classes.length === 2) {
-        result.evidence[metric] = { method: "delong", result: deLongTest(classification) };
-      }
     } catch (error) {
       if (!isUserError(error)) throw error;
       result.notes.push(`${metric}: no paired test (${error.message})`);

@@ -110,7 +110,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "compare.predictions.score": "Binary classification: column of the positive class's score or probability.",
   "compare.predictions.proba-prefix": "Multiclass: probability columns are `<prefix><class>`.",
   "compare.predictions.positive-label": "Binary classification: the positive label (default: the greater label).",
-  "compare.predictions.slices": "Columns to compute metrics per value of (`slice:<column>=<value>/<metric>`).",
+  "compare.predictions.slice":
+    "A column to compute metrics per value of (`slice:<column>=<value>/<metric>`); gates may name those keys, `*` matching any value.",
   "compare.objective": "For sweeps: the metric that ranks the candidate runs.",
   "compare.objective.metric": "Metric name.",
   "compare.objective.direction": "Whether higher or lower is better.",

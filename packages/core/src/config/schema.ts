@@ -39,6 +39,7 @@ export const DriftTestName = z.enum([
   "wasserstein",
   "jensen-shannon",
   "psi",
+  "l-infinity",
   "none",
 ]);
 
@@ -101,11 +102,11 @@ export const DataConfig = z.strictObject({
       enabled: z.boolean().default(true),
       /** Dataset drift when the share of drifted columns reaches this (Evidently: 0.5). */
       "dataset-share": z.number().min(0).max(1).default(0.5),
-      /** Raw values kept per column for tests that need them (KS); deepchecks keeps 100k. */
-      "sample-size": z.number().int().min(100).max(10_000_000).default(100_000),
+      /** Raw values kept per column for tests that need them (KS); 50k keeps a profile near 0.5 MB per numeric column. */
+      "sample-size": z.number().int().min(100).max(1_000_000).default(50_000),
       "fail-on-drift": z.boolean().default(false),
     })
-    .default({ enabled: true, "dataset-share": 0.5, "sample-size": 100_000, "fail-on-drift": false }),
+    .default({ enabled: true, "dataset-share": 0.5, "sample-size": 50_000, "fail-on-drift": false }),
   "max-line-bytes": z
     .number()
     .int()
@@ -188,7 +189,7 @@ export const CompareConfig = z.strictObject({
       score: z.string().min(1).default("score"),
       "proba-prefix": z.string().min(1).default("proba_"),
       "positive-label": z.union([z.string(), z.number()]).optional(),
-      slices: z.array(z.string().min(1)).default([]),
+      slice: z.string().min(1).optional(),
     })
     .default({
       task: "auto",
@@ -196,7 +197,6 @@ export const CompareConfig = z.strictObject({
       "y-pred": "y_pred",
       score: "score",
       "proba-prefix": "proba_",
-      slices: [],
     }),
   /** The metric that ranks a sweep's runs. */
   objective: z.strictObject({ metric: z.string().min(1), direction: Direction.default("higher") }).optional(),
