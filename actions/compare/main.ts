@@ -1,15 +1,11 @@
-import { join, resolve } from "node:path";
-import { tmpdir } from "node:os";
+import { resolve } from "node:path";
 import * as core from "@actions/core";
 import { glob } from "tinyglobby";
 import { z } from "zod";
 import { Bundle, loadConfig } from "@ctrain/core";
-import { readReleaseBaseline, runCompareStep } from "@ctrain/compare";
+import { runCompareStep } from "@ctrain/compare";
 import {
   booleanInput,
-  createGitHubBaselineSource,
-  createGitHubClient,
-  GitHubModelRegistry,
   inputOverrides,
   listInput,
   readInputs,
@@ -18,8 +14,8 @@ import {
   runAction,
   toRunSource,
 } from "@ctrain/github";
-import { DEFAULT_STORE_DIR, LocalRunStore, createLocalBaselineSource } from "@ctrain/local";
 import { renderReport } from "@ctrain/report";
+import { actionBaselineSource } from "../shared/baselines.js";
 
 await runAction(async () => {
   const inputs = readInputs({
@@ -49,25 +45,7 @@ await runAction(async () => {
     ? await glob(inputs.candidates, { cwd: context.workspace, onlyDirectories: true, absolute: true })
     : undefined;
 
-  const client = createGitHubClient({ token, log: (line) => core.warning(line) });
-  const downloadDir = join(process.env.RUNNER_TEMP || tmpdir(), "ctrain-baseline");
-  const registry = new GitHubModelRegistry(client, context.repository);
-  const baselines = createGitHubBaselineSource({
-    client,
-    context,
-    token,
-    runName,
-    workflow: config.compare.workflow,
-    readRelease: (spec) => readReleaseBaseline(registry, config.model?.name, spec, downloadDir),
-    downloadDir,
-    fallback: createLocalBaselineSource({
-      store: new LocalRunStore(join(context.workspace, DEFAULT_STORE_DIR)),
-      cwd: context.workspace,
-      baseBranch: context.baseRef ?? context.defaultBranch ?? "main",
-      metricFiles: config.train.metrics,
-    }),
-    log: (line) => core.info(line),
-  });
+  const baselines = actionBaselineSource({ config, context, token, runName });
 
   const { document } = await core.group("Comparing with the baseline", () =>
     runCompareStep({

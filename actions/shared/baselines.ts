@@ -1,0 +1,39 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as core from "@actions/core";
+import type { BaselineSource, CtrainConfig } from "@ctrain/core";
+import { readReleaseBaseline } from "@ctrain/compare";
+import { GitHubModelRegistry, createGitHubBaselineSource, createGitHubClient, type RunContext } from "@ctrain/github";
+import { DEFAULT_STORE_DIR, LocalRunStore, createLocalBaselineSource } from "@ctrain/local";
+
+/**
+ * Where an action finds baselines: the base branch's workflow runs and their bundles, verified releases, and the
+ * workspace for `git:` and `path:` specs. validate (for drift) and compare resolve through the same source.
+ */
+export function actionBaselineSource(options: {
+  config: CtrainConfig;
+  context: RunContext;
+  token: string;
+  runName: string;
+}): BaselineSource {
+  const { config, context, token } = options;
+  const client = createGitHubClient({ token, baseUrl: context.apiUrl, log: (line) => core.warning(line) });
+  const downloadDir = join(process.env.RUNNER_TEMP || tmpdir(), "ctrain-baseline");
+  const registry = new GitHubModelRegistry(client, context.repository);
+  return createGitHubBaselineSource({
+    client,
+    context,
+    token,
+    runName: options.runName,
+    workflow: config.compare.workflow,
+    readRelease: (spec) => readReleaseBaseline(registry, config.model?.name, spec, downloadDir),
+    downloadDir,
+    fallback: createLocalBaselineSource({
+      store: new LocalRunStore(join(context.workspace, DEFAULT_STORE_DIR)),
+      cwd: context.workspace,
+      baseBranch: context.baseRef ?? context.defaultBranch ?? "main",
+      metricFiles: config.train.metrics,
+    }),
+    log: (line) => core.info(line),
+  });
+}
