@@ -1,39 +1,13 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const CLI = join(process.cwd(), "dist/cli/index.js");
-const EXAMPLE = join(process.cwd(), "examples/node-classifier");
-
-function ctrain(cwd: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=ctrain", "-c", "user.email=ctrain@example.com", ...args], {
-    cwd,
-    stdio: "ignore",
-  });
-}
+import { ctrain, exampleRepository, git } from "../support/cli.js";
 
 describe("the ctrain CLI", () => {
   let project: string;
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), "ctrain-cli-"));
-    cpSync(EXAMPLE, project, {
-      recursive: true,
-      filter: (source) => !/\/(out|\.ctrain|\.ctrain-store)(\/|$)/.test(source),
-    });
-    git(project, "init", "-q", "-b", "main");
-    git(project, "add", "-A");
-    git(project, "commit", "-qm", "baseline");
+    project = exampleRepository("node-classifier");
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 

@@ -1,39 +1,20 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ctrain, exampleRepository, git } from "../support/cli.js";
 import { ComparisonDocument, ValidationDocument } from "@ctrain/core";
 
-const CLI = join(process.cwd(), "dist/cli/index.js");
 const SCREENSHOTS = join(process.cwd(), "test-results");
-
-function ctrain(cwd: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=ctrain", "-c", "user.email=ctrain@example.com", ...args], {
-    cwd,
-    stdio: "ignore",
-  });
-}
 
 /** The Node example in a fresh git repository: main is the baseline, a branch changes params and data. */
 describe("ctrain run on the Node example, baseline then candidate", () => {
   let project: string;
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), "ctrain-pipeline-"));
-    cpSync(join(process.cwd(), "examples/node-classifier"), project, {
-      recursive: true,
-      filter: (source) => !/\/(out|\.ctrain|\.ctrain-store)(\/|$)/.test(source),
-    });
-    git(project, "init", "-q", "-b", "main");
-    git(project, "add", "-A");
-    git(project, "commit", "-qm", "baseline");
+    project = exampleRepository("node-classifier");
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
