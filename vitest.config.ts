@@ -7,6 +7,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ["default", "./tests/support/closing-line-reporter.ts"],
     pool: "forks",
+    // Most end-to-end time is spent waiting on child processes (actions, Python, Chromium): two workers overlap it.
+    maxWorkers: 2,
+    setupFiles: ["./tests/support/fast-check-setup.ts"],
     // The workflow parser imports JSON without import attributes, which Node refuses; let Vite load it.
     server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
