@@ -106,3 +106,38 @@ describe("ctrain run on the Node example, baseline then candidate", () => {
     }
   });
 });
+
+/** The scikit-learn example, trained with Debian's python3 (the `python` on PATH may lack scikit-learn). */
+describe("ctrain run on the scikit-learn example, baseline then candidate", () => {
+  const PYTHON_COMMAND = "/usr/bin/python3 train.py";
+  let project: string;
+  beforeAll(() => {
+    project = exampleRepository("sklearn-classifier");
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it("records the baseline, then gates a candidate with fewer trees against it", () => {
+    const baseline = ctrain(project, "run", "--command", PYTHON_COMMAND);
+    expect(baseline.code, baseline.stderr).toBe(0);
+
+    git(project, "checkout", "-q", "-b", "fewer-trees");
+    const params = JSON.parse(readFileSync(join(project, "params.json"), "utf8")) as Record<string, number>;
+    writeFileSync(join(project, "params.json"), JSON.stringify({ ...params, n_estimators: 20 }));
+    git(project, "commit", "-qam", "fewer trees");
+    const candidate = ctrain(project, "run", "--command", PYTHON_COMMAND);
+    const comparison = ComparisonDocument.parse(
+      JSON.parse(readFileSync(join(project, ".ctrain/comparison.json"), "utf8")),
+    );
+    expect(candidate.code).toBe(comparison.verdict === "failed" ? 1 : 0);
+    expect(comparison.baseline.kind).toBe("local");
+    expect(comparison.rows.find((row) => row.name === "n_estimators" && row.kind === "param")).toMatchObject({
+      baseline: 150,
+      candidate: 20,
+    });
+    const auc = comparison.rows.find((row) => row.name === "roc_auc")!;
+    expect(auc.method).toContain("delong");
+    expect(auc.pValue).toBeGreaterThan(0);
+    expect(comparison.rows.some((row) => row.name.startsWith("slice:radius_band="))).toBe(true);
+    expect(candidate.stdout).toContain(`verdict: ${comparison.verdict}`);
+  });
+});

@@ -3,14 +3,14 @@ import { join, relative } from "node:path";
 import { parseParamOverrides } from "@ctrain/train";
 import type { Command } from "../command.js";
 import { compareStep, publishStep, reportStep, terminalLog, trainStep, validateStep } from "../steps.js";
-import { WORKSPACE_OPTIONS, openWorkspace } from "../workspace.js";
+import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 import { describeValidation } from "./validate.js";
 import { describeVerdicts } from "./compare.js";
 
 export const runCommand: Command = {
   name: "run",
   summary: "the whole pipeline: validate, train, compare with the base branch's run, report, record (and publish)",
-  usage: "ctrain run [--base <branch>] [--param key=value ...] [--publish] [--no-record]",
+  usage: "ctrain run [--base <branch>] [--param key=value ...] [--command <cmd>] [--publish] [--no-record]",
   options: {
     ...WORKSPACE_OPTIONS,
     base: {
@@ -24,11 +24,12 @@ export const runCommand: Command = {
       description: "override one param, `a.b=value` (repeat the flag)",
       valueName: "key=value",
     },
+    command: { type: "string", description: "the training command (overrides train.command)", valueName: "cmd" },
     publish: { type: "boolean", description: "publish the model to the local registry when the verdict passed" },
     "no-record": { type: "boolean", description: "do not record this run in the local store" },
   },
   async run(values) {
-    const workspace = openWorkspace(values);
+    const workspace = openWorkspace(values, flagOverrides(values, { command: "train.command" }));
     const paramOverrides = parseParamOverrides(((values.param as string[] | undefined) ?? []).join("\n"), "--param");
     const shown = (path: string) => relative(process.cwd(), path) || path;
     // The bundle holds one run; earlier runs live in the store.
