@@ -55,7 +55,8 @@ await runAction(async () => {
   // Metrics computed from the predictions belong to the run record that the next change compares with.
   const run =
     result.run.status === "succeeded"
-      ? ((await recordEvaluatedMetrics(new Bundle(settings.bundleDir), config.compare)) ?? result.run)
+      ? ((await recordEvaluatedMetrics(new Bundle(settings.bundleDir), config.compare, (line) => core.warning(line))) ??
+        result.run)
       : result.run;
   core.setOutput("status", run.status);
   core.setOutput("exit-code", String(result.exitCode));

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,6 +82,8 @@ describe("the train action", () => {
         "  curves: ctrain-output/curves.csv",
         "  predictions: ctrain-output/predictions.csv",
         "  model-files: ctrain-output/model.joblib",
+        "compare:",
+        "  predictions: { y-true: label, y-pred: prediction, score: probability }",
       ].join("\n"),
     );
     const step = await runAction("train", {
@@ -116,6 +119,17 @@ describe("the train action", () => {
     expect(local.runner).toEqual({ os: "Linux", arch: "X64", name: "GitHub Actions 1" });
     expect(JSON.parse(step.outputs.metrics!)).toEqual(local.metrics);
     expect(local.params["model.alpha"]).toBe(0.001);
+    // Metrics evaluated from the predictions are part of the record, and they are scikit-learn's.
+    const sklearnAuc = execFileSync(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import csv,sys\nfrom sklearn.metrics import roc_auc_score\nr=list(csv.DictReader(open(sys.argv[1])))\nprint(repr(roc_auc_score([int(x['label']) for x in r],[float(x['probability']) for x in r])))",
+        join(workspace, "ctrain-output/predictions.csv"),
+      ],
+      { encoding: "utf8" },
+    );
+    expect(local.metrics.roc_auc).toBeCloseTo(Number(sklearnAuc), 12);
 
     const artifact = [...repo.artifacts.values()].find((record) => record.id === Number(step.outputs["artifact-id"]));
     expect(artifact?.name).toBe("ctrain-run-ctrain-model.alpha-0.001");

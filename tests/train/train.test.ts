@@ -45,7 +45,8 @@ describe("runTraining", () => {
       { paramOverrides: { "model.alpha": 0.001 } },
     );
     const lines: string[] = [];
-    const result = await runTraining(settings, { log: (line) => lines.push(line) });
+    // Frequent samples: a loaded machine must not hide the Python process's memory between two of them.
+    const result = await runTraining(settings, { log: (line) => lines.push(line), sampleIntervalMs: 100 });
     expect(result.error).toBeUndefined();
     expect(result.exitCode).toBe(0);
 

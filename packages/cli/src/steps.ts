@@ -99,7 +99,7 @@ export async function trainStep(
     signal: cancellation.signal,
   });
   if (result.run.status === "succeeded")
-    await recordEvaluatedMetrics(new Bundle(workspace.bundleDir), workspace.config.compare);
+    await recordEvaluatedMetrics(new Bundle(workspace.bundleDir), workspace.config.compare, terminalLog.warn);
   return result;
 }
 
