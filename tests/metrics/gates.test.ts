@@ -183,6 +183,21 @@ const rows: Row[] = [
     verdict: "failed",
   },
   {
+    name: "significance regression without evidence: an improvement has nothing to test and is improved",
+    gate: { direction: "higher", change: { absolute: -0.01 }, significance: "regression" },
+    candidate: 0.81,
+    baseline: 0.8,
+    verdict: "improved",
+  },
+  {
+    name: "significance regression without evidence: a drop past the margin cannot be tested and is inconclusive",
+    gate: { direction: "higher", change: { absolute: -0.01 }, significance: "regression" },
+    candidate: 0.75,
+    baseline: 0.8,
+    verdict: "inconclusive",
+    reason: /no paired predictions or baseline history/,
+  },
+  {
     name: "significance improvement: improvement not significant is inconclusive",
     gate: { direction: "higher", significance: "improvement" },
     candidate: 0.81,

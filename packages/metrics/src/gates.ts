@@ -237,6 +237,10 @@ function judgeChange(
     if (point.undefinedOnly) return "inconclusive";
     return byDirection;
   }
+  if (!evidence && significance === "regression" && !point.failed && !point.undefinedOnly) {
+    // Nothing regressed past the bound, so there is nothing whose significance could fail the gate.
+    return byDirection;
+  }
   if (!evidence) {
     judgement.reasons.push(
       `significance "${significance}" asked for, but no paired predictions or baseline history were available to test it`,
