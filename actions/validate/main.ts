@@ -1,13 +1,22 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
 import { Bundle, UserError, loadConfig } from "@ctrain/core";
-import { mergeShardProfiles, rowAnnotations, validateDatasets, type ValidationOutcome } from "@ctrain/data";
+import {
+  mergeShardProfiles,
+  rowAnnotations,
+  serveProfileThread,
+  validateDatasets,
+  type ValidationOutcome,
+} from "@ctrain/data";
 import { inputOverrides, readRunContext, runAction, toRunSource } from "@ctrain/github";
 import { renderReport } from "@ctrain/report";
 import { findBaseline } from "./baseline.js";
 import { CONFIG_OVERRIDES, readValidateInputs } from "./inputs.js";
 
-await runAction(async () => {
+// This bundle is also the entry of the thread that profiles large datasets beside the checks.
+if (!(await serveProfileThread())) await runAction(validate);
+
+async function validate(): Promise<void> {
   const inputs = readValidateInputs();
   const context = readRunContext();
   const { config } = loadConfig({
@@ -25,7 +34,12 @@ await runAction(async () => {
   };
   const outcome: ValidationOutcome = inputs["merge-profiles"]
     ? await mergeShardProfiles(config, inputs["merge-profiles"], common)
-    : await validateDatasets(config, { ...common, tempDir: process.env.RUNNER_TEMP, seed: inputs.seed });
+    : await validateDatasets(config, {
+        ...common,
+        tempDir: process.env.RUNNER_TEMP,
+        seed: inputs.seed,
+        profileThread: { entry: new URL(import.meta.url) },
+      });
 
   const { validation, profiles, errors } = outcome;
   const bundle = new Bundle(resolve(context.workspace, inputs.bundle));
@@ -74,4 +88,4 @@ await runAction(async () => {
     ...(driftFails ? ["the data drifted (fail-on-drift)"] : []),
   ];
   throw new UserError(`validation failed: ${reasons.join("; ")}`, { hint: `see the job summary and ${reportPath}` });
-});
+}

@@ -269,6 +269,35 @@ describe("validate action, end to end", () => {
     expect(validation.errors[0]).toMatchObject({ location: "row.schema.json" });
   });
 
+  it("profiles a large dataset on a second thread started from its own bundle", async () => {
+    // Past the 64 MiB from which the action profiles on a worker thread beside the checks.
+    const line = "12345678,0.123456789,category-a,2024-01-02T03:04:05Z\n";
+    const rows = Math.ceil((65 * 1024 * 1024) / line.length);
+    writeFileSync(
+      join(workspace, "ctrain.yml"),
+      "data:\n  datasets:\n    big:\n      path: data/big.csv\n      duplicate-rows: ignore\n",
+    );
+    writeFileSync(join(workspace, "data", "big.csv"), `id,x,c,t\n${line.repeat(rows)}`);
+    const result = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest({ baseline: false }),
+      inputs: { baseline: "none" },
+      timeoutMs: 300_000,
+    });
+    expect(result.exitCode).toBe(0);
+    const profile = parseDocument(
+      readFileSync(join(workspace, ".ctrain", "profile", "big.json"), "utf8"),
+      ProfileDocument,
+      "profile",
+    );
+    expect(profile.rows).toBe(rows);
+    expect(profile.columns.x).toMatchObject({ count: rows, type: "float" });
+    expect(readValidation().datasets[0]).toMatchObject({ name: "big", rows, success: true });
+    expect(result.log).toContain("big: checked here; profiled on a second thread that read the files too");
+  }, 300_000);
+
   it("merges shard profiles from a matrix into the profile one pass over all files gives", async () => {
     const whole = customers(3000, { seed: 8 }).split("\n");
     const header = whole[0]!;

@@ -10,14 +10,18 @@ import { join } from "node:path";
 export const Seen = { New: 0, Repeat: 1, Conflict: 2 } as const;
 export type Seen = (typeof Seen)[keyof typeof Seen];
 
-/** Default memory for the in-memory table: 24 MiB hold 1.5 million distinct keys. */
-export const REPEAT_TABLE_BYTES = 24 * 1024 * 1024;
+/**
+ * Default memory for the in-memory table: 12 MiB hold 786,432 distinct keys. A validation runs up to four finders
+ * (key, unique columns, duplicate rows, conflicting labels), and past this bound spilling costs little.
+ */
+export const REPEAT_TABLE_BYTES = 12 * 1024 * 1024;
 const MAX_LOAD = 0.75;
 const SLOT_WORDS = 3; // hi, lo, tag
 const PARTITION_BITS = 6;
 const PARTITIONS = 1 << PARTITION_BITS;
 const RECORD_WORDS = 5; // hi, lo, tag, file, line
-const RECORDS_PER_BUFFER = 3276;
+/** Spilled keys wait in a buffer of 16 KiB per partition (1 MiB per finder) before they are written. */
+const RECORDS_PER_BUFFER = 819;
 
 /**
  * Finds repeated keys (64-bit hashes of rows or key columns, each with a 32-bit tag) in one pass over data of any

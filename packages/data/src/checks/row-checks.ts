@@ -26,6 +26,12 @@ export interface RowCheckSpec {
   tempDir?: string;
 }
 
+/** One key column in a batch: its cells and their kinds (both absent when the batch lacks the column). */
+interface KeyColumn {
+  values?: ArrayLike<unknown>;
+  kinds?: Uint8Array;
+}
+
 /** What a column is to the repeat checks. */
 const FEATURE = 0;
 const KEY = 1;
@@ -99,13 +105,17 @@ export class RowChecks {
     for (const col of keyIndexes ?? []) if (col >= 0) roles[col] = KEY;
     if (labelIndex >= 0) roles[labelIndex] = LABEL;
     const labels = labelIndex >= 0 ? batch.column(labelIndex) : undefined;
+    const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : undefined;
+    const keys = keyIndexes?.map((col): KeyColumn =>
+      col < 0 ? {} : { values: batch.column(col), kinds: batch.classifyColumn(col).kinds },
+    );
 
     for (let row = 0; row < rows; row++) {
       const label = labels?.[row];
-      const labelled = label !== undefined && kindOf(label, text) !== CellKind.Null;
+      const labelled = labelKinds !== undefined && labelKinds[row] !== CellKind.Null;
       const labelText = labelled ? labelClass(label, text) : "";
       if (labelled) this.countLabel(labelText, label, text, place, row);
-      if (keyIndexes) this.checkKey(batch, keyIndexes, text, place, row);
+      if (keys) this.checkKey(keys, text, place, row);
       if (hashRows) this.checkRepeats(columns, roles, text, labelled ? labelText : undefined, place, row);
       if (this.spec.schema) {
         const reason = this.spec.schema.rowSchema.check(rowObject(batch, row, text), text);
@@ -249,29 +259,23 @@ export class RowChecks {
     }
   }
 
-  private checkKey(
-    batch: RecordBatch,
-    indexes: readonly number[],
-    text: boolean,
-    place: BatchPlace,
-    row: number,
-  ): void {
+  /** The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. */
+  private checkKey(keys: readonly KeyColumn[], text: boolean, place: BatchPlace, row: number): void {
     const hasher = this.row.reset();
     let present = 0;
-    for (let i = 0; i < indexes.length; i++) {
-      const col = indexes[i]!;
-      const value = col >= 0 ? batch.column(col)[row] : undefined;
-      if (value === undefined || kindOf(value, text) === CellKind.Null) continue;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!key.values || key.kinds![row] === CellKind.Null) continue;
       present++;
       hasher.addColumn(i);
-      if (text) hasher.addString(value as string);
-      else hasher.addValue(value);
+      if (text) hasher.addString(key.values[row] as string);
+      else hasher.addValue(key.values[row]);
     }
     if (present === 0) return;
     this.keyedRows++;
     hasher.finish();
-    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row)) !== Seen.New) {
-      const shown = indexes.map((col) => (col >= 0 ? textOf(batch.column(col)[row], text) : "")).join(", ");
+    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, place.batch.lineOf(row)) !== Seen.New) {
+      const shown = keys.map((key) => (key.values ? textOf(key.values[row], text) : "")).join(", ");
       this.tally(this.keyTally, shown, place, row);
     }
   }

@@ -9,3 +9,5 @@ export { driftSection } from "./drift-section.js";
 export type { DriftSection } from "./drift-section.js";
 export { combineShardResults, mergeShardProfiles } from "./merge-shards.js";
 export type { MergeShardsOptions } from "./merge-shards.js";
+export { serveProfileThread } from "./profile-thread.js";
+export type { ProfileThreadOptions } from "./profile-thread.js";

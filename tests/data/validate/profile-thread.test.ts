@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CtrainConfig } from "@ctrain/core";
+import { validateDatasets } from "@ctrain/data";
+import { workspace } from "../checks/support.js";
+
+/** A bundled entry script whose only job is to serve profile threads, as the action's bundle does first thing. */
+let entry: string;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ctrain-profile-thread-"));
+  const source = join(dir, "entry.ts");
+  const dataPackage = fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url));
+  writeFileSync(
+    source,
+    `import { serveProfileThread } from ${JSON.stringify(dataPackage)};\nawait serveProfileThread();\n`,
+  );
+  entry = join(dir, "entry.mjs");
+  await build({
+    entryPoints: [source],
+    outfile: entry,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "warning",
+    banner: {
+      js: "import { createRequire as __ctrainCreateRequire } from 'node:module'; const require = __ctrainCreateRequire(import.meta.url);",
+    },
+  });
+});
+
+describe("profiling on a second thread", () => {
+  it("gives the profile one thread gives, while the checks run here", async () => {
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `${i},${(i * 7919) % 1000},${i % 3 ? "a" : "b"},${i % 11 ? "" : "x"}`,
+    );
+    const dir = workspace({ "data.csv": `id,n,s,sparse\n${rows.join("\n")}\n` });
+    const config = CtrainConfig.parse({
+      data: { datasets: { d: { path: "data.csv", columns: { n: { max: 900 } } } } },
+    });
+    const threaded = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
+    const single = await validateDatasets(config, { cwd: dir });
+    expect(threaded.errors).toEqual([]);
+    const { createdAt: _a, ...threadedProfile } = threaded.profiles[0]!;
+    const { createdAt: _b, ...singleProfile } = single.profiles[0]!;
+    expect(threadedProfile).toEqual(singleProfile);
+    expect(threaded.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
+  });
+
+  it("profiles on this thread after all when the profile thread outgrows its heap bound", async () => {
+    const dir = workspace({
+      "data.csv": `a,b\n${Array.from({ length: 500 }, (_, i) => `${i},x${i % 7}`).join("\n")}\n`,
+    });
+    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.csv" } } } });
+    const starved = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0, heapLimitMb: 1 } });
+    const single = await validateDatasets(config, { cwd: dir });
+    expect(starved.errors).toEqual([]);
+    expect(starved.profiles[0]!.fingerprint).toBe(single.profiles[0]!.fingerprint);
+    expect(starved.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
+  });
+
+  it("stops the thread and reports the read's error when the input is bad", async () => {
+    const dir = workspace({ "data.csv": "id,n\n1,2\n2,3,4\n" });
+    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.csv" } } } });
+    const outcome = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
+    expect(outcome.errors.map((error) => error.location)).toEqual(["data.csv:3"]);
+    expect(outcome.profiles).toEqual([]);
+  });
+});
