@@ -2,17 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   bootstrapClassifierDelta,
   bootstrapRegressorDelta,
-  chiSquareSurvival,
   deLongTest,
-  logGamma,
   mcnemarFromCounts,
   mcnemarTest,
   noiseBand,
-  normalCdf,
-  normalQuantile,
   pairClassifiers,
   pairRegressors,
 } from "@ctrain/metrics";
+import { chiSquareSurvival, logGamma, normalCdf, normalQuantile } from "@ctrain/data";
 import { runReference } from "./python-reference.js";
 import { closeTo, normalRandom, seededRandom } from "./generated-data.js";
 

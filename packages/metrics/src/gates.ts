@@ -2,7 +2,7 @@ import { UserError } from "@ctrain/core";
 import type { BootstrapInterval } from "./bootstrap.js";
 import { formatMetricValue, numberOf, type MetricMap, type MetricValue } from "./metric-value.js";
 import type { DeLongResult, McNemarResult, NoiseBand } from "./significance.js";
-import { normalQuantile } from "./special-functions.js";
+import { normalQuantile } from "@ctrain/data";
 
 /**
  * One metric's gate, the shape ctrain.yml's `metrics.<name>` produces.

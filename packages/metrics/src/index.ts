@@ -8,7 +8,6 @@ export * from "./roc-auc.js";
 export * from "./log-loss.js";
 export * from "./regression.js";
 export * from "./evaluate.js";
-export * from "./special-functions.js";
 export * from "./random.js";
 export * from "./paired.js";
 export * from "./bootstrap-statistics.js";

@@ -1,7 +1,7 @@
 import { UserError } from "@ctrain/core";
 import type { PairedClassification } from "./paired.js";
 import { placementBelow } from "./roc-auc.js";
-import { binomialHalfCdf, chiSquareSurvival, twoSidedNormalPValue } from "./special-functions.js";
+import { binomialHalfCdf, chiSquareSurvival, twoSidedNormalPValue } from "@ctrain/data";
 
 export interface McNemarResult {
   /** Rows the baseline got right and the candidate wrong. */

@@ -1,4 +1,4 @@
-import { chiSquareSurvival, normalTwoSidedP } from "./special-functions.js";
+import { chiSquareSurvival, twoSidedNormalPValue } from "./special-functions.js";
 
 export interface ChiSquareResult {
   statistic: number;
@@ -58,5 +58,5 @@ export function twoProportionZTest(
   const variance = pooled * (1 - pooled) * (1 / reference.total + 1 / current.total);
   if (variance === 0) return { statistic: 0, pValue: 1 };
   const statistic = (p1 - p2) / Math.sqrt(variance);
-  return { statistic, pValue: normalTwoSidedP(statistic) };
+  return { statistic, pValue: twoSidedNormalPValue(statistic) };
 }

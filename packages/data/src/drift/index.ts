@@ -25,4 +25,12 @@ export type {
 export { kolmogorovSurvival } from "./kolmogorov.js";
 export { ksTwoSample } from "./ks-two-sample.js";
 export type { KsTwoSampleResult } from "./ks-two-sample.js";
-export { chiSquareSurvival, logGamma, normalTwoSidedP, regularizedGammaQ } from "./special-functions.js";
+export {
+  binomialHalfCdf,
+  chiSquareSurvival,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  twoSidedNormalPValue,
+  upperGammaRegularized,
+} from "./special-functions.js";
