@@ -54289,7 +54289,6 @@ function preview(names) {
 import { resolve as resolve10 } from "node:path";
 
 // packages/data/src/drift/special-functions.ts
-var LANCZOS_G = 7;
 var LANCZOS = [
   0.9999999999998099,
   676.5203681218851,
@@ -54301,38 +54300,32 @@ var LANCZOS = [
   9984369578019572e-21,
   15056327351493116e-23
 ];
-var HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 function logGamma(x) {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z2 = x - 1;
   let sum2 = LANCZOS[0];
   for (let i = 1; i < LANCZOS.length; i++) sum2 += LANCZOS[i] / (z2 + i);
-  const t = z2 + LANCZOS_G + 0.5;
-  return HALF_LOG_2PI + (z2 + 0.5) * Math.log(t) - t + Math.log(sum2);
+  const t = z2 + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(sum2);
 }
 var EPSILON = 1e-16;
 var TINY = 1e-300;
-var MAX_ITERATIONS = 1e5;
-function gammaPrefactor(a, x) {
-  return Math.exp(a * Math.log(x) - x - logGamma(a));
-}
-function regularizedGammaQ(a, x) {
-  if (x <= 0) return 1;
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum2 = term;
-    for (let n = 1; n < MAX_ITERATIONS; n++) {
-      term *= x / (a + n);
-      sum2 += term;
-      if (Math.abs(term) < Math.abs(sum2) * EPSILON) break;
-    }
-    return 1 - sum2 * gammaPrefactor(a, x);
+function gammaSeries(a, x) {
+  let term = 1 / a;
+  let sum2 = term;
+  for (let n = 1; n < 1e4; n++) {
+    term *= x / (a + n);
+    sum2 += term;
+    if (Math.abs(term) < Math.abs(sum2) * EPSILON) break;
   }
+  return sum2 * Math.exp(-x + a * Math.log(x) - logGamma(a));
+}
+function gammaContinuedFraction(a, x) {
   let b = x + 1 - a;
   let c = 1 / TINY;
   let d = 1 / b;
   let h = d;
-  for (let i = 1; i < MAX_ITERATIONS; i++) {
+  for (let i = 1; i < 1e4; i++) {
     const an = -i * (i - a);
     b += 2;
     d = an * d + b;
@@ -54344,13 +54337,80 @@ function regularizedGammaQ(a, x) {
     h *= delta;
     if (Math.abs(delta - 1) < EPSILON) break;
   }
-  return h * gammaPrefactor(a, x);
+  return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
 }
-function chiSquareSurvival(x, dof) {
-  return regularizedGammaQ(dof / 2, x / 2);
+function upperGammaRegularized(a, x) {
+  if (x <= 0) return 1;
+  return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
 }
-function normalTwoSidedP(z2) {
-  return regularizedGammaQ(0.5, z2 * z2 / 2);
+function lowerGammaRegularized(a, x) {
+  if (x <= 0) return 0;
+  return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
+}
+function normalCdf(x) {
+  if (Number.isNaN(x)) return Number.NaN;
+  const half = x * x / 2;
+  return x < 0 ? 0.5 * upperGammaRegularized(0.5, half) : 0.5 + 0.5 * lowerGammaRegularized(0.5, half);
+}
+function twoSidedNormalPValue(z2) {
+  return Number.isNaN(z2) ? Number.NaN : upperGammaRegularized(0.5, z2 * z2 / 2);
+}
+function chiSquareSurvival(statistic, degreesOfFreedom) {
+  return upperGammaRegularized(degreesOfFreedom / 2, statistic / 2);
+}
+var ACKLAM_A = [
+  -39.69683028665376,
+  220.9460984245205,
+  -275.9285104469687,
+  138.357751867269,
+  -30.66479806614716,
+  2.506628277459239
+];
+var ACKLAM_B = [
+  -54.47609879822406,
+  161.5858368580409,
+  -155.6989798598866,
+  66.80131188771972,
+  -13.28068155288572
+];
+var ACKLAM_C = [
+  -0.007784894002430293,
+  -0.3223964580411365,
+  -2.400758277161838,
+  -2.549732539343734,
+  4.374664141464968,
+  2.938163982698783
+];
+var ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+function polynomial(coefficients, x) {
+  return coefficients.reduce((sum2, c) => sum2 * x + c, 0);
+}
+function normalQuantile(p) {
+  if (!(p >= 0 && p <= 1)) return Number.NaN;
+  if (p > 0.5) return -normalQuantile(1 - p);
+  if (p === 0) return -Infinity;
+  let x;
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = polynomial(ACKLAM_C, q) / (polynomial(ACKLAM_D, q) * q + 1);
+  } else {
+    const q = p - 0.5;
+    const r = q * q;
+    x = polynomial(ACKLAM_A, r) * q / (polynomial(ACKLAM_B, r) * r + 1);
+  }
+  const u = (normalCdf(x) - p) * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+function binomialHalfCdf(k, n) {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  let term = Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2);
+  let sum2 = 0;
+  for (let i = k; i >= 0 && term > 0; i--) {
+    sum2 += term;
+    term *= i / (n - i + 1);
+  }
+  return Math.min(1, sum2);
 }
 
 // packages/data/src/drift/contingency.ts
@@ -54381,7 +54441,7 @@ function twoProportionZTest(reference, current) {
   const variance = pooled * (1 - pooled) * (1 / reference.total + 1 / current.total);
   if (variance === 0) return { statistic: 0, pValue: 1 };
   const statistic = (p1 - p2) / Math.sqrt(variance);
-  return { statistic, pValue: normalTwoSidedP(statistic) };
+  return { statistic, pValue: twoSidedNormalPValue(statistic) };
 }
 
 // packages/data/src/drift/distances.ts
@@ -56381,131 +56441,6 @@ function withMlflowAliases(metrics, binary) {
   return out;
 }
 
-// packages/metrics/src/special-functions.ts
-var LANCZOS2 = [
-  0.9999999999998099,
-  676.5203681218851,
-  -1259.1392167224028,
-  771.3234287776531,
-  -176.6150291621406,
-  12.507343278686905,
-  -0.13857109526572012,
-  9984369578019572e-21,
-  15056327351493116e-23
-];
-function logGamma2(x) {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma2(1 - x);
-  const z2 = x - 1;
-  let sum2 = LANCZOS2[0];
-  for (let i = 1; i < LANCZOS2.length; i++) sum2 += LANCZOS2[i] / (z2 + i);
-  const t = z2 + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(sum2);
-}
-var EPSILON2 = 1e-16;
-var TINY2 = 1e-300;
-function gammaSeries(a, x) {
-  let term = 1 / a;
-  let sum2 = term;
-  for (let n = 1; n < 1e4; n++) {
-    term *= x / (a + n);
-    sum2 += term;
-    if (Math.abs(term) < Math.abs(sum2) * EPSILON2) break;
-  }
-  return sum2 * Math.exp(-x + a * Math.log(x) - logGamma2(a));
-}
-function gammaContinuedFraction(a, x) {
-  let b = x + 1 - a;
-  let c = 1 / TINY2;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 1e4; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < TINY2) d = TINY2;
-    c = b + an / c;
-    if (Math.abs(c) < TINY2) c = TINY2;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < EPSILON2) break;
-  }
-  return Math.exp(-x + a * Math.log(x) - logGamma2(a)) * h;
-}
-function upperGammaRegularized(a, x) {
-  if (x <= 0) return 1;
-  return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
-}
-function lowerGammaRegularized(a, x) {
-  if (x <= 0) return 0;
-  return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
-}
-function normalCdf(x) {
-  if (Number.isNaN(x)) return Number.NaN;
-  const half = x * x / 2;
-  return x < 0 ? 0.5 * upperGammaRegularized(0.5, half) : 0.5 + 0.5 * lowerGammaRegularized(0.5, half);
-}
-function twoSidedNormalPValue(z2) {
-  return Number.isNaN(z2) ? Number.NaN : upperGammaRegularized(0.5, z2 * z2 / 2);
-}
-function chiSquareSurvival2(statistic, degreesOfFreedom) {
-  return upperGammaRegularized(degreesOfFreedom / 2, statistic / 2);
-}
-var ACKLAM_A = [
-  -39.69683028665376,
-  220.9460984245205,
-  -275.9285104469687,
-  138.357751867269,
-  -30.66479806614716,
-  2.506628277459239
-];
-var ACKLAM_B = [
-  -54.47609879822406,
-  161.5858368580409,
-  -155.6989798598866,
-  66.80131188771972,
-  -13.28068155288572
-];
-var ACKLAM_C = [
-  -0.007784894002430293,
-  -0.3223964580411365,
-  -2.400758277161838,
-  -2.549732539343734,
-  4.374664141464968,
-  2.938163982698783
-];
-var ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-function polynomial(coefficients, x) {
-  return coefficients.reduce((sum2, c) => sum2 * x + c, 0);
-}
-function normalQuantile(p) {
-  if (!(p >= 0 && p <= 1)) return Number.NaN;
-  if (p > 0.5) return -normalQuantile(1 - p);
-  if (p === 0) return -Infinity;
-  let x;
-  if (p < 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x = polynomial(ACKLAM_C, q) / (polynomial(ACKLAM_D, q) * q + 1);
-  } else {
-    const q = p - 0.5;
-    const r = q * q;
-    x = polynomial(ACKLAM_A, r) * q / (polynomial(ACKLAM_B, r) * r + 1);
-  }
-  const u = (normalCdf(x) - p) * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
-  return x - u / (1 + x * u / 2);
-}
-function binomialHalfCdf(k, n) {
-  if (k < 0) return 0;
-  if (k >= n) return 1;
-  let term = Math.exp(logGamma2(n + 1) - logGamma2(k + 1) - logGamma2(n - k + 1) - n * Math.LN2);
-  let sum2 = 0;
-  for (let i = k; i >= 0 && term > 0; i--) {
-    sum2 += term;
-    term *= i / (n - i + 1);
-  }
-  return Math.min(1, sum2);
-}
-
 // packages/metrics/src/random.ts
 var SeededRandom = class {
   /** Kept in an Int32Array: 32-bit values in object fields would be boxed as heap numbers on every step. */
@@ -57339,8 +57274,8 @@ function mcnemarFromCounts(b, c) {
     pValue: discordant === 0 ? 1 : Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), discordant)),
     chiSquare: {
       statistic,
-      pValue: discordant === 0 ? 1 : chiSquareSurvival2(statistic, 1),
-      correctedPValue: discordant === 0 ? 1 : chiSquareSurvival2(corrected, 1)
+      pValue: discordant === 0 ? 1 : chiSquareSurvival(statistic, 1),
+      correctedPValue: discordant === 0 ? 1 : chiSquareSurvival(corrected, 1)
     }
   };
 }
