@@ -71,6 +71,11 @@ describe("compare action, end to end", () => {
     rmSync(workspace, { recursive: true, force: true });
   });
 
+  /** The compare action, run as the runner runs it, on a pull_request event. */
+  function compareOnPullRequest(payload: Record<string, unknown>) {
+    return runAction("compare", { github: fake, runtime, workspace, event: { name: "pull_request", payload } });
+  }
+
   /** A real `pull_request.opened` payload, pointed at the fake's repository and pull request. */
   function pullRequestPayload(pull: number): Record<string, unknown> {
     const example = loadWebhookExample("pull_request", (p) => p.action === "opened");
@@ -129,12 +134,7 @@ describe("compare action, end to end", () => {
   it("finds the base branch's run at the merge-base, pairs predictions and passes an improvement", async () => {
     const { repo, base, payload } = pullRequestSetup({ candidateNoise: 0.5 });
     const { run } = baselineRun(repo, base.sha, { noise: 0.9 });
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     // Node's own deprecation notices from dependencies aside, nothing reaches stderr.
     expect(
       result.stderr.split("\n").filter((line) => line && !/DeprecationWarning|--trace-deprecation/.test(line)),
@@ -188,12 +188,7 @@ describe("compare action, end to end", () => {
     );
     writeFileSync(join(bundle, "predictions", "predictions.csv"), predictionsCsv(0.9, 99));
     baselineRun(repo, older.sha);
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(0);
     const comparison = comparisonOf();
     expect(comparison.baseline.commit).toBe(older.sha);
@@ -204,12 +199,7 @@ describe("compare action, end to end", () => {
   it("fails a significant regression, still writes the comparison, and names the failed metric", async () => {
     const { repo, base, payload } = pullRequestSetup({ candidateNoise: 1.6 });
     baselineRun(repo, base.sha, { noise: 0.5 });
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(1);
     expect(result.outputs.verdict).toBe("failed");
     expect(result.outputs["failed-metrics"]).toContain("roc_auc");
@@ -222,12 +212,7 @@ describe("compare action, end to end", () => {
   it("compares without a baseline when the only artifact has expired, and says why", async () => {
     const { repo, base, payload } = pullRequestSetup({ candidateNoise: 0.5 });
     baselineRun(repo, base.sha, { expired: true });
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(0);
     const comparison = comparisonOf();
     expect(comparison.baseline.kind).toBe("none");
@@ -240,12 +225,7 @@ describe("compare action, end to end", () => {
 
   it("runs a first comparison with no runs at all", async () => {
     const { payload } = pullRequestSetup({ candidateNoise: 0.5 });
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(0);
     expect(comparisonOf().baseline.description).toContain("no successful run");
     expect(result.annotations.some((annotation) => annotation.level === "warning")).toBe(true);
@@ -254,12 +234,7 @@ describe("compare action, end to end", () => {
   it("works for a pull request from a fork, whose token is read-only", async () => {
     const { repo, base, payload } = pullRequestSetup({ candidateNoise: 0.5, fork: true });
     baselineRun(repo, base.sha);
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(0);
     expect(comparisonOf().baseline.commit).toBe(base.sha);
   });
@@ -286,12 +261,7 @@ describe("compare action, end to end", () => {
         }),
       },
     });
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(0);
     const comparison = comparisonOf();
     expect(comparison.baseline.kind).toBe("none");
@@ -303,12 +273,7 @@ describe("compare action, end to end", () => {
   it("reports a bad config key against the file, without a stack trace", async () => {
     const { payload } = pullRequestSetup({ candidateNoise: 0.5 });
     writeFileSync(join(workspace, "ctrain.yml"), "compare:\n  metrics:\n    accuracy: { direction: up }\n");
-    const result = await runAction("compare", {
-      github: fake,
-      runtime,
-      workspace,
-      event: { name: "pull_request", payload },
-    });
+    const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(1);
     const error = result.annotations.find((annotation) => annotation.level === "error");
     expect(error?.message).toBe(
