@@ -2,13 +2,12 @@
  * Benchmark, not a test: CPU time per value for the profilers' feeding paths.
  * Run: node scripts/run-ts.mjs tests/data/profile/measure-throughput.ts [values per column, default 2,000,000]
  */
-import { ColumnProfiler, DatasetProfiler } from "../../../packages/data/src/profile/index.js";
+import { ColumnProfiler } from "../../../packages/data/src/profile/index.js";
 import { Random } from "../../../packages/data/src/profile/random.js";
 
 const count = Number(process.argv[2] ?? 2_000_000);
 const random = Random.seeded(1);
 const doubles = Array.from({ length: count }, () => random.nextDouble() * 1000 - 500);
-const doubleTexts = doubles.map((x) => x.toFixed(4));
 const integers = Array.from({ length: count }, () => random.nextInt(100));
 const categories = Array.from({ length: count }, () => `category-${random.nextInt(50)}`);
 const identifiers = Array.from({ length: count }, (_, i) => `user-${i}`);
@@ -42,11 +41,6 @@ report("numbers, 100 distinct integers (addNumber)", count, () => {
   for (const x of integers) profiler.addNumber(x);
   profiler.toProfile();
 });
-report("numbers from text (addRawBatch)", count, () => {
-  const profiler = new ColumnProfiler("x");
-  profiler.addRawBatch(doubleTexts);
-  profiler.toProfile();
-});
 report("strings, 50 categories (addString)", count, () => {
   const profiler = new ColumnProfiler("x");
   for (const s of categories) profiler.addString(s);
@@ -55,17 +49,5 @@ report("strings, 50 categories (addString)", count, () => {
 report("strings, all distinct (addString)", count, () => {
   const profiler = new ColumnProfiler("x");
   for (const s of identifiers) profiler.addString(s);
-  profiler.toProfile();
-});
-const rows = Math.floor(count / 20);
-const batch = Object.fromEntries(
-  Array.from({ length: 20 }, (_, c) => [
-    `c${c}`,
-    (c % 4 === 3 ? categories : doubleTexts).slice(c * rows, (c + 1) * rows),
-  ]),
-);
-report("dataset, 20 raw text columns (addRawColumns)", rows * 20, () => {
-  const profiler = new DatasetProfiler();
-  profiler.addRawColumns(batch);
   profiler.toProfile();
 });

@@ -247,14 +247,4 @@ describe("dataset profiles", () => {
       { numRuns: 100, seed: 46 },
     );
   });
-
-  it("count nulls for columns a row or a batch leaves out", () => {
-    const profiler = new DatasetProfiler();
-    profiler.addRow({ a: 1 });
-    profiler.addRawColumns({ b: ["x", "", "y"] });
-    profiler.addRow({ a: 2, b: "z" });
-    const { rows, columns } = profiler.toProfile();
-    expect(rows).toBe(5);
-    expect([columns.a!.count, columns.a!.nullCount, columns.b!.count, columns.b!.nullCount]).toEqual([5, 3, 5, 2]);
-  });
 });

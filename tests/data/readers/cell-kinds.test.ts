@@ -289,8 +289,13 @@ describe("numbers and kinds read from a batch's bytes", () => {
               for (let row = 0; row < batch.rows; row++) {
                 const value = rows[offset + row]![col]!.value;
                 expect({ value, kind: kinds[row] }).toEqual({ value, kind: classifyCell(value) });
+                const kind = kinds[row];
                 const number =
-                  kinds[row] === CellKind.Integer || kinds[row] === CellKind.Float ? parseNumber(value) : NaN;
+                  kind === CellKind.Integer || kind === CellKind.Float
+                    ? parseNumber(value)
+                    : kind === CellKind.Boolean
+                      ? Number(value.toLowerCase() === "true")
+                      : NaN;
                 expect(Object.is(numbers[row], number), value).toBe(true);
               }
             }

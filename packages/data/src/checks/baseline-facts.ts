@@ -1,5 +1,6 @@
 import type { ColumnRules } from "@ctrain/core";
-import { parseBooleanText, parseNumberText, type ColumnProfile, type DatasetProfile } from "../profile/index.js";
+import type { ColumnProfile, DatasetProfile } from "../profile/index.js";
+import { parseCell } from "../readers/index.js";
 import type { BaselineFacts } from "./dataset-checks.js";
 
 /** TFDV's `max_string_domain_size`: a string column with at most this many distinct values gets a domain. */
@@ -63,11 +64,8 @@ export function baselineFacts(
  */
 export function labelClass(value: unknown, text: boolean): string {
   if (text) {
-    const s = value as string;
-    const number = parseNumberText(s);
-    if (number !== undefined) return String(number);
-    const boolean = parseBooleanText(s);
-    return boolean === undefined ? s : String(boolean);
+    const cell = parseCell(value as string);
+    return cell === null ? (value as string) : String(cell);
   }
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object" && value !== null) return JSON.stringify(value);

@@ -1,3 +1,4 @@
+import { CellBytes, CellKind, type TextBatch } from "../readers/index.js";
 import type { ColumnCounts, ColumnParts } from "./column-parts.js";
 import { StringLengths } from "./column-parts.js";
 import { decodeColumnParts, encodeSketchState } from "./column-state.js";
@@ -7,12 +8,10 @@ import { DEFAULT_KLL_K, KllSketch } from "./kll.js";
 import { Moments } from "./moments.js";
 import { summarizeNumbers } from "./numeric-summary.js";
 import { Random } from "./random.js";
-import type { RawTextType } from "./raw-text.js";
-import { parseBooleanText, parseNumberText } from "./raw-text.js";
 import { DEFAULT_RESERVOIR_CAPACITY, Reservoir } from "./reservoir.js";
 import type { ColumnProfile, ColumnType, ProfileValue } from "./schema.js";
 import type { ValueCountMode } from "./value-sketch.js";
-import { DEFAULT_EXACT_VALUE_LIMIT, ValueSketch } from "./value-sketch.js";
+import { compareValues, DEFAULT_EXACT_VALUE_LIMIT, ValueSketch } from "./value-sketch.js";
 
 export interface ProfileOptions {
   /** Raw numbers kept per column for KS, Wasserstein and PSI (a uniform sample); default 100,000 like deepchecks. */
@@ -26,11 +25,10 @@ export interface ProfileOptions {
    * each get their own seed, e.g. the matrix index, so their samples are independent. Default 0.
    */
   seed?: number;
-  /** Raw texts read as null in `addRaw`, besides null and undefined; default [""]. */
-  nullTexts?: readonly string[];
 }
 
 const TOP_VALUES = 20;
+const scratchCell = new CellBytes();
 
 /**
  * A mergeable profile of one column, fed value by value. Numbers cost no allocation: exact counts and
@@ -55,7 +53,6 @@ export class ColumnProfiler {
   private quantiles: KllSketch;
   private reservoir: Reservoir;
   private values: ValueSketch;
-  private readonly nullTexts: ReadonlySet<string>;
 
   /** A profiler for the column `name` (its name seeds the sketches' randomness, mixed with `options.seed`). */
   constructor(name: string, options: ProfileOptions = {}) {
@@ -70,7 +67,6 @@ export class ColumnProfiler {
     if (!Number.isInteger(quantileK) || quantileK < 8 || quantileK > 65_536) {
       throw new RangeError(`quantileK ${quantileK} is not an integer from 8 to 65536`);
     }
-    this.nullTexts = new Set(options.nullTexts ?? [""]);
     this.random = Random.seeded((options.seed ?? 0) ^ (hashString(name) >>> 0));
     this.quantiles = new KllSketch(quantileK, this.random);
     this.reservoir = new Reservoir(sampleSize, this.random);
@@ -140,6 +136,14 @@ export class ColumnProfiler {
     this.values.add(s);
   }
 
+  /** The string of ASCII bytes[start, end), made only if the value counts have not met it. */
+  private addAsciiString(bytes: Uint8Array, start: number, end: number): void {
+    this.counts.count++;
+    this.counts.stringCount++;
+    this.stringLengths.add(end - start);
+    this.values.addAscii(bytes, start, end);
+  }
+
   addBoolean(b: boolean): void {
     this.counts.count++;
     this.counts.booleanCount++;
@@ -155,23 +159,33 @@ export class ColumnProfiler {
     this.counts.nullCount += count;
   }
 
-  /** A raw text field (CSV, TSV): null texts, then per `type` a number, boolean or the string itself. */
-  addRaw(text: string | null | undefined, type: RawTextType = "auto"): void {
-    if (text === null || text === undefined || this.nullTexts.has(text)) return this.addNull();
-    if (type === "auto" || type === "number") {
-      const x = parseNumberText(text);
-      if (x !== undefined) return this.addNumber(x);
+  /**
+   * Column `col` of a batch of text cells (CSV, TSV), read by the cell grammar (`TextBatch.classifyColumn`): null
+   * spellings, numbers, booleans, else strings (timestamps stay strings). ASCII strings are counted from their bytes.
+   */
+  addTextColumn(batch: TextBatch, col: number): void {
+    const { kinds, numbers } = batch.classifyColumn(col);
+    const at = scratchCell;
+    let nulls = 0;
+    for (let row = 0; row < kinds.length; row++) {
+      switch (kinds[row]) {
+        case CellKind.Null:
+          nulls++;
+          break;
+        case CellKind.Integer:
+        case CellKind.Float:
+          this.addNumber(numbers[row]!);
+          break;
+        case CellKind.Boolean:
+          this.addBoolean(numbers[row] === 1);
+          break;
+        default:
+          batch.locateText(row, col, at);
+          if (at.ascii) this.addAsciiString(at.bytes, at.start, at.end);
+          else this.addString(batch.cell(row, col));
+      }
     }
-    if (type === "auto" || type === "boolean") {
-      const b = parseBooleanText(text);
-      if (b !== undefined) return this.addBoolean(b);
-    }
-    this.addString(text);
-  }
-
-  /** A batch of raw text fields of this column, read as `addRaw` reads each. */
-  addRawBatch(texts: ArrayLike<string | null | undefined>, type: RawTextType = "auto"): void {
-    for (let i = 0; i < texts.length; i++) this.addRaw(texts[i], type);
+    this.addNulls(nulls);
   }
 
   /** Adds another profiler's values (of the same column, e.g. another shard); `other` is left as it was. */
@@ -252,11 +266,4 @@ function columnType(counts: ColumnCounts): ColumnType {
   if (counts.booleanCount === nonNull) return "boolean";
   if (counts.stringCount === nonNull) return "string";
   return "mixed";
-}
-
-/** A total order on values for stable output: numbers, then booleans, then strings. */
-export function compareValues(a: ProfileValue, b: ProfileValue): number {
-  const rank = (value: ProfileValue): number => (typeof value === "number" ? 0 : typeof value === "boolean" ? 1 : 2);
-  if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { UserError } from "@ctrain/core";
+import type { RecordBatch } from "../readers/index.js";
 import type { ProfileOptions } from "./column-profiler.js";
 import { ColumnProfiler } from "./column-profiler.js";
-import type { RawTextType } from "./raw-text.js";
 import type { ColumnProfile } from "./schema.js";
 import { DatasetProfile } from "./schema.js";
 
 /**
- * Profiles of every column of a dataset, fed row by row or in batches of raw text columns. A column that
+ * Profiles of every column of a dataset, fed row by row or batch by batch. A column that
  * appears late, or is missing from some rows or batches, holds nulls there, so every column counts every row.
  */
 export class DatasetProfiler {
@@ -64,24 +64,23 @@ export class DatasetProfiler {
   }
 
   /**
-   * Rows as raw text columns of one length (a CSV batch), read per column as `types` says (default auto);
-   * known columns missing from the batch get nulls.
+   * A batch of rows, column by column: text cells (CSV, TSV) as the cell grammar classifies them (null spellings,
+   * numbers, booleans, else strings; timestamps stay strings), typed values (JSON Lines, Parquet) as `add` reads
+   * them. Known columns missing from the batch get nulls.
    */
-  addRawColumns(
-    batch: Readonly<Record<string, ArrayLike<string | null | undefined>>>,
-    types: Readonly<Record<string, RawTextType>> = {},
-  ): void {
-    const lengths = new Set(Object.values(batch).map((texts) => texts.length));
-    if (lengths.size > 1)
-      throw new Error(`raw column batch with columns of different lengths: ${[...lengths].join(", ")}`);
-    const rows = lengths.values().next().value ?? 0;
-    for (const name in batch) this.column(name);
-    for (const [name, profiler] of this.columns) {
-      const texts = batch[name];
-      if (texts === undefined) profiler.addNulls(rows);
-      else profiler.addRawBatch(texts, types[name] ?? "auto");
+  addBatch(batch: RecordBatch): void {
+    const present = new Set<ColumnProfiler>();
+    for (let col = 0; col < batch.columns.length; col++) {
+      const profiler = this.column(batch.columns[col]!);
+      present.add(profiler);
+      if (batch.kind === "text") profiler.addTextColumn(batch, col);
+      else {
+        const values = batch.column(col);
+        for (let row = 0; row < values.length; row++) profiler.add(values[row]);
+      }
     }
-    this.rows += rows;
+    for (const profiler of this.columns.values()) if (!present.has(profiler)) profiler.addNulls(batch.rows);
+    this.rows += batch.rows;
   }
 
   /** Adds another profiler's rows (e.g. another shard); `other` is left as it was. */

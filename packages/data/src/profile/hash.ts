@@ -51,6 +51,18 @@ export function hashString(s: string): number {
   return hashCodeUnits(s, STRING_SEED);
 }
 
+/** `hashString` of the ASCII text in bytes[start, end) (a byte per UTF-16 unit), without making the string. */
+export function hashAsciiBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h1 = 0xdeadbeef ^ STRING_SEED;
+  let h2 = 0x41c6ce57 ^ STRING_SEED;
+  for (let i = start; i < end; i++) {
+    const unit = bytes[i]!;
+    h1 = Math.imul(h1 ^ unit, 2654435761);
+    h2 = Math.imul(h2 ^ unit, 1597334677);
+  }
+  return finish(h1, h2);
+}
+
 const TRUE_HASH = hashCodeUnits("true", BOOLEAN_SEED);
 const FALSE_HASH = hashCodeUnits("false", BOOLEAN_SEED);
 

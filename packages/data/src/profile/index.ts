@@ -1,11 +1,9 @@
-export { ColumnProfiler, compareValues } from "./column-profiler.js";
+export { ColumnProfiler } from "./column-profiler.js";
 export type { ProfileOptions } from "./column-profiler.js";
 export { DatasetProfiler, datasetFingerprint, mergeDatasetProfiles, mergeProfiles } from "./dataset-profiler.js";
 export { HLL_RELATIVE_STANDARD_ERROR } from "./hyperloglog.js";
 export { DEFAULT_KLL_K, kllRankError } from "./kll.js";
 export { DEFAULT_RESERVOIR_CAPACITY } from "./reservoir.js";
-export { parseBooleanText, parseNumberText } from "./raw-text.js";
-export type { RawTextType } from "./raw-text.js";
 export {
   ColumnProfile,
   ColumnSketchState,
@@ -16,5 +14,5 @@ export {
   ProfileValue,
   StringSummary,
 } from "./schema.js";
-export { DEFAULT_EXACT_VALUE_LIMIT } from "./value-sketch.js";
+export { compareValues, DEFAULT_EXACT_VALUE_LIMIT } from "./value-sketch.js";
 export type { ValueCountMode } from "./value-sketch.js";

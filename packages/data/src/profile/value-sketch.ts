@@ -1,6 +1,7 @@
-import { hashValue } from "./hash.js";
+import { hashAsciiBytes, hashValue } from "./hash.js";
 import { HyperLogLog } from "./hyperloglog.js";
 import type { ProfileValue } from "./schema.js";
+import { ValueTable } from "./value-table.js";
 
 /**
  * - `exact`: every distinct value with its count.
@@ -26,15 +27,15 @@ export interface ValueSketchState {
  * Counts of values, their distinct count and a content fingerprint, all mergeable:
  * - counts are exact while there are at most `limit` distinct values; then numbers are dropped and the other
  *   values keep Misra-Gries counters (mergeable per Agarwal et al., "Mergeable Summaries", 2012);
- * - distinct values are counted exactly while counts are exact, then by HyperLogLog (built from the exact
- *   counts at that moment, so no value is hashed while counting is exact);
+ * - distinct values are counted exactly while counts are exact, then by HyperLogLog (built from the hashes of
+ *   the exact counts at that moment);
  * - the fingerprint is the sum of all value hashes mod 2^32 per 32/21-bit lane: it ignores row order and
  *   sharding and changes with any value.
  */
 export class ValueSketch {
   private mode: ValueCountMode = "exact";
   private limit: number;
-  private counts = new Map<ProfileValue, number>();
+  private table = new ValueTable();
   /** How much any Misra-Gries count may fall short of the true count. */
   private errorBound = 0;
   private distinct: HyperLogLog | null = null;
@@ -48,7 +49,7 @@ export class ValueSketch {
   static fromState(state: ValueSketchState): ValueSketch {
     const sketch = new ValueSketch(state.limit);
     sketch.mode = state.mode;
-    sketch.counts = new Map(state.entries);
+    for (const [value, count] of state.entries) sketch.table.add(hashValue(value), value, count);
     sketch.errorBound = state.errorBound;
     if (state.mode !== "exact") {
       if (!state.distinct) throw new Error("a value sketch past its exact limit needs its HyperLogLog registers");
@@ -59,27 +60,35 @@ export class ValueSketch {
   }
 
   add(value: ProfileValue): void {
-    if (this.mode === "exact") {
-      this.count(value);
-      if (this.counts.size > this.limit) this.leaveExact();
-      return;
-    }
     const hash = hashValue(value);
-    this.distinct!.add(hash);
-    this.fingerprintLow = (this.fingerprintLow + (hash >>> 0)) >>> 0;
-    this.fingerprintHigh = (this.fingerprintHigh + Math.floor(hash / 4294967296)) >>> 0;
-    if (typeof value !== "number") {
-      this.count(value);
-      // Reducing once the table doubles keeps the amortized cost per value constant.
-      if (this.counts.size > 2 * this.limit) this.reduce();
+    const exact = this.mode === "exact";
+    if (exact || typeof value !== "number") {
+      const slot = this.table.slotOf(hash);
+      if (this.table.isFilled(slot)) this.table.increment(slot, 1);
+      else this.addNew(slot, hash, value);
     }
+    // A value that ends exact counting is already in the fingerprint the exact counts leave.
+    if (!exact) this.addHashed(hash);
+  }
+
+  /**
+   * A string given as its ASCII bytes[start, end): counted as `add` would count it, and made into a string only the
+   * first time the table meets it.
+   */
+  addAscii(bytes: Uint8Array, start: number, end: number): void {
+    const hash = hashAsciiBytes(bytes, start, end);
+    const exact = this.mode === "exact";
+    const slot = this.table.slotOf(hash);
+    if (this.table.isFilled(slot)) this.table.increment(slot, 1);
+    else this.addNew(slot, hash, asciiString(bytes, start, end));
+    if (!exact) this.addHashed(hash);
   }
 
   merge(other: ValueSketch): void {
     this.limit = Math.min(this.limit, other.limit);
     if (this.mode === "exact" && other.mode === "exact") {
-      for (const [value, count] of other.counts) this.count(value, count);
-      if (this.counts.size > this.limit) this.leaveExact();
+      other.table.forEach((value, hash, count) => this.table.add(hash, value, count));
+      if (this.table.size > this.limit) this.leaveExact();
       return;
     }
     const theirs = ValueSketch.fromState(other.state());
@@ -88,25 +97,30 @@ export class ValueSketch {
     this.distinct!.merge(theirs.distinct!);
     this.fingerprintLow = (this.fingerprintLow + theirs.fingerprintLow) >>> 0;
     this.fingerprintHigh = (this.fingerprintHigh + theirs.fingerprintHigh) >>> 0;
-    for (const [value, count] of theirs.counts) this.count(value, count);
+    theirs.table.forEach((value, hash, count) => this.table.add(hash, value, count));
     this.errorBound += theirs.errorBound;
-    if (this.counts.size > this.limit) this.reduce();
+    if (this.table.size > this.limit) this.reduce();
   }
 
   /** Distinct values: exact while counts are exact, else the HyperLogLog estimate. */
   distinctCount(): { count: number; exact: boolean } {
-    if (this.mode === "exact") return { count: this.counts.size, exact: true };
+    if (this.mode === "exact") return { count: this.table.size, exact: true };
     return { count: Math.round(this.distinct!.estimate()), exact: false };
   }
 
-  /** Counts as saved: at most `limit` entries (an approximate table is reduced on the way out). */
+  /** Counts as saved, in value order: at most `limit` entries (an approximate table is reduced on the way out). */
   state(): ValueSketchState {
-    const { entries, errorBound } = this.reducedCounts();
+    const cut = this.reductionCut();
+    const entries: [ProfileValue, number][] = [];
+    this.table.forEach((value, _hash, count) => {
+      if (count > cut) entries.push([value, count - cut]);
+    });
+    entries.sort(([a], [b]) => compareValues(a, b));
     return {
       mode: this.mode,
       limit: this.limit,
       entries,
-      errorBound,
+      errorBound: this.errorBound + cut,
       distinct: this.mode === "exact" ? null : this.distinct,
       fingerprint: this.fingerprint(),
     };
@@ -116,26 +130,38 @@ export class ValueSketch {
     if (this.mode !== "exact") return [this.fingerprintLow, this.fingerprintHigh];
     let low = 0;
     let high = 0;
-    for (const [value, count] of this.counts) {
-      const hash = hashValue(value);
+    this.table.forEach((_value, hash, count) => {
       low = (low + Math.imul(hash >>> 0, count)) >>> 0;
       high = (high + Math.imul(Math.floor(hash / 4294967296), count)) >>> 0;
-    }
+    });
     return [low, high];
   }
 
-  private count(value: ProfileValue, by = 1): void {
-    this.counts.set(value, (this.counts.get(value) ?? 0) + by);
+  /** A value the table has not met, into the empty slot `slot`. */
+  private addNew(slot: number, hash: number, value: ProfileValue): void {
+    this.table.insert(slot, hash, value, 1);
+    if (this.mode === "exact") {
+      if (this.table.size > this.limit) this.leaveExact();
+    } else if (this.table.size > 2 * this.limit) {
+      // Reducing once the table doubles keeps the amortized cost per value constant.
+      this.reduce();
+    }
+  }
+
+  /** Past the exact limit, every value enters the distinct count and the fingerprint by its hash. */
+  private addHashed(hash: number): void {
+    this.distinct!.add(hash);
+    this.fingerprintLow = (this.fingerprintLow + (hash >>> 0)) >>> 0;
+    this.fingerprintHigh = (this.fingerprintHigh + Math.floor(hash / 4294967296)) >>> 0;
   }
 
   /** Moves the exact counts into the hashed sketches, and keeps the counts of all but numbers as counters. */
   private leaveExact(): void {
-    this.distinct = new HyperLogLog();
+    const distinct = new HyperLogLog();
     [this.fingerprintLow, this.fingerprintHigh] = this.fingerprint();
-    for (const value of this.counts.keys()) {
-      this.distinct.add(hashValue(value));
-      if (typeof value === "number") this.counts.delete(value);
-    }
+    this.table.forEach((_value, hash) => distinct.add(hash));
+    this.table.retain((value, count) => (typeof value === "number" ? 0 : count));
+    this.distinct = distinct;
     this.mode = "approximate";
   }
 
@@ -143,28 +169,14 @@ export class ValueSketch {
   private reduce(): void {
     const cut = this.reductionCut();
     if (cut === 0) return;
-    for (const [value, count] of this.counts) {
-      if (count > cut) this.counts.set(value, count - cut);
-      else this.counts.delete(value);
-    }
+    this.table.retain((_value, count) => count - cut);
     this.errorBound += cut;
-  }
-
-  /** The counts as `reduce` would leave them, without changing the sketch. */
-  private reducedCounts(): { entries: [ProfileValue, number][]; errorBound: number } {
-    const cut = this.reductionCut();
-    const entries: [ProfileValue, number][] = [];
-    for (const [value, count] of this.counts) if (count > cut) entries.push([value, count - cut]);
-    return { entries, errorBound: this.errorBound + cut };
   }
 
   /** The (limit+1)-th largest count, 0 when there are at most `limit` counters. */
   private reductionCut(): number {
-    if (this.counts.size <= this.limit) return 0;
-    // A loop: Float64Array.from(map.values()) took most of a reduction's time in a CPU profile.
-    const counts = new Float64Array(this.counts.size);
-    let at = 0;
-    for (const count of this.counts.values()) counts[at++] = count;
+    if (this.table.size <= this.limit) return 0;
+    const counts = this.table.counts();
     return selectAscending(counts, counts.length - 1 - this.limit);
   }
 }
@@ -194,4 +206,16 @@ function selectAscending(values: Float64Array, k: number): number {
     else break;
   }
   return values[k]!;
+}
+
+/** A total order on values for stable output: numbers, then booleans, then strings. */
+export function compareValues(a: ProfileValue, b: ProfileValue): number {
+  const rank = (value: ProfileValue): number => (typeof value === "number" ? 0 : typeof value === "boolean" ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Measured faster here than `Buffer#toString("latin1", start, end)` on the whole chunk. */
+function asciiString(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
 }

@@ -1,10 +1,22 @@
 import { classifyValue } from "./cell-kinds.js";
 import type { DataFormat } from "./options.js";
 
-/** A column's cell kinds (`CellKind` values), and its numbers where cells are integer or float (NaN elsewhere). */
+/**
+ * A column's cell kinds (`CellKind` values), and its numbers where cells are integer or float, 1 or 0 where they
+ * are booleans (true or false), NaN elsewhere.
+ */
 export interface ClassifiedColumn {
   kinds: Uint8Array;
   numbers: Float64Array;
+}
+
+/** Where a text cell's UTF-8 bytes lie: `bytes[start, end)`; `ascii` when every byte is below 0x80. */
+export class CellBytes {
+  // A Buffer from the start, as CSV chunks are: one shape keeps the hot loops that read it monomorphic.
+  bytes: Uint8Array = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  ascii = true;
 }
 
 /** What every batch offers, whatever the file format. */
@@ -45,6 +57,11 @@ export interface TextBatch extends BatchBase {
   /** The column's cells as strings; made on first call, then cached by the batch. */
   column(col: number): readonly string[];
   cell(row: number, col: number): string;
+  /**
+   * Points `at` to the UTF-8 bytes of a cell's text without making a string (a cell whose quotes were doubled is
+   * decoded into fresh bytes). No bounds checks: for hot loops within `rows` and `columns`.
+   */
+  locateText(row: number, col: number, at: CellBytes): void;
 }
 
 /**
@@ -94,6 +111,7 @@ export function classifyValues(values: ArrayLike<unknown>): ClassifiedColumn {
     kinds[row] = classifyValue(value);
     if (typeof value === "number") numbers[row] = value;
     else if (typeof value === "bigint") numbers[row] = Number(value);
+    else if (typeof value === "boolean") numbers[row] = value ? 1 : 0;
   }
   return { kinds, numbers };
 }

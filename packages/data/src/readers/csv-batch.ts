@@ -1,4 +1,4 @@
-import { checkColumn, checkRow, setField, type ClassifiedColumn, type TextBatch } from "./batch.js";
+import { checkColumn, checkRow, setField, type CellBytes, type ClassifiedColumn, type TextBatch } from "./batch.js";
 import { CellKind } from "./cell-grammar.js";
 import { classifyCell, parseNumber } from "./cell-kinds.js";
 import { classifyBytes, scannedNumber } from "./cell-scan.js";
@@ -13,6 +13,8 @@ export class CsvBatch implements TextBatch {
   private latin1: string | undefined;
   private readonly materialized: (string[] | undefined)[] = [];
   private readonly classified: (ClassifiedColumn | undefined)[] = [];
+  private kinds: Uint8Array | undefined;
+  private numbers: Float64Array | undefined;
 
   constructor(
     readonly file: string,
@@ -67,27 +69,51 @@ export class CsvBatch implements TextBatch {
     const cached = this.classified[col];
     if (cached) return cached;
     const { rows, width, starts, ends, flags } = this.cells;
+    // One allocation for every column of the batch: thousands of small typed arrays cost more than classifying.
+    this.kinds ??= new Uint8Array(rows * width);
+    this.numbers ??= new Float64Array(rows * width);
+    const kinds = this.kinds.subarray(col * rows, (col + 1) * rows);
+    const numbers = this.numbers.subarray(col * rows, (col + 1) * rows);
     const bytes = this.bytes;
-    const kinds = new Uint8Array(rows);
-    const numbers = new Float64Array(rows).fill(NaN);
     for (let row = 0, index = col; row < rows; row++, index += width) {
+      let kind: CellKind;
+      let number = NaN;
       // A cell's bytes are its UTF-8 text unless quotes were doubled or text followed a closing quote.
       if ((flags[index]! | CELL_NON_ASCII) === CELL_NON_ASCII) {
         const start = starts[index]!;
         const end = ends[index]!;
-        const kind = classifyBytes(bytes, start, end);
-        kinds[row] = kind;
-        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = scannedNumber(bytes, start, end);
+        kind = classifyBytes(bytes, start, end);
+        if (kind === CellKind.Integer || kind === CellKind.Float) number = scannedNumber(bytes, start, end);
+        else if (kind === CellKind.Boolean) number = end - start === 4 ? 1 : 0;
       } else {
         const text = this.decodeFlagged(index);
-        const kind = classifyCell(text);
-        kinds[row] = kind;
-        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = parseNumber(text);
+        kind = classifyCell(text);
+        if (kind === CellKind.Integer || kind === CellKind.Float) number = parseNumber(text);
+        else if (kind === CellKind.Boolean) number = text.length === 4 ? 1 : 0;
       }
+      kinds[row] = kind;
+      numbers[row] = number;
     }
     const classified = { kinds, numbers };
     this.classified[col] = classified;
     return classified;
+  }
+
+  locateText(row: number, col: number, at: CellBytes): void {
+    const index = row * this.cells.width + col;
+    const flags = this.cells.flags[index]!;
+    if ((flags | CELL_NON_ASCII) === CELL_NON_ASCII) {
+      at.bytes = this.bytes;
+      at.start = this.cells.starts[index]!;
+      at.end = this.cells.ends[index]!;
+      at.ascii = flags === 0;
+    } else {
+      const text = this.decodeFlagged(index);
+      at.bytes = Buffer.from(text, "utf8");
+      at.start = 0;
+      at.end = at.bytes.length;
+      at.ascii = at.end === text.length;
+    }
   }
 
   /** Builds on the cached columns, so reading every record of a batch makes each cell's string once. */

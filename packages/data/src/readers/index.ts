@@ -1,3 +1,4 @@
+export { CellBytes } from "./batch.js";
 export type { ClassifiedColumn, RecordBatch, TextBatch, ValueBatch } from "./batch.js";
 export { CellKind, INFINITY_SPELLINGS, NULL_SPELLINGS } from "./cell-grammar.js";
 export {

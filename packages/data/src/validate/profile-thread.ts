@@ -16,17 +16,6 @@ type WorkerReply =
   | { profile: DatasetProfile }
   | { error: { message: string; location?: string; hint?: string; user: boolean; stack?: string } };
 
-/** CSV cells go in as raw text columns (null spellings as the checks read them); typed values row by row. */
-export function profileBatch(profiler: DatasetProfiler, batch: RecordBatch): void {
-  if (batch.kind === "text") {
-    const columns: Record<string, readonly string[]> = {};
-    for (let col = 0; col < batch.columns.length; col++) columns[batch.columns[col]!] = batch.column(col);
-    profiler.addRawColumns(columns);
-  } else {
-    for (let row = 0; row < batch.rows; row++) profiler.addRow(batch.record(row));
-  }
-}
-
 /**
  * The profile thread's heap bound: sketches are bounded per column (exact counts up to 1,000 values, Misra-Gries,
  * KLL), so the heap needs a base plus a quarter MiB per column; V8 would otherwise let an idle-looking heap grow
@@ -48,7 +37,7 @@ export class ProfileThread {
   constructor(entry: URL | string, request: ProfileRequest, heapMb: number) {
     this.worker = new Worker(entry, {
       workerData: { role: ROLE, request },
-      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
     this.reply = new Promise((resolve, reject) => {
       this.worker.once("message", (reply: WorkerReply) => {
@@ -123,7 +112,7 @@ export class DatasetProfiling {
       const heapMb = this.threads.heapLimitMb ?? heapLimitMb(batch.columns.length);
       this.thread = new ProfileThread(this.threads.entry, this.request, heapMb);
     }
-    if (!this.thread) profileBatch(this.profiler, batch);
+    if (!this.thread) this.profiler.addBatch(batch);
   }
 
   async profile(): Promise<DatasetProfile> {
@@ -132,8 +121,7 @@ export class DatasetProfiling {
       return await this.thread.profile();
     } catch (error) {
       if ((error as { code?: string }).code !== "ERR_WORKER_OUT_OF_MEMORY") throw error;
-      for await (const batch of readBatches(this.request.sources, this.request.read))
-        profileBatch(this.profiler, batch);
+      for await (const batch of readBatches(this.request.sources, this.request.read)) this.profiler.addBatch(batch);
       return this.profiler.toProfile();
     }
   }
@@ -154,7 +142,7 @@ export async function serveProfileThread(): Promise<boolean> {
   let reply: WorkerReply;
   try {
     const profiler = new DatasetProfiler(profile);
-    for await (const batch of readBatches(sources, read)) profileBatch(profiler, batch);
+    for await (const batch of readBatches(sources, read)) profiler.addBatch(batch);
     reply = { profile: profiler.toProfile() };
   } catch (error) {
     const user = error instanceof UserError;

@@ -14,7 +14,7 @@ import { baselineFacts } from "../checks/baseline-facts.js";
 import { DatasetChecks, recordedPath } from "../checks/dataset-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
-import { NULL_SPELLINGS, readBatches, type ReadOptions, type ReadProgress } from "../readers/index.js";
+import { readBatches, type ReadOptions, type ReadProgress } from "../readers/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";
 import { FileDigester, datasetFingerprint } from "./file-digests.js";
@@ -166,7 +166,7 @@ async function validateDataset(
     {
       sources: dataset.path,
       read,
-      profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0, nullTexts: NULL_SPELLINGS },
+      profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
     },
     options.profileThread,
   );
