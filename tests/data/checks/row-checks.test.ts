@@ -24,6 +24,28 @@ describe("row checks", () => {
     expect(examples(result)).toEqual(["1,a@shards/a.csv:4", "2,b@shards/b.csv:2"]);
   });
 
+  it("compares CSV rows by their cells' text, however each is quoted", async () => {
+    const dir = workspace({
+      "data.csv": [
+        "a,b,c",
+        'x,"y",1',
+        '"x",y,"1"',
+        '"say ""hi""",é,',
+        'say "hi",é,',
+        '"say ""hi""","é",""',
+        "x,y,1.0",
+        "x,y z,1",
+        "x y,z,1",
+      ].join("\n"),
+    });
+    const run = await runChecks(dir, { path: "data.csv" });
+    expect(examples(run.result("expect_table_rows_to_be_unique")).map((e) => e.split("@")[1])).toEqual([
+      "data.csv:3",
+      "data.csv:5",
+      "data.csv:6",
+    ]);
+  });
+
   it("compares JSON Lines rows by their fields, not by key order", async () => {
     const dir = workspace({
       "data.jsonl": '{"a":1,"b":"x"}\n{"b":"x","a":1}\n{"a":1,"b":"x","c":null}\n{"a":"1","b":"x"}\n',

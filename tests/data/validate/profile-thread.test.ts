@@ -33,14 +33,20 @@ beforeAll(async () => {
 });
 
 describe("profiling on a second thread", () => {
-  it("gives the profile one thread gives, while the checks run here", async () => {
+  it("gives the profile and results one thread gives, reading CSV once and handing batches over", async () => {
+    // 60,000 rows in two files: dozens of batches, more than the reading thread may hand over unchecked.
     const rows = Array.from(
-      { length: 3000 },
-      (_, i) => `${i},${(i * 7919) % 1000},${i % 3 ? "a" : "b"},${i % 11 ? "" : "x"}`,
+      { length: 60_000 },
+      (_, i) =>
+        `${i},${(i * 7919) % 1000},${i % 3 ? "a" : "b"},${i % 11 ? "" : "x"},${i % 7 === 0 ? '"q ""z"""' : "é"}`,
     );
-    const dir = workspace({ "data.csv": `id,n,s,sparse\n${rows.join("\n")}\n` });
+    const header = "id,n,s,sparse,quoted";
+    const dir = workspace({
+      "data/1.csv": `${header}\n${rows.slice(0, 30_000).join("\n")}\n`,
+      "data/2.csv": `${header}\n${rows.slice(29_990).join("\n")}\n`,
+    });
     const config = CtrainConfig.parse({
-      data: { datasets: { d: { path: "data.csv", columns: { n: { max: 900 } } } } },
+      data: { datasets: { d: { path: "data/*.csv", key: "id", columns: { n: { max: 900 }, s: { regex: "^a$" } } } } },
     });
     const threaded = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
     const single = await validateDatasets(config, { cwd: dir });
@@ -63,11 +69,26 @@ describe("profiling on a second thread", () => {
     expect(starved.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
   });
 
-  it("stops the thread and reports the read's error when the input is bad", async () => {
-    const dir = workspace({ "data.csv": "id,n\n1,2\n2,3,4\n" });
-    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.csv" } } } });
+  it("stops the thread and reports the read's error when the input is bad, with results for the rows before", async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i},${i % 10}`);
+    const dir = workspace({ "data.csv": `id,n\n${rows.join("\n")}\n1,2,3\n` });
+    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.csv", columns: { n: { max: 8 } } } } } });
     const outcome = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
-    expect(outcome.errors.map((error) => error.location)).toEqual(["data.csv:3"]);
+    expect(outcome.errors.map((error) => error.location)).toEqual(["data.csv:20002"]);
     expect(outcome.profiles).toEqual([]);
+    const dataset = outcome.validation.datasets[0]!;
+    expect(dataset.rows).toBeGreaterThan(0);
+    const range = dataset.results.find((result) => result.check === "expect_column_values_to_be_between")!;
+    expect(range.result.unexpected_count).toBe(Math.floor(dataset.rows / 10));
+  });
+
+  it("profiles JSON Lines on the second thread while this thread reads them again", async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: i, s: i % 4 ? "a" : null }));
+    const dir = workspace({ "data.jsonl": `${lines.join("\n")}\n` });
+    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.jsonl", key: "id" } } } });
+    const threaded = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
+    const single = await validateDatasets(config, { cwd: dir });
+    expect(threaded.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
+    expect(threaded.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
   });
 });

@@ -1,6 +1,7 @@
 import type { RecordedValue } from "@ctrain/core";
-import { classifyCell, classifyValue, type CellKind } from "../readers/index.js";
+import { CellBytes, classifyCell, classifyValue, type CellKind } from "../readers/index.js";
 import type { RecordBatch } from "../readers/index.js";
+import type { KeyHasher } from "./key-hasher.js";
 
 /**
  * A float NaN in a typed file (Parquet, JSON Lines' NaN never parses). The readers count it as null, as pandas does;
@@ -41,4 +42,32 @@ export interface BatchPlace {
   /** Relative path for documents and annotations; undefined when the file lies outside the working directory. */
   file: string | undefined;
   fileIndex: number;
+}
+
+/**
+ * Adds cells of one batch to row hashes: CSV text by its UTF-8 bytes where it lies in the input (no string made),
+ * typed values by kind (1, "1" and true differ). An empty CSV field, null and undefined add nothing.
+ */
+export class CellHashing {
+  private batch?: RecordBatch;
+  private readonly at = new CellBytes();
+  private values: (ArrayLike<unknown> | undefined)[] = [];
+
+  use(batch: RecordBatch): void {
+    this.batch = batch;
+    this.values = [];
+  }
+
+  /** Adds cell (row, col) after a marker of `position`, unless it is null. */
+  add(hasher: KeyHasher, row: number, col: number, position: number): void {
+    const batch = this.batch!;
+    if (batch.kind === "text") {
+      const at = this.at;
+      batch.locateText(row, col, at);
+      if (at.end > at.start) hasher.addColumn(position).addBytes(at.bytes, at.start, at.end);
+      return;
+    }
+    const value = (this.values[col] ??= batch.column(col))[row];
+    if (value !== null && value !== undefined) hasher.addColumn(position).addValue(value);
+  }
 }

@@ -48,6 +48,25 @@ export class KeyHasher {
     return this.absorb(0x100000 + length);
   }
 
+  /** UTF-8 bytes[start, end), four per 32-bit word; the length, absorbed last, tells the rest. */
+  addBytes(bytes: Uint8Array, start: number, end: number): this {
+    let a = this.a;
+    let b = this.b;
+    for (let i = start; i < end; i += 4) {
+      const word =
+        i + 4 <= end
+          ? bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)
+          : lastWord(bytes, i, end);
+      a = Math.imul(a ^ word, 0x9e3779b1);
+      a = (a << 13) | (a >>> 19);
+      b = Math.imul(b ^ word, 0x85ebca77);
+      b = (b << 17) | (b >>> 15);
+    }
+    this.a = a;
+    this.b = b;
+    return this.absorb(0x100000 + end - start);
+  }
+
   addNumber(x: number): this {
     KeyHasher.float64[0] = x === 0 ? 0 : x;
     return this.absorb(KeyHasher.words[0]!).absorb(KeyHasher.words[1]!).absorb(0x300001);
@@ -85,6 +104,13 @@ export class KeyHasher {
     this.b = (b << 17) | (b >>> 15);
     return this;
   }
+}
+
+/** The last one to three bytes of a range as one little-endian word. */
+function lastWord(bytes: Uint8Array, from: number, end: number): number {
+  let word = 0;
+  for (let i = from, shift = 0; i < end; i++, shift += 8) word |= bytes[i]! << shift;
+  return word;
 }
 
 /** murmur3's 32-bit finalizer: every input bit reaches every output bit. */

@@ -11,24 +11,24 @@ export const Seen = { New: 0, Repeat: 1, Conflict: 2 } as const;
 export type Seen = (typeof Seen)[keyof typeof Seen];
 
 /**
- * Default memory for the in-memory table: 12 MiB hold 786,432 distinct keys. A validation runs up to four finders
+ * Default memory for the in-memory table: 12 MiB hold 393,216 distinct keys. A validation runs up to four finders
  * (key, unique columns, duplicate rows, conflicting labels), and past this bound spilling costs little.
  */
 export const REPEAT_TABLE_BYTES = 12 * 1024 * 1024;
 const MAX_LOAD = 0.75;
-const SLOT_WORDS = 3; // hi, lo, tag
+const RECORD_WORDS = 5; // hi, lo, tag, file, line
 const PARTITION_BITS = 6;
 const PARTITIONS = 1 << PARTITION_BITS;
-const RECORD_WORDS = 5; // hi, lo, tag, file, line
 /** Spilled keys wait in a buffer of 16 KiB per partition (1 MiB per finder) before they are written. */
 const RECORDS_PER_BUFFER = 819;
 
 /**
  * Finds repeated keys (64-bit hashes of rows or key columns, each with a 32-bit tag) in one pass over data of any
  * size. Exact up to hash collisions: two distinct keys collide with odds about n^2 / 2^65 (n = 20 million rows:
- * 1 in 90,000). Memory stays bounded: an open-addressing table of at most `memoryBytes`; once it is full, keys it does
- * not hold are written to temporary files (20 bytes each) split into 64 partitions by hash, and `finish` searches
- * each partition for repeats on its own, in about (spilled keys / 64) x 27 bytes.
+ * 1 in 90,000). Memory stays bounded: keys go into an open-addressing table of at most `memoryBytes`, which tells
+ * repeats at once. Once it is full, its keys and every later key are written to temporary files (20 bytes each) split
+ * into 64 partitions by hash, and `finish` searches each partition on its own, in about (keys / 64) x 27 bytes:
+ * sequential writes and a small table per partition cost less than probing a large table at random for every key.
  */
 export class RepeatFinder {
   private slots: Uint32Array;
@@ -39,33 +39,38 @@ export class RepeatFinder {
 
   constructor(private readonly options: { memoryBytes?: number; tempDir?: string } = {}) {
     const memory = options.memoryBytes ?? REPEAT_TABLE_BYTES;
-    this.maxSlots = 2 ** Math.max(4, Math.floor(Math.log2(memory / (SLOT_WORDS * 4))));
+    this.maxSlots = 2 ** Math.max(4, Math.floor(Math.log2(memory / (RECORD_WORDS * 4))));
     const initial = Math.min(this.maxSlots, 1 << 14);
-    this.slots = new Uint32Array(initial * SLOT_WORDS);
+    this.slots = new Uint32Array(initial * RECORD_WORDS);
     this.mask = initial - 1;
   }
 
-  /** True once keys no longer fit in memory and some repeats will only be found by `finish`. */
+  /** True once keys no longer fit in memory and repeats are only found by `finish`. */
   get spilled(): boolean {
     return this.spill !== undefined;
   }
 
   /** Records a key; `file` and `line` say where, for repeats found later among spilled keys. */
   add(hi: number, lo: number, tag: number, file: number, line: number): Seen {
+    if (this.spill) {
+      this.spill.write(hi, lo, tag, file, line);
+      return Seen.New;
+    }
     const slots = this.slots;
     const mask = this.mask;
     for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * SLOT_WORDS;
+      const at = slot * RECORD_WORDS;
       const slotLo = slots[at + 1]!;
       if (slotLo === 0) {
-        if (this.used >= this.maxSlots * MAX_LOAD) {
-          (this.spill ??= new Spill(this.options.tempDir)).write(hi, lo, tag, file, line);
-          return Seen.New;
-        }
         slots[at] = hi;
         slots[at + 1] = lo;
         slots[at + 2] = tag;
-        if (++this.used > (mask + 1) * MAX_LOAD && mask + 1 < this.maxSlots) this.grow();
+        slots[at + 3] = file;
+        slots[at + 4] = line;
+        if (++this.used > (mask + 1) * MAX_LOAD) {
+          if (mask + 1 < this.maxSlots) this.grow();
+          else this.spillTable();
+        }
         return Seen.New;
       }
       if (slotLo === lo && slots[at] === hi) return slots[at + 2] === tag ? Seen.Repeat : Seen.Conflict;
@@ -92,20 +97,28 @@ export class RepeatFinder {
   private grow(): void {
     const old = this.slots;
     const capacity = (this.mask + 1) * 2;
-    const slots = new Uint32Array(capacity * SLOT_WORDS);
+    const slots = new Uint32Array(capacity * RECORD_WORDS);
     const mask = capacity - 1;
-    for (let at = 0; at < old.length; at += SLOT_WORDS) {
+    for (let at = 0; at < old.length; at += RECORD_WORDS) {
       const lo = old[at + 1]!;
       if (lo === 0) continue;
       let slot = lo & mask;
-      while (slots[slot * SLOT_WORDS + 1] !== 0) slot = (slot + 1) & mask;
-      const to = slot * SLOT_WORDS;
-      slots[to] = old[at]!;
-      slots[to + 1] = lo;
-      slots[to + 2] = old[at + 2]!;
+      while (slots[slot * RECORD_WORDS + 1] !== 0) slot = (slot + 1) & mask;
+      slots.set(old.subarray(at, at + RECORD_WORDS), slot * RECORD_WORDS);
     }
     this.slots = slots;
     this.mask = mask;
+  }
+
+  /** Moves the full table to the partitions: each key there is the first of its kind, so it goes before later keys. */
+  private spillTable(): void {
+    const spill = new Spill(this.options.tempDir);
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += RECORD_WORDS) {
+      if (slots[at + 1] !== 0) spill.write(slots[at]!, slots[at + 1]!, slots[at + 2]!, slots[at + 3]!, slots[at + 4]!);
+    }
+    this.spill = spill;
+    this.slots = new Uint32Array(0);
   }
 }
 

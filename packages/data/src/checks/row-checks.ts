@@ -1,7 +1,7 @@
 import type { CheckResult } from "@ctrain/core";
 import { CellKind, type RecordBatch } from "../readers/index.js";
 import { labelClass } from "./baseline-facts.js";
-import { kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
+import { CellHashing, kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
 import type { RowSchema } from "./row-schema.js";
@@ -26,9 +26,9 @@ export interface RowCheckSpec {
   tempDir?: string;
 }
 
-/** One key column in a batch: its cells and their kinds (both absent when the batch lacks the column). */
+/** One key column in a batch: where it is (-1: the batch lacks it) and its cells' kinds. */
 interface KeyColumn {
-  values?: ArrayLike<unknown>;
+  col: number;
   kinds?: Uint8Array;
 }
 
@@ -76,6 +76,7 @@ export class RowChecks {
   private tooManyClasses = false;
   private readonly features = new KeyHasher();
   private readonly row = new KeyHasher();
+  private readonly cells = new CellHashing();
 
   constructor(private readonly spec: RowCheckSpec) {
     const tempDir = spec.tempDir;
@@ -96,27 +97,26 @@ export class RowChecks {
     this.rows += rows;
     if (rows === 0) return;
     const text = batch.kind === "text";
-    const columns: ArrayLike<unknown>[] = [];
     const hashRows = this.rowFinder !== undefined || this.featureFinder !== undefined;
     const keyIndexes = this.keyLookup?.update(batch);
     const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
     const roles = new Uint8Array(batch.columns.length);
-    if (hashRows) for (let col = 0; col < batch.columns.length; col++) columns.push(batch.column(col));
     for (const col of keyIndexes ?? []) if (col >= 0) roles[col] = KEY;
     if (labelIndex >= 0) roles[labelIndex] = LABEL;
     const labels = labelIndex >= 0 ? batch.column(labelIndex) : undefined;
     const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : undefined;
     const keys = keyIndexes?.map((col): KeyColumn =>
-      col < 0 ? {} : { values: batch.column(col), kinds: batch.classifyColumn(col).kinds },
+      col < 0 ? { col } : { col, kinds: batch.classifyColumn(col).kinds },
     );
+    this.cells.use(batch);
 
     for (let row = 0; row < rows; row++) {
       const label = labels?.[row];
       const labelled = labelKinds !== undefined && labelKinds[row] !== CellKind.Null;
       const labelText = labelled ? labelClass(label, text) : "";
       if (labelled) this.countLabel(labelText, label, text, place, row);
-      if (keys) this.checkKey(keys, text, place, row);
-      if (hashRows) this.checkRepeats(columns, roles, text, labelled ? labelText : undefined, place, row);
+      if (keys) this.checkKey(keys, place, row);
+      if (hashRows) this.checkRepeats(roles, labelled ? labelText : undefined, place, row);
       if (this.spec.schema) {
         const reason = this.spec.schema.rowSchema.check(rowObject(batch, row, text), text);
         if (reason !== undefined) this.tally(this.schemaTally, reason, place, row);
@@ -260,22 +260,22 @@ export class RowChecks {
   }
 
   /** The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. */
-  private checkKey(keys: readonly KeyColumn[], text: boolean, place: BatchPlace, row: number): void {
+  private checkKey(keys: readonly KeyColumn[], place: BatchPlace, row: number): void {
     const hasher = this.row.reset();
     let present = 0;
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      if (!key.values || key.kinds![row] === CellKind.Null) continue;
+      const { col, kinds } = keys[i]!;
+      if (kinds === undefined || kinds[row] === CellKind.Null) continue;
       present++;
-      hasher.addColumn(i);
-      if (text) hasher.addString(key.values[row] as string);
-      else hasher.addValue(key.values[row]);
+      this.cells.add(hasher, row, col, i);
     }
     if (present === 0) return;
     this.keyedRows++;
     hasher.finish();
-    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, place.batch.lineOf(row)) !== Seen.New) {
-      const shown = keys.map((key) => (key.values ? textOf(key.values[row], text) : "")).join(", ");
+    const { batch } = place;
+    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row)) !== Seen.New) {
+      const text = batch.kind === "text";
+      const shown = keys.map(({ col }) => (col < 0 ? "" : textOf(batch.cell(row, col), text))).join(", ");
       this.tally(this.keyTally, shown, place, row);
     }
   }
@@ -284,28 +284,20 @@ export class RowChecks {
    * Duplicate rows compare every cell; conflicting labels compare features only: cells outside the key columns (an
    * id makes every row unique) and the label.
    */
-  private checkRepeats(
-    columns: readonly ArrayLike<unknown>[],
-    roles: Uint8Array,
-    text: boolean,
-    labelText: string | undefined,
-    place: BatchPlace,
-    row: number,
-  ): void {
+  private checkRepeats(roles: Uint8Array, labelText: string | undefined, place: BatchPlace, row: number): void {
     const features = this.features.reset();
-    for (let col = 0; col < columns.length; col++) {
-      if (roles[col] === FEATURE) addCell(features, col, columns[col]![row], text);
-    }
+    const width = roles.length;
+    for (let col = 0; col < width; col++) if (roles[col] === FEATURE) this.cells.add(features, row, col, col);
     const line = place.batch.lineOf(row);
     if (this.rowFinder) {
       const whole = this.row.copyFrom(features);
-      for (let col = 0; col < columns.length; col++) {
-        if (roles[col] === KEY) addCell(whole, col, columns[col]![row], text);
+      for (let col = 0; col < width; col++) {
+        if (roles[col] === KEY) this.cells.add(whole, row, col, col);
         else if (roles[col] === LABEL && labelText !== undefined) whole.addColumn(col).addString(labelText);
       }
       whole.finish();
       if (this.rowFinder.add(whole.hi, whole.lo, 0, place.fileIndex, line) !== Seen.New) {
-        this.tally(this.duplicateTally, rowPreview(columns, row, text), place, row);
+        this.tally(this.duplicateTally, rowPreview(place.batch, row), place, row);
       }
     }
     if (this.featureFinder && labelText !== undefined) {
@@ -318,15 +310,6 @@ export class RowChecks {
   private tally(tally: UnexpectedTally, value: string | number | boolean | null, place: BatchPlace, row: number): void {
     if (tally.wantsExample()) tally.add(value, place.file, place.batch.lineOf(row));
     else tally.count++;
-  }
-}
-
-/** Adds a non-null cell and its column to a row hash (an empty CSV field is null). */
-function addCell(hasher: KeyHasher, col: number, value: unknown, text: boolean): void {
-  if (text) {
-    if (value !== "") hasher.addColumn(col).addString(value as string);
-  } else if (value !== null && value !== undefined) {
-    hasher.addColumn(col).addValue(value);
   }
 }
 
@@ -345,14 +328,15 @@ function rowObject(batch: RecordBatch, row: number, text: boolean): Record<strin
 }
 
 /** The first cells of a row, for an example of a duplicate. */
-function rowPreview(columns: readonly ArrayLike<unknown>[], row: number, text: boolean): string {
+function rowPreview(batch: RecordBatch, row: number): string {
+  const text = batch.kind === "text";
   const cells: string[] = [];
   let length = 0;
-  for (let col = 0; col < columns.length && length < 120; col++) {
-    const cell = columns[col]![row];
+  for (let col = 0; col < batch.columns.length && length < 120; col++) {
+    const cell = batch.cell(row, col);
     const shown = cell === null || cell === undefined ? "" : textOf(cell, text);
     cells.push(shown);
     length += shown.length + 1;
   }
-  return cells.join(",") + (cells.length < columns.length ? ",…" : "");
+  return cells.join(",") + (cells.length < batch.columns.length ? ",…" : "");
 }

@@ -66,12 +66,14 @@ export class DatasetProfiler {
   /**
    * A batch of rows, column by column: text cells (CSV, TSV) as the cell grammar classifies them (null spellings,
    * numbers, booleans, else strings; timestamps stay strings), typed values (JSON Lines, Parquet) as `add` reads
-   * them. Known columns missing from the batch get nulls.
+   * them. Known columns missing from the batch get nulls. With `select`, only the columns it accepts.
    */
-  addBatch(batch: RecordBatch): void {
+  addBatch(batch: RecordBatch, select?: (column: string) => boolean): void {
     const present = new Set<ColumnProfiler>();
     for (let col = 0; col < batch.columns.length; col++) {
-      const profiler = this.column(batch.columns[col]!);
+      const name = batch.columns[col]!;
+      if (select && !select(name)) continue;
+      const profiler = this.column(name);
       present.add(profiler);
       if (batch.kind === "text") profiler.addTextColumn(batch, col);
       else {

@@ -4,6 +4,17 @@ import { classifyCell, parseNumber } from "./cell-kinds.js";
 import { classifyBytes, scannedNumber } from "./cell-scan.js";
 import { CELL_NON_ASCII, cellString, type CsvCells } from "./csv-tokenizer.js";
 
+/** A CSV batch as plain data and transferable buffers, to move it to another thread without copying its cells. */
+export interface CsvBatchParts {
+  file: string;
+  columns: readonly string[];
+  bytes: Uint8Array;
+  cells: CsvCells;
+  nextLine: number;
+  /** Kinds and numbers, column after column, of the columns `done` marks (1) as classified. */
+  classified?: { kinds: Uint8Array; numbers: Float64Array; done: Uint8Array };
+}
+
 /** CSV rows as byte ranges into the chunk they were read from; strings are made when asked for. */
 export class CsvBatch implements TextBatch {
   readonly kind = "text";
@@ -23,6 +34,51 @@ export class CsvBatch implements TextBatch {
     private readonly cells: CsvCells,
     private readonly nextLine: number,
   ) {}
+
+  /** A batch another thread made (see `toParts`). */
+  static fromParts(parts: CsvBatchParts): CsvBatch {
+    const { bytes, classified } = parts;
+    const batch = new CsvBatch(
+      parts.file,
+      parts.columns,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      parts.cells,
+      parts.nextLine,
+    );
+    if (classified) {
+      const rows = batch.rows;
+      batch.kinds = classified.kinds;
+      batch.numbers = classified.numbers;
+      classified.done.forEach((done, col) => {
+        if (done === 1) batch.classified[col] = batch.columnClassification(col, rows);
+      });
+    }
+    return batch;
+  }
+
+  /**
+   * The batch as parts for `postMessage`, and the buffers to transfer: its input bytes are copied (the chunk is shared
+   * with the read), its cell arrays and classification are moved, so this batch must not be used afterwards.
+   */
+  toParts(): { parts: CsvBatchParts; transfer: ArrayBuffer[] } {
+    const { starts, ends, flags, lines } = this.cells;
+    const bytes = new Uint8Array(this.cells.consumed);
+    bytes.set(this.bytes.subarray(0, bytes.length));
+    const transfer = [bytes.buffer, starts.buffer, ends.buffer, flags.buffer, lines.buffer];
+    const parts: CsvBatchParts = {
+      file: this.file,
+      columns: this.columns,
+      bytes,
+      cells: this.cells,
+      nextLine: this.nextLine,
+    };
+    if (this.kinds && this.numbers) {
+      const done = Uint8Array.from(this.columns, (_, col) => (this.classified[col] ? 1 : 0));
+      parts.classified = { kinds: this.kinds, numbers: this.numbers, done };
+      transfer.push(this.kinds.buffer, this.numbers.buffer);
+    }
+    return { parts, transfer: transfer as ArrayBuffer[] };
+  }
 
   get rows(): number {
     return this.cells.rows;
@@ -69,11 +125,7 @@ export class CsvBatch implements TextBatch {
     const cached = this.classified[col];
     if (cached) return cached;
     const { rows, width, starts, ends, flags } = this.cells;
-    // One allocation for every column of the batch: thousands of small typed arrays cost more than classifying.
-    this.kinds ??= new Uint8Array(rows * width);
-    this.numbers ??= new Float64Array(rows * width);
-    const kinds = this.kinds.subarray(col * rows, (col + 1) * rows);
-    const numbers = this.numbers.subarray(col * rows, (col + 1) * rows);
+    const { kinds, numbers } = this.columnClassification(col, rows);
     const bytes = this.bytes;
     for (let row = 0, index = col; row < rows; row++, index += width) {
       let kind: CellKind;
@@ -114,6 +166,17 @@ export class CsvBatch implements TextBatch {
       at.end = at.bytes.length;
       at.ascii = at.end === text.length;
     }
+  }
+
+  /** Column `col`'s share of the batch's classification arrays. */
+  private columnClassification(col: number, rows: number): ClassifiedColumn {
+    // One allocation for every column of the batch: thousands of small typed arrays cost more than classifying.
+    this.kinds ??= new Uint8Array(rows * this.columns.length);
+    this.numbers ??= new Float64Array(rows * this.columns.length);
+    return {
+      kinds: this.kinds.subarray(col * rows, (col + 1) * rows),
+      numbers: this.numbers.subarray(col * rows, (col + 1) * rows),
+    };
   }
 
   /** Builds on the cached columns, so reading every record of a batch makes each cell's string once. */

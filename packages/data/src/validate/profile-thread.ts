@@ -1,7 +1,16 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { UserError } from "@ctrain/core";
-import { DatasetProfiler, type DatasetProfile, type ProfileOptions } from "../profile/index.js";
-import { readBatches, type ReadOptions, type RecordBatch } from "../readers/index.js";
+import {
+  DatasetProfiler,
+  datasetFingerprint,
+  type ColumnProfile,
+  type DatasetProfile,
+  type ProfileOptions,
+} from "../profile/index.js";
+import { CsvBatch, type CsvBatchParts } from "../readers/csv-batch.js";
+import { resolveReadOptions } from "../readers/options.js";
+import { resolveDataFiles } from "../readers/sources.js";
+import { readBatches, type ReadOptions, type ReadProgress, type RecordBatch } from "../readers/index.js";
 
 /** What a profile thread reads and how it profiles; plain data, so it crosses to the worker. */
 export interface ProfileRequest {
@@ -12,55 +21,141 @@ export interface ProfileRequest {
 
 const ROLE = "ctrain-profile";
 
-type WorkerReply =
+/** Batches a reading thread may hand over before the checks took them: memory stays bounded when they are slower. */
+const BATCHES_IN_FLIGHT = 8;
+
+type WorkerMessage =
+  | { batch: CsvBatchParts; progress: ReadProgress }
   | { profile: DatasetProfile }
   | { error: { message: string; location?: string; hint?: string; user: boolean; stack?: string } };
 
 /**
- * The profile thread's heap bound: sketches are bounded per column (exact counts up to 1,000 values, Misra-Gries,
- * KLL), so the heap needs a base plus a quarter MiB per column; V8 would otherwise let an idle-looking heap grow
- * far past that before collecting.
+ * Which thread profiles a column when the reading thread hands batches over: by the column's first-seen position, every
+ * third column is profiled by the thread that runs the checks, which then keeps pace with the reading thread (measured
+ * on the validate benchmark: checks cost about half of what reading, classifying and profiling cost). Both threads see
+ * the same batches in the same order, so they split alike.
  */
-function heapLimitMb(columns: number): number {
-  return 48 + Math.ceil(columns / 4);
+class ColumnSplit {
+  private readonly positions = new Map<string, number>();
+
+  /** Columns in first-seen order. */
+  get order(): string[] {
+    return [...this.positions.keys()];
+  }
+
+  profiledByChecks(column: string): boolean {
+    let position = this.positions.get(column);
+    if (position === undefined) {
+      position = this.positions.size;
+      this.positions.set(column, position);
+    }
+    return position % 3 === 1;
+  }
+}
+
+/** One profile of the same rows from two profiles that each hold a share of the columns. */
+function joinColumnShares(order: readonly string[], shares: readonly DatasetProfile[]): DatasetProfile {
+  const columns: Record<string, ColumnProfile> = {};
+  for (const name of order) {
+    const share = shares.find((profile) => Object.hasOwn(profile.columns, name));
+    if (share) columns[name] = share.columns[name]!;
+  }
+  const rows = shares[0]!.rows;
+  return { rows, fingerprint: datasetFingerprint(rows, columns), columns };
+}
+
+/** Raised by `DatasetReading.batches` when its thread outgrew its heap bound after handing over batches. */
+export class ReadingThreadOutOfMemory extends Error {
+  constructor() {
+    super("the reading thread outgrew its heap bound");
+  }
 }
 
 /**
- * Profiles a dataset on a worker thread that reads the files itself, while the calling thread reads them again for
- * the checks: the two halves of validation then run on two cores. `entry` is a script that calls
- * `serveProfileThread` first thing (the bundle the caller runs from).
+ * A worker thread that reads and profiles a dataset. It either hands each batch over to the calling thread for the
+ * checks, classified, so the input is read and classified once (`shipping`), or only profiles while the calling
+ * thread reads the files again (for JSON Lines and Parquet, whose values would cost more to move than to read).
  */
-export class ProfileThread {
+class ProfileThread {
   private readonly worker: Worker;
-  private readonly reply: Promise<DatasetProfile>;
+  private readonly messages: WorkerMessage[] = [];
+  private failure?: Error;
+  private wake?: () => void;
+  private readonly credits?: Int32Array;
 
-  constructor(entry: URL | string, request: ProfileRequest, heapMb: number) {
+  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, shipping: boolean) {
+    const credits = shipping ? new SharedArrayBuffer(4) : undefined;
+    if (credits) {
+      this.credits = new Int32Array(credits);
+      this.credits[0] = BATCHES_IN_FLIGHT;
+    }
     this.worker = new Worker(entry, {
-      workerData: { role: ROLE, request },
+      workerData: { role: ROLE, request, credits },
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
-    this.reply = new Promise((resolve, reject) => {
-      this.worker.once("message", (reply: WorkerReply) => {
-        if ("profile" in reply) return resolve(reply.profile);
-        const { message, location, hint, user, stack } = reply.error;
-        if (user) reject(new UserError(message, { location, hint }));
-        else reject(Object.assign(new Error(message), { stack }));
-      });
-      this.worker.once("error", reject);
-      this.worker.once("exit", (code) =>
-        reject(new Error(`the profile thread stopped (exit code ${code}) without a profile`)),
-      );
+    this.worker.on("message", (message: WorkerMessage) => {
+      this.messages.push(message);
+      this.wake?.();
     });
-    // The caller may stop listening (a failed read cancels the thread); the rejection is then expected.
-    this.reply.catch(() => undefined);
+    const fail = (error: Error): void => {
+      this.failure ??= error;
+      this.wake?.();
+    };
+    this.worker.once("error", fail);
+    this.worker.once("exit", (code) => fail(new Error(`the profile thread stopped (exit code ${code}) early`)));
   }
 
-  profile(): Promise<DatasetProfile> {
-    return this.reply;
+  /** The batches the thread hands over, until it sends the profile. */
+  async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
+    for (;;) {
+      const message = await this.next();
+      if (!("batch" in message)) {
+        this.settle(message);
+        return;
+      }
+      onProgress(message.progress);
+      yield CsvBatch.fromParts(message.batch);
+      Atomics.add(this.credits!, 0, 1);
+      Atomics.notify(this.credits!, 0);
+    }
+  }
+
+  async profile(): Promise<DatasetProfile> {
+    for (;;) {
+      const message = await this.next();
+      if (!("batch" in message)) return this.settle(message);
+    }
   }
 
   async cancel(): Promise<void> {
     await this.worker.terminate();
+  }
+
+  private profileResult?: DatasetProfile;
+
+  private settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): DatasetProfile {
+    if ("profile" in message) {
+      this.profileResult = message.profile;
+      return message.profile;
+    }
+    const { message: text, location, hint, user, stack } = message.error;
+    if (user) throw new UserError(text, { location, hint });
+    throw Object.assign(new Error(text), { stack });
+  }
+
+  /** The profile the thread sent after its last batch. */
+  get sentProfile(): DatasetProfile | undefined {
+    return this.profileResult;
+  }
+
+  private async next(): Promise<WorkerMessage> {
+    for (;;) {
+      const message = this.messages.shift();
+      if (message) return message;
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
   }
 }
 
@@ -69,22 +164,30 @@ export interface ProfileThreadOptions {
   /** A script that calls `serveProfileThread()` first thing (the bundle the caller runs from). */
   entry: URL | string;
   minBytes?: number;
-  /** The thread's heap bound in MiB; default 48 plus a quarter per column. */
+  /** The thread's heap bound in MiB; default 128. */
   heapLimitMb?: number;
 }
 
 const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
+/**
+ * Sketches are bounded per column (exact counts up to 1,000 values, Misra-Gries, KLL), so the heap needs little; V8
+ * would otherwise let an idle-looking heap grow far past that before collecting. A wider dataset falls back to one
+ * thread.
+ */
+const PROFILE_THREAD_HEAP_MB = 128;
 
 /**
- * A dataset's profile, made on this thread batch by batch, or, when the first batch shows the dataset is large and a
- * profile thread is allowed, on a worker thread that reads it from the start while this thread runs the checks.
- * Should the thread outgrow its heap bound (a very wide dataset), the dataset is profiled again here.
+ * A dataset's batches for the checks, and its profile. Small datasets are read and profiled on this thread. From
+ * `minBytes` on, when a profile thread is allowed, a worker thread profiles: CSV it reads once and hands over batch by
+ * batch, classified; other formats this thread reads again while the worker profiles. Should a worker outgrow its
+ * heap bound (a very wide dataset), a CSV read raises `ReadingThreadOutOfMemory` (the caller starts over on one
+ * thread), and other formats are profiled again here.
  */
-export class DatasetProfiling {
+export class DatasetReading {
   private readonly profiler: DatasetProfiler;
   private thread?: ProfileThread;
-  private totalBytes = 0;
-  private batches = 0;
+  private shipping = false;
+  private readonly split = new ColumnSplit();
 
   constructor(
     private readonly request: ProfileRequest,
@@ -93,34 +196,48 @@ export class DatasetProfiling {
     this.profiler = new DatasetProfiler(request.profile);
   }
 
-  /** True when the profile is made on a worker thread. */
-  get threaded(): boolean {
-    return this.thread !== undefined;
+  /** How the work is split, for the log; undefined on one thread. */
+  get threading(): "shipping" | "profiling" | undefined {
+    return this.thread ? (this.shipping ? "shipping" : "profiling") : undefined;
   }
 
-  /** The dataset's size on disk, as the read's progress reports tell it. */
-  sized(totalBytes: number): void {
-    this.totalBytes = totalBytes;
-  }
-
-  add(batch: RecordBatch): void {
-    if (
-      this.batches++ === 0 &&
-      this.threads &&
-      this.totalBytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)
-    ) {
-      const heapMb = this.threads.heapLimitMb ?? heapLimitMb(batch.columns.length);
-      this.thread = new ProfileThread(this.threads.entry, this.request, heapMb);
+  async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
+    const { sources, read } = this.request;
+    if (this.threads) {
+      const files = await resolveDataFiles(sources, resolveReadOptions(read));
+      const bytes = files.reduce((total, file) => total + file.size, 0);
+      if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) {
+        this.shipping = files.every((file) => file.format === "csv");
+        const heapMb = this.threads.heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
+        this.thread = new ProfileThread(this.threads.entry, this.request, heapMb, this.shipping);
+      }
     }
-    if (!this.thread) this.profiler.addBatch(batch);
+    if (this.thread && this.shipping) {
+      try {
+        for await (const batch of this.thread.batches(onProgress)) {
+          this.profiler.addBatch(batch, (column) => this.split.profiledByChecks(column));
+          yield batch;
+        }
+      } catch (error) {
+        if (isOutOfMemory(error)) throw new ReadingThreadOutOfMemory();
+        throw error;
+      }
+      return;
+    }
+    for await (const batch of readBatches(sources, { ...read, onProgress })) {
+      if (!this.thread) this.profiler.addBatch(batch);
+      yield batch;
+    }
   }
 
+  /** The profile, once `batches` ran to its end. */
   async profile(): Promise<DatasetProfile> {
     if (!this.thread) return this.profiler.toProfile();
+    if (this.shipping) return joinColumnShares(this.split.order, [this.profiler.toProfile(), this.thread.sentProfile!]);
     try {
       return await this.thread.profile();
     } catch (error) {
-      if ((error as { code?: string }).code !== "ERR_WORKER_OUT_OF_MEMORY") throw error;
+      if (!isOutOfMemory(error)) throw error;
       for await (const batch of readBatches(this.request.sources, this.request.read)) this.profiler.addBatch(batch);
       return this.profiler.toProfile();
     }
@@ -131,18 +248,36 @@ export class DatasetProfiling {
   }
 }
 
+function isOutOfMemory(error: unknown): boolean {
+  return (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
+}
+
 /**
- * The worker side: when this thread was started as a profile thread, profiles the dataset it was given, replies
- * and returns true. On any other thread it returns false at once, so an entry script runs its own work instead.
+ * The worker side: when this thread was started as a profile thread, reads and profiles the dataset it was given
+ * (handing each batch over when asked to), replies and returns true. On any other thread it returns false at once, so
+ * an entry script runs its own work instead.
  */
 export async function serveProfileThread(): Promise<boolean> {
-  const data = workerData as { role?: string; request?: ProfileRequest } | undefined;
+  const data = workerData as { role?: string; request?: ProfileRequest; credits?: SharedArrayBuffer } | undefined;
   if (isMainThread || data?.role !== ROLE || !data.request || !parentPort) return false;
+  const port = parentPort;
   const { sources, read, profile } = data.request;
-  let reply: WorkerReply;
+  const credits = data.credits ? new Int32Array(data.credits) : undefined;
+  let reply: WorkerMessage;
   try {
     const profiler = new DatasetProfiler(profile);
-    for await (const batch of readBatches(sources, read)) profiler.addBatch(batch);
+    const split = credits ? new ColumnSplit() : undefined;
+    let progress: ReadProgress | undefined;
+    for await (const batch of readBatches(sources, { ...read, onProgress: (report) => (progress = report) })) {
+      profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));
+      if (!credits) continue;
+      if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
+      // Blocks this thread while the checks hold as many batches as they may.
+      while (Atomics.load(credits, 0) <= 0) Atomics.wait(credits, 0, Atomics.load(credits, 0));
+      Atomics.sub(credits, 0, 1);
+      const { parts, transfer } = batch.toParts();
+      port.postMessage({ batch: parts, progress }, transfer);
+    }
     reply = { profile: profiler.toProfile() };
   } catch (error) {
     const user = error instanceof UserError;
@@ -151,6 +286,6 @@ export async function serveProfileThread(): Promise<boolean> {
       error: { message, user, stack, ...(user ? { location: error.location, hint: error.hint } : {}) },
     };
   }
-  parentPort.postMessage(reply);
+  port.postMessage(reply);
   return true;
 }

@@ -19,7 +19,12 @@ import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js"
 import type { DriftSection } from "./drift-section.js";
 import { FileDigester, datasetFingerprint } from "./file-digests.js";
 import { toProfileDocument } from "./profile-documents.js";
-import { DatasetProfiling, type ProfileThreadOptions } from "./profile-thread.js";
+import {
+  DatasetReading,
+  ReadingThreadOutOfMemory,
+  type ProfileRequest,
+  type ProfileThreadOptions,
+} from "./profile-thread.js";
 import { ProgressLog, type ValidationLog, type ValidationProgress } from "./progress-log.js";
 
 /** A document lists at most this many files and columns per dataset (the bundle schema's bounds). */
@@ -143,64 +148,23 @@ async function validateDataset(
   const cwd = options.cwd ?? process.cwd();
   const started = performance.now();
   const baseline = readBaselineProfile(name, options.baseline, log);
-  let checks: DatasetChecks;
-  try {
-    checks = new DatasetChecks({
-      name,
-      config: dataset,
-      cwd,
-      tempDir: options.tempDir,
-      notice: (message) => log.info(message),
-      ...(baseline
-        ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
-        : {}),
-    });
-  } catch (error) {
-    if (!isUserError(error)) throw error;
-    log.info(`${name}: ${error.format()}`);
-    return { entry: emptyEntry(name), error };
-  }
-
   const read = readOptions(dataset, config, cwd);
-  const profiling = new DatasetProfiling(
-    {
-      sources: dataset.path,
-      read,
-      profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
-    },
-    options.profileThread,
-  );
-  const digester = new FileDigester();
-  const progress = new ProgressLog(name, log, options.onProgress);
-  const onProgress = (report: ReadProgress): void => {
-    bytes = report.bytesRead;
-    progress.report(report);
-    profiling.sized(report.totalBytes);
+  const request = {
+    sources: dataset.path,
+    read,
+    profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
   };
-  const seenFiles = new Set<string>();
-  const outside: string[] = [];
-  let bytes = 0;
-  let profile: DatasetProfile | undefined;
-  let readError: UserError | undefined;
+  const progress = new ProgressLog(name, log, options.onProgress);
+  let pass: ReadPass;
   try {
-    for await (const batch of readBatches(dataset.path, { ...read, onProgress })) {
-      if (!seenFiles.has(batch.file)) {
-        seenFiles.add(batch.file);
-        const recorded = recordedPath(batch.file, cwd);
-        if (recorded === undefined) outside.push(batch.file);
-        else digester.add(resolve(cwd, batch.file), recorded);
-      }
-      checks.observe(batch);
-      profiling.add(batch);
-    }
-    if (profiling.threaded) log.info(`${name}: checked here; profiled on a second thread that read the files too`);
-    profile = await profiling.profile();
+    pass = await readDataset(name, dataset, cwd, request, baseline, options, options.profileThread, progress, log);
   } catch (error) {
-    checks.dispose();
-    await Promise.all([digester.cancel(), profiling.cancel()]);
-    if (!isUserError(error)) throw error;
-    readError = error;
+    if (!(error instanceof ReadingThreadOutOfMemory)) throw error;
+    log.info(`${name}: the reading thread outgrew its memory bound; reading again on one thread`);
+    pass = await readDataset(name, dataset, cwd, request, baseline, options, undefined, progress, log);
   }
+  if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
+  const { checks, digester, outside, bytes, profile, readError } = pass;
 
   if (readError || !profile) {
     const rows = checks.rowCount;
@@ -251,6 +215,81 @@ async function validateDataset(
     },
     profile: toProfileDocument(name, profile, files, now()),
   };
+}
+
+type ReadPass =
+  | { setupError: UserError }
+  | {
+      checks: DatasetChecks;
+      digester: FileDigester;
+      outside: string[];
+      bytes: number;
+      profile?: DatasetProfile;
+      readError?: UserError;
+    };
+
+/**
+ * One pass over a dataset: every batch to the checks and the profile. A read error ends the pass with what was checked
+ * before it; `ReadingThreadOutOfMemory` means the pass must start over on one thread.
+ */
+async function readDataset(
+  name: string,
+  dataset: DatasetConfig,
+  cwd: string,
+  request: ProfileRequest,
+  baseline: ReturnType<typeof readBaselineProfile>,
+  options: ValidateDatasetsOptions,
+  threads: ProfileThreadOptions | undefined,
+  progress: ProgressLog,
+  log: ValidationLog,
+): Promise<ReadPass> {
+  let checks: DatasetChecks;
+  try {
+    checks = new DatasetChecks({
+      name,
+      config: dataset,
+      cwd,
+      tempDir: options.tempDir,
+      notice: (message) => log.info(message),
+      ...(baseline
+        ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
+        : {}),
+    });
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    log.info(`${name}: ${error.format()}`);
+    return { setupError: error };
+  }
+  const reading = new DatasetReading(request, threads);
+  const digester = new FileDigester();
+  const seenFiles = new Set<string>();
+  const outside: string[] = [];
+  let bytes = 0;
+  const onProgress = (report: ReadProgress): void => {
+    bytes = report.bytesRead;
+    progress.report(report);
+  };
+  try {
+    for await (const batch of reading.batches(onProgress)) {
+      if (!seenFiles.has(batch.file)) {
+        seenFiles.add(batch.file);
+        const recorded = recordedPath(batch.file, cwd);
+        if (recorded === undefined) outside.push(batch.file);
+        else digester.add(resolve(cwd, batch.file), recorded);
+      }
+      checks.observe(batch);
+    }
+    const threading = reading.threading;
+    if (threading === "shipping") log.info(`${name}: read and profiled on a second thread, checked here`);
+    if (threading === "profiling")
+      log.info(`${name}: checked here; profiled on a second thread that read the files too`);
+    return { checks, digester, outside, bytes, profile: await reading.profile() };
+  } catch (error) {
+    checks.dispose();
+    await Promise.all([digester.cancel(), reading.cancel()]);
+    if (!isUserError(error)) throw error;
+    return { checks, digester, outside, bytes, readError: error };
+  }
 }
 
 function readOptions(dataset: DatasetConfig, config: CtrainConfig, cwd: string): Omit<ReadOptions, "onProgress"> {
