@@ -14,7 +14,7 @@ import { baselineFacts } from "../checks/baseline-facts.js";
 import { DatasetChecks, recordedPath } from "../checks/dataset-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
-import { readBatches, type ReadOptions, type ReadProgress } from "../readers/index.js";
+import type { ReadOptions, ReadProgress } from "../readers/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";
 import { FileDigester, datasetFingerprint } from "./file-digests.js";
