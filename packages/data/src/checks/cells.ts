@@ -1,5 +1,5 @@
 import type { RecordedValue } from "@ctrain/core";
-import { CellBytes, classifyCell, classifyValue, type CellKind } from "../readers/index.js";
+import { classifyCell, classifyValue, type CellKind } from "../readers/index.js";
 import type { RecordBatch } from "../readers/index.js";
 import type { KeyHasher } from "./key-hasher.js";
 
@@ -50,24 +50,33 @@ export interface BatchPlace {
  */
 export class CellHashing {
   private batch?: RecordBatch;
-  private readonly at = new CellBytes();
   private values: (ArrayLike<unknown> | undefined)[] = [];
+  private readonly column = new Int32Array(1);
+  private readonly marker = new Int32Array(1);
 
   use(batch: RecordBatch): void {
     this.batch = batch;
     this.values = [];
   }
 
-  /** Adds cell (row, col) after a marker of `position`, unless it is null. */
-  add(hasher: KeyHasher, row: number, col: number, position: number): void {
+  /** Adds cells `cols` of a row, each after a marker (`markers[c]`, by default its column). */
+  addAll(hasher: KeyHasher, row: number, cols: Int32Array, markers: Int32Array = cols): void {
     const batch = this.batch!;
     if (batch.kind === "text") {
-      const at = this.at;
-      batch.locateText(row, col, at);
-      if (at.end > at.start) hasher.addColumn(position).addBytes(at.bytes, at.start, at.end);
+      hasher.addTextCells(batch, row, cols, markers);
       return;
     }
-    const value = (this.values[col] ??= batch.column(col))[row];
-    if (value !== null && value !== undefined) hasher.addColumn(position).addValue(value);
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c]!;
+      const value = (this.values[col] ??= batch.column(col))[row];
+      if (value !== null && value !== undefined) hasher.addColumn(markers[c]!).addValue(value);
+    }
+  }
+
+  /** Adds cell (row, col) after a marker of `position`, unless it is null. */
+  add(hasher: KeyHasher, row: number, col: number, position: number): void {
+    this.column[0] = col;
+    this.marker[0] = position;
+    this.addAll(hasher, row, this.column, this.marker);
   }
 }

@@ -1,3 +1,5 @@
+import { CELL_NON_ASCII, type TextBatch } from "../readers/index.js";
+
 /**
  * A 64-bit hash of a row or of some of its cells, built cell by cell, as two 32-bit lanes.
  * Hand-written: a repeat check hashes every cell of every row, and node:crypto would first encode each string to
@@ -38,33 +40,48 @@ export class KeyHasher {
     const length = s.length;
     for (let i = 0; i < length; i += 2) {
       const word = s.charCodeAt(i) | (i + 1 < length ? s.charCodeAt(i + 1) << 16 : 0);
-      a = Math.imul(a ^ word, 0x9e3779b1);
-      a = (a << 13) | (a >>> 19);
-      b = Math.imul(b ^ word, 0x85ebca77);
-      b = (b << 17) | (b >>> 15);
+      a = laneA(a, word);
+      b = laneB(b, word);
     }
     this.a = a;
     this.b = b;
     return this.absorb(0x100000 + length);
   }
 
-  /** UTF-8 bytes[start, end), four per 32-bit word; the length, absorbed last, tells the rest. */
-  addBytes(bytes: Uint8Array, start: number, end: number): this {
+  /**
+   * Cells `cols` of a row of text, each as a marker (`markers[c]`, by default its column), its UTF-8 bytes four per
+   * word, and its length; empty cells add nothing. One loop over the batch's cell ranges with the lanes in locals: a
+   * duplicate-row check runs it for every row.
+   */
+  addTextCells(batch: TextBatch, row: number, cols: Int32Array, markers: Int32Array = cols): this {
+    const { bytes, starts, ends, flags, width } = batch.cellRanges();
     let a = this.a;
     let b = this.b;
-    for (let i = start; i < end; i += 4) {
-      const word =
-        i + 4 <= end
-          ? bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)
-          : lastWord(bytes, i, end);
-      a = Math.imul(a ^ word, 0x9e3779b1);
-      a = (a << 13) | (a >>> 19);
-      b = Math.imul(b ^ word, 0x85ebca77);
-      b = (b << 17) | (b >>> 15);
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c]!;
+      const index = row * width + col;
+      let source = bytes;
+      let start = starts[index]!;
+      let end = ends[index]!;
+      if ((flags[index]! | CELL_NON_ASCII) !== CELL_NON_ASCII) {
+        source = Buffer.from(batch.cell(row, col), "utf8");
+        start = 0;
+        end = source.length;
+      }
+      if (end === start) continue;
+      a = laneA(a, 0x200000 + markers[c]!);
+      b = laneB(b, 0x200000 + markers[c]!);
+      for (let i = start; i < end; i += 4) {
+        const word = wordAt(source, i, end);
+        a = laneA(a, word);
+        b = laneB(b, word);
+      }
+      a = laneA(a, 0x100000 + end - start);
+      b = laneB(b, 0x100000 + end - start);
     }
     this.a = a;
     this.b = b;
-    return this.absorb(0x100000 + end - start);
+    return this;
   }
 
   addNumber(x: number): this {
@@ -98,16 +115,26 @@ export class KeyHasher {
 
   /** One 32-bit word into both lanes. */
   private absorb(word: number): this {
-    const a = Math.imul(this.a ^ word, 0x9e3779b1);
-    const b = Math.imul(this.b ^ word, 0x85ebca77);
-    this.a = (a << 13) | (a >>> 19);
-    this.b = (b << 17) | (b >>> 15);
+    this.a = laneA(this.a, word);
+    this.b = laneB(this.b, word);
     return this;
   }
 }
 
-/** The last one to three bytes of a range as one little-endian word. */
-function lastWord(bytes: Uint8Array, from: number, end: number): number {
+function laneA(a: number, word: number): number {
+  const x = Math.imul(a ^ word, 0x9e3779b1);
+  return (x << 13) | (x >>> 19);
+}
+
+function laneB(b: number, word: number): number {
+  const x = Math.imul(b ^ word, 0x85ebca77);
+  return (x << 17) | (x >>> 15);
+}
+
+/** Up to four bytes from `from` (fewer at `end`) as one little-endian word. */
+function wordAt(bytes: Uint8Array, from: number, end: number): number {
+  if (from + 4 <= end)
+    return bytes[from]! | (bytes[from + 1]! << 8) | (bytes[from + 2]! << 16) | (bytes[from + 3]! << 24);
   let word = 0;
   for (let i = from, shift = 0; i < end; i++, shift += 8) word |= bytes[i]! << shift;
   return word;

@@ -32,11 +32,6 @@ interface KeyColumn {
   kinds?: Uint8Array;
 }
 
-/** What a column is to the repeat checks. */
-const FEATURE = 0;
-const KEY = 1;
-const LABEL = 2;
-
 /** Where the named columns sit in a batch (-1: absent); recomputed when the batch's columns change. */
 class ColumnLookup {
   private columns?: readonly string[];
@@ -100,9 +95,10 @@ export class RowChecks {
     const hashRows = this.rowFinder !== undefined || this.featureFinder !== undefined;
     const keyIndexes = this.keyLookup?.update(batch);
     const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
-    const roles = new Uint8Array(batch.columns.length);
-    for (const col of keyIndexes ?? []) if (col >= 0) roles[col] = KEY;
-    if (labelIndex >= 0) roles[labelIndex] = LABEL;
+    const keyColumns = Int32Array.from((keyIndexes ?? []).filter((col) => col >= 0)).sort();
+    const featureColumns = Int32Array.from(batch.columns.keys()).filter(
+      (col) => col !== labelIndex && !keyColumns.includes(col),
+    );
     const labels = labelIndex >= 0 ? batch.column(labelIndex) : undefined;
     const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : undefined;
     const keys = keyIndexes?.map((col): KeyColumn =>
@@ -116,7 +112,8 @@ export class RowChecks {
       const labelText = labelled ? labelClass(label, text) : "";
       if (labelled) this.countLabel(labelText, label, text, place, row);
       if (keys) this.checkKey(keys, place, row);
-      if (hashRows) this.checkRepeats(roles, labelled ? labelText : undefined, place, row);
+      if (hashRows)
+        this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : undefined, place, row);
       if (this.spec.schema) {
         const reason = this.spec.schema.rowSchema.check(rowObject(batch, row, text), text);
         if (reason !== undefined) this.tally(this.schemaTally, reason, place, row);
@@ -284,17 +281,21 @@ export class RowChecks {
    * Duplicate rows compare every cell; conflicting labels compare features only: cells outside the key columns (an
    * id makes every row unique) and the label.
    */
-  private checkRepeats(roles: Uint8Array, labelText: string | undefined, place: BatchPlace, row: number): void {
+  private checkRepeats(
+    featureColumns: Int32Array,
+    keyColumns: Int32Array,
+    labelIndex: number,
+    labelText: string | undefined,
+    place: BatchPlace,
+    row: number,
+  ): void {
     const features = this.features.reset();
-    const width = roles.length;
-    for (let col = 0; col < width; col++) if (roles[col] === FEATURE) this.cells.add(features, row, col, col);
+    this.cells.addAll(features, row, featureColumns);
     const line = place.batch.lineOf(row);
     if (this.rowFinder) {
       const whole = this.row.copyFrom(features);
-      for (let col = 0; col < width; col++) {
-        if (roles[col] === KEY) this.cells.add(whole, row, col, col);
-        else if (roles[col] === LABEL && labelText !== undefined) whole.addColumn(col).addString(labelText);
-      }
+      this.cells.addAll(whole, row, keyColumns);
+      if (labelText !== undefined) whole.addColumn(labelIndex).addString(labelText);
       whole.finish();
       if (this.rowFinder.add(whole.hi, whole.lo, 0, place.fileIndex, line) !== Seen.New) {
         this.tally(this.duplicateTally, rowPreview(place.batch, row), place, row);

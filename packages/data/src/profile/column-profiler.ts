@@ -1,4 +1,4 @@
-import { CellBytes, CellKind, type TextBatch } from "../readers/index.js";
+import { CellKind, type TextBatch } from "../readers/index.js";
 import type { ColumnCounts, ColumnParts } from "./column-parts.js";
 import { StringLengths } from "./column-parts.js";
 import { decodeColumnParts, encodeSketchState } from "./column-state.js";
@@ -28,7 +28,6 @@ export interface ProfileOptions {
 }
 
 const TOP_VALUES = 20;
-const scratchCell = new CellBytes();
 
 /**
  * A mergeable profile of one column, fed value by value. Numbers cost no allocation: exact counts and
@@ -165,7 +164,7 @@ export class ColumnProfiler {
    */
   addTextColumn(batch: TextBatch, col: number): void {
     const { kinds, numbers } = batch.classifyColumn(col);
-    const at = scratchCell;
+    const { bytes, starts, ends, flags, width } = batch.cellRanges();
     let nulls = 0;
     for (let row = 0; row < kinds.length; row++) {
       switch (kinds[row]) {
@@ -179,10 +178,11 @@ export class ColumnProfiler {
         case CellKind.Boolean:
           this.addBoolean(numbers[row] === 1);
           break;
-        default:
-          batch.locateText(row, col, at);
-          if (at.ascii) this.addAsciiString(at.bytes, at.start, at.end);
+        default: {
+          const index = row * width + col;
+          if (flags[index] === 0) this.addAsciiString(bytes, starts[index]!, ends[index]!);
           else this.addString(batch.cell(row, col));
+        }
       }
     }
     this.addNulls(nulls);

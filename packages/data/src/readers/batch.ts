@@ -10,14 +10,21 @@ export interface ClassifiedColumn {
   numbers: Float64Array;
 }
 
-/** Where a text cell's UTF-8 bytes lie: `bytes[start, end)`; `ascii` when every byte is below 0x80. */
-export class CellBytes {
-  // A Buffer from the start, as CSV chunks are: one shape keeps the hot loops that read it monomorphic.
-  bytes: Uint8Array = Buffer.alloc(0);
-  start = 0;
-  end = 0;
-  ascii = true;
+/**
+ * Where a text batch's cells lie in its input, for hot loops: cell (row, col) is `bytes[starts[i], ends[i])` with
+ * i = row * width + col. Those bytes are the cell's UTF-8 text when `flags[i]` is 0 (ASCII) or `CELL_NON_ASCII`;
+ * any other flag means the text differs from them (doubled quotes, text after a closing quote): read it with `cell`.
+ */
+export interface CellRanges {
+  bytes: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  flags: Uint8Array;
+  width: number;
 }
+
+/** A `CellRanges` flag: the cell's bytes hold non-ASCII UTF-8, and are still its text. */
+export const CELL_NON_ASCII = 1;
 
 /** What every batch offers, whatever the file format. */
 interface BatchBase {
@@ -57,11 +64,8 @@ export interface TextBatch extends BatchBase {
   /** The column's cells as strings; made on first call, then cached by the batch. */
   column(col: number): readonly string[];
   cell(row: number, col: number): string;
-  /**
-   * Points `at` to the UTF-8 bytes of a cell's text without making a string (a cell whose quotes were doubled is
-   * decoded into fresh bytes). No bounds checks: for hot loops within `rows` and `columns`.
-   */
-  locateText(row: number, col: number, at: CellBytes): void;
+  /** Where the cells lie in the input, to read them without making strings. */
+  cellRanges(): CellRanges;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkColumn, checkRow, setField, type CellBytes, type ClassifiedColumn, type TextBatch } from "./batch.js";
+import { checkColumn, checkRow, setField, type CellRanges, type ClassifiedColumn, type TextBatch } from "./batch.js";
 import { CellKind } from "./cell-grammar.js";
 import { classifyCell, parseNumber } from "./cell-kinds.js";
 import { classifyBytes, scannedNumber } from "./cell-scan.js";
@@ -151,21 +151,9 @@ export class CsvBatch implements TextBatch {
     return classified;
   }
 
-  locateText(row: number, col: number, at: CellBytes): void {
-    const index = row * this.cells.width + col;
-    const flags = this.cells.flags[index]!;
-    if ((flags | CELL_NON_ASCII) === CELL_NON_ASCII) {
-      at.bytes = this.bytes;
-      at.start = this.cells.starts[index]!;
-      at.end = this.cells.ends[index]!;
-      at.ascii = flags === 0;
-    } else {
-      const text = this.decodeFlagged(index);
-      at.bytes = Buffer.from(text, "utf8");
-      at.start = 0;
-      at.end = at.bytes.length;
-      at.ascii = at.end === text.length;
-    }
+  cellRanges(): CellRanges {
+    const { starts, ends, flags, width } = this.cells;
+    return { bytes: this.bytes, starts, ends, flags, width };
   }
 
   /** Column `col`'s share of the batch's classification arrays. */

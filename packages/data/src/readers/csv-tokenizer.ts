@@ -14,7 +14,8 @@ import { UserError } from "@ctrain/core";
  */
 
 /** Cell flags: how to turn a cell's byte range into its string. */
-export const CELL_NON_ASCII = 1;
+export { CELL_NON_ASCII } from "./batch.js";
+import { CELL_NON_ASCII } from "./batch.js";
 const CELL_DOUBLED_QUOTES = 2;
 /** The cell's value is `overrides[start]`: a quoted field with text after its closing quote. */
 const CELL_OVERRIDE = 4;

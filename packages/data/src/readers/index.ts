@@ -1,5 +1,5 @@
-export { CellBytes } from "./batch.js";
-export type { ClassifiedColumn, RecordBatch, TextBatch, ValueBatch } from "./batch.js";
+export { CELL_NON_ASCII } from "./batch.js";
+export type { CellRanges, ClassifiedColumn, RecordBatch, TextBatch, ValueBatch } from "./batch.js";
 export { CellKind, INFINITY_SPELLINGS, NULL_SPELLINGS } from "./cell-grammar.js";
 export {
   classifyCell,
