@@ -68,6 +68,7 @@ export class RowChecks {
   private readonly keyLookup?: ColumnLookup;
   private readonly labelLookup?: ColumnLookup;
   private readonly classCounts = new Map<string, number>();
+  private readonly labelClasses = new Map<string, string>();
   private tooManyClasses = false;
   private readonly features = new KeyHasher();
   private readonly row = new KeyHasher();
@@ -109,7 +110,7 @@ export class RowChecks {
     for (let row = 0; row < rows; row++) {
       const label = labels?.[row];
       const labelled = labelKinds !== undefined && labelKinds[row] !== CellKind.Null;
-      const labelText = labelled ? labelClass(label, text) : "";
+      const labelText = labelled ? this.classOf(label, text) : "";
       if (labelled) this.countLabel(labelText, label, text, place, row);
       if (keys) this.checkKey(keys, place, row);
       if (hashRows)
@@ -237,6 +238,17 @@ export class RowChecks {
       );
     }
     return results;
+  }
+
+  /** `labelClass`, remembered per CSV text: labels take few distinct values, and every row has one. */
+  private classOf(label: unknown, text: boolean): string {
+    if (!text) return labelClass(label, false);
+    let known = this.labelClasses.get(label as string);
+    if (known === undefined) {
+      known = labelClass(label, true);
+      if (this.labelClasses.size < MAX_LABEL_CLASSES) this.labelClasses.set(label as string, known);
+    }
+    return known;
   }
 
   private countLabel(labelText: string, label: unknown, text: boolean, place: BatchPlace, row: number): void {
