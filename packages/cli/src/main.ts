@@ -1,3 +1,9 @@
+import { serveProfileThread } from "@ctrain/data";
 import { main } from "./cli.js";
+import { useProfileThread } from "./steps.js";
 
-process.exitCode = await main(process.argv.slice(2));
+// This bundle is also the entry of the thread that reads and profiles large datasets beside the checks.
+if (!(await serveProfileThread())) {
+  useProfileThread(new URL(import.meta.url));
+  process.exitCode = await main(process.argv.slice(2));
+}

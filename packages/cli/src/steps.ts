@@ -31,6 +31,13 @@ async function driftBaseline(workspace: CliWorkspace): Promise<ResolvedBaseline 
   return baseline.origin.kind === "none" ? undefined : baseline;
 }
 
+/** The script a profile thread starts from (the CLI's own bundle); without it, validation runs on one thread. */
+let profileThreadEntry: URL | undefined;
+
+export function useProfileThread(entry: URL): void {
+  profileThreadEntry = entry;
+}
+
 export async function validateStep(
   workspace: CliWorkspace,
   options: { mergeShards?: string[]; datasets?: string[] } = {},
@@ -53,6 +60,7 @@ export async function validateStep(
     : await validateDatasets(workspace.config, {
         ...common,
         onProgress: progressLine(),
+        ...(profileThreadEntry ? { profileThread: { entry: profileThreadEntry } } : {}),
       });
   const bundle = new Bundle(workspace.bundleDir);
   bundle.write("validation", outcome.validation);

@@ -49,8 +49,8 @@ export class KeyHasher {
   }
 
   /**
-   * Cells `cols` of a row of text, each as a marker (`markers[c]`, by default its column), its UTF-8 bytes four per
-   * word, and its length; empty cells add nothing. One loop over the batch's cell ranges with the lanes in locals: a
+   * Cells `cols` of a row of text, each as a marker (`markers[c]`, by default its column) with its length, then its
+   * UTF-8 bytes four per word; empty cells add nothing. One loop over the batch's cell ranges with the lanes in locals: a
    * duplicate-row check runs it for every row.
    */
   addTextCells(batch: TextBatch, row: number, cols: Int32Array, markers: Int32Array = cols): this {
@@ -68,16 +68,21 @@ export class KeyHasher {
         start = 0;
         end = source.length;
       }
-      if (end === start) continue;
-      a = laneA(a, 0x200000 + markers[c]!);
-      b = laneB(b, 0x200000 + markers[c]!);
+      const length = end - start;
+      if (length === 0) continue;
+      // The marker and the length in one word while both fit (11 and 20 bits), else one word each.
+      const head = markers[c]! < 0x800 && length < 0x100000 ? (markers[c]! << 20) | length : -1;
+      a = laneA(a, head);
+      b = laneB(b, head);
+      if (head === -1) {
+        a = laneA(laneA(a, markers[c]!), length);
+        b = laneB(laneB(b, markers[c]!), length);
+      }
       for (let i = start; i < end; i += 4) {
         const word = wordAt(source, i, end);
         a = laneA(a, word);
         b = laneB(b, word);
       }
-      a = laneA(a, 0x100000 + end - start);
-      b = laneB(b, 0x100000 + end - start);
     }
     this.a = a;
     this.b = b;

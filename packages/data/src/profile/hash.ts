@@ -36,15 +36,17 @@ export function hashNumber(x: number): number {
   return finish(h1, h2);
 }
 
+/** Two UTF-16 units per step (a 32-bit word), then the length, so "a" and "a\u0000" hash apart. */
 function hashCodeUnits(s: string, seed: number): number {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ unit, 2654435761);
-    h2 = Math.imul(h2 ^ unit, 1597334677);
+  const length = s.length;
+  for (let i = 0; i < length; i += 2) {
+    const word = s.charCodeAt(i) | (i + 1 < length ? s.charCodeAt(i + 1) << 16 : 0);
+    h1 = Math.imul(h1 ^ word, 2654435761);
+    h2 = Math.imul(h2 ^ word, 1597334677);
   }
-  return finish(h1, h2);
+  return finish(h1 ^ length, h2);
 }
 
 export function hashString(s: string): number {
@@ -55,12 +57,12 @@ export function hashString(s: string): number {
 export function hashAsciiBytes(bytes: Uint8Array, start: number, end: number): number {
   let h1 = 0xdeadbeef ^ STRING_SEED;
   let h2 = 0x41c6ce57 ^ STRING_SEED;
-  for (let i = start; i < end; i++) {
-    const unit = bytes[i]!;
-    h1 = Math.imul(h1 ^ unit, 2654435761);
-    h2 = Math.imul(h2 ^ unit, 1597334677);
+  for (let i = start; i < end; i += 2) {
+    const word = bytes[i]! | (i + 1 < end ? bytes[i + 1]! << 16 : 0);
+    h1 = Math.imul(h1 ^ word, 2654435761);
+    h2 = Math.imul(h2 ^ word, 1597334677);
   }
-  return finish(h1, h2);
+  return finish(h1 ^ (end - start), h2);
 }
 
 const TRUE_HASH = hashCodeUnits("true", BOOLEAN_SEED);
