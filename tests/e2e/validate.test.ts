@@ -269,13 +269,13 @@ describe("validate action, end to end", () => {
     expect(validation.errors[0]).toMatchObject({ location: "row.schema.json" });
   });
 
-  it("profiles a large dataset on a second thread started from its own bundle", async () => {
-    // Past the 64 MiB from which the action profiles on a worker thread beside the checks.
+  it("reads and profiles a large dataset on a second thread started from its own bundle", async () => {
+    // Past the 64 MiB from which the action reads and profiles on a worker thread that hands batches to the checks.
     const line = "12345678,0.123456789,category-a,2024-01-02T03:04:05Z\n";
     const rows = Math.ceil((65 * 1024 * 1024) / line.length);
     writeFileSync(
       join(workspace, "ctrain.yml"),
-      "data:\n  datasets:\n    big:\n      path: data/big.csv\n      duplicate-rows: ignore\n",
+      "data:\n  datasets:\n    big:\n      path: data/big.csv\n      duplicate-rows: ignore\n      columns:\n        x: { max: 1 }\n",
     );
     writeFileSync(join(workspace, "data", "big.csv"), `id,x,c,t\n${line.repeat(rows)}`);
     const result = await runAction("validate", {
@@ -293,9 +293,14 @@ describe("validate action, end to end", () => {
       "profile",
     );
     expect(profile.rows).toBe(rows);
-    expect(profile.columns.x).toMatchObject({ count: rows, type: "float" });
-    expect(readValidation().datasets[0]).toMatchObject({ name: "big", rows, success: true });
-    expect(result.log).toContain("big: checked here; profiled on a second thread that read the files too");
+    // Columns are profiled on both threads (every fifth here): each counts every row.
+    for (const name of ["id", "x", "c", "t"]) expect(profile.columns[name]).toMatchObject({ count: rows });
+    expect(profile.columns.x).toMatchObject({ type: "float" });
+    const dataset = readValidation().datasets[0]!;
+    expect(dataset).toMatchObject({ name: "big", rows, success: true });
+    const range = dataset.results.find((result) => result.check === "expect_column_values_to_be_between")!;
+    expect(range.result).toMatchObject({ element_count: rows, unexpected_count: 0 });
+    expect(result.log).toContain("big: read and profiled on a second thread, checked here");
   }, 300_000);
 
   it("merges shard profiles from a matrix into the profile one pass over all files gives", async () => {
