@@ -57,6 +57,22 @@ describe("profiling on a second thread", () => {
     expect(threaded.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
   });
 
+  it("joins the two threads' column shares in first-seen order when files differ in their columns", async () => {
+    const first = Array.from({ length: 4000 }, (_, i) => `${i},${i % 13},c${i % 5}`);
+    const second = Array.from({ length: 4000 }, (_, i) => `${i % 9},${4000 + i},x${i % 3},${i / 7}`);
+    const dir = workspace({
+      "parts/a.csv": `id,n,s\n${first.join("\n")}\n`,
+      "parts/b.csv": `late,id,s,n\n${second.join("\n")}\n`,
+    });
+    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "parts/*.csv" } } } });
+    const threaded = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
+    const single = await validateDatasets(config, { cwd: dir });
+    const { createdAt: _a, ...threadedProfile } = threaded.profiles[0]!;
+    const { createdAt: _b, ...singleProfile } = single.profiles[0]!;
+    expect(Object.keys(threadedProfile.columns)).toEqual(["id", "n", "s", "late"]);
+    expect(threadedProfile).toEqual(singleProfile);
+  });
+
   it("profiles on this thread after all when the profile thread outgrows its heap bound", async () => {
     const dir = workspace({
       "data.csv": `a,b\n${Array.from({ length: 500 }, (_, i) => `${i},x${i % 7}`).join("\n")}\n`,
