@@ -17,6 +17,8 @@ export interface ProfileRequest {
   sources: readonly string[];
   read: Omit<ReadOptions, "onProgress">;
   profile: ProfileOptions;
+  /** When batches are handed over, the checking thread profiles every `checkingShare`-th column. */
+  checkingShare: number;
 }
 
 const ROLE = "ctrain-profile";
@@ -31,12 +33,13 @@ type WorkerMessage =
 
 /**
  * Which thread profiles a column when the reading thread hands batches over: by the column's first-seen position, every
- * fifth column is profiled by the thread that runs the checks, which then keeps pace with the reading thread (measured
- * on the validate benchmark, whose 43 checks cost about as much as reading, classifying and profiling 16 of its 20
- * columns). Both threads see the same batches in the same order, so they split alike.
+ * `every`-th column is profiled by the thread that runs the checks, so that it keeps pace with the reading thread. Both
+ * threads see the same batches in the same order, so they split alike, and the profile does not depend on timing.
  */
 class ColumnSplit {
   private readonly positions = new Map<string, number>();
+
+  constructor(private readonly every: number) {}
 
   /** Columns in first-seen order. */
   get order(): string[] {
@@ -49,8 +52,17 @@ class ColumnSplit {
       position = this.positions.size;
       this.positions.set(column, position);
     }
-    return position % 5 === 2;
+    return position % this.every === this.every - 1;
   }
+}
+
+/**
+ * Every how many columns the checking thread profiles one. Measured on the validate benchmark (20 columns, 1 GB): its
+ * 43 checks, duplicate rows and conflicting labels included, cost about as much as reading, classifying and profiling
+ * 16 columns (every fifth); without checks that hash whole rows, the checking thread takes every other column.
+ */
+export function checkingThreadShare(hashesRows: boolean): number {
+  return hashesRows ? 5 : 2;
 }
 
 /** One profile of the same rows from two profiles that each hold a share of the columns. */
@@ -187,13 +199,14 @@ export class DatasetReading {
   private readonly profiler: DatasetProfiler;
   private thread?: ProfileThread;
   private shipping = false;
-  private readonly split = new ColumnSplit();
+  private readonly split: ColumnSplit;
 
   constructor(
     private readonly request: ProfileRequest,
     private readonly threads?: ProfileThreadOptions,
   ) {
     this.profiler = new DatasetProfiler(request.profile);
+    this.split = new ColumnSplit(request.checkingShare);
   }
 
   /** How the work is split, for the log; undefined on one thread. */
@@ -266,7 +279,7 @@ export async function serveProfileThread(): Promise<boolean> {
   let reply: WorkerMessage;
   try {
     const profiler = new DatasetProfiler(profile);
-    const split = credits ? new ColumnSplit() : undefined;
+    const split = credits ? new ColumnSplit(data.request.checkingShare) : undefined;
     let progress: ReadProgress | undefined;
     for await (const batch of readBatches(sources, { ...read, onProgress: (report) => (progress = report) })) {
       profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));

@@ -20,6 +20,7 @@ import type { DriftSection } from "./drift-section.js";
 import { FileDigester, datasetFingerprint } from "./file-digests.js";
 import { toProfileDocument } from "./profile-documents.js";
 import {
+  checkingThreadShare,
   DatasetReading,
   ReadingThreadOutOfMemory,
   type ProfileRequest,
@@ -236,7 +237,7 @@ async function readDataset(
   name: string,
   dataset: DatasetConfig,
   cwd: string,
-  request: ProfileRequest,
+  request: Omit<ProfileRequest, "checkingShare">,
   baseline: ReturnType<typeof readBaselineProfile>,
   options: ValidateDatasetsOptions,
   threads: ProfileThreadOptions | undefined,
@@ -260,7 +261,7 @@ async function readDataset(
     log.info(`${name}: ${error.format()}`);
     return { setupError: error };
   }
-  const reading = new DatasetReading(request, threads);
+  const reading = new DatasetReading({ ...request, checkingShare: checkingThreadShare(checks.hashesRows) }, threads);
   const digester = new FileDigester();
   const seenFiles = new Set<string>();
   const outside: string[] = [];
