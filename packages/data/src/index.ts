@@ -2,3 +2,4 @@ export * from "./readers/index.js";
 export * from "./checks/index.js";
 export * from "./validate/index.js";
 export * from "./drift/index.js";
+export * from "./profile/index.js";

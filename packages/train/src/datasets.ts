@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { UserError, type DatasetConfig, type FileDigest } from "@ctrain/core";
+import { UserError, filesFingerprint, type DatasetConfig, type FileDigest } from "@ctrain/core";
 import { digestFiles } from "./file-digest.js";
 import { matchAllFiles, workspacePath } from "./file-patterns.js";
 
@@ -11,17 +10,6 @@ export interface DatasetFingerprint {
 
 /** run.json records at most this many files per dataset. */
 export const DATASET_FILES_MAX = 10_000;
-
-/**
- * One sha256 for a set of files: the sha256 of their `sha256sum`-style lines (`<sha256>  <path>\n`) sorted by
- * path, so anyone can recompute it with `sha256sum <files> | LC_ALL=C sort -k2 | sha256sum`, and renaming a file changes it.
- */
-export function combinedFingerprint(files: readonly FileDigest[]): string {
-  const lines = [...files]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((file) => `${file.sha256}  ${file.path}\n`);
-  return createHash("sha256").update(lines.join("")).digest("hex");
-}
 
 /** Digests of the files of each dataset named under `data.datasets`, paths relative to the workspace. */
 export async function fingerprintDatasets(
@@ -50,7 +38,7 @@ export async function fingerprintDatasets(
       bytes: digest.bytes,
       sha256: digest.sha256,
     }));
-    fingerprints.push({ name, fingerprint: combinedFingerprint(records), files: records });
+    fingerprints.push({ name, fingerprint: filesFingerprint(records), files: records });
   }
   return fingerprints;
 }

@@ -1,5 +1,5 @@
-import { UserError, type FileDigest, type RunDocument } from "@ctrain/core";
-import { combinedFingerprint, type DatasetFingerprint } from "./datasets.js";
+import { UserError, filesFingerprint, type FileDigest, type RunDocument } from "@ctrain/core";
+import type { DatasetFingerprint } from "./datasets.js";
 import { digestFiles } from "./file-digest.js";
 import { matchAllFiles, workspacePath } from "./file-patterns.js";
 import type { TrainSettings } from "./settings.js";
@@ -35,8 +35,8 @@ export function cacheKeyInputs(
   const dataLines = datasets.map((dataset) => ({ path: dataset.name, bytes: 0, sha256: dataset.fingerprint }));
   return {
     ...(prefix === undefined ? {} : { prefix }),
-    keyFilesFingerprint: combinedFingerprint(keyFiles),
-    dataFingerprint: combinedFingerprint(dataLines),
+    keyFilesFingerprint: filesFingerprint(keyFiles),
+    dataFingerprint: filesFingerprint(dataLines),
   };
 }
 

@@ -101,14 +101,3 @@ function hashFile(path: string): Digest {
   }
   return { bytes, sha256: hash.digest("hex") };
 }
-
-/**
- * One sha256 for a dataset's files: the sha256 of their `sha256sum`-style lines (`<sha256>  <path>\n`) sorted by path,
- * so anyone can recompute it with `sha256sum <files> | LC_ALL=C sort -k2 | sha256sum`. run.json records the same.
- */
-export function datasetFingerprint(digests: readonly FileDigest[]): string {
-  const lines = [...digests]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((digest) => `${digest.sha256}  ${digest.path}\n`);
-  return createHash("sha256").update(lines.join("")).digest("hex");
-}

@@ -4,7 +4,6 @@ export type { ValidationLog, ValidationProgress } from "./progress-log.js";
 export { mergeProfileDocuments, toProfileDocument, fromProfileDocument } from "./profile-documents.js";
 export { rowAnnotations } from "./annotations.js";
 export type { RowAnnotation } from "./annotations.js";
-export { datasetFingerprint } from "./file-digests.js";
 export { driftSection } from "./drift-section.js";
 export type { DriftSection } from "./drift-section.js";
 export { combineShardResults, mergeShardProfiles } from "./merge-shards.js";

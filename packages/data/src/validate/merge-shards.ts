@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { existsSync, statSync } from "node:fs";
 import { glob, isDynamicPattern } from "tinyglobby";
 import {
+  filesFingerprint,
   Bundle,
   UserError,
   isUserError,
@@ -23,7 +24,6 @@ import {
 import { classShareResult, rowCountResults } from "../checks/table-checks.js";
 import type { DatasetProfile } from "../profile/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
-import { datasetFingerprint } from "./file-digests.js";
 import { fromProfileDocument, mergeProfileDocuments } from "./profile-documents.js";
 import type { ValidationLog } from "./progress-log.js";
 import type { ValidationOutcome } from "./validate-datasets.js";
@@ -149,7 +149,7 @@ export async function mergeShardProfiles(
       entries.push({
         name,
         files: merged.files,
-        ...(merged.files.length > 0 ? { fingerprint: datasetFingerprint(merged.files) } : {}),
+        ...(merged.files.length > 0 ? { fingerprint: filesFingerprint(merged.files) } : {}),
         rows: profile.rows,
         columns: Object.keys(profile.columns),
         success,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import {
+  filesFingerprint,
   UserError,
   isUserError,
   type CheckResult,
@@ -17,7 +18,7 @@ import type { DatasetProfile } from "../profile/index.js";
 import type { ReadOptions, ReadProgress } from "../readers/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";
-import { FileDigester, datasetFingerprint } from "./file-digests.js";
+import { FileDigester } from "./file-digests.js";
 import { toProfileDocument } from "./profile-documents.js";
 import {
   checkingThreadShare,
@@ -207,7 +208,7 @@ async function validateDataset(
     entry: {
       name,
       files,
-      ...(files.length > 0 ? { fingerprint: datasetFingerprint(files) } : {}),
+      ...(files.length > 0 ? { fingerprint: filesFingerprint(files) } : {}),
       rows: profile.rows,
       columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS),
       success,
