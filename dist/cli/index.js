@@ -40680,6 +40680,14 @@ var Bundle = class {
   }
 };
 
+// packages/core/src/bundle/files-fingerprint.ts
+import { createHash } from "node:crypto";
+function filesFingerprint(files) {
+  const lines = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((file2) => `${file2.sha256}  ${file2.path}
+`);
+  return createHash("sha256").update(lines.join("")).digest("hex");
+}
+
 // packages/data/src/readers/byte-stream.ts
 import { createReadStream } from "node:fs";
 import { open as open2 } from "node:fs/promises";
@@ -52156,13 +52164,17 @@ var RowChecks = class {
   features = new KeyHasher();
   row = new KeyHasher();
   cells = new CellHashing();
+  /** True when every row is hashed whole (duplicate rows, conflicting labels): the checks' largest cost. */
+  get hashesRows() {
+    return this.rowFinder !== void 0 || this.featureFinder !== void 0;
+  }
   observe(place) {
     const { batch } = place;
     const rows = batch.rows;
     this.rows += rows;
     if (rows === 0) return;
     const text2 = batch.kind === "text";
-    const hashRows = this.rowFinder !== void 0 || this.featureFinder !== void 0;
+    const hashRows = this.hashesRows;
     const keyIndexes = this.keyLookup?.update(batch);
     const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
     const keyColumns = Int32Array.from((keyIndexes ?? []).filter((col) => col >= 0)).sort();
@@ -52547,6 +52559,10 @@ var DatasetChecks = class {
   /** Column names in the order first seen. */
   get columns() {
     return this.seenColumns;
+  }
+  /** True when every row is hashed whole (duplicate rows, conflicting labels): the checks' largest cost. */
+  get hashesRows() {
+    return this.rowChecks.hashesRows;
   }
   get rowCount() {
     return this.rows;
@@ -54066,7 +54082,7 @@ function columnType(counts) {
 }
 
 // packages/data/src/profile/dataset-profiler.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var DatasetProfiler = class _DatasetProfiler {
   constructor(options = {}) {
     this.options = options;
@@ -54170,7 +54186,7 @@ function datasetFingerprint(rows, columns) {
       column.sketch.values.fingerprint
     ];
   });
-  return createHash("sha256").update(JSON.stringify([rows, material])).digest("hex");
+  return createHash2("sha256").update(JSON.stringify([rows, material])).digest("hex");
 }
 
 // packages/data/src/drift/special-functions.ts
@@ -55101,7 +55117,7 @@ function compareWithBaseline(name, dataset, config2, profile, baseline, log2) {
 }
 
 // packages/data/src/validate/file-digests.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, statSync as statSync2 } from "node:fs";
 import { Worker } from "node:worker_threads";
 var WORKER_SOURCE = `
@@ -55166,7 +55182,7 @@ var FileDigester = class {
   }
 };
 function hashFile(path) {
-  const hash2 = createHash2("sha256");
+  const hash2 = createHash3("sha256");
   const buffer = Buffer.allocUnsafe(1 << 20);
   const fd = openSync2(path, "r");
   let bytes = 0;
@@ -55177,17 +55193,16 @@ function hashFile(path) {
   }
   return { bytes, sha256: hash2.digest("hex") };
 }
-function datasetFingerprint2(digests) {
-  const lines = [...digests].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((digest) => `${digest.sha256}  ${digest.path}
-`);
-  return createHash2("sha256").update(lines.join("")).digest("hex");
-}
 
 // packages/data/src/validate/profile-thread.ts
 import { Worker as Worker2, isMainThread, parentPort, workerData } from "node:worker_threads";
 var ROLE = "ctrain-profile";
 var BATCHES_IN_FLIGHT = 8;
 var ColumnSplit = class {
+  constructor(every) {
+    this.every = every;
+  }
+  every;
   positions = /* @__PURE__ */ new Map();
   /** Columns in first-seen order. */
   get order() {
@@ -55199,9 +55214,12 @@ var ColumnSplit = class {
       position = this.positions.size;
       this.positions.set(column, position);
     }
-    return position % 5 === 2;
+    return position % this.every === this.every - 1;
   }
 };
+function checkingThreadShare(hashesRows) {
+  return hashesRows ? 5 : 2;
+}
 function joinColumnShares(order, shares) {
   const columns = {};
   for (const name of order) {
@@ -55297,13 +55315,14 @@ var DatasetReading = class {
     this.request = request;
     this.threads = threads;
     this.profiler = new DatasetProfiler(request.profile);
+    this.split = new ColumnSplit(request.checkingShare);
   }
   request;
   threads;
   profiler;
   thread;
   shipping = false;
-  split = new ColumnSplit();
+  split;
   /** How the work is split, for the log; undefined on one thread. */
   get threading() {
     return this.thread ? this.shipping ? "shipping" : "profiling" : void 0;
@@ -55364,7 +55383,7 @@ async function serveProfileThread() {
   let reply;
   try {
     const profiler = new DatasetProfiler(profile);
-    const split = credits ? new ColumnSplit() : void 0;
+    const split = credits ? new ColumnSplit(data.request.checkingShare) : void 0;
     let progress;
     for await (const batch of readBatches(sources, { ...read, onProgress: (report2) => progress = report2 })) {
       profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));
@@ -55522,7 +55541,7 @@ async function validateDataset(name, dataset, config2, options, log2, now) {
     entry: {
       name,
       files,
-      ...files.length > 0 ? { fingerprint: datasetFingerprint2(files) } : {},
+      ...files.length > 0 ? { fingerprint: filesFingerprint(files) } : {},
       rows: profile.rows,
       columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS),
       success: success2,
@@ -55548,7 +55567,7 @@ async function readDataset(name, dataset, cwd, request, baseline, options, threa
     log2.info(`${name}: ${error62.format()}`);
     return { setupError: error62 };
   }
-  const reading = new DatasetReading(request, threads);
+  const reading = new DatasetReading({ ...request, checkingShare: checkingThreadShare(checks.hashesRows) }, threads);
   const digester = new FileDigester();
   const seenFiles = /* @__PURE__ */ new Set();
   const outside = [];
@@ -55700,7 +55719,7 @@ async function mergeShardProfiles(config2, patterns, options = {}) {
       entries.push({
         name,
         files: merged.files,
-        ...merged.files.length > 0 ? { fingerprint: datasetFingerprint2(merged.files) } : {},
+        ...merged.files.length > 0 ? { fingerprint: filesFingerprint(merged.files) } : {},
         rows: profile.rows,
         columns: Object.keys(profile.columns),
         success: success2,
@@ -58410,14 +58429,14 @@ function attestationSubjects(files) {
 }
 
 // packages/publish/src/digest.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { createReadStream as createReadStream3, createWriteStream } from "node:fs";
 import { pipeline as pipeline2 } from "node:stream/promises";
 function sha256Hex(data) {
-  return createHash3("sha256").update(data).digest("hex");
+  return createHash4("sha256").update(data).digest("hex");
 }
 async function sha256OfFile(path, range) {
-  const hash2 = createHash3("sha256");
+  const hash2 = createHash4("sha256");
   if (range?.bytes === 0) return hash2.digest("hex");
   const stream = createReadStream3(
     path,
@@ -58427,7 +58446,7 @@ async function sha256OfFile(path, range) {
   return hash2.digest("hex");
 }
 async function writeHashedCapped(source, destination, maxBytes) {
-  const hash2 = createHash3("sha256");
+  const hash2 = createHash4("sha256");
   let bytes = 0;
   async function* capped() {
     for await (const chunk of source) {
@@ -58569,7 +58588,7 @@ function partAssetName(name, index, count) {
 
 // packages/publish/src/parts.ts
 import { createReadStream as createReadStream4, createWriteStream as createWriteStream2 } from "node:fs";
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline as pipeline3 } from "node:stream/promises";
 async function planStoredFile(input2, partBytes = RELEASE_ASSET_PART_BYTES) {
@@ -58600,7 +58619,7 @@ async function planStoredFile(input2, partBytes = RELEASE_ASSET_PART_BYTES) {
   return { entry, sources };
 }
 async function assembleParts(partFiles, target, expected) {
-  const hash2 = createHash4("sha256");
+  const hash2 = createHash5("sha256");
   let bytes = 0;
   async function* concatenated() {
     for (const part of partFiles) {
@@ -61639,12 +61658,12 @@ async function readMetrics(file2) {
 }
 
 // packages/train/src/file-digest.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { open as open4, stat as stat6 } from "node:fs/promises";
 var CHUNK_BYTES = 4 * 1024 * 1024;
 var HEAD_BYTES = 64;
 async function sha256File(path, options = {}) {
-  const hash2 = createHash5("sha256");
+  const hash2 = createHash6("sha256");
   const handle = await open4(path, "r");
   try {
     const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
@@ -61898,13 +61917,7 @@ async function collectOutputs(settings, context, options) {
 }
 
 // packages/train/src/datasets.ts
-import { createHash as createHash6 } from "node:crypto";
 var DATASET_FILES_MAX = 1e4;
-function combinedFingerprint(files) {
-  const lines = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((file2) => `${file2.sha256}  ${file2.path}
-`);
-  return createHash6("sha256").update(lines.join("")).digest("hex");
-}
 async function fingerprintDatasets(datasets, root, log2) {
   const fingerprints = [];
   for (const [name, dataset] of Object.entries(datasets)) {
@@ -61927,7 +61940,7 @@ async function fingerprintDatasets(datasets, root, log2) {
       bytes: digest.bytes,
       sha256: digest.sha256
     }));
-    fingerprints.push({ name, fingerprint: combinedFingerprint(records), files: records });
+    fingerprints.push({ name, fingerprint: filesFingerprint(records), files: records });
   }
   return fingerprints;
 }
@@ -61937,8 +61950,8 @@ function cacheKeyInputs(keyFiles, datasets, prefix2) {
   const dataLines = datasets.map((dataset) => ({ path: dataset.name, bytes: 0, sha256: dataset.fingerprint }));
   return {
     ...prefix2 === void 0 ? {} : { prefix: prefix2 },
-    keyFilesFingerprint: combinedFingerprint(keyFiles),
-    dataFingerprint: combinedFingerprint(dataLines)
+    keyFilesFingerprint: filesFingerprint(keyFiles),
+    dataFingerprint: filesFingerprint(dataLines)
   };
 }
 async function restoreDependencyCache(settings, cache, datasets, log2) {
