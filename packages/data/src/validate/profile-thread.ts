@@ -94,6 +94,7 @@ class ProfileThread {
   private failure?: Error;
   private wake?: () => void;
   private readonly credits?: Int32Array;
+  private sent?: DatasetProfile;
 
   constructor(entry: URL | string, request: ProfileRequest, heapMb: number, shipping: boolean) {
     const credits = shipping ? new SharedArrayBuffer(4) : undefined;
@@ -122,7 +123,7 @@ class ProfileThread {
     for (;;) {
       const message = await this.next();
       if (!("batch" in message)) {
-        this.settle(message);
+        this.sent = settle(message);
         return;
       }
       onProgress(message.progress);
@@ -132,32 +133,17 @@ class ProfileThread {
     }
   }
 
+  /** The profile the thread sends after its last batch. */
   async profile(): Promise<DatasetProfile> {
-    for (;;) {
+    while (!this.sent) {
       const message = await this.next();
-      if (!("batch" in message)) return this.settle(message);
+      if (!("batch" in message)) this.sent = settle(message);
     }
+    return this.sent;
   }
 
   async cancel(): Promise<void> {
     await this.worker.terminate();
-  }
-
-  private profileResult?: DatasetProfile;
-
-  private settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): DatasetProfile {
-    if ("profile" in message) {
-      this.profileResult = message.profile;
-      return message.profile;
-    }
-    const { message: text, location, hint, user, stack } = message.error;
-    if (user) throw new UserError(text, { location, hint });
-    throw Object.assign(new Error(text), { stack });
-  }
-
-  /** The profile the thread sent after its last batch. */
-  get sentProfile(): DatasetProfile | undefined {
-    return this.profileResult;
   }
 
   private async next(): Promise<WorkerMessage> {
@@ -169,6 +155,14 @@ class ProfileThread {
       this.wake = undefined;
     }
   }
+}
+
+/** The profile a thread's last message carries, or the error it reports, rebuilt (a UserError stays one). */
+function settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): DatasetProfile {
+  if ("profile" in message) return message.profile;
+  const { message: text, location, hint, user, stack } = message.error;
+  if (user) throw new UserError(text, { location, hint });
+  throw Object.assign(new Error(text), { stack });
 }
 
 /** Where a profile thread starts, and from which dataset size on one is worth its start-up (default 64 MiB). */
@@ -246,7 +240,8 @@ export class DatasetReading {
   /** The profile, once `batches` ran to its end. */
   async profile(): Promise<DatasetProfile> {
     if (!this.thread) return this.profiler.toProfile();
-    if (this.shipping) return joinColumnShares(this.split.order, [this.profiler.toProfile(), this.thread.sentProfile!]);
+    if (this.shipping)
+      return joinColumnShares(this.split.order, [this.profiler.toProfile(), await this.thread.profile()]);
     try {
       return await this.thread.profile();
     } catch (error) {

@@ -157,13 +157,14 @@ async function validateDataset(
     profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
   };
   const progress = new ProgressLog(name, log, options.onProgress);
+  const job: DatasetJob = { name, dataset, cwd, request, baseline, options, progress, log };
   let pass: ReadPass;
   try {
-    pass = await readDataset(name, dataset, cwd, request, baseline, options, options.profileThread, progress, log);
+    pass = await readDataset(job, options.profileThread);
   } catch (error) {
     if (!(error instanceof ReadingThreadOutOfMemory)) throw error;
     log.info(`${name}: the reading thread outgrew its memory bound; reading again on one thread`);
-    pass = await readDataset(name, dataset, cwd, request, baseline, options, undefined, progress, log);
+    pass = await readDataset(job, undefined);
   }
   if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
   const { checks, digester, outside, bytes, profile, readError } = pass;
@@ -230,21 +231,24 @@ type ReadPass =
       readError?: UserError;
     };
 
+/** What one dataset's validation works with. */
+interface DatasetJob {
+  name: string;
+  dataset: DatasetConfig;
+  cwd: string;
+  request: Omit<ProfileRequest, "checkingShare">;
+  baseline: ReturnType<typeof readBaselineProfile>;
+  options: ValidateDatasetsOptions;
+  progress: ProgressLog;
+  log: ValidationLog;
+}
+
 /**
  * One pass over a dataset: every batch to the checks and the profile. A read error ends the pass with what was checked
  * before it; `ReadingThreadOutOfMemory` means the pass must start over on one thread.
  */
-async function readDataset(
-  name: string,
-  dataset: DatasetConfig,
-  cwd: string,
-  request: Omit<ProfileRequest, "checkingShare">,
-  baseline: ReturnType<typeof readBaselineProfile>,
-  options: ValidateDatasetsOptions,
-  threads: ProfileThreadOptions | undefined,
-  progress: ProgressLog,
-  log: ValidationLog,
-): Promise<ReadPass> {
+async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | undefined): Promise<ReadPass> {
+  const { name, dataset, cwd, request, baseline, options, progress, log } = job;
   let checks: DatasetChecks;
   try {
     checks = new DatasetChecks({
