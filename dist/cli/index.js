@@ -55218,7 +55218,7 @@ var ColumnSplit = class {
   }
 };
 function checkingThreadShare(hashesRows) {
-  return hashesRows ? 5 : 2;
+  return hashesRows ? 3 : 2;
 }
 function joinColumnShares(order, shares) {
   const columns = {};
@@ -55240,6 +55240,7 @@ var ProfileThread = class {
   failure;
   wake;
   credits;
+  sent;
   constructor(entry, request, heapMb, shipping) {
     const credits = shipping ? new SharedArrayBuffer(4) : void 0;
     if (credits) {
@@ -55266,7 +55267,7 @@ var ProfileThread = class {
     for (; ; ) {
       const message = await this.next();
       if (!("batch" in message)) {
-        this.settle(message);
+        this.sent = settle2(message);
         return;
       }
       onProgress(message.progress);
@@ -55275,28 +55276,16 @@ var ProfileThread = class {
       Atomics.notify(this.credits, 0);
     }
   }
+  /** The profile the thread sends after its last batch. */
   async profile() {
-    for (; ; ) {
+    while (!this.sent) {
       const message = await this.next();
-      if (!("batch" in message)) return this.settle(message);
+      if (!("batch" in message)) this.sent = settle2(message);
     }
+    return this.sent;
   }
   async cancel() {
     await this.worker.terminate();
-  }
-  profileResult;
-  settle(message) {
-    if ("profile" in message) {
-      this.profileResult = message.profile;
-      return message.profile;
-    }
-    const { message: text2, location, hint, user, stack } = message.error;
-    if (user) throw new UserError(text2, { location, hint });
-    throw Object.assign(new Error(text2), { stack });
-  }
-  /** The profile the thread sent after its last batch. */
-  get sentProfile() {
-    return this.profileResult;
   }
   async next() {
     for (; ; ) {
@@ -55308,6 +55297,12 @@ var ProfileThread = class {
     }
   }
 };
+function settle2(message) {
+  if ("profile" in message) return message.profile;
+  const { message: text2, location, hint, user, stack } = message.error;
+  if (user) throw new UserError(text2, { location, hint });
+  throw Object.assign(new Error(text2), { stack });
+}
 var PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
 var PROFILE_THREAD_HEAP_MB = 128;
 var DatasetReading = class {
@@ -55358,7 +55353,8 @@ var DatasetReading = class {
   /** The profile, once `batches` ran to its end. */
   async profile() {
     if (!this.thread) return this.profiler.toProfile();
-    if (this.shipping) return joinColumnShares(this.split.order, [this.profiler.toProfile(), this.thread.sentProfile]);
+    if (this.shipping)
+      return joinColumnShares(this.split.order, [this.profiler.toProfile(), await this.thread.profile()]);
     try {
       return await this.thread.profile();
     } catch (error62) {
@@ -55494,13 +55490,14 @@ async function validateDataset(name, dataset, config2, options, log2, now) {
     profile: { sampleSize: config2.data.drift["sample-size"], seed: options.seed ?? 0 }
   };
   const progress = new ProgressLog(name, log2, options.onProgress);
+  const job = { name, dataset, cwd, request, baseline, options, progress, log: log2 };
   let pass;
   try {
-    pass = await readDataset(name, dataset, cwd, request, baseline, options, options.profileThread, progress, log2);
+    pass = await readDataset(job, options.profileThread);
   } catch (error62) {
     if (!(error62 instanceof ReadingThreadOutOfMemory)) throw error62;
     log2.info(`${name}: the reading thread outgrew its memory bound; reading again on one thread`);
-    pass = await readDataset(name, dataset, cwd, request, baseline, options, void 0, progress, log2);
+    pass = await readDataset(job, void 0);
   }
   if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
   const { checks, digester, outside, bytes, profile, readError } = pass;
@@ -55551,7 +55548,8 @@ async function validateDataset(name, dataset, config2, options, log2, now) {
     profile: toProfileDocument(name, profile, files, now())
   };
 }
-async function readDataset(name, dataset, cwd, request, baseline, options, threads, progress, log2) {
+async function readDataset(job, threads) {
+  const { name, dataset, cwd, request, baseline, options, progress, log: log2 } = job;
   let checks;
   try {
     checks = new DatasetChecks({
