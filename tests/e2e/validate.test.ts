@@ -293,7 +293,7 @@ describe("validate action, end to end", () => {
       "profile",
     );
     expect(profile.rows).toBe(rows);
-    // Columns are profiled on both threads (the checking thread takes every other one here): each counts every row.
+    // Columns are profiled on both threads (the checking thread takes every other one): each counts every row.
     for (const name of ["id", "x", "c", "t"]) expect(profile.columns[name]).toMatchObject({ count: rows });
     expect(profile.columns.x).toMatchObject({ type: "float" });
     const dataset = readValidation().datasets[0]!;

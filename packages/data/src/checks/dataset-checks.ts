@@ -104,11 +104,6 @@ export class DatasetChecks {
     return this.seenColumns;
   }
 
-  /** True when every row is hashed whole (duplicate rows, conflicting labels): the checks' largest cost. */
-  get hashesRows(): boolean {
-    return this.rowChecks.hashesRows;
-  }
-
   get rowCount(): number {
     return this.rows;
   }

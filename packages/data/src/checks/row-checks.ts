@@ -87,18 +87,13 @@ export class RowChecks {
     }
   }
 
-  /** True when every row is hashed whole (duplicate rows, conflicting labels): the checks' largest cost. */
-  get hashesRows(): boolean {
-    return this.rowFinder !== undefined || this.featureFinder !== undefined;
-  }
-
   observe(place: BatchPlace): void {
     const { batch } = place;
     const rows = batch.rows;
     this.rows += rows;
     if (rows === 0) return;
     const text = batch.kind === "text";
-    const hashRows = this.hashesRows;
+    const hashRows = this.rowFinder !== undefined || this.featureFinder !== undefined;
     const keyIndexes = this.keyLookup?.update(batch);
     const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
     const keyColumns = Int32Array.from((keyIndexes ?? []).filter((col) => col >= 0)).sort();

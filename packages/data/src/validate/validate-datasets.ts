@@ -21,7 +21,6 @@ import type { DriftSection } from "./drift-section.js";
 import { FileDigester } from "./file-digests.js";
 import { toProfileDocument } from "./profile-documents.js";
 import {
-  checkingThreadShare,
   DatasetReading,
   ReadingThreadOutOfMemory,
   type ProfileRequest,
@@ -236,7 +235,7 @@ interface DatasetJob {
   name: string;
   dataset: DatasetConfig;
   cwd: string;
-  request: Omit<ProfileRequest, "checkingShare">;
+  request: ProfileRequest;
   baseline: ReturnType<typeof readBaselineProfile>;
   options: ValidateDatasetsOptions;
   progress: ProgressLog;
@@ -266,7 +265,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     log.info(`${name}: ${error.format()}`);
     return { setupError: error };
   }
-  const reading = new DatasetReading({ ...request, checkingShare: checkingThreadShare(checks.hashesRows) }, threads);
+  const reading = new DatasetReading(request, threads);
   const digester = new FileDigester();
   const seenFiles = new Set<string>();
   const outside: string[] = [];
