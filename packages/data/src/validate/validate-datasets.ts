@@ -45,8 +45,8 @@ export interface ValidateDatasetsOptions {
   /** Where repeat checks spill past their memory bound. Default the OS temp folder. */
   tempDir?: string;
   /**
-   * With it, large datasets are profiled on a worker thread while this thread runs the checks: two cores instead of
-   * one. Without it, one thread does both.
+   * With it, large datasets are read and profiled on a worker thread as well as this one, which runs the checks: two
+   * cores instead of one (see `DatasetReading`). Without it, one thread does everything.
    */
   profileThread?: ProfileThreadOptions;
   /** Who ran the validation, recorded in validation.json. */
