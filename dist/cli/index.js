@@ -52164,17 +52164,13 @@ var RowChecks = class {
   features = new KeyHasher();
   row = new KeyHasher();
   cells = new CellHashing();
-  /** True when every row is hashed whole (duplicate rows, conflicting labels): the checks' largest cost. */
-  get hashesRows() {
-    return this.rowFinder !== void 0 || this.featureFinder !== void 0;
-  }
   observe(place) {
     const { batch } = place;
     const rows = batch.rows;
     this.rows += rows;
     if (rows === 0) return;
     const text2 = batch.kind === "text";
-    const hashRows = this.hashesRows;
+    const hashRows = this.rowFinder !== void 0 || this.featureFinder !== void 0;
     const keyIndexes = this.keyLookup?.update(batch);
     const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
     const keyColumns = Int32Array.from((keyIndexes ?? []).filter((col) => col >= 0)).sort();
@@ -52559,10 +52555,6 @@ var DatasetChecks = class {
   /** Column names in the order first seen. */
   get columns() {
     return this.seenColumns;
-  }
-  /** True when every row is hashed whole (duplicate rows, conflicting labels): the checks' largest cost. */
-  get hashesRows() {
-    return this.rowChecks.hashesRows;
   }
   get rowCount() {
     return this.rows;
@@ -55199,10 +55191,6 @@ import { Worker as Worker2, isMainThread, parentPort, workerData } from "node:wo
 var ROLE = "ctrain-profile";
 var BATCHES_IN_FLIGHT = 8;
 var ColumnSplit = class {
-  constructor(every) {
-    this.every = every;
-  }
-  every;
   positions = /* @__PURE__ */ new Map();
   /** Columns in first-seen order. */
   get order() {
@@ -55214,12 +55202,9 @@ var ColumnSplit = class {
       position = this.positions.size;
       this.positions.set(column, position);
     }
-    return position % this.every === this.every - 1;
+    return position % 2 === 1;
   }
 };
-function checkingThreadShare(hashesRows) {
-  return hashesRows ? 3 : 2;
-}
 function joinColumnShares(order, shares) {
   const columns = {};
   for (const name of order) {
@@ -55310,14 +55295,13 @@ var DatasetReading = class {
     this.request = request;
     this.threads = threads;
     this.profiler = new DatasetProfiler(request.profile);
-    this.split = new ColumnSplit(request.checkingShare);
   }
   request;
   threads;
   profiler;
   thread;
   shipping = false;
-  split;
+  split = new ColumnSplit();
   /** How the work is split, for the log; undefined on one thread. */
   get threading() {
     return this.thread ? this.shipping ? "shipping" : "profiling" : void 0;
@@ -55379,7 +55363,7 @@ async function serveProfileThread() {
   let reply;
   try {
     const profiler = new DatasetProfiler(profile);
-    const split = credits ? new ColumnSplit(data.request.checkingShare) : void 0;
+    const split = credits ? new ColumnSplit() : void 0;
     let progress;
     for await (const batch of readBatches(sources, { ...read, onProgress: (report2) => progress = report2 })) {
       profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));
@@ -55565,7 +55549,7 @@ async function readDataset(job, threads) {
     log2.info(`${name}: ${error62.format()}`);
     return { setupError: error62 };
   }
-  const reading = new DatasetReading({ ...request, checkingShare: checkingThreadShare(checks.hashesRows) }, threads);
+  const reading = new DatasetReading(request, threads);
   const digester = new FileDigester();
   const seenFiles = /* @__PURE__ */ new Set();
   const outside = [];
