@@ -32,9 +32,9 @@ type WorkerMessage =
 /**
  * Which thread profiles a column when the reading thread hands batches over: by the column's first-seen position, the
  * thread that runs the checks takes every other column. Measured on the validate benchmark (20 columns, 43 checks with
- * duplicate rows and conflicting labels; alternating runs): every other column 6.4-8.0 s at 256 MB, every third
- * 7.3-8.6 s, every fifth 7.1-7.9 s; at 1 GB every other and every third were even. Both threads see the same batches
- * in the same order, so they split alike, and the profile does not depend on timing.
+ * duplicate rows and conflicting labels), runs alternating: every other column 6.4-8.0 s at 256 MB, every third
+ * 7.3-8.6 s, even at 1 GB (every fifth, in earlier runs, 7.1-7.9 s). Both threads see the same batches in the same
+ * order, so they split alike, and the profile does not depend on timing.
  */
 class ColumnSplit {
   private readonly positions = new Map<string, number>();
