@@ -35,6 +35,29 @@ describe("the ctrain CLI", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("validates a large dataset on two threads, started from its own bundle", () => {
+    // Past the 64 MiB from which validation reads and profiles on a second thread.
+    const dir = mkdtempSync(join(tmpdir(), "ctrain-cli-large-"));
+    const rows = Math.ceil((65 * 1024 * 1024) / "10000000,0.123456789,category-a,2024-01-02T03:04:05Z\n".length);
+    const lines = Array.from(
+      { length: rows },
+      (_, i) => `${10_000_000 + i},0.123456789,category-a,2024-01-02T03:04:05Z`,
+    );
+    writeFileSync(join(dir, "data.csv"), `id,x,c,t\n${lines.join("\n")}\n`);
+    writeFileSync(join(dir, "ctrain.yml"), "data:\n  datasets:\n    big:\n      path: data.csv\n      key: id\n");
+    const result = ctrain(dir, "validate");
+    expect(result.code, result.stderr).toBe(0);
+    expect(`${result.stdout}${result.stderr}`).toContain("big: read and profiled on a second thread, checked here");
+    const profile = JSON.parse(readFileSync(join(dir, ".ctrain/profile/big.json"), "utf8")) as {
+      rows: number;
+      columns: Record<string, { count: number; distinct: { count: number } }>;
+    };
+    expect(profile.rows).toBe(rows);
+    expect(Object.values(profile.columns).map((column) => column.count)).toEqual([rows, rows, rows, rows]);
+    expect(profile.columns.c!.distinct.count).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("trains on main, trains a branch, and compares the branch with main's run", () => {
     const baseline = ctrain(project, "train", "--record");
     expect(baseline.code, baseline.stderr).toBe(0);
