@@ -259,6 +259,44 @@ describe("report action, end to end", () => {
     expect(result.outputs["comment-url"]).toContain(head.sha);
   });
 
+  it("keeps one sticky comment on a push's commit, leaving other users' comments alone", async () => {
+    const repo = fake.state.addRepo("octo/churn");
+    const head = fake.state.addCommit(repo, { branch: "main", message: "retrain" });
+    // Someone else's comment that starts with the marker, older than ours: it must not be taken for the report.
+    const now = fake.state.now();
+    const mallory = { id: fake.state.nextId(), user: fake.state.addUser("mallory"), createdAt: now, updatedAt: now };
+    repo.commitComments.set(mallory.id, {
+      ...mallory,
+      commitId: head.sha,
+      body: `${MARKER}\nnot a report`,
+      path: null,
+      position: null,
+      line: null,
+    });
+    cpSync(join(FIXTURES, "first-run"), join(workspace, ".ctrain"), { recursive: true });
+    const push = retargetWebhook(fake, loadWebhookExample("push"), { repo: "octo/churn", branch: "main" });
+    const report = () =>
+      runAction("report", {
+        github: fake,
+        runtime,
+        workspace,
+        event: { name: "push", payload: push as unknown as Record<string, unknown> },
+        inputs: { "trend-runs": 0, "commit-comment": true },
+      });
+    const first = await report();
+    expect(first.exitCode, first.stderr + first.log).toBe(0);
+    const second = await report();
+    expect(second.exitCode, second.stderr + second.log).toBe(0);
+    const comments = [...repo.commitComments.values()].sort((a, b) => a.id - b.id);
+    expect(comments.map((comment) => comment.user.login)).toEqual(["mallory", BOT]);
+    expect(comments[0]!.body).toBe(`${MARKER}\nnot a report`);
+    expect(comments[1]!.body.startsWith(`${MARKER}\n## ✅ ctrain: passed`)).toBe(true);
+    expect(second.outputs["comment-url"]).toBe(first.outputs["comment-url"]);
+    const operations = fake.requests.map((request) => request.operationId);
+    expect(operations.filter((id) => id === "repos/create-commit-comment")).toHaveLength(1);
+    expect(operations.filter((id) => id === "repos/update-commit-comment")).toHaveLength(1);
+  });
+
   it("draws the trend from the base branch's earlier run bundles", async () => {
     const { repo, pull } = pullRequestSetup();
     const history = ["00", "01", "02"].map((file) =>

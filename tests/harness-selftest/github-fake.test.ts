@@ -96,7 +96,15 @@ describe("GitHub fake answers in GitHub's shapes", () => {
     await octokit.rest.issues.getComment({ owner, repo: name, comment_id: comment.data.id });
     await octokit.rest.issues.listComments({ owner, repo: name, issue_number: pull.number });
     await octokit.rest.issues.deleteComment({ owner, repo: name, comment_id: comment.data.id });
-    await octokit.rest.repos.createCommitComment({ owner, repo: name, commit_sha: head.sha, body: "on this commit" });
+    const onCommit = await octokit.rest.repos.createCommitComment({
+      owner,
+      repo: name,
+      commit_sha: head.sha,
+      body: "on this commit",
+    });
+    await octokit.rest.repos.updateCommitComment({ owner, repo: name, comment_id: onCommit.data.id, body: "edited" });
+    const commitComments = await octokit.rest.repos.listCommentsForCommit({ owner, repo: name, commit_sha: head.sha });
+    expect(commitComments.data.map((comment) => comment.body)).toEqual(["edited"]);
     await user.rest.users.getAuthenticated();
 
     const check = await octokit.rest.checks.create({

@@ -1,8 +1,8 @@
-/** Pull requests, reviews, labels, issue comments and the authenticated user. */
+/** Pull requests, reviews, labels, issue and commit comments and the authenticated user. */
 import { COMMENT_BODY_MAX_CHARS } from "@ctrain/core";
-import type { IssueCommentRecord, PullRecord } from "../records.js";
+import type { CommitCommentRecord, IssueCommentRecord, PullRecord, UserRecord } from "../records.js";
 import { privateUser, roleOf } from "../render/accounts.js";
-import { issueComment, label, pullRequest, review } from "../render/conversation.js";
+import { commitComment, issueComment, label, pullRequest, review } from "../render/conversation.js";
 import { paginate, type Page } from "../pagination.js";
 import { ACTIONS_BOT } from "../state.js";
 import {
@@ -26,11 +26,17 @@ function commentOf(request: RouteRequest): IssueCommentRecord {
   return comment;
 }
 
+function commitCommentOf(request: RouteRequest): CommitCommentRecord {
+  const comment = request.repo().commitComments.get(intParam(request, "comment_id"));
+  if (!comment) throw notFound();
+  return comment;
+}
+
 /** GitHub refuses comment bodies above 65,536 characters. */
-function checkCommentBody(body: string): void {
+function checkCommentBody(body: string, resource: "IssueComment" | "CommitComment"): void {
   if (body.length > COMMENT_BODY_MAX_CHARS) {
     throw validationFailed(
-      "IssueComment",
+      resource,
       "body",
       "custom",
       `body is too long (maximum is ${COMMENT_BODY_MAX_CHARS} characters)`,
@@ -39,7 +45,7 @@ function checkCommentBody(body: string): void {
 }
 
 /** A user edits their own comments, or anyone's with write access; installation tokens were checked by permission. */
-function requireAuthor(request: RouteRequest, comment: IssueCommentRecord): void {
+function requireAuthor(request: RouteRequest, comment: { user: UserRecord }): void {
   const grant = request.grant;
   if (grant?.kind !== "user" || grant.login === comment.user.login) return;
   const role = roleOf(request.repo(), grant.login);
@@ -135,7 +141,7 @@ export const conversationRoutes: RouteTable = {
       const number = intParam(request, "issue_number");
       if (!repo.issues.has(number)) throw notFound();
       const body = String(request.body.body);
-      checkCommentBody(body);
+      checkCommentBody(body, "IssueComment");
       const author = request.grant?.login ?? ACTIONS_BOT.login;
       const comment = context.state.addComment(repo, number, { body, user: author });
       return json(201, issueComment(context, repo, comment), {
@@ -150,7 +156,7 @@ export const conversationRoutes: RouteTable = {
       const comment = commentOf(request);
       requireAuthor(request, comment);
       const body = String(request.body.body);
-      checkCommentBody(body);
+      checkCommentBody(body, "IssueComment");
       comment.body = body;
       comment.updatedAt = context.state.now();
       return json(200, issueComment(context, request.repo(), comment));
@@ -164,6 +170,58 @@ export const conversationRoutes: RouteTable = {
       requireAuthor(request, comment);
       request.repo().issueComments.delete(comment.id);
       return { status: 204 };
+    },
+  },
+
+  "repos/list-comments-for-commit": {
+    permission: { scopes: ["contents"], access: "read" },
+    handle(request, context) {
+      const repo = request.repo();
+      const found = context.state.resolveCommit(repo, request.param("commit_sha"));
+      if (!found) throw notFound();
+      // Comments come in ascending id order.
+      const comments = [...repo.commitComments.values()]
+        .filter((comment) => comment.commitId === found.sha)
+        .sort((a, b) => a.id - b.id);
+      return paged(paginate(comments, request.url), (comment) => commitComment(context, repo, comment));
+    },
+  },
+
+  "repos/create-commit-comment": {
+    permission: { scopes: ["contents"], access: "write" },
+    handle(request, context) {
+      const repo = request.repo();
+      const found = context.state.resolveCommit(repo, request.param("commit_sha"));
+      if (!found) throw notFound();
+      const body = request.body as { body: string; path?: string; position?: number; line?: number };
+      checkCommentBody(String(body.body), "CommitComment");
+      const now = context.state.now();
+      const record = {
+        id: context.state.nextId(),
+        commitId: found.sha,
+        body: body.body,
+        path: body.path ?? null,
+        position: body.position ?? null,
+        line: body.line ?? null,
+        user: context.state.addUser(request.grant?.login ?? "ghost"),
+        createdAt: now,
+        updatedAt: now,
+      };
+      repo.commitComments.set(record.id, record);
+      return json(201, commitComment(context, repo, record));
+    },
+  },
+
+  "repos/update-commit-comment": {
+    permission: { scopes: ["contents"], access: "write" },
+    handle(request, context) {
+      const comment = commitCommentOf(request);
+      requireAuthor(request, comment);
+      const body = String(request.body.body);
+      checkCommentBody(body, "CommitComment");
+      comment.body = body;
+      comment.updatedAt = context.state.now();
+      return json(200, commitComment(context, request.repo(), comment));
     },
   },
 

@@ -2,7 +2,6 @@
 import type { CommitRecord, RepoRecord } from "../records.js";
 import { collaboratorPermission, type RenderContext } from "../render/accounts.js";
 import { commit, comparison, gitRef } from "../render/git.js";
-import { commitComment } from "../render/conversation.js";
 import { pullRequest } from "../render/conversation.js";
 import { fullRepository } from "../render/repository.js";
 import { paginate } from "../pagination.js";
@@ -137,30 +136,6 @@ export const repoRoutes: RouteTable = {
       const user = context.state.users.get(request.param("username"));
       if (!user) throw new GitHubError(404, `${request.param("username")} is not a user`);
       return json(200, collaboratorPermission(context, repo, user));
-    },
-  },
-
-  "repos/create-commit-comment": {
-    permission: { scopes: ["contents"], access: "write" },
-    handle(request, context) {
-      const repo = request.repo();
-      const found = context.state.resolveCommit(repo, request.param("commit_sha"));
-      if (!found) throw notFound();
-      const body = request.body as { body: string; path?: string; position?: number; line?: number };
-      const now = context.state.now();
-      const record = {
-        id: context.state.nextId(),
-        commitId: found.sha,
-        body: body.body,
-        path: body.path ?? null,
-        position: body.position ?? null,
-        line: body.line ?? null,
-        user: context.state.addUser(request.grant?.login ?? "ghost"),
-        createdAt: now,
-        updatedAt: now,
-      };
-      repo.commitComments.set(record.id, record);
-      return json(201, commitComment(context, repo, record));
     },
   },
 };
