@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +56,20 @@ describe("profiling on a second thread", () => {
     const { createdAt: _b, ...singleProfile } = single.profiles[0]!;
     expect(threadedProfile).toEqual(singleProfile);
     expect(threaded.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
+  });
+
+  it("hands over gzip-compressed TSV batches like any CSV", async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i}\t${i % 17}\tt${i % 4}`);
+    const dir = workspace({ "data.tsv.gz": gzipSync(`id\tn\ts\n${rows.join("\n")}\n`) });
+    const config = CtrainConfig.parse({
+      data: { datasets: { d: { path: "data.tsv.gz", key: "id", columns: { n: { max: 15 } } } } },
+    });
+    const threaded = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
+    const single = await validateDatasets(config, { cwd: dir });
+    expect(threaded.errors).toEqual([]);
+    expect(threaded.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
+    expect(threaded.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
+    expect(threaded.profiles[0]!.rows).toBe(20_000);
   });
 
   it("joins the two threads' column shares in first-seen order when files differ in their columns", async () => {
