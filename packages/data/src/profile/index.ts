@@ -4,6 +4,7 @@ export { DatasetProfiler, datasetFingerprint, mergeDatasetProfiles, mergeProfile
 export { HLL_RELATIVE_STANDARD_ERROR } from "./hyperloglog.js";
 export { DEFAULT_KLL_K, kllRankError } from "./kll.js";
 export { DEFAULT_RESERVOIR_CAPACITY } from "./reservoir.js";
+export { PROFILE_SAMPLE_BUDGET_BYTES, fitSamples } from "./sample-budget.js";
 export {
   ColumnProfile,
   ColumnSketchState,

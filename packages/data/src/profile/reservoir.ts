@@ -56,6 +56,11 @@ export class Reservoir {
     this.skip = -1;
   }
 
+  /** `count` of the sampled values, drawn uniformly (a uniform sample too); `this` supplies the randomness. */
+  subsample(count: number): Float64Array {
+    return this.drawWithoutReplacement(this.sample(), Math.min(count, this.size));
+  }
+
   /** A uniform sample of both streams, of the smaller capacity; `this` supplies the randomness. */
   merged(other: Reservoir): Reservoir {
     const capacity = Math.min(this.capacity, other.capacity);

@@ -1,9 +1,10 @@
 import { UserError, type FileDigest, type ProfileDocument } from "@ctrain/core";
-import { DatasetProfiler, type DatasetProfile } from "../profile/index.js";
+import { DatasetProfiler, fitSamples, type DatasetProfile } from "../profile/index.js";
 
 /**
- * `profile/<dataset>.json`: a dataset profile with the files it was read from. Its `fingerprint` is the profile's
- * own: it depends on the rows only, so shards merged give the fingerprint of the whole data read at once.
+ * `profile/<dataset>.json`: a dataset profile with the files it was read from, its samples fitted to the document
+ * limit (`fitSamples`). Its `fingerprint` is the profile's own: it depends on the rows only, so shards merged give
+ * the fingerprint of the whole data read at once.
  */
 export function toProfileDocument(
   dataset: string,
@@ -18,7 +19,7 @@ export function toProfileDocument(
     rows: profile.rows,
     fingerprint: profile.fingerprint,
     files: [...files],
-    columns: profile.columns,
+    columns: fitSamples(profile).columns,
   };
 }
 
