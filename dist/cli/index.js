@@ -53197,6 +53197,10 @@ var Reservoir = class _Reservoir {
     this.values[this.random.nextInt(this.capacity)] = x;
     this.skip = -1;
   }
+  /** `count` of the sampled values, drawn uniformly (a uniform sample too); `this` supplies the randomness. */
+  subsample(count) {
+    return this.drawWithoutReplacement(this.sample(), Math.min(count, this.size));
+  }
   /** A uniform sample of both streams, of the smaller capacity; `this` supplies the randomness. */
   merged(other) {
     const capacity = Math.min(this.capacity, other.capacity);
@@ -53880,10 +53884,10 @@ var ColumnProfiler = class _ColumnProfiler {
   values;
   /** A profiler for the column `name` (its name seeds the sketches' randomness, mixed with `options.seed`). */
   constructor(name, options = {}) {
-    const { sampleSize = DEFAULT_RESERVOIR_CAPACITY, exactValueLimit = DEFAULT_EXACT_VALUE_LIMIT } = options;
+    const { sampleSize: sampleSize2 = DEFAULT_RESERVOIR_CAPACITY, exactValueLimit = DEFAULT_EXACT_VALUE_LIMIT } = options;
     const { quantileK = DEFAULT_KLL_K } = options;
-    if (!Number.isInteger(sampleSize) || sampleSize < 1) {
-      throw new RangeError(`sampleSize ${sampleSize} is not a positive integer`);
+    if (!Number.isInteger(sampleSize2) || sampleSize2 < 1) {
+      throw new RangeError(`sampleSize ${sampleSize2} is not a positive integer`);
     }
     if (!Number.isInteger(exactValueLimit) || exactValueLimit < 1) {
       throw new RangeError(`exactValueLimit ${exactValueLimit} is not a positive integer`);
@@ -53893,7 +53897,7 @@ var ColumnProfiler = class _ColumnProfiler {
     }
     this.random = Random.seeded((options.seed ?? 0) ^ hashString(name) >>> 0);
     this.quantiles = new KllSketch(quantileK, this.random);
-    this.reservoir = new Reservoir(sampleSize, this.random);
+    this.reservoir = new Reservoir(sampleSize2, this.random);
     this.values = new ValueSketch(exactValueLimit);
   }
   /**
@@ -54179,6 +54183,38 @@ function datasetFingerprint(rows, columns) {
     ];
   });
   return createHash2("sha256").update(JSON.stringify([rows, material])).digest("hex");
+}
+
+// packages/data/src/profile/sample-budget.ts
+var PROFILE_SAMPLE_BUDGET_BYTES = Math.floor(BUNDLE_DOCUMENT_MAX_BYTES * 0.75);
+function fitSamples(profile, budgetBytes = PROFILE_SAMPLE_BUDGET_BYTES) {
+  const entries = Object.entries(profile.columns);
+  const sizes = entries.map(([, column]) => sampleSize(column));
+  let remaining = Math.floor(budgetBytes * 3 / 32);
+  if (sizes.reduce((sum2, size) => sum2 + size, 0) <= remaining) return profile;
+  const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
+  const shares = new Array(entries.length);
+  order.forEach(({ size, index }, position) => {
+    const share = Math.max(1, Math.floor(remaining / (order.length - position)));
+    shares[index] = Math.min(size, share);
+    remaining -= shares[index];
+  });
+  const columns = {};
+  entries.forEach(([name, column], index) => {
+    columns[name] = sizes[index] > shares[index] ? shrinkSample(column, shares[index]) : column;
+  });
+  return { ...profile, columns };
+}
+function sampleSize(column) {
+  const text2 = column.sketch.reservoir.values;
+  const padding = text2.endsWith("==") ? 2 : text2.endsWith("=") ? 1 : 0;
+  return (text2.length / 4 * 3 - padding) / 8;
+}
+function shrinkSample(column, size) {
+  const saved = column.sketch.reservoir;
+  const sample = new Reservoir(saved.capacity, Random.fromState(column.sketch.random), decodeFloat64(saved.values));
+  const reservoir = { ...saved, capacity: size, values: encodeFloat64(sample.subsample(size)) };
+  return { ...column, sketch: { ...column.sketch, reservoir } };
 }
 
 // packages/data/src/drift/special-functions.ts
@@ -55023,7 +55059,7 @@ function toProfileDocument(dataset, profile, files, createdAt = /* @__PURE__ */ 
     rows: profile.rows,
     fingerprint: profile.fingerprint,
     files: [...files],
-    columns: profile.columns
+    columns: fitSamples(profile).columns
   };
 }
 function fromProfileDocument(document, location) {
