@@ -4,3 +4,4 @@ export * from "./config/index.js";
 export * from "./bundle/index.js";
 export * from "./json-schemas.js";
 export type * from "./seams/index.js";
+export * from "./format.js";

@@ -37,14 +37,3 @@ export function markdownTable(header: string[], align: ("l" | "r")[], rows: stri
   const separator = align.map((side) => (side === "r" ? "---:" : "---"));
   return [header, separator, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}

@@ -9,7 +9,8 @@ import type {
   ValidationDocument,
 } from "@ctrain/core";
 import type { ApprovalRecord, ManifestFile } from "./manifest.js";
-import { escapeMarkdown, formatBytes, formatNumber, formatValue, inlineCode, markdownTable } from "./markdown.js";
+import { formatBytes } from "@ctrain/core";
+import { escapeMarkdown, formatNumber, formatValue, inlineCode, markdownTable } from "./markdown.js";
 
 /** The release text stays short: the summary table shows this many metrics and links to the card for the rest. */
 export const SUMMARY_METRICS_MAX = 50;

@@ -31,26 +31,9 @@ export function formatPercentChange(fraction: number): string {
   return `${rounded > 0 ? "+" : ""}${rounded}%`;
 }
 
-export function formatCount(value: number): string {
-  return Math.round(value)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
 /** A share in 0..1 as a percentage. */
 export function formatShare(share: number): string {
   return `${Number((share * 100).toFixed(1))}%`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 export function formatDuration(seconds: number): string {
@@ -83,3 +66,5 @@ export function isNumber(value: RecordedValue | undefined): value is number {
 export function shortSha(commit: string | undefined): string | undefined {
   return commit ? commit.slice(0, 7) : undefined;
 }
+
+export { formatBytes, formatCount } from "@ctrain/core";

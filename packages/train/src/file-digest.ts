@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
+import { formatBytes } from "@ctrain/core";
 
 export interface Digest {
   sha256: string;
@@ -74,17 +75,6 @@ export class HashProgress {
     const rate = seconds > 0 ? ` (${formatBytes(this.done / seconds)}/s)` : "";
     return `${formatBytes(this.done)} in ${seconds.toFixed(1)}s${rate}`;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export interface DigestedFile extends Digest {

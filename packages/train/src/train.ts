@@ -1,11 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { constants } from "node:os";
-import { Bundle, UserError, type RunDocument, type RunStatus } from "@ctrain/core";
+import { Bundle, UserError, formatBytes, type RunDocument, type RunStatus } from "@ctrain/core";
 import { collectOutputs } from "./collect.js";
 import { fingerprintDatasets } from "./datasets.js";
 import { restoreDependencyCache, type DependencyCache } from "./dependency-cache.js";
-import { formatBytes } from "./file-digest.js";
 import type { GpuSampler } from "./gpu.js";
 import type { OutputContext } from "./outputs.js";
 import { resolveParams } from "./params.js";

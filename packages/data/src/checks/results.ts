@@ -119,6 +119,4 @@ export function formatShare(share: number): string {
   return String(Number(share.toPrecision(4)));
 }
 
-export function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
-}
+export { formatCount } from "@ctrain/core";

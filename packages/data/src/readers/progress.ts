@@ -1,3 +1,4 @@
+import { formatCount } from "@ctrain/core";
 /** Where a read stands; `bytesRead` and `totalBytes` count bytes on disk over the whole dataset. */
 export interface ReadProgress {
   /** The file being read. */
@@ -46,7 +47,7 @@ export function describeProgress(progress: ReadProgress): string {
   const rate = seconds > 0 ? progress.bytesRead / MB / seconds : 0;
   const share = progress.totalBytes > 0 ? Math.floor((progress.bytesRead / progress.totalBytes) * 100) : 100;
   const parts = [
-    `${progress.rows.toLocaleString("en-US")} rows`,
+    `${formatCount(progress.rows)} rows`,
     `${(progress.bytesRead / MB).toFixed(1)} of ${(progress.totalBytes / MB).toFixed(1)} MB (${share}%)`,
     `${rate.toFixed(1)} MB/s`,
   ];
