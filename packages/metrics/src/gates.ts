@@ -1,4 +1,4 @@
-import { UserError } from "@ctrain/core";
+import { METRIC_VERDICTS_BY_SEVERITY, UserError } from "@ctrain/core";
 import type { BootstrapInterval } from "./bootstrap.js";
 import { formatMetricValue, numberOf, type MetricMap, type MetricValue } from "./metric-value.js";
 import type { DeLongResult, McNemarResult, NoiseBand } from "./significance.js";
@@ -23,7 +23,7 @@ export interface MetricGate {
   readonly alpha?: number;
 }
 
-export type Verdict = "pass" | "improved" | "regressed-within-tolerance" | "failed" | "inconclusive" | "skipped";
+export type Verdict = (typeof METRIC_VERDICTS_BY_SEVERITY)[number];
 export type VerdictMethod = "value-threshold" | "change-threshold" | "bootstrap" | "mcnemar" | "delong" | "noise-band";
 
 /** What a significance test found about one metric's change; the gate decides what it means for the bound. */
@@ -64,14 +64,6 @@ export interface GateReport {
 
 /** Below this |baseline| a relative change is undefined: the gate says so instead of dividing. */
 export const BASELINE_ZERO = 1e-12;
-const VERDICT_PRECEDENCE: readonly Verdict[] = [
-  "failed",
-  "inconclusive",
-  "regressed-within-tolerance",
-  "improved",
-  "pass",
-  "skipped",
-];
 
 export interface GateInput {
   readonly gates: Readonly<Record<string, MetricGate>>;
@@ -88,7 +80,7 @@ export function evaluateGates(input: GateInput): GateReport {
 }
 
 export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
-  return VERDICT_PRECEDENCE.find((verdict) => verdicts.includes(verdict)) ?? "skipped";
+  return METRIC_VERDICTS_BY_SEVERITY.find((verdict) => verdicts.includes(verdict)) ?? "skipped";
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ComparisonRow, MetricVerdict, OverallVerdict } from "@ctrain/core";
+import { METRIC_VERDICTS_BY_SEVERITY, type ComparisonRow, type MetricVerdict, type OverallVerdict } from "@ctrain/core";
 import type { ReportInput } from "./input.js";
 
 export const VERDICT_ICON: Record<OverallVerdict, string> = {
@@ -27,18 +27,9 @@ export const METRIC_VERDICT_LABEL: Record<MetricVerdict, string> = {
 };
 
 // Failing rows first: a reader who stops after the first lines has seen what blocks the merge.
-const METRIC_VERDICT_ORDER: MetricVerdict[] = [
-  "failed",
-  "inconclusive",
-  "regressed-within-tolerance",
-  "improved",
-  "pass",
-  "skipped",
-];
-
 export function byVerdict(a: ComparisonRow, b: ComparisonRow): number {
   const rank = (row: ComparisonRow): number =>
-    row.verdict === undefined ? METRIC_VERDICT_ORDER.length : METRIC_VERDICT_ORDER.indexOf(row.verdict);
+    row.verdict === undefined ? METRIC_VERDICTS_BY_SEVERITY.length : METRIC_VERDICTS_BY_SEVERITY.indexOf(row.verdict);
   return rank(a) - rank(b);
 }
 

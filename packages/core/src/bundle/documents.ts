@@ -51,6 +51,15 @@ export const MetricVerdict = z.enum([
   "skipped",
 ]);
 export type MetricVerdict = z.infer<typeof MetricVerdict>;
+/** Metric verdicts, most serious first: a comparison is as bad as its worst metric, and reports list failures first. */
+export const METRIC_VERDICTS_BY_SEVERITY: readonly MetricVerdict[] = [
+  "failed",
+  "inconclusive",
+  "regressed-within-tolerance",
+  "improved",
+  "pass",
+  "skipped",
+];
 export const OverallVerdict = z.enum(["passed", "failed", "inconclusive", "skipped", "no-gates"]);
 export type OverallVerdict = z.infer<typeof OverallVerdict>;
 
