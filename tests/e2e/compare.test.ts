@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ComparisonDocument, RunDocument, serializeDocument } from "@ctrain/core";
-import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
-import { startActionsRuntime, type ActionsRuntime } from "../harness/actions-runtime/index.js";
+import type { GitHubFake } from "../harness/github-fake/index.js";
+import type { ActionsRuntime } from "../harness/actions-runtime/index.js";
+import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 import { createZip } from "../harness/zip.js";
@@ -57,19 +57,14 @@ describe("compare action, end to end", () => {
   let runtime: ActionsRuntime;
   let workspace: string;
 
+  let harness: Harness;
+
   beforeEach(async () => {
-    fake = await startGitHubFake();
-    runtime = await startActionsRuntime({ github: fake });
-    workspace = mkdtempSync(join(tmpdir(), "ctrain-compare-e2e-"));
+    harness = await startHarness("ctrain-compare-e2e-");
+    ({ fake, runtime, workspace } = harness);
     writeFileSync(join(workspace, "ctrain.yml"), CONFIG);
   });
-  afterEach(async () => {
-    fake.assertNoViolations();
-    runtime.assertNoViolations();
-    await runtime.close();
-    await fake.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  afterEach(() => harness.stop());
 
   /** The compare action, run as the runner runs it, on a pull_request event. */
   function compareOnPullRequest(payload: Record<string, unknown>) {

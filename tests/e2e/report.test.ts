@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ComparisonDocument, serializeDocument } from "@ctrain/core";
-import { startActionsRuntime, type ActionsRuntime } from "../harness/actions-runtime/index.js";
-import { startGitHubFake, type GitHubFake, type WorkflowRunRecord } from "../harness/github-fake/index.js";
+import type { ActionsRuntime } from "../harness/actions-runtime/index.js";
+import { type GitHubFake, type WorkflowRunRecord } from "../harness/github-fake/index.js";
+import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction, type ActionResult } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 
@@ -19,18 +20,13 @@ describe("report action, end to end", () => {
   let runtime: ActionsRuntime;
   let workspace: string;
 
+  let harness: Harness;
+
   beforeEach(async () => {
-    fake = await startGitHubFake();
-    runtime = await startActionsRuntime({ github: fake });
-    workspace = mkdtempSync(join(tmpdir(), "ctrain-report-e2e-"));
+    harness = await startHarness("ctrain-report-e2e-");
+    ({ fake, runtime, workspace } = harness);
   });
-  afterEach(async () => {
-    fake.assertNoViolations();
-    runtime.assertNoViolations();
-    await runtime.close();
-    await fake.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  afterEach(() => harness.stop());
 
   /** A repository with a pull request from `feature` (in a fork with `fork`), and a bundle in the workspace. */
   function pullRequestSetup(options: { fork?: boolean; bundle?: string } = {}) {

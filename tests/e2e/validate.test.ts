@@ -11,8 +11,9 @@ import {
   serializeDocument,
 } from "@ctrain/core";
 import { validateDatasets } from "@ctrain/data";
-import { startActionsRuntime, type ActionsRuntime } from "../harness/actions-runtime/index.js";
-import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
+import type { ActionsRuntime } from "../harness/actions-runtime/index.js";
+import type { GitHubFake } from "../harness/github-fake/index.js";
+import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction, type ActionEvent } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 
@@ -68,20 +69,15 @@ describe("validate action, end to end", () => {
   let runtime: ActionsRuntime;
   let workspace: string;
 
+  let harness: Harness;
+
   beforeEach(async () => {
-    fake = await startGitHubFake();
-    runtime = await startActionsRuntime({ github: fake });
-    workspace = mkdtempSync(join(tmpdir(), "ctrain-validate-e2e-"));
+    harness = await startHarness("ctrain-validate-e2e-");
+    ({ fake, runtime, workspace } = harness);
     mkdirSync(join(workspace, "data"));
     writeFileSync(join(workspace, "ctrain.yml"), CONFIG);
   });
-  afterEach(async () => {
-    fake.assertNoViolations();
-    runtime.assertNoViolations();
-    await runtime.close();
-    await fake.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  afterEach(() => harness.stop());
 
   async function pullRequest(options: { baseline: boolean }): Promise<ActionEvent> {
     const repo = fake.state.addRepo("octo/churn");
