@@ -79,6 +79,14 @@ describe("validate action, end to end", () => {
   });
   afterEach(() => harness.stop());
 
+  /** The validate action, run as the runner runs it, on a pull_request event (with or without a baseline run). */
+  async function validateOnPullRequest(
+    options: { baseline: boolean },
+    run: Pick<Parameters<typeof runAction>[1], "inputs" | "timeoutMs"> = {},
+  ) {
+    return runAction("validate", { github: fake, runtime, workspace, event: await pullRequest(options), ...run });
+  }
+
   async function pullRequest(options: { baseline: boolean }): Promise<ActionEvent> {
     const repo = fake.state.addRepo("octo/churn");
     const base = fake.state.addCommit(repo, { branch: "main", message: "baseline data" });
@@ -111,12 +119,7 @@ describe("validate action, end to end", () => {
 
   it("annotates failing rows, measures drift against the base branch's profile and fails in one line", async () => {
     writeFileSync(join(workspace, "data", "train.csv"), customers(2000, { seed: 5, shift: 1, bad: [1, 3, 40] }));
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: true }),
-    });
+    const result = await validateOnPullRequest({ baseline: true });
 
     expect(result.exitCode).toBe(1);
     const rowAnnotations = result.annotations.filter((annotation) => annotation.file !== undefined);
@@ -171,13 +174,7 @@ describe("validate action, end to end", () => {
       CONFIG.replace("plan: { allowed-values: [free, pro] }", "plan: { allowed-values: [free] }"),
     );
     writeFileSync(join(workspace, "data", "train.csv"), customers(300, { seed: 5, bad: [...Array(40).keys()] }));
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: false }),
-      inputs: { baseline: "none" },
-    });
+    const result = await validateOnPullRequest({ baseline: false }, { inputs: { baseline: "none" } });
     const errors = result.annotations.filter((annotation) => annotation.level === "error");
     expect(errors).toHaveLength(10);
     const titles = errors.filter((annotation) => annotation.file).map((annotation) => annotation.title);
@@ -192,13 +189,7 @@ describe("validate action, end to end", () => {
 
   it("passes clean data without a baseline and without touching the API", async () => {
     writeFileSync(join(workspace, "data", "train.csv"), customers(500, { seed: 3 }));
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: false }),
-      inputs: { baseline: "none" },
-    });
+    const result = await validateOnPullRequest({ baseline: false }, { inputs: { baseline: "none" } });
     expect(result.exitCode).toBe(0);
     expect(result.outputs).toMatchObject({ passed: "true", "failed-checks": "0", "drifted-columns": "" });
     expect(result.annotations).toEqual([]);
@@ -211,13 +202,7 @@ describe("validate action, end to end", () => {
     const rows = customers(60_000, { seed: 3 }).split("\n");
     rows.splice(55_000, 1, "55000,41,free,12.5,no,extra");
     writeFileSync(join(workspace, "data", "train.csv"), rows.join("\n"));
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: false }),
-      inputs: { baseline: "none" },
-    });
+    const result = await validateOnPullRequest({ baseline: false }, { inputs: { baseline: "none" } });
     expect(result.exitCode).toBe(1);
     const failure = result.annotations.find((annotation) => annotation.file === undefined)!;
     expect(failure.message.split("\n")[0]).toMatch(/^data\/train\.csv:55001: .*expected 5 fields.*got 6/);
@@ -245,13 +230,7 @@ describe("validate action, end to end", () => {
     );
     writeFileSync(join(workspace, "data", "train.csv"), customers(100, { seed: 3 }));
     writeFileSync(join(workspace, "data", "holdout.csv"), customers(100, { seed: 4 }));
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: false }),
-      inputs: { baseline: "none" },
-    });
+    const result = await validateOnPullRequest({ baseline: false }, { inputs: { baseline: "none" } });
     expect(result.exitCode).toBe(1);
     const failure = result.annotations.find((annotation) => annotation.file === undefined)!;
     expect(failure.message.split("\n")[0]).toMatch(
@@ -274,14 +253,10 @@ describe("validate action, end to end", () => {
       "data:\n  datasets:\n    big:\n      path: data/big.csv\n      duplicate-rows: ignore\n      columns:\n        x: { max: 1 }\n",
     );
     writeFileSync(join(workspace, "data", "big.csv"), `id,x,c,t\n${line.repeat(rows)}`);
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: false }),
-      inputs: { baseline: "none" },
-      timeoutMs: 300_000,
-    });
+    const result = await validateOnPullRequest(
+      { baseline: false },
+      { inputs: { baseline: "none" }, timeoutMs: 300_000 },
+    );
     expect(result.exitCode).toBe(0);
     const profile = parseDocument(
       readFileSync(join(workspace, ".ctrain", "profile", "big.json"), "utf8"),
@@ -318,13 +293,10 @@ describe("validate action, end to end", () => {
       writeFileSync(join(dir, "train.json"), serializeDocument(profiles[0]));
       writeFileSync(join(dir, "..", "validation.json"), serializeDocument(validation));
     }
-    const result = await runAction("validate", {
-      github: fake,
-      runtime,
-      workspace,
-      event: await pullRequest({ baseline: false }),
-      inputs: { baseline: "none", "merge-profiles": "shards/bundle-*" },
-    });
+    const result = await validateOnPullRequest(
+      { baseline: false },
+      { inputs: { baseline: "none", "merge-profiles": "shards/bundle-*" } },
+    );
     expect(result.exitCode).toBe(0);
     const merged = parseDocument(
       readFileSync(join(workspace, ".ctrain", "profile", "train.json"), "utf8"),
