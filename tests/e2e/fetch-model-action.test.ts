@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GitHubModelRegistry, createGitHubClient } from "@ctrain/github";
 import { publishModel } from "@ctrain/publish";
 import { startGitHubFake, type GitHubFake, type RepoRecord } from "../harness/github-fake/index.js";
-import { runAction } from "../harness/run-action.js";
+import { runAction, type ActionEvent } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 import { MODEL, makeWorkspace, publishConfig } from "../publish/workspace.js";
 
@@ -56,6 +56,17 @@ async function withTamperedModel(content: Buffer, body: () => Promise<void>): Pr
 }
 
 const readToken = () => fake.issueToken({ kind: "installation", permissions: { contents: "read" } });
+
+/** The fetch-model action, run as the runner runs it with a contents: read token. */
+function fetchModel(event: ActionEvent, workspace: string, inputs?: Record<string, string>) {
+  return runAction("fetch-model", {
+    github: fake,
+    event,
+    workspace,
+    token: readToken(),
+    ...(inputs ? { inputs } : {}),
+  });
+}
 const releaseOf = (tag: string) => [...repo.releases.values()].find((release) => release.tagName === tag)!;
 
 function releaseEvent(tag: string) {
@@ -73,12 +84,7 @@ function releaseEvent(tag: string) {
 describe("the fetch-model action", () => {
   it("fetches the release that started the run and outputs where it is", async () => {
     const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
-    const step = await runAction("fetch-model", {
-      github: fake,
-      event: releaseEvent("churn@v0.1.0"),
-      workspace,
-      token: readToken(),
-    });
+    const step = await fetchModel(releaseEvent("churn@v0.1.0"), workspace);
     expect(step.stderr).toBe("");
     expect(step.exitCode).toBe(0);
     expect(step.outputs).toMatchObject({
@@ -95,21 +101,9 @@ describe("the fetch-model action", () => {
     const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
     const push = retargetWebhook(fake, loadWebhookExample("push"), { repo: "octo/models" });
     const event = { name: "push", payload: push as unknown as Record<string, unknown> };
-    const latest = await runAction("fetch-model", {
-      github: fake,
-      event,
-      workspace,
-      token: readToken(),
-      inputs: { model: "churn" },
-    });
+    const latest = await fetchModel(event, workspace, { model: "churn" });
     expect(latest.outputs.tag).toBe("churn@v0.2.0");
-    const ranged = await runAction("fetch-model", {
-      github: fake,
-      event,
-      workspace,
-      token: readToken(),
-      inputs: { model: "churn", version: "~0.1.0", path: "deploy" },
-    });
+    const ranged = await fetchModel(event, workspace, { model: "churn", version: "~0.1.0", path: "deploy" });
     expect(ranged.exitCode).toBe(0);
     expect(readFileSync(join(workspace, "deploy/model/out/model.bin"), "utf8")).toBe("model one");
   });
@@ -117,12 +111,7 @@ describe("the fetch-model action", () => {
   it("fails on an asset tampered after publishing, and deploys nothing", async () => {
     await withTamperedModel(Buffer.from("model bad"), async () => {
       const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
-      const step = await runAction("fetch-model", {
-        github: fake,
-        event: releaseEvent("churn@v0.2.0"),
-        workspace,
-        token: readToken(),
-      });
+      const step = await fetchModel(releaseEvent("churn@v0.2.0"), workspace);
       expect(step.exitCode).toBe(1);
       const error = step.annotations.find((annotation) => annotation.level === "error")!;
       expect(error.message).toMatch(
@@ -136,12 +125,7 @@ describe("the fetch-model action", () => {
   it("stops reading an asset longer than its manifest lists", async () => {
     await withTamperedModel(Buffer.alloc(1024 * 1024, 1), async () => {
       const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
-      const step = await runAction("fetch-model", {
-        github: fake,
-        event: releaseEvent("churn@v0.2.0"),
-        workspace,
-        token: readToken(),
-      });
+      const step = await fetchModel(releaseEvent("churn@v0.2.0"), workspace);
       expect(step.exitCode).toBe(1);
       expect(step.annotations[0]!.message).toMatch(/out\.model\.bin is longer than the 9 bytes the manifest lists/);
     });
@@ -149,13 +133,7 @@ describe("the fetch-model action", () => {
 
   it("refuses a release event of another model", async () => {
     const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
-    const step = await runAction("fetch-model", {
-      github: fake,
-      event: releaseEvent("churn@v0.1.0"),
-      workspace,
-      token: readToken(),
-      inputs: { model: "fraud" },
-    });
+    const step = await fetchModel(releaseEvent("churn@v0.1.0"), workspace, { model: "fraud" });
     expect(step.exitCode).toBe(1);
     expect(step.annotations[0]!.message).toMatch(/a release of churn, not fraud/);
   });
