@@ -40355,6 +40355,14 @@ var MetricVerdict = external_exports.enum([
   "inconclusive",
   "skipped"
 ]);
+var METRIC_VERDICTS_BY_SEVERITY = [
+  "failed",
+  "inconclusive",
+  "regressed-within-tolerance",
+  "improved",
+  "pass",
+  "skipped"
+];
 var OverallVerdict = external_exports.enum(["passed", "failed", "inconclusive", "skipped", "no-gates"]);
 var ValueMap = external_exports.record(external_exports.string().max(500), RecordedValue);
 var RunDocument = external_exports.strictObject({
@@ -40686,6 +40694,21 @@ function filesFingerprint(files) {
   const lines = [...files].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0).map((file2) => `${file2.sha256}  ${file2.path}
 `);
   return createHash("sha256").update(lines.join("")).digest("hex");
+}
+
+// packages/core/src/format.ts
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
+}
+function formatCount(value) {
+  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 // packages/data/src/readers/byte-stream.ts
@@ -50328,7 +50351,7 @@ function describeProgress(progress) {
   const rate = seconds > 0 ? progress.bytesRead / MB / seconds : 0;
   const share = progress.totalBytes > 0 ? Math.floor(progress.bytesRead / progress.totalBytes * 100) : 100;
   const parts = [
-    `${progress.rows.toLocaleString("en-US")} rows`,
+    `${formatCount(progress.rows)} rows`,
     `${(progress.bytesRead / MB).toFixed(1)} of ${(progress.totalBytes / MB).toFixed(1)} MB (${share}%)`,
     `${rate.toFixed(1)} MB/s`
   ];
@@ -51693,9 +51716,6 @@ function formatPercent(percent2) {
 }
 function formatShare(share) {
   return String(Number(share.toPrecision(4)));
-}
-function formatCount(count) {
-  return count.toLocaleString("en-US");
 }
 
 // packages/data/src/checks/column-checks.ts
@@ -57762,20 +57782,12 @@ function medianOf(values) {
 
 // packages/metrics/src/gates.ts
 var BASELINE_ZERO = 1e-12;
-var VERDICT_PRECEDENCE = [
-  "failed",
-  "inconclusive",
-  "regressed-within-tolerance",
-  "improved",
-  "pass",
-  "skipped"
-];
 function evaluateGates(input2) {
   const metrics = expandGates(input2).map(([metric, gateKey, gate]) => judgeMetric(metric, gateKey, gate, input2));
   return { verdict: overallVerdict(metrics.map((m) => m.verdict)), metrics };
 }
 function overallVerdict(verdicts) {
-  return VERDICT_PRECEDENCE.find((verdict) => verdicts.includes(verdict)) ?? "skipped";
+  return METRIC_VERDICTS_BY_SEVERITY.find((verdict) => verdicts.includes(verdict)) ?? "skipped";
 }
 function expandGates(input2) {
   const known = [.../* @__PURE__ */ new Set([...Object.keys(input2.candidate), ...Object.keys(input2.baseline ?? {})])];
@@ -58917,16 +58929,6 @@ function formatValue(value) {
 function markdownTable(header, align2, rows) {
   const separator = align2.map((side2) => side2 === "r" ? "---:" : "---");
   return [header, separator, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
-}
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 // packages/publish/src/model-card.ts
@@ -60293,21 +60295,8 @@ function formatPercentChange(fraction) {
   const rounded = Number(percent2.toFixed(digits2));
   return `${rounded > 0 ? "+" : ""}${rounded}%`;
 }
-function formatCount2(value) {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
 function formatShare2(share) {
   return `${Number((share * 100).toFixed(1))}%`;
-}
-function formatBytes2(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
 }
 function formatDuration2(seconds) {
   if (seconds < 60) return `${Number(seconds.toFixed(1))}s`;
@@ -60527,7 +60516,7 @@ function perClassTable(rows, withBaseline) {
       numberCell(row.candidate.precision),
       numberCell(row.candidate.recall),
       numberCell(row.candidate.f1),
-      labelCell(formatCount2(row.candidate.support)),
+      labelCell(formatCount(row.candidate.support)),
       ...withBaseline ? [signedCell(row.f1Change)] : []
     ])
   };
@@ -60537,7 +60526,7 @@ function matrixTable(classification) {
   const cell = (t, p) => {
     const count = candidate[t][p];
     const change2 = baseline ? count - baseline[t][p] : 0;
-    return labelCell(change2 ? `${formatCount2(count)} (${formatSigned(change2)})` : formatCount2(count));
+    return labelCell(change2 ? `${formatCount(count)} (${formatSigned(change2)})` : formatCount(count));
   };
   return {
     kind: "table",
@@ -60561,7 +60550,7 @@ function classificationSection(context) {
   }));
   const perClass = (shown, note) => ({
     kind: "details",
-    summary: [label(`Per-class metrics (${formatCount2(size)} classes)`)],
+    summary: [label(`Per-class metrics (${formatCount(size)} classes)`)],
     blocks: [perClassTable(shown, baseline !== void 0), ...note ? [paragraph(label(note))] : []]
   });
   const matrix = size <= MATRIX_CLASSES_MAX ? [
@@ -60625,7 +60614,7 @@ function curvesSection(context) {
 }
 
 // packages/report/src/sections/failures.ts
-var plural2 = (count, one, many = `${one}s`) => `${formatCount2(count)} ${count === 1 ? one : many}`;
+var plural2 = (count, one, many = `${one}s`) => `${formatCount(count)} ${count === 1 ? one : many}`;
 function countFailures(input2) {
   const phrases = [];
   const { run, validation, comparison } = input2;
@@ -60634,7 +60623,7 @@ function countFailures(input2) {
     const gated = comparison.rows.filter((row) => row.kind === "metric" && row.verdict && row.verdict !== "skipped");
     const failed = gated.filter((row) => row.verdict === "failed").length;
     const inconclusive = gated.filter((row) => row.verdict === "inconclusive").length;
-    if (failed) phrases.push([label(`${formatCount2(failed)} of ${plural2(gated.length, "gated metric")} failed`)]);
+    if (failed) phrases.push([label(`${formatCount(failed)} of ${plural2(gated.length, "gated metric")} failed`)]);
     if (inconclusive) phrases.push([label(`${plural2(inconclusive, "metric")} inconclusive`)]);
   }
   if (validation) {
@@ -60648,7 +60637,7 @@ function countFailures(input2) {
       const drifted = dataset.drift?.columns.filter((column) => column.drifted).length ?? 0;
       if (drifted) {
         const columns = plural2(dataset.drift.columns.length, "column");
-        phrases.push([label(`${formatCount2(drifted)} of ${columns} drifted in `), text(dataset.name)]);
+        phrases.push([label(`${formatCount(drifted)} of ${columns} drifted in `), text(dataset.name)]);
       }
     }
   }
@@ -60678,16 +60667,8 @@ var METRIC_VERDICT_LABEL = {
   pass: "\u2705 pass",
   skipped: "\u2796 skipped"
 };
-var METRIC_VERDICT_ORDER = [
-  "failed",
-  "inconclusive",
-  "regressed-within-tolerance",
-  "improved",
-  "pass",
-  "skipped"
-];
 function byVerdict(a, b) {
-  const rank = (row) => row.verdict === void 0 ? METRIC_VERDICT_ORDER.length : METRIC_VERDICT_ORDER.indexOf(row.verdict);
+  const rank = (row) => row.verdict === void 0 ? METRIC_VERDICTS_BY_SEVERITY.length : METRIC_VERDICTS_BY_SEVERITY.indexOf(row.verdict);
   return rank(a) - rank(b);
 }
 function overallVerdict2(input2) {
@@ -60718,7 +60699,7 @@ function baselineLine(origin, context) {
   if (origin.commitsBehind !== void 0) {
     details.push([
       label(
-        origin.commitsBehind === 0 ? "at the merge-base" : `${formatCount2(origin.commitsBehind)} commit${origin.commitsBehind === 1 ? "" : "s"} behind the merge-base`
+        origin.commitsBehind === 0 ? "at the merge-base" : `${formatCount(origin.commitsBehind)} commit${origin.commitsBehind === 1 ? "" : "s"} behind the merge-base`
       )
     ]);
   }
@@ -60844,7 +60825,7 @@ function comparisonVariant(rows, shown, budget, measure) {
     return [
       title,
       paragraph(
-        label(`None of the ${formatCount2(rows.length)} metrics needs attention; the table is in the full report.`)
+        label(`None of the ${formatCount(rows.length)} metrics needs attention; the table is in the full report.`)
       )
     ];
   }
@@ -60854,12 +60835,12 @@ function comparisonVariant(rows, shown, budget, measure) {
 
 `),
     measure,
-    (count) => `\u2026and ${formatCount2(count + hidden)} more metrics in the full report.`
+    (count) => `\u2026and ${formatCount(count + hidden)} more metrics in the full report.`
   );
   const blocks = [title, ...table];
   const lastIsNote = table.length > 0 && table[table.length - 1].kind === "paragraph";
   if (hidden && !lastIsNote) {
-    blocks.push(paragraph(label(`${formatCount2(hidden)} passing or unchanged metrics are in the full report.`)));
+    blocks.push(paragraph(label(`${formatCount(hidden)} passing or unchanged metrics are in the full report.`)));
   }
   return blocks;
 }
@@ -60876,7 +60857,7 @@ function runMetricsVariant(metrics, budget, measure) {
 
 `),
       measure,
-      (count) => `\u2026and ${formatCount2(count)} more metrics in the full report.`
+      (count) => `\u2026and ${formatCount(count)} more metrics in the full report.`
     )
   ];
 }
@@ -60913,7 +60894,7 @@ function paramsSection(context) {
     priority: 50,
     variants: [
       () => [title, { kind: "table", ...table }],
-      () => [paragraph(label(`${formatCount2(changed.length)} params changed; they are listed in the full report.`))]
+      () => [paragraph(label(`${formatCount(changed.length)} params changed; they are listed in the full report.`))]
     ]
   };
 }
@@ -60922,8 +60903,8 @@ function paramsSection(context) {
 var MEASURES = [
   { name: "wall time", read: (r) => r.wallSeconds, format: formatDuration2 },
   { name: "CPU time", read: (r) => r.cpuSeconds, format: formatDuration2 },
-  { name: "peak memory", read: (r) => r.peakRssBytes, format: formatBytes2 },
-  { name: "peak GPU memory", read: (r) => r.gpu?.peakMemoryBytes, format: formatBytes2 }
+  { name: "peak memory", read: (r) => r.peakRssBytes, format: formatBytes },
+  { name: "peak GPU memory", read: (r) => r.gpu?.peakMemoryBytes, format: formatBytes }
 ];
 function resourcesSection(context, baselineRun) {
   const candidate = context.input.run?.resources;
@@ -61049,7 +61030,7 @@ function examplesCell(result) {
 function unexpectedCell(result) {
   const { unexpected_count: count, unexpected_percent: percent2, element_count: total } = result.result;
   return labelCell(
-    total ? `${formatCount2(count)} of ${formatCount2(total)} (${formatNumber2(percent2)}%)` : formatCount2(count)
+    total ? `${formatCount(count)} of ${formatCount(total)} (${formatNumber2(percent2)}%)` : formatCount(count)
   );
 }
 function checkRow2(failed, withExamples) {
@@ -61104,10 +61085,10 @@ function summaryLine(validation) {
   const { evaluated_expectations: evaluated, unsuccessful_expectations: failed } = validation.statistics;
   const rows = validation.datasets.reduce((sum2, dataset) => sum2 + dataset.rows, 0);
   const datasets = validation.datasets.length;
-  const checked = `on ${formatCount2(datasets)} dataset${datasets === 1 ? "" : "s"} (${formatCount2(rows)} rows)`;
+  const checked = `on ${formatCount(datasets)} dataset${datasets === 1 ? "" : "s"} (${formatCount(rows)} rows)`;
   return paragraph(
     label(
-      failed ? `${validation.success ? "\u26A0\uFE0F" : "\u274C"} ${formatCount2(failed)} of ${formatCount2(evaluated)} checks failed ${checked}.` : `\u2705 All ${formatCount2(evaluated)} checks passed ${checked}.`
+      failed ? `${validation.success ? "\u26A0\uFE0F" : "\u274C"} ${formatCount(failed)} of ${formatCount(evaluated)} checks failed ${checked}.` : `\u2705 All ${formatCount(evaluated)} checks passed ${checked}.`
     )
   );
 }
@@ -61123,7 +61104,7 @@ function driftLines(validation) {
         label(" against "),
         text(drift.baseline),
         label(
-          `: ${formatCount2(drifted)} of ${formatCount2(drift.columns.length)} columns drifted (${formatShare2(drift.driftedShare)}; the dataset counts as drifted from ${formatShare2(drift.threshold)}).`
+          `: ${formatCount(drifted)} of ${formatCount(drift.columns.length)} columns drifted (${formatShare2(drift.driftedShare)}; the dataset counts as drifted from ${formatShare2(drift.threshold)}).`
         )
       )
     ];
@@ -61149,14 +61130,14 @@ function fittedTables(validation, checks, budget, measure) {
     checksTable(checks, false),
     remaining,
     measure,
-    (count) => `\u2026and ${formatCount2(count)} more failed checks in the full report.`
+    (count) => `\u2026and ${formatCount(count)} more failed checks in the full report.`
   );
   if (checkBlocks.length) remaining -= measure(markdownBlocks(checkBlocks) + "\n\n");
   const driftBlocks = tableWithin(
     driftTable(validation, false),
     remaining,
     measure,
-    (count) => `\u2026and ${formatCount2(count)} more drifted columns in the full report.`
+    (count) => `\u2026and ${formatCount(count)} more drifted columns in the full report.`
   );
   return [...blocks, ...checkBlocks, ...driftBlocks];
 }
@@ -61725,26 +61706,16 @@ var HashProgress = class {
     const rate = this.done / seconds;
     const eta = rate > 0 ? (this.totalBytes - this.done) / rate : 0;
     this.log(
-      `hashed ${formatBytes3(this.done)} of ${formatBytes3(this.totalBytes)} (${formatBytes3(rate)}/s, ETA ${Math.ceil(eta)}s)`
+      `hashed ${formatBytes(this.done)} of ${formatBytes(this.totalBytes)} (${formatBytes(rate)}/s, ETA ${Math.ceil(eta)}s)`
     );
   }
   /** `1.2 GB in 1.1s (1.1 GB/s)` */
   summary() {
     const seconds = (performance.now() - this.started) / 1e3;
-    const rate = seconds > 0 ? ` (${formatBytes3(this.done / seconds)}/s)` : "";
-    return `${formatBytes3(this.done)} in ${seconds.toFixed(1)}s${rate}`;
+    const rate = seconds > 0 ? ` (${formatBytes(this.done / seconds)}/s)` : "";
+    return `${formatBytes(this.done)} in ${seconds.toFixed(1)}s${rate}`;
   }
 };
-function formatBytes3(bytes) {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1e3 && unit < units.length - 1) {
-    value /= 1e3;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 async function digestFiles(paths, options = {}) {
   const log2 = options.log ?? (() => void 0);
   const sizes = await Promise.all(paths.map(async (path) => (await stat6(path)).size));
@@ -62559,7 +62530,7 @@ async function runTraining(settings, hooks = {}) {
     warn(`${file2.path} is a pickle-based file: loading it runs code, so load it only from a source you trust`);
   }
   if (modelFiles.length > 0) {
-    log2(`model files: ${modelFiles.length} (${formatBytes3(modelFiles.reduce((sum2, file2) => sum2 + file2.bytes, 0))})`);
+    log2(`model files: ${modelFiles.length} (${formatBytes(modelFiles.reduce((sum2, file2) => sum2 + file2.bytes, 0))})`);
   }
   if (status === "succeeded" && cacheRecord && cacheRecord.hit !== "exact" && hooks.cache && settings.cache) {
     await hooks.cache.save(settings.cache.paths, cacheRecord);
@@ -62612,10 +62583,10 @@ function describeOutcome(outcome) {
   const { resources } = outcome;
   const parts = [`wall ${formatDuration3(resources.wallSeconds * 1e3)}`];
   if (resources.cpuSeconds !== void 0) parts.push(`CPU ${formatDuration3(resources.cpuSeconds * 1e3)}`);
-  if (resources.peakRssBytes !== void 0) parts.push(`peak memory ${formatBytes3(resources.peakRssBytes)}`);
+  if (resources.peakRssBytes !== void 0) parts.push(`peak memory ${formatBytes(resources.peakRssBytes)}`);
   if (resources.gpu) {
     const memory = resources.gpu.peakMemoryBytes;
-    parts.push(`GPU ${resources.gpu.name}${memory === void 0 ? "" : `, peak ${formatBytes3(memory)}`}`);
+    parts.push(`GPU ${resources.gpu.name}${memory === void 0 ? "" : `, peak ${formatBytes(memory)}`}`);
   }
   const ending = outcome.status === "succeeded" ? "succeeded" : outcome.status === "failed" ? `failed with exit code ${outcome.exitCode ?? "-"}${outcome.signal ? ` (${outcome.signal}${outcome.signal === "SIGKILL" ? ", often the out-of-memory killer" : ""})` : ""}` : outcome.status;
   return `command ${ending} (${parts.join(", ")})`;
