@@ -127,8 +127,11 @@ export const MetricGate = z
         relative: z.number().optional(),
       })
       .optional(),
-    /** `regression`: fail only on a significant regression; `improvement`: count an improvement only when significant. */
-    significance: z.enum(["none", "regression", "improvement"]).default("none"),
+    /**
+     * Which test against the change bound decides the gate, at `alpha`: `regression` fails only a significant
+     * violation (one-sided), `improvement` passes only a significant clearance (one-sided), `both` is two-sided.
+     */
+    significance: z.enum(["none", "regression", "improvement", "both"]).default("none"),
     alpha: z.number().gt(0).lt(1).default(0.05),
   })
   .refine((gate) => gate.min === undefined || gate.max === undefined || gate.min <= gate.max, {
@@ -190,6 +193,8 @@ export const CompareConfig = z.strictObject({
       "proba-prefix": z.string().min(1).default("proba_"),
       "positive-label": z.union([z.string(), z.number()]).optional(),
       slice: z.string().min(1).optional(),
+      /** The column naming each row (e.g. `id`): baseline and candidate rows pair by it, whatever their order. */
+      key: z.string().min(1).optional(),
     })
     .default({
       task: "auto",
