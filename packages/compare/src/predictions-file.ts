@@ -17,11 +17,13 @@ function columnsOf(config: CompareConfig["predictions"]): PredictionColumns {
     score: config.score,
     probabilityPrefix: config["proba-prefix"],
     slice: config.slice,
+    key: config.key,
   };
 }
 
 /**
- * Reads a run's predictions file for its task. With `task: auto`, scores or class probabilities mean classification,
+ * Reads a run's predictions file for its task, with the key column that pairs its rows with another run's
+ * (`compare.predictions.key`, else an `id` column when the file has one). With `task: auto`, scores or class probabilities mean classification,
  * and so do whole-number labels; fractional true values mean regression.
  */
 export async function loadPredictionsFile(

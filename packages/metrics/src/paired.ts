@@ -1,21 +1,25 @@
-import { UserError } from "@ctrain/core";
 import { sortedUniqueLabels, type Label } from "./labels.js";
 import {
   checkFiniteColumn,
-  checkRowCounts,
+  classifierRowCount,
   prepareClassification,
+  regressorRowCount,
+  selectClassifierRows,
   type ClassifierOptions,
   type Predictions,
   type PreparedClassification,
   type RegressionPredictions,
 } from "./predictions.js";
+import { alignRows, type RowPairing } from "./row-pairing.js";
 
-/** Baseline and candidate predictions on one test set, encoded against the same classes. */
+/** Baseline and candidate predictions on one test set, encoded against the same classes, row i with row i. */
 export interface PairedClassification {
   readonly rows: number;
   readonly classes: readonly Label[];
   readonly baseline: PreparedClassification;
   readonly candidate: PreparedClassification;
+  /** How the rows were matched, and the key (and slice) of each paired row. */
+  readonly pairing: RowPairing;
 }
 
 export interface PairedRegression {
@@ -23,63 +27,55 @@ export interface PairedRegression {
   readonly yTrue: Float64Array;
   readonly baseline: Float64Array;
   readonly candidate: Float64Array;
+  readonly pairing: RowPairing;
 }
 
+/**
+ * Pairs two classifiers' predictions of one test set: by their key column when both have one (rows only one side
+ * scored are left out and counted), else row by row. Throws a UserError saying why when they cannot be paired.
+ */
 export function pairClassifiers(
   baseline: Predictions,
   candidate: Predictions,
   options: ClassifierOptions = {},
 ): PairedClassification {
-  checkSameRows(baseline.yTrue, candidate.yTrue, baseline.source, candidate.source);
+  classifierRowCount(baseline);
+  classifierRowCount(candidate);
+  const { baselineRows, candidateRows, pairing } = alignRows(baseline, candidate);
+  const pairedBaseline = selectClassifierRows(baseline, baselineRows);
+  const pairedCandidate = selectClassifierRows(candidate, candidateRows);
   // The classes each model sees on its own (y_true with y_pred or its argmax), united.
   const classes =
     options.classes ??
     sortedUniqueLabels(
-      [prepareClassification(baseline).classes, prepareClassification(candidate).classes],
+      [prepareClassification(pairedBaseline).classes, prepareClassification(pairedCandidate).classes],
       candidate.source ?? "predictions",
     );
   const shared = { ...options, classes };
-  const preparedBaseline = prepareClassification(baseline, shared);
-  const preparedCandidate = prepareClassification(candidate, shared);
-  return { rows: preparedBaseline.rows, classes, baseline: preparedBaseline, candidate: preparedCandidate };
+  const preparedBaseline = prepareClassification(pairedBaseline, shared);
+  const preparedCandidate = prepareClassification(pairedCandidate, shared);
+  return { rows: pairing.paired, classes, baseline: preparedBaseline, candidate: preparedCandidate, pairing };
 }
 
+/** Pairs two regressors' predictions of one test set, as `pairClassifiers` does. */
 export function pairRegressors(baseline: RegressionPredictions, candidate: RegressionPredictions): PairedRegression {
-  const source = candidate.source ?? "predictions";
-  checkRowCounts(source, {
-    baseline: baseline.yTrue,
-    candidate: candidate.yTrue,
-    "baseline y_pred": baseline.yPred,
-    "candidate y_pred": candidate.yPred,
-  });
-  checkSameRows(Array.from(baseline.yTrue), Array.from(candidate.yTrue), baseline.source, candidate.source);
+  regressorRowCount(baseline);
+  regressorRowCount(candidate);
+  const baselineSource = baseline.source ?? "baseline predictions";
+  const candidateSource = candidate.source ?? "predictions";
+  // Checked whole before pairing, so that an error names the row of the file.
+  checkFiniteColumn(baseline.yTrue, "baseline y_true", baselineSource);
+  const yTrue = checkFiniteColumn(candidate.yTrue, "y_true", candidateSource);
+  const baselinePredictions = checkFiniteColumn(baseline.yPred, "baseline y_pred", baselineSource);
+  const candidatePredictions = checkFiniteColumn(candidate.yPred, "y_pred", candidateSource);
+  const { baselineRows, candidateRows, pairing } = alignRows(baseline, candidate);
+  const pick = (column: Float64Array, rows: readonly number[]): Float64Array =>
+    Float64Array.from(rows, (row) => column[row]!);
   return {
-    rows: baseline.yTrue.length,
-    yTrue: checkFiniteColumn(baseline.yTrue, "y_true", source),
-    baseline: checkFiniteColumn(baseline.yPred, "baseline y_pred", baseline.source ?? "baseline predictions"),
-    candidate: checkFiniteColumn(candidate.yPred, "y_pred", source),
+    rows: pairing.paired,
+    yTrue: pick(yTrue, candidateRows),
+    baseline: pick(baselinePredictions, baselineRows),
+    candidate: pick(candidatePredictions, candidateRows),
+    pairing,
   };
-}
-
-/** Paired tests need one test set: the same y_true, row by row. */
-function checkSameRows(
-  baseline: readonly unknown[],
-  candidate: readonly unknown[],
-  baselineSource = "baseline predictions",
-  candidateSource = "candidate predictions",
-): void {
-  const where = `${baselineSource} vs ${candidateSource}`;
-  if (baseline.length !== candidate.length) {
-    throw new UserError(`not the same test set: baseline has ${baseline.length} rows, candidate ${candidate.length}`, {
-      location: where,
-      hint: "paired comparisons need both models' predictions on the same rows in the same order",
-    });
-  }
-  const differing = baseline.findIndex((label, row) => label !== candidate[row]);
-  if (differing >= 0) {
-    throw new UserError(
-      `not the same test set: y_true differs at row ${differing + 1} (${JSON.stringify(baseline[differing])} vs ${JSON.stringify(candidate[differing])})`,
-      { location: where, hint: "write predictions for the same test rows, in the same order, for both models" },
-    );
-  }
 }

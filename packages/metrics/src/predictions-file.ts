@@ -1,7 +1,7 @@
 import { UserError } from "@ctrain/core";
 import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/data";
 import type { Label } from "./labels.js";
-import type { Predictions, RegressionPredictions } from "./predictions.js";
+import type { KeyColumn, Predictions, RegressionPredictions, SliceColumn } from "./predictions.js";
 
 /** Column names in a predictions file; every one can be renamed. */
 export interface PredictionColumns {
@@ -13,8 +13,10 @@ export interface PredictionColumns {
   readonly score?: string;
   /** Class probability columns are `<prefix><class>`; default "proba_" (proba_0, proba_cat, ...). */
   readonly probabilityPrefix?: string;
-  /** Column to compute per-slice metrics by; none by default. */
+  /** Column to compute per-slice metrics by, when the file has it; none by default. */
   readonly slice?: string;
+  /** Column naming each row, to pair two runs' rows by, when the file has it; default "id". */
+  readonly key?: string;
 }
 
 export interface PredictionFileOptions {
@@ -29,6 +31,7 @@ interface ResolvedColumns {
   readonly score: string;
   readonly probabilityPrefix: string;
   readonly slice?: string;
+  readonly key: string;
 }
 
 function resolveColumns(columns: PredictionColumns = {}): ResolvedColumns {
@@ -38,13 +41,15 @@ function resolveColumns(columns: PredictionColumns = {}): ResolvedColumns {
     score: columns.score ?? "score",
     probabilityPrefix: columns.probabilityPrefix ?? "proba_",
     slice: columns.slice,
+    key: columns.key ?? "id",
   };
 }
 
 /**
  * Reads a classifier's predictions (CSV/TSV, JSON Lines or Parquet; one path, a directory or a glob) into
- * columns: y_true, and any of y_pred, score, proba_<class>, plus the slice column. CSV cells are typed
- * as pandas reads them, so "1" is the label 1 and "cat" the label "cat".
+ * columns: y_true, and any of y_pred, score, proba_<class>, plus the slice and key columns. CSV cells are typed
+ * as pandas reads them, so "1" is the label 1 and "cat" the label "cat". Other columns are ignored, and the slice
+ * and key columns are read when the file has them: a run from before they were added still pairs and evaluates.
  */
 export async function readClassifierPredictions(
   sources: string | readonly string[],
@@ -55,14 +60,15 @@ export async function readClassifierPredictions(
   const yPred: Label[] = [];
   const score: number[] = [];
   const matrix: number[][] = [];
-  const slice: (Label | null)[] = [];
+  const described = new DescribedRows(columns);
   let layout: { yPred: boolean; score: boolean; probabilities: { column: string; label: Label }[] } | undefined;
   let source = String(sources);
   for await (const record of readRecords(sources, options.read)) {
     if (!layout) {
       source = record.file;
       const names = Object.keys(record.values);
-      requireColumns(record, [columns.yTrue, ...(columns.slice ? [columns.slice] : [])], names);
+      requireColumns(record, [columns.yTrue], names);
+      described.start(names);
       const probabilities = names
         .filter((name) => name.startsWith(columns.probabilityPrefix) && name.length > columns.probabilityPrefix.length)
         .map((column) => ({
@@ -85,7 +91,7 @@ export async function readClassifierPredictions(
     if (layout.score) score.push(numberOf(record, columns.score, options.read));
     if (layout.probabilities.length)
       matrix.push(layout.probabilities.map(({ column }) => numberOf(record, column, options.read)));
-    if (columns.slice) slice.push(sliceValueOf(cellOf(record, columns.slice, options.read)));
+    described.add(record, options.read);
   }
   if (!layout)
     throw new UserError("predictions file has no rows", {
@@ -100,11 +106,11 @@ export async function readClassifierPredictions(
     probabilities: layout.probabilities.length
       ? { classLabels: layout.probabilities.map(({ label }) => label), matrix }
       : undefined,
-    slice: columns.slice ? { column: columns.slice, values: slice } : undefined,
+    ...described.columns(),
   };
 }
 
-/** Reads a regressor's predictions: numeric y_true and y_pred columns, plus the slice column. */
+/** Reads a regressor's predictions: numeric y_true and y_pred columns, plus the slice and key columns. */
 export async function readRegressorPredictions(
   sources: string | readonly string[],
   options: PredictionFileOptions = {},
@@ -112,27 +118,52 @@ export async function readRegressorPredictions(
   const columns = resolveColumns(options.columns);
   const yTrue: number[] = [];
   const yPred: number[] = [];
-  const slice: (Label | null)[] = [];
+  const described = new DescribedRows(columns);
   let source: string | undefined;
   for await (const record of readRecords(sources, options.read)) {
     if (source === undefined) {
       source = record.file;
-      requireColumns(
-        record,
-        [columns.yTrue, columns.yPred, ...(columns.slice ? [columns.slice] : [])],
-        Object.keys(record.values),
-      );
+      const names = Object.keys(record.values);
+      requireColumns(record, [columns.yTrue, columns.yPred], names);
+      described.start(names);
     }
     yTrue.push(numberOf(record, columns.yTrue, options.read));
     yPred.push(numberOf(record, columns.yPred, options.read));
-    if (columns.slice) slice.push(sliceValueOf(cellOf(record, columns.slice, options.read)));
+    described.add(record, options.read);
   }
   if (source === undefined)
     throw new UserError("predictions file has no rows", {
       location: String(sources),
       hint: "write a header and one row per test example",
     });
-  return { source, yTrue, yPred, slice: columns.slice ? { column: columns.slice, values: slice } : undefined };
+  return { source, yTrue, yPred, ...described.columns() };
+}
+
+/** The columns that say which example a row is (its slice, its key), gathered when the file has them. */
+class DescribedRows {
+  private slice?: { column: string; values: (Label | null)[] };
+  private key?: { column: string; values: (string | null)[]; lines: number[] };
+
+  constructor(private readonly names: ResolvedColumns) {}
+
+  /** Called with the first record's column names. */
+  start(columns: readonly string[]): void {
+    const { slice, key } = this.names;
+    if (slice && columns.includes(slice)) this.slice = { column: slice, values: [] };
+    if (columns.includes(key)) this.key = { column: key, values: [], lines: [] };
+  }
+
+  add(record: DataRecord, read: ReadOptions | undefined): void {
+    if (this.slice) this.slice.values.push(sliceValueOf(cellOf(record, this.slice.column, read)));
+    if (this.key) {
+      this.key.values.push(keyValueOf(record.values[this.key.column]));
+      this.key.lines.push(record.line);
+    }
+  }
+
+  columns(): { slice?: SliceColumn; key?: KeyColumn } {
+    return { slice: this.slice, key: this.key };
+  }
 }
 
 function requireColumns(record: DataRecord, required: readonly string[], names: readonly string[]): void {
@@ -176,6 +207,13 @@ function numberOf(record: DataRecord, column: string, read: ReadOptions | undefi
       hint: `fill ${column} with numbers, or drop rows without one`,
     },
   );
+}
+
+/** A key as text, exactly as written (CSV cells are not typed, so "007" stays "007"); null when empty. */
+function keyValueOf(value: unknown): string | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  return typeof value === "object" ? JSON.stringify(value) : String(value as string | number | boolean | bigint);
 }
 
 function sliceValueOf(value: unknown): Label | null {

@@ -10,6 +10,8 @@ export interface Predictions {
   /** Class probabilities: one row per prediction, one column per entry of classLabels. */
   readonly probabilities?: { readonly classLabels: readonly Label[]; readonly matrix: readonly ArrayLike<number>[] };
   readonly slice?: SliceColumn;
+  /** The column naming each row: the baseline's and the candidate's rows pair by it, whatever their order. */
+  readonly key?: KeyColumn;
   /** Where the rows came from (a file path), for error messages. */
   readonly source?: string;
 }
@@ -18,12 +20,21 @@ export interface RegressionPredictions {
   readonly yTrue: ArrayLike<number>;
   readonly yPred: ArrayLike<number>;
   readonly slice?: SliceColumn;
+  readonly key?: KeyColumn;
   readonly source?: string;
 }
 
 export interface SliceColumn {
   readonly column: string;
   readonly values: readonly (Label | null)[];
+}
+
+export interface KeyColumn {
+  readonly column: string;
+  /** One key per row, as text (the key 17 and "17" are one key); null where the cell is empty. */
+  readonly values: readonly (string | null)[];
+  /** The line of each row in `source`, for errors; row numbers stand in when absent. */
+  readonly lines?: readonly number[];
 }
 
 export interface ClassifierOptions {
@@ -77,18 +88,48 @@ export function checkRowCounts(source: string, columns: Record<string, { length:
   return first[1].length;
 }
 
-export function prepareClassification(
-  predictions: Predictions,
-  options: ClassifierOptions = {},
-): PreparedClassification {
-  const source = predictions.source ?? "predictions";
-  const rows = checkRowCounts(source, {
+/** The number of rows, once every column of a classifier's predictions is checked to hold one value per row. */
+export function classifierRowCount(predictions: Predictions): number {
+  return checkRowCounts(predictions.source ?? "predictions", {
     y_true: predictions.yTrue,
     y_pred: predictions.yPred,
     score: predictions.score,
     probabilities: predictions.probabilities?.matrix,
     [`slice column ${predictions.slice?.column ?? ""}`]: predictions.slice?.values,
+    [`key column ${predictions.key?.column ?? ""}`]: predictions.key?.values,
   });
+}
+
+export function regressorRowCount(predictions: RegressionPredictions): number {
+  return checkRowCounts(predictions.source ?? "predictions", {
+    y_true: predictions.yTrue,
+    y_pred: predictions.yPred,
+    [`slice column ${predictions.slice?.column ?? ""}`]: predictions.slice?.values,
+    [`key column ${predictions.key?.column ?? ""}`]: predictions.key?.values,
+  });
+}
+
+/** The given rows of a classifier's predictions, in the given order (key and slice dropped: they describe rows). */
+export function selectClassifierRows(predictions: Predictions, rows: readonly number[]): Predictions {
+  const pick = <T>(column: ArrayLike<T>): T[] => rows.map((row) => column[row]!);
+  return {
+    source: predictions.source,
+    yTrue: pick(predictions.yTrue),
+    yPred: predictions.yPred && pick(predictions.yPred),
+    score: predictions.score && pick(predictions.score),
+    probabilities: predictions.probabilities && {
+      classLabels: predictions.probabilities.classLabels,
+      matrix: pick(predictions.probabilities.matrix),
+    },
+  };
+}
+
+export function prepareClassification(
+  predictions: Predictions,
+  options: ClassifierOptions = {},
+): PreparedClassification {
+  const source = predictions.source ?? "predictions";
+  const rows = classifierRowCount(predictions);
   const probabilities =
     predictions.probabilities && prepareProbabilities(predictions.probabilities, predictions.yTrue, source);
   const yPred = predictions.yPred ?? (probabilities && argmaxLabels(probabilities));
