@@ -19,6 +19,7 @@ export interface TestWorkspace {
 }
 
 export const COMMIT = "a".repeat(40);
+export const PREDICTIONS_PATH = "predictions/preds.csv";
 
 export function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
@@ -32,6 +33,8 @@ export function makeWorkspace(
     metrics?: Record<string, RecordedValue>;
     commit?: string;
     name?: string;
+    /** Content of the run's predictions file, copied into the bundle as train does (`predictions/preds.csv`). */
+    predictions?: string;
   } = {},
 ): TestWorkspace {
   const root = mkdtempSync(join(tmpdir(), "ctrain-publish-ws-"));
@@ -60,10 +63,20 @@ export function makeWorkspace(
     metrics: options.metrics ?? { accuracy: 0.91, "loss.val": 0.25 },
     datasets: [{ name: "test", fingerprint: "b".repeat(64), rows: 120, files: [] }],
     model: { files: digests },
+    ...(options.predictions === undefined
+      ? {}
+      : {
+          predictions: {
+            path: PREDICTIONS_PATH,
+            bytes: Buffer.byteLength(options.predictions),
+            sha256: sha256(options.predictions),
+          },
+        }),
     verdicts: { comparison: options.verdict ?? "passed" },
   });
   const bundle = new Bundle(join(root, ".ctrain"));
   bundle.write("run", run);
+  if (options.predictions !== undefined) writeFile(bundle.path(PREDICTIONS_PATH), options.predictions);
   bundle.write(
     "comparison",
     ComparisonDocument.parse({

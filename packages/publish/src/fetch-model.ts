@@ -10,8 +10,7 @@ import {
   type RecordedValue,
 } from "@ctrain/core";
 import { MANIFEST_ASSET, MODEL_FOLDER, parseManifest, type Manifest } from "./manifest.js";
-import { assembleParts } from "./parts.js";
-import { checkAssetsAgainstManifest, downloadVerifiedPart, readManifest } from "./published.js";
+import { checkAssetsAgainstManifest, downloadListedFile, readManifest } from "./published.js";
 import { resolveVersionSpec } from "./versioning.js";
 
 export interface FetchedModel {
@@ -81,16 +80,7 @@ export async function fetchPublished(
     for (const file of manifest.files) {
       const target = confinedPath(staging, file.path);
       mkdirSync(dirname(target), { recursive: true });
-      if (file.parts.length === 1) {
-        await downloadVerifiedPart(registry, release, file.parts[0]!, target);
-      } else {
-        const partFiles = file.parts.map((part) => join(partsDir, part.asset));
-        for (const [index, part] of file.parts.entries()) {
-          await downloadVerifiedPart(registry, release, part, partFiles[index]!);
-        }
-        await assembleParts(partFiles, target, file);
-        for (const partFile of partFiles) rmSync(partFile);
-      }
+      await downloadListedFile(registry, release, file, target, partsDir);
       log(`verified ${file.path} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)})`);
     }
     const runPath = join(staging, manifest.files.find((file) => file.role === "run")!.path);

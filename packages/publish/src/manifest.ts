@@ -9,6 +9,8 @@ export const MANIFEST_ASSET = "manifest.json";
 export const MANIFEST_MAX_BYTES = 8 * 1024 ** 2;
 /** Model files land under this folder of a fetched version, so their names never meet the documents'. */
 export const MODEL_FOLDER = "model";
+/** The run's evaluation predictions land here, under their own file name, so a later compare can pair with them. */
+export const PREDICTIONS_FOLDER = "predictions";
 
 /** Where each document of a published version lives, in the release and in a fetched folder. */
 export const DOCUMENT_PATHS = {
@@ -18,7 +20,7 @@ export const DOCUMENT_PATHS = {
   comparison: "comparison.json",
 } as const;
 export type DocumentRole = keyof typeof DOCUMENT_PATHS;
-export type FileRole = DocumentRole | "model";
+export type FileRole = DocumentRole | "model" | "predictions";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex sha256");
 /** Characters GitHub keeps in asset names as given; it renames anything else, which would break the manifest. */
@@ -33,7 +35,7 @@ export type StoredPart = z.infer<typeof StoredPart>;
 export const ManifestFile = z
   .strictObject({
     path: RelativePath,
-    role: z.enum(["model", "model-card", "run", "validation", "comparison"]),
+    role: z.enum(["model", "model-card", "run", "validation", "comparison", "predictions"]),
     bytes: z.number().int().min(0),
     sha256: Sha256,
     /** A Python pickle runs code when loaded; the model card warns about it. */
@@ -49,9 +51,13 @@ export const ManifestFile = z
   })
   .refine(
     (file) =>
-      file.role === "model" ? file.path.startsWith(`${MODEL_FOLDER}/`) : file.path === DOCUMENT_PATHS[file.role],
+      file.role === "model"
+        ? file.path.startsWith(`${MODEL_FOLDER}/`)
+        : file.role === "predictions"
+          ? file.path.startsWith(`${PREDICTIONS_FOLDER}/`) && file.path.split("/").length === 2
+          : file.path === DOCUMENT_PATHS[file.role],
     {
-      message: `model files must lie under ${MODEL_FOLDER}/ and documents at their fixed names`,
+      message: `model files must lie under ${MODEL_FOLDER}/, predictions directly in ${PREDICTIONS_FOLDER}/ and documents at their fixed names`,
     },
   );
 export type ManifestFile = z.infer<typeof ManifestFile>;
@@ -111,6 +117,7 @@ function manifestProblem(manifest: Omit<Manifest, "files"> & { files: ManifestFi
   for (const role of ["model", "run", "model-card"] as const) {
     if (!roles.has(role)) return `no ${role} file is listed`;
   }
+  if (manifest.files.filter((file) => file.role === "predictions").length > 1) return "more than one predictions file";
   return undefined;
 }
 

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
+import { basename, join, relative, resolve, sep } from "node:path";
 import {
   UserError,
   confinedPath,
@@ -23,6 +23,7 @@ import {
   DOCUMENT_PATHS,
   MANIFEST_ASSET,
   MODEL_FOLDER,
+  PREDICTIONS_FOLDER,
   assetNameFor,
   serializeManifest,
   type DocumentRole,
@@ -127,6 +128,36 @@ async function modelFilesToStore(run: RunDocument, modelRoot: string): Promise<F
   return files;
 }
 
+/**
+ * The run's evaluation predictions, stored so that a comparison against this version can pair with them; refused if
+ * the file changed since the run recorded its digest.
+ */
+async function predictionsToStore(run: RunDocument, bundle: Bundle): Promise<FileToStore | undefined> {
+  const recorded = run.predictions;
+  if (!recorded) return undefined;
+  const file = bundle.path(recorded.path);
+  const found = existsSync(file) ? { bytes: statSync(file).size, sha256: await sha256OfFile(file) } : undefined;
+  if (!found || found.bytes !== recorded.bytes || found.sha256 !== recorded.sha256) {
+    throw new UserError(
+      `the predictions file ${recorded.path} recorded by the run is ${found ? "changed" : "missing"}`,
+      {
+        location: bundle.root,
+        hint: `run.json says ${recorded.bytes} bytes with sha256 ${recorded.sha256}${found ? `; found ${found.bytes} bytes with ${found.sha256}` : ""}: publish the bundle the train step wrote, whole`,
+      },
+    );
+  }
+  const path = `${PREDICTIONS_FOLDER}/${basename(recorded.path)}`;
+  return {
+    path,
+    role: "predictions",
+    file,
+    bytes: found.bytes,
+    sha256: found.sha256,
+    asset: assetNameFor(path),
+    contentType: "application/octet-stream",
+  };
+}
+
 async function documentToStore(role: DocumentRole, file: string): Promise<FileToStore> {
   return {
     path: DOCUMENT_PATHS[role],
@@ -197,7 +228,9 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
   const documents = [await documentToStore("run", bundle.path(DOCUMENT_PATHS.run))];
   if (comparison) documents.push(await documentToStore("comparison", bundle.path(DOCUMENT_PATHS.comparison)));
   if (validation) documents.push(await documentToStore("validation", bundle.path(DOCUMENT_PATHS.validation)));
+  // run.json holds the predictions' digest, so the bundle's identity already covers them.
   const digest = bundleDigest(model.name, [...modelFiles, ...documents]);
+  const predictions = await predictionsToStore(run, bundle);
 
   const versions = await registry.list(model.name, { drafts: true });
   const published = versions.filter((version) => !version.draft);
@@ -235,7 +268,9 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
   }
 
   const partBytes = options.partBytes;
-  const planned = await Promise.all([...modelFiles, ...documents].map((file) => planStoredFile(file, partBytes)));
+  const planned = await Promise.all(
+    [...modelFiles, ...documents, ...(predictions ? [predictions] : [])].map((file) => planStoredFile(file, partBytes)),
+  );
   const modelEntries = planned.slice(0, modelFiles.length).map((plan) => plan.entry);
   const card = renderModelCard({
     model,
