@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  classifierEvidence,
+  classifierChangeTest,
   evaluateClassifier,
   evaluateGates,
   evaluateRegressor,
-  historyEvidence,
+  historyChangeTest,
   pairClassifiers,
   pairRegressors,
-  regressorEvidence,
+  regressorChangeTest,
 } from "@ctrain/metrics";
 import { normalRandom, seededRandom } from "./generated-data.js";
 
@@ -27,17 +27,17 @@ describe("from paired predictions to a gate verdict", () => {
   } as const;
 
   it("McNemar backs accuracy, DeLong backs ROC AUC, the bootstrap backs F1; a clear regression fails", () => {
-    const evidence = Object.fromEntries(
+    const tests = Object.fromEntries(
       Object.keys(gates).map((metric) => [
         metric,
-        classifierEvidence(paired, metric, { bootstrap: { resamples: 500 } }),
+        classifierChangeTest(paired, metric, { bootstrap: { resamples: 500 }, nonZeroBound: metric === "f1" }),
       ]),
     );
     const report = evaluateGates({
       gates,
       candidate: evaluateClassifier(candidate).metrics,
       baseline: evaluateClassifier(baseline).metrics,
-      evidence,
+      tests,
     });
     const byMetric = Object.fromEntries(report.metrics.map((m) => [m.metric, m]));
     expect(byMetric.accuracy!.methods).toContain("mcnemar");
@@ -45,7 +45,8 @@ describe("from paired predictions to a gate verdict", () => {
     expect(byMetric.roc_auc!.methods).toContain("delong");
     expect(byMetric.roc_auc!.verdict).toBe("failed");
     expect(byMetric.f1!.methods).toEqual(expect.arrayContaining(["change-threshold", "bootstrap"]));
-    expect(byMetric.f1!.verdict).toBe("regressed-within-tolerance");
+    // F1 fell for real, but by far less than its 0.5 margin.
+    expect(byMetric.f1!.verdict).toBe("regressed");
     expect(report.verdict).toBe("failed");
   });
 
@@ -55,11 +56,17 @@ describe("from paired predictions to a gate verdict", () => {
       { yTrue: yReg, yPred: yReg.map((v) => v + 0.5 * gaussian()) },
       { yTrue: yReg, yPred: yReg.map((v) => v + 0.5 * gaussian()) },
     );
-    const evidence = regressorEvidence(pairedRegression, "rmse", { alpha: 0.1, bootstrap: { resamples: 300 } });
-    expect(evidence.method).toBe("bootstrap");
-    expect(evidence.method === "bootstrap" && evidence.result.confidence).toBeCloseTo(0.9, 12);
-    expect(historyEvidence([0.8, 0.81], 0.9)).toBeUndefined();
-    expect(historyEvidence([0.8, 0.81, 0.79, 0.8], 0.9)?.method).toBe("noise-band");
+    const test = regressorChangeTest(pairedRegression, "rmse", { bootstrap: { resamples: 300 } });
+    expect(test.method).toBe("bootstrap");
+    expect(test.interval(0.9)?.method).toMatch(/^bootstrap-(bca|percentile)$/);
+    expect(historyChangeTest([0.8, 0.81], 0.1)).toBeUndefined();
+    expect(historyChangeTest([0.8, 0.81, 0.79, 0.8], 0.1)?.method).toBe("noise-band");
+    // Accuracy against a bound other than 0 is beyond McNemar's test: the bootstrap takes it.
+    const classified = pairClassifiers(baseline, candidate);
+    expect(classifierChangeTest(classified, "accuracy").method).toBe("mcnemar");
+    expect(
+      classifierChangeTest(classified, "accuracy", { nonZeroBound: true, bootstrap: { resamples: 200 } }).method,
+    ).toBe("bootstrap");
   });
 
   it("MLflow's default keys on request", () => {

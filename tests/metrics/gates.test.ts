@@ -1,35 +1,41 @@
 import { describe, expect, it } from "vitest";
 import { isUserError } from "@ctrain/core";
-import { evaluateGates, type ChangeEvidence, type MetricGate, type MetricMap, type Verdict } from "@ctrain/metrics";
+import {
+  evaluateGates,
+  mcnemarChangeTest,
+  mcnemarFromCounts,
+  noiseBandChangeTest,
+  type ChangeTest,
+  type MetricGate,
+  type MetricMap,
+  type Verdict,
+} from "@ctrain/metrics";
 
 interface Row {
   name: string;
   gate: MetricGate;
   candidate: number | undefined | { nonFinite: "NaN" };
   baseline?: number;
-  evidence?: ChangeEvidence;
+  test?: ChangeTest;
   verdict: Verdict;
   reason?: RegExp;
 }
 
-const bootstrap = (low: number, high: number): ChangeEvidence => ({
-  method: "bootstrap",
-  result: {
-    baseline: 0,
-    candidate: 0,
-    delta: (low + high) / 2,
-    interval: [low, high],
-    confidence: 0.95,
-    method: "bca",
-    resamples: 2000,
-    seed: 1,
-    scheme: "multinomial-cells",
-    standardError: (high - low) / 4,
-  },
-});
+/** A normal test of the change with this standard error (the noise band's test, on a band built to give it). */
+const normal = (delta: number, standardError: number): ChangeTest =>
+  noiseBandChangeTest({ runs: 10, median: 0, mad: 0, sd: standardError / Math.SQRT2 }, delta);
+
+const mcnemar = (b: number, c: number, rows: number): ChangeTest =>
+  mcnemarChangeTest({ ...mcnemarFromCounts(b, c), delta: (c - b) / rows }, rows);
 
 const rows: Row[] = [
-  { name: "min is inclusive", gate: { direction: "higher", min: 0.8 }, candidate: 0.8, verdict: "pass" },
+  {
+    name: "min is inclusive; without a baseline the change is skipped",
+    gate: { direction: "higher", min: 0.8 },
+    candidate: 0.8,
+    verdict: "skipped",
+    reason: />= min 0.8/,
+  },
   {
     name: "below min fails",
     gate: { direction: "higher", min: 0.8 },
@@ -37,80 +43,112 @@ const rows: Row[] = [
     verdict: "failed",
     reason: /< min 0.8/,
   },
-  { name: "max is inclusive", gate: { direction: "lower", max: 0.3 }, candidate: 0.3, verdict: "pass" },
   {
-    name: "above max fails",
+    name: "above max fails even with a baseline",
     gate: { direction: "lower", max: 0.3 },
     candidate: 0.31,
+    baseline: 0.2,
+    test: normal(0.11, 0.01),
     verdict: "failed",
     reason: /> max 0.3/,
   },
   {
-    name: "higher: improvement",
+    name: "a change the test shows is real is improved",
     gate: { direction: "higher", change: { absolute: 0 } },
     candidate: 0.85,
     baseline: 0.8,
+    test: normal(0.05, 0.01),
     verdict: "improved",
   },
   {
-    name: "higher: any regression fails at bound 0",
+    name: "noise is unchanged whatever the sign (the demo's roc_auc: +0.00015, interval [-0.0020, 0.0023])",
+    gate: { direction: "higher", change: { absolute: -0.01 }, significance: "regression" },
+    candidate: 0.90015,
+    baseline: 0.9,
+    test: normal(0.00015, 0.00109),
+    verdict: "unchanged",
+    reason: /cannot tell it from noise/,
+  },
+  {
+    name: "a change nobody tested is never improved: unchanged, and says why",
+    gate: { direction: "higher", change: { absolute: 0 } },
+    candidate: 0.85,
+    baseline: 0.8,
+    verdict: "unchanged",
+    reason: /not tested/,
+  },
+  {
+    name: "any point regression fails at bound 0 (significance none)",
     gate: { direction: "higher", change: { absolute: 0 } },
     candidate: 0.79,
     baseline: 0.8,
     verdict: "failed",
+    reason: /improvement -0.01\d* < bound 0/,
   },
   {
-    name: "higher: non-inferiority margin absorbs a small drop",
+    name: "a real drop within the non-inferiority margin is regressed",
     gate: { direction: "higher", change: { absolute: -0.02 } },
     candidate: 0.79,
     baseline: 0.8,
-    verdict: "regressed-within-tolerance",
+    test: normal(-0.01, 0.003),
+    verdict: "regressed",
   },
   {
-    name: "higher: margin exceeded",
+    name: "a drop within the margin that the test cannot tell from noise is unchanged",
+    gate: { direction: "higher", change: { absolute: -0.02 } },
+    candidate: 0.79,
+    baseline: 0.8,
+    test: normal(-0.01, 0.01),
+    verdict: "unchanged",
+  },
+  {
+    name: "margin exceeded fails",
     gate: { direction: "higher", change: { absolute: -0.02 } },
     candidate: 0.77,
     baseline: 0.8,
     verdict: "failed",
   },
   {
-    name: "higher: must improve by 0.01, did not",
+    name: "must improve by 0.01, did not",
     gate: { direction: "higher", change: { absolute: 0.01 } },
     candidate: 0.805,
     baseline: 0.8,
     verdict: "failed",
   },
   {
-    name: "lower: loss drop is an improvement",
+    name: "lower is better: a real loss drop is improved",
     gate: { direction: "lower", change: { absolute: 0 } },
     candidate: 0.4,
     baseline: 0.5,
+    test: normal(-0.1, 0.02),
     verdict: "improved",
   },
   {
-    name: "lower: loss rise within a 5% relative margin",
+    name: "lower is better: a real loss rise within a 5% relative margin is regressed",
     gate: { direction: "lower", change: { relative: -0.05 } },
     candidate: 0.52,
     baseline: 0.5,
-    verdict: "regressed-within-tolerance",
+    test: normal(0.02, 0.005),
+    verdict: "regressed",
   },
   {
-    name: "lower: loss rise past a 5% relative margin",
+    name: "lower is better: a loss rise past a 5% relative margin fails",
     gate: { direction: "lower", change: { relative: -0.05 } },
     candidate: 0.53,
     baseline: 0.5,
     verdict: "failed",
   },
   {
-    name: "negative baseline: relative uses |baseline| (R2 -0.5 -> -0.4 is an improvement)",
+    name: "negative baseline: relative uses |baseline| (R2 -0.5 -> -0.4 clears +10%)",
     gate: { direction: "higher", change: { relative: 0.1 } },
     candidate: -0.4,
     baseline: -0.5,
+    test: normal(0.1, 0.02),
     verdict: "improved",
-    reason: /relative improvement 0.\d+ >= relative bound 0.1/,
+    reason: /improvement 0.1\d* >= bound 0.05/,
   },
   {
-    name: "negative baseline: R2 -0.5 -> -0.6 is a regression",
+    name: "negative baseline: R2 -0.5 -> -0.6 is a regression past -10%",
     gate: { direction: "higher", change: { relative: -0.1 } },
     candidate: -0.6,
     baseline: -0.5,
@@ -129,6 +167,7 @@ const rows: Row[] = [
     gate: { direction: "higher", change: { relative: 0.1, absolute: 0.05 } },
     candidate: 0.2,
     baseline: 0,
+    test: normal(0.2, 0.02),
     verdict: "improved",
   },
   {
@@ -142,120 +181,156 @@ const rows: Row[] = [
     name: "missing candidate fails",
     gate: { direction: "higher", min: 0.5 },
     candidate: undefined,
+    baseline: 0.6,
     verdict: "failed",
     reason: /missing from the candidate/,
   },
   {
-    name: "first run: change thresholds skipped, value thresholds gate",
+    name: "first run: the change is skipped, value thresholds still gate",
     gate: { direction: "higher", min: 0.5, change: { absolute: 0 } },
     candidate: 0.7,
-    verdict: "pass",
+    verdict: "skipped",
     reason: /no baseline value/,
   },
   {
-    name: "first run, change thresholds only: skipped",
-    gate: { direction: "higher", change: { absolute: 0 } },
-    candidate: 0.7,
-    verdict: "skipped",
-  },
-  {
-    name: "significance regression: a significant drop fails",
+    name: "significance regression: a significant drop past the bound fails",
     gate: { direction: "higher", change: { absolute: 0 }, significance: "regression" },
     candidate: 0.78,
     baseline: 0.8,
-    evidence: bootstrap(-0.03, -0.01),
+    test: normal(-0.02, 0.005),
     verdict: "failed",
+    reason: /significantly below the bound/,
   },
   {
-    name: "significance regression: a drop within noise is inconclusive",
+    name: "significance regression: a drop past the bound within noise does not fail",
     gate: { direction: "higher", change: { absolute: 0 }, significance: "regression" },
     candidate: 0.79,
     baseline: 0.8,
-    evidence: bootstrap(-0.03, 0.01),
-    verdict: "inconclusive",
+    test: normal(-0.01, 0.01),
+    verdict: "unchanged",
+    reason: /below the bound, but not significantly/,
   },
   {
-    name: "significance regression: margin -0.02, interval wholly below it fails",
+    name: "significance regression: margin -0.02, significantly below it fails",
     gate: { direction: "higher", change: { absolute: -0.02 }, significance: "regression" },
     candidate: 0.75,
     baseline: 0.8,
-    evidence: bootstrap(-0.07, -0.03),
+    test: normal(-0.05, 0.01),
     verdict: "failed",
   },
   {
-    name: "significance regression without evidence: an improvement has nothing to test and is improved",
+    name: "significance regression: a drop that is real but not significantly past the margin is regressed",
+    gate: { direction: "higher", change: { absolute: -0.02 }, significance: "regression" },
+    candidate: 0.775,
+    baseline: 0.8,
+    test: normal(-0.025, 0.008),
+    verdict: "regressed",
+  },
+  {
+    name: "significance regression, no test: nothing past the margin to test, so the untested change stands",
     gate: { direction: "higher", change: { absolute: -0.01 }, significance: "regression" },
     candidate: 0.81,
     baseline: 0.8,
-    verdict: "improved",
+    verdict: "unchanged",
+    reason: /not tested/,
   },
   {
-    name: "significance regression without evidence: a drop past the margin cannot be tested and is inconclusive",
+    name: "significance regression, no test: a drop past the margin cannot be tested and is inconclusive",
     gate: { direction: "higher", change: { absolute: -0.01 }, significance: "regression" },
     candidate: 0.75,
     baseline: 0.8,
     verdict: "inconclusive",
-    reason: /no paired predictions or baseline history/,
+    reason: /needs a test of the change, and there is none/,
   },
   {
-    name: "significance improvement: improvement not significant is inconclusive",
+    name: "significance improvement: a clearance not shown is inconclusive",
     gate: { direction: "higher", significance: "improvement" },
     candidate: 0.81,
     baseline: 0.8,
-    evidence: bootstrap(-0.005, 0.025),
+    test: normal(0.01, 0.0076),
     verdict: "inconclusive",
+    reason: /not shown to clear the bound/,
   },
   {
-    name: "significance improvement: significant improvement passes",
+    name: "significance improvement: a significant clearance is improved",
     gate: { direction: "higher", significance: "improvement" },
     candidate: 0.82,
     baseline: 0.8,
-    evidence: bootstrap(0.005, 0.035),
+    test: normal(0.02, 0.0076),
     verdict: "improved",
   },
   {
-    name: "significance on a lower-is-better metric reads the interval mirrored",
+    name: "significance improvement: one-sided, so p 0.04 one-sided clears where two-sided would not",
+    gate: { direction: "higher", change: { absolute: -0.01 }, significance: "improvement" },
+    candidate: 0.8,
+    baseline: 0.8,
+    test: normal(0, 0.01 / 1.7507),
+    verdict: "unchanged",
+  },
+  {
+    name: "significance improvement: a non-inferiority margin not cleared, point below it, fails",
+    gate: { direction: "higher", change: { absolute: -0.01 }, significance: "improvement" },
+    candidate: 0.785,
+    baseline: 0.8,
+    test: normal(-0.015, 0.01),
+    verdict: "failed",
+  },
+  {
+    name: "significance both: a change the two-sided test cannot place against the bound is inconclusive",
+    gate: { direction: "higher", change: { absolute: 0 }, significance: "both" },
+    candidate: 0.805,
+    baseline: 0.8,
+    test: normal(0.005, 0.01),
+    verdict: "inconclusive",
+    reason: /cannot tell the change from the bound/,
+  },
+  {
+    name: "significance both: significantly below fails",
+    gate: { direction: "higher", change: { absolute: 0 }, significance: "both" },
+    candidate: 0.75,
+    baseline: 0.8,
+    test: normal(-0.05, 0.01),
+    verdict: "failed",
+  },
+  {
+    name: "significance both: significantly above is improved",
+    gate: { direction: "higher", change: { absolute: 0 }, significance: "both" },
+    candidate: 0.85,
+    baseline: 0.8,
+    test: normal(0.05, 0.01),
+    verdict: "improved",
+  },
+  {
+    name: "significance on a lower-is-better metric tests the mirrored side",
     gate: { direction: "lower", significance: "regression" },
     candidate: 0.6,
     baseline: 0.5,
-    evidence: bootstrap(0.05, 0.15),
+    test: normal(0.1, 0.03),
     verdict: "failed",
   },
   {
-    name: "McNemar: significant regression fails",
+    name: "McNemar: a significant regression fails (b=30, c=10, exact p 0.0022)",
     gate: { direction: "higher", significance: "regression" },
     candidate: 0.78,
     baseline: 0.8,
-    evidence: {
-      method: "mcnemar",
-      result: {
-        baselineOnlyCorrect: 30,
-        candidateOnlyCorrect: 10,
-        delta: -0.02,
-        pValue: 0.002,
-        chiSquare: { statistic: 10, pValue: 0.0016, correctedPValue: 0.002 },
-      },
-    },
+    test: mcnemar(30, 10, 1000),
     verdict: "failed",
   },
   {
-    name: "noise band: inside the band is inconclusive for a failed change threshold",
-    gate: { direction: "higher", change: { absolute: 0 }, significance: "regression" },
-    candidate: 0.795,
-    baseline: 0.8,
-    evidence: {
-      method: "noise-band",
-      result: { runs: 5, median: 0.8, mad: 0.01, halfWidth: 0.044478, k: 3, delta: -0.005, outside: false },
-    },
-    verdict: "inconclusive",
+    name: "McNemar: C 1.0 -> 0.9 flipped 1 of 171 predictions (p = 1) is unchanged, not improved",
+    gate: { direction: "higher", change: { absolute: 0 } },
+    candidate: 0.9532,
+    baseline: 0.9474,
+    test: mcnemar(0, 1, 171),
+    verdict: "unchanged",
   },
   {
-    name: "significance asked, no evidence: inconclusive with the reason",
+    name: "significance asked, no test: a drop is inconclusive with the reason",
     gate: { direction: "higher", change: { absolute: 0 }, significance: "regression" },
     candidate: 0.7,
     baseline: 0.8,
     verdict: "inconclusive",
-    reason: /no paired predictions or baseline history/,
+    reason: /needs a test/,
   },
 ];
 
@@ -267,13 +342,20 @@ describe("gate semantics", () => {
       gates: { m: row.gate },
       candidate,
       baseline,
-      evidence: row.evidence ? { m: row.evidence } : undefined,
+      tests: row.test ? { m: row.test } : undefined,
     });
     const [verdict] = report.metrics;
     expect(verdict!.verdict, verdict!.reasons.join("; ")).toBe(row.verdict);
     if (row.reason) expect(verdict!.reasons.join("\n")).toMatch(row.reason);
-    if (row.evidence) expect(verdict!.methods).toContain(row.evidence.method);
-    expect(verdict!.methods.length + (row.verdict === "skipped" ? 1 : 0)).toBeGreaterThan(0);
+    if (row.test && row.baseline !== undefined) {
+      expect(verdict!.methods).toContain(row.test.method);
+      // The one interval recorded is the test's, at 1 - alpha.
+      expect(verdict!.evidence?.interval?.confidence).toBeCloseTo(1 - (row.gate.alpha ?? 0.05), 12);
+      expect(verdict!.evidence?.pValue).toBeCloseTo(row.test.pValue(0, "two-sided"), 12);
+    }
+    if (!row.test && row.baseline !== undefined && row.candidate !== undefined) {
+      expect(verdict!.evidence?.method).toBe("none");
+    }
   });
 
   it("a threshold on a non-numeric metric is a user error naming it", () => {
@@ -286,21 +368,23 @@ describe("gate semantics", () => {
     }
   });
 
-  it("overall verdict: failed beats everything, then inconclusive, regressed-within-tolerance, improved, pass", () => {
+  it("overall: failed beats everything, then inconclusive; passed when a gate judged anything; else skipped", () => {
     const gates = {
       a: { direction: "higher", change: { absolute: -0.1 } },
       b: { direction: "higher", change: { absolute: 0 } },
     } as const;
-    const within = evaluateGates({ gates, candidate: { a: 0.75, b: 0.9 }, baseline: { a: 0.8, b: 0.8 } });
-    expect(within.metrics.map((m) => m.verdict)).toEqual(["regressed-within-tolerance", "improved"]);
-    expect(within.verdict).toBe("regressed-within-tolerance");
-    expect(evaluateGates({ gates, candidate: { a: 0.85, b: 0.9 }, baseline: { a: 0.8, b: 0.8 } }).verdict).toBe(
-      "improved",
-    );
-    expect(evaluateGates({ gates, candidate: { a: 0.85, b: 0.7 }, baseline: { a: 0.8, b: 0.8 } }).verdict).toBe(
-      "failed",
-    );
-    expect(evaluateGates({ gates, candidate: { a: 0.8, b: 0.8 } }).verdict).toBe("skipped");
+    const tests = { a: normal(-0.05, 0.01), b: normal(0.1, 0.01) };
+    const within = evaluateGates({ gates, candidate: { a: 0.75, b: 0.9 }, baseline: { a: 0.8, b: 0.8 }, tests });
+    expect(within.metrics.map((m) => m.verdict)).toEqual(["regressed", "improved"]);
+    expect(within.verdict).toBe("regressed");
+    expect(within.overall).toBe("passed");
+    const failed = evaluateGates({ gates, candidate: { a: 0.85, b: 0.7 }, baseline: { a: 0.8, b: 0.8 } });
+    expect(failed.overall).toBe("failed");
+    const firstRun = evaluateGates({ gates, candidate: { a: 0.8, b: 0.8 } });
+    expect([firstRun.verdict, firstRun.overall]).toEqual(["skipped", "skipped"]);
+    // A value threshold checked on a first run is a judgement: the comparison passed.
+    const valueOnly = evaluateGates({ gates: { a: { direction: "higher", min: 0.5 } }, candidate: { a: 0.8 } });
+    expect([valueOnly.verdict, valueOnly.overall]).toEqual(["skipped", "passed"]);
   });
 
   it("slice gates: a * in the key gates every matching slice, an exact key wins", () => {
@@ -323,7 +407,8 @@ describe("gate semantics", () => {
       "slice:region=eu/accuracy",
       "slice:region=us/accuracy",
     ]);
-    expect(byMetric["slice:region=us/accuracy"]!.verdict).toBe("pass");
+    expect(byMetric["slice:region=us/accuracy"]!.verdict).toBe("skipped");
+    expect(report.overall).toBe("passed");
     expect(byMetric["slice:region=us/accuracy"]!.gate).toBe("slice:region=us/accuracy");
     expect(byMetric["slice:region=eu/accuracy"]!.gate).toBe("slice:region=*/accuracy");
     const none = evaluateGates({ gates: { "slice:country=*/accuracy": { direction: "higher", min: 0.5 } }, candidate });

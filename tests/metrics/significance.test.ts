@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
   bootstrapClassifierDelta,
+  bootstrapClassifierDistribution,
   bootstrapRegressorDelta,
   deLongTest,
   mcnemarFromCounts,
+  mcnemarInterval,
+  mcnemarPValue,
   mcnemarTest,
   noiseBand,
+  noiseBandChangeTest,
   pairClassifiers,
   pairRegressors,
 } from "@ctrain/metrics";
-import { chiSquareSurvival, logGamma, normalCdf, normalQuantile } from "@ctrain/data";
+import { binomialCdf, chiSquareSurvival, logGamma, normalCdf, normalQuantile } from "@ctrain/data";
 import { runReference } from "./python-reference.js";
 import { closeTo, normalRandom, seededRandom } from "./generated-data.js";
 
@@ -67,9 +71,18 @@ describe("McNemar matches statsmodels", () => {
     [230, 290],
     [4000, 4150],
   ];
-  const expected = runReference<{ exact: number; chi2: number; chi2_corrected: number; binomtest: number }[]>(
+  interface McNemarReference {
+    exact: number;
+    chi2: number;
+    chi2_corrected: number;
+    binomtest: number;
+    greater?: number;
+    less?: number;
+    ci?: [number, number];
+  }
+  const expected = runReference<McNemarReference[]>(
     "metrics_significance.py",
-    counts.map(([b, c]) => ({ task: "mcnemar", b, c })),
+    counts.map(([b, c]) => ({ task: "mcnemar", b, c, confidence: 0.9 })),
   );
   counts.forEach(([b, c], i) => {
     it(`b=${b}, c=${c}`, () => {
@@ -80,7 +93,36 @@ describe("McNemar matches statsmodels", () => {
       if (b + c > 0) {
         expect(closeTo(result.chiSquare.pValue, reference.chi2, 1e-10)).toBe(true);
         expect(closeTo(result.chiSquare.correctedPValue, reference.chi2_corrected, 1e-10)).toBe(true);
+        // One-sided tests and the exact interval answer the gate's question on the same counts.
+        const counted = { baselineOnlyCorrect: b, candidateOnlyCorrect: c };
+        expect(closeTo(mcnemarPValue(counted, "greater"), reference.greater!, 1e-10)).toBe(true);
+        expect(closeTo(mcnemarPValue(counted, "less"), reference.less!, 1e-10)).toBe(true);
+        const rows = 2 * (b + c) + 20;
+        const [low, high] = mcnemarInterval(counted, rows, 0.9);
+        const scale = (b + c) / rows;
+        expect(low).toBeCloseTo(scale * (2 * reference.ci![0] - 1), 9);
+        expect(high).toBeCloseTo(scale * (2 * reference.ci![1] - 1), 9);
+        // The interval excludes 0 exactly when the two-sided exact p is below 1 - confidence.
+        expect(low > 0 || high < 0).toBe(result.pValue < 0.1);
       }
+    });
+  });
+
+  it("the binomial CDF matches scipy's on both tails and far from the mode", () => {
+    const points: [number, number, number][] = [
+      [3, 14, 0.5],
+      [0, 10, 0.3],
+      [7, 10, 0.3],
+      [900, 1000, 0.95],
+      [960, 1000, 0.95],
+      [4000, 8150, 0.5],
+      [12, 500, 0.01],
+      [499, 500, 0.999],
+    ];
+    const [reference] = runReference<number[][]>("metrics_significance.py", [{ task: "binom_cdf", points }]);
+    points.forEach(([k, n, p], i) => {
+      const expectedCdf = reference![i]!;
+      expect(Math.abs(binomialCdf(k, n, p) - expectedCdf)).toBeLessThan(1e-12 + 1e-10 * expectedCdf);
     });
   });
 
@@ -266,13 +308,44 @@ describe("stratified ROC AUC bootstrap agrees with a plain numpy/sklearn referen
 });
 
 describe("noise band", () => {
-  it("median ± 3 × 1.4826 × MAD, at least three runs", () => {
-    const band = noiseBand([0.8, 0.82, 0.81, 0.79, 0.8], 0.9)!;
+  it("run-to-run sd = 1.4826 × MAD from at least three runs that vary", () => {
+    const band = noiseBand([0.8, 0.82, 0.81, 0.79, 0.8])!;
     expect(band.median).toBe(0.8);
     expect(band.mad).toBeCloseTo(0.01, 12);
-    expect(band.halfWidth).toBeCloseTo(3 * 1.4826 * 0.01, 12);
-    expect(band.outside).toBe(true);
-    expect(noiseBand([0.8, 0.82, 0.81, 0.79, 0.8], 0.82)!.outside).toBe(false);
-    expect(noiseBand([0.8, 0.81], 0.9)).toBeUndefined();
+    expect(band.sd).toBeCloseTo(1.4826 * 0.01, 12);
+    expect(noiseBand([0.8, 0.81])).toBeUndefined();
+    expect(noiseBand([0.8, 0.81], 2)).toBeDefined();
+    // Identical runs show no noise at all: no band, rather than calling every difference real.
+    expect(noiseBand([0.8, 0.8, 0.8, 0.8])).toBeUndefined();
+  });
+
+  it("tests the difference of two runs against sd × √2, two-sided like the interval", () => {
+    const band = noiseBand([0.8, 0.82, 0.81, 0.79, 0.8])!;
+    const standardError = band.sd * Math.SQRT2;
+    const test = noiseBandChangeTest(band, 2 * standardError);
+    expect(test.pValue(0, "two-sided")).toBeCloseTo(2 * (1 - normalCdf(2)), 12);
+    expect(test.pValue(0, "greater")).toBeCloseTo(1 - normalCdf(2), 12);
+    const { bounds } = test.interval(0.95)!;
+    expect(bounds[0]).toBeCloseTo(2 * standardError - 1.959963984540054 * standardError, 9);
+    expect(bounds[0] > 0).toBe(test.pValue(0, "two-sided") < 0.05);
+  });
+});
+
+describe("bootstrap p-values invert its intervals", () => {
+  it("d0 lies outside the (1 - alpha) interval exactly when the two-sided p is below alpha", () => {
+    const y = Array.from({ length: 300 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
+    const a = y.map((label, i) => (label ? 0.6 : 0.4) + (((i * 37) % 101) - 50) / 150);
+    const b = y.map((label, i) => (label ? 0.62 : 0.4) + (((i * 53) % 97) - 48) / 150);
+    const paired = pairClassifiers({ yTrue: y, score: a }, { yTrue: y, score: b });
+    const distribution = bootstrapClassifierDistribution(paired, "roc_auc", { resamples: 999 });
+    for (const alpha of [0.01, 0.05, 0.2]) {
+      const { interval } = distribution.interval(1 - alpha);
+      for (const d0 of [-0.05, -0.01, 0, 0.01, 0.02, 0.05]) {
+        const outside = d0 < interval![0] || d0 > interval![1];
+        const p = distribution.pValue(d0, "two-sided");
+        // Off by at most one resample's share at the edge (the empirical quantile interpolates).
+        if (Math.abs(p - alpha) > 2 / 999) expect(outside, `alpha ${alpha}, d0 ${d0}, p ${p}`).toBe(p < alpha);
+      }
+    }
   });
 });

@@ -1,7 +1,9 @@
 """Ground truth for ctrain's significance tests. Reads {"task": ..., ...} cases as JSON on stdin, writes results.
 
 - special: scipy.special ndtr / ndtri / gammaln and chi2.sf on given points.
-- mcnemar: statsmodels mcnemar(exact=True) and the chi-square variants on [[., b], [c, .]].
+- mcnemar: statsmodels mcnemar(exact=True) and the chi-square variants on [[., b], [c, .]]; scipy's one-sided
+  binomtest of c among b + c and its Clopper-Pearson interval (proportion_ci(method="exact")).
+- binom_cdf: scipy.stats.binom.cdf on given (k, n, p).
 - delong: the O(n^2) placement-value definition of DeLong's variance, written directly in numpy.
 - bootstrap: scipy.stats.bootstrap(paired=True) of a delta statistic named in the case.
 - stratified_auc: a plain stratified paired bootstrap of the ROC AUC delta with sklearn's roc_auc_score.
@@ -28,7 +30,12 @@ def mcnemar_values(case):
     table = [[10, case["b"]], [case["c"], 10]]
     if case["b"] + case["c"] == 0:
         return {"exact": float(mcnemar(table, exact=True).pvalue), "chi2": None, "chi2_corrected": None, "binomtest": 1.0}
+    test = stats.binomtest(case["c"], case["b"] + case["c"], 0.5)
+    ci = test.proportion_ci(confidence_level=case.get("confidence", 0.95), method="exact")
     return {
+        "greater": float(stats.binomtest(case["c"], case["b"] + case["c"], 0.5, alternative="greater").pvalue),
+        "less": float(stats.binomtest(case["c"], case["b"] + case["c"], 0.5, alternative="less").pvalue),
+        "ci": [float(ci.low), float(ci.high)],
         "exact": float(mcnemar(table, exact=True).pvalue),
         "chi2": float(mcnemar(table, exact=False, correction=False).pvalue),
         "chi2_corrected": float(mcnemar(table, exact=False, correction=True).pvalue),
@@ -111,7 +118,12 @@ def stratified_auc_values(case):
     }
 
 
+def binom_cdf_values(case):
+    return [float(stats.binom.cdf(k, n, p)) for k, n, p in case["points"]]
+
+
 TASKS = {
+    "binom_cdf": binom_cdf_values,
     "special": special_values,
     "mcnemar": mcnemar_values,
     "delong": delong_values,

@@ -49,20 +49,62 @@ export const DEFAULT_SEED = 20240601;
 /** Cells outnumbered this many times by rows are drawn as multinomial counts, else row by row. */
 const ROWS_PER_CELL_FOR_MULTINOMIAL = 16;
 
+/** Which side of `d0` the alternative hypothesis puts the change on. */
+export type Alternative = "greater" | "less" | "two-sided";
+
+/**
+ * The resampled deltas of one paired bootstrap, from which intervals at any level and p-values against any
+ * change come, all from the same draws (so an interval and a test never disagree).
+ */
+export interface IntervalAt {
+  /** null when no resample gave a finite delta. */
+  readonly interval: readonly [number, number] | null;
+  readonly method: "bca" | "percentile";
+  /** Why BCa was not used when it was asked for (e.g. every resample gave the same delta). */
+  readonly fallbackReason?: string;
+}
+
+export interface BootstrapDistribution {
+  readonly baseline: number;
+  readonly candidate: number;
+  readonly delta: number;
+  readonly resamples: number;
+  readonly seed: number;
+  readonly scheme: ResampleScheme;
+  readonly standardError: number;
+  /** Two-sided interval of the delta at `confidence`, by BCa unless it does not apply there (then the reason). */
+  interval(confidence: number): IntervalAt;
+  /**
+   * p of "delta = d0" against `alternative`, by inverting the interval: the level at which d0 is the interval's end
+   * (for the percentile method, the share of resampled deltas on the other side of d0).
+   */
+  pValue(d0: number, alternative: Alternative): number;
+}
+
 /** Resamples test rows with replacement (one index draw scores both models) and returns the delta's interval. */
 export function bootstrapDelta(
   statistic: PairedStatistic,
   rows: number,
   options: BootstrapOptions = {},
 ): BootstrapInterval {
-  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new UserError(`confidence must lie strictly between 0 and 1, got ${confidence}`, { location: "confidence" });
+  }
+  const distribution = bootstrapDistribution(statistic, rows, options);
+  const { interval: _interval, pValue: _pValue, ...summary } = distribution;
+  return { ...summary, confidence, ...distribution.interval(confidence) };
+}
+
+export function bootstrapDistribution(
+  statistic: PairedStatistic,
+  rows: number,
+  options: Omit<BootstrapOptions, "confidence"> = {},
+): BootstrapDistribution {
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(resamples) || resamples < 2) {
     throw new UserError(`bootstrap resamples must be an integer >= 2, got ${resamples}`, { location: "resamples" });
-  }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new UserError(`confidence must lie strictly between 0 and 1, got ${confidence}`, { location: "confidence" });
   }
   const random = new SeededRandom(seed);
   const sampler = samplerFor(statistic, rows, random);
@@ -70,41 +112,63 @@ export function bootstrapDelta(
   const deltas = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) deltas[b] = sampler.resampleDelta();
   const finite = deltas.filter((delta) => Number.isFinite(delta)).sort();
-  const base = {
-    baseline: observed[0]!,
-    candidate: observed[1]!,
-    delta: observed[1]! - observed[0]!,
-    confidence,
-    resamples,
-    seed,
-    scheme: sampler.scheme,
-  };
+  const delta = observed[1]! - observed[0]!;
+  const base = { baseline: observed[0]!, candidate: observed[1]!, delta, resamples, seed, scheme: sampler.scheme };
   if (finite.length === 0) {
+    const fallbackReason = "no resample gave a finite delta";
     return {
       ...base,
-      interval: null,
-      method: "percentile",
-      fallbackReason: "no resample gave a finite delta",
       standardError: Number.NaN,
+      interval: () => ({ interval: null, method: "percentile", fallbackReason }),
+      pValue: () => 1,
     };
   }
   const standardError = standardDeviation(finite);
-  const alpha = (1 - confidence) / 2;
-  const percentile = (): readonly [number, number] => [quantile(finite, alpha), quantile(finite, 1 - alpha)];
-  if ((options.method ?? "bca") === "percentile")
-    return { ...base, interval: percentile(), method: "percentile", standardError };
-  const levels =
-    finite.length < resamples
-      ? { reason: `${resamples - finite.length} resamples gave no finite delta` }
-      : bcaLevels(finite, base.delta, sampler.jackknife(), alpha);
-  if ("reason" in levels)
-    return { ...base, interval: percentile(), method: "percentile", fallbackReason: levels.reason, standardError };
-  return {
-    ...base,
-    interval: [quantile(finite, levels.lower), quantile(finite, levels.upper)],
-    method: "bca",
-    standardError,
+  const correction =
+    (options.method ?? "bca") === "percentile"
+      ? undefined
+      : finite.length < resamples
+        ? { reason: `${resamples - finite.length} resamples gave no finite delta` }
+        : bcaCorrection(finite, delta, sampler.jackknife());
+  const bca = correction && !("reason" in correction) ? correction : undefined;
+  const fallbackReason = correction && "reason" in correction ? correction.reason : undefined;
+  // BCa's levels, as scipy.stats.bootstrap computes them; the identity when BCa does not apply.
+  const levelOf = (z: number): number =>
+    bca ? normalCdf(bca.z0 + (bca.z0 + z) / (1 - bca.acceleration * (bca.z0 + z))) : normalCdf(z);
+  const percentile = (confidence: number): readonly [number, number] => {
+    const tail = (1 - confidence) / 2;
+    return [quantile(finite, tail), quantile(finite, 1 - tail)];
   };
+  const interval = (confidence: number): IntervalAt => {
+    if (!bca) {
+      return { interval: percentile(confidence), method: "percentile", ...(fallbackReason ? { fallbackReason } : {}) };
+    }
+    const tail = (1 - confidence) / 2;
+    const lower = levelOf(normalQuantile(tail));
+    const upper = levelOf(normalQuantile(1 - tail));
+    if (!(lower >= 0 && upper <= 1 && lower <= upper)) {
+      return {
+        interval: percentile(confidence),
+        method: "percentile",
+        fallbackReason: "BCa levels fell outside [0, 1]",
+      };
+    }
+    return { interval: [quantile(finite, lower), quantile(finite, upper)], method: "bca" };
+  };
+  const pValue = (d0: number, alternative: Alternative): number => {
+    if (alternative === "two-sided") return Math.min(1, 2 * Math.min(pValue(d0, "greater"), pValue(d0, "less")));
+    // The share of resampled deltas below d0 (ties half), kept off 0 and 1 by half a resample: B draws cannot show a
+    // p-value below 1 / (2B).
+    let below = 0;
+    for (const value of finite) below += value < d0 ? 1 : value === d0 ? 0.5 : 0;
+    const share = Math.min(Math.max(below / finite.length, 0.5 / finite.length), 1 - 0.5 / finite.length);
+    // The z whose BCa level is that share: the interval's lower end reaches d0 at level normalCdf(z).
+    const w = normalQuantile(share) - (bca?.z0 ?? 0);
+    const z = bca ? w / (1 + bca.acceleration * w) - bca.z0 : w;
+    const lowerTail = normalCdf(z);
+    return alternative === "greater" ? lowerTail : 1 - lowerTail;
+  };
+  return { ...base, standardError, interval, pValue };
 }
 
 /** Leave-one-out deltas with how many rows give each (rows of one cell give the same value). */
@@ -114,15 +178,14 @@ interface Jackknife {
 }
 
 /**
- * Efron's BCa levels as scipy.stats.bootstrap computes them: bias z0 from the share of resampled deltas
+ * Efron's BCa correction as scipy.stats.bootstrap computes it: bias z0 from the share of resampled deltas
  * below the observed one (ties count half), acceleration from the jackknife skewness.
  */
-function bcaLevels(
+function bcaCorrection(
   sorted: Float64Array,
   observed: number,
   jackknife: Jackknife,
-  alpha: number,
-): { lower: number; upper: number } | { reason: string } {
+): { z0: number; acceleration: number } | { reason: string } {
   let below = 0;
   let belowOrEqual = 0;
   for (const delta of sorted) {
@@ -148,11 +211,7 @@ function bcaLevels(
   }
   const acceleration = cubes / (6 * squares ** 1.5);
   if (!Number.isFinite(acceleration)) return { reason: "the jackknife deltas do not vary (acceleration is undefined)" };
-  const level = (z: number): number => normalCdf(z0 + (z0 + z) / (1 - acceleration * (z0 + z)));
-  const lower = level(normalQuantile(alpha));
-  const upper = level(normalQuantile(1 - alpha));
-  if (!(lower >= 0 && upper <= 1 && lower <= upper)) return { reason: "BCa levels fell outside [0, 1]" };
-  return { lower, upper };
+  return { z0, acceleration };
 }
 
 /** numpy's default (linear) percentile of sorted values at probability q. */
@@ -360,6 +419,24 @@ export function bootstrapClassifierDelta(
   options?: BootstrapOptions,
 ): BootstrapInterval {
   return bootstrapDelta(classifierStatistic(paired, metric), paired.rows, options);
+}
+
+/** The resampled deltas behind `bootstrapClassifierDelta`, for tests against any change. */
+export function bootstrapClassifierDistribution(
+  paired: PairedClassification,
+  metric: string,
+  options?: Omit<BootstrapOptions, "confidence">,
+): BootstrapDistribution {
+  return bootstrapDistribution(classifierStatistic(paired, metric), paired.rows, options);
+}
+
+/** The resampled deltas behind `bootstrapRegressorDelta`. */
+export function bootstrapRegressorDistribution(
+  paired: PairedRegression,
+  metric: string,
+  options?: Omit<BootstrapOptions, "confidence">,
+): BootstrapDistribution {
+  return bootstrapDistribution(regressorStatistic(paired, metric), paired.rows, options);
 }
 
 /** Paired bootstrap of candidate - baseline for mae, mse, rmse or r2. */

@@ -1,44 +1,45 @@
-import { bootstrapClassifierDelta, bootstrapRegressorDelta, type BootstrapOptions } from "./bootstrap.js";
-import type { ChangeEvidence } from "./gates.js";
+import { bootstrapClassifierDistribution, bootstrapRegressorDistribution, type BootstrapOptions } from "./bootstrap.js";
+import {
+  bootstrapChangeTest,
+  deLongChangeTest,
+  mcnemarChangeTest,
+  noiseBandChangeTest,
+  type ChangeTest,
+} from "./change-test.js";
 import type { PairedClassification, PairedRegression } from "./paired.js";
 import { deLongTest, mcnemarTest, noiseBand } from "./significance.js";
 
 export interface EvidenceOptions {
-  /** The gate's two-sided level; bootstrap intervals are computed at 1 - alpha. Default 0.05. */
-  readonly alpha?: number;
   readonly bootstrap?: Omit<BootstrapOptions, "confidence">;
+  /** The gate tests a change bound other than 0: McNemar cannot, the bootstrap takes over for accuracy. */
+  readonly nonZeroBound?: boolean;
 }
 
 /**
- * The test that backs a classifier metric's gate: McNemar's exact test for accuracy, DeLong's for binary
- * ROC AUC, a paired bootstrap interval for every other metric.
+ * The test behind a classifier metric: McNemar's exact test for accuracy, DeLong's for binary ROC AUC, the paired
+ * bootstrap for every other metric (and for accuracy against a bound other than 0).
  */
-export function classifierEvidence(
+export function classifierChangeTest(
   paired: PairedClassification,
   metric: string,
   options: EvidenceOptions = {},
-): ChangeEvidence {
-  if (metric === "accuracy") return { method: "mcnemar", result: mcnemarTest(paired) };
-  if (metric === "roc_auc") return { method: "delong", result: deLongTest(paired) };
-  const confidence = 1 - (options.alpha ?? 0.05);
-  return {
-    method: "bootstrap",
-    result: bootstrapClassifierDelta(paired, metric, { ...options.bootstrap, confidence }),
-  };
+): ChangeTest {
+  if (metric === "accuracy" && !options.nonZeroBound) return mcnemarChangeTest(mcnemarTest(paired), paired.rows);
+  if (metric === "roc_auc") return deLongChangeTest(deLongTest(paired), paired.rows);
+  return bootstrapChangeTest(bootstrapClassifierDistribution(paired, metric, options.bootstrap), paired.rows);
 }
 
-/** A paired bootstrap interval backs every regression metric's gate. */
-export function regressorEvidence(
+/** The paired bootstrap backs every regression metric. */
+export function regressorChangeTest(
   paired: PairedRegression,
   metric: string,
   options: EvidenceOptions = {},
-): ChangeEvidence {
-  const confidence = 1 - (options.alpha ?? 0.05);
-  return { method: "bootstrap", result: bootstrapRegressorDelta(paired, metric, { ...options.bootstrap, confidence }) };
+): ChangeTest {
+  return bootstrapChangeTest(bootstrapRegressorDistribution(paired, metric, options.bootstrap), paired.rows);
 }
 
-/** Without predictions: the noise band of earlier runs of the baseline, when there are at least three. */
-export function historyEvidence(history: readonly number[], candidate: number): ChangeEvidence | undefined {
-  const band = noiseBand(history, candidate);
-  return band && { method: "noise-band", result: band };
+/** Without paired predictions: the change judged against the base branch's run-to-run spread, when it has one. */
+export function historyChangeTest(history: readonly number[], delta: number, minRuns?: number): ChangeTest | undefined {
+  const band = noiseBand(history, minRuns);
+  return band && noiseBandChangeTest(band, delta);
 }

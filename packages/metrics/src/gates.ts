@@ -1,8 +1,7 @@
 import { METRIC_VERDICTS_BY_SEVERITY, UserError } from "@ctrain/core";
-import type { BootstrapInterval } from "./bootstrap.js";
+import type { Alternative } from "./bootstrap.js";
+import type { ChangeTest } from "./change-test.js";
 import { formatMetricValue, numberOf, type MetricMap, type MetricValue } from "./metric-value.js";
-import type { DeLongResult, McNemarResult, NoiseBand } from "./significance.js";
-import { normalQuantile } from "@ctrain/data";
 
 /**
  * One metric's gate, the shape ctrain.yml's `metrics.<name>` produces.
@@ -10,28 +9,43 @@ import { normalQuantile } from "@ctrain/data";
  * - change: bounds on the change against the baseline, signed in the direction of improvement for both
  *   directions: a negative bound is a non-inferiority margin ("may get worse by at most this"), a positive
  *   one a required improvement. absolute is in metric units; relative is a fraction of |baseline|.
- * - significance: "regression" fails only a significant regression (else inconclusive); "improvement"
- *   passes only a significant improvement past the bound (else inconclusive); "none" (default) decides on
- *   the point estimate. alpha (default 0.05) is the two-sided level.
+ * - significance: how the change bound is tested at `alpha` (default 0.05), the same for every test.
+ *   "none": the point estimate decides. "regression": failing needs a significant violation (one-sided).
+ *   "improvement": passing needs a significant clearance (one-sided). "both": two-sided, the gate decides
+ *   only what the test shows either way.
+ * Whatever `significance` says, the label (improved, regressed, unchanged) comes from the change test against 0,
+ * two-sided at alpha: a label claims a change only when the evidence says it is real.
  */
 export interface MetricGate {
   readonly direction: "higher" | "lower";
   readonly min?: number;
   readonly max?: number;
   readonly change?: { readonly absolute?: number; readonly relative?: number };
-  readonly significance?: "none" | "regression" | "improvement";
+  readonly significance?: "none" | "regression" | "improvement" | "both";
   readonly alpha?: number;
 }
 
 export type Verdict = (typeof METRIC_VERDICTS_BY_SEVERITY)[number];
-export type VerdictMethod = "value-threshold" | "change-threshold" | "bootstrap" | "mcnemar" | "delong" | "noise-band";
+export type VerdictMethod = "value-threshold" | "change-threshold" | ChangeTest["method"];
 
-/** What a significance test found about one metric's change; the gate decides what it means for the bound. */
-export type ChangeEvidence =
-  | { readonly method: "bootstrap"; readonly result: BootstrapInterval }
-  | { readonly method: "mcnemar"; readonly result: McNemarResult }
-  | { readonly method: "delong"; readonly result: DeLongResult }
-  | { readonly method: "noise-band"; readonly result: NoiseBand };
+/** The evidence a verdict rested on, as comparison.json records it. */
+export interface VerdictEvidence {
+  readonly method: ChangeTest["method"] | "none";
+  readonly alpha: number;
+  /** The change's interval at 1 - alpha, two-sided: the one interval shown for this metric. */
+  readonly interval?: {
+    readonly low: number;
+    readonly high: number;
+    readonly confidence: number;
+    readonly method: string;
+  };
+  /** Two-sided p of "no change". */
+  readonly pValue?: number;
+  /** The test of the gate's bound. */
+  readonly bound?: { readonly delta: number; readonly alternative: Alternative; readonly pValue: number };
+  readonly size?: number;
+  readonly note?: string;
+}
 
 export interface MetricVerdict {
   /** The metric key judged (a slice gate with `*` yields one verdict per matching slice). */
@@ -45,20 +59,19 @@ export interface MetricVerdict {
   readonly delta: number | null;
   /** delta / |baseline|; null also when |baseline| < BASELINE_ZERO. */
   readonly relativeDelta: number | null;
-  /** Interval of the delta from the significance evidence, when there was one. */
-  readonly interval?: readonly [number, number] | null;
-  /** The methods that decided the verdict. */
+  /** Absent when there was no baseline value to compare with. */
+  readonly evidence?: VerdictEvidence;
+  /** The checks that decided the verdict. */
   readonly methods: readonly VerdictMethod[];
   /** One line per check: which bound, what was found. */
   readonly reasons: readonly string[];
 }
 
 export interface GateReport {
-  /**
-   * failed if any metric failed; else inconclusive if any was; else regressed-within-tolerance if any
-   * was; else improved if any improved; else pass; skipped only when every gate was skipped (or none).
-   */
+  /** The worst metric verdict (METRIC_VERDICTS_BY_SEVERITY order); skipped when there is none. */
   readonly verdict: Verdict;
+  /** failed, else inconclusive, else passed when any gate judged something (a value or a change), else skipped. */
+  readonly overall: "failed" | "inconclusive" | "passed" | "skipped";
   readonly metrics: readonly MetricVerdict[];
 }
 
@@ -70,13 +83,19 @@ export interface GateInput {
   readonly candidate: MetricMap;
   /** Absent on the first run: change thresholds are skipped, value thresholds still gate. */
   readonly baseline?: MetricMap;
-  /** Significance evidence per metric key. */
-  readonly evidence?: Readonly<Record<string, ChangeEvidence>>;
+  /** The change test per metric key: paired predictions, else the base branch's noise band. */
+  readonly tests?: Readonly<Record<string, ChangeTest>>;
+  /** Why a metric has no test, per metric key (else a generic reason is given). */
+  readonly untested?: Readonly<Record<string, string>>;
 }
 
 export function evaluateGates(input: GateInput): GateReport {
   const metrics = expandGates(input).map(([metric, gateKey, gate]) => judgeMetric(metric, gateKey, gate, input));
-  return { verdict: overallVerdict(metrics.map((m) => m.verdict)), metrics };
+  const verdict = overallVerdict(metrics.map((m) => m.verdict));
+  const judged = metrics.some((m) => m.verdict !== "skipped" || m.methods.includes("value-threshold"));
+  const overall =
+    verdict === "failed" || verdict === "inconclusive" ? verdict : judged ? ("passed" as const) : ("skipped" as const);
+  return { verdict, overall, metrics };
 }
 
 export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
@@ -94,7 +113,7 @@ function expandGates(input: GateInput): [string, string, MetricGate][] {
   const expanded: [string, string, MetricGate][] = exact.map(([key, gate]) => [key, key, gate]);
   for (const [pattern, gate] of Object.entries(input.gates)) {
     if (!pattern.includes("*")) continue;
-    const regex = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
+    const regex = gatePattern(pattern);
     const matches = known.filter((key) => regex.test(key) && !taken.has(key));
     // A pattern that matches nothing still gets a verdict: the metric it names is missing.
     if (matches.length === 0) expanded.push([pattern, pattern, gate]);
@@ -106,6 +125,11 @@ function expandGates(input: GateInput): [string, string, MetricGate][] {
   return expanded;
 }
 
+/** The metric keys a gate key applies to: itself, or with `*` matching any run of characters. */
+export function gatePattern(key: string): RegExp {
+  return new RegExp(`^${key.split("*").map(escapeRegExp).join(".*")}$`);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -114,7 +138,7 @@ interface Judgement {
   verdict?: Verdict;
   methods: Set<VerdictMethod>;
   reasons: string[];
-  interval?: readonly [number, number] | null;
+  evidence?: VerdictEvidence;
 }
 
 function judgeMetric(metric: string, gateKey: string, gate: MetricGate, input: GateInput): MetricVerdict {
@@ -136,7 +160,7 @@ function judgeMetric(metric: string, gateKey: string, gate: MetricGate, input: G
       finiteDelta !== null && Math.abs(baselineNumber!) >= BASELINE_ZERO
         ? finiteDelta / Math.abs(baselineNumber!)
         : null,
-    interval: judgement.interval,
+    ...(judgement.evidence ? { evidence: judgement.evidence } : {}),
     methods: [...judgement.methods],
     reasons: judgement.reasons,
   });
@@ -165,18 +189,8 @@ function judgeMetric(metric: string, gateKey: string, gate: MetricGate, input: G
     return result({ ...judgement, verdict: "failed" });
   }
   const valueFailed = checkValue(candidateNumber, gate, judgement);
-  const changeVerdict = judgeChange(
-    metric,
-    gate,
-    candidateNumber,
-    baseline,
-    baselineNumber,
-    input.evidence?.[metric],
-    judgement,
-  );
-  if (valueFailed) return result({ ...judgement, verdict: "failed" });
-  if (changeVerdict) return result({ ...judgement, verdict: changeVerdict });
-  return result({ ...judgement, verdict: gate.min !== undefined || gate.max !== undefined ? "pass" : "skipped" });
+  const changeVerdict = judgeChange(metric, gate, candidateNumber, baseline, baselineNumber, input, judgement);
+  return result({ ...judgement, verdict: valueFailed ? "failed" : changeVerdict });
 }
 
 /** Value thresholds, inclusive; returns true when one is violated. */
@@ -197,167 +211,154 @@ function checkValue(value: number, gate: MetricGate, judgement: Judgement): bool
   return failed;
 }
 
+/**
+ * The improvement a gate's change bounds ask for, in metric units (the strictest of absolute and relative), or
+ * undefined when it sets none that apply (a relative bound against a baseline of ~0 is undefined, not 0).
+ * `significance` without a bound tests a change of 0.
+ */
+export function changeBound(gate: MetricGate, baseline: number): { bound: number; undefinedOnly: boolean } | undefined {
+  const { absolute, relative } = gate.change ?? {};
+  const bounds: number[] = [];
+  if (absolute !== undefined) bounds.push(absolute);
+  if (relative !== undefined && Math.abs(baseline) >= BASELINE_ZERO) bounds.push(relative * Math.abs(baseline));
+  if (bounds.length) return { bound: Math.max(...bounds), undefinedOnly: false };
+  if (relative !== undefined) return { bound: 0, undefinedOnly: true };
+  return (gate.significance ?? "none") === "none" ? undefined : { bound: 0, undefinedOnly: false };
+}
+
+const SIDE_OF_IMPROVEMENT = (sign: number): Alternative => (sign > 0 ? "greater" : "less");
+const SIDE_OF_REGRESSION = (sign: number): Alternative => (sign > 0 ? "less" : "greater");
+
 function judgeChange(
   metric: string,
   gate: MetricGate,
   candidate: number,
   baseline: MetricValue | undefined,
   baselineNumber: number | undefined,
-  evidence: ChangeEvidence | undefined,
+  input: GateInput,
   judgement: Judgement,
-): Verdict | undefined {
-  const significance = gate.significance ?? "none";
-  const wantsChange =
-    gate.change?.absolute !== undefined || gate.change?.relative !== undefined || significance !== "none";
+): Verdict {
   if (baseline === undefined) {
-    if (wantsChange) judgement.reasons.push("no baseline value (first run?): change thresholds skipped");
-    return gate.min === undefined && gate.max === undefined ? undefined : "pass";
+    judgement.reasons.push("no baseline value (first run?): the change is not judged");
+    return "skipped";
   }
   if (baselineNumber === undefined || !Number.isFinite(baselineNumber)) {
-    if (wantsChange)
-      judgement.reasons.push(
-        `baseline value ${formatMetricValue(baseline)} is not a finite number: change thresholds skipped`,
-      );
-    return gate.min === undefined && gate.max === undefined ? undefined : "pass";
+    judgement.reasons.push(
+      `baseline value ${formatMetricValue(baseline)} is not a finite number: the change is not judged`,
+    );
+    return "skipped";
   }
   const sign = gate.direction === "higher" ? 1 : -1;
-  const improvement = sign * (candidate - baselineNumber);
-  const point = checkChangeBounds(gate, improvement, baselineNumber, judgement);
-  const byDirection: Verdict = improvement > 0 ? "improved" : improvement < 0 ? "regressed-within-tolerance" : "pass";
-  if (significance === "none") {
-    if (point.failed) return "failed";
-    if (point.undefinedOnly) return "inconclusive";
-    return byDirection;
-  }
-  if (!evidence && significance === "regression" && !point.failed && !point.undefinedOnly) {
-    // Nothing regressed past the bound, so there is nothing whose significance could fail the gate.
-    return byDirection;
-  }
-  if (!evidence) {
+  const delta = candidate - baselineNumber;
+  const improvement = sign * delta;
+  const alpha = gate.alpha ?? 0.05;
+  const test = input.tests?.[metric];
+  const label = labelChange(test, delta, sign, alpha, input.untested?.[metric], judgement);
+  const bounds = changeBound(gate, baselineNumber);
+  if (!bounds) return label;
+  const { relative, absolute } = gate.change ?? {};
+  if (absolute !== undefined || relative !== undefined) judgement.methods.add("change-threshold");
+  if (relative !== undefined && Math.abs(baselineNumber) < BASELINE_ZERO) {
     judgement.reasons.push(
-      `significance "${significance}" asked for, but no paired predictions or baseline history were available to test it`,
+      `relative change undefined: baseline ${baselineNumber} is ~0 (|baseline| < ${BASELINE_ZERO}); relative bound not applied`,
     );
-    return point.failed && significance === "improvement" ? "failed" : "inconclusive";
   }
-  const test = significanceOf(evidence, sign, point.bound, gate.alpha ?? 0.05, judgement);
-  if (significance === "regression") {
-    if (test.below) return "failed";
-    if (point.failed || point.undefinedOnly) {
-      judgement.reasons.push(`not a significant regression past ${point.bound} (${evidence.method}): inconclusive`);
-      return "inconclusive";
-    }
-    return byDirection;
-  }
-  if (point.failed) return "failed";
-  if (!test.above) {
-    judgement.reasons.push(`not significantly past ${point.bound} (${evidence.method}): inconclusive`);
+  if (bounds.undefinedOnly) return "inconclusive";
+  const { bound } = bounds;
+  const violated = improvement < bound;
+  judgement.reasons.push(`improvement ${shown(improvement)} ${violated ? "<" : ">="} bound ${shown(bound)}`);
+  const significance = gate.significance ?? "none";
+  if (significance === "none") return violated ? "failed" : label;
+  if (!test) {
+    // "regression" only needs evidence to fail; every other test needs it to pass.
+    if (significance === "regression" && !violated) return label;
+    judgement.reasons.push(`significance "${significance}" needs a test of the change, and there is none`);
     return "inconclusive";
   }
-  return byDirection;
-}
-
-interface ChangeCheck {
-  readonly failed: boolean;
-  /** Every change bound set was undefined (a relative bound against a baseline of ~0). */
-  readonly undefinedOnly: boolean;
-  /** The improvement the bounds ask for, in metric units (0 when none is set), for significance tests. */
-  readonly bound: number;
-}
-
-function checkChangeBounds(gate: MetricGate, improvement: number, baseline: number, judgement: Judgement): ChangeCheck {
-  const { absolute, relative } = gate.change ?? {};
-  const bounds: number[] = [];
-  let failed = false;
-  let defined = 0;
-  if (absolute !== undefined) {
-    judgement.methods.add("change-threshold");
-    defined++;
-    bounds.push(absolute);
-    const ok = improvement >= absolute;
-    failed ||= !ok;
-    judgement.reasons.push(`improvement ${improvement} ${ok ? ">=" : "<"} absolute bound ${absolute}`);
-  }
-  if (relative !== undefined) {
-    judgement.methods.add("change-threshold");
-    if (Math.abs(baseline) < BASELINE_ZERO) {
-      judgement.reasons.push(
-        `relative change undefined: baseline ${baseline} is ~0 (|baseline| < ${BASELINE_ZERO}); relative bound not applied`,
-      );
-    } else {
-      defined++;
-      const share = improvement / Math.abs(baseline);
-      bounds.push(relative * Math.abs(baseline));
-      const ok = share >= relative;
-      failed ||= !ok;
-      judgement.reasons.push(
-        `relative improvement ${share} ${ok ? ">=" : "<"} relative bound ${relative} (of |baseline| ${Math.abs(baseline)})`,
-      );
+  const d0 = sign * bound;
+  const alternative =
+    significance === "regression"
+      ? SIDE_OF_REGRESSION(sign)
+      : significance === "improvement"
+        ? SIDE_OF_IMPROVEMENT(sign)
+        : "two-sided";
+  const p = test.pValue(d0, alternative);
+  judgement.evidence = { ...judgement.evidence!, bound: { delta: d0, alternative, pValue: p } };
+  const significant = p < alpha;
+  const what = `${test.method} p = ${formatP(p)} for the bound ${shown(bound)} (${alternative === "two-sided" ? "two-sided" : "one-sided"}, alpha ${alpha})`;
+  if (significance === "regression") {
+    if (significant) {
+      judgement.reasons.push(`significantly below the bound: ${what}`);
+      return "failed";
     }
+    if (violated) judgement.reasons.push(`below the bound, but not significantly: ${what}`);
+    return label;
   }
-  const undefinedOnly = defined === 0 && relative !== undefined;
-  return { failed, undefinedOnly, bound: bounds.length ? Math.max(...bounds) : 0 };
+  if (significance === "improvement") {
+    if (significant) return label;
+    judgement.reasons.push(`not shown to clear the bound: ${what}`);
+    return violated ? "failed" : "inconclusive";
+  }
+  if (!significant) {
+    judgement.reasons.push(`the test cannot tell the change from the bound: ${what}`);
+    return "inconclusive";
+  }
+  if (violated) {
+    judgement.reasons.push(`significantly below the bound: ${what}`);
+    return "failed";
+  }
+  return label;
 }
 
-/**
- * Whether the evidence puts the improvement significantly below or above `bound`. Interval evidence
- * (bootstrap, DeLong's normal interval, the noise band) compares its whole interval with the bound;
- * McNemar tests "no change" only, so it counts when p < alpha and the point estimate lies past the bound.
- */
-function significanceOf(
-  evidence: ChangeEvidence,
+/** improved / regressed only when the change test says the change is real (two-sided, at alpha); else unchanged. */
+function labelChange(
+  test: ChangeTest | undefined,
+  delta: number,
   sign: number,
-  bound: number,
   alpha: number,
+  untested: string | undefined,
   judgement: Judgement,
-): { below: boolean; above: boolean } {
-  judgement.methods.add(evidence.method);
-  if (evidence.method === "mcnemar") {
-    const improvement = sign * evidence.result.delta;
-    const significant = evidence.result.pValue < alpha;
-    judgement.reasons.push(
-      `McNemar exact p = ${evidence.result.pValue} (${significant ? "<" : ">="} alpha ${alpha}), delta ${evidence.result.delta}`,
-    );
-    return {
-      below: significant && improvement < Math.min(0, bound),
-      above: significant && improvement > Math.max(0, bound),
-    };
+): Verdict {
+  if (!test) {
+    const why = untested ?? "no paired predictions and no noise band from the base branch's runs";
+    judgement.evidence = { method: "none", alpha, note: why };
+    judgement.reasons.push(`change ${shown(delta)} not tested: ${why}`);
+    return "unchanged";
   }
-  const interval = deltaInterval(evidence, alpha);
-  judgement.interval = interval;
-  if (!interval) {
-    judgement.reasons.push(`${evidence.method} gave no interval`);
-    return { below: false, above: false };
-  }
-  const [low, high] = sign > 0 ? interval : [-interval[1], -interval[0]];
-  const what =
-    evidence.method === "noise-band"
-      ? `band (median ± ${evidence.result.k} × 1.4826 × MAD)`
-      : `${(1 - alpha) * 100}% interval`;
-  judgement.reasons.push(`${evidence.method} ${what} of the improvement [${low}, ${high}] vs bound ${bound}`);
-  return { below: high < bound, above: low > bound };
+  judgement.methods.add(test.method);
+  const confidence = 1 - alpha;
+  const interval = test.interval(confidence);
+  const pValue = test.pValue(0, "two-sided");
+  judgement.evidence = {
+    method: test.method,
+    alpha,
+    pValue,
+    size: test.size,
+    ...(interval
+      ? { interval: { low: interval.bounds[0], high: interval.bounds[1], confidence, method: interval.method } }
+      : {}),
+    ...(test.note ? { note: test.note } : {}),
+  };
+  const real = pValue < alpha;
+  const range = interval
+    ? `, ${formatPercent(confidence)} interval [${shown(interval.bounds[0])}, ${shown(interval.bounds[1])}]`
+    : "";
+  judgement.reasons.push(
+    `change ${shown(delta)}: ${test.method} p = ${formatP(pValue)}${range} ${real ? "is a real change" : "cannot tell it from noise"} (alpha ${alpha})`,
+  );
+  if (!real || delta === 0) return "unchanged";
+  return sign * delta > 0 ? "improved" : "regressed";
 }
 
-function deltaInterval(
-  evidence: Exclude<ChangeEvidence, { method: "mcnemar" }>,
-  alpha: number,
-): readonly [number, number] | null {
-  switch (evidence.method) {
-    case "bootstrap": {
-      if (Math.abs(evidence.result.confidence - (1 - alpha)) > 1e-9) {
-        throw new Error(
-          `bootstrap interval at confidence ${evidence.result.confidence} used for a gate with alpha ${alpha}`,
-        );
-      }
-      return evidence.result.interval;
-    }
-    case "delong": {
-      const z = normalQuantile(1 - alpha / 2);
-      return [
-        evidence.result.delta - z * evidence.result.standardError,
-        evidence.result.delta + z * evidence.result.standardError,
-      ];
-    }
-    case "noise-band":
-      return [evidence.result.delta - evidence.result.halfWidth, evidence.result.delta + evidence.result.halfWidth];
-  }
+/** Six significant digits: enough to see a change, without float noise such as 0.09999999999999998. */
+function shown(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
+function formatP(p: number): string {
+  return p < 1e-4 ? p.toExponential(2) : String(Number(p.toPrecision(4)));
+}
+
+function formatPercent(confidence: number): string {
+  return `${Number((confidence * 100).toPrecision(4))}%`;
 }

@@ -1,7 +1,8 @@
 import { UserError } from "@ctrain/core";
 import type { PairedClassification } from "./paired.js";
 import { placementBelow } from "./roc-auc.js";
-import { binomialHalfCdf, chiSquareSurvival, twoSidedNormalPValue } from "@ctrain/data";
+import { binomialCdf, binomialHalfCdf, chiSquareSurvival, twoSidedNormalPValue } from "@ctrain/data";
+import type { Alternative } from "./bootstrap.js";
 
 export interface McNemarResult {
   /** Rows the baseline got right and the candidate wrong. */
@@ -37,6 +38,50 @@ export function mcnemarTest(paired: PairedClassification): McNemarResult {
   return { ...mcnemarFromCounts(b, c), delta: (c - b) / paired.rows };
 }
 
+type DiscordantCounts = Pick<McNemarResult, "baselineOnlyCorrect" | "candidateOnlyCorrect">;
+
+/**
+ * McNemar's exact p against `alternative` ("greater": the candidate is right more often). One-sided: the binomial
+ * tail of the candidate's wins among the discordant rows; two-sided: statsmodels' mcnemar(exact=True).
+ */
+export function mcnemarPValue(result: DiscordantCounts, alternative: Alternative): number {
+  const b = result.baselineOnlyCorrect;
+  const c = result.candidateOnlyCorrect;
+  const discordant = b + c;
+  if (discordant === 0) return 1;
+  if (alternative === "two-sided") return Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), discordant));
+  // P(C >= c) for greater, P(C <= c) for less; C ~ Binomial(b + c, 1/2).
+  return alternative === "greater" ? binomialHalfCdf(b, discordant) : binomialHalfCdf(c, discordant);
+}
+
+/**
+ * Clopper-Pearson's interval for the share of discordant rows the candidate won, scaled to the accuracy change
+ * ((b + c) / n * (2 share - 1)): the inversion of the exact two-sided test, so it excludes 0 exactly when p < 1 -
+ * confidence. Bisection on the binomial tails: no incomplete-beta inverse is in reach and 60 halvings are exact enough.
+ */
+export function mcnemarInterval(result: DiscordantCounts, rows: number, confidence: number): readonly [number, number] {
+  const b = result.baselineOnlyCorrect;
+  const c = result.candidateOnlyCorrect;
+  const discordant = b + c;
+  if (discordant === 0) return [0, 0];
+  const tail = (1 - confidence) / 2;
+  const solve = (tooLow: (share: number) => boolean): number => {
+    let low = 0;
+    let high = 1;
+    for (let i = 0; i < 60; i++) {
+      const middle = (low + high) / 2;
+      if (tooLow(middle)) low = middle;
+      else high = middle;
+    }
+    return (low + high) / 2;
+  };
+  // Lower end: the share at which seeing c or more wins has probability `tail`; upper: c or fewer.
+  const lower = c === 0 ? 0 : solve((share) => 1 - binomialCdf(c - 1, discordant, share) < tail);
+  const upper = c === discordant ? 1 : solve((share) => binomialCdf(c, discordant, share) > tail);
+  const scale = discordant / rows;
+  return [scale * (2 * lower - 1), scale * (2 * upper - 1)];
+}
+
 export function mcnemarFromCounts(b: number, c: number): Omit<McNemarResult, "delta"> {
   const discordant = b + c;
   const statistic = discordant === 0 ? 0 : (b - c) ** 2 / discordant;
@@ -45,7 +90,7 @@ export function mcnemarFromCounts(b: number, c: number): Omit<McNemarResult, "de
   return {
     baselineOnlyCorrect: b,
     candidateOnlyCorrect: c,
-    pValue: discordant === 0 ? 1 : Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), discordant)),
+    pValue: mcnemarPValue({ baselineOnlyCorrect: b, candidateOnlyCorrect: c }, "two-sided"),
     chiSquare: {
       statistic,
       pValue: discordant === 0 ? 1 : chiSquareSurvival(statistic, 1),
@@ -152,32 +197,24 @@ export interface NoiseBand {
   readonly median: number;
   /** Median absolute deviation, unscaled. */
   readonly mad: number;
-  /** k * 1.4826 * MAD: the MAD scaled to a normal standard deviation, times k. */
-  readonly halfWidth: number;
-  readonly k: number;
-  /** candidate - median. */
-  readonly delta: number;
-  /** The candidate lies outside median ± halfWidth. */
-  readonly outside: boolean;
+  /** The run-to-run standard deviation, 1.4826 * MAD (the MAD scaled to a normal's): robust to a real change among the runs. */
+  readonly sd: number;
 }
-
-export const NOISE_BAND_K = 3;
-export const NOISE_BAND_MIN_RUNS = 3;
 
 /**
- * Without predictions, repeated or historical baseline runs show how much a metric moves by chance: a
- * candidate is a real change when |candidate - median| > k * 1.4826 * MAD (k = 3; at least 3 runs).
- * With identical runs the MAD is 0 and any difference counts. Returns undefined with too few runs.
+ * How much a metric moves by chance from run to run, from the base branch's recent runs (at least `minRuns`):
+ * undefined with fewer runs, or when they do not vary at all (a spread of 0 would call every difference real).
  */
-export function noiseBand(history: readonly number[], candidate: number, k = NOISE_BAND_K): NoiseBand | undefined {
+export function noiseBand(history: readonly number[], minRuns = NOISE_BAND_MIN_RUNS): NoiseBand | undefined {
   const runs = history.filter((value) => Number.isFinite(value));
-  if (runs.length < NOISE_BAND_MIN_RUNS) return undefined;
+  if (runs.length < minRuns) return undefined;
   const median = medianOf(runs);
   const mad = medianOf(runs.map((value) => Math.abs(value - median)));
-  const halfWidth = k * 1.4826 * mad;
-  const delta = candidate - median;
-  return { runs: runs.length, median, mad, halfWidth, k, delta, outside: Math.abs(delta) > halfWidth };
+  if (mad === 0) return undefined;
+  return { runs: runs.length, median, mad, sd: 1.4826 * mad };
 }
+
+export const NOISE_BAND_MIN_RUNS = 3;
 
 function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

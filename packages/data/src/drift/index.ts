@@ -26,6 +26,7 @@ export { kolmogorovSurvival } from "./kolmogorov.js";
 export { ksTwoSample } from "./ks-two-sample.js";
 export type { KsTwoSampleResult } from "./ks-two-sample.js";
 export {
+  binomialCdf,
   binomialHalfCdf,
   chiSquareSurvival,
   logGamma,

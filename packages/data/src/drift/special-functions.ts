@@ -119,15 +119,37 @@ export function normalQuantile(p: number): number {
   return x - u / (1 + (x * u) / 2);
 }
 
-/** P(X <= k) for X ~ Binomial(n, 1/2), summed downwards from k by the ratio of neighbouring terms. */
+/** P(X <= k) for X ~ Binomial(n, 1/2). */
 export function binomialHalfCdf(k: number, n: number): number {
+  return binomialCdf(k, n, 0.5);
+}
+
+/**
+ * P(X <= k) for X ~ Binomial(n, p): the shorter tail summed away from the mode by the ratio of neighbouring terms
+ * (each tail's terms shrink, so the sum neither underflows where it matters nor loses the small one to cancellation).
+ */
+export function binomialCdf(k: number, n: number, p: number): number {
   if (k < 0) return 0;
   if (k >= n) return 1;
-  let term = Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2);
-  let sum = 0;
-  for (let i = k; i >= 0 && term > 0; i--) {
-    sum += term;
-    term *= i / (n - i + 1);
+  if (p <= 0) return 1;
+  if (p >= 1) return 0;
+  const logPmf = (i: number): number =>
+    logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p);
+  const odds = p / (1 - p);
+  if (k <= n * p) {
+    let term = Math.exp(logPmf(k));
+    let sum = 0;
+    for (let i = k; i >= 0 && term > 0; i--) {
+      sum += term;
+      term *= i / ((n - i + 1) * odds);
+    }
+    return Math.min(1, sum);
   }
-  return Math.min(1, sum);
+  let term = Math.exp(logPmf(k + 1));
+  let upper = 0;
+  for (let i = k + 1; i <= n && term > 0; i++) {
+    upper += term;
+    term *= ((n - i) * odds) / (i + 1);
+  }
+  return Math.max(0, 1 - upper);
 }
