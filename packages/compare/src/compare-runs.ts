@@ -12,15 +12,17 @@ import {
 import {
   diffMetrics,
   evaluateGates,
-  noiseBand,
+  gatePattern,
+  historyChangeTest,
   numberOf,
   rankRuns,
-  type ChangeEvidence,
+  type ChangeTest,
   type GateReport,
   type MetricMap,
-  type Verdict,
+  type MetricVerdict,
 } from "@ctrain/metrics";
-import { evaluateLoaded, pairedEvidence, type EvaluatedSide } from "./evidence.js";
+import { closestName } from "@ctrain/core";
+import { evaluateLoaded, pairedEvidence, type EvaluatedSide, type PredictionEvidence } from "./evidence.js";
 import { describeGate } from "./gate-description.js";
 import { loadPredictionsFile, type LoadedPredictions } from "./predictions-file.js";
 import type { ComparisonSide } from "./sides.js";
@@ -46,16 +48,7 @@ export interface CompareResult {
 }
 
 function overall(report: GateReport, gateCount: number): OverallVerdict {
-  if (gateCount === 0) return "no-gates";
-  const map: Record<Verdict, OverallVerdict> = {
-    failed: "failed",
-    inconclusive: "inconclusive",
-    "regressed-within-tolerance": "passed",
-    improved: "passed",
-    pass: "passed",
-    skipped: "skipped",
-  };
-  return map[report.verdict];
+  return gateCount === 0 ? "no-gates" : report.overall;
 }
 
 async function loadSide(
@@ -75,11 +68,86 @@ async function loadSide(
   }
 }
 
-/** Metrics evaluated from predictions fill in keys the metric files did not write. */
+/** Metrics evaluated from predictions win over a metric file's value of the same name: ctrain computed them. */
 function withEvaluated(metrics: MetricMap, evaluated: EvaluatedSide | undefined): MetricMap {
   if (!evaluated) return metrics;
-  const merged: MetricMap = { ...toMetricMap(evaluated.metrics) };
-  return Object.assign(merged, metrics);
+  return { ...metrics, ...toMetricMap(evaluated.metrics) };
+}
+
+/** A gate naming a metric that neither run produced is a mistake in ctrain.yml, not a failed model. */
+function checkGatedMetricsExist(config: CompareConfig, candidate: MetricMap, baseline: MetricMap | undefined): void {
+  const produced = [...new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {})])];
+  for (const gate of Object.keys(config.metrics)) {
+    const pattern = gatePattern(gate);
+    if (produced.some((name) => pattern.test(name))) continue;
+    const suggestion = closestName(gate, produced);
+    throw new UserError(
+      `compare.metrics.${gate}: no run produced a metric ${gate.includes("*") ? "matching" : "named"} "${gate}"`,
+      {
+        location: `compare.metrics.${gate}`,
+        hint: suggestion
+          ? `did you mean "${suggestion}"?`
+          : produced.length
+            ? `the runs produced: ${produced.slice(0, 20).join(", ")}${produced.length > 20 ? ", ..." : ""}`
+            : "the training step wrote no metrics: check train.metrics and train.predictions",
+      },
+    );
+  }
+}
+
+/** Why a gated metric has no paired test when the predictions were not both there. */
+function whyUnpaired(candidate: LoadedPredictions | undefined, baseline: ComparisonSide | undefined): string {
+  if (!candidate) return "the candidate has no predictions file (set train.predictions to test changes row by row)";
+  if (!baseline?.predictionsPath) return "the baseline run has no predictions to pair with";
+  return "the baseline's predictions could not be read";
+}
+
+/**
+ * Change tests per gated metric: the paired test where both runs scored the same rows, else the base branch's noise
+ * band; for the rest, why there is none.
+ */
+function changeTests(
+  gated: { metric: string; baseline?: number; candidate?: number }[],
+  paired: PredictionEvidence | undefined,
+  history: RunDocument[],
+  minRuns: number,
+  unpairedReason: string,
+): { tests: Record<string, ChangeTest>; untested: Record<string, string> } {
+  const tests: Record<string, ChangeTest> = { ...(paired?.tests ?? {}) };
+  const untested: Record<string, string> = {};
+  for (const { metric, baseline, candidate } of gated) {
+    if (tests[metric] || baseline === undefined || candidate === undefined) continue;
+    const past = history
+      .map((run) => run.metrics[metric])
+      .filter((value): value is number => typeof value === "number" && Number.isFinite(value));
+    const band = historyChangeTest(past, candidate - baseline, minRuns);
+    if (band) {
+      tests[metric] = band;
+      continue;
+    }
+    const pairedWhy = paired?.untested[metric] ?? unpairedReason;
+    untested[metric] =
+      `${pairedWhy}; the base branch has ${past.length} trusted runs with this metric, a noise band needs ${minRuns} that vary`;
+  }
+  return { tests, untested };
+}
+
+/** The row's one interval and p-value: the evidence its verdict used. */
+function evidenceFields(verdict: MetricVerdict | undefined): Pick<ComparisonRow, "interval" | "pValue" | "evidence"> {
+  const evidence = verdict?.evidence;
+  if (!evidence) return {};
+  return {
+    interval: evidence.interval && { ...evidence.interval },
+    pValue: evidence.pValue,
+    evidence: {
+      method: evidence.method,
+      alpha: evidence.alpha,
+      pValue: evidence.pValue,
+      bound: evidence.bound && { ...evidence.bound },
+      size: evidence.size,
+      note: evidence.note,
+    },
+  };
 }
 
 /**
@@ -131,38 +199,37 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
   const candidateMetrics = withEvaluated(candidate.metrics, candidateEvaluated);
   const baselineMetrics = input.baseline ? withEvaluated(input.baseline.metrics, baselineEvaluated) : undefined;
 
-  const gateKeys = Object.keys(config.metrics).filter((key) => !key.includes("*"));
+  checkGatedMetricsExist(config, candidateMetrics, baselineMetrics);
+  const gated = Object.keys(config.metrics)
+    .filter((key) => !key.includes("*"))
+    .map((metric) => ({
+      metric,
+      baseline: numberOf(baselineMetrics?.[metric]),
+      candidate: numberOf(candidateMetrics[metric]),
+    }));
   const paired =
-    candidateLoaded && baselineLoaded ? pairedEvidence(baselineLoaded, candidateLoaded, gateKeys, config) : undefined;
+    candidateLoaded && baselineLoaded ? pairedEvidence(baselineLoaded, candidateLoaded, gated, config) : undefined;
   notes.push(...(paired?.notes ?? []));
-  const evidence: Record<string, ChangeEvidence> = { ...(paired?.evidence ?? {}) };
-
-  const history = input.history ?? [];
-  for (const key of gateKeys) {
-    if (evidence[key] || history.length === 0) continue;
-    const value = numberOf(candidateMetrics[key]);
-    const past = history
-      .map((run) => run.metrics[key])
-      .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
-    if (value === undefined || past.length < config["noise-band"]["min-runs"]) continue;
-    const band = noiseBand(past, value, config["noise-band"].mads);
-    if (band) evidence[key] = { method: "noise-band", result: band };
-  }
+  const { tests, untested } = changeTests(
+    gated,
+    paired,
+    input.history ?? [],
+    config["noise-band"]["min-runs"],
+    whyUnpaired(candidateLoaded, input.baseline),
+  );
 
   const gates = evaluateGates({
     gates: config.metrics,
     candidate: candidateMetrics,
     baseline: baselineMetrics,
-    evidence,
+    tests,
+    untested,
   });
   const verdicts = new Map(gates.metrics.map((verdict) => [verdict.metric, verdict]));
 
   const metricRows: ComparisonRow[] = diffMetrics(baselineMetrics, candidateMetrics).map((row) => {
     const verdict = verdicts.get(row.key);
     const gate = verdict ? config.metrics[verdict.gate] : undefined;
-    const interval = paired?.intervals[row.key];
-    const proof = evidence[row.key];
-    const pValue = proof && (proof.method === "mcnemar" || proof.method === "delong") ? proof.result.pValue : undefined;
     return {
       name: row.key,
       kind: "metric",
@@ -172,15 +239,7 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
       relativeDelta: row.relativeDelta,
       changed: row.changed,
       direction: gate?.direction,
-      interval: interval?.interval
-        ? {
-            low: interval.interval[0],
-            high: interval.interval[1],
-            confidence: interval.confidence,
-            method: `bootstrap-${interval.method}`,
-          }
-        : undefined,
-      pValue,
+      ...evidenceFields(verdict),
       threshold: gate ? describeGate(gate) : undefined,
       verdict: verdict?.verdict,
       method: verdict?.methods.join("+") || undefined,
@@ -199,6 +258,7 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
       direction: config.metrics[verdict.gate]?.direction,
       threshold: config.metrics[verdict.gate] ? describeGate(config.metrics[verdict.gate]!) : undefined,
       verdict: verdict.verdict,
+      ...evidenceFields(verdict),
       method: verdict.methods.join("+") || undefined,
       reasons: [...verdict.reasons],
     });
@@ -221,7 +281,7 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
     baselineMatrix &&
     candidateMatrix.labels.map(String).join("\u0000") === baselineMatrix.labels.map(String).join("\u0000");
   const document: ComparisonDocument = {
-    schema: "ctrain.comparison/v1",
+    schema: "ctrain.comparison/v2",
     createdAt: (input.now ?? new Date()).toISOString(),
     source: input.source,
     baseline: {

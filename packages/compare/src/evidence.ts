@@ -1,15 +1,13 @@
 import { isUserError, type CompareConfig } from "@ctrain/core";
 import {
-  bootstrapClassifierDelta,
-  bootstrapRegressorDelta,
-  classifierEvidence,
+  changeBound,
+  classifierChangeTest,
   evaluateClassifier,
   evaluateRegressor,
   pairClassifiers,
   pairRegressors,
-  regressorEvidence,
-  type BootstrapInterval,
-  type ChangeEvidence,
+  regressorChangeTest,
+  type ChangeTest,
   type ClassifierEvaluation,
   type PairedClassification,
   type PairedRegression,
@@ -17,11 +15,19 @@ import {
 import type { LoadedPredictions } from "./predictions-file.js";
 
 export interface PredictionEvidence {
-  /** Significance evidence per gated metric. */
-  evidence: Record<string, ChangeEvidence>;
-  /** Bootstrap interval of the delta per gated metric (what the report's interval column shows). */
-  intervals: Record<string, BootstrapInterval>;
+  /** The paired change test per gated metric. */
+  tests: Record<string, ChangeTest>;
+  /** Why a gated metric has no paired test. */
+  untested: Record<string, string>;
   notes: string[];
+  /** The paired rows, for the report's flipped examples. */
+  paired?: PairedClassification | PairedRegression;
+}
+
+/** A gated metric with its baseline value, which fixes the bound a relative change threshold tests. */
+export interface GatedMetric {
+  metric: string;
+  baseline?: number;
 }
 
 export interface EvaluatedSide {
@@ -41,25 +47,25 @@ export function evaluateLoaded(loaded: LoadedPredictions, config: CompareConfig)
 }
 
 /**
- * Paired tests when both runs scored the same test set: the test that backs each gated metric (McNemar for accuracy,
- * DeLong for ROC AUC, a paired bootstrap otherwise), and a seeded paired bootstrap interval of every gated delta.
+ * Paired tests when both runs scored the same test set: McNemar for accuracy (the bootstrap when its gate tests a
+ * bound other than 0), DeLong for ROC AUC, a seeded paired bootstrap otherwise. When the rows cannot be paired,
+ * every gated metric says why.
  */
 export function pairedEvidence(
   baseline: LoadedPredictions,
   candidate: LoadedPredictions,
-  gatedMetrics: readonly string[],
+  gated: readonly GatedMetric[],
   config: CompareConfig,
 ): PredictionEvidence {
-  const result: PredictionEvidence = { evidence: {}, intervals: {}, notes: [] };
-  if (baseline.task !== candidate.task) {
-    result.notes.push(`predictions not paired: the baseline is ${baseline.task}, the candidate ${candidate.task}`);
+  const result: PredictionEvidence = { tests: {}, untested: {}, notes: [] };
+  const unpaired = (why: string): PredictionEvidence => {
+    result.notes.push(`predictions not paired: ${why}`);
+    for (const { metric } of gated) result.untested[metric] = `the predictions could not be paired (${why})`;
     return result;
-  }
-  const options = {
-    resamples: config.bootstrap.resamples,
-    confidence: config.bootstrap.confidence,
-    seed: config.bootstrap.seed,
   };
+  if (baseline.task !== candidate.task) {
+    return unpaired(`the baseline is ${baseline.task}, the candidate ${candidate.task}`);
+  }
   let classification: PairedClassification | undefined;
   let regression: PairedRegression | undefined;
   try {
@@ -75,24 +81,21 @@ export function pairedEvidence(
     }
   } catch (error) {
     if (!isUserError(error)) throw error;
-    result.notes.push(`predictions not paired: ${error.message}`);
-    return result;
+    return unpaired(error.message);
   }
+  result.paired = classification ?? regression;
   const bootstrap = { resamples: config.bootstrap.resamples, seed: config.bootstrap.seed };
-  for (const metric of gatedMetrics) {
-    const alpha = config.metrics[metric]?.alpha;
+  for (const { metric, baseline: baselineValue } of gated) {
+    const gate = config.metrics[metric];
+    const bound = gate && baselineValue !== undefined ? changeBound(gate, baselineValue) : undefined;
+    const options = { bootstrap, nonZeroBound: bound !== undefined && bound.bound !== 0 };
     try {
-      const evidence = classification
-        ? classifierEvidence(classification, metric, { alpha, bootstrap })
-        : regressorEvidence(regression!, metric, { alpha, bootstrap });
-      result.evidence[metric] = evidence;
-      // The report's interval column is at compare.bootstrap.confidence, whatever test backs the gate.
-      result.intervals[metric] = classification
-        ? bootstrapClassifierDelta(classification, metric, options)
-        : bootstrapRegressorDelta(regression!, metric, options);
+      result.tests[metric] = classification
+        ? classifierChangeTest(classification, metric, options)
+        : regressorChangeTest(regression!, metric, options);
     } catch (error) {
       if (!isUserError(error)) throw error;
-      result.notes.push(`${metric}: no paired test (${error.message})`);
+      result.untested[metric] = `no paired test: ${error.message}`;
     }
   }
   return result;

@@ -41,9 +41,11 @@ export async function runCompareStep(options: CompareStepOptions): Promise<Compa
   for (const note of resolved.origin.notes) log(`  ${note}`);
   const baseline = sideOfBaseline(resolved);
 
-  const wantsSignificance = Object.values(compare.metrics).some((gate) => gate.significance !== "none");
+  // Without paired predictions, the base branch's trusted runs give the noise band that tests a change; with no
+  // baseline there is no change to test, so no history is asked for.
+  const gated = Object.keys(compare.metrics).length > 0;
   const pairedPossible = candidates.every((side) => side.predictionsPath) && baseline?.predictionsPath;
-  const history = wantsSignificance && !pairedPossible ? await options.baselines.history(NOISE_BAND_HISTORY) : [];
+  const history = gated && baseline && !pairedPossible ? await options.baselines.history(NOISE_BAND_HISTORY) : [];
 
   const result = await compareRuns({
     candidates,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CtrainConfig } from "./config/schema.js";
 import { CONFIG_KEY_DESCRIPTIONS } from "./config/descriptions.js";
-import { ComparisonDocument, ProfileDocument, RunDocument, ValidationDocument } from "./bundle/documents.js";
+import { ComparisonDocumentV2, ProfileDocument, RunDocument, ValidationDocument } from "./bundle/documents.js";
 
 export interface JsonSchemaNode {
   type?: string | string[];
@@ -68,7 +68,7 @@ export function generateJsonSchemas(): Record<string, string> {
     ),
     "profile.schema.json": render(documentSchema(ProfileDocument), "profile.schema.json", "ctrain dataset profile"),
     "comparison.schema.json": render(
-      documentSchema(ComparisonDocument),
+      documentSchema(ComparisonDocumentV2),
       "comparison.schema.json",
       "ctrain comparison.json",
     ),

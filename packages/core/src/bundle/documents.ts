@@ -42,24 +42,16 @@ export type RunSource = z.infer<typeof RunSource>;
 export const RunStatus = z.enum(["succeeded", "failed", "timed-out", "cancelled"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-export const MetricVerdict = z.enum([
-  "pass",
-  "improved",
-  "regressed-within-tolerance",
-  "failed",
-  "inconclusive",
-  "skipped",
-]);
+/**
+ * A gated metric's verdict; a label claims a change only when the evidence says the change is real
+ * (docs/comparison.md states the rule).
+ */
+export const MetricVerdict = z.enum(["failed", "inconclusive", "regressed", "unchanged", "improved", "skipped"]);
 export type MetricVerdict = z.infer<typeof MetricVerdict>;
 /** Metric verdicts, most serious first: a comparison is as bad as its worst metric, and reports list failures first. */
-export const METRIC_VERDICTS_BY_SEVERITY: readonly MetricVerdict[] = [
-  "failed",
-  "inconclusive",
-  "regressed-within-tolerance",
-  "improved",
-  "pass",
-  "skipped",
-];
+export const METRIC_VERDICTS_BY_SEVERITY: readonly MetricVerdict[] = MetricVerdict.options;
+/** Labels of ctrain.comparison/v1, read from older documents. */
+const MetricVerdictV1 = z.enum(["pass", "improved", "regressed-within-tolerance", "failed", "inconclusive", "skipped"]);
 export const OverallVerdict = z.enum(["passed", "failed", "inconclusive", "skipped", "no-gates"]);
 export type OverallVerdict = z.infer<typeof OverallVerdict>;
 
@@ -249,7 +241,38 @@ export const BaselineOrigin = z.strictObject({
 });
 export type BaselineOrigin = z.infer<typeof BaselineOrigin>;
 
-export const ComparisonRow = z.strictObject({
+const ComparisonInterval = z.strictObject({
+  low: z.number(),
+  high: z.number(),
+  confidence: z.number(),
+  method: z.string().max(50),
+});
+
+/** The evidence a metric's verdict rested on: which test, its interval of the change and its p-values. */
+export const ChangeEvidenceRecord = z.strictObject({
+  /** `none`: no paired predictions and no usable noise band; the delta is shown "not tested". */
+  method: z.enum(["mcnemar", "delong", "bootstrap", "noise-band", "none"]),
+  /** The level the labels were decided at: an interval at 1 - alpha, two-sided. */
+  alpha: z.number().gt(0).lt(1),
+  /** Two-sided p of "no change". */
+  pValue: z.number().min(0).max(1).optional(),
+  /** The test of the gate's change bound, when the gate has one or asks for significance. */
+  bound: z
+    .strictObject({
+      /** The bound as a change of the metric (candidate - baseline). */
+      delta: z.number(),
+      alternative: z.enum(["greater", "less", "two-sided"]),
+      pValue: z.number().min(0).max(1),
+    })
+    .optional(),
+  /** Rows both runs scored (paired tests), or base-branch runs the noise band came from. */
+  size: z.number().int().min(0).optional(),
+  /** Why there was no test, or what limited it. */
+  note: z.string().max(2000).optional(),
+});
+export type ChangeEvidenceRecord = z.infer<typeof ChangeEvidenceRecord>;
+
+const ComparisonRowFields = {
   name: z.string().max(500),
   kind: z.enum(["metric", "param"]),
   baseline: RecordedValue.optional(),
@@ -258,23 +281,50 @@ export const ComparisonRow = z.strictObject({
   relativeDelta: z.number().nullable(),
   changed: z.boolean(),
   direction: z.enum(["higher", "lower"]).optional(),
-  interval: z
-    .strictObject({ low: z.number(), high: z.number(), confidence: z.number(), method: z.string().max(50) })
-    .optional(),
+  /** The interval of the change that the verdict used (the evidence's), never a second one. */
+  interval: ComparisonInterval.optional(),
   pValue: z.number().min(0).max(1).optional(),
   threshold: z.string().max(500).optional(),
-  verdict: MetricVerdict.optional(),
   method: z.string().max(50).optional(),
   reasons: z.array(z.string().max(2000)).max(20).default([]),
+};
+
+export const ComparisonRow = z.strictObject({
+  ...ComparisonRowFields,
+  verdict: MetricVerdict.optional(),
+  evidence: ChangeEvidenceRecord.optional(),
 });
 export type ComparisonRow = z.infer<typeof ComparisonRow>;
 
-export const ComparisonDocument = z.strictObject({
-  schema: z.literal("ctrain.comparison/v1"),
+/** One example whose outcome differs between the two runs (paired predictions). */
+const FlippedExample = z.strictObject({
+  /** The key column's value, or the 1-based row number when rows pair by position. */
+  key: z.string().max(500),
+  slice: z.string().max(500).optional(),
+  label: RecordedValue,
+  baseline: RecordedValue,
+  candidate: RecordedValue,
+});
+
+/**
+ * What the paired test saw, row by row: classification outcomes that flipped (McNemar's b and c), or for regression
+ * the largest changes of the absolute error.
+ */
+export const PairedExamples = z.strictObject({
+  task: z.enum(["classification", "regression"]),
+  rows: z.number().int().min(0),
+  key: z.string().max(500).optional(),
+  /** Right before, wrong now (McNemar's b); regression: rows whose absolute error grew. */
+  worse: z.strictObject({ count: z.number().int().min(0), examples: z.array(FlippedExample).max(100) }),
+  /** Wrong before, right now (McNemar's c); regression: rows whose absolute error shrank. */
+  better: z.strictObject({ count: z.number().int().min(0), examples: z.array(FlippedExample).max(100) }),
+});
+export type PairedExamples = z.infer<typeof PairedExamples>;
+
+const ComparisonFields = {
   createdAt: IsoTime,
   source: RunSource.optional(),
   baseline: BaselineOrigin,
-  rows: z.array(ComparisonRow).max(100_000),
   verdict: OverallVerdict,
   failed: z.array(z.string().max(500)).max(100_000).default([]),
   leaderboard: z
@@ -300,8 +350,46 @@ export const ComparisonDocument = z.strictObject({
         .optional(),
     })
     .optional(),
+};
+
+/** The current comparison document; `schemas/comparison.schema.json` is generated from it. */
+export const ComparisonDocumentV2 = z.strictObject({
+  schema: z.literal("ctrain.comparison/v2"),
+  ...ComparisonFields,
+  rows: z.array(ComparisonRow).max(100_000),
+  examples: PairedExamples.optional(),
 });
-export type ComparisonDocument = z.infer<typeof ComparisonDocument>;
+
+const V1_VERDICTS: Record<z.infer<typeof MetricVerdictV1>, MetricVerdict> = {
+  failed: "failed",
+  inconclusive: "inconclusive",
+  // v1 chose these labels from the sign of the point estimate: read them as claims nobody tested.
+  "regressed-within-tolerance": "unchanged",
+  improved: "unchanged",
+  pass: "unchanged",
+  skipped: "skipped",
+};
+
+/** ctrain.comparison/v1, read and upgraded to v2 so reports of older runs still render. */
+const ComparisonDocumentV1 = z
+  .strictObject({
+    schema: z.literal("ctrain.comparison/v1"),
+    ...ComparisonFields,
+    rows: z.array(z.strictObject({ ...ComparisonRowFields, verdict: MetricVerdictV1.optional() })).max(100_000),
+  })
+  .transform((document): z.output<typeof ComparisonDocumentV2> => ({
+    ...document,
+    schema: "ctrain.comparison/v2",
+    rows: document.rows.map((row) => ({
+      ...row,
+      // v1's interval column was a bootstrap interval whatever test decided: it is not the verdict's evidence.
+      interval: undefined,
+      verdict: row.verdict && V1_VERDICTS[row.verdict],
+    })),
+  }));
+
+export const ComparisonDocument = z.union([ComparisonDocumentV2, ComparisonDocumentV1]);
+export type ComparisonDocument = z.output<typeof ComparisonDocumentV2>;
 
 export const BUNDLE_DOCUMENTS = {
   run: { file: "run.json", schema: RunDocument },

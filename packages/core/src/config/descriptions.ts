@@ -90,16 +90,14 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "compare.metrics.*.change.relative":
     "Required change relative to |baseline|; negative allows a relative regression of at most this much.",
   "compare.metrics.*.significance":
-    "`regression`: fail only on a significant regression; `improvement`: count an improvement only when significant.",
-  "compare.metrics.*.alpha": "Significance level for the tests behind `significance`.",
+    "How the change bound is tested, at `alpha`, by the same question for every test: `regression` fails only a significant violation (one-sided), `improvement` passes only a significant clearance (one-sided), `both` decides only what a two-sided test shows. The improved / regressed / unchanged label always comes from the test, never from the sign alone.",
+  "compare.metrics.*.alpha": "Significance level of the change test: labels use a two-sided interval at 1 - alpha, the bound test this level.",
   "compare.fail-on-regression": "Fail the step when a gate fails (the comparison is recorded either way).",
   "compare.show-unchanged": "Show unchanged metrics in the diff.",
   "compare.bootstrap": "Paired bootstrap of metric deltas when both runs have predictions on the same test set.",
   "compare.bootstrap.resamples": "Number of bootstrap resamples.",
-  "compare.bootstrap.confidence": "Confidence level of the intervals.",
   "compare.bootstrap.seed": "Seed, so intervals are reproducible.",
-  "compare.noise-band": "Without predictions, a median/MAD band over the baseline branch's recent runs.",
-  "compare.noise-band.mads": "Width of the band in scaled MADs.",
+  "compare.noise-band": "Without paired predictions, the base branch's run-to-run spread (1.4826 x MAD of its trusted runs) tests a change between two runs.",
   "compare.noise-band.min-runs": "Fewest baseline runs needed for a band.",
   "compare.predictions":
     "How to read the predictions file: ctrain evaluates it and pairs baseline and candidate rows for significance tests.",

@@ -175,14 +175,11 @@ export const CompareConfig = z.strictObject({
   bootstrap: z
     .strictObject({
       resamples: z.number().int().min(100).max(100_000).default(2000),
-      confidence: z.number().gt(0).lt(1).default(0.95),
       seed: z.number().int().default(20240601),
     })
-    .default({ resamples: 2000, confidence: 0.95, seed: 20240601 }),
-  /** Several baseline runs without predictions: a median/MAD band of this many MADs. */
-  "noise-band": z
-    .strictObject({ mads: z.number().positive().default(3), "min-runs": z.number().int().min(2).default(3) })
-    .default({ mads: 3, "min-runs": 3 }),
+    .default({ resamples: 2000, seed: 20240601 }),
+  /** Without paired predictions, the base branch's run-to-run spread (1.4826 x MAD) tests a change. */
+  "noise-band": z.strictObject({ "min-runs": z.number().int().min(2).default(3) }).default({ "min-runs": 3 }),
   /** How to read the predictions file train recorded; ctrain evaluates it and pairs baseline and candidate rows. */
   predictions: z
     .strictObject({
