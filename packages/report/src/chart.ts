@@ -10,6 +10,7 @@ export function lineChart(options: {
   title: string;
   xLabel: string;
   points: { x: string; y: number }[];
+  band?: Chart["band"];
 }): Chart | undefined {
   const drawable = thin(
     options.points.filter((point) => Number.isFinite(point.y) && Math.abs(point.y) < CHARTABLE_MAGNITUDE),
@@ -20,6 +21,7 @@ export function lineChart(options: {
     xLabel: options.xLabel,
     x: drawable.map((point) => point.x),
     series: [{ name: options.title, values: drawable.map((point) => point.y) }],
+    ...(options.band ? { band: options.band } : {}),
   };
 }
 
@@ -30,9 +32,10 @@ export function thin<T>(items: T[], limit = CHART_POINTS_MAX): T[] {
   return kept;
 }
 
-/** The y range with a little room around the lines; a flat line gets a band around its value. */
+/** The y range with a little room around the lines and the noise band; a flat line gets room around its value. */
 export function chartRange(chart: Chart): { low: number; high: number } {
   const values = chart.series.flatMap((series) => series.values);
+  if (chart.band) values.push(chart.band.low, chart.band.high);
   const low = Math.min(...values);
   const high = Math.max(...values);
   const pad = high > low ? (high - low) * 0.1 : Math.abs(low) * 0.05 || 1;

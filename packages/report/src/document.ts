@@ -19,6 +19,8 @@ export interface Chart {
   xLabel: string;
   /** One or more lines sharing the x axis. */
   series: { name: string; values: number[] }[];
+  /** The range run-to-run noise covers: the y axis always spans it, so a change inside it is drawn flat. */
+  band?: { low: number; high: number; name: string };
 }
 
 export type Block =

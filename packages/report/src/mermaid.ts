@@ -33,5 +33,9 @@ export function mermaidChart(chart: Chart): string[] {
     `  x-axis ${mermaidLabel(chart.xLabel)} [${chart.x.map(mermaidLabel).join(", ")}]`,
     `  y-axis ${mermaidLabel(chart.series[0]?.name ?? chart.title)} ${mermaidNumber(low)} --> ${mermaidNumber(high)}`,
     ...chart.series.map((series) => `  line [${series.values.map(mermaidNumber).join(", ")}]`),
+    // xychart has no shaded area: the noise band's edges are two flat lines.
+    ...(chart.band
+      ? [chart.band.low, chart.band.high].map((edge) => `  line [${chart.x.map(() => mermaidNumber(edge)).join(", ")}]`)
+      : []),
   ];
 }

@@ -42,6 +42,13 @@ export function svgChart(chart: Chart): string {
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${textOf(chart.title)}</text>`,
   ];
+  if (chart.band) {
+    const top = round(yAt(chart.band.high));
+    const height = round(yAt(chart.band.low) - yAt(chart.band.high));
+    parts.push(
+      `<rect x="${MARGIN.left}" y="${top}" width="${plotWidth}" height="${height}" fill="#ddf4ff"><title>${textOf(chart.band.name)}</title></rect>`,
+    );
+  }
   for (const tick of ticks(low, high)) {
     const y = round(yAt(tick));
     parts.push(

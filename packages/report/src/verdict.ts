@@ -20,11 +20,18 @@ export const VERDICT_WORDS: Record<OverallVerdict, string> = {
 export const METRIC_VERDICT_LABEL: Record<MetricVerdict, string> = {
   failed: "❌ failed",
   inconclusive: "❔ inconclusive",
-  "regressed-within-tolerance": "🟡 within tolerance",
+  regressed: "🟡 regressed",
+  unchanged: "⚪ unchanged",
   improved: "🟢 improved",
-  pass: "✅ pass",
-  skipped: "➖ skipped",
+  skipped: "➖ no baseline",
 };
+
+/** A row's label as the reader needs it: a change nobody tested says so, not "unchanged". */
+export function metricVerdictLabel(row: ComparisonRow): string | undefined {
+  if (!row.verdict) return undefined;
+  if (row.verdict === "unchanged" && row.evidence?.method === "none") return "⚪ not tested";
+  return METRIC_VERDICT_LABEL[row.verdict];
+}
 
 // Failing rows first: a reader who stops after the first lines has seen what blocks the merge.
 export function byVerdict(a: ComparisonRow, b: ComparisonRow): number {
@@ -44,7 +51,7 @@ export function overallVerdict(input: ReportInput): OverallVerdict {
   if (comparison?.verdict === "failed") return "failed";
   if (comparison?.verdict === "inconclusive") return "inconclusive";
   if (comparison?.verdict === "passed" || validation?.success) return "passed";
-  return "no-gates";
+  return comparison?.verdict === "skipped" ? "skipped" : "no-gates";
 }
 
 export function checkConclusion(verdict: OverallVerdict): "success" | "failure" | "neutral" {

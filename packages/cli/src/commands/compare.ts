@@ -1,4 +1,5 @@
 import { DEFAULT_BUNDLE_DIR, type ComparisonDocument } from "@ctrain/core";
+import { formatNumber, formatSigned } from "@ctrain/report";
 import { diffMarkdownTable, dvcDiffJson, type DiffRow } from "@ctrain/metrics";
 import { toMetricValue } from "@ctrain/compare";
 import type { Command } from "../command.js";
@@ -6,11 +7,28 @@ import { compareStep } from "../steps.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 import { stringOption } from "../command.js";
 
-/** The gated metrics, one line each, and the overall verdict. */
+/** The gated metrics, one line each with the evidence, the reasons of every failed or open gate, and the verdict. */
 export function describeVerdicts(document: ComparisonDocument): string {
-  const lines = document.rows
-    .filter((row) => row.verdict)
-    .map((row) => `  ${row.verdict!.padEnd(28)} ${row.name}${row.threshold ? `  (${row.threshold})` : ""}`);
+  const lines: string[] = [];
+  for (const row of document.rows.filter((candidate) => candidate.verdict)) {
+    const untested = row.verdict === "unchanged" && row.evidence?.method === "none";
+    const label = untested ? "not tested" : row.verdict!;
+    const change = row.delta === null ? "" : `  change ${formatSigned(row.delta)}`;
+    const interval = row.interval
+      ? `  ${formatNumber(row.interval.confidence * 100)}% [${formatNumber(row.interval.low)}, ${formatNumber(row.interval.high)}] ${row.interval.method}`
+      : "";
+    const p = row.pValue === undefined ? "" : `  p ${row.pValue < 1e-4 ? "< 0.0001" : formatNumber(row.pValue)}`;
+    lines.push(
+      `  ${label.padEnd(12)} ${row.name}${change}${interval}${p}${row.threshold ? `  (${row.threshold})` : ""}`,
+    );
+    const reasons =
+      row.verdict === "failed" || row.verdict === "inconclusive"
+        ? row.reasons
+        : untested && row.evidence?.note
+          ? [row.evidence.note]
+          : [];
+    for (const reason of reasons) lines.push(`               - ${reason}`);
+  }
   lines.push(`verdict: ${document.verdict}${document.failed.length ? ` (failed: ${document.failed.join(", ")})` : ""}`);
   return lines.join("\n") + "\n";
 }
@@ -69,15 +87,7 @@ export const compareCommand: Command = {
       );
       process.stdout.write(table);
       if (!values.md) {
-        process.stdout.write(`\nbaseline: ${document.baseline.description}\n`);
-        for (const row of document.rows.filter((candidate) => candidate.verdict)) {
-          process.stdout.write(
-            `  ${row.verdict!.padEnd(28)} ${row.name}${row.threshold ? `  (${row.threshold})` : ""}\n`,
-          );
-        }
-        process.stdout.write(
-          `verdict: ${document.verdict}${document.failed.length ? ` (failed: ${document.failed.join(", ")})` : ""}\n`,
-        );
+        process.stdout.write(`\nbaseline: ${document.baseline.description}\n${describeVerdicts(document)}`);
       }
     }
     return document.verdict === "failed" && workspace.config.compare["fail-on-regression"] && !values["no-fail"]

@@ -4,29 +4,40 @@ import { heading, label, paragraph, text, type Block, type Cell } from "../docum
 import { formatCount, formatNumber } from "../format.js";
 import { tableWithin, type Measure, type Section } from "../fit.js";
 import type { ReportContext } from "../input.js";
-import { METRIC_VERDICT_LABEL, byVerdict } from "../verdict.js";
+import { byVerdict, metricVerdictLabel } from "../verdict.js";
 
-const HEAD = ["metric", "baseline", "candidate", "delta", "delta %", "95% interval", "verdict"].map(labelCell);
-const ALIGN: ("left" | "right")[] = ["left", "right", "right", "right", "right", "right", "left"];
+const HEAD = ["metric", "baseline", "candidate", "delta", "delta %", "interval (test)", "p", "verdict"].map(labelCell);
+const ALIGN: ("left" | "right")[] = ["left", "right", "right", "right", "right", "right", "right", "left"];
 
 function metricName(row: ComparisonRow): Cell {
   const mark = row.direction === "higher" ? " ↑" : row.direction === "lower" ? " ↓" : "";
   return [text(row.name), label(mark)];
 }
 
-function intervalCell(interval: ComparisonRow["interval"]): Cell {
-  if (!interval) return numberCell(undefined);
-  const confidence =
-    Math.abs(interval.confidence - 0.95) < 1e-9 ? "" : ` (${formatNumber(interval.confidence * 100)}%)`;
-  return labelCell(`[${formatNumber(interval.low)}, ${formatNumber(interval.high)}]${confidence}`);
+/** The one interval the verdict used, with its level and test. */
+function intervalCell(row: ComparisonRow): Cell {
+  const { interval } = row;
+  if (!interval) return labelCell(row.evidence?.method === "none" ? "not tested" : "–");
+  const confidence = `${formatNumber(interval.confidence * 100)}%`;
+  return labelCell(
+    `[${formatNumber(interval.low)}, ${formatNumber(interval.high)}] (${confidence}, ${interval.method})`,
+  );
+}
+
+function pValueCell(row: ComparisonRow): Cell {
+  if (row.pValue === undefined) return numberCell(undefined);
+  return labelCell(row.pValue < 1e-4 ? "< 0.0001" : formatNumber(row.pValue));
 }
 
 function verdictCell(row: ComparisonRow): Cell {
-  if (!row.verdict) return numberCell(undefined);
-  const cell: Cell = [label(METRIC_VERDICT_LABEL[row.verdict])];
-  // Reasons explain the verdicts a reviewer acts on; a passing row needs none.
-  if (row.reasons.length && row.verdict !== "pass" && row.verdict !== "improved") {
-    cell.push(label(": "), text(row.reasons.join("; ")));
+  const verdict = metricVerdictLabel(row);
+  if (!verdict) return numberCell(undefined);
+  const cell: Cell = [label(verdict)];
+  // Reasons explain what a reviewer acts on: a failed or open gate, and why a change went untested.
+  if (row.verdict === "failed" || row.verdict === "inconclusive") {
+    if (row.reasons.length) cell.push(label(": "), text(row.reasons.join("; ")));
+  } else if (row.evidence?.method === "none" && row.evidence.note) {
+    cell.push(label(": "), text(row.evidence.note));
   }
   return cell;
 }
@@ -37,7 +48,8 @@ const comparisonRow = (row: ComparisonRow): Cell[] => [
   valueCell(row.candidate),
   signedCell(row.delta),
   percentChangeCell(row.relativeDelta),
-  intervalCell(row.interval),
+  intervalCell(row),
+  pValueCell(row),
   verdictCell(row),
 ];
 

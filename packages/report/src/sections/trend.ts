@@ -1,4 +1,5 @@
 import type { RecordedValue, RunDocument } from "@ctrain/core";
+import { noiseBand } from "@ctrain/metrics";
 import { labelCell, valueCell } from "../cells.js";
 import { lineChart } from "../chart.js";
 import { heading, label, link, text, type Block, type Cell } from "../document.js";
@@ -28,6 +29,14 @@ function numeric(value: RecordedValue | undefined): number {
 
 function runName(run: RunDocument): string {
   return shortSha(run.source.commit) ?? (run.source.runId ? `run ${run.source.runId}` : run.createdAt.slice(0, 10));
+}
+
+/** The base branch's run-to-run noise around its median: 95% of runs of an unchanged model fall inside. */
+function bandOf(history: RunDocument[], metric: string): { low: number; high: number; name: string } | undefined {
+  const band = noiseBand(history.map((run) => numeric(run.metrics[metric])));
+  if (!band) return undefined;
+  const halfWidth = 1.96 * band.sd;
+  return { low: band.median - halfWidth, high: band.median + halfWidth, name: "run-to-run noise (95%)" };
 }
 
 /** Key metrics over the base branch's recent runs and this one: a Mermaid chart per metric, with the table beside. */
@@ -64,6 +73,7 @@ export function trendSection(context: ReportContext): Section | undefined {
         x: isCandidate(index) ? "this run" : runName(run),
         y: numeric(run.metrics[metric]),
       })),
+      band: bandOf(history, metric),
     });
     return chart ? [{ kind: "chart" as const, chart }] : [];
   });
