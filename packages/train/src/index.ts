@@ -1,6 +1,7 @@
 export * from "./train.js";
 export * from "./settings.js";
 export * from "./params.js";
+export * from "./params-file.js";
 export * from "./run-command.js";
 export * from "./log-tail.js";
 export * from "./process-tree.js";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { LineCounter, parse as parseYaml, parseDocument } from "yaml";
-import { UserError, type RecordedValue } from "@ctrain/core";
+import { UserError, closestName, type RecordedValue } from "@ctrain/core";
 import { flattenMetrics, numberOf, type MetricValue } from "@ctrain/metrics";
 
 export interface ResolvedParams {
@@ -11,6 +11,8 @@ export interface ResolvedParams {
   flat: Record<string, RecordedValue>;
   /** The params file that was read, when there was one. */
   file?: string;
+  /** Overrides of keys the params do not have: allowed (a sweep may add one), but often a typo. */
+  warnings: string[];
 }
 
 /** run.json keys hold at most 500 characters. */
@@ -24,8 +26,9 @@ export function parseParamOverrides(text: string, source: string): Record<string
   const trimmed = text.trim();
   if (trimmed === "") return {};
   if (trimmed.startsWith("{")) {
-    const mapping = parseMapping(trimmed, source);
-    return leavesByDottedKey(mapping);
+    const overrides = leavesByDottedKey(parseMapping(trimmed, source));
+    for (const key of Object.keys(overrides)) checkOverrideKey(key, source);
+    return overrides;
   }
   const overrides: Record<string, unknown> = {};
   for (const [index, rawLine] of trimmed.split("\n").entries()) {
@@ -42,9 +45,22 @@ export function parseParamOverrides(text: string, source: string): Record<string
         },
       );
     }
+    checkOverrideKey(key, `${source} line ${index + 1}`);
     overrides[key] = scalarValue(line.slice(equals + 1).trim());
   }
   return overrides;
+}
+
+/** Names that reach an object's prototype: setting them would change every object, not a param. */
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+function checkOverrideKey(key: string, location: string): void {
+  const forbidden = key.split(".").find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+  if (forbidden === undefined) return;
+  throw new UserError(`param override ${JSON.stringify(key)} names ${forbidden}, which cannot be a param name`, {
+    location,
+    hint: "rename the param (__proto__, constructor and prototype are refused in override keys)",
+  });
 }
 
 function scalarValue(text: string): unknown {
@@ -67,7 +83,8 @@ function leavesByDottedKey(value: Record<string, unknown>, prefix = ""): Record<
 
 /**
  * Params from a YAML/JSON file (relative to the working directory) or an inline mapping, with overrides applied
- * by dotted key: a matrix job sets its own values, so a sweep is a matrix of train jobs.
+ * by dotted key: a matrix job sets its own values, so a sweep is a matrix of train jobs. An override of a key the
+ * params do not have is applied and named in `warnings`, with the closest existing key.
  */
 export async function resolveParams(
   spec: string | Record<string, unknown> | undefined,
@@ -89,7 +106,13 @@ export async function resolveParams(
   } else if (spec) {
     tree = structuredClone(spec);
   }
-  for (const [key, value] of Object.entries(overrides)) setDotted(tree, key, value);
+  const warnings: string[] = [];
+  const existingKeys = Object.keys(flattenMetrics(tree));
+  for (const [key, value] of Object.entries(overrides)) {
+    checkOverrideKey(key, "params");
+    if (spec !== undefined && !hasDotted(tree, key)) warnings.push(unknownOverrideWarning(key, spec, existingKeys));
+    setDotted(tree, key, value);
+  }
   const flat: Record<string, RecordedValue> = {};
   for (const [key, value] of Object.entries(flattenMetrics(tree))) {
     if (key.length > KEY_MAX_CHARS) {
@@ -100,7 +123,13 @@ export async function resolveParams(
     }
     flat[key] = recordedValue(value);
   }
-  return file === undefined ? { tree, flat } : { tree, flat, file };
+  return file === undefined ? { tree, flat, warnings } : { tree, flat, file, warnings };
+}
+
+function unknownOverrideWarning(key: string, spec: string | Record<string, unknown>, existingKeys: string[]): string {
+  const where = typeof spec === "string" ? `the params file ${spec}` : "train.params";
+  const closest = closestName(key, existingKeys);
+  return `param override ${key} sets a key that ${where} does not have${closest ? ` (did you mean ${closest}?)` : ""}`;
 }
 
 /** A flattened metric or param value as run.json holds it: NaN and ±Infinity as numbers. */
@@ -137,11 +166,20 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+function hasDotted(tree: Record<string, unknown>, dotted: string): boolean {
+  let node: unknown = tree;
+  for (const segment of dotted.split(".")) {
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, segment)) return false;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return true;
+}
+
 function setDotted(tree: Record<string, unknown>, dotted: string, value: unknown): void {
   const segments = dotted.split(".");
   let node: Record<string, unknown> | unknown[] = tree;
   for (const [depth, segment] of segments.slice(0, -1).entries()) {
-    const next: unknown = (node as Record<string, unknown>)[segment];
+    const next: unknown = Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined;
     if (next === undefined) {
       (node as Record<string, unknown>)[segment] = {};
     } else if (typeof next !== "object" || next === null) {
@@ -154,4 +192,16 @@ function setDotted(tree: Record<string, unknown>, dotted: string, value: unknown
     node = (node as Record<string, unknown>)[segment] as Record<string, unknown> | unknown[];
   }
   (node as Record<string, unknown>)[segments.at(-1)!] = value;
+}
+
+/** JSON as Python's json module writes it: NaN and ±Infinity stay bare, which `json.load` reads back. */
+export function serializeParams(tree: Record<string, unknown>, indent: string | number = 2): string {
+  const marker = "\u0000ctrain-non-finite:";
+  const text = JSON.stringify(
+    tree,
+    (_key, value: unknown) =>
+      typeof value === "number" && !Number.isFinite(value) ? `${marker}${String(value)}` : value,
+    indent,
+  );
+  return text.replace(/"\\u0000ctrain-non-finite:(NaN|Infinity|-Infinity)"/g, "$1") + "\n";
 }

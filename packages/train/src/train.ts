@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { constants } from "node:os";
 import { Bundle, UserError, formatBytes, type RunDocument, type RunStatus } from "@ctrain/core";
 import { collectOutputs } from "./collect.js";
@@ -7,7 +7,8 @@ import { fingerprintDatasets } from "./datasets.js";
 import { restoreDependencyCache, type DependencyCache } from "./dependency-cache.js";
 import type { GpuSampler } from "./gpu.js";
 import type { OutputContext } from "./outputs.js";
-import { resolveParams } from "./params.js";
+import { overrideParamsFile, paramsBackupPath, recoverParamsFile, type OverriddenParamsFile } from "./params-file.js";
+import { resolveParams, serializeParams, type ResolvedParams } from "./params.js";
 import { formatDuration, runCommand, type CommandOutcome } from "./run-command.js";
 import type { TrainSettings } from "./settings.js";
 
@@ -52,7 +53,9 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   const createdAt = new Date();
   const root = settings.root;
 
+  if (typeof settings.params === "string") recoverParamsFile(resolve(settings.workingDirectory, settings.params), warn);
   const params = await resolveParams(settings.params, settings.paramOverrides, settings.workingDirectory);
+  for (const warning of params.warnings) warn(warning);
   await mkdir(settings.outputDir, { recursive: true });
   const paramsFile = join(settings.outputDir, "params.json");
   await writeFile(paramsFile, serializeParams(params.tree));
@@ -71,19 +74,25 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
     CTRAIN_PARAMS_FILE: paramsFile,
     CTRAIN_RUN_NAME: settings.name,
   };
-  const outcome = await group(`train: ${firstLine(settings.command)}`, () =>
-    runCommand(
-      {
-        command: settings.command,
-        cwd: settings.workingDirectory,
-        env,
-        timeoutMs: settings.timeoutMs,
-        killGraceMs: settings.killGraceMs,
-        logTailLines: settings.logTailLines,
-      },
-      { output: hooks.output, signal: hooks.signal, log, gpu: hooks.gpu, sampleIntervalMs: hooks.sampleIntervalMs },
-    ),
-  );
+  const overridden = overrideParamsFileForRun(settings, params, log);
+  let outcome: CommandOutcome;
+  try {
+    outcome = await group(`train: ${firstLine(settings.command)}`, () =>
+      runCommand(
+        {
+          command: settings.command,
+          cwd: settings.workingDirectory,
+          env,
+          timeoutMs: settings.timeoutMs,
+          killGraceMs: settings.killGraceMs,
+          logTailLines: settings.logTailLines,
+        },
+        { output: hooks.output, signal: hooks.signal, log, gpu: hooks.gpu, sampleIntervalMs: hooks.sampleIntervalMs },
+      ),
+    );
+  } finally {
+    if (overridden) restoreParamsFile(overridden, params.file!, warn);
+  }
   log(describeOutcome(outcome));
 
   const context: OutputContext = {
@@ -141,6 +150,34 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   const runFile = new Bundle(settings.bundleDir).write("run", run);
   log(`run record: ${relative(process.cwd(), runFile) || runFile}`);
   return { run, runFile, exitCode: stepExitCode(status, outcome), ...(error ? { error } : {}) };
+}
+
+/** With overrides of a params file, the command reads the effective params from that file too, as with DVC. */
+function overrideParamsFileForRun(
+  settings: TrainSettings,
+  params: ResolvedParams,
+  log: (line: string) => void,
+): OverriddenParamsFile | undefined {
+  if (params.file === undefined || Object.keys(settings.paramOverrides).length === 0) return undefined;
+  const overridden = overrideParamsFile(params.file, settings.paramOverrides, params.tree);
+  const shown = relative(process.cwd(), params.file) || params.file;
+  log(
+    `params: the overrides are written into ${shown} for this run` +
+      (overridden.layoutKept ? "" : " (its comments and layout could not be kept)") +
+      "; the original is restored afterwards",
+  );
+  return overridden;
+}
+
+/** A failed restore must not lose the run record: the backup stays, and the next run restores from it. */
+function restoreParamsFile(overridden: OverriddenParamsFile, file: string, warn: (line: string) => void): void {
+  try {
+    overridden.restore();
+  } catch (error) {
+    warn(
+      `could not restore ${file} after the run (${(error as Error).message}); its original is in ${paramsBackupPath(file)}, which the next run restores`,
+    );
+  }
 }
 
 function stepExitCode(status: RunStatus, outcome: CommandOutcome): number {
@@ -208,15 +245,3 @@ const ACTIONS_RUNTIME_VARIABLES: ReadonlySet<string> = new Set([
   "ACTIONS_CACHE_URL",
   "ACTIONS_CACHE_SERVICE_V2",
 ]);
-
-/** JSON as Python's json module writes it: NaN and ±Infinity stay bare, which `json.load` reads back. */
-export function serializeParams(tree: Record<string, unknown>): string {
-  const marker = "\u0000ctrain-non-finite:";
-  const text = JSON.stringify(
-    tree,
-    (_key, value: unknown) =>
-      typeof value === "number" && !Number.isFinite(value) ? `${marker}${String(value)}` : value,
-    2,
-  );
-  return text.replace(/"\\u0000ctrain-non-finite:(NaN|Infinity|-Infinity)"/g, "$1") + "\n";
-}
