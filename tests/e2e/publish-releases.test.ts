@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
+import { readReleaseBaseline, sideOfBaseline } from "@ctrain/compare";
 import { GitHubApprovalSource, GitHubModelRegistry, createGitHubClient } from "@ctrain/github";
 import { fetchModel, parseManifest, publishModel, type PublishModelOptions } from "@ctrain/publish";
 import { startGitHubFake, type GitHubFake, type Permissions, type RepoRecord } from "../harness/github-fake/index.js";
@@ -348,5 +349,57 @@ describe("fetch from GitHub releases", () => {
       fetchModel({ registry: reader(), model: "churn", version: "latest", destination: join(workspace.root, "d") }),
     );
     expect(error.message).toMatch(/holds install\.sh, which the manifest does not list/);
+  });
+});
+
+describe("a release:<tag|latest> baseline from GitHub releases", () => {
+  const champion = "id,y_true,y_pred\n1,0,0\n2,1,0\n3,1,1\n";
+  const baselineDir = (workspace: TestWorkspace) => join(workspace.root, "baselines");
+
+  beforeEach(() => {
+    fake.state.addReview(repo, pullNumber, { user: "ann", state: "APPROVED" });
+  });
+
+  it("downloads the champion's predictions, verified, as the baseline's", async () => {
+    const workspace = makeWorkspace({ commit: head, predictions: champion });
+    await publishModel(options(workspace));
+    expect(assetNames(releases()[0]!.id)).toContain("predictions.preds.csv");
+    const resolved = await readReleaseBaseline(
+      github({ contents: "read" }).registry,
+      "churn",
+      "latest",
+      baselineDir(workspace),
+    );
+    expect(resolved.origin).toMatchObject({ kind: "release", release: "churn@v0.1.0", commit: head, notes: [] });
+    expect(readFileSync(sideOfBaseline(resolved)!.predictionsPath!, "utf8")).toBe(champion);
+  });
+
+  it("refuses a predictions asset tampered after publishing", async () => {
+    const workspace = makeWorkspace({ commit: head, predictions: champion });
+    await publishModel(options(workspace));
+    const asset = [...repo.assets.values()].find((candidate) => candidate.name === "predictions.preds.csv")!;
+    fake.state.tamperReleaseAsset(repo, asset.id, Buffer.from(champion.replace("2,1,0", "2,1,1")));
+    const error = await refusal(
+      readReleaseBaseline(github({ contents: "read" }).registry, "churn", "latest", baselineDir(workspace)),
+    );
+    expect(error.message).toMatch(
+      /^churn@v0\.1\.0 .*: predictions\.preds\.csv downloaded as \d+ bytes with sha256 [0-9a-f]{64}; the manifest says/,
+    );
+    expect(existsSync(join(baselineDir(workspace), "release-churn_v0.1.0"))).toBe(false);
+  });
+
+  it("says paired tests are impossible when the champion has no predictions", async () => {
+    const workspace = makeWorkspace({ commit: head });
+    await publishModel(options(workspace));
+    const resolved = await readReleaseBaseline(
+      github({ contents: "read" }).registry,
+      "churn",
+      "latest",
+      baselineDir(workspace),
+    );
+    expect(resolved.origin.notes).toEqual([
+      "paired tests are impossible: release churn@v0.1.0 has no predictions (its run recorded none)",
+    ]);
+    expect(sideOfBaseline(resolved)?.predictionsPath).toBeUndefined();
   });
 });
