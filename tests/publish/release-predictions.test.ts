@@ -18,7 +18,7 @@ const CANDIDATE =
 function setup(predictions: string | null = CHAMPION) {
   const workspace = makeWorkspace({ predictions: predictions ?? undefined });
   const registry = new LocalModelRegistry(mkdtempSync(join(tmpdir(), "ctrain-registry-")));
-  const publish = () =>
+  const publish = (partBytes?: number) =>
     publishModel({
       bundle: workspace.bundle,
       modelRoot: workspace.root,
@@ -26,6 +26,7 @@ function setup(predictions: string | null = CHAMPION) {
       publish: publishConfig(),
       registry,
       workDir: join(workspace.root, "tmp"),
+      partBytes,
     });
   const baseline = () => readReleaseBaseline(registry, MODEL.name, "latest", join(workspace.root, "baselines"));
   return { workspace, registry, publish, baseline };
@@ -107,6 +108,13 @@ describe("a release:<tag|latest> baseline pairs with the champion's predictions"
     expect(paired.pairing.slice?.values).toEqual(["eu", "us", "us", "us", "eu", "us", "us", "eu"]);
     // The champion alone is right on id 7, the candidate alone on ids 2 and 5.
     expect(mcnemarTest(paired)).toMatchObject({ baselineOnlyCorrect: 1, candidateOnlyCorrect: 2 });
+  });
+
+  it("reassembles predictions stored in parts", async () => {
+    const { registry, publish, baseline } = setup();
+    await publish(20);
+    expect(existsSync(storedFile(registry, "predictions.preds.csv.part-001-of-004"))).toBe(true);
+    expect(readFileSync(sideOfBaseline(await baseline())!.predictionsPath!, "utf8")).toBe(CHAMPION);
   });
 
   it("says paired tests are impossible for a release published before releases carried predictions", async () => {
