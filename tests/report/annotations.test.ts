@@ -12,21 +12,22 @@ describe("check-run annotations", () => {
         line: 1,
         level: "failure",
         title: "metric accuracy failed",
-        message: "dropped 0.028 (-3.07%), more than the 0.005 allowed",
+        message: "improvement -0.028 < bound -0.005",
       },
       {
         path: "metrics.json",
         line: 1,
         level: "failure",
         title: "metric f1_macro failed",
-        message: "dropped 0.073, more than the 0.01 allowed",
+        message: "improvement -0.073 < bound -0.01",
       },
       {
         path: "metrics.json",
         line: 1,
         level: "warning",
         title: "metric roc_auc inconclusive",
-        message: "the 95% interval of the change includes both a pass and a failure",
+        message:
+          "improvement -0.021 < bound -0.005 the test cannot tell the change from the bound: delong p = 0.19 for the bound -0.005 (two-sided, alpha 0.05)",
       },
     ]);
     const rows = annotations.filter((annotation) => annotation.path === "data/train.csv" && annotation.line > 1);

@@ -68,9 +68,10 @@ describe("report content", () => {
     const table = nodesOf(parseGfm(report.comment), "table")[0]!;
     const metricColumn = table.children.slice(1).map((row) => visibleText(row.children[0]!));
     expect(metricColumn.slice(0, 2)).toEqual(["accuracy ↑", "f1_macro ↑"]);
-    expect(visibleText(table.children[1]!.children[6]!)).toBe(
-      "❌ failed: dropped 0.028 (-3.07%), more than the 0.005 allowed",
-    );
+    expect(visibleText(table.children[1]!.children[7]!)).toBe("❌ failed: improvement -0.028 < bound -0.005");
+    // The one interval is the test's, with its level and method, and its p-value beside it.
+    expect(visibleText(table.children[1]!.children[5]!)).toBe("[-0.036, -0.02] (95%, exact-conditional)");
+    expect(visibleText(table.children[1]!.children[6]!)).toBe("0.0001");
     expect(report.conclusion).toBe("failure");
     expect(report.verdict).toBe("failed");
   });

@@ -384,7 +384,9 @@ const ComparisonDocumentV1 = z
       ...row,
       // v1's interval column was a bootstrap interval whatever test decided: it is not the verdict's evidence.
       interval: undefined,
-      verdict: row.verdict && V1_VERDICTS[row.verdict],
+      // v1 said "pass" for a value threshold met on a first run: no baseline value, so nothing was compared.
+      verdict:
+        row.verdict && (row.baseline === undefined && row.verdict === "pass" ? "skipped" : V1_VERDICTS[row.verdict]),
     })),
   }));
 
