@@ -145,11 +145,16 @@ describe("compare action, end to end", () => {
     const auc = comparison.rows.find((row) => row.name === "roc_auc")!;
     expect(auc.verdict).toBe("improved");
     expect(auc.method).toContain("delong");
-    expect(auc.interval?.method).toMatch(/^bootstrap-/);
+    // One interval: DeLong's, the test that labelled the change, with its p-value.
+    expect(auc.interval?.method).toBe("delong");
+    expect(auc.evidence?.method).toBe("delong");
+    expect(auc.pValue).toBeLessThan(0.05);
+    expect(auc.interval!.low).toBeGreaterThan(0);
     expect(auc.delta!).toBeGreaterThan(0);
-    // accuracy's gate asks for no significance, so McNemar's p is shown but does not decide.
+    // accuracy's change bound is not 0, which McNemar cannot test: the paired bootstrap labels its change.
     const accuracy = comparison.rows.find((row) => row.name === "accuracy")!;
-    expect(accuracy.method).toBe("value-threshold+change-threshold");
+    expect(accuracy.method).toBe("value-threshold+bootstrap+change-threshold");
+    expect(accuracy.interval?.method).toMatch(/^bootstrap-/);
     expect(accuracy.pValue).toBeGreaterThan(0);
     expect(comparison.rows.find((row) => row.name === "model.depth" && row.kind === "param")?.changed).toBe(true);
     // The numbers are scikit-learn's, computed here from the same files.
@@ -212,9 +217,10 @@ describe("compare action, end to end", () => {
     const comparison = comparisonOf();
     expect(comparison.baseline.kind).toBe("none");
     expect(comparison.baseline.notes.join(" ")).toContain("expired");
-    expect(comparison.rows.find((row) => row.name === "accuracy")?.verdict).toBe("pass");
+    expect(comparison.rows.find((row) => row.name === "accuracy")?.verdict).toBe("skipped");
+    expect(comparison.verdict).toBe("passed");
     expect(comparison.rows.find((row) => row.name === "roc_auc")?.reasons.join(" ")).toContain(
-      "change thresholds skipped",
+      "no baseline value (first run?): the change is not judged",
     );
   });
 
