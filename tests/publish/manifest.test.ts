@@ -84,6 +84,25 @@ describe("manifest", () => {
     expect(refused(manifest({ files }))).toMatch(/fixed names/);
   });
 
+  it("lists one predictions file directly under predictions/", () => {
+    const [card, model, run] = manifest().files;
+    const predictions = (path: string) => ({
+      path,
+      role: "predictions" as const,
+      bytes: 4,
+      sha256: hex("7"),
+      parts: [{ asset: path.replaceAll("/", "."), bytes: 4, sha256: hex("7") }],
+    });
+    const listed = [card!, model!, predictions("predictions/preds.csv"), run!];
+    expect(parse(manifest({ files: listed })).files[2]!.role).toBe("predictions");
+    for (const path of ["preds.csv", "model/preds.csv", "predictions/eval/preds.csv"]) {
+      const files = [card!, model!, predictions(path), run!].sort((a, b) => (a.path < b.path ? -1 : 1));
+      expect(refused(manifest({ files })), path).toMatch(/predictions directly in predictions\//);
+    }
+    const two = [card!, model!, predictions("predictions/a.csv"), predictions("predictions/b.csv"), run!];
+    expect(refused(manifest({ files: two }))).toMatch(/more than one predictions file/);
+  });
+
   it("refuses unsorted, repeated or case-colliding paths and repeated assets", () => {
     const [card, model, run] = manifest().files;
     expect(refused(manifest({ files: [model!, card!, run!] }))).toMatch(/sorted/);
