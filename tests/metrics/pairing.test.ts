@@ -7,6 +7,7 @@ import { CompareConfig, UserError } from "@ctrain/core";
 import { loadPredictionsFile } from "@ctrain/compare";
 import {
   deLongTest,
+  describePairing,
   mcnemarTest,
   pairClassifiers,
   pairRegressors,
@@ -152,6 +153,15 @@ describe("pairing by a key column matches pandas' inner merge scored by scikit-l
     expect(mcnemar.baselineOnlyCorrect).toBe(classification!.b);
     expect(mcnemar.candidateOnlyCorrect).toBe(classification!.c);
     expect(closeTo(mcnemar.pValue, classification!.mcnemar_p, 1e-10)).toBe(true);
+  });
+
+  it("says in a sentence how the rows were paired", () => {
+    const pairing = { by: "key", keyColumn: "id", paired: 535, baselineOnly: 25, candidateOnly: 40, keys: [] } as const;
+    expect(describePairing(pairing)).toBe(
+      'rows paired by "id": 535 (left out: 25 scored only by the baseline, 40 only by the candidate)',
+    );
+    expect(describePairing({ ...pairing, baselineOnly: 0, candidateOnly: 0 })).toBe('rows paired by "id": 535');
+    expect(describePairing({ ...pairing, by: "position", note: "why" })).toBe("why");
   });
 
   it("pairs exactly as the same rows aligned by position would", async () => {

@@ -22,6 +22,16 @@ export interface RowPairing {
   readonly note?: string;
 }
 
+/** The pairing in a sentence for the comparison's notes, when there is something to say beyond "row by row". */
+export function describePairing(pairing: RowPairing): string | undefined {
+  if (pairing.by === "position") return pairing.note;
+  const unmatched = [
+    pairing.baselineOnly ? `${pairing.baselineOnly} scored only by the baseline` : "",
+    pairing.candidateOnly ? `${pairing.candidateOnly} only by the candidate` : "",
+  ].filter(Boolean);
+  return `rows paired by "${pairing.keyColumn}": ${pairing.paired}${unmatched.length ? ` (left out: ${unmatched.join(", ")})` : ""}`;
+}
+
 /** What pairing needs of one side's predictions. */
 export interface PairingSide {
   readonly yTrue: ArrayLike<Label>;
