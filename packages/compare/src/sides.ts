@@ -31,7 +31,10 @@ export function sideOfRun(run: RunDocument, bundle: Bundle | undefined, label: s
   };
 }
 
-/** The baseline as a side: a run bundle when there is one, else the bare metrics of a git ref or a release. */
+/**
+ * The baseline as a side: a run bundle when there is one (a branch run, or a release with its predictions), else the
+ * bare metrics of a git ref or of a release published without predictions.
+ */
 export function sideOfBaseline(baseline: ResolvedBaseline): ComparisonSide | undefined {
   if (baseline.origin.kind === "none") return undefined;
   if (baseline.bundle?.has("run")) return sideOfRun(baseline.bundle.read("run"), baseline.bundle, "baseline");
