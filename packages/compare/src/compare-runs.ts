@@ -25,6 +25,7 @@ import { closestName } from "@ctrain/core";
 import { evaluateLoaded, pairedEvidence, type EvaluatedSide, type PredictionEvidence } from "./evidence.js";
 import { describeGate } from "./gate-description.js";
 import { loadPredictionsFile, type LoadedPredictions } from "./predictions-file.js";
+import { pairedExamples } from "./paired-examples.js";
 import type { ComparisonSide } from "./sides.js";
 import { toMetricMap, toRecordedValue } from "./values.js";
 
@@ -293,6 +294,7 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
     failed: gates.metrics.filter((verdict) => verdict.verdict === "failed").map((verdict) => verdict.metric),
     leaderboard,
     bestRun: leaderboard ? candidate.label : undefined,
+    examples: paired?.paired ? pairedExamples(paired.paired) : undefined,
     classification: candidateMatrix
       ? {
           labels: candidateMatrix.labels.map(String),

@@ -14,6 +14,7 @@ import { resolveContext, type ReportContext, type ReportInput, type ReportOption
 import { markdownBlocks } from "./markdown.js";
 import { classificationSection } from "./sections/classification.js";
 import { curvesSection } from "./sections/curves.js";
+import { examplesSection } from "./sections/examples.js";
 import { countFailures } from "./sections/failures.js";
 import { headerSection } from "./sections/header.js";
 import { leaderboardSection } from "./sections/leaderboard.js";
@@ -59,6 +60,7 @@ function sectionsOf(context: ReportContext, verdict: ReturnType<typeof overallVe
     runFailureSection(context),
     metricsSection(context),
     paramsSection(context),
+    examplesSection(context),
     validationSection(context),
     classificationSection(context),
     resourcesSection(context, baselineRun),

@@ -23,13 +23,15 @@ export function largeComparison(options: {
       relativeDelta: failed ? -0.1111 : (index % 7) / 900,
       changed: true,
       direction: "higher",
-      interval: { low: -0.01, high: 0.02, confidence: 0.95, method: "bootstrap" },
-      verdict: failed ? "failed" : index % 3 ? "pass" : "improved",
+      interval: { low: -0.01, high: 0.02, confidence: 0.95, method: "bootstrap-bca" },
+      pValue: 0.4,
+      verdict: failed ? "failed" : index % 3 ? "unchanged" : "improved",
+      evidence: { method: "bootstrap", alpha: 0.05, pValue: 0.4 },
       reasons: failed ? ["dropped 0.1, more than the 0.01 allowed"] : [],
     };
   });
   return ComparisonSchema.parse({
-    schema: "ctrain.comparison/v1",
+    schema: "ctrain.comparison/v2",
     createdAt: "2026-11-20T10:13:00Z",
     baseline: { kind: "branch-run", description: "main", commit: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678" },
     rows,

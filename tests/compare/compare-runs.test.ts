@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CompareConfig, isUserError } from "@ctrain/core";
+import { compareRuns, type ComparisonSide } from "@ctrain/compare";
+import { mcnemarFromCounts } from "@ctrain/metrics";
+
+const dir = mkdtempSync(join(tmpdir(), "ctrain-compare-runs-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A predictions file with an id key and a region slice; `wrong` rows are predicted wrong. */
+function predictions(name: string, rows: number, wrong: (row: number) => boolean, order: number[] = []): string {
+  const ids = order.length ? order : Array.from({ length: rows }, (_, row) => row);
+  const lines = ["id,region,y_true,y_pred,score"];
+  for (const row of ids) {
+    const label = row % 2;
+    const predicted = wrong(row) ? 1 - label : label;
+    lines.push(
+      `r${String(row).padStart(4, "0")},${row % 3 ? "eu" : "us"},${label},${predicted},${predicted ? 0.8 : 0.2}`,
+    );
+  }
+  const path = join(dir, name);
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+
+const side = (label: string, predictionsPath: string): ComparisonSide => ({
+  label,
+  metrics: {},
+  params: {},
+  predictionsPath,
+});
+const origin = { kind: "local" as const, description: "local run", notes: [] };
+
+describe("compareRuns", () => {
+  it("lists the examples whose outcome flipped: McNemar's b and c, first by key, with their slice", async () => {
+    // Baseline wrong on every 10th row; the candidate fixes rows 0 and 10 and breaks rows 5, 15 and 25.
+    const baselineWrong = (row: number) => row % 10 === 0;
+    const candidateWrong = (row: number) => (row % 10 === 0 && row > 10) || row === 5 || row === 15 || row === 25;
+    const shuffled = Array.from({ length: 400 }, (_, row) => (row * 7) % 400);
+    const config = CompareConfig.parse({
+      metrics: { accuracy: { direction: "higher" } },
+      predictions: { key: "id", slice: "region" },
+    });
+    const { document } = await compareRuns({
+      candidates: [side("candidate", predictions("candidate.csv", 400, candidateWrong, shuffled))],
+      baseline: side("baseline", predictions("baseline.csv", 400, baselineWrong)),
+      origin,
+      config,
+    });
+    const examples = document.examples!;
+    expect(examples.task).toBe("classification");
+    expect(examples.key).toBe("id");
+    expect([examples.worse.count, examples.better.count]).toEqual([3, 2]);
+    expect(examples.worse.examples.map((example) => example.key)).toEqual(["r0005", "r0015", "r0025"]);
+    expect(examples.better.examples.map((example) => [example.key, example.slice])).toEqual([
+      ["r0000", "us"],
+      ["r0010", "eu"],
+    ]);
+    expect(examples.worse.examples[0]).toMatchObject({ label: 1, baseline: 1, candidate: 0 });
+    // The row's verdict rests on exactly these counts.
+    const accuracy = document.rows.find((row) => row.name === "accuracy")!;
+    expect(accuracy.evidence?.method).toBe("mcnemar");
+    expect(accuracy.pValue).toBeCloseTo(mcnemarFromCounts(3, 2).pValue, 12);
+    expect(accuracy.verdict).toBe("unchanged");
+  });
+
+  it("a gate on a metric no run produced is a config error with did-you-mean", async () => {
+    const config = CompareConfig.parse({ metrics: { acuracy: { direction: "higher", min: 0.5 } } });
+    const path = predictions("only.csv", 40, () => false);
+    try {
+      await compareRuns({ candidates: [side("candidate", path)], baseline: side("baseline", path), origin, config });
+      expect.unreachable();
+    } catch (error) {
+      expect(isUserError(error)).toBe(true);
+      expect((error as Error).message).toContain('no run produced a metric named "acuracy"');
+      expect((error as { hint?: string }).hint).toBe('did you mean "accuracy"?');
+    }
+  });
+
+  it("says why a change went untested, and never labels it improved", async () => {
+    const config = CompareConfig.parse({ metrics: { accuracy: { direction: "higher" } } });
+    const { document } = await compareRuns({
+      candidates: [
+        side(
+          "candidate",
+          predictions("better.csv", 40, () => false),
+        ),
+      ],
+      baseline: { label: "baseline", metrics: { accuracy: 0.5 }, params: {} },
+      origin,
+      config,
+    });
+    const accuracy = document.rows.find((row) => row.name === "accuracy")!;
+    expect(accuracy.verdict).toBe("unchanged");
+    expect(accuracy.evidence).toMatchObject({ method: "none" });
+    expect(accuracy.evidence?.note).toContain("the baseline run has no predictions to pair with");
+    expect(document.schema).toBe("ctrain.comparison/v2");
+  });
+});
