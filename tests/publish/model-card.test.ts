@@ -101,7 +101,7 @@ describe("model card", () => {
     expect(markdown).toContain("[\\#7](https://github.com/octo/models/pull/7)");
     expect(markdown).toContain("[aaaaaaaaaaaa](https://github.com/octo/models/commit/" + "a".repeat(40) + ")");
     expect(markdown).toContain("Approved by: ann");
-    expect(markdown).toContain("[-0.002, 0.022] (95% bootstrap)");
+    expect(markdown).toContain("[-0.002, 0.022] (95% bootstrap-bca)");
     expect(markdown).toContain("Profile of test: 120 rows, 2 columns: `age` (integer), `plan` (string)");
   });
 

@@ -80,7 +80,7 @@ export function makeWorkspace(
   bundle.write(
     "comparison",
     ComparisonDocument.parse({
-      schema: "ctrain.comparison/v1",
+      schema: "ctrain.comparison/v2",
       createdAt: "2026-01-02T03:05:00Z",
       source: { commit },
       baseline: { kind: "branch-run", description: "main at 1234567 (run 98)" },
@@ -93,9 +93,11 @@ export function makeWorkspace(
           delta: 0.01,
           relativeDelta: 0.0111,
           changed: true,
-          interval: { low: -0.002, high: 0.022, confidence: 0.95, method: "bootstrap" },
+          interval: { low: -0.002, high: 0.022, confidence: 0.95, method: "bootstrap-bca" },
+          pValue: 0.1,
+          evidence: { method: "bootstrap", alpha: 0.05, pValue: 0.1 },
           threshold: "change >= -0.01",
-          verdict: options.verdict === "failed" ? "failed" : "pass",
+          verdict: options.verdict === "failed" ? "failed" : "unchanged",
         },
       ],
       verdict: options.verdict ?? "passed",

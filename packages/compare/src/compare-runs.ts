@@ -194,6 +194,12 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
 
   const candidateLoaded = await loadSide(candidate, config, notes);
   const baselineLoaded = input.baseline ? await loadSide(input.baseline, config, notes) : undefined;
+  const sliceColumn = config.predictions.slice;
+  if (sliceColumn && candidateLoaded && !candidateLoaded.predictions.slice) {
+    notes.push(
+      `no slice metrics: the candidate's predictions have no "${sliceColumn}" column (compare.predictions.slice)`,
+    );
+  }
   const candidateEvaluated = candidateLoaded ? evaluateLoaded(candidateLoaded, config) : undefined;
   const baselineEvaluated = baselineLoaded ? evaluateLoaded(baselineLoaded, config) : undefined;
   notes.push(...(candidateEvaluated?.notes ?? []));

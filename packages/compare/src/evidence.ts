@@ -2,6 +2,7 @@ import { isUserError, type CompareConfig } from "@ctrain/core";
 import {
   changeBound,
   classifierChangeTest,
+  describePairing,
   evaluateClassifier,
   evaluateRegressor,
   pairClassifiers,
@@ -84,6 +85,8 @@ export function pairedEvidence(
     return unpaired(error.message);
   }
   result.paired = classification ?? regression;
+  const pairing = describePairing(result.paired!.pairing);
+  if (pairing) result.notes.push(pairing);
   const bootstrap = { resamples: config.bootstrap.resamples, seed: config.bootstrap.seed };
   for (const { metric, baseline: baselineValue } of gated) {
     const gate = config.metrics[metric];

@@ -6,6 +6,7 @@ import {
   checkFiniteColumn,
   checkRowCounts,
   prepareClassification,
+  selectClassifierRows,
   type ClassifierOptions,
   type Predictions,
   type PreparedClassification,
@@ -166,20 +167,6 @@ function forEachSlice(
     groups.set(key, rows);
   });
   for (const value of [...groups.keys()].sort(compareLabels)) visit(slice.column, value, groups.get(value)!);
-}
-
-function selectClassifierRows(predictions: Predictions, rows: readonly number[]): Predictions {
-  const pick = <T>(column: ArrayLike<T>): T[] => rows.map((row) => column[row]!);
-  return {
-    source: predictions.source,
-    yTrue: pick(predictions.yTrue),
-    yPred: predictions.yPred && pick(predictions.yPred),
-    score: predictions.score && pick(predictions.score),
-    probabilities: predictions.probabilities && {
-      classLabels: predictions.probabilities.classLabels,
-      matrix: pick(predictions.probabilities.matrix),
-    },
-  };
 }
 
 /** MLflow's default evaluator keys; its precision/recall/F1 are binary, or weighted for multiclass. */

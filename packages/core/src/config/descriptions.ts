@@ -110,6 +110,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "compare.predictions.positive-label": "Binary classification: the positive label (default: the greater label).",
   "compare.predictions.slice":
     "A column to compute metrics per value of (`slice:<column>=<value>/<metric>`); gates may name those keys, `*` matching any value.",
+  "compare.predictions.key":
+    "The column naming each row (default: an `id` column when both runs' files have one): rows pair by it, over the rows both runs scored, whatever their order or extra columns; without it rows pair by position.",
   "compare.objective": "For sweeps: the metric that ranks the candidate runs.",
   "compare.objective.metric": "Metric name.",
   "compare.objective.direction": "Whether higher or lower is better.",
