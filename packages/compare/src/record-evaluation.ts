@@ -62,7 +62,7 @@ export function mergeEvaluatedMetrics(
   warn: (message: string) => void,
 ): Record<string, RecordedValue> {
   const metrics: Record<string, RecordedValue> = { ...evaluated };
-  const source = metricFiles.length === 1 ? metricFiles[0]! : "the metrics files";
+  const source = metricFiles.length === 1 ? `${metricFiles[0]!} reports` : "the metrics files report";
   for (const [name, value] of Object.entries(reported)) {
     const evaluatedValue = evaluated[name];
     if (evaluatedValue === undefined) {
@@ -74,7 +74,7 @@ export function mergeEvaluatedMetrics(
     const kept = reportedName.length <= METRIC_NAME_MAX_CHARS;
     if (kept) metrics[reportedName] = value;
     warn(
-      `${name}: ${source} reports ${String(value)}, the predictions give ${String(evaluatedValue)}; ` +
+      `${name}: ${source} ${String(value)}, the predictions give ${String(evaluatedValue)}; ` +
         `${name} records the evaluated value, which gates use` +
         (kept
           ? `, and ${reportedName} the reported one`
