@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { configJsonSchema, walkConfigSchema, type JsonSchemaNode } from "@ctrain/core";
+import { renderMetricNames } from "./metric-names.js";
 
 interface ActionMetadata {
   name: string;
@@ -115,7 +116,10 @@ export function renderConfigReference(): string {
 
 /** Every generated page, by path relative to the repository root. */
 export function generatedDocs(root: string): Record<string, string> {
-  const pages: Record<string, string> = { "docs/config.md": renderConfigReference() };
+  const pages: Record<string, string> = {
+    "docs/config.md": renderConfigReference(),
+    "docs/metrics.md": renderMetricNames(),
+  };
   const actionsDir = join(root, "actions");
   for (const name of readdirSync(actionsDir).sort()) {
     const file = join(actionsDir, name, "action.yml");
