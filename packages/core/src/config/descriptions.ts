@@ -67,7 +67,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "train.timeout": "Time limit (`30s`, `90m`, `2h` or minutes); the whole process tree is stopped when it passes.",
   "train.kill-grace": "Seconds between TERM and KILL when the command is stopped.",
   "train.env": "Extra environment variables for the command.",
-  "train.params": "Params: a YAML/JSON file, or a mapping written here. Flattened `a.b.c`.",
+  "train.params":
+    "Params: a YAML/JSON file, or a mapping written here. Flattened `a.b.c`. Overrides (`--param`, the `params` input) are written into the file for the run, in its format (YAML comments kept), and the original bytes restored afterwards; `<file>.ctrain-backup` lets the next run restore it after a kill. The effective params are in the JSON file `$CTRAIN_PARAMS_FILE`.",
   "train.metrics": "Metrics files the command writes (JSON, YAML, CSV/TSV).",
   "train.predictions": "Predictions file the command writes (CSV or JSON Lines) for evaluation and significance tests.",
   "train.curves": "Learning-curve files (CSV or JSON Lines of step and metric values).",
