@@ -1,6 +1,19 @@
 import { join } from "node:path";
-import type { Bundle } from "@ctrain/core";
-import { UserError, isUserError, type BaselineOrigin, type BaselineSource, type ResolvedBaseline } from "@ctrain/core";
+import {
+  UserError,
+  chooseBaselineRun,
+  isUserError,
+  parseBaselineSpec,
+  trustedRunRecords,
+  untrustedWorkflowRunReason,
+  TRUSTED_BASELINE_EVENTS,
+  type BaselineChoice,
+  type BaselineOrigin,
+  type BaselineSource,
+  type OpenedRun,
+  type ResolvedBaseline,
+  type RunHistory,
+} from "@ctrain/core";
 import { bundleArtifactName, downloadBundleArtifact } from "./artifacts.js";
 import type { GitHubClient } from "./client.js";
 import type { RunContext } from "./context.js";
@@ -24,15 +37,23 @@ export interface GitHubBaselineOptions {
 
 interface WorkflowRunSummary {
   id: number;
+  event: string;
+  conclusion: string | null;
   head_sha: string;
   head_branch: string | null;
+  head_repository?: { full_name: string } | null;
   html_url: string;
   created_at: string;
   updated_at: string;
 }
 
-/** How many older runs are checked for ancestry before giving up (each check is one API call). */
-const MAX_ANCESTRY_CHECKS = 10;
+/** A listed workflow run in the shape the baseline policy asks about. */
+interface BaselineRun {
+  id: number;
+  commit: string;
+  summary: WorkflowRunSummary;
+}
+
 const RUNS_PER_PAGE = 50;
 
 function statusOf(error: unknown): number | undefined {
@@ -49,39 +70,67 @@ const none = (description: string, notes: string[]): ResolvedBaseline => ({
   origin: { kind: "none", description, notes },
 });
 
+const newestFirst = (a: WorkflowRunSummary, b: WorkflowRunSummary) =>
+  b.created_at.localeCompare(a.created_at) || b.id - a.id;
+
 /**
- * Finds baselines the way a reviewer would: the base branch's successful run at the PR's merge-base (else the
- * nearest older one), the previous commit's run on a push, the champion release on a schedule. Every bundle
- * downloaded from another run is opened as untrusted.
+ * Finds baselines the way a reviewer would (the policy in `chooseBaselineRun`): the base branch's trusted run at
+ * the PR's merge-base (else the nearest older one), the previous commit's run on a push, the champion release on a
+ * schedule. Only this repository's own push, schedule and workflow_dispatch runs count: `?branch=main` also
+ * matches a fork's pull request from its own `main`. Every bundle downloaded from another run is opened as
+ * untrusted.
  */
 export function createGitHubBaselineSource(options: GitHubBaselineOptions): BaselineSource {
   const { client, context } = options;
   const { owner, repo } = context.repository;
+  const repository = `${owner}/${repo}`;
   const log = options.log ?? (() => undefined);
   const workflow = options.workflow ?? workflowFileOf(context);
   const artifactName = bundleArtifactName("run", options.runName);
+  const where = `of ${workflow ?? "this repository's workflows"}`;
 
-  async function listRuns(branch: string): Promise<WorkflowRunSummary[]> {
-    const params = { owner, repo, branch, status: "success" as const, per_page: RUNS_PER_PAGE };
-    const response = workflow
-      ? await client.rest.actions.listWorkflowRuns({ ...params, workflow_id: workflow })
-      : await client.rest.actions.listWorkflowRunsForRepo(params);
-    return response.data.workflow_runs.filter((run) => run.id !== context.runId);
+  /** One listing per trusted event (the API filters on one), filtered again on what GitHub answered. */
+  async function trustedRuns(branch: string): Promise<BaselineRun[]> {
+    const listings = await Promise.all(
+      TRUSTED_BASELINE_EVENTS.map(async (event) => {
+        const params = { owner, repo, branch, event, status: "success" as const, per_page: RUNS_PER_PAGE };
+        const response = workflow
+          ? await client.rest.actions.listWorkflowRuns({ ...params, workflow_id: workflow })
+          : await client.rest.actions.listWorkflowRunsForRepo(params);
+        return response.data.workflow_runs as WorkflowRunSummary[];
+      }),
+    );
+    const seen = new Set<number>();
+    return listings
+      .flat()
+      .filter((run) => {
+        if (seen.has(run.id)) return false;
+        seen.add(run.id);
+        const facts = { event: run.event, conclusion: run.conclusion, headRepository: run.head_repository?.full_name };
+        return run.head_branch === branch && untrustedWorkflowRunReason(facts, repository) === undefined;
+      })
+      .sort(newestFirst)
+      .map((run) => ({ id: run.id, commit: run.head_sha, summary: run }));
   }
 
-  /** Commits from `ancestor` to `descendant`, or undefined when `ancestor` is not in `descendant`'s history. */
   async function commitsBetween(ancestor: string, descendant: string): Promise<number | undefined> {
     if (ancestor === descendant) return 0;
-    const { data } = await client.rest.repos.compareCommitsWithBasehead({
-      owner,
-      repo,
-      basehead: `${ancestor}...${descendant}`,
-      per_page: 1,
-    });
-    return data.status === "ahead" || data.status === "identical" ? data.ahead_by : undefined;
+    try {
+      const { data } = await client.rest.repos.compareCommitsWithBasehead({
+        owner,
+        repo,
+        basehead: `${ancestor}...${descendant}`,
+        per_page: 1,
+      });
+      return data.status === "ahead" || data.status === "identical" ? data.ahead_by : undefined;
+    } catch (error) {
+      // A commit GitHub no longer has (force-pushed away) is in no history.
+      if (statusOf(error) === 404 || statusOf(error) === 422) return undefined;
+      throw error;
+    }
   }
 
-  async function bundleOfRun(run: WorkflowRunSummary, notes: string[]): Promise<Bundle | undefined> {
+  async function open(run: BaselineRun): Promise<OpenedRun | string> {
     const { data } = await client.rest.actions.listWorkflowRunArtifacts({
       owner,
       repo,
@@ -90,16 +139,9 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
       per_page: 10,
     });
     const artifact = data.artifacts.find((candidate) => candidate.name === artifactName);
-    if (!artifact) {
-      notes.push(`run ${run.id} has no ${artifactName} artifact`);
-      return undefined;
-    }
-    if (artifact.expired) {
-      notes.push(
-        `run ${run.id}'s ${artifactName} artifact has expired (raise \`retention-days\` on the train step to keep baselines longer)`,
-      );
-      return undefined;
-    }
+    if (!artifact) return `run ${run.id} has no ${artifactName} artifact`;
+    if (artifact.expired)
+      return `run ${run.id}'s ${artifactName} artifact has expired (raise \`retention-days\` on the train step to keep baselines longer)`;
     try {
       const bundle = await downloadBundleArtifact({
         artifactId: artifact.id,
@@ -111,15 +153,16 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
         repository: context.repository,
       });
       // Validate now, so a hostile or damaged bundle is skipped here rather than failing the comparison later.
-      bundle.read("run");
-      return bundle;
+      return { bundle, record: bundle.read("run") };
     } catch (error) {
       if (!isUserError(error)) throw error;
-      notes.push(`run ${run.id}'s ${artifactName} artifact was rejected: ${error.format()}`);
       log(`rejected the baseline artifact of run ${run.id}: ${error.format()}`);
-      return undefined;
+      return `run ${run.id}'s ${artifactName} artifact was rejected: ${error.format()}`;
     }
   }
+
+  const history: RunHistory<BaselineRun> = { trustedRuns, commitsBetween, open };
+  const isThisRun = (run: BaselineRun) => run.id === context.runId;
 
   function originOf(run: WorkflowRunSummary, commitsBehind: number | undefined, notes: string[]): BaselineOrigin {
     return {
@@ -135,16 +178,14 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
     };
   }
 
-  /** The branch's successful run at `target`, else the newest run whose commit is an ancestor of it. */
-  async function nearestRun(
-    branch: string,
-    target: string | undefined,
-    excludeSha?: string,
-  ): Promise<ResolvedBaseline> {
-    const notes: string[] = [];
-    let runs: WorkflowRunSummary[];
+  function resolvedOf(choice: BaselineChoice<BaselineRun>): ResolvedBaseline {
+    if (!choice.found) return none(choice.description, choice.notes);
+    return { origin: originOf(choice.run.summary, choice.commitsBehind, choice.notes), bundle: choice.opened.bundle };
+  }
+
+  async function nearestRun(branch: string, target: string | undefined): Promise<ResolvedBaseline> {
     try {
-      runs = (await listRuns(branch)).filter((run) => run.head_sha !== excludeSha);
+      return resolvedOf(await chooseBaselineRun(history, { branch, target, isThisRun, where }));
     } catch (error) {
       if (statusOf(error) === 403 || statusOf(error) === 404) {
         return none(`could not list workflow runs of ${branch}`, [
@@ -153,32 +194,27 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
       }
       throw error;
     }
-    if (runs.length === 0)
-      return none(`no successful run of ${workflow ?? "this repository's workflows"} on ${branch}`, [
-        "first run: change thresholds are skipped",
-      ]);
+  }
 
-    const exact = target ? runs.filter((run) => run.head_sha === target) : [];
-    for (const run of exact) {
-      const bundle = await bundleOfRun(run, notes);
-      if (bundle) return { origin: originOf(run, 0, notes), bundle };
-    }
-    let checks = 0;
-    for (const run of runs) {
-      if (target && run.head_sha === target) continue;
-      if (checks++ >= MAX_ANCESTRY_CHECKS) break;
-      const behind = target ? await commitsBetween(run.head_sha, target).catch(() => undefined) : undefined;
-      if (target && behind === undefined) continue;
-      const bundle = await bundleOfRun(run, notes);
-      if (!bundle) continue;
-      if (target)
-        notes.push(`no usable run at ${target.slice(0, 7)}; using the nearest older run, ${behind} commits behind`);
-      return { origin: originOf(run, behind, notes), bundle };
-    }
-    return none(
-      `no usable baseline run on ${branch}`,
-      notes.length ? notes : [`no successful run's commit is an ancestor of ${target?.slice(0, 7)}`],
+  /** A run named by id: the user's choice of run, still held to the same trust as any baseline. */
+  async function namedRun(id: string): Promise<ResolvedBaseline> {
+    if (!/^\d+$/.test(id))
+      throw new UserError(`baseline run:${id}: a GitHub workflow run id is a number`, {
+        location: "compare.baseline",
+        hint: "copy the number from the run's URL (…/actions/runs/<id>)",
+      });
+    const { data } = await client.rest.actions.getWorkflowRun({ owner, repo, run_id: Number(id) });
+    const run = data as WorkflowRunSummary;
+    const facts = { event: run.event, conclusion: run.conclusion, headRepository: run.head_repository?.full_name };
+    const distrust = untrustedWorkflowRunReason(facts, repository);
+    if (distrust) return none(`run ${id} is not a trusted baseline`, [`run ${id}: ${distrust}`]);
+    const named = { id: run.id, commit: run.head_sha, summary: run };
+    const choice = await chooseBaselineRun(
+      { ...history, trustedRuns: async () => [named] },
+      { branch: run.head_branch ?? "?" },
     );
+    if (!choice.found) return none(`run ${id} has no usable run bundle`, choice.notes);
+    return { origin: { ...originOf(run, undefined, choice.notes), kind: "run" }, bundle: choice.opened.bundle };
   }
 
   async function mergeBaseOfPullRequest(): Promise<string | undefined> {
@@ -203,62 +239,48 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
     return options.readRelease(spec);
   }
 
+  async function auto(): Promise<ResolvedBaseline> {
+    if (context.pullRequest && context.baseRef) return nearestRun(context.baseRef, await mergeBaseOfPullRequest());
+    if (context.eventName === "push" && context.branch) {
+      const before = (context.payload as { before?: string }).before;
+      // A new branch's push has no previous commit: its nearest older run is an ancestor of this commit.
+      const previous = before && !/^0+$/.test(before) ? before : context.sha || undefined;
+      return nearestRun(context.branch, previous);
+    }
+    if (options.readRelease) return releaseBaseline("latest");
+    return nearestRun(context.defaultBranch ?? "main", context.sha || undefined);
+  }
+
   return {
-    async resolve(spec: string): Promise<ResolvedBaseline> {
-      if (spec === "none") return none("baseline disabled (baseline: none)", []);
-      if (spec === "auto") {
-        if (context.pullRequest && context.baseRef) {
-          const mergeBase = await mergeBaseOfPullRequest();
-          return nearestRun(context.baseRef, mergeBase);
-        }
-        if (context.eventName === "push" && context.branch) {
-          const before = (context.payload as { before?: string }).before;
-          const previous = before && !/^0+$/.test(before) ? before : undefined;
-          return nearestRun(context.branch, previous, context.sha);
-        }
-        if (options.readRelease) return releaseBaseline("latest");
-        return nearestRun(context.defaultBranch ?? "main", undefined, context.sha);
-      }
-      const [kind, ...rest] = spec.split(":");
-      const value = rest.join(":");
-      switch (kind) {
+    async resolve(specText: string): Promise<ResolvedBaseline> {
+      const spec = parseBaselineSpec(specText);
+      switch (spec.kind) {
+        case "none":
+          return none("baseline disabled (baseline: none)", []);
+        case "auto":
+          return auto();
         case "branch":
-          return nearestRun(value, undefined, context.sha);
-        case "run": {
-          const { data: run } = await client.rest.actions.getWorkflowRun({ owner, repo, run_id: Number(value) });
-          const notes: string[] = [];
-          const bundle = await bundleOfRun(run, notes);
-          if (!bundle) return none(`run ${value} has no usable run bundle`, notes);
-          return { origin: { ...originOf(run, undefined, notes), kind: "run" }, bundle };
-        }
+          return nearestRun(spec.branch, undefined);
+        case "run":
+          return namedRun(spec.run);
         case "release":
-          return releaseBaseline(value);
+          return releaseBaseline(spec.release);
         default:
-          if (options.fallback) return options.fallback.resolve(spec);
-          throw new UserError(`unknown baseline "${spec}"`, {
-            hint: "use auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>",
+          if (options.fallback) return options.fallback.resolve(specText);
+          throw new UserError(`baseline ${specText} needs the workspace: it is not available here`, {
+            location: "compare.baseline",
           });
       }
     },
 
     async history(limit: number) {
       const branch = context.baseRef ?? context.defaultBranch ?? "main";
-      const documents = [];
-      let runs: WorkflowRunSummary[] = [];
       try {
-        runs = await listRuns(branch);
+        return await trustedRunRecords(history, { branch, isThisRun }, limit);
       } catch (error) {
-        log(`no trend: could not list runs of ${branch} (${statusOf(error) ?? String(error)})`);
+        log(`no trend: could not read runs of ${branch} (${statusOf(error) ?? String(error)})`);
+        return [];
       }
-      for (const run of runs.slice(0, limit)) {
-        try {
-          const bundle = await bundleOfRun(run, []);
-          if (bundle?.has("run")) documents.push(bundle.read("run"));
-        } catch (error) {
-          log(`skipped run ${run.id} in the trend: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      return documents;
     },
   };
 }

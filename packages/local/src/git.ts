@@ -36,6 +36,20 @@ export class GitRepository {
     return name || undefined;
   }
 
+  /**
+   * The branch changes merge into: what `origin/HEAD` names, else `init.defaultBranch`, `main` or `master`
+   * (the first that exists here), else `init.defaultBranch` or `main`.
+   */
+  defaultBranch(): string {
+    const remoteHead = this.run(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], {
+      allowFailure: true,
+    });
+    if (remoteHead?.startsWith("origin/")) return remoteHead.slice("origin/".length);
+    const configured = this.run(["config", "--get", "init.defaultBranch"], { allowFailure: true }) || undefined;
+    const candidates = [configured, "main", "master"].filter((name): name is string => Boolean(name));
+    return candidates.find((name) => this.resolve(`refs/heads/${name}`)) ?? configured ?? "main";
+  }
+
   mergeBase(a: string, b: string): string | undefined {
     return this.run(["merge-base", a, b], { allowFailure: true }) || undefined;
   }

@@ -1,6 +1,17 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { Bundle, UserError, type BaselineSource, type ResolvedBaseline, type RunDocument } from "@ctrain/core";
+import {
+  Bundle,
+  UserError,
+  chooseBaselineRun,
+  parseBaselineSpec,
+  trustedRunRecords,
+  type BaselineChoice,
+  type BaselineSource,
+  type ResolvedBaseline,
+  type RunDocument,
+  type RunHistory,
+} from "@ctrain/core";
 import { GitRepository } from "../git.js";
 import type { LocalRunStore, StoredRun } from "../store/run-store.js";
 import { readGitBaseline } from "./git-metrics.js";
@@ -9,12 +20,14 @@ export interface LocalBaselineOptions {
   store: LocalRunStore;
   /** The repository folder (for merge-base and `git:` baselines). */
   cwd: string;
-  /** The branch a change merges into; its runs are the baselines (`main` unless told). */
+  /** The branch a change merges into; its runs are the baselines. */
   baseBranch: string;
   /** Metrics files, for `git:<ref>` baselines. */
   metricFiles?: readonly string[];
   /** Reads a published model's run record for `release:` baselines (the local registry). */
   readRelease?: (tag: string) => Promise<ResolvedBaseline | undefined>;
+  /** The run being compared, once it is in the bundle: its own stored copy is never its baseline. */
+  currentRun?: () => RunDocument | undefined;
 }
 
 const none = (description: string, notes: string[] = []): ResolvedBaseline => ({
@@ -36,92 +49,101 @@ function fromStoredRun(run: StoredRun, commitsBehind: number | undefined, notes:
   };
 }
 
-/** Baselines from the laptop's run store, found the way the GitHub source finds workflow runs. */
+/** A stored copy of `current`: the same run recorded once, not an earlier run of the same commit. */
+function isCopyOf(stored: RunDocument, current: RunDocument | undefined): boolean {
+  return (
+    current !== undefined &&
+    stored.name === current.name &&
+    stored.createdAt === current.createdAt &&
+    stored.source.commit === current.source.commit
+  );
+}
+
+/** Baselines from the laptop's run store, chosen by the same policy as GitHub's workflow runs. */
 export function createLocalBaselineSource(options: LocalBaselineOptions): BaselineSource {
   const git = new GitRepository(options.cwd);
   const inGit = git.isRepository();
+  const where = `recorded in ${options.store.root}`;
 
-  /** The base branch's newest successful run at the target commit, else the nearest older one. */
-  function nearestRun(branch: string, target: string | undefined, excludeCommit?: string): ResolvedBaseline {
-    const runs = options.store.list(branch, { succeededOnly: true }).filter((run) => run.commit !== excludeCommit);
-    if (runs.length === 0)
-      return none(`no successful run recorded for ${branch} in ${options.store.root}`, [
-        "first run: change thresholds are skipped",
-      ]);
-    if (!inGit || !target) {
-      return fromStoredRun(runs[0]!, undefined, ["not a git repository: the latest run of the branch is used"]);
-    }
-    const exact = runs.find((run) => run.commit === target);
-    if (exact) return fromStoredRun(exact, 0, []);
-    for (const run of runs) {
-      if (run.commit && git.isAncestor(run.commit, target)) {
-        const behind = git.distance(run.commit, target);
-        return fromStoredRun(run, behind, [
-          `no run at ${target.slice(0, 7)}; using the nearest older run, ${behind ?? "?"} commits behind`,
-        ]);
-      }
-    }
-    return none(`no run of ${branch} is an ancestor of ${target.slice(0, 7)}`, [
-      "the recorded runs belong to commits that are not in this history",
-    ]);
+  const history: RunHistory<StoredRun> = {
+    // Only runs that succeeded, like GitHub's `status=success`; the policy then reads each record's gates.
+    trustedRuns: async (branch) => options.store.list(branch, { succeededOnly: true }),
+    commitsBetween: async (ancestor, descendant) =>
+      inGit && git.isAncestor(ancestor, descendant) ? git.distance(ancestor, descendant) : undefined,
+    open: async (run) => ({ bundle: new Bundle(run.dir, { untrusted: true }), record: run.run }),
+  };
+  const isThisRun = (run: StoredRun) => isCopyOf(run.run, options.currentRun?.());
+
+  function resolvedOf(choice: BaselineChoice<StoredRun>, extraNotes: string[] = []): ResolvedBaseline {
+    if (!choice.found) return none(choice.description, choice.notes);
+    return fromStoredRun(choice.run, choice.commitsBehind, [...extraNotes, ...choice.notes]);
+  }
+
+  async function nearestRun(branch: string, target: string | undefined): Promise<ResolvedBaseline> {
+    const choice = await chooseBaselineRun(history, { branch, target, isThisRun, where });
+    return resolvedOf(choice, inGit ? [] : ["not a git repository: the latest run of the branch is used"]);
+  }
+
+  /**
+   * On the base branch the target is HEAD itself: an earlier run of this commit (a re-run) first, else the
+   * nearest older commit's run. On any other branch, the merge-base with the base branch.
+   */
+  function autoTarget(): string | undefined {
+    if (!inGit) return undefined;
+    const head = git.resolve("HEAD");
+    if (git.currentBranch() === options.baseBranch) return head;
+    const base = git.resolve(options.baseBranch);
+    return head && base ? git.mergeBase(head, base) : undefined;
+  }
+
+  async function namedRun(id: string): Promise<ResolvedBaseline> {
+    const run =
+      options.store.get(id) ?? options.store.list(options.baseBranch).find((entry) => String(entry.sequence) === id);
+    if (!run)
+      throw new UserError(`baseline run:${id}: no such run in ${options.store.root}`, {
+        hint: "list runs with `ctrain runs`",
+      });
+    const choice = await chooseBaselineRun({ ...history, trustedRuns: async () => [run] }, { branch: run.branch });
+    return choice.found
+      ? fromStoredRun(run, undefined, choice.notes)
+      : none(`run ${id} is not a baseline`, choice.notes);
   }
 
   return {
-    async resolve(spec: string): Promise<ResolvedBaseline> {
-      if (spec === "none") return none("baseline disabled (baseline: none)");
-      if (spec === "auto") {
-        const head = inGit ? git.resolve("HEAD") : undefined;
-        const current = inGit ? git.currentBranch() : undefined;
-        if (current === options.baseBranch) return nearestRun(options.baseBranch, head, head);
-        const base = inGit ? git.resolve(options.baseBranch) : undefined;
-        const mergeBase = head && base ? git.mergeBase(head, base) : undefined;
-        return nearestRun(options.baseBranch, mergeBase);
-      }
-      const [kind, ...rest] = spec.split(":");
-      const value = rest.join(":");
-      switch (kind) {
+    async resolve(specText: string): Promise<ResolvedBaseline> {
+      const spec = parseBaselineSpec(specText);
+      switch (spec.kind) {
+        case "none":
+          return none("baseline disabled (baseline: none)");
+        case "auto":
+          return nearestRun(options.baseBranch, autoTarget());
         case "branch":
-          return nearestRun(value, inGit ? git.resolve(value) : undefined);
-        case "run": {
-          const run =
-            options.store.get(value) ??
-            options.store.list(options.baseBranch).find((entry) => String(entry.sequence) === value);
-          if (!run)
-            throw new UserError(`baseline run:${value}: no such run in ${options.store.root}`, {
-              hint: "list runs with `ctrain runs`",
-            });
-          return fromStoredRun(run, undefined, []);
-        }
+          return nearestRun(spec.branch, undefined);
+        case "run":
+          return namedRun(spec.run);
         case "git":
-          return readGitBaseline(git, value, options.metricFiles ?? []);
+          return readGitBaseline(git, spec.ref, options.metricFiles ?? []);
         case "path": {
-          const dir = resolve(options.cwd, value);
+          const dir = resolve(options.cwd, spec.folder);
           if (!existsSync(dir))
-            throw new UserError(`baseline path:${value}: folder not found`, { location: options.cwd });
+            throw new UserError(`baseline path:${spec.folder}: folder not found`, { location: options.cwd });
           return {
-            origin: { kind: "path", description: `bundle folder ${value}`, notes: [] },
+            origin: { kind: "path", description: `bundle folder ${spec.folder}`, notes: [] },
             bundle: new Bundle(dir, { untrusted: true }),
           };
         }
         case "release": {
-          const found = await options.readRelease?.(value);
+          const found = await options.readRelease?.(spec.release);
           return (
             found ??
-            none(`no published model ${value} in the local registry`, ["first release: change thresholds are skipped"])
+            none(`no published model ${spec.release} in the local registry`, [
+              "first release: change thresholds are skipped",
+            ])
           );
         }
-        default:
-          throw new UserError(`unknown baseline "${spec}"`, {
-            hint: "use auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>",
-          });
       }
     },
 
-    async history(limit: number): Promise<RunDocument[]> {
-      return options.store
-        .list(options.baseBranch, { succeededOnly: true })
-        .slice(0, limit)
-        .map((run) => run.run);
-    },
+    history: (limit: number) => trustedRunRecords(history, { branch: options.baseBranch, isThisRun }, limit),
   };
 }
