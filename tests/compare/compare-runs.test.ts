@@ -66,6 +66,37 @@ describe("compareRuns", () => {
     expect(accuracy.verdict).toBe("unchanged");
   });
 
+  it("a sweep's leaderboard marks runs the paired test cannot tell from the best as tied", async () => {
+    const config = CompareConfig.parse({
+      metrics: { accuracy: { direction: "higher" } },
+      objective: { metric: "accuracy", direction: "higher" },
+    });
+    const sweepSide = (name: string, wrong: (row: number) => boolean): ComparisonSide => {
+      const path = predictions(`${name}.csv`, 1000, wrong);
+      const errors = Array.from({ length: 1000 }, (_, row) => row).filter(wrong).length;
+      return { label: name, metrics: { accuracy: 1 - errors / 1000 }, params: {}, predictionsPath: path };
+    };
+    const { document } = await compareRuns({
+      candidates: [
+        sweepSide("best", (row) => row % 10 === 0),
+        sweepSide("close", (row) => row % 10 === 0 || row === 7),
+        sweepSide("worse", (row) => row % 4 === 0),
+      ],
+      origin: { kind: "none", description: "no baseline", notes: [] },
+      config,
+    });
+    const byName = Object.fromEntries(document.leaderboard!.map((entry) => [entry.name, entry]));
+    expect(document.bestRun).toBe("best");
+    expect(byName.best!.versusBest).toBeUndefined();
+    expect(byName.close!.versusBest).toMatchObject({ method: "mcnemar", tied: true });
+    expect(byName.worse!.versusBest).toMatchObject({ method: "mcnemar", tied: false });
+    expect(byName.worse!.versusBest!.delta).toBeCloseTo(0.25 - 0.1, 12);
+    // The runner-up is the test's baseline: b = 50 rows only it got right, c = 200 only the best got right.
+    const expected = mcnemarFromCounts(50, 200).pValue;
+    expect(byName.worse!.versusBest!.pValue! / expected).toBeCloseTo(1, 9);
+    expect(byName.close!.versusBest!.pValue).toBe(1);
+  });
+
   it("a gate on a metric no run produced is a config error with did-you-mean", async () => {
     const config = CompareConfig.parse({ metrics: { acuracy: { direction: "higher", min: 0.5 } } });
     const path = predictions("only.csv", 40, () => false);

@@ -25,6 +25,7 @@ import { closestName } from "@ctrain/core";
 import { evaluateLoaded, pairedEvidence, type EvaluatedSide, type PredictionEvidence } from "./evidence.js";
 import { describeGate } from "./gate-description.js";
 import { loadPredictionsFile, type LoadedPredictions } from "./predictions-file.js";
+import { withTestsAgainstBest } from "./leaderboard.js";
 import { pairedExamples } from "./paired-examples.js";
 import type { ComparisonSide } from "./sides.js";
 import { toMetricMap, toRecordedValue } from "./values.js";
@@ -56,15 +57,16 @@ async function loadSide(
   side: ComparisonSide,
   config: CompareConfig,
   notes: string[],
+  // The candidate's predictions are the user's to fix; the baseline's may predate a format change, and a sweep's
+  // runner-up only loses its test against the best.
+  tolerant = side.label === "baseline",
 ): Promise<LoadedPredictions | undefined> {
   if (!side.predictionsPath) return undefined;
   try {
     return await loadPredictionsFile(side.predictionsPath, config.predictions);
   } catch (error) {
-    if (!isUserError(error)) throw error;
-    // The candidate's predictions are the user's to fix; the baseline's may predate a format change.
-    if (side.label !== "baseline") throw error;
-    notes.push(`baseline predictions unusable: ${error.format()}`);
+    if (!isUserError(error) || !tolerant) throw error;
+    notes.push(`${side.label} predictions unusable: ${error.format()}`);
     return undefined;
   }
 }
@@ -193,6 +195,13 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
   }
 
   const candidateLoaded = await loadSide(candidate, config, notes);
+  if (leaderboard && input.candidates.length > 1 && candidateLoaded) {
+    const loaded = new Map<string, LoadedPredictions | undefined>([[candidate.label, candidateLoaded]]);
+    for (const side of input.candidates) {
+      if (side !== candidate) loaded.set(side.label, await loadSide(side, config, notes, true));
+    }
+    leaderboard = withTestsAgainstBest(leaderboard, candidate.label, (name) => loaded.get(name), config);
+  }
   const baselineLoaded = input.baseline ? await loadSide(input.baseline, config, notes) : undefined;
   const sliceColumn = config.predictions.slice;
   if (sliceColumn && candidateLoaded && !candidateLoaded.predictions.slice) {

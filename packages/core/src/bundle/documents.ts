@@ -334,6 +334,17 @@ const ComparisonFields = {
         name: z.string().max(100),
         objective: RecordedValue,
         metrics: ValueMap,
+        /** The best run's objective against this run's on the rows both scored; tied when the test cannot tell them apart. */
+        versusBest: z
+          .strictObject({
+            method: z.enum(["mcnemar", "delong", "bootstrap", "noise-band", "none"]),
+            /** best - this run. */
+            delta: z.number().optional(),
+            pValue: z.number().min(0).max(1).optional(),
+            tied: z.boolean().optional(),
+            note: z.string().max(2000).optional(),
+          })
+          .optional(),
       }),
     )
     .max(1000)

@@ -1,13 +1,24 @@
 import { labelCell, valueCell } from "../cells.js";
 import { heading, label, strong, text, type Block, type Cell } from "../document.js";
 import type { Section } from "../fit.js";
+import { formatNumber } from "../format.js";
 import type { ReportContext } from "../input.js";
 
 /** Metric columns beyond the objective; more would not fit a comment's width. */
 const METRIC_COLUMNS_MAX = 5;
 const SHORT_LIST = 10;
 
-/** The sweep's runs ranked by the objective, the best one in bold. */
+type VersusBest = NonNullable<NonNullable<ReportContext["input"]["comparison"]>["leaderboard"]>[number]["versusBest"];
+
+/** Whether the best run beats this one for real: "tied" when the paired test cannot tell them apart. */
+function versusBestCell(versus: VersusBest, isBest: boolean): Cell {
+  if (isBest) return labelCell("best");
+  if (!versus || versus.method === "none" || versus.pValue === undefined) return labelCell("not tested");
+  const p = versus.pValue < 1e-4 ? "< 0.0001" : formatNumber(versus.pValue);
+  return labelCell(`${versus.tied ? "tied" : "behind"} (${versus.method} p ${p})`);
+}
+
+/** The sweep's runs ranked by the objective, the best one in bold, each tested against the best. */
 export function leaderboardSection(context: ReportContext): Section | undefined {
   const comparison = context.input.comparison;
   const entries = [...(comparison?.leaderboard ?? [])].sort((a, b) => a.rank - b.rank);
@@ -19,6 +30,7 @@ export function leaderboardSection(context: ReportContext): Section | undefined 
       labelCell(String(entry.rank)),
       entry.name === comparison?.bestRun ? [strong(...name)] : name,
       valueCell(entry.objective),
+      versusBestCell(entry.versusBest, entry.name === comparison?.bestRun),
       ...metricNames.map((metric) => valueCell(entry.metrics[metric])),
     ];
   });
@@ -30,9 +42,10 @@ export function leaderboardSection(context: ReportContext): Section | undefined 
         labelCell("rank"),
         labelCell("run"),
         labelCell("objective"),
+        labelCell("vs best"),
         ...metricNames.map((metric) => [text(metric)]),
       ],
-      align: ["right", "left", "right", ...metricNames.map((): "right" => "right")],
+      align: ["right", "left", "right", "left", ...metricNames.map((): "right" => "right")],
       rows: shown,
     },
   ];
