@@ -416,6 +416,20 @@ describe("gate semantics", () => {
     expect(none.metrics[0]!.reasons[0]).toMatch(/no metric matches/);
   });
 
+  it("a * gate leaves out a metric file's value kept beside the evaluated one", () => {
+    const report = evaluateGates({
+      gates: { "*accuracy": { direction: "higher", min: 0.7 } },
+      candidate: {
+        accuracy: 0.8,
+        "metrics.json:accuracy": 0.5,
+        "reported:accuracy": 0.5,
+        "slice:plan=pro/accuracy": 0.9,
+      },
+    });
+    expect(report.metrics.map((m) => m.metric).sort()).toEqual(["accuracy", "slice:plan=pro/accuracy"]);
+    expect(report.overall).toBe("passed");
+  });
+
   it("relative delta is reported against |baseline| and null when the baseline is ~0", () => {
     const [negative] = evaluateGates({
       gates: { r2: { direction: "higher", min: -1 } },

@@ -114,7 +114,9 @@ function expandGates(input: GateInput): [string, string, MetricGate][] {
   for (const [pattern, gate] of Object.entries(input.gates)) {
     if (!pattern.includes("*")) continue;
     const regex = gatePattern(pattern);
-    const matches = known.filter((key) => regex.test(key) && !taken.has(key));
+    const matches = known.filter(
+      (key) => regex.test(key) && !taken.has(key) && (!isReportedCopy(key) || isReportedCopy(pattern)),
+    );
     // A pattern that matches nothing still gets a verdict: the metric it names is missing.
     if (matches.length === 0) expanded.push([pattern, pattern, gate]);
     for (const key of matches) {
@@ -123,6 +125,14 @@ function expandGates(input: GateInput): [string, string, MetricGate][] {
     }
   }
   return expanded;
+}
+
+/**
+ * A metric file's value kept beside the one ctrain evaluated (`metrics.json:accuracy`, `reported:accuracy`): a `*`
+ * gate does not pick it up unless the gate itself names such a key.
+ */
+function isReportedCopy(key: string): boolean {
+  return /^(reported|[^:/=*]+\.[A-Za-z0-9]+):/.test(key);
 }
 
 /** The metric keys a gate key applies to: itself, or with `*` matching any run of characters. */
