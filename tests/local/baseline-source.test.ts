@@ -34,6 +34,7 @@ function recordRun(
   sha: string,
   accuracy: number,
   status: RunDocument["status"] = "succeeded",
+  verdicts: RunDocument["verdicts"] = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "ctrain-bundle-"));
   new Bundle(dir).write("run", {
@@ -49,7 +50,7 @@ function recordRun(
     curves: [],
     datasets: [],
     model: { files: [] },
-    verdicts: {},
+    verdicts,
   });
   return store.record(dir, branch);
 }
@@ -102,13 +103,48 @@ describe("local baseline source", () => {
     expect(baseline.bundle?.read("run").metrics.accuracy).toBe(0.7);
   });
 
-  it("on the base branch itself, compares with the previous commit's run", async () => {
+  it("on the base branch itself, compares with the previous commit's run, never with its own stored copy", async () => {
     const first = commit(repo, "a.txt", "1");
     recordRun(store, repo, "main", first, 0.8);
     const second = commit(repo, "a.txt", "2");
-    recordRun(store, repo, "main", second, 0.9);
-    const baseline = await createLocalBaselineSource({ store, cwd: repo, baseBranch: "main" }).resolve("auto");
+    const current = recordRun(store, repo, "main", second, 0.9); // this run, recorded before comparing
+    const source = createLocalBaselineSource({ store, cwd: repo, baseBranch: "main", currentRun: () => current.run });
+    const baseline = await source.resolve("auto");
     expect(baseline.origin.commit).toBe(first);
+    expect(baseline.origin.commitsBehind).toBe(1);
+    expect((await source.history(5)).map((run) => run.metrics.accuracy)).toEqual([0.8]);
+  });
+
+  it("re-running on the base branch at the same commit compares with the earlier run of that commit", async () => {
+    const only = commit(repo, "a.txt", "1");
+    recordRun(store, repo, "main", only, 0.8);
+    const rerun = { ...store.list("main")[0]!.run, createdAt: new Date(Date.now() + 1000).toISOString() };
+    const baseline = await createLocalBaselineSource({
+      store,
+      cwd: repo,
+      baseBranch: "main",
+      currentRun: () => rerun,
+    }).resolve("auto");
+    expect(baseline.origin.kind).toBe("local");
+    expect(baseline.origin.commit).toBe(only);
+    expect(baseline.origin.commitsBehind).toBe(0);
+  });
+
+  it("never takes a run whose gates failed, though the store keeps it for history display", async () => {
+    const first = commit(repo, "a.txt", "1");
+    recordRun(store, repo, "main", first, 0.8, "succeeded", { comparison: "passed" });
+    const second = commit(repo, "a.txt", "2");
+    recordRun(store, repo, "main", second, 0.1, "succeeded", { comparison: "failed" });
+    commit(repo, "a.txt", "3");
+    const source = createLocalBaselineSource({ store, cwd: repo, baseBranch: "main" });
+    const baseline = await source.resolve("auto");
+    expect(baseline.origin.commit).toBe(first);
+    expect(baseline.origin.commitsBehind).toBe(2);
+    expect(baseline.origin.notes.join("\n")).toMatch(/run main\/2 is not a baseline: its gates failed/);
+    expect((await source.resolve("branch:main")).origin.commit).toBe(first);
+    expect((await source.history(5)).map((run) => run.metrics.accuracy)).toEqual([0.8]);
+    expect(store.list("main")).toHaveLength(2);
+    expect((await source.resolve("run:main/2")).origin.kind).toBe("none");
   });
 
   it("has no baseline on a first run, and says change thresholds are skipped", async () => {
