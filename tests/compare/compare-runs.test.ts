@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CompareConfig, isUserError } from "@ctrain/core";
+import { CompareConfig, RunDocument, isUserError } from "@ctrain/core";
 import { compareRuns, type ComparisonSide } from "@ctrain/compare";
 import { mcnemarFromCounts } from "@ctrain/metrics";
 
@@ -108,6 +108,45 @@ describe("compareRuns", () => {
       expect((error as Error).message).toContain('no run produced a metric named "acuracy"');
       expect((error as { hint?: string }).hint).toBe('did you mean "accuracy"?');
     }
+  });
+
+  it("without predictions, tests the change against the base branch's run-to-run noise", async () => {
+    const config = CompareConfig.parse({ metrics: { rmse: { direction: "lower" } } });
+    const historyRun = (rmse: number) =>
+      RunDocument.parse({
+        schema: "ctrain.run/v1",
+        name: "train",
+        createdAt: "2026-11-01T00:00:00Z",
+        source: {},
+        status: "succeeded",
+        metrics: { rmse },
+      });
+    const history = [1.0, 1.02, 0.98, 1.01, 0.99].map(historyRun);
+    const compare = (candidate: number) =>
+      compareRuns({
+        candidates: [{ label: "candidate", metrics: { rmse: candidate }, params: {} }],
+        baseline: { label: "baseline", metrics: { rmse: 1.0 }, params: {} },
+        origin,
+        config,
+        history,
+      });
+    // sd = 1.4826 x MAD 0.01; two runs differ with sd x sqrt(2) ~ 0.021.
+    const inside = (await compare(0.97)).document.rows.find((row) => row.name === "rmse")!;
+    expect(inside.evidence?.method).toBe("noise-band");
+    expect(inside.verdict).toBe("unchanged");
+    const outside = (await compare(0.9)).document.rows.find((row) => row.name === "rmse")!;
+    expect(outside.verdict).toBe("improved");
+    expect(outside.pValue).toBeLessThan(0.05);
+    const flat = await compareRuns({
+      candidates: [{ label: "candidate", metrics: { rmse: 0.9 }, params: {} }],
+      baseline: { label: "baseline", metrics: { rmse: 1.0 }, params: {} },
+      origin,
+      config,
+      history: [1, 1, 1, 1].map(historyRun),
+    });
+    const untested = flat.document.rows.find((row) => row.name === "rmse")!;
+    expect(untested.verdict).toBe("unchanged");
+    expect(untested.evidence?.note).toContain("a noise band needs 3 that vary");
   });
 
   it("says why a change went untested, and never labels it improved", async () => {
