@@ -1,5 +1,12 @@
 import { resolve, join } from "node:path";
-import { DEFAULT_BUNDLE_DIR, loadConfig, type CtrainConfig, type RunSource, type SettingOverrides } from "@ctrain/core";
+import {
+  Bundle,
+  DEFAULT_BUNDLE_DIR,
+  loadConfig,
+  type CtrainConfig,
+  type RunSource,
+  type SettingOverrides,
+} from "@ctrain/core";
 import {
   DEFAULT_STORE_DIR,
   GitRepository,
@@ -32,7 +39,7 @@ export interface CliWorkspace {
   store: LocalRunStore;
   registry: LocalModelRegistry;
   source: RunSource;
-  /** The branch a change merges into: baselines are its runs. */
+  /** The branch a change merges into: baselines are its runs (`--base`, else the repository's default branch). */
   baseBranch: string;
 }
 
@@ -48,7 +55,7 @@ export function openWorkspace(values: Record<string, unknown>, overrides: Settin
     store: new LocalRunStore(resolve(root, stringOption(values, "store") ?? DEFAULT_STORE_DIR)),
     registry: new LocalModelRegistry(resolve(root, config.publish.registry)),
     source,
-    baseBranch: stringOption(values, "base") ?? "main",
+    baseBranch: stringOption(values, "base") ?? new GitRepository(root).defaultBranch(),
   };
 }
 
@@ -68,6 +75,10 @@ export function localBaselines(workspace: CliWorkspace) {
     cwd: workspace.root,
     baseBranch: workspace.baseBranch,
     metricFiles: workspace.config.train.metrics,
+    currentRun: () => {
+      const bundle = new Bundle(workspace.bundleDir);
+      return bundle.has("run") ? bundle.read("run") : undefined;
+    },
     readRelease: (spec) =>
       readReleaseBaseline(
         workspace.registry,

@@ -1,11 +1,42 @@
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
+import { describeError } from "@ctrain/core";
+import { LocalReportSink } from "@ctrain/local";
+import { htmlText, markdownText } from "@ctrain/report";
 import { parseParamOverrides } from "@ctrain/train";
 import type { Command } from "../command.js";
 import { compareStep, publishStep, reportStep, terminalLog, trainStep, validateStep } from "../steps.js";
-import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
+import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace, type CliWorkspace } from "../workspace.js";
 import { describeValidation } from "./validate.js";
 import { describeVerdicts } from "./compare.js";
+
+const ERROR_TEXT_MAX_CHARS = 2000;
+
+/**
+ * The report of a run whose comparison could not be made: what the steps recorded, then the error, so the
+ * report never reads as if the run had been compared.
+ */
+async function reportWithCompareError(workspace: CliWorkspace, error: unknown): Promise<void> {
+  const rendered = await reportStep(workspace);
+  const message = describeError(error);
+  const files = rendered.files.map((file) => {
+    if (file.path === "report.md")
+      return {
+        ...file,
+        content: `${file.content.trimEnd()}\n\n## The comparison could not be made\n\n${markdownText(message, ERROR_TEXT_MAX_CHARS)}\n`,
+      };
+    if (file.path === "report.html")
+      return {
+        ...file,
+        content: file.content.replace(
+          "</body>",
+          `<h2>The comparison could not be made</h2>\n<pre>${htmlText(message.slice(0, ERROR_TEXT_MAX_CHARS))}</pre>\n</body>`,
+        ),
+      };
+    return file;
+  });
+  await new LocalReportSink(workspace.bundleDir).publish({ ...rendered, files });
+}
 
 export const runCommand: Command = {
   name: "run",
@@ -15,7 +46,7 @@ export const runCommand: Command = {
     ...WORKSPACE_OPTIONS,
     base: {
       type: "string",
-      description: "the branch whose latest run is the baseline (default: main)",
+      description: "the branch whose runs are the baselines (default: origin/HEAD's branch, else the default branch)",
       valueName: "branch",
     },
     param: {
@@ -35,6 +66,8 @@ export const runCommand: Command = {
     // The bundle holds one run; earlier runs live in the store.
     rmSync(workspace.bundleDir, { recursive: true, force: true });
     const step = (name: string) => terminalLog.info(`\n== ${name}`);
+    const reportLines = () =>
+      `report:   ${shown(join(workspace.bundleDir, "report.md"))}\n          ${shown(join(workspace.bundleDir, "report.html"))}\n`;
     let exitCode = 0;
 
     if (Object.keys(workspace.config.data.datasets).length > 0) {
@@ -45,7 +78,15 @@ export const runCommand: Command = {
         await reportStep(workspace);
         throw outcome.errors[0];
       }
-      if (!outcome.validation.success) exitCode = 1;
+      if (!outcome.validation.success) {
+        // A model trained on data that failed its checks would be compared, and maybe published, as if it were fine.
+        const rendered = await reportStep(workspace);
+        const failed = outcome.validation.datasets.filter((dataset) => !dataset.success).map((dataset) => dataset.name);
+        process.stdout.write(
+          `\n${rendered.title}\nnot training: the data checks of ${failed.join(", ")} failed\n${reportLines()}`,
+        );
+        return 1;
+      }
     }
 
     step("train");
@@ -64,12 +105,21 @@ export const runCommand: Command = {
     }
 
     step("compare");
-    const { document } = await compareStep(workspace);
+    let compared;
+    try {
+      compared = await compareStep(workspace);
+    } catch (error) {
+      // Not recorded: a run whose gates never ran is no one's baseline.
+      await reportWithCompareError(workspace, error);
+      process.stdout.write(`\nctrain failed · the comparison could not be made\nverdict: failed\n${reportLines()}`);
+      throw error;
+    }
+    const { document } = compared;
     if (document.verdict === "failed" && workspace.config.compare["fail-on-regression"]) exitCode = 1;
 
     step("report");
     const rendered = await reportStep(workspace);
-    // A failed gate never keeps the run out of the store: the next change still finds its baseline.
+    // A run whose gates failed is recorded for history; the baseline policy never takes it as a baseline.
     record();
 
     if (values.publish) {
@@ -83,16 +133,9 @@ export const runCommand: Command = {
       }
     }
 
+    // The last verdict line is the run's, as in the title above it (validation and training included).
     process.stdout.write(
-      [
-        "",
-        rendered.title,
-        `baseline: ${document.baseline.description}`,
-        describeVerdicts(document).trimEnd(),
-        `report:   ${shown(join(workspace.bundleDir, "report.md"))}`,
-        `          ${shown(join(workspace.bundleDir, "report.html"))}`,
-        "",
-      ].join("\n"),
+      `\n${rendered.title}\nbaseline: ${document.baseline.description}\n${describeVerdicts({ ...document, verdict: rendered.verdict })}${reportLines()}`,
     );
     return exitCode;
   },
