@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Bundles an action (`actions/<name>/main.ts`) or the CLI (`cli`) from the working tree into a temporary folder,
+ * with the options scripts/build.mjs uses, so a test exercises the sources before dist/ is rebuilt.
+ * Returns the bundle's path.
+ */
+export async function bundleFromSource(name: string): Promise<string> {
+  const entry =
+    name === "cli" ? join(REPO_ROOT, "packages/cli/src/main.ts") : join(REPO_ROOT, "actions", name, "main.ts");
+  const outDir = mkdtempSync(join(tmpdir(), `ctrain-source-${name}-`));
+  writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }));
+  const outfile = join(outDir, "index.js");
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    legalComments: "none",
+    logLevel: "warning",
+    banner: {
+      js: "import { createRequire as __ctrainCreateRequire } from 'node:module';\nconst require = __ctrainCreateRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
