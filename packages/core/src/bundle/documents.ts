@@ -401,7 +401,7 @@ const ComparisonDocumentV1 = z
     })),
   }));
 
-export const ComparisonDocument = z.union([ComparisonDocumentV2, ComparisonDocumentV1]);
+export const ComparisonDocument = z.discriminatedUnion("schema", [ComparisonDocumentV2, ComparisonDocumentV1]);
 export type ComparisonDocument = z.output<typeof ComparisonDocumentV2>;
 
 export const BUNDLE_DOCUMENTS = {
