@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { parseDocument } from "yaml";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -31,4 +32,14 @@ export async function bundleFromSource(name: string): Promise<string> {
     },
   });
   return outfile;
+}
+
+/** An action built from the sources, with its action.yml beside it pointing at the bundle (as `runAction` checks). */
+export async function actionFromSource(name: string): Promise<{ entry: string; metadata: string }> {
+  const entry = await bundleFromSource(name);
+  const metadata = parseDocument(readFileSync(join(REPO_ROOT, "actions", name, "action.yml"), "utf8"));
+  metadata.setIn(["runs", "main"], "index.js");
+  const file = join(dirname(entry), "action.yml");
+  writeFileSync(file, metadata.toString());
+  return { entry, metadata: file };
 }
