@@ -166,4 +166,70 @@ describe("baselines come only from trusted runs", () => {
       expect(fake.requests.some((request) => request.path.includes(`/actions/runs/${forkRun.id}/`))).toBe(false);
     },
   );
+
+  it("on a push, compares with the previous commit's successful run, never with this run's earlier attempt", async () => {
+    const repo = fake.state.addRepo("octo/churn");
+    const previous = fake.state.addCommit(repo, { branch: "main", message: "v1", date: "2026-11-01T00:00:00Z" });
+    const baselineRun = runWithBundle(
+      repo,
+      {
+        workflow: "ci.yml",
+        event: "push",
+        headSha: previous.sha,
+        conclusion: "success",
+        createdAt: "2026-11-01T01:00:00Z",
+      },
+      { accuracy: 0.9, comparison: "passed" },
+    );
+    runWithBundle(
+      repo,
+      {
+        workflow: "ci.yml",
+        event: "push",
+        headSha: previous.sha,
+        conclusion: "failure",
+        createdAt: "2026-11-01T02:00:00Z",
+      },
+      { accuracy: 0.1 },
+    );
+    const pushed = fake.state.addCommit(repo, { branch: "main", parents: [previous.sha], message: "v2" });
+    // A re-run keeps the earlier attempt's artifacts in the same run.
+    const thisRun = runWithBundle(
+      repo,
+      { workflow: "ci.yml", event: "push", headSha: pushed.sha, status: "in_progress" },
+      { accuracy: 0.1, comparison: "passed" },
+    );
+    writeFileSync(
+      join(harness.workspace, "ctrain.yml"),
+      "compare:\n  metrics:\n    accuracy: { direction: higher, change: { absolute: -0.02 } }\n",
+    );
+    mkdirSync(join(harness.workspace, ".ctrain"), { recursive: true });
+    writeFileSync(
+      join(harness.workspace, ".ctrain", "run.json"),
+      runRecord({ commit: pushed.sha, branch: "main", accuracy: 0.8 }),
+    );
+    const payload = retargetWebhook(
+      fake,
+      loadWebhookExample("push", () => true),
+      {
+        repo: "octo/churn",
+        branch: "main",
+      },
+    ) as unknown as Record<string, unknown>;
+    expect(payload.before).toBe(previous.sha);
+    const result = await runAction(compareAction, {
+      github: fake,
+      runtime: harness.runtime,
+      workspace: harness.workspace,
+      run: thisRun,
+      event: { name: "push", payload },
+    });
+    const comparison = ComparisonDocument.parse(
+      JSON.parse(readFileSync(join(harness.workspace, ".ctrain", "comparison.json"), "utf8")),
+    );
+    expect(comparison.baseline.runId).toBe(baselineRun.id);
+    expect(comparison.baseline.commitsBehind).toBe(0);
+    expect(comparison.rows.find((row) => row.name === "accuracy")?.baseline).toBe(0.9);
+    expect(result.exitCode).toBe(1);
+  });
 });
