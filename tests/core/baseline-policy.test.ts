@@ -176,7 +176,7 @@ describe("chooseBaselineRun", () => {
         branch: "main",
         target: linear[4],
         isThisRun: (run) => run.id === 2,
-        where: "of ci.yml",
+        where: "of ci.yml on main",
       },
     );
     expect(alone).toEqual({

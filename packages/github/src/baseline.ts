@@ -87,7 +87,6 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
   const log = options.log ?? (() => undefined);
   const workflow = options.workflow ?? workflowFileOf(context);
   const artifactName = bundleArtifactName("run", options.runName);
-  const where = `of ${workflow ?? "this repository's workflows"}`;
 
   /** One listing per trusted event (the API filters on one), filtered again on what GitHub answered. */
   async function trustedRuns(branch: string): Promise<BaselineRun[]> {
@@ -185,6 +184,7 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
 
   async function nearestRun(branch: string, target: string | undefined): Promise<ResolvedBaseline> {
     try {
+      const where = `of ${workflow ?? "this repository's workflows"} on ${branch}`;
       return resolvedOf(await chooseBaselineRun(history, { branch, target, isThisRun, where }));
     } catch (error) {
       if (statusOf(error) === 403 || statusOf(error) === 404) {

@@ -135,7 +135,7 @@ export interface BaselineRequest<Run extends CandidateRun> {
   target?: string;
   /** This very run, which is never its own baseline (a re-run's earlier runs of the same commit are). */
   isThisRun?: (run: Run) => boolean;
-  /** Where the runs come from, for the description when there are none (`of ci.yml`, `in .ctrain-store`). */
+  /** Which runs were looked for, ending the description when there are none: `of ci.yml on main` (default `on <branch>`). */
   where?: string;
 }
 
@@ -171,7 +171,7 @@ export async function chooseBaselineRun<Run extends CandidateRun>(
   if (runs.length === 0) {
     return {
       found: false,
-      description: `no successful run${request.where ? ` ${request.where}` : ""} on ${branch}`,
+      description: `no successful run ${request.where ?? `on ${branch}`}`,
       notes: ["first run: change thresholds are skipped"],
     };
   }

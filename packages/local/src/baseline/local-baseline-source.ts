@@ -63,7 +63,6 @@ function isCopyOf(stored: RunDocument, current: RunDocument | undefined): boolea
 export function createLocalBaselineSource(options: LocalBaselineOptions): BaselineSource {
   const git = new GitRepository(options.cwd);
   const inGit = git.isRepository();
-  const where = `recorded in ${options.store.root}`;
 
   const history: RunHistory<StoredRun> = {
     // Only runs that succeeded, like GitHub's `status=success`; the policy then reads each record's gates.
@@ -80,6 +79,7 @@ export function createLocalBaselineSource(options: LocalBaselineOptions): Baseli
   }
 
   async function nearestRun(branch: string, target: string | undefined): Promise<ResolvedBaseline> {
+    const where = `recorded for ${branch} in ${options.store.root}`;
     const choice = await chooseBaselineRun(history, { branch, target, isThisRun, where });
     return resolvedOf(choice, inGit ? [] : ["not a git repository: the latest run of the branch is used"]);
   }
