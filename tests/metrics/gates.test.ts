@@ -102,6 +102,15 @@ const rows: Row[] = [
     verdict: "unchanged",
   },
   {
+    name: "a point violation fails without significance, and says when the test cannot confirm it",
+    gate: { direction: "higher", change: { absolute: -0.01 } },
+    candidate: 0.788,
+    baseline: 0.8,
+    test: normal(-0.012, 0.01),
+    verdict: "failed",
+    reason: /cannot confirm the violation \(one-sided p = 0\.42\d*\): `significance: regression`/,
+  },
+  {
     name: "margin exceeded fails",
     gate: { direction: "higher", change: { absolute: -0.02 } },
     candidate: 0.77,

@@ -278,7 +278,18 @@ function judgeChange(
   const violated = improvement < bound;
   judgement.reasons.push(`improvement ${shown(improvement)} ${violated ? "<" : ">="} bound ${shown(bound)}`);
   const significance = gate.significance ?? "none";
-  if (significance === "none") return violated ? "failed" : label;
+  if (significance === "none") {
+    if (violated && test) {
+      // The point estimate decides here; say when the test could not confirm it, and how to ask for that.
+      const p = test.pValue(sign * bound, SIDE_OF_REGRESSION(sign));
+      if (p >= alpha) {
+        judgement.reasons.push(
+          `${test.method} cannot confirm the violation (one-sided p = ${formatP(p)}): \`significance: regression\` would fail only a confirmed one`,
+        );
+      }
+    }
+    return violated ? "failed" : label;
+  }
   if (!test) {
     // "regression" only needs evidence to fail; every other test needs it to pass.
     if (significance === "regression" && !violated) return label;
