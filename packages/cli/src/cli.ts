@@ -9,6 +9,7 @@ import { fetchCommand, publishCommand } from "./commands/publish.js";
 import { reportCommand } from "./commands/report.js";
 import { profileMergeCommand, validateCommand } from "./commands/validate.js";
 import { runCommand } from "./commands/run.js";
+import { terminal } from "./terminal.js";
 
 const COMMANDS: Command[] = [
   runCommand,
@@ -49,31 +50,31 @@ function findCommand(args: string[]): { command: Command; rest: string[] } | und
 
 export async function main(args: string[]): Promise<number> {
   if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
-    process.stdout.write(overview());
+    terminal.out.write(overview());
     return args.length === 0 ? 2 : 0;
   }
   if (args[0] === "--version" || args[0] === "-V") {
-    process.stdout.write(`${packageJson.version}\n`);
+    terminal.out.write(`${packageJson.version}\n`);
     return 0;
   }
   const found = findCommand(args);
   if (!found) {
-    process.stderr.write(`ctrain: unknown command "${args[0]}"\n\n${overview()}`);
+    terminal.err.write(`ctrain: unknown command "${args[0]}"\n\n${overview()}`);
     return 2;
   }
   try {
     const { values, positionals } = parseCommandArgs(found.command, found.rest);
     if (values.help) {
-      process.stdout.write(commandHelp(found.command));
+      terminal.out.write(commandHelp(found.command));
       return 0;
     }
     return await found.command.run(values, positionals);
   } catch (error) {
     if (isUserError(error)) {
-      process.stderr.write(`error: ${error.format()}\n`);
+      terminal.err.write(`error: ${error.format()}\n`);
       return 1;
     }
-    process.stderr.write(
+    terminal.err.write(
       `ctrain failed unexpectedly; please report this with the output below.\n${describeError(error)}\n`,
     );
     return 70;

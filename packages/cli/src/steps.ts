@@ -14,12 +14,13 @@ import {
 } from "@ctrain/train";
 import type { RenderedReport } from "@ctrain/core";
 import { localBaselines, type CliWorkspace } from "./workspace.js";
+import { terminal } from "./terminal.js";
 
 /** Where the CLI's steps log: the terminal's stderr, so stdout stays for results. */
 export const terminalLog: ValidationLog & { warn(line: string): void } = {
-  info: (line) => process.stderr.write(`${line}\n`),
-  warn: (line) => process.stderr.write(`warning: ${line}\n`),
-  startGroup: (name) => process.stderr.write(`── ${name}\n`),
+  info: (line) => terminal.err.write(`${line}\n`),
+  warn: (line) => terminal.err.write(`warning: ${line}\n`),
+  startGroup: (name) => terminal.err.write(`── ${name}\n`),
   endGroup: () => undefined,
 };
 
@@ -79,7 +80,7 @@ function progressLine(): ((progress: { dataset: string; rows: number; bytesRead:
     last = now;
     const seconds = (now - started) / 1000;
     const megabytes = progress.bytesRead / 1e6;
-    process.stderr.write(
+    terminal.err.write(
       `\r${progress.dataset}: ${progress.rows.toLocaleString("en")} rows, ${(megabytes / Math.max(seconds, 0.001)).toFixed(1)} MB/s, ${seconds.toFixed(1)}s   `,
     );
   };

@@ -6,3 +6,4 @@ export * from "./json-schemas.js";
 export type * from "./seams/index.js";
 export * from "./seams/baseline-policy.js";
 export * from "./format.js";
+export * from "./inert-text.js";

@@ -6,6 +6,7 @@ import type { Command } from "../command.js";
 import { compareStep } from "../steps.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 import { stringOption } from "../command.js";
+import { terminal } from "../terminal.js";
 
 /** The gated metrics, one line each with the evidence, the reasons of every failed or open gate, and the verdict. */
 export function describeVerdicts(document: ComparisonDocument): string {
@@ -73,7 +74,7 @@ export const compareCommand: Command = {
       }));
     const path = stringOption(values, "bundle") ?? `${DEFAULT_BUNDLE_DIR}/run.json`;
     if (values.json) {
-      process.stdout.write(
+      terminal.out.write(
         JSON.stringify(dvcDiffJson({ [path]: metricRows }, { all: Boolean(values.all) }), null, 2) + "\n",
       );
     } else {
@@ -85,9 +86,9 @@ export const compareCommand: Command = {
           newLabel: "workspace",
         },
       );
-      process.stdout.write(table);
+      terminal.out.write(table);
       if (!values.md) {
-        process.stdout.write(`\nbaseline: ${document.baseline.description}\n${describeVerdicts(document)}`);
+        terminal.out.write(`\nbaseline: ${document.baseline.description}\n${describeVerdicts(document)}`);
       }
     }
     return document.verdict === "failed" && workspace.config.compare["fail-on-regression"] && !values["no-fail"]

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { loadConfig } from "@ctrain/core";
 import { COMMON_OPTIONS, stringOption, type Command } from "../command.js";
+import { terminal } from "../terminal.js";
 
 export const configCheckCommand: Command = {
   name: "config check",
@@ -12,8 +13,8 @@ export const configCheckCommand: Command = {
   },
   async run(values) {
     const { config, file } = loadConfig({ file: stringOption(values, "config") });
-    process.stderr.write(file ? `${file}: valid\n` : "no ctrain.yml found: these are the defaults\n");
-    process.stdout.write(values.json ? JSON.stringify(config, null, 2) + "\n" : stringify(config));
+    terminal.err.write(file ? `${file}: valid\n` : "no ctrain.yml found: these are the defaults\n");
+    terminal.out.write(values.json ? JSON.stringify(config, null, 2) + "\n" : stringify(config));
     return 0;
   },
 };

@@ -4,6 +4,7 @@ import { fetchModel } from "@ctrain/publish";
 import { publishStep, terminalLog } from "../steps.js";
 import { stringOption, type Command } from "../command.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
+import { terminal } from "../terminal.js";
 
 export const publishCommand: Command = {
   name: "publish",
@@ -20,7 +21,7 @@ export const publishCommand: Command = {
       flagOverrides(values, { bump: "publish.bump", version: "publish.version" }),
     );
     const result = await publishStep(workspace);
-    process.stdout.write(`${result.outcome}: ${result.release.tag} at ${result.release.location}\n`);
+    terminal.out.write(`${result.outcome}: ${result.release.tag} at ${result.release.location}\n`);
     return 0;
   },
 };
@@ -45,7 +46,7 @@ export const fetchCommand: Command = {
       destination: join(workspace.root, stringOption(values, "to") ?? "model"),
       log: terminalLog.info,
     });
-    process.stdout.write(
+    terminal.out.write(
       `${fetched.release.tag}: verified ${fetched.manifest.files.length} files into ${fetched.path}\n`,
     );
     return 0;

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Command } from "../command.js";
 import { reportStep } from "../steps.js";
 import { WORKSPACE_OPTIONS, openWorkspace } from "../workspace.js";
+import { terminal } from "../terminal.js";
 
 export const reportCommand: Command = {
   name: "report",
@@ -19,8 +20,8 @@ export const reportCommand: Command = {
   async run(values) {
     const workspace = openWorkspace(values);
     const rendered = await reportStep(workspace);
-    if (values.print) process.stdout.write(rendered.summary);
-    process.stdout.write(
+    if (values.print) terminal.out.write(rendered.summary);
+    terminal.out.write(
       `${rendered.title}\nreport: ${join(workspace.bundleDir, "report.md")}\n        ${join(workspace.bundleDir, "report.html")}\n`,
     );
     return 0;

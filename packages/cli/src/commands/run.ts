@@ -9,6 +9,7 @@ import { compareStep, publishStep, reportStep, terminalLog, trainStep, validateS
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace, type CliWorkspace } from "../workspace.js";
 import { describeValidation } from "./validate.js";
 import { describeVerdicts } from "./compare.js";
+import { terminal } from "../terminal.js";
 
 const ERROR_TEXT_MAX_CHARS = 2000;
 
@@ -73,7 +74,7 @@ export const runCommand: Command = {
     if (Object.keys(workspace.config.data.datasets).length > 0) {
       step("validate");
       const outcome = await validateStep(workspace);
-      process.stdout.write(describeValidation(outcome));
+      terminal.out.write(describeValidation(outcome));
       if (outcome.errors[0]) {
         await reportStep(workspace);
         throw outcome.errors[0];
@@ -82,7 +83,7 @@ export const runCommand: Command = {
         // A model trained on data that failed its checks would be compared, and maybe published, as if it were fine.
         const rendered = await reportStep(workspace);
         const failed = outcome.validation.datasets.filter((dataset) => !dataset.success).map((dataset) => dataset.name);
-        process.stdout.write(
+        terminal.out.write(
           `\n${rendered.title}\nnot training: the data checks of ${failed.join(", ")} failed\n${reportLines()}`,
         );
         return 1;
@@ -97,10 +98,10 @@ export const runCommand: Command = {
       terminalLog.info(`recorded as ${stored.id} in ${shown(workspace.store.root)}`);
     };
     if (training.run.status !== "succeeded") {
-      if (training.error) process.stderr.write(`error: ${training.error.format()}\n`);
+      if (training.error) terminal.err.write(`error: ${training.error.format()}\n`);
       record();
       const rendered = await reportStep(workspace);
-      process.stdout.write(`${rendered.title}\nreport: ${shown(join(workspace.bundleDir, "report.html"))}\n`);
+      terminal.out.write(`${rendered.title}\nreport: ${shown(join(workspace.bundleDir, "report.html"))}\n`);
       return training.exitCode || 1;
     }
 
@@ -111,7 +112,7 @@ export const runCommand: Command = {
     } catch (error) {
       // Not recorded: a run whose gates never ran is no one's baseline.
       await reportWithCompareError(workspace, error);
-      process.stdout.write(`\nctrain failed · the comparison could not be made\nverdict: failed\n${reportLines()}`);
+      terminal.out.write(`\nctrain failed · the comparison could not be made\nverdict: failed\n${reportLines()}`);
       throw error;
     }
     const { document } = compared;
@@ -127,14 +128,12 @@ export const runCommand: Command = {
       if (exitCode !== 0) terminalLog.warn("not publishing: the run did not pass");
       else {
         const published = await publishStep(workspace);
-        process.stdout.write(
-          `${published.outcome}: ${published.release.tag} at ${shown(published.release.location)}\n`,
-        );
+        terminal.out.write(`${published.outcome}: ${published.release.tag} at ${shown(published.release.location)}\n`);
       }
     }
 
     // The last verdict line is the run's, as in the title above it (validation and training included).
-    process.stdout.write(
+    terminal.out.write(
       `\n${rendered.title}\nbaseline: ${document.baseline.description}\n${describeVerdicts({ ...document, verdict: rendered.verdict })}${reportLines()}`,
     );
     return exitCode;

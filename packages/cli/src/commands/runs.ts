@@ -1,5 +1,6 @@
 import { LocalRunStore, DEFAULT_STORE_DIR } from "@ctrain/local";
 import { COMMON_OPTIONS, stringOption, type Command } from "../command.js";
+import { terminal } from "../terminal.js";
 
 export const runsCommand: Command = {
   name: "runs",
@@ -15,7 +16,7 @@ export const runsCommand: Command = {
     const branch = stringOption(values, "branch");
     const branches = branch ? [branch] : store.branches();
     if (branches.length === 0) {
-      process.stdout.write(`no runs recorded in ${store.root}\n`);
+      terminal.out.write(`no runs recorded in ${store.root}\n`);
       return 0;
     }
     for (const name of branches) {
@@ -24,7 +25,7 @@ export const runsCommand: Command = {
           .slice(0, 4)
           .map(([key, value]) => `${key}=${String(value)}`)
           .join(" ");
-        process.stdout.write(
+        terminal.out.write(
           `${run.id.padEnd(24)} ${run.run.status.padEnd(10)} ${(run.commit ?? "-").slice(0, 7).padEnd(8)} ${run.run.createdAt}  ${metrics}\n`,
         );
       }

@@ -2,6 +2,7 @@ import { parseParamOverrides } from "@ctrain/train";
 import { stringOption, type Command } from "../command.js";
 import { trainStep, terminalLog } from "../steps.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
+import { terminal } from "../terminal.js";
 
 export const trainCommand: Command = {
   name: "train",
@@ -31,13 +32,13 @@ export const trainCommand: Command = {
     );
     const paramOverrides = parseParamOverrides(((values.param as string[] | undefined) ?? []).join("\n"), "--param");
     const { run, exitCode, error } = await trainStep(workspace, { name: stringOption(values, "name"), paramOverrides });
-    if (error) process.stderr.write(`error: ${error.format()}\n`);
+    if (error) terminal.err.write(`error: ${error.format()}\n`);
     if (values.record) {
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");
       terminalLog.info(`recorded as ${stored.id} in ${workspace.store.root}`);
     }
     const metrics = Object.entries(run.metrics).slice(0, 6);
-    process.stdout.write(`${run.status}: ${metrics.map(([key, value]) => `${key}=${String(value)}`).join(" ")}\n`);
+    terminal.out.write(`${run.status}: ${metrics.map(([key, value]) => `${key}=${String(value)}`).join(" ")}\n`);
     return run.status === "succeeded" ? 0 : exitCode || 1;
   },
 };

@@ -3,6 +3,7 @@ import type { ValidationOutcome } from "@ctrain/data";
 import type { Command } from "../command.js";
 import { validateStep } from "../steps.js";
 import { WORKSPACE_OPTIONS, openWorkspace } from "../workspace.js";
+import { terminal } from "../terminal.js";
 
 /** One line per dataset: rows, checks, drift; then the first error if input was unreadable. */
 export function describeValidation(outcome: ValidationOutcome): string {
@@ -39,7 +40,7 @@ export const validateCommand: Command = {
   async run(values) {
     const workspace = openWorkspace(values);
     const outcome = await validateStep(workspace, { datasets: values.dataset as string[] | undefined });
-    process.stdout.write(describeValidation(outcome));
+    terminal.out.write(describeValidation(outcome));
     if (outcome.errors[0]) throw outcome.errors[0];
     return outcome.validation.success ? 0 : 1;
   },
@@ -57,7 +58,7 @@ export const profileMergeCommand: Command = {
         hint: "ctrain profile merge 'shards/*/.ctrain'",
       });
     const outcome = await validateStep(workspace, { mergeShards: positionals });
-    process.stdout.write(describeValidation(outcome));
+    terminal.out.write(describeValidation(outcome));
     return outcome.validation.success ? 0 : 1;
   },
 };
