@@ -46,7 +46,11 @@ export const compareCommand: Command = {
       description: "auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>",
       valueName: "spec",
     },
-    base: { type: "string", description: "the branch changes merge into (default: main)", valueName: "branch" },
+    base: {
+      type: "string",
+      description: "the branch changes merge into (default: the repository's default branch)",
+      valueName: "branch",
+    },
     candidates: {
       type: "string",
       multiple: true,

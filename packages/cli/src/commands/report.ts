@@ -12,7 +12,7 @@ export const reportCommand: Command = {
     ...WORKSPACE_OPTIONS,
     base: {
       type: "string",
-      description: "the branch whose recent runs the trend shows (default: main)",
+      description: "the branch whose recent runs the trend shows (default: the repository's default branch)",
       valueName: "branch",
     },
     print: { type: "boolean", description: "also print the markdown report" },

@@ -33,7 +33,7 @@ export const validateCommand: Command = {
     dataset: { type: "string", multiple: true, description: "only this dataset (repeat the flag)", valueName: "name" },
     base: {
       type: "string",
-      description: "the branch whose run holds the baseline profiles (default: main)",
+      description: "the branch whose run holds the baseline profiles (default: the repository's default branch)",
       valueName: "branch",
     },
   },
