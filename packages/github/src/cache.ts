@@ -1,5 +1,6 @@
 import * as cache from "@actions/cache";
 import { CACHE_KEY_MAX_CHARS, CACHE_KEYS_MAX, UserError, type RunDocument } from "@ctrain/core";
+import { inertLog } from "./log.js";
 
 /** What a restore found, as run.json and the action's outputs report it. */
 export type CacheRestoreRecord = NonNullable<RunDocument["cache"]>;
@@ -61,10 +62,14 @@ export function classifyCacheHit(key: string, restoredKey: string | undefined): 
  * `permissions:` needed). A cache is an optimisation: service errors are logged and count as a miss.
  */
 export class ActionsDependencyCache {
+  private readonly log: (line: string) => void;
+
   constructor(
-    private readonly log: (line: string) => void,
+    log: (line: string) => void,
     private readonly platform = runnerPlatform(),
-  ) {}
+  ) {
+    this.log = inertLog(log);
+  }
 
   async restore(paths: readonly string[], source: DependencyCacheKeySource): Promise<CacheRestoreRecord> {
     const { key, restoreKeys } = dependencyCacheKeys(source, this.platform);

@@ -2,6 +2,7 @@ import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
+import { inertLog } from "./log.js";
 
 const GitHubClient = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubClient>;
@@ -23,7 +24,7 @@ export function createGitHubClient(options: {
   baseUrl?: string;
   log?: (line: string) => void;
 }): GitHubClient {
-  const log = options.log ?? (() => undefined);
+  const log = inertLog(options.log);
   const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
   // GitHub asks for writes a second apart (secondary limits); a loopback API is a local stand-in without them.
   const unspaced = isLoopback(baseUrl)

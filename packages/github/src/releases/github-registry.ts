@@ -20,6 +20,7 @@ import {
 import type { GitHubClient } from "../client.js";
 import type { RepositoryRef } from "../context.js";
 import { explainGitHubError } from "../errors.js";
+import { inertLog } from "../log.js";
 
 type Release = RestEndpointMethodTypes["repos"]["listReleases"]["response"]["data"][number];
 type ReleaseAsset = Release["assets"][number];
@@ -117,7 +118,7 @@ export class GitHubModelRegistry implements ModelRegistry {
   }
 
   async publish(plan: ReleasePlan, hooks: PublishHooks = {}): Promise<PublishedModel> {
-    const log = hooks.log ?? (() => undefined);
+    const log = inertLog(hooks.log);
     const what = `publish ${plan.tag}`;
     try {
       let release = plan.resume ? await this.getRelease(Number(plan.resume.id)) : undefined;

@@ -6,6 +6,7 @@ import { explainGitHubError } from "../errors.js";
 import { publishCheckRun } from "./check-run.js";
 import { commitThread, pullRequestThread, upsertComment } from "./comment-thread.js";
 import { commentAuthorOf } from "./identity.js";
+import { inertLog } from "../log.js";
 
 export interface GitHubReportSinkOptions {
   client: GitHubClient;
@@ -37,7 +38,8 @@ export class GitHubReportSink implements ReportSink {
   constructor(private readonly options: GitHubReportSinkOptions) {}
 
   async publish(report: RenderedReport): Promise<PublishedReport> {
-    const { client, repository, log = () => undefined } = this.options;
+    const { client, repository } = this.options;
+    const log = inertLog(this.options.log);
     const locations: PublishedReport["locations"] = [];
     // A surface the token may not write must not cost the others: each is tried, and what failed is said at the end.
     const failures: UserError[] = [];
