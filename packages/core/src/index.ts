@@ -7,3 +7,4 @@ export type * from "./seams/index.js";
 export * from "./seams/baseline-policy.js";
 export * from "./format.js";
 export * from "./inert-text.js";
+export * from "./regex.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "@ctrain/core";
-import { resultsPass } from "@ctrain/data";
+import { DatasetConfig } from "@ctrain/core";
+import { DatasetChecks, resultsPass } from "@ctrain/data";
 import { examples, runChecks, workspace } from "./support.js";
 
 const csv = [
@@ -161,12 +161,27 @@ describe("column checks", () => {
 
   it("names the config key of an invalid regex or inverted bounds", async () => {
     const dir = workspace({ "data.csv": csv });
-    const regex = runChecks(dir, { path: "data.csv", columns: { code: { regex: "([a-z" } } });
-    await expect(regex).rejects.toThrow(UserError);
-    await expect(regex).rejects.toMatchObject({ location: "data.datasets.train.columns.code.regex" });
+    expect(() => DatasetConfig.parse({ path: "data.csv", columns: { code: { regex: "([a-z" } } })).toThrow(
+      /not a usable regular expression \(error parsing regexp: missing closing \]/,
+    );
+    // A config built without the schema still meets the check's own compile.
+    const unchecked = DatasetConfig.parse({ path: "data.csv", columns: { code: { regex: "a" } } });
+    unchecked.columns.code!.regex = "(a)\\1";
+    expect(() => new DatasetChecks({ name: "train", config: unchecked, cwd: dir, notice: () => undefined })).toThrow(
+      expect.objectContaining({ name: "UserError", location: "data.datasets.train.columns.code.regex" }),
+    );
     await expect(runChecks(dir, { path: "data.csv", columns: { age: { min: 5, max: 1 } } })).rejects.toMatchObject({
       location: "data.datasets.train.columns.age",
       message: "min (5) is greater than max (1)",
     });
+  });
+
+  it("matches a pattern that backtracks catastrophically in JavaScript in linear time", async () => {
+    const cells = ["a".repeat(40) + "!", "a".repeat(5000) + "!", "aaaa"];
+    const dir = workspace({ "data.csv": `code\n${cells.join("\n")}\n` });
+    const started = performance.now();
+    const run = await runChecks(dir, { path: "data.csv", columns: { code: { regex: "^(a+)+$" } } });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(run.result("expect_column_values_to_match_regex", "code").result.unexpected_count).toBe(2);
   });
 });

@@ -31,7 +31,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "data.datasets.*.columns.*.max": "Largest allowed value (inclusive).",
   "data.datasets.*.columns.*.allow-nan": "Allow NaN and infinite values.",
   "data.datasets.*.columns.*.allowed-values": "The only values allowed.",
-  "data.datasets.*.columns.*.regex": "Every non-empty value must match this regular expression.",
+  "data.datasets.*.columns.*.regex":
+    "Every non-empty value must match this regular expression, searched anywhere in the value (anchor with ^ and $). RE2 syntax, matched in time linear in the value: no lookaround or backreferences.",
   "data.datasets.*.columns.*.min-length": "Shortest allowed string length.",
   "data.datasets.*.columns.*.max-length": "Longest allowed string length.",
   "data.datasets.*.columns.*.unique": "Values must be unique.",
@@ -92,13 +93,15 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
     "Required change relative to |baseline|; negative allows a relative regression of at most this much.",
   "compare.metrics.*.significance":
     "How the change bound is tested, at `alpha`, by the same question for every test: `regression` fails only a significant violation (one-sided), `improvement` passes only a significant clearance (one-sided), `both` decides only what a two-sided test shows. The improved / regressed / unchanged label always comes from the test, never from the sign alone.",
-  "compare.metrics.*.alpha": "Significance level of the change test: labels use a two-sided interval at 1 - alpha, the bound test this level.",
+  "compare.metrics.*.alpha":
+    "Significance level of the change test: labels use a two-sided interval at 1 - alpha, the bound test this level.",
   "compare.fail-on-regression": "Fail the step when a gate fails (the comparison is recorded either way).",
   "compare.show-unchanged": "Show unchanged metrics in the diff.",
   "compare.bootstrap": "Paired bootstrap of metric deltas when both runs have predictions on the same test set.",
   "compare.bootstrap.resamples": "Number of bootstrap resamples.",
   "compare.bootstrap.seed": "Seed, so intervals are reproducible.",
-  "compare.noise-band": "Without paired predictions, the base branch's run-to-run spread (1.4826 x MAD of its trusted runs) tests a change between two runs.",
+  "compare.noise-band":
+    "Without paired predictions, the base branch's run-to-run spread (1.4826 x MAD of its trusted runs) tests a change between two runs.",
   "compare.noise-band.min-runs": "Fewest baseline runs needed for a band.",
   "compare.predictions":
     "How to read the predictions file: ctrain evaluates it and pairs baseline and candidate rows for significance tests.",

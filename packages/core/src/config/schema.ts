@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REGEX_SYNTAX_HINT, regexProblem } from "../regex.js";
 
 /** Names users give to models, datasets and runs end up in tags, artifact names and file names. */
 const SafeName = z
@@ -51,7 +52,17 @@ export const ColumnRules = z.strictObject({
   max: z.number().optional(),
   "allow-nan": z.boolean().default(false),
   "allowed-values": z.array(z.union([z.string(), z.number(), z.boolean()])).optional(),
-  regex: z.string().optional(),
+  regex: z
+    .string()
+    .superRefine((pattern, context) => {
+      const problem = regexProblem(pattern);
+      if (problem)
+        context.addIssue({
+          code: "custom",
+          message: `not a usable regular expression (${problem}); ${REGEX_SYNTAX_HINT}`,
+        });
+    })
+    .optional(),
   "min-length": z.number().int().min(0).optional(),
   "max-length": z.number().int().min(0).optional(),
   unique: z.boolean().default(false),

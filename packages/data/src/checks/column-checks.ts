@@ -1,4 +1,12 @@
-import { UserError, type CheckResult, type ColumnRules } from "@ctrain/core";
+import {
+  REGEX_SYNTAX_HINT,
+  UserError,
+  compileLinearRegex,
+  regexProblem,
+  type CheckResult,
+  type ColumnRules,
+  type LinearRegex,
+} from "@ctrain/core";
 import { CellKind } from "../readers/index.js";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { KeyHasher } from "./key-hasher.js";
@@ -87,7 +95,7 @@ export class ColumnChecks {
   private readonly min: number;
   private readonly max: number;
   private readonly allowed?: AllowedValues;
-  private readonly regex?: RegExp;
+  private readonly regex?: LinearRegex;
   private readonly checkLength: boolean;
   private readonly minLength: number;
   private readonly maxLength: number;
@@ -316,16 +324,16 @@ export class ColumnChecks {
   }
 }
 
-/** Regexes search anywhere in the value (Python's `re.search`, as Great Expectations uses); anchor with ^ and $. */
-export function compileRegex(pattern: string, key: string): RegExp {
-  try {
-    return new RegExp(pattern, "u");
-  } catch (error) {
-    throw new UserError(`invalid regular expression /${pattern}/: ${(error as Error).message}`, {
+/** Regexes search anywhere in the value (Python's `re.search`, as Great Expectations uses), in linear time. */
+export function compileRegex(pattern: string, key: string): LinearRegex {
+  const problem = regexProblem(pattern);
+  if (problem) {
+    throw new UserError(`invalid regular expression /${pattern}/: ${problem}`, {
       location: key,
-      hint: "write a JavaScript regular expression (Unicode mode); escape special characters with a backslash",
+      hint: REGEX_SYNTAX_HINT,
     });
   }
+  return compileLinearRegex(pattern);
 }
 
 /** Length in Unicode code points, as Python's len() counts a str. */

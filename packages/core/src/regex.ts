@@ -1,0 +1,32 @@
+import { RE2JS, RE2JSException } from "re2js";
+
+/**
+ * Regular expressions from config run in RE2 (through re2js, pure JavaScript): matching takes time linear in the
+ * text, so no pattern can hang a check on a hostile cell (`^(a+)+$` against `aaaa…a!` backtracks for ever in
+ * JavaScript's engine). RE2 has no lookaround or backreferences; the rest of the usual syntax is the same.
+ */
+export interface LinearRegex {
+  /** True when the pattern matches anywhere in `text` (as Python's `re.search`); anchor with ^ and $. */
+  test(text: string): boolean;
+}
+
+/** What is wrong with `pattern` as an RE2 regular expression, or undefined when it compiles. */
+export function regexProblem(pattern: string): string | undefined {
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RE2JSException) return error.message;
+    throw error;
+  }
+}
+
+/** Compiles a pattern that `regexProblem` accepts. */
+export function compileLinearRegex(pattern: string): LinearRegex {
+  const compiled = RE2JS.compile(pattern);
+  return { test: (text) => compiled.test(text) };
+}
+
+/** The advice that goes with a pattern RE2 refuses. */
+export const REGEX_SYNTAX_HINT =
+  "regex checks use RE2 syntax, which matches in linear time: no lookaround (?=…) or backreferences \\1; escape special characters with a backslash";
