@@ -188,7 +188,16 @@ describe("regression metrics match scikit-learn", () => {
   cases.forEach((c, i) => {
     it(c.name, () => {
       const actual = evaluateRegressor({ yTrue: c.yTrue, yPred: c.yPred }).metrics;
-      for (const key of ["example_count", "mse", "rmse", "mae", "r2"]) {
+      for (const key of [
+        "example_count",
+        "mse",
+        "rmse",
+        "mae",
+        "r2",
+        "mape",
+        "median_absolute_error",
+        "explained_variance",
+      ]) {
         expect(
           closeTo(actual[key]!, reference[i]![key] as number),
           `${key}: ${actual[key]} vs ${String(reference[i]![key])}`,

@@ -49,7 +49,8 @@ describe("predictions files", () => {
     const predictions = await readClassifierPredictions(path, { columns: { slice: "region" } });
     expect(predictions.yTrue).toEqual([0, 1, 1, 0, 1]);
     expect(predictions.probabilities?.classLabels).toEqual([0, 1]);
-    const metrics = evaluateClassifier(predictions).metrics;
+    // Slices of two and three rows: gated only with min-slice-rows lowered to 1.
+    const metrics = evaluateClassifier(predictions, { minSliceRows: 1 }).metrics;
     expect(metrics.accuracy).toBeCloseTo(0.6, 12);
     expect(metrics.roc_auc).toBeCloseTo(5 / 6, 12);
     expect(metrics["slice:region=us/accuracy"]).toBeCloseTo(1 / 3, 12);

@@ -1,7 +1,17 @@
 import { UserError } from "@ctrain/core";
-import { accuracyOf, averagedScores, classScores, type Average, type ConfusionMatrix } from "./classification.js";
+import {
+  accuracyOf,
+  averagedScores,
+  balancedAccuracy,
+  classScores,
+  cohenKappa,
+  matthewsCorrelation,
+  type Average,
+  type ConfusionMatrix,
+} from "./classification.js";
 import { rowLogLosses } from "./log-loss.js";
-import { regressionScores } from "./regression.js";
+import { rowBrierErrors, rowTopKHits } from "./probability-metrics.js";
+import { regressionScores, rowPercentageErrors } from "./regression.js";
 import { compensatedMean } from "./summation.js";
 import type { PairedClassification, PairedRegression } from "./paired.js";
 import type { PreparedClassification } from "./predictions.js";
@@ -11,9 +21,11 @@ import { binaryRocAuc, oneVsRestAucs, placementBelow } from "./roc-auc.js";
  * A metric of both models as a function of how often each test row occurs in a resample, in one of three
  * shapes that the resampler can draw without re-scoring every row:
  * - cells: rows sharing (y_true, baseline y_pred, candidate y_pred) are interchangeable, so a resample is
- *   a multinomial count per cell (label metrics: accuracy, precision, recall, F1);
- * - rows: the metric is a function of per-row sums (log loss, MAE, MSE, RMSE, R2); for a mean the one
- *   feature is the per-row difference, half the reads of carrying both models;
+ *   a multinomial count per cell (label metrics: accuracy, precision, recall, F1, balanced accuracy, Matthews
+ *   correlation, Cohen's kappa);
+ * - rows: the metric is a function of per-row sums (log loss, Brier score, top-k accuracy, MAE, MSE, RMSE, R2,
+ *   MAPE, explained variance); for a mean the one feature is the per-row difference, half the reads of carrying
+ *   both models;
  * - auc: ROC AUC, resampled within each class (stratified) and scored by counting through tie groups.
  */
 export type PairedStatistic = CellStatistic | RowStatistic | AucStatistic;
@@ -62,15 +74,25 @@ export interface AucModel {
 
 export const LABEL_METRICS = ["accuracy", "precision", "recall", "f1"] as const;
 const AVERAGES: readonly Average[] = ["macro", "weighted", "micro"];
+/** Metrics of the whole confusion matrix, resampled by cell as the label metrics are. */
+const MATRIX_METRICS: Readonly<Record<string, (matrix: ConfusionMatrix) => number>> = {
+  balanced_accuracy: balancedAccuracy,
+  matthews_corrcoef: matthewsCorrelation,
+  cohen_kappa: cohenKappa,
+};
+/** `top_k_accuracy@k` stands for every cut-off k. */
 export const BOOTSTRAP_CLASSIFIER_METRICS = [
   ...LABEL_METRICS,
   ...AVERAGES.flatMap((average) => ["precision", "recall", "f1"].map((name) => `${name}_${average}`)),
+  ...Object.keys(MATRIX_METRICS),
   "roc_auc",
   "roc_auc_ovr",
   "roc_auc_ovr_weighted",
   "log_loss",
+  "brier_score",
+  "top_k_accuracy@k",
 ];
-export const BOOTSTRAP_REGRESSOR_METRICS = ["mae", "mse", "rmse", "r2"];
+export const BOOTSTRAP_REGRESSOR_METRICS = ["mae", "mse", "rmse", "r2", "mape", "explained_variance"];
 
 function unsupported(metric: string, supported: readonly string[]): UserError {
   return new UserError(`no paired test for metric "${metric}"`, {
@@ -81,6 +103,9 @@ function unsupported(metric: string, supported: readonly string[]): UserError {
 
 export function classifierStatistic(paired: PairedClassification, metric: string): PairedStatistic {
   if (metric === "log_loss") return logLossStatistic(paired);
+  if (metric === "brier_score") return brierStatistic(paired);
+  const topK = /^top_k_accuracy@([1-9]\d*)$/.exec(metric);
+  if (topK) return topKStatistic(paired, Number(topK[1]));
   if (metric === "roc_auc") return binaryAucStatistic(paired);
   if (metric === "roc_auc_ovr" || metric === "roc_auc_ovr_weighted")
     return oneVsRestStatistic(paired, metric.endsWith("weighted"));
@@ -91,6 +116,7 @@ export function classifierStatistic(paired: PairedClassification, metric: string
 
 function labelMetric(paired: PairedClassification, metric: string): ((matrix: ConfusionMatrix) => number) | undefined {
   if (metric === "accuracy") return accuracyOf;
+  if (MATRIX_METRICS[metric]) return MATRIX_METRICS[metric];
   const [name, average] = metric.split("_") as [string, string | undefined];
   if (name !== "precision" && name !== "recall" && name !== "f1") return undefined;
   if (average === undefined) {
@@ -167,6 +193,31 @@ function logLossStatistic(paired: PairedClassification): RowStatistic {
   return meanDifferenceStatistic(baseline, candidate);
 }
 
+function brierStatistic(paired: PairedClassification): RowStatistic {
+  const baseline = rowBrierErrors(paired.baseline);
+  const candidate = rowBrierErrors(paired.candidate);
+  if (!baseline || !candidate) {
+    throw new UserError(
+      "brier_score needs a binary problem with probabilities (or a score in [0, 1]) from both models",
+      {
+        location: paired.candidate.source,
+      },
+    );
+  }
+  return meanDifferenceStatistic(baseline, candidate);
+}
+
+function topKStatistic(paired: PairedClassification, k: number): RowStatistic {
+  const baseline = rowTopKHits(paired.baseline, k);
+  const candidate = rowTopKHits(paired.candidate, k);
+  if (!baseline || !candidate) {
+    throw new UserError(`top_k_accuracy@${k} needs class probabilities of more than ${k} classes from both models`, {
+      location: paired.candidate.source,
+    });
+  }
+  return meanDifferenceStatistic(baseline, candidate);
+}
+
 /** A metric that is the mean of a per-row value: the delta's sum needs only the per-row difference. */
 function meanDifferenceStatistic(baseline: Float64Array, candidate: Float64Array): RowStatistic {
   return {
@@ -191,6 +242,13 @@ export function regressorStatistic(paired: PairedRegression, metric: string): Ro
       return rootMeanSquaredStatistic(paired, errors(paired.baseline, squared), errors(paired.candidate, squared));
     case "r2":
       return rSquaredStatistic(paired);
+    case "mape":
+      return meanDifferenceStatistic(
+        rowPercentageErrors(paired.yTrue, paired.baseline),
+        rowPercentageErrors(paired.yTrue, paired.candidate),
+      );
+    case "explained_variance":
+      return explainedVarianceStatistic(paired);
     default:
       throw unsupported(metric, BOOTSTRAP_REGRESSOR_METRICS);
   }
@@ -238,6 +296,47 @@ function rSquaredStatistic(paired: PairedRegression): RowStatistic {
     delta(sums, count) {
       const total = sums[3]! - (sums[2]! * sums[2]!) / count;
       return rSquared(sums[1]!, total) - rSquared(sums[0]!, total);
+    },
+  };
+}
+
+/**
+ * Explained variance needs each resample's variances of y and of both models' residuals: the sums of each and of
+ * its square ride along, every one centred once on its full-sample mean against cancellation.
+ */
+function explainedVarianceStatistic(paired: PairedRegression): RowStatistic {
+  const rows = paired.rows;
+  const residuals = [paired.baseline, paired.candidate].map((prediction) =>
+    prediction.map((value, row) => paired.yTrue[row]! - value),
+  );
+  const centred = [paired.yTrue, ...residuals].map((values) => {
+    let mean = 0;
+    for (const value of values) mean += value / rows;
+    return values.map((value) => value - mean);
+  });
+  const width = 6;
+  const features = new Float64Array(rows * width);
+  for (let row = 0; row < rows; row++) {
+    centred.forEach((values, k) => {
+      features[row * width + 2 * k] = values[row]!;
+      features[row * width + 2 * k + 1] = values[row]! ** 2;
+    });
+  }
+  const variance = (sums: Float64Array, k: number, count: number): number =>
+    Math.max(0, sums[2 * k + 1]! / count - (sums[2 * k]! / count) ** 2);
+  const explained = (numerator: number, denominator: number): number =>
+    denominator > 0 ? 1 - numerator / denominator : numerator === 0 ? 1 : 0;
+  return {
+    kind: "rows",
+    features,
+    width,
+    observed: [
+      regressionScores(paired.yTrue, paired.baseline).explained_variance,
+      regressionScores(paired.yTrue, paired.candidate).explained_variance,
+    ],
+    delta(sums, count) {
+      const denominator = variance(sums, 0, count);
+      return explained(variance(sums, 2, count), denominator) - explained(variance(sums, 1, count), denominator);
     },
   };
 }

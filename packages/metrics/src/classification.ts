@@ -86,3 +86,70 @@ export function averagedScores(matrix: ConfusionMatrix, average: Average): Omit<
         );
   return { precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1) };
 }
+
+/** Row and column sums of the matrix: how often each class is true, and how often it is predicted. */
+function marginals(matrix: ConfusionMatrix): { actual: Float64Array; predicted: Float64Array; total: number } {
+  const { size, counts } = matrix;
+  const actual = new Float64Array(size);
+  const predicted = new Float64Array(size);
+  let total = 0;
+  for (let t = 0; t < size; t++) {
+    for (let p = 0; p < size; p++) {
+      const count = counts[t * size + p]!;
+      actual[t]! += count;
+      predicted[p]! += count;
+      total += count;
+    }
+  }
+  return { actual, predicted, total };
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += a[k]! * b[k]!;
+  return sum;
+}
+
+/** Matthews correlation (multiclass R_K, as scikit-learn's matthews_corrcoef): 0 when either side is constant. */
+export function matthewsCorrelation(matrix: ConfusionMatrix): number {
+  const { actual, predicted, total } = marginals(matrix);
+  let correct = 0;
+  for (let k = 0; k < matrix.size; k++) correct += matrix.counts[k * matrix.size + k]!;
+  const covariance = correct * total - dot(actual, predicted);
+  const predictedVariance = total * total - dot(predicted, predicted);
+  const actualVariance = total * total - dot(actual, actual);
+  if (predictedVariance * actualVariance === 0) return 0;
+  return covariance / Math.sqrt(actualVariance * predictedVariance);
+}
+
+/** Mean recall over the classes that occur in y_true (scikit-learn leaves the others out of the mean). */
+export function balancedAccuracy(matrix: ConfusionMatrix): number {
+  const { actual } = marginals(matrix);
+  let sum = 0;
+  let classes = 0;
+  for (let k = 0; k < matrix.size; k++) {
+    if (actual[k] === 0) continue;
+    sum += matrix.counts[k * matrix.size + k]! / actual[k]!;
+    classes++;
+  }
+  return sum / classes;
+}
+
+/**
+ * Cohen's kappa of y_true and y_pred: 1 - observed disagreement / disagreement expected by chance. NaN when chance
+ * disagreement is 0 (every row is one class on both sides), as scikit-learn returns.
+ */
+export function cohenKappa(matrix: ConfusionMatrix): number {
+  const { size, counts } = matrix;
+  const { actual, predicted, total } = marginals(matrix);
+  let observed = 0;
+  let expected = 0;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      if (i === j) continue;
+      observed += counts[i * size + j]!;
+      expected += (predicted[i]! * actual[j]!) / total;
+    }
+  }
+  return expected === 0 ? Number.NaN : 1 - observed / expected;
+}

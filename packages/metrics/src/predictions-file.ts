@@ -1,7 +1,7 @@
 import { UserError } from "@ctrain/core";
 import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/data";
 import type { Label } from "./labels.js";
-import type { KeyColumn, Predictions, RegressionPredictions, SliceColumn } from "./predictions.js";
+import type { KeyColumn, Predictions, RegressionPredictions, SliceColumn, Slicing } from "./predictions.js";
 
 /** Column names in a predictions file; every one can be renamed. */
 export interface PredictionColumns {
@@ -13,10 +13,17 @@ export interface PredictionColumns {
   readonly score?: string;
   /** Class probability columns are `<prefix><class>`; default "proba_" (proba_0, proba_cat, ...). */
   readonly probabilityPrefix?: string;
-  /** Column to compute per-slice metrics by, when the file has it; none by default. */
-  readonly slice?: string;
+  /**
+   * Columns to compute per-slice metrics by, when the file has them; none by default. An entry that is a list
+   * crosses its columns (`[country, plan]` slices by each pair of values).
+   */
+  readonly slice?: string | readonly (string | readonly string[])[];
   /** Column naming each row, to pair two runs' rows by, when the file has it; default "id". */
   readonly key?: string;
+  /** Ranking: the column naming each row's query; default "query_id". */
+  readonly group?: string;
+  /** Quantile regression: columns `<prefix><level>`; default "quantile_" (quantile_0.1, quantile_0.9). */
+  readonly quantilePrefix?: string;
 }
 
 export interface PredictionFileOptions {
@@ -25,23 +32,29 @@ export interface PredictionFileOptions {
   readonly read?: ReadOptions;
 }
 
-interface ResolvedColumns {
+export interface ResolvedColumns {
   readonly yTrue: string;
   readonly yPred: string;
   readonly score: string;
   readonly probabilityPrefix: string;
-  readonly slice?: string;
+  /** Each grouping: one column, or crossed columns. */
+  readonly slice: readonly (readonly string[])[];
   readonly key: string;
+  readonly group: string;
+  readonly quantilePrefix: string;
 }
 
-function resolveColumns(columns: PredictionColumns = {}): ResolvedColumns {
+export function resolveColumns(columns: PredictionColumns = {}): ResolvedColumns {
+  const slice = columns.slice === undefined ? [] : typeof columns.slice === "string" ? [columns.slice] : columns.slice;
   return {
     yTrue: columns.yTrue ?? "y_true",
     yPred: columns.yPred ?? "y_pred",
     score: columns.score ?? "score",
     probabilityPrefix: columns.probabilityPrefix ?? "proba_",
-    slice: columns.slice,
+    slice: slice.map((grouping) => (typeof grouping === "string" ? [grouping] : grouping)),
     key: columns.key ?? "id",
+    group: columns.group ?? "query_id",
+    quantilePrefix: columns.quantilePrefix ?? "quantile_",
   };
 }
 
@@ -88,9 +101,9 @@ export async function readClassifierPredictions(
     }
     yTrue.push(labelOf(cellOf(record, columns.yTrue, options.read), record, columns.yTrue));
     if (layout.yPred) yPred.push(labelOf(cellOf(record, columns.yPred, options.read), record, columns.yPred));
-    if (layout.score) score.push(numberOf(record, columns.score, options.read));
+    if (layout.score) score.push(cellNumberOf(record, columns.score, options.read));
     if (layout.probabilities.length)
-      matrix.push(layout.probabilities.map(({ column }) => numberOf(record, column, options.read)));
+      matrix.push(layout.probabilities.map(({ column }) => cellNumberOf(record, column, options.read)));
     described.add(record, options.read);
   }
   if (!layout)
@@ -127,8 +140,8 @@ export async function readRegressorPredictions(
       requireColumns(record, [columns.yTrue, columns.yPred], names);
       described.start(names);
     }
-    yTrue.push(numberOf(record, columns.yTrue, options.read));
-    yPred.push(numberOf(record, columns.yPred, options.read));
+    yTrue.push(cellNumberOf(record, columns.yTrue, options.read));
+    yPred.push(cellNumberOf(record, columns.yPred, options.read));
     described.add(record, options.read);
   }
   if (source === undefined)
@@ -139,9 +152,9 @@ export async function readRegressorPredictions(
   return { source, yTrue, yPred, ...described.columns() };
 }
 
-/** The columns that say which example a row is (its slice, its key), gathered when the file has them. */
-class DescribedRows {
-  private slice?: { column: string; values: (Label | null)[] };
+/** The columns that say which example a row is (its slices, its key), gathered when the file has them. */
+export class DescribedRows {
+  private slices: { column: string; values: (Label | null)[] }[] = [];
   private key?: { column: string; values: (string | null)[]; lines: number[] };
 
   constructor(private readonly names: ResolvedColumns) {}
@@ -149,24 +162,27 @@ class DescribedRows {
   /** Called with the first record's column names. */
   start(columns: readonly string[]): void {
     const { slice, key } = this.names;
-    if (slice && columns.includes(slice)) this.slice = { column: slice, values: [] };
+    const named = [...new Set(slice.flat())];
+    this.slices = named.filter((column) => columns.includes(column)).map((column) => ({ column, values: [] }));
     if (columns.includes(key)) this.key = { column: key, values: [], lines: [] };
   }
 
   add(record: DataRecord, read: ReadOptions | undefined): void {
-    if (this.slice) this.slice.values.push(sliceValueOf(cellOf(record, this.slice.column, read)));
+    for (const slice of this.slices) slice.values.push(sliceValueOf(cellOf(record, slice.column, read)));
     if (this.key) {
       this.key.values.push(keyValueOf(record.values[this.key.column]));
       this.key.lines.push(record.line);
     }
   }
 
-  columns(): { slice?: SliceColumn; key?: KeyColumn } {
-    return { slice: this.slice, key: this.key };
+  /** `slice` is the first slice column found; `slicing` all of them, with every configured grouping. */
+  columns(): { slice?: SliceColumn; slicing?: Slicing; key?: KeyColumn } {
+    const slicing = this.slices.length ? { columns: this.slices, groupings: this.names.slice } : undefined;
+    return { slice: this.slices[0], slicing, key: this.key };
   }
 }
 
-function requireColumns(record: DataRecord, required: readonly string[], names: readonly string[]): void {
+export function requireColumns(record: DataRecord, required: readonly string[], names: readonly string[]): void {
   const missing = required.filter((column) => !names.includes(column));
   if (missing.length) {
     throw new UserError(`missing column ${missing.map((c) => `"${c}"`).join(", ")}; found ${names.join(", ")}`, {
@@ -177,13 +193,13 @@ function requireColumns(record: DataRecord, required: readonly string[], names: 
 }
 
 /** CSV cells are text: type them as pandas would; JSON Lines and Parquet values are typed already. */
-function cellOf(record: DataRecord, column: string, read: ReadOptions | undefined): unknown {
+export function cellOf(record: DataRecord, column: string, read: ReadOptions | undefined): unknown {
   const value = record.values[column];
   const csv = read?.format ? read.format === "csv" : /\.(csv|tsv)$/i.test(record.file);
   return typeof value === "string" && csv ? parseCell(value) : value;
 }
 
-function labelOf(value: unknown, record: DataRecord, column: string): Label {
+export function labelOf(value: unknown, record: DataRecord, column: string): Label {
   if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))
     return value;
   if (typeof value === "bigint") return Number(value);
@@ -196,7 +212,7 @@ function labelOf(value: unknown, record: DataRecord, column: string): Label {
   );
 }
 
-function numberOf(record: DataRecord, column: string, read: ReadOptions | undefined): number {
+export function cellNumberOf(record: DataRecord, column: string, read: ReadOptions | undefined): number {
   const value = cellOf(record, column, read);
   if (typeof value === "number" && !Number.isNaN(value)) return value;
   if (typeof value === "bigint") return Number(value);

@@ -9,7 +9,10 @@ export interface Predictions {
   readonly score?: ArrayLike<number>;
   /** Class probabilities: one row per prediction, one column per entry of classLabels. */
   readonly probabilities?: { readonly classLabels: readonly Label[]; readonly matrix: readonly ArrayLike<number>[] };
+  /** The first slice column: the one shown beside paired examples. Alone, it is also the one slice evaluated. */
   readonly slice?: SliceColumn;
+  /** Every slice column and how they are grouped (alone or crossed); evaluation slices by these when present. */
+  readonly slicing?: Slicing;
   /** The column naming each row: the baseline's and the candidate's rows pair by it, whatever their order. */
   readonly key?: KeyColumn;
   /** Where the rows came from (a file path), for error messages. */
@@ -20,6 +23,39 @@ export interface RegressionPredictions {
   readonly yTrue: ArrayLike<number>;
   readonly yPred: ArrayLike<number>;
   readonly slice?: SliceColumn;
+  readonly slicing?: Slicing;
+  readonly key?: KeyColumn;
+  readonly source?: string;
+}
+
+/** Quantile regression: one predicted quantile per level and row, and optionally a point prediction. */
+export interface QuantilePredictions {
+  readonly yTrue: ArrayLike<number>;
+  /** Quantile levels in (0, 1), ascending; values[level][row]. */
+  readonly quantiles: { readonly levels: readonly number[]; readonly values: readonly ArrayLike<number>[] };
+  readonly yPred?: ArrayLike<number>;
+  readonly slicing?: Slicing;
+  readonly key?: KeyColumn;
+  readonly source?: string;
+}
+
+/** Multilabel classification: per label, 0/1 of y_true and y_pred (scikit-learn's indicator arrays). */
+export interface MultilabelPredictions {
+  readonly labels: readonly Label[];
+  /** yTrue[label][row], 0 or 1. */
+  readonly yTrue: readonly ArrayLike<number>[];
+  readonly yPred: readonly ArrayLike<number>[];
+  readonly slicing?: Slicing;
+  readonly key?: KeyColumn;
+  readonly source?: string;
+}
+
+/** Ranking: rows are documents of a query (group), with a graded relevance (y_true) and the model's score. */
+export interface RankingPredictions {
+  readonly group: { readonly column: string; readonly values: readonly string[] };
+  readonly relevance: ArrayLike<number>;
+  readonly score: ArrayLike<number>;
+  readonly slicing?: Slicing;
   readonly key?: KeyColumn;
   readonly source?: string;
 }
@@ -27,6 +63,12 @@ export interface RegressionPredictions {
 export interface SliceColumn {
   readonly column: string;
   readonly values: readonly (Label | null)[];
+}
+
+/** Slice columns, and the groupings to evaluate: one column alone, or several crossed (`country x plan`). */
+export interface Slicing {
+  readonly columns: readonly SliceColumn[];
+  readonly groupings: readonly (readonly string[])[];
 }
 
 export interface KeyColumn {

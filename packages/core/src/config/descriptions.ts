@@ -18,6 +18,8 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "data.datasets.*.path": "File, glob or list of files (CSV/TSV, JSON Lines, Parquet, optionally gzip-compressed).",
   "data.datasets.*.format": "File format; `auto` decides by extension.",
   "data.datasets.*.delimiter": "Field delimiter for delimited text (default: `,` for CSV, tab for TSV).",
+  "data.datasets.*.nul-bytes":
+    "NUL bytes (0x00) in CSV, TSV or JSON Lines files: `error` stops at the file:line that holds one (text data holds none: it is usually a binary or UTF-16 file); `keep` reads them as part of CSV cells (JSON never holds a raw NUL).",
   "data.datasets.*.schema":
     "A JSON Schema file every row must satisfy, or `infer` to derive one from the baseline's profile.",
   "data.datasets.*.label": "The label column: enables class balance, new-label and conflicting-label checks.",
@@ -106,14 +108,22 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "compare.predictions":
     "How to read the predictions file: ctrain evaluates it and pairs baseline and candidate rows for significance tests.",
   "compare.predictions.task":
-    "`classification` or `regression`; `auto` decides from the columns (scores or probabilities mean classification).",
+    "Which metrics the predictions get: `binary`, `multiclass`, `multilabel`, `regression`, `quantile` or `ranking` (`classification` is binary or multiclass by the labels). `auto` reads it off the file: `<y-true>_<label>` columns without `<y-true>` mean multilabel, a `group` column ranking, `<quantile-prefix><level>` columns quantile, scores, probabilities or whole-number labels classification, fractional true values regression.",
   "compare.predictions.y-true": "Column of true labels or values.",
   "compare.predictions.y-pred": "Column of predicted labels or values.",
   "compare.predictions.score": "Binary classification: column of the positive class's score or probability.",
   "compare.predictions.proba-prefix": "Multiclass: probability columns are `<prefix><class>`.",
   "compare.predictions.positive-label": "Binary classification: the positive label (default: the greater label).",
   "compare.predictions.slice":
-    "A column to compute metrics per value of (`slice:<column>=<value>/<metric>`); gates may name those keys, `*` matching any value.",
+    "Columns to compute metrics per value of: one column, or a list whose entries are a column or a list of columns to cross (`[country, plan, [country, plan]]`). Keys: `slice:<column>=<value>/<metric>`, crossed `slice:<a>=<x>,<b>=<y>/<metric>`; per grouping, `slice-worst:<grouping>/<metric>` and `slice-gap:<grouping>/<metric>` (best minus worst) over the slices with enough rows, a crossed grouping written `<a>,<b>`. Gates may name those keys, `*` matching any value.",
+  "compare.predictions.min-slice-rows":
+    "A slice with fewer rows is reported with its size and metrics but not gated, and left out of `slice-worst` and `slice-gap`.",
+  "compare.predictions.k":
+    "Cut-offs, a list (`[3, 5]`): `top_k_accuracy@<k>` for multiclass probabilities (default 3, only below the number of classes), `ndcg@<k>` and `map@<k>` for ranking (default 10).",
+  "compare.predictions.group":
+    "Ranking: the column naming each row's query; its rows are ranked by `score` and judged by their relevance in `y-true` (a number >= 0).",
+  "compare.predictions.quantile-prefix":
+    "Quantile regression: predicted quantiles are the columns `<prefix><level>` (`quantile_0.1`, `quantile_0.9`), each scored by `pinball_loss@<level>`.",
   "compare.predictions.key":
     "The column naming each row (default: an `id` column when both runs' files have one): rows pair by it, over the rows both runs scored, whatever their order or extra columns; without it rows pair by position.",
   "compare.objective": "For sweeps: the metric that ranks the candidate runs.",

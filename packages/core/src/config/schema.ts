@@ -80,6 +80,7 @@ export const DatasetConfig = z.strictObject({
   path: StringList,
   format: z.enum(["auto", "csv", "tsv", "jsonl", "parquet"]).default("auto"),
   delimiter: z.string().length(1).optional(),
+  "nul-bytes": z.enum(["error", "keep"]).default("error"),
   /** A JSON Schema file for each row, or `infer` to derive one from the baseline's profile as TFDV does. */
   schema: z.string().optional(),
   label: z.string().optional(),
@@ -194,13 +195,25 @@ export const CompareConfig = z.strictObject({
   /** How to read the predictions file train recorded; ctrain evaluates it and pairs baseline and candidate rows. */
   predictions: z
     .strictObject({
-      task: z.enum(["auto", "classification", "regression"]).default("auto"),
+      /** `classification` is binary or multiclass by the labels; `auto` also reads the task off the file's columns. */
+      task: z
+        .enum(["auto", "classification", "binary", "multiclass", "multilabel", "regression", "quantile", "ranking"])
+        .default("auto"),
       "y-true": z.string().min(1).default("y_true"),
       "y-pred": z.string().min(1).default("y_pred"),
       score: z.string().min(1).default("score"),
       "proba-prefix": z.string().min(1).default("proba_"),
       "positive-label": z.union([z.string(), z.number()]).optional(),
-      slice: z.string().min(1).optional(),
+      /** One column, or a list whose entries are columns or lists of columns to cross (`[country, [country, plan]]`). */
+      slice: z
+        .union([z.string().min(1), z.array(z.union([z.string().min(1), z.array(z.string().min(1)).min(2)])).min(1)])
+        .optional(),
+      "min-slice-rows": z.number().int().min(1).default(30),
+      /** Cut-offs of top-k accuracy (default 3) and of ranking's NDCG@k and MAP@k (default 10). */
+      k: z.array(z.number().int().min(1)).min(1).optional(),
+      /** Ranking: the column naming each row's query. */
+      group: z.string().min(1).default("query_id"),
+      "quantile-prefix": z.string().min(1).default("quantile_"),
       /** The column naming each row (e.g. `id`): baseline and candidate rows pair by it, whatever their order. */
       key: z.string().min(1).optional(),
     })
@@ -210,6 +223,9 @@ export const CompareConfig = z.strictObject({
       "y-pred": "y_pred",
       score: "score",
       "proba-prefix": "proba_",
+      "min-slice-rows": 30,
+      group: "query_id",
+      "quantile-prefix": "quantile_",
     }),
   /** The metric that ranks a sweep's runs. */
   objective: z.strictObject({ metric: z.string().min(1), direction: Direction.default("higher") }).optional(),
