@@ -1,3 +1,4 @@
+import type { UserError } from "@ctrain/core";
 import type { RecordBatch } from "./batch.js";
 import { openByteStream } from "./byte-stream.js";
 import type { ResolvedReadOptions } from "./options.js";
@@ -13,6 +14,8 @@ export interface ChunkDecoder<Batch extends RecordBatch> {
   next(bytes: Buffer, newFrom: number, final: boolean): Batch | undefined;
   /** Where, in the last `bytes`, the bytes not yet decoded start. */
   readonly consumed: number;
+  /** The bad input that stopped decoding, thrown once the batch of the records before it has been yielded. */
+  readonly failure: UserError | undefined;
 }
 
 /** Disk reads are this large (fewer system calls and stream turns) even when batches are smaller. */
@@ -51,6 +54,7 @@ export async function* readChunkedFile<Batch extends RecordBatch>(
       progress.advance(source.file, stream.bytesRead(), batch.rows);
       yield batch;
     }
+    if (decoder.failure) throw decoder.failure;
   }
   for await (const chunk of stream.chunks) {
     for (let offset = 0; offset < chunk.length; offset += options.chunkBytes) {

@@ -47,6 +47,8 @@ export interface CsvCells {
   nextLine: number;
   /** The last consumed byte was a CR at the very end of the buffer, so an LF that follows belongs to it. */
   endsAfterCarriageReturn: boolean;
+  /** The bad record that stopped tokenizing; `rows` are the good records before it. */
+  error?: UserError;
 }
 
 export interface TokenizeRequest {
@@ -98,6 +100,7 @@ export class CsvTokenizer {
     let cell = 0;
     let raggedRows = 0;
     let firstRecordFields = 0;
+    let error: UserError | undefined;
     if (afterCarriageReturn && pos < length) {
       if (bytes[pos] === LF) pos++;
       afterCarriageReturn = false;
@@ -140,7 +143,7 @@ export class CsvTokenizer {
           let p = pos + 1;
           for (;;) {
             if (p >= length) {
-              if (final) throw this.unterminatedQuote(quoteLine);
+              if (final) error = this.unterminatedQuote(quoteLine);
               break records;
             }
             const byte = bytes[p]!;
@@ -215,10 +218,16 @@ export class CsvTokenizer {
         break;
       }
 
-      if (pos - recordStart > maxRecordBytes) throw this.recordTooLong(recordLine);
+      if (pos - recordStart > maxRecordBytes) {
+        error = this.recordTooLong(recordLine);
+        break;
+      }
       if (rows === 0) firstRecordFields = fields;
       if (fields !== width && !anyFieldCount) {
-        if (this.raggedRows === "error") throw this.raggedRecord(recordLine, width, fields);
+        if (this.raggedRows === "error") {
+          error = this.raggedRecord(recordLine, width, fields);
+          break;
+        }
         raggedRows++;
         for (; fields < width; fields++) {
           starts[cell] = 0;
@@ -233,7 +242,7 @@ export class CsvTokenizer {
     }
 
     const incomplete = rows < maxRecords && consumed < length;
-    if (incomplete && length - consumed > maxRecordBytes) throw this.recordTooLong(consumedLine);
+    if (!error && incomplete && length - consumed > maxRecordBytes) error = this.recordTooLong(consumedLine);
     if (rows > 0) this.bytesPerRecord = Math.max(8, Math.ceil((consumed - request.start) / rows));
     return {
       rows,
@@ -248,6 +257,7 @@ export class CsvTokenizer {
       consumed,
       nextLine: consumedLine,
       endsAfterCarriageReturn: afterCarriageReturn,
+      ...(error ? { error } : {}),
     };
   }
 

@@ -7,7 +7,7 @@ import { countLineBreaks } from "./line-breaks.js";
 import type { ResolvedReadOptions } from "./options.js";
 import type { ProgressTracker } from "./progress.js";
 import type { DataFile } from "./sources.js";
-import { Utf8Checker } from "./utf8.js";
+import { TextFaultFinder } from "./text-faults.js";
 
 /** Header fields stored on the first try; a wider header is read again with room for all its fields. */
 const FIRST_HEADER_CAPACITY = 256;
@@ -27,12 +27,13 @@ export function readCsv(
 
 class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
   private readonly tokenizer: CsvTokenizer;
-  private readonly utf8: Utf8Checker | undefined;
+  private readonly faults: TextFaultFinder;
   private columns: readonly string[] | undefined;
   private line = 1;
   private afterCarriageReturn = false;
   private yieldedBatch = false;
   consumed = 0;
+  failure: UserError | undefined;
 
   constructor(
     private readonly source: DataFile,
@@ -40,19 +41,31 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
   ) {
     const delimiter = options.delimiter ?? source.defaultDelimiter;
     this.tokenizer = new CsvTokenizer(source.file, delimiter, options.maxLineBytes, options.raggedRows);
-    this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : undefined;
-    if (Array.isArray(options.header)) this.columns = uniqueColumnNames(options.header);
+    this.faults = new TextFaultFinder(
+      source.file,
+      options,
+      "save the file as UTF-8, for example: iconv -f latin1 -t utf-8 in.csv > out.csv",
+    );
+    if (Array.isArray(options.header)) this.columns = columnNames(options.header, "the header option");
   }
 
+  /** Reads the records before the first bad byte or record, and leaves that one's error in `failure`. */
   next(bytes: Buffer, newFrom: number, final: boolean): CsvBatch | undefined {
-    this.checkUtf8(bytes, newFrom, final);
+    const fault = this.faults.find(bytes, newFrom, final, (offset) => this.lineAt(bytes, offset));
+    const readable = fault ? bytes.subarray(0, fault.offset) : bytes;
+    const readableToEnd = final && !fault;
     this.consumed = 0;
-    this.columns ??= this.readHeader(bytes, final);
-    if (this.columns === undefined) return undefined;
-    const cells = this.commit(this.tokenize(bytes, this.consumed, final, this.columns.length, false, Infinity));
-    if (cells.rows === 0 && !(final && !this.yieldedBatch)) return undefined;
+    this.columns ??= this.readHeader(readable, readableToEnd);
+    if (this.columns === undefined) {
+      this.failure = fault?.error;
+      return undefined;
+    }
+    const width = this.columns.length;
+    const cells = this.commit(this.tokenize(readable, this.consumed, readableToEnd, width, false, Infinity));
+    this.failure = cells.error ?? fault?.error;
+    if (cells.rows === 0 && !(final && !this.yieldedBatch && !this.failure)) return undefined;
     this.yieldedBatch = true;
-    return new CsvBatch(this.source.file, this.columns, bytes, cells, this.line);
+    return new CsvBatch(this.source.file, this.columns, readable, cells, this.line);
   }
 
   /** The column names from the first record, once it is complete. */
@@ -61,6 +74,7 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
     if (cells.firstRecordFields > FIRST_HEADER_CAPACITY) {
       cells = this.tokenize(bytes, 0, final, cells.firstRecordFields, true, 1);
     }
+    if (cells.error) throw cells.error;
     if (cells.rows === 0) {
       if (final) throw this.emptyFile();
       return undefined;
@@ -68,7 +82,8 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
     const fields = cells.firstRecordFields;
     if (this.options.header === false) return Array.from({ length: fields }, (_, i) => `column_${i + 1}`);
     this.commit(cells);
-    return uniqueColumnNames(Array.from({ length: fields }, (_, i) => cellString(bytes, cells, i)));
+    const names = Array.from({ length: fields }, (_, i) => cellString(bytes, cells, i));
+    return columnNames(names, `${this.source.file}:${cells.lines[0]}`);
   }
 
   private tokenize(
@@ -99,18 +114,10 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
     return cells;
   }
 
-  private checkUtf8(bytes: Buffer, newFrom: number, final: boolean): void {
-    const invalid = this.utf8?.check(bytes, newFrom, final) ?? -1;
-    if (invalid < 0) return;
+  /** The line of `offset` in `bytes`, which start at `this.line` (after a CR that may end the previous chunk). */
+  private lineAt(bytes: Buffer, offset: number): number {
     const skippedLineFeed = this.afterCarriageReturn && bytes[0] === 0x0a ? 1 : 0;
-    const line = this.line + countLineBreaks(bytes, skippedLineFeed, invalid, true);
-    throw new UserError(
-      `the file is not valid UTF-8: byte 0x${bytes[invalid]?.toString(16) ?? "??"} cannot appear here`,
-      {
-        location: `${this.source.file}:${line}`,
-        hint: "save the file as UTF-8, for example: iconv -f latin1 -t utf-8 in.csv > out.csv",
-      },
-    );
+    return this.line + countLineBreaks(bytes, skippedLineFeed, offset, true);
   }
 
   private emptyFile(): UserError {
@@ -125,25 +132,24 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
 }
 
 /**
- * Column names as pandas' C parser makes them: an empty name becomes `Unnamed: i`; a repeated name gets
- * `.1`, `.2`... skipping any suffix another column already has; given names keep theirs before unnamed ones.
+ * Column names from a header: an empty name becomes `Unnamed: i` (as pandas names it); a name given twice is an
+ * error, since checks, profiles and the label would silently apply to one of the two columns.
  */
-function uniqueColumnNames(names: readonly string[]): string[] {
+function columnNames(names: readonly string[], location: string): string[] {
   const header = names.map((name, i) => (name === "" ? `Unnamed: ${i}` : name));
-  const unnamed = names.flatMap((name, i) => (name === "" ? [i] : []));
-  const order = [...names.keys()].filter((i) => names[i] !== "").concat(unnamed);
-  const counts = new Map<string, number>();
-  for (const i of order) {
-    const original = header[i]!;
-    let name = original;
-    let count = counts.get(name) ?? 0;
-    while (count > 0) {
-      counts.set(original, count + 1);
-      name = `${original}.${count}`;
-      count = header.includes(name) ? count + 1 : (counts.get(name) ?? 0);
+  const firstIndex = new Map<string, number>();
+  for (const [i, name] of header.entries()) {
+    const first = firstIndex.get(name);
+    if (first !== undefined) {
+      throw new UserError(
+        `the header names the column ${JSON.stringify(name)} twice (columns ${first + 1} and ${i + 1})`,
+        {
+          location,
+          hint: "give every column its own name; a repeated name would make its checks and profile apply to one of them only",
+        },
+      );
     }
-    header[i] = name;
-    counts.set(name, count + 1);
+    firstIndex.set(name, i);
   }
   return header;
 }

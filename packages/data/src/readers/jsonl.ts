@@ -6,7 +6,7 @@ import { countLineBreaks } from "./line-breaks.js";
 import type { ResolvedReadOptions } from "./options.js";
 import type { ProgressTracker } from "./progress.js";
 import type { DataFile } from "./sources.js";
-import { Utf8Checker } from "./utf8.js";
+import { TextFaultFinder } from "./text-faults.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -21,25 +21,30 @@ export function readJsonLines(
 }
 
 class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
-  private readonly utf8: Utf8Checker | undefined;
+  private readonly faults: TextFaultFinder;
   private line = 1;
   private records = 0;
   consumed = 0;
+  failure: UserError | undefined;
 
   constructor(
     private readonly file: string,
     private readonly options: ResolvedReadOptions,
   ) {
-    this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : undefined;
+    this.faults = new TextFaultFinder(file, options, "save the file as UTF-8 (JSON text is UTF-8)");
   }
 
+  /** Reads the lines before the first bad byte or line, and leaves that one's error in `failure`. */
   next(bytes: Buffer, newFrom: number, final: boolean): JsonLinesBatch | undefined {
-    const invalid = this.utf8?.check(bytes, newFrom, final) ?? -1;
-    if (invalid >= 0) {
-      throw new UserError(`the file is not valid UTF-8: byte 0x${bytes[invalid]!.toString(16)} cannot appear here`, {
-        location: `${this.file}:${this.line + countLineBreaks(bytes, 0, invalid, false)}`,
-        hint: "save the file as UTF-8 (JSON text is UTF-8)",
-      });
+    const fault = this.faults.find(
+      bytes,
+      newFrom,
+      final,
+      (offset) => this.line + countLineBreaks(bytes, 0, offset, false),
+    );
+    if (fault) {
+      bytes = bytes.subarray(0, fault.offset);
+      final = false;
     }
     let pos = 0;
     const records: Record<string, unknown>[] = [];
@@ -50,20 +55,29 @@ class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
         if (!final) break;
         end = bytes.length;
       }
-      if (end - pos > this.options.maxLineBytes) throw this.lineTooLong();
+      if (end - pos > this.options.maxLineBytes) {
+        this.failure = this.lineTooLong();
+        break;
+      }
       const textEnd = end > pos && bytes[end - 1] === CR ? end - 1 : end;
       const text = bytes.toString("utf8", pos, textEnd);
       if (text.charCodeAt(0) === 0x7b || text.trim() !== "") {
-        records.push(this.parse(text));
+        const record = this.parse(text);
+        if (record instanceof UserError) {
+          this.failure = record;
+          break;
+        }
+        records.push(record);
         lines.push(this.line);
       }
       this.line++;
       pos = end + 1;
     }
     this.consumed = Math.min(pos, bytes.length);
-    if (bytes.length - this.consumed > this.options.maxLineBytes) throw this.lineTooLong();
+    this.failure ??= fault?.error;
+    if (!this.failure && bytes.length - this.consumed > this.options.maxLineBytes) this.failure = this.lineTooLong();
     this.records += records.length;
-    if (final && this.records === 0) {
+    if (final && this.records === 0 && !this.failure) {
       throw new UserError("the file has no JSON records", {
         location: this.file,
         hint: "write one JSON object per line, or remove the file from the dataset",
@@ -72,19 +86,20 @@ class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
     return records.length > 0 ? new JsonLinesBatch(this.file, records, lines) : undefined;
   }
 
-  private parse(text: string): Record<string, unknown> {
+  /** The line's object, or the error that makes it unreadable. */
+  private parse(text: string): Record<string, unknown> | UserError {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
       const offset = jsonSyntaxErrorOffset(text);
-      throw new UserError(`invalid JSON: ${(error as Error).message}`, {
+      return new UserError(`invalid JSON: ${(error as Error).message}`, {
         location: `${this.file}:${this.line}${offset >= 0 ? `:${offset + 1}` : ""}`,
         hint: "each line must hold one complete JSON object; a line break inside a string is written \\n",
       });
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new UserError(`expected a JSON object, found ${describeJsonValue(value)}`, {
+      return new UserError(`expected a JSON object, found ${describeJsonValue(value)}`, {
         location: `${this.file}:${this.line}:${text.length - text.trimStart().length + 1}`,
         hint: 'write each record as an object of column values, such as {"feature": 1.5, "label": "cat"}',
       });

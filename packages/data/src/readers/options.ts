@@ -17,6 +17,11 @@ export interface ReadOptions {
   header?: boolean | readonly string[];
   /** Bytes that are not valid UTF-8: `"error"` (default) stops with file:line, `"replace"` reads them as U+FFFD. */
   encodingErrors?: "error" | "replace";
+  /**
+   * NUL bytes (0x00): `"error"` (default) stops with file:line, since text data holds none; `"keep"` reads them
+   * as part of a CSV cell (JSON never holds a raw NUL, so a JSON Lines file with one stays an error).
+   */
+  nulBytes?: "error" | "keep";
   /** A record (CSV) or line (JSON Lines) longer than this many bytes is an error, so one huge line cannot exhaust memory. Default 1 MiB. */
   maxLineBytes?: number;
   /**
@@ -38,6 +43,7 @@ export interface ResolvedReadOptions {
   delimiter: number | undefined;
   header: boolean | readonly string[];
   encodingErrors: "error" | "replace";
+  nulBytes: "error" | "keep";
   maxLineBytes: number;
   raggedRows: "error" | "count";
   chunkBytes: number;
@@ -53,6 +59,7 @@ export function resolveReadOptions(options: ReadOptions = {}): ResolvedReadOptio
     delimiter: options.delimiter === undefined ? undefined : delimiterByte(options.delimiter),
     header: options.header ?? true,
     encodingErrors: options.encodingErrors ?? "error",
+    nulBytes: options.nulBytes ?? "error",
     maxLineBytes: positiveInteger("maxLineBytes", options.maxLineBytes ?? MIB),
     raggedRows: options.raggedRows ?? "error",
     chunkBytes: positiveInteger("chunkBytes", options.chunkBytes ?? 64 * 1024),

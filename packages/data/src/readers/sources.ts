@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
@@ -56,7 +57,7 @@ export async function resolveDataFiles(
         path,
         format,
         defaultDelimiter: baseName(file).endsWith(".tsv") ? TAB : COMMA,
-        size: (await stat(path)).size,
+        size: (await regularFile(path, file)).size,
       };
     }),
   );
@@ -92,6 +93,30 @@ async function expandEntry(entry: string, cwd: string): Promise<string[]> {
     });
   }
   return inside.map((name) => join(entry, name));
+}
+
+/**
+ * A data file must be a regular file (or a symlink to one): opening a FIFO waits for a writer for ever, and a
+ * device or socket is no dataset.
+ */
+async function regularFile(path: string, file: string): Promise<Stats> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot read ${file}: ${error.message}`, { location: file, cause: error });
+  });
+  if (!info.isFile()) {
+    throw new UserError(`${file} is ${kindOf(info)}, not a regular file`, {
+      location: file,
+      hint: "point the dataset at data files; write a stream to a file first, then validate that file",
+    });
+  }
+  return info;
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return "a named pipe (FIFO)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a file";
 }
 
 function baseName(file: string): string {

@@ -298,7 +298,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
 }
 
 function readOptions(dataset: DatasetConfig, config: CtrainConfig, cwd: string): Omit<ReadOptions, "onProgress"> {
-  const options: ReadOptions = { cwd, maxLineBytes: config.data["max-line-bytes"] };
+  const options: ReadOptions = { cwd, maxLineBytes: config.data["max-line-bytes"], nulBytes: dataset["nul-bytes"] };
   if (dataset.format === "tsv") {
     options.format = "csv";
     options.delimiter = "\t";
