@@ -6,5 +6,6 @@ export * from "./json-schemas.js";
 export type * from "./seams/index.js";
 export * from "./seams/baseline-policy.js";
 export * from "./format.js";
+export * from "./input/index.js";
 export * from "./inert-text.js";
 export * from "./regex.js";

@@ -45,3 +45,30 @@ export const ATTESTATION_SUBJECTS_MAX = 1024;
 export const BUNDLE_DOCUMENT_MAX_BYTES = 32 * 1024 ** 2;
 export const BUNDLE_TOTAL_MAX_BYTES = 256 * 1024 ** 2;
 export const BUNDLE_FILES_MAX = 2000;
+
+/**
+ * Files users write for ctrain (ctrain.yml, params and metric files) are read whole, so each has a size ceiling;
+ * anything that is not a regular file (a directory, FIFO or device) is refused before it is opened for reading.
+ * A config is a page of settings: 1 MiB is a hundred times the largest example.
+ */
+export const CONFIG_FILE_MAX_BYTES = 1024 ** 2;
+/** Params files hold hyperparameters, sometimes with lists (vocabularies, grids): 4 MiB. */
+export const PARAMS_FILE_MAX_BYTES = 4 * 1024 ** 2;
+/** Metric files are summaries; 32 MiB (a bundle document's ceiling) is far above any real one. */
+export const METRIC_FILE_MAX_BYTES = BUNDLE_DOCUMENT_MAX_BYTES;
+/** YAML parses about 20x slower than JSON (and needs ~50x the text in memory): a YAML file of any kind stops at 4 MiB. */
+export const YAML_FILE_MAX_BYTES = 4 * 1024 ** 2;
+/** Aliases a YAML file may expand; the yaml package's own default for `maxAliasCount`, which bounds alias bombs. */
+export const YAML_ALIASES_MAX = 100;
+/**
+ * Mappings and lists nested in one another, in any parsed file (YAML, JSON, bundle documents): real files stay
+ * under 10; the bound keeps every later walk (schema checks, flattening) far from the call stack's limit.
+ */
+export const NESTING_DEPTH_MAX = 64;
+/** Keys and list items in one config, params or metric file: bounds the work of parsing and checking it. */
+export const FILE_NODES_MAX = 200_000;
+/** Metrics and params one run records (run.json's `metrics` and `params`): enough for per-class and per-epoch values. */
+export const RUN_METRICS_MAX = 10_000;
+export const RUN_PARAMS_MAX = 10_000;
+/** Model files one run records: a release holds at most 1000 assets (and attestations 1024 subjects). */
+export const MODEL_FILES_MAX = RELEASE_ASSETS_MAX;

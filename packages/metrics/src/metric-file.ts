@@ -1,7 +1,16 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { BUNDLE_DOCUMENT_MAX_BYTES, UserError } from "@ctrain/core";
-import { LineCounter, parseDocument, type ScalarTag } from "yaml";
+import {
+  METRIC_FILE_MAX_BYTES,
+  RUN_METRICS_MAX,
+  UserError,
+  YAML_FILE_MAX_BYTES,
+  describeFileKind,
+  parseJsonText,
+  parseYamlText,
+  readTextFile,
+} from "@ctrain/core";
+import type { ScalarTag } from "yaml";
 import { flattenMetrics } from "./flatten.js";
 import type { MetricMap } from "./metric-value.js";
 import { readMetricTable, type MetricTable } from "./metric-table.js";
@@ -41,47 +50,54 @@ export function metricFileFormat(path: string): MetricFileFormat {
 }
 
 /**
- * Parses a JSON or YAML metric file. JSON goes through the YAML parser's strict JSON schema, which gives
- * line:column for syntax errors and, with one extra tag, reads Python's bare NaN/Infinity.
+ * Parses a JSON or YAML metric file. JSON is read in one linear pass (JSON.parse behind a scan that refuses
+ * duplicate and reserved keys and deep nesting at line:column, and reads Python's bare NaN/Infinity), so a
+ * million keys take a second, not minutes; YAML goes through the yaml package with the same limits.
  */
 export function parseMetricText(
   text: string,
   path: string,
   format: MetricFileFormat = metricFileFormat(path),
 ): MetricFile {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
-    schema: format === "json" ? "json" : "core",
-    customTags: (tags) => [pythonNonFinite, ...tags],
-    prettyErrors: false,
-    lineCounter,
-  });
-  const [error] = document.errors;
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new UserError(`${format.toUpperCase()} syntax error: ${error.message}`, {
-      location: `${path}:${line}:${col}`,
-      hint: `fix the ${format.toUpperCase()} at that position; metric files hold a mapping of names to values`,
-    });
-  }
-  const root: unknown = document.toJS({ maxAliasCount: 100 });
+  const hint = `fix the ${format.toUpperCase()} at that position; metric files hold a mapping of names to values`;
+  const root: unknown =
+    format === "json"
+      ? parseJsonText(text, { label: path, nonFinite: true, hint })
+      : parseYamlText(text, {
+          label: path,
+          hint,
+          schema: "core",
+          customTags: (tags) => [pythonNonFinite, ...tags],
+        }).value;
   if (root === null || typeof root !== "object") {
     throw new UserError(`expected a mapping of metric names to values, found ${root === null ? "null" : typeof root}`, {
       location: path,
       hint: 'write metrics as an object, e.g. {"accuracy": 0.93}',
     });
   }
-  return { path, format, metrics: flattenMetrics(root) };
+  const metrics = flattenMetrics(root, "", path);
+  const count = Object.keys(metrics).length;
+  if (count > RUN_METRICS_MAX) {
+    throw new UserError(`the file holds ${count} metrics, more than the ${RUN_METRICS_MAX} a run records`, {
+      location: path,
+      hint: "write summary metrics here; per-example values belong in the predictions file, per-step ones in curves",
+    });
+  }
+  return { path, format, metrics };
 }
 
 /** Reads a metric file by its extension: JSON, YAML, or CSV/TSV with a header (see readMetricTable). */
 export async function readMetricFile(path: string): Promise<MetricFile | MetricTable> {
-  await checkMetricFileSize(path);
-  if (/\.(csv|tsv)$/i.test(path)) return readMetricTable(path);
-  return parseMetricText(await readFile(path, "utf8"), path);
+  if (/\.(csv|tsv)$/i.test(path)) {
+    await checkMetricFileSize(path);
+    return readMetricTable(path);
+  }
+  const format = metricFileFormat(path);
+  const maxBytes = format === "yaml" ? YAML_FILE_MAX_BYTES : METRIC_FILE_MAX_BYTES;
+  return parseMetricText(readTextFile(path, { label: path, what: "metric file", maxBytes }), path, format);
 }
 
-/** Metric files are small; a huge one is almost always the wrong file. */
+/** Metric files are small regular files; a huge one (or a directory, FIFO, device) is almost always the wrong path. */
 export async function checkMetricFileSize(path: string): Promise<void> {
   const info = await stat(path).catch((cause: unknown) => {
     throw new UserError(`cannot read metric file: ${(cause as Error).message}`, {
@@ -90,8 +106,14 @@ export async function checkMetricFileSize(path: string): Promise<void> {
       cause,
     });
   });
-  if (info.size > BUNDLE_DOCUMENT_MAX_BYTES) {
-    throw new UserError(`metric file is ${info.size} bytes, above the ${BUNDLE_DOCUMENT_MAX_BYTES}-byte limit`, {
+  if (!info.isFile()) {
+    throw new UserError(`the metric file is ${describeFileKind(info)}, not a regular file`, {
+      location: path,
+      hint: "point the metrics setting at a file the training step writes",
+    });
+  }
+  if (info.size > METRIC_FILE_MAX_BYTES) {
+    throw new UserError(`metric file is ${info.size} bytes, above the ${METRIC_FILE_MAX_BYTES}-byte limit`, {
       location: path,
       hint: "point the metrics setting at a summary file, not at predictions or logs",
     });

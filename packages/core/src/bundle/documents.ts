@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MODEL_FILES_MAX, RUN_METRICS_MAX, RUN_PARAMS_MAX } from "../limits.js";
 import { RecordedValue } from "./values.js";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a lowercase hex sha256");
@@ -57,6 +58,20 @@ export type OverallVerdict = z.infer<typeof OverallVerdict>;
 
 const ValueMap = z.record(z.string().max(500), RecordedValue);
 
+/**
+ * A run's metrics or params, refused above `max` names before any value is checked: a run.json from another run
+ * may hold a million of them inside the document size cap, and every later step would pay for each.
+ */
+function runValueMap(max: number, what: string) {
+  return z.preprocess((value, context) => {
+    if (typeof value === "object" && value !== null && Object.keys(value).length > max) {
+      context.issues.push({ code: "custom", message: `more than ${max} ${what}`, input: value });
+      return z.NEVER;
+    }
+    return value;
+  }, ValueMap);
+}
+
 export const RunDocument = z.strictObject({
   schema: z.literal("ctrain.run/v1"),
   name: z.string().max(100),
@@ -77,8 +92,8 @@ export const RunDocument = z.strictObject({
   exitCode: z.number().int().nullable().optional(),
   signal: z.string().max(20).nullable().optional(),
   logTail: z.array(z.string().max(10_000)).max(1000).default([]),
-  params: ValueMap.default({}),
-  metrics: ValueMap.default({}),
+  params: runValueMap(RUN_PARAMS_MAX, "params").default({}),
+  metrics: runValueMap(RUN_METRICS_MAX, "metrics").default({}),
   metricFiles: z.array(RelativePath).max(100).default([]),
   curves: z
     .array(
@@ -105,7 +120,7 @@ export const RunDocument = z.strictObject({
     .default([]),
   model: z
     .strictObject({
-      files: z.array(FileDigest.extend({ pickle: z.boolean() })).max(1000),
+      files: z.array(FileDigest.extend({ pickle: z.boolean() })).max(MODEL_FILES_MAX),
     })
     .default({ files: [] }),
   resources: z
@@ -126,6 +141,11 @@ export const RunDocument = z.strictObject({
   verdicts: z
     .strictObject({ validation: z.enum(["passed", "failed"]).optional(), comparison: OverallVerdict.optional() })
     .default({}),
+  /** Why the run failed after its command ran (outputs that could not be read or recorded). */
+  errors: z
+    .array(z.strictObject({ message: z.string().max(4000), location: z.string().max(2000).optional() }))
+    .max(100)
+    .optional(),
 });
 export type RunDocument = z.infer<typeof RunDocument>;
 

@@ -1,7 +1,9 @@
-import { lstatSync, readdirSync, readFileSync, existsSync } from "node:fs";
+import { lstatSync, readdirSync, existsSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
+import { parseJsonText } from "../input/json-text.js";
+import { readTextFile } from "../input/text-file.js";
 import { BUNDLE_DOCUMENT_MAX_BYTES, BUNDLE_FILES_MAX, BUNDLE_TOTAL_MAX_BYTES } from "../limits.js";
 import { writeFileAtomic } from "./atomic.js";
 import { ProfileDocument, BUNDLE_DOCUMENTS } from "./documents.js";
@@ -15,14 +17,16 @@ export function serializeDocument(document: unknown): string {
   return JSON.stringify(document, encodeNonFinite, 2) + "\n";
 }
 
-/** Parses and validates one JSON document; every failure names the file and the key. */
+/**
+ * Parses and validates one JSON document; every failure names the file and the key. Nesting is bounded and
+ * duplicate or reserved keys (which JSON.parse or zod would drop silently) are refused, before the schema's walk.
+ */
 export function parseDocument<T extends z.ZodType>(text: string, schema: T, fileLabel: string): z.output<T> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`not valid JSON: ${(error as Error).message}`, { location: fileLabel });
-  }
+  const raw = parseJsonText(text, {
+    label: fileLabel,
+    maxNodes: Number.POSITIVE_INFINITY,
+    hint: "the file is not valid JSON; it may have been cut short or altered",
+  });
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -137,13 +141,8 @@ export class Bundle {
     const full = this.path(relativePath);
     const label = relative(process.cwd(), full) || full;
     if (!existsSync(full)) throw new UserError(`missing bundle document ${relativePath}`, { location: this.root });
-    const size = lstatSync(full).size;
-    if (size > BUNDLE_DOCUMENT_MAX_BYTES) {
-      throw new UserError(`bundle document is ${size} bytes, more than the ${BUNDLE_DOCUMENT_MAX_BYTES} allowed`, {
-        location: label,
-      });
-    }
-    return parseDocument(readFileSync(full, "utf8"), schema, label);
+    const text = readTextFile(full, { label, what: "bundle document", maxBytes: BUNDLE_DOCUMENT_MAX_BYTES });
+    return parseDocument(text, schema, label);
   }
 
   writeJson<T extends z.ZodType>(relativePath: string, schema: T, document: z.input<T>): string {

@@ -1,8 +1,12 @@
-import { readFileSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve, relative } from "node:path";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { isNode, type Document, type LineCounter } from "yaml";
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { checkKeySegments } from "../input/reserved-keys.js";
+import { readTextFile } from "../input/text-file.js";
+import { parseYamlText } from "../input/yaml-text.js";
+import { CONFIG_FILE_MAX_BYTES } from "../limits.js";
 import { CtrainConfig } from "./schema.js";
 import { closestName } from "./suggest.js";
 
@@ -33,9 +37,9 @@ export function loadConfig(options: { file?: string; cwd?: string; overrides?: S
     }
     return { config: parseConfig("", { overrides: options.overrides }) };
   }
-  const text = readFileSync(file, "utf8");
   const shown = relative(cwd, file);
   const fileName = shown && !shown.startsWith("..") ? shown : file;
+  const text = readTextFile(file, { label: fileName, what: "config file", maxBytes: CONFIG_FILE_MAX_BYTES });
   return { config: parseConfig(text, { fileName, overrides: options.overrides }), file };
 }
 
@@ -44,25 +48,22 @@ export function parseConfig(
   options: { fileName?: string; overrides?: SettingOverrides } = {},
 ): CtrainConfig {
   const fileName = options.fileName ?? CONFIG_FILE_NAME;
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const yamlError = document.errors[0];
-  if (yamlError) {
-    const [offset] = yamlError.pos;
-    const { line, col } = lineCounter.linePos(offset);
-    throw new UserError(yamlError.message.split("\n")[0] ?? "invalid YAML", {
-      location: `${fileName}:${line}:${col}`,
-      hint: "fix the YAML syntax (indentation, quotes, a missing ':')",
-    });
-  }
-  const raw: unknown = document.toJS() ?? {};
+  const parsed = parseYamlText(text, {
+    label: fileName,
+    hint: "fix the YAML syntax (indentation, quotes, a missing ':')",
+  });
+  const { document, lineCounter } = parsed;
+  const raw: unknown = parsed.value ?? {};
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new UserError(`expected a mapping of settings at the top level, got ${describeValue(raw)}`, {
       location: `${fileName}:1:1`,
     });
   }
   const overrides = options.overrides ?? {};
-  for (const [key, { value }] of Object.entries(overrides)) setDotted(raw as Record<string, unknown>, key, value);
+  for (const [key, { value, source }] of Object.entries(overrides)) {
+    checkKeySegments(key, source);
+    setDotted(raw as Record<string, unknown>, key, value);
+  }
 
   const result = CtrainConfig.safeParse(raw);
   if (result.success) return result.data;
@@ -76,7 +77,7 @@ export function parseConfig(
 
 interface IssueContext {
   fileName: string;
-  document: Document;
+  document: Document.Parsed;
   lineCounter: LineCounter;
   raw: unknown;
   overrides: SettingOverrides;
@@ -136,7 +137,7 @@ function locate(path: string[], context: IssueContext, pointAtKey: boolean): str
   return context.fileName;
 }
 
-function findKeyNode(document: Document, path: string[]): unknown {
+function findKeyNode(document: Document.Parsed, path: string[]): unknown {
   const parent = document.getIn(path.slice(0, -1), true) as { items?: { key: unknown }[] } | undefined;
   const last = path.at(-1);
   const pair = parent?.items?.find(
