@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
 import { UserError, type Bundle, type ResolvedBaseline, type RunDocument } from "@ctrain/core";
 import type { MetricMap } from "@ctrain/metrics";
 import { toMetricMap } from "./values.js";
@@ -27,8 +29,50 @@ export function sideOfRun(run: RunDocument, bundle: Bundle | undefined, label: s
     run,
     metrics: toMetricMap(run.metrics),
     params: toMetricMap(run.params),
-    predictionsPath: run.predictions && bundle ? bundle.path(run.predictions.path) : undefined,
+    predictionsPath: verifiedPredictionsPath(run, bundle, label),
   };
+}
+
+/**
+ * Where a run's predictions are, once their bytes are the ones its run.json recorded: a baseline's bundle comes
+ * from another run, and predictions changed after training would decide the paired tests.
+ */
+function verifiedPredictionsPath(run: RunDocument, bundle: Bundle | undefined, label: string): string | undefined {
+  if (!run.predictions || !bundle) return undefined;
+  const recorded = run.predictions;
+  const path = bundle.path(recorded.path);
+  const hint = `the ${label}'s bundle changed after its run recorded it: train it again, or compare against another run`;
+  let sha256: string;
+  try {
+    sha256 = sha256OfFileSync(path);
+  } catch (error) {
+    throw new UserError(
+      `the ${label}'s predictions file ${recorded.path} cannot be read: ${(error as Error).message}`,
+      {
+        location: path,
+        hint,
+      },
+    );
+  }
+  if (sha256 !== recorded.sha256) {
+    throw new UserError(
+      `the ${label}'s predictions file ${recorded.path} is not the one its run.json recorded: sha256 ${sha256}, recorded ${recorded.sha256}`,
+      { location: path, hint },
+    );
+  }
+  return path;
+}
+
+function sha256OfFileSync(path: string): string {
+  const hash = createHash("sha256");
+  const buffer = Buffer.alloc(1024 * 1024);
+  const fd = openSync(path, "r");
+  try {
+    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 /**
