@@ -3,6 +3,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import {
   UserError,
   confinedPath,
+  isUserError,
   writeFileAtomic,
   type ApprovalSource,
   type AssetSource,
@@ -32,7 +33,7 @@ import {
 } from "./manifest.js";
 import { renderModelCard } from "./model-card.js";
 import { planStoredFile, type FileToStore } from "./parts.js";
-import { readPublishedRun } from "./published.js";
+import { readManifest, readPublishedRun } from "./published.js";
 import { bundleDigest, releaseBody } from "./release-body.js";
 import { modelTag, pickChampion } from "./tags.js";
 import { nextVersion } from "./versioning.js";
@@ -232,7 +233,7 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
   const digest = bundleDigest(model.name, [...modelFiles, ...documents]);
   const predictions = await predictionsToStore(run, bundle);
 
-  const versions = await registry.list(model.name, { drafts: true });
+  const versions = await withManifestDigests(registry, await registry.list(model.name, { drafts: true }), options, log);
   const published = versions.filter((version) => !version.draft);
   const same = versions.find((version) => version.bundleDigest === digest);
   if (same && !same.draft) {
@@ -348,6 +349,41 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
       },
     );
     return { outcome: same ? "resumed" : "published", release, approval, manifest, previous };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Versions with their bundle digest taken from their manifest when the registry's side record (GitHub's release
+ * text, the local `.release.json`) has none: a damaged side record must not let the same bundle publish again as
+ * a new version. A version whose manifest cannot be read either is named in the log and counts as other content.
+ */
+async function withManifestDigests(
+  registry: ModelRegistry,
+  versions: PublishedModel[],
+  options: Pick<PublishModelOptions, "workDir">,
+  log: (line: string) => void,
+): Promise<PublishedModel[]> {
+  const unknown = versions.filter((version) => version.bundleDigest === undefined && !version.draft);
+  if (unknown.length === 0) return versions;
+  mkdirSync(options.workDir, { recursive: true });
+  const scratch = mkdtempSync(join(options.workDir, ".ctrain-manifests-"));
+  try {
+    const digests = new Map<PublishedModel, string>();
+    for (const [index, version] of unknown.entries()) {
+      try {
+        const manifest = await readManifest(registry, version, join(scratch, `${index}.json`));
+        digests.set(version, manifest.bundleDigest);
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        log(`warning: ${version.tag} has no readable bundle digest, so it counts as other content: ${error.message}`);
+      }
+    }
+    return versions.map((version) => {
+      const digest = digests.get(version);
+      return digest ? { ...version, bundleDigest: digest } : version;
+    });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -69,10 +69,14 @@ export class LocalModelRegistry implements ModelRegistry {
     const record = existsSync(recordFile)
       ? ReleaseRecord.safeParse(parseJson(readFileSync(recordFile, "utf8")))
       : undefined;
+    // A dangling symlink is no stored file: left out here, it is named as missing when held to the manifest.
     const assets: RegistryAsset[] = readdirSync(dir)
       .filter((name) => !name.startsWith("."))
       .sort()
-      .map((name) => ({ id: name, name, bytes: statSync(join(dir, name)).size, state: "uploaded" }));
+      .flatMap((name) => {
+        const info = statSync(join(dir, name), { throwIfNoEntry: false });
+        return info ? [{ id: name, name, bytes: info.size, state: "uploaded" as const }] : [];
+      });
     return {
       id: dir,
       model,
@@ -95,7 +99,7 @@ export class LocalModelRegistry implements ModelRegistry {
       const draft = name.startsWith(DRAFT_PREFIX);
       const version = draft ? name.slice(DRAFT_PREFIX.length) : name;
       if (semver.valid(version) !== version || (draft && !options.drafts)) continue;
-      if (!statSync(join(dir, name)).isDirectory()) continue;
+      if (!statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()) continue;
       versions.push(this.read(join(dir, name), model, version, draft));
     }
     return newestFirst(versions);
