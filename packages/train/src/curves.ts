@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { createInterface } from "node:readline";
-import { UserError } from "@ctrain/core";
+import { UserError, parseJsonText } from "@ctrain/core";
 import { readRecords } from "@ctrain/data";
-import { flattenMetrics, numberOf, parseMetricText, type MetricMap } from "@ctrain/metrics";
+import { flattenMetrics, numberOf } from "@ctrain/metrics";
 import { numericCell } from "./cells.js";
 import { workspacePath } from "./file-patterns.js";
 import { findOutputs, type OutputContext } from "./outputs.js";
@@ -94,8 +94,8 @@ async function* readCurveRows(file: string, cwd: string): AsyncGenerator<Row> {
 }
 
 /**
- * JSON Lines as Python's json module writes them, nested keys flattened. JSON.parse reads most lines (it measured
- * ~15x faster); lines with bare NaN/Infinity, which it rejects, go through the metrics package's lenient reader.
+ * JSON Lines as Python's json module writes them (bare NaN/Infinity included), nested keys flattened; each line
+ * is read with the nesting and key limits of any parsed file, errors at file:line:column.
  */
 async function* readJsonLinesRows(file: string): AsyncGenerator<Row> {
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
@@ -103,16 +103,9 @@ async function* readJsonLinesRows(file: string): AsyncGenerator<Row> {
   for await (const line of lines) {
     number++;
     if (line.trim() === "") continue;
-    const metrics = parseStrictJson(line) ?? parseMetricText(line, `${file}:${number}`, "json").metrics;
+    const value = parseJsonText(line, { label: file, line: number, nonFinite: true });
+    const metrics = flattenMetrics(value, "", `${file}:${number}`);
     yield Object.fromEntries(Object.entries(metrics).map(([key, value]) => [key, numberOf(value) ?? value]));
-  }
-}
-
-function parseStrictJson(line: string): MetricMap | undefined {
-  try {
-    return flattenMetrics(JSON.parse(line));
-  } catch {
-    return undefined;
   }
 }
 

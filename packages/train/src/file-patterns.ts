@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { UserError } from "@ctrain/core";
+import { UserError, describeFileKind } from "@ctrain/core";
 
 /**
  * The files a path, directory or glob names, absolute and sorted: a directory stands for every file beneath it,
@@ -16,7 +16,13 @@ export async function matchFiles(pattern: string, cwd: string): Promise<string[]
   const info = await stat(path).catch(() => undefined);
   if (!info) return [];
   if (info.isFile()) return [path];
-  if (!info.isDirectory()) return [];
+  if (!info.isDirectory()) {
+    // Reading a FIFO or a device would block or never end.
+    throw new UserError(`${pattern} is ${describeFileKind(info)}, not a regular file or folder`, {
+      location: path,
+      hint: "name files or folders on disk",
+    });
+  }
   const inside = await glob("**", { cwd: path, absolute: true, onlyFiles: true, dot: true });
   return inside.map((file) => resolve(file)).sort();
 }

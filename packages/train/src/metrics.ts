@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { extname, join, relative } from "node:path";
-import { UserError, type RecordedValue } from "@ctrain/core";
+import { RUN_METRICS_MAX, UserError, type RecordedValue } from "@ctrain/core";
 import { readRecords } from "@ctrain/data";
 import { checkMetricFileSize, flattenMetrics, readMetricFile, type MetricMap } from "@ctrain/metrics";
 import { numericCell } from "./cells.js";
@@ -48,6 +48,12 @@ export async function collectMetrics(
         });
       }
       origin.set(key, label);
+      if (origin.size > RUN_METRICS_MAX) {
+        throw new UserError(`more than ${RUN_METRICS_MAX} metrics in all`, {
+          location: label,
+          hint: "write summary metrics here; per-example values belong in the predictions file, per-step ones in curves",
+        });
+      }
       metrics[key] = recordedValue(value);
     }
   }
@@ -73,5 +79,5 @@ async function readMetrics(file: string): Promise<MetricMap> {
       ),
     );
   }
-  return flattenMetrics(rows.length === 1 ? rows[0] : rows);
+  return flattenMetrics(rows.length === 1 ? rows[0] : rows, "", file);
 }

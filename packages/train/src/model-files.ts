@@ -1,4 +1,4 @@
-import type { FileDigest } from "@ctrain/core";
+import { MODEL_FILES_MAX, UserError, type FileDigest } from "@ctrain/core";
 import { digestFiles } from "./file-digest.js";
 import { workspacePath } from "./file-patterns.js";
 import { isPickleFile } from "./pickle.js";
@@ -14,6 +14,15 @@ export async function describeModelFiles(
   root: string,
   log?: (line: string) => void,
 ): Promise<ModelFile[]> {
+  if (files.length > MODEL_FILES_MAX) {
+    throw new UserError(
+      `train.model-files matches ${files.length} files, more than the ${MODEL_FILES_MAX} a run records`,
+      {
+        location: "train.model-files",
+        hint: "archive the folder (tar, zip) into one file, or narrow the pattern to the files a deployment needs",
+      },
+    );
+  }
   const digests = await digestFiles(files, { log, what: "model file" });
   return Promise.all(
     digests.map(async (digest) => ({

@@ -1,11 +1,13 @@
-import { stat } from "node:fs/promises";
-import { relative } from "node:path";
-import { UserError } from "@ctrain/core";
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute, relative, sep } from "node:path";
+import { UserError, describeFileKind } from "@ctrain/core";
 import { matchAllFiles } from "./file-patterns.js";
 import { describeWrittenFiles, filesWrittenSince } from "./written-files.js";
 
 /** Where the command ran, for finding and explaining its outputs. */
 export interface OutputContext {
+  /** The workspace: outputs, and whatever their links point to, must be inside it. */
+  root: string;
   workingDirectory: string;
   /** When the command started (ms since epoch): older files are not this run's outputs. */
   startedAtMs: number;
@@ -35,7 +37,11 @@ export async function findOutputs(
   const matched = await matchAllFiles(patterns, context.workingDirectory);
   const { unmatched } = matched;
   // `ctrain-output/**` should not record the params file ctrain wrote for the command.
-  const files = matched.files.filter((file) => !context.ownFiles.has(file));
+  const files = await confineToWorkspace(
+    matched.files.filter((file) => !context.ownFiles.has(file)),
+    context,
+    setting,
+  );
   if (unmatched.length > 0) {
     const written = await filesWrittenSince(context.workingDirectory, context.startedAtMs, context.ownFiles);
     throw new UserError(
@@ -59,4 +65,43 @@ export async function findOutputs(
     }
   }
   return files;
+}
+
+/**
+ * Outputs are recorded (hashed, copied, published) as the files they resolve to: each must resolve inside the
+ * workspace and be a regular file, so a link to /etc/passwd or to a folder elsewhere is refused, not recorded as
+ * the model. A file reached twice (through a link to its own folder) is recorded once, under its first path.
+ */
+async function confineToWorkspace(files: string[], context: OutputContext, setting: string): Promise<string[]> {
+  const root = await realpath(context.root);
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const file of files) {
+    const shown = relative(context.workingDirectory, file);
+    const real = await realpath(file).catch((error: NodeJS.ErrnoException) => {
+      throw new UserError(`${shown} cannot be resolved (${error.code ?? error.message}): a dangling or looping link`, {
+        location: setting,
+        hint: "write the output as a file, not a link",
+        cause: error,
+      });
+    });
+    const inside = relative(root, real);
+    if (inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) {
+      throw new UserError(`${shown} is a link to ${real}, outside the workspace ${root}`, {
+        location: setting,
+        hint: "write outputs inside the workspace; ctrain does not record files through links that leave it",
+      });
+    }
+    const info = await stat(real);
+    if (!info.isFile()) {
+      throw new UserError(`${shown} is ${describeFileKind(info)}, not a regular file`, {
+        location: setting,
+        hint: "name files the command writes",
+      });
+    }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    kept.push(file);
+  }
+  return kept;
 }

@@ -1,7 +1,16 @@
-import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { LineCounter, parse as parseYaml, parseDocument } from "yaml";
-import { UserError, closestName, type RecordedValue } from "@ctrain/core";
+import { parse as parseYaml } from "yaml";
+import {
+  PARAMS_FILE_MAX_BYTES,
+  RUN_PARAMS_MAX,
+  UserError,
+  YAML_FILE_MAX_BYTES,
+  closestName,
+  isReservedKey,
+  parseYamlText,
+  readTextFile,
+  type RecordedValue,
+} from "@ctrain/core";
 import { flattenMetrics, numberOf, type MetricValue } from "@ctrain/metrics";
 
 export interface ResolvedParams {
@@ -51,11 +60,9 @@ export function parseParamOverrides(text: string, source: string): Record<string
   return overrides;
 }
 
-/** Names that reach an object's prototype: setting them would change every object, not a param. */
-const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
-
+/** Names that reach an object's prototype (core's reserved keys): setting them would change every object. */
 function checkOverrideKey(key: string, location: string): void {
-  const forbidden = key.split(".").find((segment) => FORBIDDEN_SEGMENTS.has(segment));
+  const forbidden = key.split(".").find(isReservedKey);
   if (forbidden === undefined) return;
   throw new UserError(`param override ${JSON.stringify(key)} names ${forbidden}, which cannot be a param name`, {
     location,
@@ -95,14 +102,9 @@ export async function resolveParams(
   let file: string | undefined;
   if (typeof spec === "string") {
     file = resolve(workingDirectory, spec);
-    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-      throw new UserError(`cannot read the params file ${spec} (${error.code ?? error.message})`, {
-        location: "train.params",
-        hint: `the path is relative to the working directory ${workingDirectory}`,
-        cause: error,
-      });
-    });
-    tree = parseMapping(text, relative(process.cwd(), file) || file);
+    const label = relative(process.cwd(), file) || file;
+    const maxBytes = Math.min(PARAMS_FILE_MAX_BYTES, YAML_FILE_MAX_BYTES);
+    tree = parseMapping(readTextFile(file, { label, what: "params file", maxBytes }), label);
   } else if (spec) {
     tree = structuredClone(spec);
   }
@@ -113,8 +115,15 @@ export async function resolveParams(
     if (spec !== undefined && !hasDotted(tree, key)) warnings.push(unknownOverrideWarning(key, spec, existingKeys));
     setDotted(tree, key, value);
   }
+  const flattened = Object.entries(flattenMetrics(tree, "", file ?? "train.params"));
+  if (flattened.length > RUN_PARAMS_MAX) {
+    throw new UserError(`${flattened.length} params, more than the ${RUN_PARAMS_MAX} a run records`, {
+      location: file ?? "train.params",
+      hint: "keep long lists (vocabularies, grids) in a data file the command reads; params are its settings",
+    });
+  }
   const flat: Record<string, RecordedValue> = {};
-  for (const [key, value] of Object.entries(flattenMetrics(tree))) {
+  for (const [key, value] of flattened) {
     if (key.length > KEY_MAX_CHARS) {
       throw new UserError(`param name ${key.slice(0, 60)}... is longer than ${KEY_MAX_CHARS} characters`, {
         location: file ?? "train.params",
@@ -138,17 +147,10 @@ export function recordedValue(value: MetricValue): RecordedValue {
 }
 
 function parseMapping(text: string, source: string): Record<string, unknown> {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const [error] = document.errors;
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new UserError(error.message.split("\n")[0] ?? "invalid YAML", {
-      location: `${source}:${line}:${col}`,
-      hint: "params are a YAML or JSON mapping of names to values",
-    });
-  }
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  const { value } = parseYamlText(text, {
+    label: source,
+    hint: "params are a YAML or JSON mapping of names to values",
+  });
   if (value === null || value === undefined) return {};
   if (!isMapping(value)) {
     throw new UserError(

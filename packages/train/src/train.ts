@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { constants } from "node:os";
 import { Bundle, UserError, formatBytes, type RunDocument, type RunStatus } from "@ctrain/core";
-import { collectOutputs } from "./collect.js";
-import { fingerprintDatasets } from "./datasets.js";
+import { collectOutputs, type CollectedOutputs } from "./collect.js";
+import { fingerprintDatasets, type DatasetFingerprint } from "./datasets.js";
 import { restoreDependencyCache, type DependencyCache } from "./dependency-cache.js";
 import type { GpuSampler } from "./gpu.js";
 import type { OutputContext } from "./outputs.js";
@@ -53,6 +53,7 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   const createdAt = new Date();
   const root = settings.root;
 
+  await checkWorkingDirectory(settings);
   if (typeof settings.params === "string") recoverParamsFile(resolve(settings.workingDirectory, settings.params), warn);
   const params = await resolveParams(settings.params, settings.paramOverrides, settings.workingDirectory);
   for (const warning of params.warnings) warn(warning);
@@ -96,11 +97,24 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   log(describeOutcome(outcome));
 
   const context: OutputContext = {
+    root,
     workingDirectory: settings.workingDirectory,
     startedAtMs: outcome.startedAt.getTime(),
     ownFiles: new Set([paramsFile]),
   };
-  const outputs = await collectOutputs(settings, context, { cancelled: outcome.status === "cancelled", log });
+  let outputs: CollectedOutputs;
+  try {
+    outputs = await collectOutputs(settings, context, { cancelled: outcome.status === "cancelled", log });
+  } catch (bug) {
+    // A bug in ctrain, not in the outputs: the record of the training that ran is still written, then it surfaces.
+    const problem = new UserError(`ctrain could not collect the outputs: ${(bug as Error).message ?? String(bug)}`);
+    writeRunRecord(settings.bundleDir, {
+      ...runRecord(settings, createdAt, outcome, params, datasets),
+      status: "failed",
+      errors: [recordedProblem(problem)],
+    });
+    throw bug;
+  }
   const { problems, modelFiles } = outputs;
 
   let status: RunStatus = outcome.status;
@@ -124,6 +138,35 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   }
 
   const run: RunDocument = {
+    ...runRecord(settings, createdAt, outcome, params, datasets),
+    status,
+    metrics: outputs.metrics,
+    metricFiles: outputs.metricFiles,
+    curves: outputs.curves,
+    ...(outputs.predictions ? { predictions: outputs.predictions } : {}),
+    model: { files: modelFiles },
+    ...(cacheRecord ? { cache: cacheRecord } : {}),
+    ...(problems.length > 0 ? { errors: problems.slice(0, RUN_ERRORS_MAX).map(recordedProblem) } : {}),
+  };
+  const written = writeRunRecord(settings.bundleDir, run);
+  if (written.error) {
+    status = "failed";
+    error = error ?? written.error;
+  }
+  const runFile = written.file;
+  log(`run record: ${relative(process.cwd(), runFile) || runFile}`);
+  return { run: written.run, runFile, exitCode: stepExitCode(status, outcome), ...(error ? { error } : {}) };
+}
+
+/** The parts of run.json known once the command has run, whatever happens to its outputs. */
+function runRecord(
+  settings: TrainSettings,
+  createdAt: Date,
+  outcome: CommandOutcome,
+  params: ResolvedParams,
+  datasets: DatasetFingerprint[],
+): RunDocument {
+  return {
     schema: "ctrain.run/v1",
     name: settings.name,
     createdAt: createdAt.toISOString(),
@@ -131,25 +174,69 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
     source: settings.source,
     runner: settings.runner,
     command: settings.command,
-    workingDirectory: relative(root, settings.workingDirectory).split(sep).join("/") || ".",
-    status,
+    workingDirectory: relative(settings.root, settings.workingDirectory).split(sep).join("/") || ".",
+    status: outcome.status,
     exitCode: outcome.exitCode,
     signal: outcome.signal,
     logTail: outcome.logTail,
     params: params.flat,
-    metrics: outputs.metrics,
-    metricFiles: outputs.metricFiles,
-    curves: outputs.curves,
-    ...(outputs.predictions ? { predictions: outputs.predictions } : {}),
+    metrics: {},
+    metricFiles: [],
+    curves: [],
     datasets: datasets.map(({ name, fingerprint, files }) => ({ name, fingerprint, files })),
-    model: { files: modelFiles },
+    model: { files: [] },
     resources: outcome.resources,
-    ...(cacheRecord ? { cache: cacheRecord } : {}),
     verdicts: {},
   };
-  const runFile = new Bundle(settings.bundleDir).write("run", run);
-  log(`run record: ${relative(process.cwd(), runFile) || runFile}`);
-  return { run, runFile, exitCode: stepExitCode(status, outcome), ...(error ? { error } : {}) };
+}
+
+/** run.json's `errors` holds this many; the step's error message names the first. */
+const RUN_ERRORS_MAX = 100;
+
+function recordedProblem(problem: UserError): { message: string; location?: string } {
+  const message = problem.hint ? `${problem.message} (hint: ${problem.hint})` : problem.message;
+  return {
+    message: message.slice(0, 4000),
+    ...(problem.location ? { location: problem.location.slice(0, 2000) } : {}),
+  };
+}
+
+/**
+ * Writes run.json. Should the record not fit its schema (a bug: collection checks every limit), the record is
+ * written without what was collected from the outputs, as failed with the reason, rather than lost.
+ */
+function writeRunRecord(bundleDir: string, run: RunDocument): { file: string; run: RunDocument; error?: UserError } {
+  const bundle = new Bundle(bundleDir);
+  try {
+    return { file: bundle.write("run", run), run };
+  } catch (cause) {
+    const error = new UserError(`the run record could not hold what was collected: ${(cause as Error).message}`, {
+      hint: "run.json was written without the metrics, curves, predictions and model files; please report this",
+      cause,
+    });
+    const reduced: RunDocument = {
+      ...run,
+      status: "failed",
+      metrics: {},
+      metricFiles: [],
+      curves: [],
+      predictions: undefined,
+      model: { files: [] },
+      errors: [recordedProblem(error)],
+    };
+    return { file: bundle.write("run", reduced), run: reduced, error };
+  }
+}
+
+/** A working directory that is not there is a setting to fix, not a folder to create. */
+async function checkWorkingDirectory(settings: TrainSettings): Promise<void> {
+  const info = await stat(settings.workingDirectory).catch(() => undefined);
+  if (info?.isDirectory()) return;
+  const shown = relative(settings.root, settings.workingDirectory) || settings.workingDirectory;
+  throw new UserError(`the working directory ${shown} ${info ? "is not a folder" : "does not exist"}`, {
+    location: "train.working-directory",
+    hint: "set train.working-directory (or the `working-directory` input) to a folder of the checked-out repository",
+  });
 }
 
 /** With overrides of a params file, the command reads the effective params from that file too, as with DVC. */
