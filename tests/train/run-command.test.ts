@@ -5,7 +5,7 @@ import { Writable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { GpuSampler, runCommand, parseTimesReport, signalOfExitCode } from "@ctrain/train";
-import { processesTagged } from "./processes.js";
+import { processesTagged, processesWithArgument } from "./processes.js";
 
 function workDir(): string {
   return mkdtempSync(join(tmpdir(), "ctrain-train-"));
@@ -124,6 +124,21 @@ describe("runCommand", () => {
     expect(outcome.strayProcesses).toBe(2);
     expect(processesTagged(tag)).toEqual([]);
   });
+
+  it.each([
+    ["at the timeout", "; sleep 1000", "timed-out"],
+    ["left running after the command exits", "", "succeeded"],
+  ])(
+    "stops a grandchild with a cleared environment in its own session that ignores TERM, %s",
+    async (_when, rest, status) => {
+      // Orphaned at once (before any sample) and without the marker: found through the output pipe it holds.
+      const duration = `1000.${Math.floor(Math.random() * 1e6)}`;
+      const command = `(env -i setsid sh -c 'trap "" TERM; sleep ${duration}' &)${rest}`;
+      const outcome = await runCommand(baseOptions(workDir(), command, { timeoutMs: 1000, killGraceMs: 300 }));
+      expect(outcome.status).toBe(status);
+      expect(processesWithArgument(duration)).toEqual([]);
+    },
+  );
 
   it("cancellation stops the tree and reports cancelled", async () => {
     const tag = randomUUID();

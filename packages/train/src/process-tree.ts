@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** Totals over the live processes of a tree at one moment. */
 export interface TreeSample {
@@ -43,6 +43,7 @@ interface ProcStat {
   state: string;
   ppid: number;
   pgrp: number;
+  session: number;
   cpuTicks: number;
   startTicks: number;
 }
@@ -60,6 +61,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
     state: fields[0] ?? "?",
     ppid: number(4),
     pgrp: number(5),
+    session: number(6),
     cpuTicks: number(14) + number(15) + number(16) + number(17),
     startTicks: number(22),
   };
@@ -81,15 +83,26 @@ export function parseMemoryStatus(text: string): { rss: number; peak: number } {
 
 const isGone = (state: string): boolean => state === "Z" || state === "X" || state === "x";
 
+/** File descriptors looked at per process when searching for the output pipe; a process holds few. */
+const DESCRIPTORS_CHECKED = 64;
+
 /**
- * Linux: a process belongs to the tree when it started after the command and is the root, in the root's process
- * group, a child of a member, or carries the run's marker in its environment (which survives setsid and double
- * forks). Identity is (pid, start time), so a reused pid is never mistaken for a member.
+ * Linux: a process belongs to the tree when it started after the command and is the root, a child of a member, in
+ * a process group or session a member created, or carries one of the run's marks: the marker in its environment
+ * (which survives setsid and double forks) or the command's output pipe among its open files (which survives
+ * `env -i setsid` too, unless the process closes it). Membership is remembered while running, so a process stays
+ * a member once its parent has exited. Identity is (pid, start time), so a reused pid is never mistaken for a
+ * member.
  */
 export class ProcfsProcessTree implements ProcessTree {
   private readonly members = new Map<number, number>();
   private readonly strangers = new Map<number, number>();
+  /** Process groups and sessions whose leader is a member: whatever joins them later is the command's too. */
+  private readonly groups = new Set<number>();
+  private readonly sessions = new Set<number>();
   private readonly markerBytes: Buffer;
+  /** `pipe:[inode]` of the command's output, or undefined if it could not be read. */
+  private readonly outputPipe: string | undefined;
   private peak = 0;
 
   constructor(
@@ -98,6 +111,9 @@ export class ProcfsProcessTree implements ProcessTree {
     private readonly startedAfterTicks: number,
   ) {
     this.markerBytes = Buffer.from(`${TREE_MARKER_VARIABLE}=${marker}\0`);
+    this.outputPipe = readLink(`/proc/${rootPid}/fd/1`);
+    this.groups.add(rootPid);
+    this.sessions.add(rootPid);
   }
 
   get peakRssBytes(): number {
@@ -164,6 +180,8 @@ export class ProcfsProcessTree implements ProcessTree {
     for (const stat of young) {
       if (this.belongs(stat, foundPids)) {
         this.members.set(stat.pid, stat.startTicks);
+        if (stat.pgrp === stat.pid) this.groups.add(stat.pid);
+        if (stat.session === stat.pid) this.sessions.add(stat.pid);
         found.push(stat);
         foundPids.add(stat.pid);
       }
@@ -173,9 +191,14 @@ export class ProcfsProcessTree implements ProcessTree {
 
   private belongs(stat: ProcStat, foundPids: Set<number>): boolean {
     if (this.members.get(stat.pid) === stat.startTicks) return true;
-    if (stat.pid === this.rootPid || stat.pgrp === this.rootPid || foundPids.has(stat.ppid)) return true;
+    if (stat.pid === this.rootPid || foundPids.has(stat.ppid)) return true;
+    // A leader joins by its own links only: its group or session number is its pid, which may be a reused one.
+    const joined =
+      (stat.pgrp !== stat.pid && this.groups.has(stat.pgrp)) ||
+      (stat.session !== stat.pid && this.sessions.has(stat.session));
+    if (joined) return true;
     if (this.strangers.get(stat.pid) === stat.startTicks) return false;
-    if (this.carriesMarker(stat.pid)) return true;
+    if (this.carriesMarker(stat.pid) || this.holdsOutputPipe(stat.pid)) return true;
     this.strangers.set(stat.pid, stat.startTicks);
     return false;
   }
@@ -187,6 +210,17 @@ export class ProcfsProcessTree implements ProcessTree {
     } catch {
       return false; // another user's process, or gone
     }
+  }
+
+  private holdsOutputPipe(pid: number): boolean {
+    if (this.outputPipe === undefined) return false;
+    let descriptors: string[];
+    try {
+      descriptors = readdirSync(`/proc/${pid}/fd`).slice(0, DESCRIPTORS_CHECKED);
+    } catch {
+      return false; // another user's process, or gone
+    }
+    return descriptors.some((fd) => readLink(`/proc/${pid}/fd/${fd}`) === this.outputPipe);
   }
 }
 
@@ -206,6 +240,14 @@ export class ProcessGroupTree implements ProcessTree {
 
   alive(): number {
     return sendToGroup(this.rootPid, 0) ? 1 : 0;
+  }
+}
+
+function readLink(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
   }
 }
 
