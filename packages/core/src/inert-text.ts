@@ -59,8 +59,8 @@ export class InertWriter {
     if (start === "blank") return inertLines(text);
     let rest = text;
     if (start === "colon" && rest.startsWith(":")) rest = `%3A${rest.slice(1)}`;
-    else if (hashes === 2 && rest.startsWith("[")) rest = `%5B${rest.slice(1)}`;
-    else if (hashes === 1 && rest.startsWith("#[")) rest = `#%5B${rest.slice(2)}`;
+    const bracket = /^#*\[/.exec(rest)?.[0].length ?? 0;
+    if (bracket > 0 && hashes + bracket - 1 >= 2) rest = `${rest.slice(0, bracket - 1)}%5B${rest.slice(bracket)}`;
     // Mid-line, so the write's start is no line start: a placeholder letter keeps `inertLines` from treating it as one.
     return inertLines(`x${rest}`).slice(1);
   }

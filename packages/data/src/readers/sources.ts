@@ -51,13 +51,13 @@ export async function resolveDataFiles(
   const files = [...byPath].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Promise.all(
     files.map(async ([path, file]) => {
-      const format = options.format ?? formatFromName(file);
+      const { size } = await regularFile(path, file);
       return {
         file,
         path,
-        format,
+        format: options.format ?? formatFromName(file),
         defaultDelimiter: baseName(file).endsWith(".tsv") ? TAB : COMMA,
-        size: (await regularFile(path, file)).size,
+        size,
       };
     }),
   );
