@@ -11,6 +11,8 @@ export const actionLog = {
   notice: (line: string, properties?: core.AnnotationProperties): void => core.notice(line, properties),
   error: (line: string, properties?: core.AnnotationProperties): void => core.error(line, properties),
   group: <T>(title: string, body: () => Promise<T>): Promise<T> => core.group(title, body),
+  startGroup: (title: string): void => core.startGroup(title),
+  endGroup: (): void => core.endGroup(),
 };
 
 /** A host's log callback that only ever receives inert lines (none given: nothing is logged). */
