@@ -69,8 +69,9 @@ export function parseMetricText(
           schema: "core",
           customTags: (tags) => [pythonNonFinite, ...tags],
         }).value;
-  if (root === null || typeof root !== "object") {
-    throw new UserError(`expected a mapping of metric names to values, found ${root === null ? "null" : typeof root}`, {
+  if (root === null || typeof root !== "object" || Array.isArray(root)) {
+    const found = root === null ? "null" : Array.isArray(root) ? "a list" : typeof root;
+    throw new UserError(`expected a mapping of metric names to values, found ${found}`, {
       location: path,
       hint: 'write metrics as an object, e.g. {"accuracy": 0.93}',
     });

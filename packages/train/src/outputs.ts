@@ -34,7 +34,7 @@ export async function findOutputs(
   context: OutputContext,
   options: { freshOnly: boolean },
 ): Promise<string[]> {
-  const matched = await matchAllFiles(patterns, context.workingDirectory);
+  const matched = await matchAllFiles(patterns, context.workingDirectory, { followLinkedFolders: false });
   const { unmatched } = matched;
   // `ctrain-output/**` should not record the params file ctrain wrote for the command.
   const files = await confineToWorkspace(
@@ -87,7 +87,7 @@ async function confineToWorkspace(files: string[], context: OutputContext, setti
     });
     const inside = relative(root, real);
     if (inside.startsWith(`..${sep}`) || inside === ".." || isAbsolute(inside)) {
-      throw new UserError(`${shown} is a link to ${real}, outside the workspace ${root}`, {
+      throw new UserError(`${shown} resolves to ${real}, outside the workspace ${root}`, {
         location: setting,
         hint: "write outputs inside the workspace; ctrain does not record files through links that leave it",
       });
