@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -709,6 +709,19 @@ add({
       }),
       ["train"],
     ),
+});
+
+add({
+  family: "links",
+  name: "ctrain.yml a dangling link (not a missing config)",
+  outcome: "refused",
+  names: "ctrain.yml",
+  match: /cannot read the config file/,
+  run: () => {
+    const root = project(dir(), {});
+    symlinkSync(join(root, "gone.yml"), join(root, "ctrain.yml"));
+    return ctrain(root, ["config", "check"]);
+  },
 });
 
 // The run record survives whatever fails after the command ran.

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { resolve, relative } from "node:path";
 import { isNode, type Document, type LineCounter } from "yaml";
 import { z } from "zod";
@@ -29,7 +29,8 @@ export function loadConfig(options: { file?: string; cwd?: string; overrides?: S
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.file !== undefined;
   const file = resolve(cwd, options.file ?? CONFIG_FILE_NAME);
-  if (!existsSync(file)) {
+  // lstat: a dangling link named ctrain.yml is a broken config, not a missing one.
+  if (!lstatSync(file, { throwIfNoEntry: false })) {
     if (explicit) {
       throw new UserError(`config file not found: ${file}`, {
         hint: `create it, or drop the option to use defaults (looked in ${cwd})`,
