@@ -34,12 +34,13 @@ export const CLIENT_SCRIPT = `
     if (className) node.className = className;
     return node;
   }
-  function anchor(href, text) {
-    if (!href) return el("span", text);
-    var node = el("a", text);
-    node.href = href;
-    node.rel = "noopener noreferrer";
-    return node;
+  /** The run's cell from the table (its links were built there from trusted fields), or the text when it has none. */
+  function cellOf(index, className, text) {
+    var cell = body.querySelector('tr[data-run="' + index + '"] td.' + className);
+    var span = el("span");
+    if (cell && cell.querySelector("a")) cell.childNodes.forEach(function (node) { span.appendChild(node.cloneNode(true)); });
+    else span.textContent = text;
+    return span;
   }
   function short(run) { return run.commit ? run.commit.slice(0, 7) : run.id; }
   function driftedCount(run) { return run.drift.filter(function (d) { return d.drifted; }).length; }
@@ -148,12 +149,17 @@ export const CLIENT_SCRIPT = `
     view.textContent = "";
     if (compareRuns.length < 2) { view.appendChild(el("p", "Two runs are needed to compare.")); return; }
     var table = el("table", undefined, "compare-table compare-runs");
-    row(table, "commit", anchor(compareRuns[0].links.commit, short(compareRuns[0])), anchor(compareRuns[1].links.commit, short(compareRuns[1])));
+    var indexes = compareRuns.map(function (run) { return runs.indexOf(run); });
+    function cells(className, textOf) {
+      return indexes.map(function (index) { return cellOf(index, className, textOf(runs[index])); });
+    }
+    var commits = cells("commit", short);
+    row(table, "commit", commits[0], commits[1]);
     row(table, "date", compareRuns[0].date, compareRuns[1].date);
-    row(table, "run", anchor(compareRuns[0].links.run, compareRuns[0].runId ? String(compareRuns[0].runId) : compareRuns[0].id),
-      anchor(compareRuns[1].links.run, compareRuns[1].runId ? String(compareRuns[1].runId) : compareRuns[1].id));
-    row(table, "release", anchor(compareRuns[0].links.release, compareRuns[0].release || MISSING),
-      anchor(compareRuns[1].links.release, compareRuns[1].release || MISSING));
+    var links = cells("links", function (run) { return run.runId ? "run " + run.runId : run.id; });
+    row(table, "run", links[0], links[1]);
+    var releases = cells("release", function (run) { return run.release || MISSING; });
+    row(table, "release", releases[0], releases[1]);
     row(table, "verdict", compareRuns[0].verdicts.comparison || MISSING, compareRuns[1].verdicts.comparison || MISSING);
     row(table, "model size", bytes(compareRuns[0].model && compareRuns[0].model.bytes), bytes(compareRuns[1].model && compareRuns[1].model.bytes));
     view.appendChild(table);

@@ -8,7 +8,7 @@ const HEIGHT = 280;
 const MARGIN = { top: 36, right: 20, bottom: 40, left: 72 };
 const PLOT_WIDTH = CHART_WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
-/** Release labels closer than this (in pixels) to the previous label are left to the marker's tooltip. */
+/** Release labels closer than this (in pixels) to the previous label are left out; the table lists every release. */
 const RELEASE_LABEL_GAP = 48;
 const RELEASE_LABEL_CHARS = 14;
 

@@ -3,7 +3,6 @@ import { htmlDataText, htmlText } from "@ctrain/report";
 import type { HistoryRecord } from "../record.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { driftHeatmap } from "./drift-heatmap.js";
-import { runLinks } from "./links.js";
 import { metricChart } from "./metric-chart.js";
 import { runTable } from "./run-table.js";
 import { CHARTED_METRICS_MAX, TABLE_METRICS_MAX, metricsByImportance, shortDate } from "./view.js";
@@ -44,9 +43,18 @@ export interface SiteOptions {
   refused?: number;
 }
 
+/** Significant digits of the numbers in the page's data: more than any table shows, far fewer bytes than 17. */
+const DATA_DIGITS = 6;
+
+/** The page's copy of a record: what the script shows, with numbers shortened; links stay in the table's cells. */
+function compactRecord(key: string, value: unknown): unknown {
+  if (key === "schema" || key === "repository") return undefined;
+  return typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(DATA_DIGITS)) : value;
+}
+
 /** JSON inside a script element: no `<` can end the element and no line separator can break older parsers. */
 function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replace(
+  return JSON.stringify(value, compactRecord).replace(
     /[<>&\u2028\u2029]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
@@ -61,7 +69,7 @@ export function renderHistorySite(records: readonly HistoryRecord[], options: Si
   const metrics = metricsByImportance(runs);
   const charts = metrics.slice(0, CHARTED_METRICS_MAX);
   const tableMetrics = metrics.slice(0, TABLE_METRICS_MAX);
-  const data = { runs: runs.map((run) => ({ ...run, links: runLinks(run) })), charts, tableMetrics };
+  const data = { runs, charts, tableMetrics };
   const scriptHash = createHash("sha256").update(CLIENT_SCRIPT).digest("base64");
   const where = [options.repository, options.branch].filter((part): part is string => part !== undefined);
   const title = `ctrain history${where.length ? `: ${where.join(" on ")}` : ""}`;

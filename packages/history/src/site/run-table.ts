@@ -7,7 +7,7 @@ import { shortCommit, shortDate } from "./view.js";
 const MISSING = "—";
 
 function link(href: string | undefined, content: string): string {
-  return href ? `<a href="${htmlText(href)}" rel="noopener noreferrer">${content}</a>` : content;
+  return href ? `<a href="${htmlText(href)}">${content}</a>` : content;
 }
 
 /** A header cell whose button sorts the table by `key` (read by the page's script). */
@@ -18,8 +18,7 @@ function sortable(key: string, label: string, numeric = false): string {
 function metricCell(metric: HistoryRecord["metrics"][string] | undefined): string {
   if (metric?.value == null) return `<td class="num">${MISSING}</td>`;
   const verdict = metric.verdict && metric.verdict !== "skipped" ? ` class="num ${metric.verdict}"` : ' class="num"';
-  const tooltip = metric.verdict ? ` title="${htmlText(metric.verdict)}"` : "";
-  return `<td${verdict}${tooltip}>${htmlText(formatNumber(metric.value))}</td>`;
+  return `<td${verdict}>${htmlText(formatNumber(metric.value))}</td>`;
 }
 
 function driftCell(record: HistoryRecord): string {
@@ -33,7 +32,7 @@ function linksCell(record: HistoryRecord, links: RunLinks): string {
     links.run && link(links.run, "run"),
     links.pullRequest && link(links.pullRequest, `#${record.pullRequest}`),
   ].filter(Boolean);
-  return `<td>${parts.join(" ")}</td>`;
+  return `<td class="links">${parts.join(" ")}</td>`;
 }
 
 /** The run table, newest first; each row names its run's index in the page's data for the script. */
@@ -57,9 +56,9 @@ export function runTable(runs: readonly HistoryRecord[], metrics: readonly strin
     rows.push(
       `<tr data-run="${index}">` +
         `<td><input type="checkbox" class="pick" value="${index}" aria-label="compare ${commit}"></td>` +
-        `<td class="mono">${link(links.commit, commit)}</td>` +
+        `<td class="commit mono">${link(links.commit, commit)}</td>` +
         `<td>${htmlText(shortDate(run.date))}</td>` +
-        `<td>${run.release === undefined ? "" : link(links.release, htmlDataText(run.release, 40))}</td>` +
+        `<td class="release">${run.release === undefined ? "" : link(links.release, htmlDataText(run.release, 40))}</td>` +
         `<td>${htmlText(run.verdicts.comparison ?? MISSING)}</td>` +
         metrics.map((name) => metricCell(run.metrics[name])).join("") +
         `<td class="num">${run.model ? htmlText(formatBytes(run.model.bytes)) : MISSING}</td>` +
