@@ -1,4 +1,4 @@
-// Bundles each action (actions/<name>/main.ts) and the CLI into one self-contained ESM file under dist/.
+// Bundles each action (actions/<name>/index.ts, which calls the run() of its main.ts) and the CLI into one self-contained ESM file under dist/.
 // `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 import { build } from "esbuild";
@@ -20,8 +20,8 @@ const check = process.argv.includes("--check");
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 
 const entries = readdirSync(join(root, "actions"))
-  .filter((name) => existsSync(join(root, "actions", name, "main.ts")))
-  .map((name) => ({ name, entry: join(root, "actions", name, "main.ts") }));
+  .filter((name) => existsSync(join(root, "actions", name, "index.ts")))
+  .map((name) => ({ name, entry: join(root, "actions", name, "index.ts") }));
 entries.push({ name: "cli", entry: join(root, "packages/cli/src/main.ts") });
 const selected = only.length ? entries.filter(({ name }) => only.includes(name)) : entries;
 

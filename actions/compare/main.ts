@@ -17,68 +17,71 @@ import {
 import { renderReport } from "@ctrain/report";
 import { actionBaselineSource } from "../shared/baselines.js";
 
-await runAction(async () => {
-  const inputs = readInputs({
-    config: z.string().optional(),
-    bundle: z.string().default(".ctrain"),
-    baseline: z.string().optional(),
-    "run-name": z.string().optional(),
-    candidates: listInput.optional(),
-    workflow: z.string().optional(),
-    "fail-on-regression": booleanInput.optional(),
+/** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
+export function run(): Promise<void> {
+  return runAction(async () => {
+    const inputs = readInputs({
+      config: z.string().optional(),
+      bundle: z.string().default(".ctrain"),
+      baseline: z.string().optional(),
+      "run-name": z.string().optional(),
+      candidates: listInput.optional(),
+      workflow: z.string().optional(),
+      "fail-on-regression": booleanInput.optional(),
+    });
+    const token = readToken();
+    const context = readRunContext();
+    const { config } = loadConfig({
+      file: inputs.config,
+      cwd: context.workspace,
+      overrides: inputOverrides(inputs, {
+        baseline: "compare.baseline",
+        workflow: "compare.workflow",
+        "fail-on-regression": "compare.fail-on-regression",
+      }),
+    });
+    const bundleDir = resolve(context.workspace, inputs.bundle);
+    const bundle = new Bundle(bundleDir);
+    const runName = inputs["run-name"] ?? (bundle.has("run") ? bundle.read("run").name : "default");
+    const candidateDirs = inputs.candidates
+      ? await glob(inputs.candidates, { cwd: context.workspace, onlyDirectories: true, absolute: true })
+      : undefined;
+
+    const baselines = actionBaselineSource({ config, context, token, runName });
+
+    const { document } = await core.group("Comparing with the baseline", () =>
+      runCompareStep({
+        config,
+        bundleDir,
+        candidateDirs,
+        baselines,
+        source: toRunSource(context),
+        log: (line) => core.info(line),
+      }),
+    );
+
+    const rendered = renderReport(
+      { comparison: document },
+      {
+        id: config.report.id,
+        linkPrefix: `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/`,
+        runUrl: context.runUrl,
+        charts: false,
+      },
+    );
+    await core.summary.addRaw(rendered.summary, true).write();
+    for (const note of document.baseline.notes) if (document.baseline.kind === "none") core.warning(note);
+
+    core.setOutput("verdict", document.verdict);
+    core.setOutput("passed", String(document.verdict !== "failed"));
+    core.setOutput("failed-metrics", document.failed.join(","));
+    core.setOutput("best-run", document.bestRun ?? "");
+    core.setOutput("baseline", document.baseline.description);
+    core.setOutput("comparison-path", bundle.path("comparison.json"));
+    if (document.verdict === "failed") {
+      const message = `gates failed: ${document.failed.join(", ")}`;
+      if (config.compare["fail-on-regression"]) core.setFailed(message);
+      else core.warning(`${message} (fail-on-regression is off)`);
+    }
   });
-  const token = readToken();
-  const context = readRunContext();
-  const { config } = loadConfig({
-    file: inputs.config,
-    cwd: context.workspace,
-    overrides: inputOverrides(inputs, {
-      baseline: "compare.baseline",
-      workflow: "compare.workflow",
-      "fail-on-regression": "compare.fail-on-regression",
-    }),
-  });
-  const bundleDir = resolve(context.workspace, inputs.bundle);
-  const bundle = new Bundle(bundleDir);
-  const runName = inputs["run-name"] ?? (bundle.has("run") ? bundle.read("run").name : "default");
-  const candidateDirs = inputs.candidates
-    ? await glob(inputs.candidates, { cwd: context.workspace, onlyDirectories: true, absolute: true })
-    : undefined;
-
-  const baselines = actionBaselineSource({ config, context, token, runName });
-
-  const { document } = await core.group("Comparing with the baseline", () =>
-    runCompareStep({
-      config,
-      bundleDir,
-      candidateDirs,
-      baselines,
-      source: toRunSource(context),
-      log: (line) => core.info(line),
-    }),
-  );
-
-  const rendered = renderReport(
-    { comparison: document },
-    {
-      id: config.report.id,
-      linkPrefix: `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/`,
-      runUrl: context.runUrl,
-      charts: false,
-    },
-  );
-  await core.summary.addRaw(rendered.summary, true).write();
-  for (const note of document.baseline.notes) if (document.baseline.kind === "none") core.warning(note);
-
-  core.setOutput("verdict", document.verdict);
-  core.setOutput("passed", String(document.verdict !== "failed"));
-  core.setOutput("failed-metrics", document.failed.join(","));
-  core.setOutput("best-run", document.bestRun ?? "");
-  core.setOutput("baseline", document.baseline.description);
-  core.setOutput("comparison-path", bundle.path("comparison.json"));
-  if (document.verdict === "failed") {
-    const message = `gates failed: ${document.failed.join(", ")}`;
-    if (config.compare["fail-on-regression"]) core.setFailed(message);
-    else core.warning(`${message} (fail-on-regression is off)`);
-  }
-});
+}

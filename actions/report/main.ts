@@ -4,12 +4,15 @@ import { reportThisJob } from "./report-job.js";
 import { reportTriggeringRun } from "./report-workflow-run.js";
 import { readReportSettings } from "./settings.js";
 
-await runAction(async () => {
-  const context = readRunContext();
-  const settings = readReportSettings(context);
-  const token = readToken();
-  // Failed requests are explained where they happen; the client's own lines (retries, waits) are for the log.
-  const client = createGitHubClient({ token, log: (line) => core.info(line) });
-  const flow = settings.mode === "workflow-run" ? reportTriggeringRun : reportThisJob;
-  await flow({ context, settings, client, token });
-});
+/** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
+export function run(): Promise<void> {
+  return runAction(async () => {
+    const context = readRunContext();
+    const settings = readReportSettings(context);
+    const token = readToken();
+    // Failed requests are explained where they happen; the client's own lines (retries, waits) are for the log.
+    const client = createGitHubClient({ token, log: (line) => core.info(line) });
+    const flow = settings.mode === "workflow-run" ? reportTriggeringRun : reportThisJob;
+    await flow({ context, settings, client, token });
+  });
+}

@@ -1,20 +1,16 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
 import { Bundle, UserError, loadConfig } from "@ctrain/core";
-import {
-  mergeShardProfiles,
-  rowAnnotations,
-  serveProfileThread,
-  validateDatasets,
-  type ValidationOutcome,
-} from "@ctrain/data";
+import { mergeShardProfiles, rowAnnotations, validateDatasets, type ValidationOutcome } from "@ctrain/data";
 import { inputOverrides, readRunContext, runAction, toRunSource } from "@ctrain/github";
 import { renderReport } from "@ctrain/report";
 import { findBaseline } from "./baseline.js";
 import { CONFIG_OVERRIDES, readValidateInputs } from "./inputs.js";
 
-// This bundle is also the entry of the thread that profiles large datasets beside the checks.
-if (!(await serveProfileThread())) await runAction(validate);
+/** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
+export function run(): Promise<void> {
+  return runAction(validate);
+}
 
 async function validate(): Promise<void> {
   const inputs = readValidateInputs();

@@ -8,13 +8,13 @@ import { parseDocument } from "yaml";
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
- * Bundles an action (`actions/<name>/main.ts`) or the CLI (`cli`) from the working tree into a temporary folder,
+ * Bundles an action (`actions/<name>/index.ts`) or the CLI (`cli`) from the working tree into a temporary folder,
  * with the options scripts/build.mjs uses, so a test exercises the sources before dist/ is rebuilt.
  * Returns the bundle's path.
  */
 export async function bundleFromSource(name: string): Promise<string> {
   const entry =
-    name === "cli" ? join(REPO_ROOT, "packages/cli/src/main.ts") : join(REPO_ROOT, "actions", name, "main.ts");
+    name === "cli" ? join(REPO_ROOT, "packages/cli/src/main.ts") : join(REPO_ROOT, "actions", name, "index.ts");
   const outDir = mkdtempSync(join(tmpdir(), `ctrain-source-${name}-`));
   writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }));
   const outfile = join(outDir, "index.js");
