@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { UserError } from "@ctrain/core";
 import { fetchModel } from "@ctrain/publish";
 import { publishStep, terminalLog } from "../steps.js";
@@ -43,7 +43,7 @@ export const fetchCommand: Command = {
       registry: workspace.registry,
       model,
       version: positionals[0] ?? "latest",
-      destination: join(workspace.root, stringOption(values, "to") ?? "model"),
+      destination: resolve(workspace.root, stringOption(values, "to") ?? "model"),
       log: terminalLog.info,
     });
     terminal.out.write(
