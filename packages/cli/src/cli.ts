@@ -2,6 +2,7 @@ import packageJson from "../../../package.json" with { type: "json" };
 import { describeError, isUserError } from "@ctrain/core";
 import { commandHelp, parseCommandArgs, type Command } from "./command.js";
 import { configCheckCommand } from "./commands/config-check.js";
+import { initCommand } from "./commands/init.js";
 import { runsCommand } from "./commands/runs.js";
 import { compareCommand } from "./commands/compare.js";
 import { trainCommand } from "./commands/train.js";
@@ -12,6 +13,7 @@ import { runCommand } from "./commands/run.js";
 import { terminal } from "./terminal.js";
 
 const COMMANDS: Command[] = [
+  initCommand,
   runCommand,
   validateCommand,
   trainCommand,
