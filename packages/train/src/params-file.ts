@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readFileSync, realpathSync, rmSync, statSync, ut
 import { basename, dirname, extname, join, relative } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parseDocument, stringify } from "yaml";
-import { UserError, writeFileAtomic } from "@ctrain/core";
+import { UserError, YAML_ALIASES_MAX, writeFileAtomic } from "@ctrain/core";
 import { serializeParams } from "./params.js";
 
 /**
@@ -193,7 +193,7 @@ function isScalarValue(value: unknown): boolean {
 
 function readsAs(text: string, effective: Record<string, unknown>): boolean {
   const document = parseDocument(text, { uniqueKeys: true });
-  return document.errors.length === 0 && isDeepStrictEqual(document.toJS({ maxAliasCount: 100 }) ?? {}, effective);
+  return document.errors.length === 0 && isDeepStrictEqual(document.toJS({ maxAliasCount: YAML_ALIASES_MAX }) ?? {}, effective);
 }
 
 function isJson(text: string, file: string): boolean {
