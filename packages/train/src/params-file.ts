@@ -193,7 +193,10 @@ function isScalarValue(value: unknown): boolean {
 
 function readsAs(text: string, effective: Record<string, unknown>): boolean {
   const document = parseDocument(text, { uniqueKeys: true });
-  return document.errors.length === 0 && isDeepStrictEqual(document.toJS({ maxAliasCount: YAML_ALIASES_MAX }) ?? {}, effective);
+  return (
+    document.errors.length === 0 &&
+    isDeepStrictEqual(document.toJS({ maxAliasCount: YAML_ALIASES_MAX }) ?? {}, effective)
+  );
 }
 
 function isJson(text: string, file: string): boolean {
