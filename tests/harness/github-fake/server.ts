@@ -26,12 +26,19 @@ import {
 } from "./routing.js";
 import { automationRoutes } from "./routes/automation.js";
 import { conversationRoutes } from "./routes/conversation.js";
+import { gitDataRoutes } from "./routes/git-data.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { repoRoutes } from "./routes/repos.js";
 import { FakeGitHubState } from "./state.js";
 import { TokenRegistry, type TokenOptions } from "./tokens.js";
 
-const ROUTES: RouteTable = { ...repoRoutes, ...conversationRoutes, ...automationRoutes, ...releaseRoutes };
+const ROUTES: RouteTable = {
+  ...repoRoutes,
+  ...gitDataRoutes,
+  ...conversationRoutes,
+  ...automationRoutes,
+  ...releaseRoutes,
+};
 
 export interface GitHubFakeOptions {
   /** The web base for `html_url` fields; what the action sees as GITHUB_SERVER_URL. */
