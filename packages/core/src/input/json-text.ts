@@ -7,6 +7,8 @@ import { textPosition } from "./text-file.js";
 export interface JsonTextOptions {
   /** Names the file in errors. */
   label: string;
+  /** The text is this line of the file (JSON Lines): positions count from it. */
+  line?: number;
   maxDepth?: number;
   /** Keys and list items in all; unbounded for documents whose size is capped already. */
   maxNodes?: number;
@@ -25,17 +27,20 @@ const NON_FINITE_MARKER = `\u0000ctrain-${randomUUID()}:`;
  * `file:line:col`. Work and memory stay linear in the text, so a million keys take about as long as JSON.parse.
  */
 export function parseJsonText(text: string, options: JsonTextOptions): unknown {
-  const scanned = scanJson(text, options);
+  const at = (offset: number): string => {
+    const { line, col } = textPosition(text, offset);
+    return `${options.label}:${line + (options.line ?? 1) - 1}:${col}`;
+  };
+  const scanned = scanJson(text, options, at);
   let value: unknown;
   try {
     value = JSON.parse(scanned.text);
   } catch (error) {
     const offset = jsonErrorOffset(scanned.text);
-    const where = textPosition(text, scanned.originalOffset(offset < 0 ? 0 : offset));
     const found =
       offset < 0 || offset >= scanned.text.length ? "the end of the text" : JSON.stringify(scanned.text[offset]);
     throw new UserError(`JSON syntax error: unexpected ${found}`, {
-      location: `${options.label}:${where.line}:${where.col}`,
+      location: at(scanned.originalOffset(offset < 0 ? 0 : offset)),
       hint: options.hint ?? "fix the JSON at that position",
       cause: error,
     });
@@ -59,12 +64,11 @@ interface ScannedJson {
 
 const NON_FINITE_TOKENS = ["NaN", "Infinity", "-Infinity"] as const;
 
-function scanJson(text: string, options: JsonTextOptions): ScannedJson {
+function scanJson(text: string, options: JsonTextOptions, at: (offset: number) => string): ScannedJson {
   const maxDepth = options.maxDepth ?? NESTING_DEPTH_MAX;
   const maxNodes = options.maxNodes ?? FILE_NODES_MAX;
   const fail = (message: string, offset: number, hint: string): never => {
-    const { line, col } = textPosition(text, offset);
-    throw new UserError(message, { location: `${options.label}:${line}:${col}`, hint });
+    throw new UserError(message, { location: at(offset), hint });
   };
   const stack: Frame[] = [];
   const pieces: string[] = [];
@@ -86,10 +90,7 @@ function scanJson(text: string, options: JsonTextOptions): ScannedJson {
         const key = raw.includes("\\") ? decodeJsonString(text.slice(index, end + 1)) : raw;
         if (key !== undefined) {
           const path = top.path === "" ? key : `${top.path}.${key}`;
-          if (isReservedKey(key)) {
-            const { line, col } = textPosition(text, index);
-            throw reservedKeyError(path, `${options.label}:${line}:${col}`);
-          }
+          if (isReservedKey(key)) throw reservedKeyError(path, at(index));
           if (top.keys.has(key)) {
             fail(`duplicate key ${JSON.stringify(path)} (keys must be unique)`, index, "keep one of the two entries");
           }
