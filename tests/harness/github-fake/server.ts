@@ -26,6 +26,7 @@ import {
 } from "./routing.js";
 import { automationRoutes } from "./routes/automation.js";
 import { conversationRoutes } from "./routes/conversation.js";
+import { environmentRoutes } from "./routes/environments.js";
 import { gitDataRoutes } from "./routes/git-data.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { repoRoutes } from "./routes/repos.js";
@@ -38,6 +39,7 @@ const ROUTES: RouteTable = {
   ...conversationRoutes,
   ...automationRoutes,
   ...releaseRoutes,
+  ...environmentRoutes,
 };
 
 export interface GitHubFakeOptions {
