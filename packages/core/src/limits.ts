@@ -72,3 +72,11 @@ export const RUN_METRICS_MAX = 10_000;
 export const RUN_PARAMS_MAX = 10_000;
 /** Model files one run records: a release holds at most 1000 assets (and attestations 1024 subjects). */
 export const MODEL_FILES_MAX = RELEASE_ASSETS_MAX;
+
+/**
+ * An artifact downloaded from another run (a baseline's run bundle, a fork's report) is extracted under these caps,
+ * checked against the archive's directory and again while inflating, so a small archive cannot fill the runner's
+ * disk. A bundle never holds more, so the caps are a bundle's own ceilings.
+ */
+export const ARTIFACT_EXTRACTED_MAX_BYTES = BUNDLE_TOTAL_MAX_BYTES;
+export const ARTIFACT_EXTRACTED_MAX_ENTRIES = BUNDLE_FILES_MAX;
