@@ -9,3 +9,4 @@ export * from "./baseline.js";
 export * from "./releases/index.js";
 export * from "./cache.js";
 export * from "./report/index.js";
+export * from "./history-store.js";
