@@ -99,7 +99,7 @@ describe("summarizeRun", () => {
     expect(record.metrics.accuracy).toMatchObject({ verdict: "unchanged", confidence: 0.95 });
     expect(record.metrics.accuracy!.high! - record.metrics.accuracy!.low!).toBeCloseTo(0.02);
     expect(record.metrics.roc_auc).toEqual({ value: runDocuments(9).run.metrics.roc_auc });
-    expect(record.drift[0]).toMatchObject({ column: "age", drifted: true });
+    expect(summarizeRun(runDocuments(8)).drift[0]).toMatchObject({ column: "income", drifted: true });
     expect(record.model).toEqual({ bytes: 1_000_000 + 9 * 1024, files: 1 });
     expect(record.modelTest).toEqual({ "latency.p50": 4, "latency.p95": 9, coldStartSeconds: 1.5 });
     expect(summarizeRun(runDocuments(10)).modelTest).toBeUndefined();
