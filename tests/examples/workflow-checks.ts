@@ -1,7 +1,7 @@
 import {
-  CTRAIN_REF,
   calledWorkflowOf,
   ctrainActionOf,
+  expectedCtrainRef,
   missingPermissions,
   readActionMetadata,
   requestedPermissions,
@@ -24,7 +24,8 @@ export function actionInputProblems(workflow: Workflow): string[] {
         problems.push(`${where}: there is no actions/${action.name}/action.yml`);
         continue;
       }
-      if (!action.local && action.ref !== CTRAIN_REF) problems.push(`${where}: expected @${CTRAIN_REF}`);
+      const ref = expectedCtrainRef(workflow);
+      if (!action.local && action.ref !== ref) problems.push(`${where}: expected @${ref}`);
       const given = Object.keys(step.with ?? {});
       for (const input of given.filter((name) => !(name in metadata.inputs))) {
         problems.push(
@@ -62,7 +63,8 @@ export function workflowCallProblems(workflow: Workflow, reusable: ReadonlyMap<s
       problems.push(`${where}: .github/workflows/${called.file} is not a reusable workflow of this repository`);
       continue;
     }
-    if (called.ref !== CTRAIN_REF) problems.push(`${where}: expected @${CTRAIN_REF}`);
+    const ref = expectedCtrainRef(workflow);
+    if (called.ref !== ref) problems.push(`${where}: expected @${ref}`);
     const given = job.with ?? {};
     for (const [input, value] of Object.entries(given)) {
       const spec = call.inputs[input];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
+import { repositoryOf } from "../../scripts/release.js";
 
 /** The parts of a workflow or action.yml these tests read; GitHub's own parser checks the rest. */
 export interface Workflow {
@@ -36,9 +37,21 @@ export interface ActionMetadata {
 }
 
 export const root = process.cwd();
-/** How workflows outside this repository name ctrain's actions and reusable workflows. */
-export const CTRAIN_REPOSITORY = "ctrain-dev/ctrain";
-export const CTRAIN_REF = "v1";
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  version: string;
+  repository: { url: string };
+};
+/** How workflows name ctrain's actions and reusable workflows: the repository package.json names. */
+export const CTRAIN_REPOSITORY = repositoryOf(manifest.repository.url);
+/** What users pin: the major tag, which every release of that major moves. */
+export const CTRAIN_REF = `v${manifest.version.split(".")[0]}`;
+/** What this repository's own workflows pin (the release being prepared), so a caller's pin pins everything. */
+export const CTRAIN_RELEASE_TAG = `v${manifest.version}`;
+
+/** The ref a ctrain `uses:` in this workflow must name: nested ones the release, users' the major tag. */
+export function expectedCtrainRef(workflow: Workflow): string {
+  return workflow.name.startsWith(".github/workflows/") ? CTRAIN_RELEASE_TAG : CTRAIN_REF;
+}
 
 function workflowFilesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
