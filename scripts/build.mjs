@@ -1,8 +1,11 @@
 // Bundles each action (actions/<name>/index.ts, which calls the run() of its main.ts) and the CLI into one self-contained ESM file under dist/.
 // `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
+// dist/cli/ is also the npm package `ctrain` (`npm pack ./dist/cli`): its bundle holds everything the CLI runs, so the
+// package has no dependencies; the repository root stays the private workspace that builds it.
 import { build } from "esbuild";
 import {
+  chmodSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -60,9 +63,28 @@ for (const { name, entry } of selected) {
     },
   });
   sizes.push([name, statSync(outfile).size]);
+  if (name === "cli") writeCliPackage(join(outRoot, name));
 }
 writeFileSync(join(outRoot, "package.json"), JSON.stringify({ type: "module" }, null, 2) + "\n");
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
+
+/** Makes dist/cli/ the publishable CLI: an executable bin, a manifest from the root's, the getting-started guide. */
+function writeCliPackage(dir) {
+  chmodSync(join(dir, "index.js"), 0o755);
+  const workspace = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const manifest = {
+    name: "ctrain",
+    version: workspace.version,
+    description: workspace.description,
+    license: workspace.license,
+    repository: workspace.repository,
+    type: "module",
+    bin: { ctrain: "index.js" },
+    engines: workspace.engines,
+  };
+  writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+  writeFileSync(join(dir, "README.md"), readFileSync(join(root, "docs/getting-started.md")));
+}
 
 if (!check) {
   for (const [name, size] of sizes) console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB`);
@@ -87,6 +109,10 @@ const stale = [
   ...actual.filter((file) => !expected.includes(file)),
 ];
 rmSync(outRoot, { recursive: true, force: true });
+const cliBin = join(committed, "cli", "index.js");
+if (selected.some(({ name }) => name === "cli") && existsSync(cliBin) && !(statSync(cliBin).mode & 0o100)) {
+  stale.push("cli/index.js (not executable: `git update-index --chmod=+x dist/cli/index.js`)");
+}
 if (stale.length) {
   console.error(`dist/ is stale: ${stale.map((file) => relative(".", join("dist", file))).join(", ")}`);
   console.error("Run `npm run build` and commit dist/.");

@@ -3,7 +3,13 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { configJsonSchema, walkConfigSchema, type JsonSchemaNode } from "@ctrain/core";
+import packageJson from "../../package.json" with { type: "json" };
+import { repositoryOf } from "../release.js";
 import { renderMetricNames } from "./metric-names.js";
+
+/** How users name an action: the repository package.json names, at the major tag every release moves. */
+const ACTION_PREFIX = `${repositoryOf(packageJson.repository.url)}/actions`;
+const MAJOR_TAG = `v${packageJson.version.split(".")[0]}`;
 
 interface ActionMetadata {
   name: string;
@@ -52,7 +58,7 @@ export function renderActionPage(actionName: string, text: string): string {
     metadata.description,
     "",
     "```yaml",
-    `- uses: <owner>/ctrain/actions/${actionName}@v1`,
+    `- uses: ${ACTION_PREFIX}/${actionName}@${MAJOR_TAG}`,
     ...(inputs.some(([, input]) => input.required)
       ? ["  with:", ...inputs.filter(([, input]) => input.required).map(([name]) => `    ${name}: ...`)]
       : []),
