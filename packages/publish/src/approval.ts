@@ -1,4 +1,4 @@
-import { UserError, type ApprovalSource, type ReviewFacts } from "@ctrain/core";
+import { UserError, type ApprovalSource, type DeploymentReviewFacts, type ReviewFacts } from "@ctrain/core";
 import type { ApprovalRecord } from "./manifest.js";
 
 export interface ApprovalDecision extends ApprovalRecord {
@@ -24,6 +24,70 @@ export function approversOfHead(reviews: readonly ReviewFacts[], headSha: string
     .filter((review) => review.state === "APPROVED" && review.commitId === headSha)
     .map((review) => review.reviewer)
     .sort();
+}
+
+/** Per environment, its latest decision and who approved since the last rejection, in the order reviews came. */
+export function environmentDecisions(
+  reviews: readonly DeploymentReviewFacts[],
+): { environment: string; state: "approved" | "rejected"; approvers: string[] }[] {
+  const decisions = new Map<string, { environment: string; state: "approved" | "rejected"; approvers: string[] }>();
+  for (const review of reviews) {
+    // A pending review is a comment; only approvals and rejections decide.
+    if (review.state === "pending") continue;
+    for (const environment of review.environments) {
+      const key = environment.toLowerCase();
+      const previous = decisions.get(key);
+      const approvers = review.state === "approved" && previous?.state === "approved" ? previous.approvers : [];
+      if (review.state === "approved" && !approvers.includes(review.reviewer)) approvers.push(review.reviewer);
+      decisions.set(key, { environment, state: review.state, approvers });
+    }
+  }
+  return [...decisions.values()];
+}
+
+/**
+ * `approval: environment` holds when reviewers approved this workflow run's deployment to an environment that
+ * requires reviewers, and none rejected one. A job in no environment, or in one without required reviewers, runs
+ * without anybody's approval: the run's review history is then empty, and publishing stops.
+ */
+async function decideEnvironmentApproval(
+  source: ApprovalSource,
+  decision: (approved: boolean, reason: string, extra?: Partial<ApprovalRecord>) => ApprovalDecision,
+): Promise<ApprovalDecision> {
+  const fix =
+    `give the publishing job \`environment: <name>\` and give that environment required reviewers ` +
+    `(${source.environmentSettingsUrl})`;
+  const decisions = environmentDecisions(await source.deploymentReviews());
+  const rejected = decisions.filter((entry) => entry.state === "rejected");
+  if (rejected.length) {
+    const names = rejected.map((entry) => JSON.stringify(entry.environment)).join(", ");
+    return decision(false, `a reviewer rejected this workflow run's deployment to ${names}`);
+  }
+  if (decisions.length === 0) {
+    return decision(
+      false,
+      "no reviewer approved this workflow run: its jobs ran in no environment with required reviewers; " + fix,
+    );
+  }
+  const approvedBy: string[] = [];
+  const described: string[] = [];
+  for (const { environment, approvers } of decisions) {
+    const facts = await source.environment(environment);
+    if (!facts || facts.requiredReviewers.length === 0) {
+      return decision(
+        false,
+        `the environment ${JSON.stringify(environment)} ${facts ? "has no required reviewers" : "does not exist"}, ` +
+          `so its approval proves nothing; ${fix}`,
+      );
+    }
+    for (const login of approvers) if (!approvedBy.includes(login)) approvedBy.push(login);
+    described.push(`${JSON.stringify(facts.name)} (required reviewers: ${facts.requiredReviewers.join(", ")})`);
+  }
+  return decision(
+    true,
+    `${approvedBy.join(", ")} approved this workflow run's deployment to ${described.join(" and ")}`,
+    { approvers: [...approvedBy].sort() },
+  );
 }
 
 export interface ApprovalPolicy {
@@ -52,12 +116,7 @@ export async function decideApproval(
     return decision(true, "approval: none; the workflow trusts this run (e.g. scheduled retraining)");
   }
   if (!source) return decision(true, "published from the command line; the person running it approved it");
-  if (policy.approval === "environment") {
-    return decision(
-      true,
-      "approval: environment; the job's environment protection rules (required reviewers) approved the deployment",
-    );
-  }
+  if (policy.approval === "environment") return decideEnvironmentApproval(source, decision);
   if (!commit) {
     throw new UserError("cannot check approval: the commit being published is unknown", {
       hint: "run publish inside a GitHub Actions job (GITHUB_SHA), or set `publish.approval`",

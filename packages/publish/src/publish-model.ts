@@ -334,7 +334,7 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
         version: chosen.version,
         tag,
         title: `${model.name} v${chosen.version}`,
-        body: releaseBody(card.summary, digest),
+        body: releaseBody(card.summary, digest, approval),
         commit: options.commit,
         prerelease: chosen.prerelease,
         // GitHub never makes a prerelease the latest release.

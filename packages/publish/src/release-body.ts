@@ -1,10 +1,36 @@
+import { markdownText } from "@ctrain/report";
 import { sha256Hex } from "./digest.js";
+import type { ApprovalRecord } from "./manifest.js";
 
 /** Hidden in the release text so a re-run finds the version it already published without downloading anything. */
 const MARKER = /<!-- ctrain:bundle sha256:([0-9a-f]{64}) -->/;
 
-export function releaseBody(summary: string, bundleDigest: string): string {
-  return `${summary}\n\nThe model card, the manifest with every file's sha256, and the run's records are attached.\n\n<!-- ctrain:bundle sha256:${bundleDigest} -->\n`;
+/** Approval reasons name environments and people as GitHub returned them; long enough to keep every name. */
+const APPROVAL_TEXT_MAX_CHARS = 2000;
+
+/**
+ * Who approved, as the approval policy read it from GitHub (never from config), made inert: logins and environment
+ * names cannot mention, link or format.
+ */
+function approvalLines(approval: ApprovalRecord): string[] {
+  const lines = [`Approval: ${markdownText(approval.reason, APPROVAL_TEXT_MAX_CHARS)}`];
+  if (approval.approvers.length) {
+    lines.push(`Approved by: ${approval.approvers.map((login) => markdownText(login)).join(", ")}`);
+  }
+  return lines;
+}
+
+export function releaseBody(summary: string, bundleDigest: string, approval: ApprovalRecord): string {
+  return [
+    summary,
+    "",
+    approvalLines(approval).join("  \n"),
+    "",
+    "The model card, the manifest with every file's sha256, and the run's records are attached.",
+    "",
+    `<!-- ctrain:bundle sha256:${bundleDigest} -->`,
+    "",
+  ].join("\n");
 }
 
 export function readBundleMarker(body: string | null | undefined): string | undefined {

@@ -106,6 +106,20 @@ export interface ReviewFacts {
   submittedAt?: string;
 }
 
+/** One entry of a workflow run's deployment review history: a reviewer's decision on some of its environments. */
+export interface DeploymentReviewFacts {
+  environments: string[];
+  state: "approved" | "rejected" | "pending";
+  reviewer: string;
+}
+
+/** A deployment environment's protection as the approval policy sees it. */
+export interface EnvironmentFacts {
+  name: string;
+  /** Users and teams that must approve a job in it; empty when the environment has no such rule. */
+  requiredReviewers: string[];
+}
+
 /** Where the publish gate reads human approval from (the GitHub implementation uses the REST API). */
 export interface ApprovalSource {
   /** The pull request that brought `commit` into its branch, if any. */
@@ -114,4 +128,10 @@ export interface ApprovalSource {
   reviews(pullRequest: number): Promise<ReviewFacts[]>;
   /** Whether the user may push to the repository (write, maintain or admin). */
   hasWriteAccess(login: string): Promise<boolean>;
+  /** The deployment reviews of the workflow run doing the publishing, oldest first. */
+  deploymentReviews(): Promise<DeploymentReviewFacts[]>;
+  /** An environment of the repository, or undefined when there is none of that name. */
+  environment(name: string): Promise<EnvironmentFacts | undefined>;
+  /** The page where environments and their required reviewers are set up. */
+  readonly environmentSettingsUrl: string;
 }
