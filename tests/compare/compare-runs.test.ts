@@ -97,6 +97,32 @@ describe("compareRuns", () => {
     expect(byName.close!.versusBest!.pValue).toBe(1);
   });
 
+  it("reads the task off the file: ranking metrics are evaluated and gated, and the comparison says why they are not paired", async () => {
+    const ranking = (name: string, flip: boolean): string => {
+      const lines = ["query_id,y_true,score"];
+      for (let query = 0; query < 20; query++) {
+        for (let doc = 0; doc < 5; doc++) lines.push(`q${query},${doc === 0 ? 1 : 0},${(flip ? doc : 5 - doc) / 5}`);
+      }
+      const path = join(dir, name);
+      writeFileSync(path, lines.join("\n") + "\n");
+      return path;
+    };
+    const config = CompareConfig.parse({
+      metrics: { "ndcg@10": { direction: "higher", change: { absolute: -0.05 } } },
+      predictions: { k: [10] },
+    });
+    const { document } = await compareRuns({
+      candidates: [side("candidate", ranking("rank-candidate.csv", true))],
+      baseline: side("baseline", ranking("rank-baseline.csv", false)),
+      origin,
+      config,
+    });
+    const ndcg = document.rows.find((row) => row.name === "ndcg@10")!;
+    expect(ndcg.baseline).toBe(1);
+    expect(ndcg.verdict).toBe("failed");
+    expect(document.baseline.notes.join(" ")).toContain("paired tests do not cover ranking predictions yet");
+  });
+
   it("a gate on a metric no run produced is a config error with did-you-mean", async () => {
     const config = CompareConfig.parse({ metrics: { acuracy: { direction: "higher", min: 0.5 } } });
     const path = predictions("only.csv", 40, () => false);

@@ -227,7 +227,7 @@ describe("which column pairs the rows", () => {
     );
     const load = async (path: string): Promise<Predictions> => {
       const loaded = await loadPredictionsFile(path, config({ key: "example" }));
-      if (loaded.task !== "classification") throw new Error("expected a classifier");
+      if (loaded.task !== "binary") throw new Error("expected a binary classifier");
       return loaded.predictions;
     };
     const paired = pairClassifiers(await load(baseline), await load(candidate));

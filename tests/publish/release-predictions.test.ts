@@ -101,7 +101,7 @@ describe("a release:<tag|latest> baseline pairs with the champion's predictions"
     writeFileSync(candidateFile, CANDIDATE);
     const champion = await loadPredictionsFile(side.predictionsPath!, config);
     const candidate = await loadPredictionsFile(candidateFile, config);
-    if (champion.task !== "classification" || candidate.task !== "classification") throw new Error("classifiers");
+    if (champion.task !== "binary" || candidate.task !== "binary") throw new Error("binary classifiers");
     const paired = pairClassifiers(champion.predictions, candidate.predictions);
     expect(paired.pairing).toMatchObject({ by: "key", keyColumn: "id", paired: 8, baselineOnly: 0, candidateOnly: 1 });
     expect(paired.pairing.keys).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);

@@ -203,10 +203,14 @@ export async function compareRuns(input: CompareInput): Promise<CompareResult> {
     leaderboard = withTestsAgainstBest(leaderboard, candidate.label, (name) => loaded.get(name), config);
   }
   const baselineLoaded = input.baseline ? await loadSide(input.baseline, config, notes) : undefined;
-  const sliceColumn = config.predictions.slice;
-  if (sliceColumn && candidateLoaded && !candidateLoaded.predictions.slice) {
+  const sliceSetting = config.predictions.slice;
+  if (
+    sliceSetting &&
+    candidateLoaded &&
+    !("slice" in candidateLoaded.predictions && candidateLoaded.predictions.slice)
+  ) {
     notes.push(
-      `no slice metrics: the candidate's predictions have no "${sliceColumn}" column (compare.predictions.slice)`,
+      `no slice metrics: the candidate's predictions have none of the slice columns ${JSON.stringify(sliceSetting)} (compare.predictions.slice)`,
     );
   }
   const candidateEvaluated = candidateLoaded ? evaluateLoaded(candidateLoaded, config) : undefined;

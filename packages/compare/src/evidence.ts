@@ -3,8 +3,7 @@ import {
   changeBound,
   classifierChangeTest,
   describePairing,
-  evaluateClassifier,
-  evaluateRegressor,
+  evaluatePredictions,
   pairClassifiers,
   pairRegressors,
   regressorChangeTest,
@@ -38,13 +37,15 @@ export interface EvaluatedSide {
 }
 
 export function evaluateLoaded(loaded: LoadedPredictions, config: CompareConfig): EvaluatedSide {
-  if (loaded.task === "regression") {
-    const evaluation = evaluateRegressor(loaded.predictions);
-    return { metrics: evaluation.metrics, notes: [] };
-  }
-  const positiveLabel = config.predictions["positive-label"];
-  const evaluation = evaluateClassifier(loaded.predictions, positiveLabel === undefined ? {} : { positiveLabel });
-  return { metrics: evaluation.metrics, classification: evaluation, notes: [...evaluation.notes] };
+  const { predictions } = config;
+  const positiveLabel = predictions["positive-label"];
+  const evaluation = evaluatePredictions(loaded, {
+    minSliceRows: predictions["min-slice-rows"],
+    ...(predictions.k ? { k: predictions.k } : {}),
+    ...(positiveLabel === undefined ? {} : { positiveLabel }),
+  });
+  const classification = "classes" in evaluation ? evaluation : undefined;
+  return { metrics: evaluation.metrics, classification, notes: [...evaluation.notes] };
 }
 
 /**
@@ -67,10 +68,16 @@ export function pairedEvidence(
   if (baseline.task !== candidate.task) {
     return unpaired(`the baseline is ${baseline.task}, the candidate ${candidate.task}`);
   }
+  if (candidate.task !== "binary" && candidate.task !== "multiclass" && candidate.task !== "regression") {
+    return unpaired(`paired tests do not cover ${candidate.task} predictions yet`);
+  }
   let classification: PairedClassification | undefined;
   let regression: PairedRegression | undefined;
   try {
-    if (candidate.task === "classification" && baseline.task === "classification") {
+    if (
+      (candidate.task === "binary" || candidate.task === "multiclass") &&
+      (baseline.task === "binary" || baseline.task === "multiclass")
+    ) {
       const positiveLabel = config.predictions["positive-label"];
       classification = pairClassifiers(
         baseline.predictions,

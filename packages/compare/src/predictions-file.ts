@@ -1,14 +1,7 @@
 import type { CompareConfig } from "@ctrain/core";
-import {
-  readClassifierPredictions,
-  readRegressorPredictions,
-  type PredictionColumns,
-  type Predictions,
-  type RegressionPredictions,
-} from "@ctrain/metrics";
+import { readPredictions, type PredictionColumns, type TaskPredictions } from "@ctrain/metrics";
 
-export type LoadedPredictions =
-  { task: "classification"; predictions: Predictions } | { task: "regression"; predictions: RegressionPredictions };
+export type LoadedPredictions = TaskPredictions;
 
 function columnsOf(config: CompareConfig["predictions"]): PredictionColumns {
   return {
@@ -18,27 +11,16 @@ function columnsOf(config: CompareConfig["predictions"]): PredictionColumns {
     probabilityPrefix: config["proba-prefix"],
     slice: config.slice,
     key: config.key,
+    group: config.group,
+    quantilePrefix: config["quantile-prefix"],
   };
 }
 
 /**
- * Reads a run's predictions file for its task, with the key column that pairs its rows with another run's
- * (`compare.predictions.key`, else an `id` column when the file has one). With `task: auto`, scores or class probabilities mean classification,
- * and so do whole-number labels; fractional true values mean regression.
+ * Reads a run's predictions file as the declared task (`compare.predictions.task`), or the task its columns and values
+ * imply, with the key column that pairs its rows with another run's (`compare.predictions.key`, else an `id` column
+ * when the file has one).
  */
-export async function loadPredictionsFile(
-  path: string,
-  config: CompareConfig["predictions"],
-): Promise<LoadedPredictions> {
-  const options = { columns: columnsOf(config) };
-  if (config.task === "regression")
-    return { task: "regression", predictions: await readRegressorPredictions(path, options) };
-  const predictions = await readClassifierPredictions(path, options);
-  const continuous =
-    config.task === "auto" &&
-    !predictions.score &&
-    !predictions.probabilities &&
-    predictions.yTrue.some((label) => typeof label === "number" && !Number.isInteger(label));
-  if (continuous) return { task: "regression", predictions: await readRegressorPredictions(path, options) };
-  return { task: "classification", predictions };
+export function loadPredictionsFile(path: string, config: CompareConfig["predictions"]): Promise<LoadedPredictions> {
+  return readPredictions(path, { columns: columnsOf(config), task: config.task });
 }
