@@ -44,8 +44,13 @@ describe("renderHistorySite", () => {
     expect(links.run).toBe("https://github.com/octo/model/actions/runs/9000000");
     expect(links.release).toBe(`https://github.com/octo/model/releases/tag/${encodeURIComponent(record!.release!)}`);
     expect(runLinks({ ...record!, repository: undefined })).toEqual({});
-    const hrefs = [...renderHistorySite(hostileRecords()).matchAll(/href="([^"]*)"/g)].map((match) => match[1]!);
-    for (const href of hrefs) expect(href).toMatch(/^(#[a-z]+|https:\/\/github\.com\/octo\/model\/[^\s<>"]+)$/);
+    const html = renderHistorySite(hostileRecords());
+    const hrefs = [...markup(html).matchAll(/href="([^"]*)"/g)].map((match) => match[1]!);
+    const data = JSON.parse(html.match(/id="history-data">([\s\S]*?)<\/script>/)![1]!) as { runs: { links: object }[] };
+    for (const href of [...hrefs, ...data.runs.flatMap((run) => Object.values(run.links) as string[])]) {
+      expect(href).toMatch(/^(#[a-z]+|https:\/\/github\.com\/octo\/model\/[^\s<>"]+)$/);
+    }
+    expect(data.runs[0]!.links).toEqual(links);
   });
 
   it("allows only its own script and no request of any kind", () => {

@@ -9,8 +9,10 @@ export const CLIENT_SCRIPT = `
   "use strict";
   var data = JSON.parse(document.getElementById("history-data").textContent);
   var runs = data.runs;
-  var body = document.querySelector("#run-table tbody");
-  var rows = Array.prototype.slice.call(body.rows);
+  var table = document.getElementById("run-table");
+  var body = table.tBodies[0];
+  var pageSize = Number(table.dataset.page);
+  var moreButton = document.getElementById("show-more");
   var MISSING = "\\u2014";
 
   function fmt(value) {
@@ -34,41 +36,61 @@ export const CLIENT_SCRIPT = `
     if (className) node.className = className;
     return node;
   }
-  /** The run's cell from the table (its links were built there from trusted fields), or the text when it has none. */
-  function cellOf(index, className, text) {
-    var cell = body.querySelector('tr[data-run="' + index + '"] td.' + className);
-    var span = el("span");
-    if (cell && cell.querySelector("a")) cell.childNodes.forEach(function (node) { span.appendChild(node.cloneNode(true)); });
-    else span.textContent = text;
-    return span;
+  /** A link only where the page's builder made one (into the run's repository on github.com). */
+  function anchor(href, text) {
+    if (!href) return el("span", text);
+    var node = el("a", text);
+    node.href = href;
+    return node;
   }
   function short(run) { return run.commit ? run.commit.slice(0, 7) : run.id; }
+  function when(run) { return new Date(run.date).toISOString().slice(0, 16).replace("T", " "); }
   function driftedCount(run) { return run.drift.filter(function (d) { return d.drifted; }).length; }
+
+  // Rows: the runs that pass the filter, in the chosen order, drawn a page at a time.
+  var picked = [];
+  function rowOf(index) {
+    var run = runs[index];
+    var tr = el("tr");
+    tr.dataset.run = String(index);
+    var pick = el("input", undefined, "pick");
+    pick.type = "checkbox";
+    pick.value = String(index);
+    pick.checked = picked.indexOf(index) >= 0;
+    pick.setAttribute("aria-label", "compare " + short(run));
+    var cell = el("td");
+    cell.appendChild(pick);
+    tr.appendChild(cell);
+    cell = el("td", undefined, "commit mono");
+    cell.appendChild(anchor(run.links.commit, short(run)));
+    tr.appendChild(cell);
+    tr.appendChild(el("td", when(run)));
+    cell = el("td", undefined, "release");
+    if (run.release !== undefined) cell.appendChild(anchor(run.links.release, run.release));
+    tr.appendChild(cell);
+    tr.appendChild(el("td", run.verdicts.comparison || MISSING));
+    data.tableMetrics.forEach(function (name) {
+      var metric = run.metrics[name];
+      var verdict = metric && metric.verdict && metric.verdict !== "skipped" ? " " + metric.verdict : "";
+      tr.appendChild(el("td", fmt(metric ? metric.value : undefined), "num" + verdict));
+    });
+    tr.appendChild(el("td", bytes(run.model && run.model.bytes), "num"));
+    var drifted = driftedCount(run);
+    tr.appendChild(el("td", run.drift.length ? drifted + " of " + run.drift.length : MISSING, "num" + (drifted ? " drifted" : "")));
+    cell = el("td", undefined, "links");
+    if (run.links.run) cell.appendChild(anchor(run.links.run, "run"));
+    if (run.links.pullRequest) { cell.appendChild(document.createTextNode(" ")); cell.appendChild(anchor(run.links.pullRequest, "#" + run.pullRequest)); }
+    tr.appendChild(cell);
+    return tr;
+  }
 
   // Filter: every word must appear in the run's commit, date, release, branch, verdicts, pull request or params.
   var haystacks = runs.map(function (run) {
-    var parts = [run.commit || "", run.id, run.date, run.release || "", run.branch || "",
+    var parts = [run.commit || "", run.id, when(run), run.release || "", run.branch || "",
       run.verdicts.comparison || "", run.verdicts.validation || "", run.pullRequest ? "#" + run.pullRequest : ""];
     Object.keys(run.params).forEach(function (name) { parts.push(name + "=" + String(run.params[name])); });
     return parts.join(" ").toLowerCase();
   });
-  var filter = document.getElementById("filter");
-  var shown = document.getElementById("shown");
-  function applyFilter() {
-    var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var count = 0;
-    rows.forEach(function (row) {
-      var text = haystacks[Number(row.dataset.run)];
-      var match = words.every(function (word) { return text.indexOf(word) >= 0; });
-      row.hidden = !match;
-      if (match) count++;
-    });
-    shown.textContent = count + " of " + runs.length + " runs shown";
-  }
-  filter.addEventListener("input", applyFilter);
-  applyFilter();
-
-  // Sort: numbers numerically, text alphabetically, missing values last in both directions.
   function sortValue(run, key) {
     if (key === "date") return Date.parse(run.date);
     if (key === "commit") return run.commit || run.id;
@@ -79,39 +101,60 @@ export const CLIENT_SCRIPT = `
     var metric = run.metrics[data.tableMetrics[Number(key.slice("metric:".length))]];
     return metric && metric.value !== null ? metric.value : undefined;
   }
+  var filter = document.getElementById("filter");
+  var shown = document.getElementById("shown");
   var sortKey = "date";
   var sortDirection = -1;
-  function applySort() {
-    var keyed = rows.map(function (row) { return { row: row, value: sortValue(runs[Number(row.dataset.run)], sortKey) }; });
+  var matches = [];
+  var drawn = 0;
+  function drawMore() {
+    var fragment = document.createDocumentFragment();
+    var end = Math.min(matches.length, drawn + pageSize);
+    for (; drawn < end; drawn++) fragment.appendChild(rowOf(matches[drawn]));
+    body.appendChild(fragment);
+    var left = matches.length - drawn;
+    moreButton.hidden = left === 0;
+    moreButton.textContent = "Show " + Math.min(left, pageSize) + " more of " + left;
+  }
+  function redraw() {
+    var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var keyed = [];
+    runs.forEach(function (run, index) {
+      var text = haystacks[index];
+      if (words.every(function (word) { return text.indexOf(word) >= 0; })) keyed.push({ index: index, value: sortValue(run, sortKey) });
+    });
     keyed.sort(function (a, b) {
       if (a.value === undefined || b.value === undefined) return (a.value === undefined) - (b.value === undefined);
       if (a.value < b.value) return -sortDirection;
       if (a.value > b.value) return sortDirection;
       return 0;
     });
-    rows = keyed.map(function (entry) { return entry.row; });
-    var fragment = document.createDocumentFragment();
-    rows.forEach(function (row) { fragment.appendChild(row); });
-    body.appendChild(fragment);
-    document.querySelectorAll("#run-table th").forEach(function (th) {
+    matches = keyed.map(function (entry) { return entry.index; });
+    body.textContent = "";
+    drawn = 0;
+    drawMore();
+    shown.textContent = matches.length + " of " + runs.length + " runs shown";
+    table.querySelectorAll("th").forEach(function (th) {
       var button = th.querySelector("button");
       if (button && button.dataset.sort === sortKey) th.setAttribute("aria-sort", sortDirection > 0 ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
     });
   }
-  document.querySelectorAll("#run-table button[data-sort]").forEach(function (button) {
+  filter.addEventListener("input", redraw);
+  moreButton.addEventListener("click", drawMore);
+  table.querySelectorAll("button[data-sort]").forEach(function (button) {
     button.addEventListener("click", function () {
       if (sortKey === button.dataset.sort) sortDirection = -sortDirection;
       else { sortKey = button.dataset.sort; sortDirection = sortKey === "date" ? -1 : 1; }
-      applySort();
+      redraw();
     });
   });
-  applySort();
+  redraw();
 
   // Compare: the two runs picked in the table (the newest two until two are picked), side by side.
   var view = document.getElementById("compare-view");
-  var picked = [];
-  function row(table, label, a, b, className) {
+  var compareRuns = [];
+  function row(target, label, a, b, className) {
     var tr = el("tr", undefined, className);
     tr.appendChild(el("th", label));
     [a, b].forEach(function (value) {
@@ -119,50 +162,46 @@ export const CLIENT_SCRIPT = `
       if (value instanceof Node) td.appendChild(value); else td.textContent = value;
       tr.appendChild(td);
     });
-    table.appendChild(tr);
+    target.appendChild(tr);
     return tr;
   }
   function section(title, names, valueOf, withChange) {
     if (!names.length) return;
     view.appendChild(el("h3", title));
-    var table = el("table", undefined, "compare-table");
+    var target = el("table", undefined, "compare-table");
     var head = el("tr");
     ["", "older", "newer"].concat(withChange ? ["change"] : []).forEach(function (text) { head.appendChild(el("th", text)); });
-    table.appendChild(head);
+    target.appendChild(head);
     names.forEach(function (name) {
       var a = valueOf(compareRuns[0], name);
       var b = valueOf(compareRuns[1], name);
-      var tr = row(table, name, fmt(a), fmt(b), fmt(a) === fmt(b) ? "" : "differs");
+      var tr = row(target, name, fmt(a), fmt(b), fmt(a) === fmt(b) ? "" : "differs");
       if (withChange) tr.appendChild(el("td", typeof a === "number" && typeof b === "number" ? (b - a > 0 ? "+" : "") + fmt(b - a) : MISSING));
     });
-    view.appendChild(table);
+    view.appendChild(target);
   }
-  var compareRuns = [];
   function union(key) {
     var names = {};
     compareRuns.forEach(function (run) { Object.keys(run[key] || {}).forEach(function (name) { names[name] = true; }); });
     return Object.keys(names).sort();
   }
+  function both(valueOf) { return [valueOf(compareRuns[0]), valueOf(compareRuns[1])]; }
   function renderCompare() {
     var chosen = picked.length === 2 ? picked : [runs.length - 2, runs.length - 1].filter(function (i) { return i >= 0; });
     compareRuns = chosen.map(function (i) { return runs[i]; }).sort(function (a, b) { return Date.parse(a.date) - Date.parse(b.date); });
     view.textContent = "";
     if (compareRuns.length < 2) { view.appendChild(el("p", "Two runs are needed to compare.")); return; }
-    var table = el("table", undefined, "compare-table compare-runs");
-    var indexes = compareRuns.map(function (run) { return runs.indexOf(run); });
-    function cells(className, textOf) {
-      return indexes.map(function (index) { return cellOf(index, className, textOf(runs[index])); });
-    }
-    var commits = cells("commit", short);
-    row(table, "commit", commits[0], commits[1]);
-    row(table, "date", compareRuns[0].date, compareRuns[1].date);
-    var links = cells("links", function (run) { return run.runId ? "run " + run.runId : run.id; });
-    row(table, "run", links[0], links[1]);
-    var releases = cells("release", function (run) { return run.release || MISSING; });
-    row(table, "release", releases[0], releases[1]);
-    row(table, "verdict", compareRuns[0].verdicts.comparison || MISSING, compareRuns[1].verdicts.comparison || MISSING);
-    row(table, "model size", bytes(compareRuns[0].model && compareRuns[0].model.bytes), bytes(compareRuns[1].model && compareRuns[1].model.bytes));
-    view.appendChild(table);
+    var target = el("table", undefined, "compare-table compare-runs");
+    var pairs = [
+      ["commit", both(function (run) { return anchor(run.links.commit, short(run)); })],
+      ["date", both(when)],
+      ["run", both(function (run) { return anchor(run.links.run, run.runId ? String(run.runId) : run.id); })],
+      ["release", both(function (run) { return anchor(run.links.release, run.release || MISSING); })],
+      ["verdict", both(function (run) { return run.verdicts.comparison || MISSING; })],
+      ["model size", both(function (run) { return bytes(run.model && run.model.bytes); })],
+    ];
+    pairs.forEach(function (pair) { row(target, pair[0], pair[1][0], pair[1][1]); });
+    view.appendChild(target);
     section("Metrics", union("metrics"), function (run, name) { return run.metrics[name] ? run.metrics[name].value : undefined; }, true);
     section("Params", union("params"), function (run, name) { return run.params[name]; }, false);
     section("Model test", union("modelTest"), function (run, name) { return run.modelTest ? run.modelTest[name] : undefined; }, true);
@@ -180,8 +219,7 @@ export const CLIENT_SCRIPT = `
     picked = picked.filter(function (i) { return i !== index; });
     if (box.checked) picked.push(index);
     while (picked.length > 2) {
-      var dropped = picked.shift();
-      var other = body.querySelector('input.pick[value="' + dropped + '"]');
+      var other = body.querySelector('input.pick[value="' + picked.shift() + '"]');
       if (other) other.checked = false;
     }
     renderCompare();

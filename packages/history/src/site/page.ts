@@ -3,6 +3,7 @@ import { htmlDataText, htmlText } from "@ctrain/report";
 import type { HistoryRecord } from "../record.js";
 import { CLIENT_SCRIPT } from "./client-script.js";
 import { driftHeatmap } from "./drift-heatmap.js";
+import { runLinks } from "./links.js";
 import { metricChart } from "./metric-chart.js";
 import { runTable } from "./run-table.js";
 import { CHARTED_METRICS_MAX, TABLE_METRICS_MAX, metricsByImportance, shortDate } from "./view.js";
@@ -46,7 +47,7 @@ export interface SiteOptions {
 /** Significant digits of the numbers in the page's data: more than any table shows, far fewer bytes than 17. */
 const DATA_DIGITS = 6;
 
-/** The page's copy of a record: what the script shows, with numbers shortened; links stay in the table's cells. */
+/** The page's copy of a record: what the script shows, with numbers shortened. */
 function compactRecord(key: string, value: unknown): unknown {
   if (key === "schema" || key === "repository") return undefined;
   return typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(DATA_DIGITS)) : value;
@@ -69,7 +70,7 @@ export function renderHistorySite(records: readonly HistoryRecord[], options: Si
   const metrics = metricsByImportance(runs);
   const charts = metrics.slice(0, CHARTED_METRICS_MAX);
   const tableMetrics = metrics.slice(0, TABLE_METRICS_MAX);
-  const data = { runs, charts, tableMetrics };
+  const data = { runs: runs.map((run) => ({ ...run, links: runLinks(run) })), charts, tableMetrics };
   const scriptHash = createHash("sha256").update(CLIENT_SCRIPT).digest("base64");
   const where = [options.repository, options.branch].filter((part): part is string => part !== undefined);
   const title = `ctrain history${where.length ? `: ${where.join(" on ")}` : ""}`;
@@ -97,7 +98,7 @@ export function renderHistorySite(records: readonly HistoryRecord[], options: Si
     '<input id="filter" type="search" placeholder="Filter: commit, date, release, verdict, param=value" autocomplete="off">',
     '<span id="shown" class="note"></span>',
     '<p class="note">Tick two runs to compare them; click a column to sort.</p>',
-    `<div class="table-wrap">${runTable(runs, tableMetrics)}</div></section>`,
+    `<div class="table-wrap">${runTable(tableMetrics)}</div></section>`,
     '<section id="compare"><h2>Compare</h2><div id="compare-view"><noscript>Comparing runs needs JavaScript.</noscript></div></section>',
     '<section id="metrics"><h2>Metrics</h2>',
     '<p class="note">One dot per run. Whiskers: the interval of the change against the run\'s baseline, placed on the baseline; dashed lines: releases.',
