@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 
 const CLI = join(process.cwd(), "dist/cli/index.js");
+export const CLI_DEADLINE_MS = 45_000;
 
 /** What a hostile input did: the CLI's exit code and output, or the error the library threw, and the time taken. */
 export interface Observed {
@@ -26,8 +27,11 @@ export function project(parent: string, files: Record<string, string | Uint8Arra
   return root;
 }
 
-/** Runs the built CLI in `cwd` with a deadline: a hang is reported, not waited for. */
-export function ctrain(cwd: string, args: string[], timeoutMs = 20_000): Promise<Observed> {
+/**
+ * Runs the built CLI in `cwd` with a deadline: a hang is reported, not waited for. Every input here is handled in
+ * about a second; the deadline leaves room for a loaded machine.
+ */
+export function ctrain(cwd: string, args: string[], timeoutMs = CLI_DEADLINE_MS): Promise<Observed> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
