@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GitHubHistoryStore, createGitHubClient, type GitHubClient } from "@ctrain/github";
 import { HISTORY_FILE, type HistoryRecord } from "@ctrain/history";
 import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
@@ -10,12 +10,15 @@ let fake: GitHubFake;
 let token: string;
 
 beforeEach(async () => {
+  // A loopback fake has no secondary rate limit: writes need not be spaced a second apart.
+  vi.stubEnv("CTRAIN_GITHUB_WRITE_SPACING_MS", "0");
   fake = await startGitHubFake();
   fake.state.addRepo("octo/model");
   token = fake.issueToken({ kind: "installation", permissions: { contents: "write" } });
 });
 
 afterEach(async () => {
+  vi.unstubAllEnvs();
   fake.assertNoViolations();
   await fake.close();
 });
