@@ -92,6 +92,20 @@ describe("local baseline source", () => {
     expect(baseline.origin.notes.join(" ")).toContain("2 commits behind");
   });
 
+  it("names a damaged newest run instead of passing over it in silence", async () => {
+    const first = commit(repo, "a.txt", "1");
+    recordRun(store, repo, "main", first, 0.7);
+    const second = commit(repo, "a.txt", "2");
+    const damaged = recordRun(store, repo, "main", second, 0.9);
+    writeFileSync(join(damaged.dir, "run.json"), '{"schema": "ctrain.run/v1", "status": ');
+    git(repo, "checkout", "-q", "-b", "feature");
+    const baseline = await createLocalBaselineSource({ store, cwd: repo, baseBranch: "main" }).resolve("auto");
+    expect(baseline.bundle?.read("run").metrics.accuracy).toBe(0.7);
+    expect(baseline.origin.notes.join(" ")).toMatch(/damaged run main\/2 \(.*\) not used: /);
+    expect(store.damaged("main").map((run) => run.id)).toEqual(["main/2"]);
+    expect(store.list("main").map((run) => run.id)).toEqual(["main/1"]);
+  });
+
   it("skips failed runs and runs of commits outside the history", async () => {
     const first = commit(repo, "a.txt", "1");
     recordRun(store, repo, "main", first, 0.7);

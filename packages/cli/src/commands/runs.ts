@@ -1,5 +1,6 @@
 import { LocalRunStore, DEFAULT_STORE_DIR, type StoredRun } from "@ctrain/local";
 import { COMMON_OPTIONS, stringOption, type Command } from "../command.js";
+import { terminal } from "../terminal.js";
 
 /** What became of a run: its training status, unless the training succeeded and a check after it failed. */
 export function runOutcome(run: StoredRun["run"]): string {
@@ -36,12 +37,16 @@ export const runsCommand: Command = {
   async run(values) {
     const store = new LocalRunStore(stringOption(values, "store"));
     const branch = stringOption(values, "branch");
-    const runs = newestFirst((branch ? [branch] : store.branches()).flatMap((name) => store.list(name)));
+    const branches = branch ? [branch] : store.branches();
+    const runs = newestFirst(branches.flatMap((name) => store.list(name)));
+    for (const damaged of branches.flatMap((name) => store.damaged(name))) {
+      terminal.err.write(`warning: damaged run ${damaged.id} (${damaged.dir}), never a baseline: ${damaged.reason}\n`);
+    }
     if (runs.length === 0) {
-      process.stdout.write(`no runs recorded in ${store.root}${branch ? ` for ${branch}` : ""}\n`);
+      terminal.out.write(`no runs recorded in ${store.root}${branch ? ` for ${branch}` : ""}\n`);
       return 0;
     }
-    for (const run of runs) process.stdout.write(`${describeRun(run)}\n`);
+    for (const run of runs) terminal.out.write(`${describeRun(run)}\n`);
     return 0;
   },
 };

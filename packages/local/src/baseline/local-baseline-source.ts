@@ -74,14 +74,22 @@ export function createLocalBaselineSource(options: LocalBaselineOptions): Baseli
   const isThisRun = (run: StoredRun) => isCopyOf(run.run, options.currentRun?.());
 
   function resolvedOf(choice: BaselineChoice<StoredRun>, extraNotes: string[] = []): ResolvedBaseline {
-    if (!choice.found) return none(choice.description, choice.notes);
+    if (!choice.found) return none(choice.description, [...extraNotes, ...choice.notes]);
     return fromStoredRun(choice.run, choice.commitsBehind, [...extraNotes, ...choice.notes]);
   }
 
   async function nearestRun(branch: string, target: string | undefined): Promise<ResolvedBaseline> {
     const where = `recorded for ${branch} in ${options.store.root}`;
     const choice = await chooseBaselineRun(history, { branch, target, isThisRun, where });
-    return resolvedOf(choice, inGit ? [] : ["not a git repository: the latest run of the branch is used"]);
+    // A damaged run is never used, and never passed over in silence: an older run may be chosen in its place.
+    const damaged = options.store
+      .damaged(branch)
+      .slice(0, 5)
+      .map((run) => `damaged run ${run.id} (${run.dir}) not used: ${run.reason}`);
+    return resolvedOf(choice, [
+      ...damaged,
+      ...(inGit ? [] : ["not a git repository: the latest run of the branch is used"]),
+    ]);
   }
 
   /**

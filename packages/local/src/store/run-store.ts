@@ -16,6 +16,13 @@ export interface StoredRun {
   run: RunDocument;
 }
 
+/** A store entry whose run.json cannot be read: never a baseline, always named. */
+export interface DamagedRun {
+  id: string;
+  dir: string;
+  reason: string;
+}
+
 /** Branch names hold `/` and other characters folders should not: keep them readable but flat. */
 function branchFolder(branch: string): string {
   return encodeURIComponent(branch);
@@ -63,22 +70,29 @@ export class LocalRunStore {
   }
 
   private load(branch: string, name: string): StoredRun | undefined {
+    const entry = this.open(branch, name);
+    return "run" in entry ? entry : undefined;
+  }
+
+  private open(branch: string, name: string): StoredRun | DamagedRun {
     const dir = join(this.branchDir(branch), name);
+    const id = `${branch}/${Number(name.slice(0, 6))}`;
     try {
       const run = new Bundle(dir, { untrusted: true }).read("run");
-      return {
-        id: `${branch}/${Number(name.slice(0, 6))}`,
-        branch,
-        sequence: Number(name.slice(0, 6)),
-        commit: run.source.commit,
-        dir,
-        run,
-      };
+      return { id, branch, sequence: Number(name.slice(0, 6)), commit: run.source.commit, dir, run };
     } catch (error) {
-      // A damaged entry must not hide the others; it is skipped and named.
-      if (error instanceof UserError) return undefined;
+      // A damaged entry must not hide the others: `damaged` names it wherever runs are listed or chosen.
+      if (error instanceof UserError) return { id, dir, reason: error.message };
       throw error;
     }
+  }
+
+  /** Entries of a branch whose run record cannot be read, newest first. */
+  damaged(branch: string): DamagedRun[] {
+    return this.entries(branch)
+      .reverse()
+      .map((name) => this.open(branch, name))
+      .filter((entry): entry is DamagedRun => !("run" in entry));
   }
 
   /** Runs on a branch, newest first. */
