@@ -210,3 +210,21 @@ describe("regression metrics match scikit-learn", () => {
     expect(evaluateRegressor({ yTrue: [1], yPred: [2] }).metrics.r2).toBeNaN();
   });
 });
+
+describe("scores that are not probabilities", () => {
+  it("say so with the row, instead of dropping log loss in silence", () => {
+    const evaluation = evaluateClassifier({
+      yTrue: [0, 1, 0, 1],
+      yPred: [0, 1, 1, 1],
+      score: [-0.4, 2.3, 0.1, 0.8],
+      source: "preds.csv",
+    });
+    expect(evaluation.metrics.log_loss).toBeUndefined();
+    expect(evaluation.metrics.roc_auc).toBe(1);
+    expect(evaluation.notes.join("\n")).toContain(
+      "preds.csv: row 1 has the score -0.4, outside [0, 1]: the scores are not probabilities",
+    );
+    const probabilities = evaluateClassifier({ yTrue: [0, 1], yPred: [0, 1], score: [0.2, 0.9] });
+    expect(probabilities.notes.join("\n")).not.toContain("outside [0, 1]");
+  });
+});

@@ -164,6 +164,12 @@ function classifierMetrics(
       false,
     );
   }
+  const outside = prepared.positiveScore?.findIndex((score) => !(score >= 0 && score <= 1)) ?? -1;
+  if (outside >= 0 && !prepared.probabilities) {
+    notes.push(
+      `${prepared.source}: row ${outside + 1} has the score ${prepared.positiveScore![outside]}, outside [0, 1]: the scores are not probabilities, so log_loss, brier_score and expected_calibration_error are not computed`,
+    );
+  }
   const losses = rowLogLosses(prepared);
   if (losses) metrics.log_loss = compensatedMean(losses);
   const brier = rowBrierErrors(prepared);
