@@ -83,7 +83,11 @@ function writeCliPackage(dir) {
     engines: workspace.engines,
   };
   writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
-  writeFileSync(join(dir, "README.md"), readFileSync(join(root, "docs/getting-started.md")));
+  // npm shows the guide away from docs/: its links to sibling pages point at the release's docs on GitHub.
+  const repository = /github\.com[/:]([\w.-]+\/[\w-]+)/.exec(workspace.repository.url)[1];
+  const docs = `https://github.com/${repository}/blob/v${workspace.version}/docs/`;
+  const guide = readFileSync(join(root, "docs/getting-started.md"), "utf8");
+  writeFileSync(join(dir, "README.md"), guide.replace(/\]\(([\w-]+\.md(#[\w-]*)?)\)/g, `](${docs}$1)`));
 }
 
 if (!check) {

@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME, DEFAULT_BUNDLE_DIR, UserError, writeFileAtomic } from
 import { DEFAULT_STORE_DIR, GitRepository } from "@ctrain/local";
 import { DEFAULT_OUTPUT_DIR } from "@ctrain/train";
 import { COMMON_OPTIONS, stringOption, type Command } from "../command.js";
+import { terminal } from "../terminal.js";
 
 /** `owner/name` of ctrain's own repository, from package.json: the one place it is written for the CLI. */
 export const CTRAIN_REPOSITORY = /github\.com[/:]([\w.-]+\/[\w-]+)/.exec(packageJson.repository.url)![1]!;
@@ -241,15 +242,14 @@ export const initCommand: Command = {
       `training: ${survey.trainCommand ?? "no training script found: set train.command"}`,
       `data: ${survey.dataFiles.length ? survey.dataFiles.join(", ") : "none found under data/ or the root"}`,
     ];
-    const base = survey.defaultBranch === "main" ? "" : ` --base ${survey.defaultBranch}`;
     const inFolder = shown === "." ? "" : ` -C ${shown}`;
-    process.stdout.write(
+    terminal.out.write(
       [
         ...found,
         `wrote ${[...files.keys()].join(", ")}`,
         "",
         "next:",
-        `  ctrain${inFolder} run${base}          # the whole pipeline here; the report lands in ${DEFAULT_BUNDLE_DIR}/report.html`,
+        `  ctrain${inFolder} run          # the whole pipeline here; the report lands in ${DEFAULT_BUNDLE_DIR}/report.html`,
         `  git${shown === "." ? "" : ` -C ${shown}`} add ${[...files.keys()].join(" ")} && git commit -m "Add ctrain"`,
         `  git${shown === "." ? "" : ` -C ${shown}`} push                  # then open a pull request: ctrain comments on it`,
         "",
