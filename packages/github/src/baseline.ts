@@ -17,6 +17,7 @@ import {
 import { bundleArtifactName, downloadBundleArtifact } from "./artifacts.js";
 import type { GitHubClient } from "./client.js";
 import type { RunContext } from "./context.js";
+import { GitHubFault } from "./errors.js";
 
 export interface GitHubBaselineOptions {
   client: GitHubClient;
@@ -154,7 +155,8 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
       // Validate now, so a hostile or damaged bundle is skipped here rather than failing the comparison later.
       return { bundle, record: bundle.read("run") };
     } catch (error) {
-      if (!isUserError(error)) throw error;
+      // A service fault is no verdict on this run's bundle: the whole lookup falls back, instead of trying older runs.
+      if (!isUserError(error) || error instanceof GitHubFault) throw error;
       log(`rejected the baseline artifact of run ${run.id}: ${error.format()}`);
       return `run ${run.id}'s ${artifactName} artifact was rejected: ${error.format()}`;
     }
@@ -229,6 +231,7 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
       });
       return data.merge_base_commit.sha;
     } catch (error) {
+      if (error instanceof GitHubFault) throw error;
       log(`could not compute the merge-base (${statusOf(error) ?? String(error)}); using the PR's base commit`);
       return pr.baseSha || undefined;
     }
@@ -251,6 +254,23 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
     return nearestRun(context.defaultBranch ?? "main", context.sha || undefined);
   }
 
+  /**
+   * `auto` is optional: on a first run there is no baseline either, so when GitHub cannot be asked the step goes on
+   * without one and says why. A baseline the user named (`branch:`, `run:`, `release:`) stays required.
+   */
+  async function autoOrNone(): Promise<ResolvedBaseline> {
+    try {
+      return await auto();
+    } catch (error) {
+      if (!(error instanceof GitHubFault)) throw error;
+      log(`no baseline: ${error.message}`);
+      return none("no baseline: GitHub could not be asked for one", [
+        `the baseline lookup failed, so this run has none: ${error.message}`,
+        error.hint ?? "re-run the job",
+      ]);
+    }
+  }
+
   return {
     async resolve(specText: string): Promise<ResolvedBaseline> {
       const spec = parseBaselineSpec(specText);
@@ -258,7 +278,7 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
         case "none":
           return none("baseline disabled (baseline: none)", []);
         case "auto":
-          return auto();
+          return autoOrNone();
         case "branch":
           return nearestRun(spec.branch, undefined);
         case "run":
@@ -278,7 +298,8 @@ export function createGitHubBaselineSource(options: GitHubBaselineOptions): Base
       try {
         return await trustedRunRecords(history, { branch, isThisRun }, limit);
       } catch (error) {
-        log(`no trend: could not read runs of ${branch} (${statusOf(error) ?? String(error)})`);
+        const reason = error instanceof GitHubFault ? error.message : (statusOf(error) ?? String(error));
+        log(`no trend: could not read runs of ${branch} (${reason})`);
         return [];
       }
     },
