@@ -2,14 +2,20 @@ import { readdirSync, statSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import {
+  ARTIFACT_EXTRACTED_MAX_BYTES,
+  ARTIFACT_EXTRACTED_MAX_ENTRIES,
   ARTIFACT_NAME_FORBIDDEN_CHARS,
   ARTIFACT_RETENTION_MAX_DAYS,
   ARTIFACT_RETENTION_MIN_DAYS,
   BUNDLE_TOTAL_MAX_BYTES,
   Bundle,
   UserError,
+  isUserError,
 } from "@ctrain/core";
+import { extractArtifactArchive } from "./artifact-archive.js";
 import type { RepositoryRef } from "./context.js";
+import { GitHubFault } from "./errors.js";
+import { deleteEarlierAttemptArtifact } from "./rerun.js";
 
 /** Artifact names ctrain uses: `ctrain-run-<name>` for run bundles, `ctrain-report-<id>` for fork-safe reports. */
 export function bundleArtifactName(kind: "run" | "report", name: string): string {
@@ -59,13 +65,32 @@ export async function uploadBundleArtifact(options: {
   const root = resolve(options.dir);
   const files = listFiles(root);
   if (files.length === 0) throw new UserError(`nothing to upload: the bundle folder ${root} is empty`);
-  const client = new DefaultArtifactClient();
-  return client.uploadArtifact(options.name, files, root, { retentionDays: retention });
+  await deleteEarlierAttemptArtifact(options.name);
+  return artifactService(`upload the artifact ${options.name}`, () =>
+    new DefaultArtifactClient().uploadArtifact(options.name, files, root, { retentionDays: retention }),
+  );
+}
+
+/**
+ * Runs a call to the toolkit's artifact client, which retries on its own: what still fails is the Actions service
+ * (or its storage), reported as a fault on GitHub's side rather than a crash.
+ */
+async function artifactService<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isUserError(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GitHubFault("outage", `could not ${what}: GitHub's artifact service failed (${reason.slice(0, 300)})`, {
+      cause: error,
+    });
+  }
 }
 
 /**
  * Downloads another run's artifact into `dest` and opens it as an untrusted bundle: size checked before download,
- * digest checked after, then links, special files, counts and sizes inspected before anything is parsed.
+ * digest checked after, extracted under ARTIFACT_EXTRACTED_MAX_BYTES and _ENTRIES (the toolkit's own extraction
+ * has no cap), then links, special files, counts and sizes inspected before anything is parsed.
  */
 export async function downloadBundleArtifact(options: {
   artifactId: number;
@@ -83,23 +108,46 @@ export async function downloadBundleArtifact(options: {
       { hint: "keep large files (datasets, models) out of the run bundle; ctrain records their digests instead" },
     );
   }
-  rmSync(options.dest, { recursive: true, force: true });
-  mkdirSync(options.dest, { recursive: true });
-  const client = new DefaultArtifactClient();
-  const result = await client.downloadArtifact(options.artifactId, {
-    path: options.dest,
-    expectedHash: options.digest,
-    findBy: {
-      token: options.token,
-      workflowRunId: options.runId,
-      repositoryOwner: options.repository.owner,
-      repositoryName: options.repository.repo,
-    },
-  });
-  if (result.digestMismatch) {
-    throw new UserError(`the baseline artifact ${options.artifactId} does not match its recorded digest`, {
-      hint: "it was altered after upload; ctrain will not use it",
+  const archiveDir = `${options.dest}.download`;
+  for (const dir of [options.dest, archiveDir]) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+  try {
+    const result = await artifactService(`download the artifact ${options.artifactId}`, () =>
+      new DefaultArtifactClient().downloadArtifact(options.artifactId, {
+        path: archiveDir,
+        expectedHash: options.digest,
+        skipDecompress: true,
+        findBy: {
+          token: options.token,
+          workflowRunId: options.runId,
+          repositoryOwner: options.repository.owner,
+          repositoryName: options.repository.repo,
+        },
+      }),
+    );
+    if (result.digestMismatch) {
+      throw new UserError(`the baseline artifact ${options.artifactId} does not match its recorded digest`, {
+        hint: "it was altered after upload; ctrain will not use it",
+      });
+    }
+    const [archive] = listFiles(archiveDir);
+    if (!archive) throw new UserError(`the artifact ${options.artifactId} downloaded empty`);
+    if (statSync(archive).size > BUNDLE_TOTAL_MAX_BYTES) {
+      throw new UserError(`the artifact ${options.artifactId} is larger than its listing said`, {
+        hint: "ctrain will not use it",
+      });
+    }
+    extractArtifactArchive(archive, options.dest, String(options.artifactId), {
+      maxBytes: ARTIFACT_EXTRACTED_MAX_BYTES,
+      maxEntries: ARTIFACT_EXTRACTED_MAX_ENTRIES,
     });
+  } catch (error) {
+    rmSync(options.dest, { recursive: true, force: true });
+    throw error;
+  } finally {
+    rmSync(archiveDir, { recursive: true, force: true });
   }
   return new Bundle(options.dest, { untrusted: true });
 }
