@@ -17,16 +17,24 @@ import {
   readBundleMarker,
   writeHashedCapped,
 } from "@ctrain/publish";
-import type { GitHubClient } from "../client.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { clientTimingFromEnv, type GitHubClient } from "../client.js";
 import type { RepositoryRef } from "../context.js";
-import { explainGitHubError } from "../errors.js";
+import { explainGitHubError, GitHubFault } from "../errors.js";
 import { inertLog } from "../log.js";
 
 type Release = RestEndpointMethodTypes["repos"]["listReleases"]["response"]["data"][number];
 type ReleaseAsset = Release["assets"][number];
 
 /** Upload attempts per asset: a dropped connection leaves a `starter` asset that is deleted before the next try. */
-const UPLOAD_ATTEMPTS = 3;
+const UPLOAD_ATTEMPTS = 4;
+
+/** Whether a failed upload is worth another try: a fault on the way or on GitHub's side, or a leftover asset. */
+function isRetryableUpload(error: unknown): boolean {
+  if (error instanceof GitHubFault) return error.transient;
+  const status = statusOf(error);
+  return isAlreadyExists(error) || status === undefined || status >= 500;
+}
 
 function statusOf(error: unknown): number | undefined {
   return typeof error === "object" && error !== null ? (error as { status?: number }).status : undefined;
@@ -252,10 +260,12 @@ export class GitHubModelRegistry implements ModelRegistry {
         log(`uploaded ${source.name} (${source.bytes} bytes${rate})`);
         return;
       } catch (error) {
-        const status = statusOf(error);
-        const retryable = isAlreadyExists(error) || status === undefined || status >= 500;
-        if (!retryable || attempt >= UPLOAD_ATTEMPTS) throw error;
-        log(`upload of ${source.name} failed (${status ?? "no response"}); clearing it and trying again`);
+        if (!isRetryableUpload(error) || attempt >= UPLOAD_ATTEMPTS) throw error;
+        // Backs off as the client's retries do (1, 4, 9 s): an immediate retry meets the same trouble.
+        const waitMs = attempt ** 2 * clientTimingFromEnv().retryUnitMs;
+        const reason = error instanceof GitHubFault ? error.message : String(statusOf(error) ?? "no response");
+        log(`upload of ${source.name} failed (${reason}); clearing it and trying again in ${waitMs / 1000} s`);
+        await sleep(waitMs);
         for (const asset of await this.listAssets(release.id)) {
           if (asset.name === source.name) await this.deleteAsset(asset);
         }
