@@ -1,4 +1,5 @@
 import type { CheckResult, DatasetConfig } from "@ctrain/core";
+import type { DatasetProfile } from "../profile/schema.js";
 import type { BaselineFacts } from "./dataset-checks.js";
 import { formatCount, formatPercent, formatShare, tableResult, type Severity } from "./results.js";
 
@@ -102,4 +103,30 @@ export function classShareResult(
 function bounds(min: number | undefined, max: number | undefined, format: (n: number) => string): string {
   if (min !== undefined && max !== undefined) return `between ${format(min)} and ${format(max)}`;
   return min !== undefined ? `at least ${format(min)}` : `at most ${format(max!)}`;
+}
+
+export const EMPTY_COLUMN_CHECK = "expect_column_values_to_not_be_all_null";
+
+/** Columns named at most this many times as all-null warnings; the message counts the rest. */
+const EMPTY_COLUMNS_NAMED = 20;
+
+/**
+ * A column that holds no value in any row is accepted data but rarely meant: a warning per column (never failing the
+ * dataset), found from the profile so it costs no second pass.
+ */
+export function emptyColumnResults(profile: DatasetProfile): CheckResult[] {
+  const empty = Object.entries(profile.columns).filter(
+    ([, column]) => column.count > 0 && column.nullCount === column.count,
+  );
+  return empty.slice(0, EMPTY_COLUMNS_NAMED).map(([column, stats]) =>
+    tableResult(
+      { check: EMPTY_COLUMN_CHECK, column, severity: "warn" },
+      {
+        success: false,
+        message: `${column} is empty in all ${formatCount(stats.count)} rows${empty.length > EMPTY_COLUMNS_NAMED ? ` (${formatCount(empty.length)} columns are empty; the first ${EMPTY_COLUMNS_NAMED} are named)` : ""}`,
+        elements: stats.count,
+        unexpected: stats.count,
+      },
+    ),
+  );
 }

@@ -21,7 +21,7 @@ import {
   resultsPass,
   summarizeResults,
 } from "../checks/results.js";
-import { classShareResult, rowCountResults } from "../checks/table-checks.js";
+import { classShareResult, EMPTY_COLUMN_CHECK, emptyColumnResults, rowCountResults } from "../checks/table-checks.js";
 import type { DatasetProfile } from "../profile/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import { fromProfileDocument, mergeProfileDocuments } from "./profile-documents.js";
@@ -110,7 +110,14 @@ export async function mergeShardProfiles(
       const shardResults = shards.map(
         (shard) => shard.validation?.datasets.find((entry) => entry.name === name)?.results ?? [],
       );
-      const results = combineShardResults(shardResults, profile);
+      // A column empty in one shard need not be empty in all: that warning is judged on the merged profile.
+      const results = [
+        ...combineShardResults(
+          shardResults.map((results) => results.filter((result) => result.check !== EMPTY_COLUMN_CHECK)),
+          profile,
+        ),
+        ...emptyColumnResults(profile),
+      ];
       if (dataset) {
         const facts = baseline
           ? baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label })

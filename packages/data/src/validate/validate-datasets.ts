@@ -13,6 +13,7 @@ import {
 } from "@ctrain/core";
 import { baselineFacts } from "../checks/baseline-facts.js";
 import { DatasetChecks, recordedPath } from "../checks/dataset-checks.js";
+import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
 import type { ReadOptions, ReadProgress } from "../readers/index.js";
@@ -179,7 +180,7 @@ async function validateDataset(
     };
   }
 
-  const results = checks.results();
+  const results = [...checks.results(), ...emptyColumnResults(profile)];
   const files = await digester.finish();
   if (files.length > MAX_RECORDED_FILES) {
     return {
