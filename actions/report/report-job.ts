@@ -2,11 +2,11 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as core from "@actions/core";
-import { BUNDLE_DOCUMENTS } from "@ctrain/core";
-import { bundleArtifactName, replaceReportArtifact, type GitHubClient, type RunContext } from "@ctrain/github";
+import { BUNDLE_DOCUMENTS, describeError } from "@ctrain/core";
+import { bundleArtifactName, uploadBundleArtifact, type GitHubClient, type RunContext } from "@ctrain/github";
 import { LocalReportSink } from "@ctrain/local";
 import { loadReportInput, renderReport, type ReportInput, type ReportOptions } from "@ctrain/report";
-import { deliverReport, renderOptions } from "./deliver.js";
+import { deliverReport, renderOptions, writeReportSummary } from "./deliver.js";
 import { forkWorkflowAdvice } from "./fork-advice.js";
 import { trendHistory } from "./history.js";
 import type { ReportSettings } from "./settings.js";
@@ -28,7 +28,8 @@ async function uploadReportBundle(
     if (existsSync(join(settings.bundleDir, file))) copyFileSync(join(settings.bundleDir, file), join(staging, file));
   }
   await new LocalReportSink(staging).publish(renderReport(input, render));
-  const id = await replaceReportArtifact({ dir: staging, name });
+  // On a re-run this replaces the artifact an earlier attempt of the run uploaded.
+  const { id } = await uploadBundleArtifact({ dir: staging, name });
   core.info(`uploaded the report bundle as the ${name} artifact`);
   return id;
 }
@@ -47,14 +48,25 @@ export async function reportThisJob(options: {
   const render: ReportOptions = { ...renderOptions(context, settings), runUrl: context.runUrl };
   const fork = context.pullRequest?.isFork ?? false;
 
+  // The summary goes first, so that whatever fails later (the upload, GitHub) leaves the report in the job.
+  await writeReportSummary(
+    renderReport(input, settings.upload ? { ...render, artifact: { name: artifactName } } : render),
+  );
   if (settings.upload) {
-    const artifactId = await uploadReportBundle(settings, input, { ...render, artifact: { name: artifactName } });
-    const { owner, repo } = context.repository;
-    const url =
-      artifactId && context.runId
-        ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}/artifacts/${artifactId}`
-        : undefined;
-    render.artifact = { name: artifactName, url };
+    try {
+      const artifactId = await uploadReportBundle(settings, input, { ...render, artifact: { name: artifactName } });
+      const { owner, repo } = context.repository;
+      const url =
+        artifactId && context.runId
+          ? `${context.serverUrl}/${owner}/${repo}/actions/runs/${context.runId}/artifacts/${artifactId}`
+          : undefined;
+      render.artifact = { name: artifactName, url };
+    } catch (error) {
+      core.warning(
+        `the report is in the job summary, but uploading it as the ${artifactName} artifact failed: ${describeError(error)}`,
+        { title: "ctrain report: upload failed" },
+      );
+    }
   }
   const wantsToPost = settings.report.comment !== "off" || settings.report["check-run"];
   if (fork && wantsToPost) {
@@ -68,6 +80,7 @@ export async function reportThisJob(options: {
     input,
     render,
     filesDir: settings.bundleDir,
+    summaryWritten: true,
     sink: {
       client,
       repository: context.repository,

@@ -102,13 +102,14 @@ describe("report action, end to end", () => {
     expect(results[0]!.outputs["report-path"]).toBe(join(workspace, ".ctrain", "report.md"));
     expect(readFileSync(join(workspace, ".ctrain", "report.html"), "utf8")).toContain("<!doctype html>");
 
+    // One check run per report and head commit: the re-runs updated it.
     const checkRuns = [...repo.checkRuns.values()];
-    expect(checkRuns).toHaveLength(3);
+    expect(checkRuns).toHaveLength(1);
     expect(checkRuns[0]!.headSha).toBe(head.sha);
     expect(checkRuns[0]!.conclusion).toBe("failure");
     expect(checkRuns[0]!.output.title).toMatch(/^ctrain failed · 2 of 4 gated metrics failed/);
     expect(checkRuns[0]!.output.summary).not.toContain(MARKER);
-    expect(results[2]!.outputs["check-run-url"]).toContain(String(checkRuns[2]!.id));
+    expect(results[2]!.outputs["check-run-url"]).toContain(String(checkRuns[0]!.id));
 
     // Each attempt replaced the run's report artifact, which the comment links to.
     const artifacts = [...repo.artifacts.values()].filter((artifact) => artifact.name === "ctrain-report-ctrain");

@@ -3,4 +3,3 @@ export * from "./check-run.js";
 export * from "./comment-thread.js";
 export * from "./identity.js";
 export * from "./workflow-run.js";
-export * from "./report-artifact.js";

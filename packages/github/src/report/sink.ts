@@ -4,7 +4,7 @@ import type { GitHubClient } from "../client.js";
 import type { RepositoryRef } from "../context.js";
 import { explainGitHubError } from "../errors.js";
 import { publishCheckRun } from "./check-run.js";
-import { commitThread, pullRequestThread, upsertComment } from "./comment-thread.js";
+import { commitThread, pullRequestHead, pullRequestThread, upsertComment, withHeadMarker } from "./comment-thread.js";
 import { commentAuthorOf } from "./identity.js";
 import { inertLog } from "../log.js";
 
@@ -67,14 +67,25 @@ export class GitHubReportSink implements ReportSink {
       await attempt(async () => {
         try {
           const author = await commentAuthorOf(client, this.options.commentAuthor);
-          const { url, action } = await upsertComment(thread, {
-            body: report.comment,
+          const { headSha, pullRequest } = this.options;
+          const result = await upsertComment(thread, {
+            body: withHeadMarker(report.comment, headSha),
             marker: report.marker,
             author,
             sticky: this.options.comment !== "new",
+            headSha,
+            currentHead: pullRequest === undefined ? undefined : () => pullRequestHead(client, repository, pullRequest),
           });
-          log(`${action} the report comment on ${where}: ${url}`);
-          locations.push({ surface: "comment", location: url });
+          if (result.action === "kept") {
+            log(
+              `left the report comment on ${where} as it is (${result.url}): it reports ` +
+                `${result.reportedHead?.slice(0, 7) ?? "another commit"}, and this run's commit ${headSha.slice(0, 7)} ` +
+                `is no longer the pull request's head (${result.currentHead.slice(0, 7)})`,
+            );
+          } else {
+            log(`${result.action} the report comment on ${where}: ${result.url}`);
+          }
+          locations.push({ surface: "comment", location: result.url });
         } catch (error) {
           explainGitHubError(error, operation, `comment on ${where}`, {
             forkPullRequest: this.options.forkPullRequest,
@@ -85,14 +96,14 @@ export class GitHubReportSink implements ReportSink {
 
     if (this.options.checkRun) {
       await attempt(async () => {
-        const { url, requests } = await publishCheckRun(client, repository, {
+        const { url, requests, action } = await publishCheckRun(client, repository, {
           report,
           headSha: this.options.headSha,
           name: report.id === "ctrain" ? "ctrain" : `ctrain (${report.id})`,
           detailsUrl: this.options.detailsUrl,
           forkPullRequest: this.options.forkPullRequest,
         });
-        log(`created the check run with ${report.annotations.length} annotations in ${requests} requests: ${url}`);
+        log(`${action} the check run with ${report.annotations.length} annotations in ${requests} requests: ${url}`);
         locations.push({ surface: "check-run", location: url });
       });
     }

@@ -1,0 +1,28 @@
+import { ArtifactNotFoundError, DefaultArtifactClient } from "@actions/artifact";
+
+/** GITHUB_RUN_ATTEMPT is 1 for a run's first attempt and counts up with each "Re-run jobs". */
+export function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Number(env.GITHUB_RUN_ATTEMPT) > 1;
+}
+
+/**
+ * On a re-run attempt, deletes the artifact named `name` that an earlier attempt of this run left, so the upload
+ * that follows can take the name: a re-run is the same workflow run, and artifact names are unique per run. It goes
+ * through the Actions runtime (ACTIONS_RUNTIME_TOKEN) as the upload does, so the job's token needs no `actions:
+ * write`. A first attempt deletes nothing: a name taken then belongs to another job of the run (a matrix leg), and
+ * the upload's error says so. Returns the deleted artifact's id.
+ */
+export async function deleteEarlierAttemptArtifact(
+  name: string,
+  log: (line: string) => void = () => undefined,
+): Promise<number | undefined> {
+  if (!isRerunAttempt()) return undefined;
+  try {
+    const { id } = await new DefaultArtifactClient().deleteArtifact(name);
+    log(`re-run attempt: replaced the ${name} artifact (${id}) an earlier attempt uploaded`);
+    return id;
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) return undefined;
+    throw error;
+  }
+}
