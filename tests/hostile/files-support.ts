@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 
 const CLI = join(process.cwd(), "dist/cli/index.js");
-export const CLI_DEADLINE_MS = 45_000;
+export const CLI_DEADLINE_MS = 90_000;
 
 /** What a hostile input did: the CLI's exit code and output, or the error the library threw, and the time taken. */
 export interface Observed {
