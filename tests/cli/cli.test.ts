@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,5 +109,16 @@ describe("the ctrain CLI", () => {
     expect(readFileSync(join(project, "deployed/model/out/model.json"), "utf8")).toBe(
       readFileSync(join(project, "out/model.json"), "utf8"),
     );
+  });
+
+  it("fetches into an absolute --to folder as given, not under the project", () => {
+    const destination = mkdtempSync(join(tmpdir(), "ctrain-cli-fetch-"));
+    const fetched = ctrain(project, "fetch", "--to", join(destination, "model"));
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(readFileSync(join(destination, "model/model/out/model.json"), "utf8")).toBe(
+      readFileSync(join(project, "out/model.json"), "utf8"),
+    );
+    expect(existsSync(join(project, destination))).toBe(false);
+    rmSync(destination, { recursive: true, force: true });
   });
 });
