@@ -198,29 +198,33 @@ export class ProcfsProcessTree implements ProcessTree {
       (stat.session !== stat.pid && this.sessions.has(stat.session));
     if (joined) return true;
     if (this.strangers.get(stat.pid) === stat.startTicks) return false;
-    if (this.carriesMarker(stat.pid) || this.holdsOutputPipe(stat.pid)) return true;
-    this.strangers.set(stat.pid, stat.startTicks);
+    const marked = this.carriesMarker(stat.pid);
+    const piped = marked === true ? true : this.holdsOutputPipe(stat.pid);
+    if (marked === true || piped === true) return true;
+    // Only a definite "no" is remembered: a read that failed (a process in the middle of exec) is tried again.
+    if (marked === false && piped === false) this.strangers.set(stat.pid, stat.startTicks);
     return false;
   }
 
-  private carriesMarker(pid: number): boolean {
+  /** Whether the process's environment holds the run's marker; undefined when it could not be read. */
+  private carriesMarker(pid: number): boolean | undefined {
     try {
       const environment = readFileSync(`/proc/${pid}/environ`);
       return environment.includes(this.markerBytes);
     } catch {
-      return false; // another user's process, or gone
+      return undefined; // another user's process, or gone
     }
   }
 
-  private holdsOutputPipe(pid: number): boolean {
+  /** Whether the process holds the command's output pipe; undefined when its descriptors could not be read. */
+  private holdsOutputPipe(pid: number): boolean | undefined {
     if (this.outputPipe === undefined) return false;
-    let descriptors: string[];
     try {
-      descriptors = readdirSync(`/proc/${pid}/fd`).slice(0, DESCRIPTORS_CHECKED);
+      const descriptors = readdirSync(`/proc/${pid}/fd`).slice(0, DESCRIPTORS_CHECKED);
+      return descriptors.some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === this.outputPipe);
     } catch {
-      return false; // another user's process, or gone
+      return undefined; // another user's process, gone, or a descriptor closed while being read
     }
-    return descriptors.some((fd) => readLink(`/proc/${pid}/fd/${fd}`) === this.outputPipe);
   }
 }
 

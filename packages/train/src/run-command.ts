@@ -69,6 +69,7 @@ export const CANCEL_GRACE_MAX_MS = 5000;
 const FIRST_SAMPLE_MS = 100;
 const STOP_POLL_MS = 100;
 const KILL_ROUNDS = 50;
+const STRAY_RECHECK_MS = 50;
 /** After the tree is gone, a process that cleared its environment may still hold the output pipe open. */
 const OUTPUT_DRAIN_MS = 2000;
 /** setTimeout holds at most a signed 32-bit number of milliseconds (about 24.8 days). */
@@ -188,7 +189,12 @@ export async function runCommand(options: CommandOptions, hooks: CommandHooks = 
     const finishedAt = new Date();
     const wallSeconds = (performance.now() - started) / 1000;
     // Background processes the command left running would hold the runner (and the output pipe) forever.
-    const strayProcesses = stopReason ? 0 : tree.alive();
+    let strayProcesses = stopReason ? 0 : tree.alive();
+    if (!stopReason && strayProcesses === 0) {
+      // A second look: a process caught in the middle of exec cannot be read, and would be missed.
+      await delay(STRAY_RECHECK_MS);
+      strayProcesses = tree.alive();
+    }
     if (strayProcesses > 0) {
       log(`${strayProcesses} background process(es) still running after the command exited: stopping them`);
       stopping = terminateTree(tree, options.killGraceMs);
