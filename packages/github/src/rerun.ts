@@ -12,14 +12,11 @@ export function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
  * write`. A first attempt deletes nothing: a name taken then belongs to another job of the run (a matrix leg), and
  * the upload's error says so. Returns the deleted artifact's id.
  */
-export async function deleteEarlierAttemptArtifact(
-  name: string,
-  log: (line: string) => void = () => undefined,
-): Promise<number | undefined> {
+export async function deleteEarlierAttemptArtifact(name: string): Promise<number | undefined> {
   if (!isRerunAttempt()) return undefined;
   try {
+    // The toolkit logs the deletion ("Artifact '<name>' (ID: <id>) deleted").
     const { id } = await new DefaultArtifactClient().deleteArtifact(name);
-    log(`re-run attempt: replaced the ${name} artifact (${id}) an earlier attempt uploaded`);
     return id;
   } catch (error) {
     if (error instanceof ArtifactNotFoundError) return undefined;
