@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,10 @@ import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 import { createZip } from "../harness/zip.js";
+import { workflowJobPermissions } from "../harness/workflow-permissions.js";
+
+/** The token of continuous-training.yml's job, exactly as its `permissions:` block grants it. */
+const PIPELINE = workflowJobPermissions("continuous-training.yml", "pipeline");
 
 const CONFIG = `
 compare:
@@ -32,7 +37,13 @@ function predictionsCsv(noise: number, seed: number, rows = 400): string {
   return lines.join("\n") + "\n";
 }
 
-function runDocument(options: { commit: string; branch: string; metrics?: Record<string, number> }): RunDocument {
+/** A run record whose predictions digest is the file's own, as the train step records it. */
+function runDocument(options: {
+  commit: string;
+  branch: string;
+  predictions: string;
+  metrics?: Record<string, number>;
+}): RunDocument {
   return RunDocument.parse({
     schema: "ctrain.run/v1",
     name: "train",
@@ -41,15 +52,27 @@ function runDocument(options: { commit: string; branch: string; metrics?: Record
     status: "succeeded",
     params: { "model.depth": options.branch === "main" ? 4 : 6 },
     metrics: options.metrics ?? { "train.loss": 0.4 },
-    predictions: { path: "predictions/predictions.csv", bytes: 1, sha256: "0".repeat(64) },
+    predictions: {
+      path: "predictions/predictions.csv",
+      bytes: Buffer.byteLength(options.predictions),
+      sha256: createHash("sha256").update(options.predictions).digest("hex"),
+    },
   });
 }
 
 function baselineFiles(commit: string, noise: number): Record<string, string> {
+  const predictions = predictionsCsv(noise, 99);
   return {
-    "run.json": serializeDocument(runDocument({ commit, branch: "main" })),
-    "predictions/predictions.csv": predictionsCsv(noise, 99),
+    "run.json": serializeDocument(runDocument({ commit, branch: "main", predictions })),
+    "predictions/predictions.csv": predictions,
   };
+}
+
+/** The candidate's bundle in the workspace: its run record and the predictions it recorded. */
+function writeCandidate(bundle: string, commit: string, predictions: string): void {
+  mkdirSync(join(bundle, "predictions"), { recursive: true });
+  writeFileSync(join(bundle, "run.json"), serializeDocument(runDocument({ commit, branch: "feature", predictions })));
+  writeFileSync(join(bundle, "predictions", "predictions.csv"), predictions);
 }
 
 describe("compare action, end to end", () => {
@@ -68,7 +91,13 @@ describe("compare action, end to end", () => {
 
   /** The compare action, run as the runner runs it, on a pull_request event. */
   function compareOnPullRequest(payload: Record<string, unknown>) {
-    return runAction("compare", { github: fake, runtime, workspace, event: { name: "pull_request", payload } });
+    return runAction("compare", {
+      github: fake,
+      runtime,
+      workspace,
+      event: { name: "pull_request", payload },
+      permissions: PIPELINE,
+    });
   }
 
   /** A real `pull_request.opened` payload, pointed at the fake's repository and pull request. */
@@ -89,10 +118,7 @@ describe("compare action, end to end", () => {
     }
     const pull = fake.state.addPull(repo, { head: "feature", user: options.fork ? "mallory" : "alice", headRepo });
     const payload = pullRequestPayload(pull.number);
-    const bundle = join(workspace, ".ctrain");
-    mkdirSync(join(bundle, "predictions"), { recursive: true });
-    writeFileSync(join(bundle, "run.json"), serializeDocument(runDocument({ commit: head.sha, branch: "feature" })));
-    writeFileSync(join(bundle, "predictions", "predictions.csv"), predictionsCsv(options.candidateNoise, 5));
+    writeCandidate(join(workspace, ".ctrain"), head.sha, predictionsCsv(options.candidateNoise, 5));
     return { repo, base, head, pull, payload };
   }
 
@@ -180,13 +206,7 @@ describe("compare action, end to end", () => {
     fake.state.addCommit(repo, { branch: "feature", parents: [mergeBase.sha], message: "feature" });
     const pull = fake.state.addPull(repo, { head: "feature", user: "alice" });
     const payload = pullRequestPayload(pull.number);
-    const bundle = join(workspace, ".ctrain");
-    mkdirSync(join(bundle, "predictions"), { recursive: true });
-    writeFileSync(
-      join(bundle, "run.json"),
-      serializeDocument(runDocument({ commit: "a".repeat(40), branch: "feature" })),
-    );
-    writeFileSync(join(bundle, "predictions", "predictions.csv"), predictionsCsv(0.9, 99));
+    writeCandidate(join(workspace, ".ctrain"), "a".repeat(40), predictionsCsv(0.9, 99));
     baselineRun(repo, older.sha);
     const result = await compareOnPullRequest(payload);
     expect(result.exitCode).toBe(0);
