@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { glob } from "tinyglobby";
 import { z } from "zod";
 import { Bundle, loadConfig } from "@ctrain/core";
 import { runCompareStep } from "@ctrain/compare";
@@ -43,9 +42,6 @@ export function run(): Promise<void> {
     const bundleDir = resolve(context.workspace, inputs.bundle);
     const bundle = new Bundle(bundleDir);
     const runName = inputs["run-name"] ?? (bundle.has("run") ? bundle.read("run").name : "default");
-    const candidateDirs = inputs.candidates
-      ? await glob(inputs.candidates, { cwd: context.workspace, onlyDirectories: true, absolute: true })
-      : undefined;
 
     const baselines = actionBaselineSource({ config, context, token, runName });
 
@@ -53,7 +49,7 @@ export function run(): Promise<void> {
       runCompareStep({
         config,
         bundleDir,
-        candidateDirs,
+        candidates: inputs.candidates && { patterns: inputs.candidates, cwd: context.workspace },
         baselines,
         source: toRunSource(context),
         log: (line) => core.info(line),

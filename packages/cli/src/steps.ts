@@ -112,11 +112,15 @@ export async function trainStep(
   return result;
 }
 
-export function compareStep(workspace: CliWorkspace, candidateDirs?: string[], quiet = false): Promise<CompareResult> {
+export function compareStep(
+  workspace: CliWorkspace,
+  candidatePatterns?: string[],
+  quiet = false,
+): Promise<CompareResult> {
   return runCompareStep({
     config: workspace.config,
     bundleDir: workspace.bundleDir,
-    candidateDirs,
+    candidates: candidatePatterns && { patterns: candidatePatterns, cwd: process.cwd() },
     baselines: localBaselines(workspace),
     source: workspace.source,
     log: quiet ? undefined : terminalLog.info,

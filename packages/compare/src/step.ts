@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { glob } from "tinyglobby";
 import { Bundle, UserError, type BaselineSource, type CtrainConfig, type RunSource } from "@ctrain/core";
 import { compareRuns, type CompareResult } from "./compare-runs.js";
 import { recordEvaluatedMetrics } from "./record-evaluation.js";
@@ -8,11 +9,26 @@ export interface CompareStepOptions {
   config: CtrainConfig;
   /** The bundle the candidate's train step wrote; comparison.json goes here. */
   bundleDir: string;
-  /** Sweeps: several candidate bundle folders (the best is compared and its name recorded). */
-  candidateDirs?: string[];
+  /** Sweeps: candidate bundle folders or glob patterns of them, relative to `cwd` (the best is compared). */
+  candidates?: { patterns: string[]; cwd: string };
   baselines: BaselineSource;
   source?: RunSource;
   log?: (line: string) => void;
+}
+
+/** The candidate folders the patterns name, sorted; a pattern naming nothing is the user's to fix. */
+async function candidateFolders(patterns: string[], cwd: string): Promise<string[]> {
+  const folders = await glob(patterns, { cwd, onlyDirectories: true, absolute: true, expandDirectories: false });
+  if (folders.length === 0) {
+    throw new UserError(
+      `no candidate bundle folder matches ${patterns.map((pattern) => JSON.stringify(pattern)).join(", ")}`,
+      {
+        location: cwd,
+        hint: "name the folders the sweep's train steps wrote, e.g. --candidates 'sweep/*'",
+      },
+    );
+  }
+  return folders.map((folder) => folder.replace(/\/$/, "")).sort();
 }
 
 /** How many of the base branch's runs a noise band looks at. */
@@ -27,7 +43,9 @@ export async function runCompareStep(options: CompareStepOptions): Promise<Compa
   const compare = options.config.compare;
   const bundle = new Bundle(options.bundleDir);
   await recordEvaluatedMetrics(bundle, compare);
-  const candidateDirs = options.candidateDirs?.length ? options.candidateDirs : [options.bundleDir];
+  const candidateDirs = options.candidates?.patterns.length
+    ? await candidateFolders(options.candidates.patterns, options.candidates.cwd)
+    : [options.bundleDir];
   const candidates = candidateDirs.map((dir) => {
     if (!existsSync(dir)) throw new UserError(`candidate bundle folder not found: ${dir}`);
     const candidateBundle = dir === options.bundleDir ? bundle : new Bundle(dir, { untrusted: true });

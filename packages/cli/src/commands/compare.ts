@@ -54,7 +54,7 @@ export const compareCommand: Command = {
     candidates: {
       type: "string",
       multiple: true,
-      description: "for sweeps: a candidate bundle folder (repeat the flag)",
+      description: "for sweeps: a candidate bundle folder or a glob of them, e.g. 'sweep/*' (repeat the flag)",
       valueName: "dir",
     },
     md: { type: "boolean", description: "print the DVC-style markdown table (metrics diff --md)" },
