@@ -1,4 +1,4 @@
-import { UserError } from "@ctrain/core";
+import { UserError, checkKeySegments } from "@ctrain/core";
 import { parseCell, readRecords } from "@ctrain/data";
 import { metricValueOfNumber, type MetricMap, type MetricValue } from "./metric-value.js";
 
@@ -44,6 +44,7 @@ export async function readMetricTable(path: string): Promise<MetricTable> {
         hint: "give every row a metric name, or delete the row",
       });
     }
+    checkKeySegments(name, `${record.file}:${record.line}`);
     metrics[name] = metricCell(String(record.values[valueColumn] ?? ""));
   }
   if (!columns) {

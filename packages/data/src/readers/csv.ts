@@ -1,4 +1,4 @@
-import { UserError } from "@ctrain/core";
+import { UserError, isReservedKey, reservedKeyError } from "@ctrain/core";
 import type { TextBatch } from "./batch.js";
 import { readChunkedFile, type ChunkDecoder } from "./chunked-file.js";
 import { CsvBatch } from "./csv-batch.js";
@@ -139,6 +139,7 @@ function columnNames(names: readonly string[], location: string): string[] {
   const header = names.map((name, i) => (name === "" ? `Unnamed: ${i}` : name));
   const firstIndex = new Map<string, number>();
   for (const [i, name] of header.entries()) {
+    if (isReservedKey(name)) throw reservedKeyError(name, location);
     const first = firstIndex.get(name);
     if (first !== undefined) {
       throw new UserError(

@@ -1,4 +1,4 @@
-import { UserError } from "@ctrain/core";
+import { UserError, isReservedKey, reservedKeyError } from "@ctrain/core";
 import { checkColumn, checkRow, classifyValues, type ClassifiedColumn, type ValueBatch } from "./batch.js";
 import { readChunkedFile, type ChunkDecoder } from "./chunked-file.js";
 import { jsonSyntaxErrorOffset } from "./json-syntax.js";
@@ -103,6 +103,10 @@ class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
         location: `${this.file}:${this.line}:${text.length - text.trimStart().length + 1}`,
         hint: 'write each record as an object of column values, such as {"feature": 1.5, "label": "cat"}',
       });
+    }
+    // A column named __proto__, constructor or prototype would reach the prototype of every record keyed by column.
+    for (const key of Object.keys(value)) {
+      if (isReservedKey(key)) return reservedKeyError(key, `${this.file}:${this.line}`);
     }
     return value as Record<string, unknown>;
   }
