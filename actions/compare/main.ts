@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Bundle, loadConfig } from "@ctrain/core";
 import { runCompareStep } from "@ctrain/compare";
 import {
+  actionLog,
   booleanInput,
   inputOverrides,
   listInput,
@@ -52,7 +53,7 @@ export function run(): Promise<void> {
         candidates: inputs.candidates && { patterns: inputs.candidates, cwd: context.workspace },
         baselines,
         source: toRunSource(context),
-        log: (line) => core.info(line),
+        log: (line) => actionLog.info(line),
       }),
     );
 

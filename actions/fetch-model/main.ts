@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { UserError, encodeNonFinite, loadConfig } from "@ctrain/core";
 import {
+  actionLog,
   GitHubModelRegistry,
   createGitHubClient,
   readInputs,
@@ -68,7 +69,7 @@ export function run(): Promise<void> {
       model,
       version: eventTag ?? (inputs.version === "auto" ? "latest" : inputs.version),
       destination: resolve(context.workspace, inputs.path),
-      log: (line) => core.info(line),
+      log: (line) => actionLog.info(line),
     });
     core.setOutput("path", fetched.path);
     core.setOutput("model-path", fetched.modelPath);
@@ -76,6 +77,6 @@ export function run(): Promise<void> {
     core.setOutput("tag", fetched.release.tag);
     core.setOutput("release-url", fetched.release.location);
     core.setOutput("metrics", JSON.stringify(fetched.metrics, encodeNonFinite));
-    core.info(`fetched and verified ${fetched.release.tag} into ${fetched.path}`);
+    actionLog.info(`fetched and verified ${fetched.release.tag} into ${fetched.path}`);
   });
 }

@@ -4,6 +4,7 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { Bundle, loadConfig } from "@ctrain/core";
 import {
+  actionLog,
   GitHubApprovalSource,
   GitHubModelRegistry,
   attestModelFiles,
@@ -63,11 +64,11 @@ export function run(): Promise<void> {
       workDir: process.env.RUNNER_TEMP || tmpdir(),
       attest: async (subjects) => {
         const { attestationId } = await attestModelFiles(subjects, token);
-        core.info(
+        actionLog.info(
           `attested provenance of ${subjects.length} model file(s)${attestationId ? ` (${attestationId})` : ""}`,
         );
       },
-      log: (line) => core.info(line),
+      log: (line) => actionLog.info(line),
     });
     const { release } = result;
     core.setOutput("outcome", result.outcome);

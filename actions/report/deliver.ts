@@ -1,6 +1,12 @@
 import * as core from "@actions/core";
 import type { RenderedReport } from "@ctrain/core";
-import { GitHubReportSink, HEAD_MARKER_MAX_CHARS, type GitHubReportSinkOptions, type RunContext } from "@ctrain/github";
+import {
+  actionLog,
+  GitHubReportSink,
+  HEAD_MARKER_MAX_CHARS,
+  type GitHubReportSinkOptions,
+  type RunContext,
+} from "@ctrain/github";
 import { LocalReportSink } from "@ctrain/local";
 import { renderReport, type ReportInput, type ReportOptions } from "@ctrain/report";
 import type { ReportSettings } from "./settings.js";
@@ -38,13 +44,13 @@ export async function deliverReport(options: {
   const published = await new GitHubReportSink({
     ...options.sink,
     writeSummary: options.summaryWritten ? async () => undefined : options.sink.writeSummary,
-    log: (line) => core.info(line),
+    log: (line) => actionLog.info(line),
   }).publish(report);
   const where = (surface: string) => published.locations.find((location) => location.surface === surface)?.location;
   core.setOutput("verdict", report.verdict);
   core.setOutput("report-path", files.locations.find((location) => location.surface === "report.md")!.location);
   core.setOutput("comment-url", where("comment") ?? "");
   core.setOutput("check-run-url", where("check-run") ?? "");
-  core.info(`${report.title}`);
+  actionLog.info(`${report.title}`);
   return report;
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as core from "@actions/core";
 import type { RunDocument } from "@ctrain/core";
-import { createGitHubBaselineSource, type GitHubClient, type RunContext } from "@ctrain/github";
+import { actionLog, createGitHubBaselineSource, type GitHubClient, type RunContext } from "@ctrain/github";
 import type { ReportInput } from "@ctrain/report";
 import type { ReportSettings } from "./settings.js";
 
@@ -28,7 +28,7 @@ export async function trendHistory(options: {
     runName,
     workflow: options.workflow,
     downloadDir: join(process.env.RUNNER_TEMP || tmpdir(), "ctrain-trend"),
-    log: (line) => core.info(line),
+    log: (line) => actionLog.info(line),
   });
   return core.group(`Reading the last ${settings.report["trend-runs"]} runs for the trend`, () =>
     source.history(settings.report["trend-runs"]),

@@ -1,5 +1,4 @@
-import * as core from "@actions/core";
-import { createGitHubClient, readRunContext, readToken, runAction } from "@ctrain/github";
+import { actionLog, createGitHubClient, readRunContext, readToken, runAction } from "@ctrain/github";
 import { reportThisJob } from "./report-job.js";
 import { reportTriggeringRun } from "./report-workflow-run.js";
 import { readReportSettings } from "./settings.js";
@@ -11,7 +10,7 @@ export function run(): Promise<void> {
     const settings = readReportSettings(context);
     const token = readToken();
     // Failed requests are explained where they happen; the client's own lines (retries, waits) are for the log.
-    const client = createGitHubClient({ token, log: (line) => core.info(line) });
+    const client = createGitHubClient({ token, log: (line) => actionLog.info(line) });
     const flow = settings.mode === "workflow-run" ? reportTriggeringRun : reportThisJob;
     await flow({ context, settings, client, token });
   });

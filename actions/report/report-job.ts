@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import * as core from "@actions/core";
 import { BUNDLE_DOCUMENTS, describeError } from "@ctrain/core";
-import { bundleArtifactName, uploadBundleArtifact, type GitHubClient, type RunContext } from "@ctrain/github";
+import {
+  actionLog,
+  bundleArtifactName,
+  uploadBundleArtifact,
+  type GitHubClient,
+  type RunContext,
+} from "@ctrain/github";
 import { LocalReportSink } from "@ctrain/local";
 import { loadReportInput, renderReport, type ReportInput, type ReportOptions } from "@ctrain/report";
 import { deliverReport, renderOptions, writeReportSummary } from "./deliver.js";
@@ -30,7 +36,7 @@ async function uploadReportBundle(
   await new LocalReportSink(staging).publish(renderReport(input, render));
   // On a re-run this replaces the artifact an earlier attempt of the run uploaded.
   const { id } = await uploadBundleArtifact({ dir: staging, name });
-  core.info(`uploaded the report bundle as the ${name} artifact`);
+  actionLog.info(`uploaded the report bundle as the ${name} artifact`);
   return id;
 }
 

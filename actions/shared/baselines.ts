@@ -3,7 +3,13 @@ import { join } from "node:path";
 import * as core from "@actions/core";
 import type { BaselineSource, CtrainConfig } from "@ctrain/core";
 import { readReleaseBaseline } from "@ctrain/compare";
-import { GitHubModelRegistry, createGitHubBaselineSource, createGitHubClient, type RunContext } from "@ctrain/github";
+import {
+  actionLog,
+  GitHubModelRegistry,
+  createGitHubBaselineSource,
+  createGitHubClient,
+  type RunContext,
+} from "@ctrain/github";
 import { DEFAULT_STORE_DIR, LocalRunStore, createLocalBaselineSource } from "@ctrain/local";
 
 /**
@@ -34,6 +40,6 @@ export function actionBaselineSource(options: {
       baseBranch: context.baseRef ?? context.defaultBranch ?? "main",
       metricFiles: config.train.metrics,
     }),
-    log: (line) => core.info(line),
+    log: (line) => actionLog.info(line),
   });
 }

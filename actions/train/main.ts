@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { Bundle, UserError, describeError, encodeNonFinite, loadConfig } from "@ctrain/core";
 import { recordEvaluatedMetrics } from "@ctrain/compare";
 import {
+  actionLog,
   ActionsDependencyCache,
   bundleArtifactName,
   inputOverrides,
@@ -47,12 +48,12 @@ export function run(): Promise<void> {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
 
     const result = await runTraining(settings, {
-      log: (line) => core.info(line),
+      log: (line) => actionLog.info(line),
       warn: (line) => core.warning(line),
       group: (title, body) => core.group(title, body),
       output: process.stdout,
       signal: cancellation.signal,
-      cache: inputs.cache ? new ActionsDependencyCache((line) => core.info(line)) : undefined,
+      cache: inputs.cache ? new ActionsDependencyCache((line) => actionLog.info(line)) : undefined,
     });
     // Metrics computed from the predictions belong to the run record that the next change compares with.
     const run =
@@ -69,7 +70,7 @@ export function run(): Promise<void> {
     core.setOutput("cache-key", run.cache?.key ?? "");
     const metrics = JSON.stringify(run.metrics, encodeNonFinite);
     if (metrics.length <= METRICS_OUTPUT_MAX_CHARS) core.setOutput("metrics", metrics);
-    else core.info(`the metrics output is left empty: ${metrics.length} characters; read them from run.json`);
+    else actionLog.info(`the metrics output is left empty: ${metrics.length} characters; read them from run.json`);
 
     if (inputs.upload) {
       const artifactName = bundleArtifactName("run", run.name);
@@ -81,7 +82,7 @@ export function run(): Promise<void> {
         });
         core.setOutput("artifact-name", artifactName);
         core.setOutput("artifact-id", artifact.id === undefined ? "" : String(artifact.id));
-        core.info(`uploaded the run bundle as ${artifactName}`);
+        actionLog.info(`uploaded the run bundle as ${artifactName}`);
       } catch (error) {
         const explained = explainUploadError(error, artifactName);
         // A failed training run must still fail with its own exit code and message.

@@ -1,6 +1,5 @@
-import * as core from "@actions/core";
 import type { CtrainConfig, ResolvedBaseline } from "@ctrain/core";
-import { readToken, type RunContext } from "@ctrain/github";
+import { actionLog, readToken, type RunContext } from "@ctrain/github";
 import { actionBaselineSource } from "../shared/baselines.js";
 
 /**
@@ -17,7 +16,7 @@ export async function findBaseline(
   if (spec === "none") return undefined;
   const source = actionBaselineSource({ config, context, token: readToken(), runName });
   const baseline = await source.resolve(spec);
-  core.info(`baseline: ${baseline.origin.description}`);
-  for (const note of baseline.origin.notes) core.info(`  ${note}`);
+  actionLog.info(`baseline: ${baseline.origin.description}`);
+  for (const note of baseline.origin.notes) actionLog.info(`  ${note}`);
   return baseline.origin.kind === "none" ? undefined : baseline;
 }

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import * as core from "@actions/core";
 import { Bundle, UserError, loadConfig } from "@ctrain/core";
 import { mergeShardProfiles, rowAnnotations, validateDatasets, type ValidationOutcome } from "@ctrain/data";
-import { inputOverrides, readRunContext, runAction, toRunSource } from "@ctrain/github";
+import { actionLog, inputOverrides, readRunContext, runAction, toRunSource } from "@ctrain/github";
 import { renderReport } from "@ctrain/report";
 import { findBaseline } from "./baseline.js";
 import { CONFIG_OVERRIDES, readValidateInputs } from "./inputs.js";
@@ -23,7 +23,7 @@ async function validate(): Promise<void> {
   const baseline = await findBaseline(config, context, inputs["run-name"]);
   const common = {
     baseline,
-    log: core,
+    log: actionLog,
     datasets: inputs.datasets,
     cwd: context.workspace,
     source: toRunSource(context),
