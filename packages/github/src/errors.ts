@@ -191,11 +191,12 @@ export function faultOf(error: unknown): GitHubFault | undefined {
   const limited = rateLimitFault(error, request);
   if (limited) return limited;
   if (status >= 500) {
+    const name = STATUS_CODES[status] ?? "";
     const said = jsonMessage(error.response.data);
     return new GitHubFault(
       "outage",
-      `GitHub answered ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() +
-        ` to ${request}${said ? ` (${said})` : ""}, after retries: the fault is on GitHub's side`,
+      `GitHub answered ${status} ${name}`.trimEnd() +
+        ` to ${request}${said && said !== name ? ` (${said})` : ""}, after retries: the fault is on GitHub's side`,
       { cause: error },
     );
   }
