@@ -66,14 +66,19 @@ interface Operation {
   literalLength: number;
 }
 
-/** GitHub answers these for any operation (authentication, permissions, missing resources, validation, rate limits),
- * though the description lists them only on some operations; their bodies must still be GitHub's error objects. */
+/** GitHub answers these for any operation (authentication, permissions, missing resources, validation, rate limits,
+ * server errors), though the description lists them only on some operations; their bodies must still be GitHub's
+ * error objects. */
 const PLATFORM_WIDE_ERRORS: Record<number, string> = {
   401: "basic-error",
   403: "basic-error",
   404: "basic-error",
   422: "validation-error",
   429: "basic-error",
+  500: "basic-error",
+  502: "basic-error",
+  503: "basic-error",
+  504: "basic-error",
 };
 
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);

@@ -12,7 +12,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import type { ActionsRuntime } from "./actions-runtime/index.js";
+import { FAST_CLIENT_ENV } from "./client-timing.js";
 import type { GitHubFake, RepoRecord, WorkflowRunRecord } from "./github-fake/index.js";
+import type { Permissions } from "./github-fake/tokens.js";
 import { parseKeyValueFile, parseStdout, type Annotation, type WorkflowCommand } from "./workflow-commands.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -37,6 +39,11 @@ export interface RunActionOptions {
   run?: WorkflowRunRecord;
   /** The job's GITHUB_TOKEN; by default an installation token for the repository, read-only for a fork's pull request. */
   token?: string;
+  /**
+   * The job's `permissions:` block, which the default token holds exactly (see `workflowJobPermissions`); absent,
+   * the restricted default of a job without one (contents and packages read).
+   */
+  permissions?: Permissions;
   /** The checkout (GITHUB_WORKSPACE, the step's cwd); a fresh directory when absent. */
   workspace?: string;
   /** Extra environment, applied last. */
@@ -110,7 +117,12 @@ export async function runAction(action: ActionUnderTest, options: RunActionOptio
     });
   const token =
     options.token ??
-    github.issueToken({ kind: "installation", repositories: [context.repo.fullName], fork: context.fromFork });
+    github.issueToken({
+      kind: "installation",
+      permissions: options.permissions,
+      repositories: [context.repo.fullName],
+      fork: context.fromFork,
+    });
 
   const root = await mkdtemp(join(tmpdir(), "ctrain-step-"));
   const workspace = options.workspace ?? (await mkdtemp(join(tmpdir(), "ctrain-workspace-")));
@@ -197,6 +209,7 @@ export async function runAction(action: ActionUnderTest, options: RunActionOptio
         }
       : {}),
     ...inputVariables(metadata, options.inputs ?? {}, expressionContext),
+    ...FAST_CLIENT_ENV,
     ...options.env,
   };
 

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FaultPlan, type Fault, type FaultRule } from "../faults.js";
 import type { GitHubFake } from "../github-fake/index.js";
 import type { WorkflowRunRecord } from "../github-fake/records.js";
 import { readBody } from "../read-body.js";
@@ -32,6 +33,10 @@ export interface ActionsRuntime {
   /** Every blob storage request, to see which Azure operations a client used. */
   blobOperations: readonly BlobOperation[];
   violations: RuntimeViolation[];
+  /** Makes requests to a service method (`ArtifactService/CreateArtifact`) or `blob storage` meet a fault. */
+  injectFault(rule: FaultRule): void;
+  /** Every fault served so far, as `<route>: <kind>`. */
+  faultsServed: readonly string[];
   assertNoViolations(): void;
   close(): Promise<void>;
 }
@@ -43,7 +48,14 @@ export async function startActionsRuntime(options: { github: GitHubFake }): Prom
   const issuer = new RuntimeTokenIssuer();
   const violations: RuntimeViolation[] = [];
   const cacheEntries: CacheEntry[] = [];
+  const faults = new FaultPlan();
   const server = createServer((request, response) => {
+    const fault = faults.take(routeOf(request));
+    if (fault) {
+      // A reset or a hang happens at once; a status is answered once the request has been read, as a server does.
+      if (!faults.serveTransport(fault, response)) void readBody(request).then(() => answerFault(fault, response));
+      return;
+    }
     void readBody(request)
       .then((body) =>
         request.url?.startsWith("/twirp/")
@@ -64,6 +76,17 @@ export async function startActionsRuntime(options: { github: GitHubFake }): Prom
     "github.actions.results.api.v1.ArtifactService": artifactService(github, storage, ACCOUNT),
     "github.actions.results.api.v1.CacheService": cacheService(storage, ACCOUNT, cacheEntries),
   };
+
+  /** A runtime fault answered with a status: Twirp's JSON error (storage clients read only the status). */
+  function answerFault(fault: Fault, response: ServerResponse): void {
+    const limited = fault.kind === "rate-limit" || fault.kind === "secondary-rate-limit";
+    const status = limited ? (fault.status ?? 429) : fault.kind === "status" ? fault.status : 500;
+    const retryAfter = fault.kind === "secondary-rate-limit" ? { "retry-after": String(fault.retryAfter ?? 1) } : {};
+    response.writeHead(status, { "content-type": "application/json", ...retryAfter });
+    response.end(
+      JSON.stringify({ code: status === 429 ? "resource_exhausted" : "unavailable", msg: "injected fault" }),
+    );
+  }
 
   function handleTwirp(request: IncomingMessage, body: Buffer, response: ServerResponse): void {
     const [, , serviceName = "", methodName = ""] = new URL(request.url ?? "/", resultsUrl).pathname.split("/");
@@ -114,6 +137,8 @@ export async function startActionsRuntime(options: { github: GitHubFake }): Prom
     cacheEntries,
     blobOperations: storage.operations,
     violations,
+    injectFault: (rule) => faults.inject(rule),
+    faultsServed: faults.served,
     runtimeToken(run, tokenOptions) {
       const cacheScopes = tokenOptions?.cacheScopes ?? defaultCacheScopes(github, run);
       return issuer.issue({
@@ -131,6 +156,7 @@ export async function startActionsRuntime(options: { github: GitHubFake }): Prom
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        faults.releaseAll();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
@@ -156,4 +182,10 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   const text = JSON.stringify(body);
   response.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
   response.end(text);
+}
+
+/** The fault route of a runtime request: `<Service>/<Method>` for Twirp calls, `blob storage` for the rest. */
+function routeOf(request: IncomingMessage): string {
+  const [, twirp, service = "", method = ""] = (request.url ?? "/").split("?")[0]!.split("/");
+  return twirp === "twirp" ? `${service.split(".").pop()}/${method}` : "blob storage";
 }

@@ -1,7 +1,8 @@
 /**
  * GitHub's rate limits as the fake applies them: an hourly budget per token with `x-ratelimit-*` headers on every
- * answer, and failures a test asks for, to prove that retries and throttling work.
+ * answer, and the answers GitHub gives past a limit (which injected faults reuse).
  */
+import type { Fault } from "../faults.js";
 import { GITHUB_DOCS, type FakeResponse } from "./routing.js";
 import type { TokenGrant } from "./tokens.js";
 
@@ -9,6 +10,13 @@ import type { TokenGrant } from "./tokens.js";
 export interface RateLimitFailure {
   kind: "primary" | "secondary";
   status?: 403 | 429;
+}
+
+/** The fault that stands for a rate-limit failure. */
+export function rateLimitFault(failure: RateLimitFailure): Fault {
+  return failure.kind === "primary"
+    ? { kind: "rate-limit", status: failure.status }
+    : { kind: "secondary-rate-limit", status: failure.status };
 }
 
 interface RateWindow {
@@ -21,18 +29,12 @@ const HOUR_SECONDS = 3600;
 
 export class RateLimiter {
   private readonly windows = new Map<string, RateWindow>();
-  private readonly pending: RateLimitFailure[] = [];
-
-  failNext(count: number, failure: RateLimitFailure): void {
-    for (let index = 0; index < count; index++) this.pending.push(failure);
-  }
 
   /** Counts a request against the caller's budget; answers with a rate limit when one applies. */
   take(key: string, grant: TokenGrant | undefined): FakeResponse | undefined {
-    const failure = this.pending.shift();
-    if (failure) return rateLimited(failure);
     const window = this.window(key, grant);
-    if (window.used >= window.limit) return rateLimited({ kind: "primary" });
+    if (window.used >= window.limit)
+      return rateLimited({ kind: "rate-limit", resetInSeconds: window.resetAt - Math.floor(Date.now() / 1000) });
     window.used += 1;
     return undefined;
   }
@@ -61,12 +63,13 @@ export class RateLimiter {
   }
 }
 
-function rateLimited(failure: RateLimitFailure): FakeResponse {
+/** GitHub's answer past a rate limit: 403 (or 429) with `retry-after`, or with `x-ratelimit-remaining: 0`. */
+export function rateLimited(failure: Extract<Fault, { kind: "rate-limit" | "secondary-rate-limit" }>): FakeResponse {
   const status = failure.status ?? 403;
-  if (failure.kind === "secondary") {
+  if (failure.kind === "secondary-rate-limit") {
     return {
       status,
-      headers: { "retry-after": "1" },
+      headers: { "retry-after": String(failure.retryAfter ?? 1) },
       body: {
         message:
           "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
@@ -77,7 +80,10 @@ function rateLimited(failure: RateLimitFailure): FakeResponse {
   }
   return {
     status,
-    headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) },
+    headers: {
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + (failure.resetInSeconds ?? 1)),
+    },
     body: {
       message: "API rate limit exceeded.",
       documentation_url: `${GITHUB_DOCS}/overview/rate-limits-for-the-rest-api`,

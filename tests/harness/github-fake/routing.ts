@@ -13,6 +13,8 @@ export interface FakeResponse {
   /** A JSON body, checked against the description. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** The fake's own answer to a contract violation, which names it; exempt from the response check. */
+  reportsViolation?: boolean;
 }
 
 export interface RouteRequest {

@@ -5,14 +5,15 @@
  * answered with an error naming it, so the action under test fails loudly.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FaultPlan, type Fault, type FaultRule } from "../faults.js";
 import { formatViolation, openApiChecker, type OpenApiViolation, type OperationMatch } from "../openapi.js";
 import { readBody } from "../read-body.js";
 import { UrlSigner } from "../signed-url.js";
 import { acceptedPermissionsHeader, authorization, authorize } from "./authorize.js";
 import { serveDownload } from "./downloads.js";
-import { RateLimiter, type RateLimitFailure } from "./rate-limits.js";
+import { RateLimiter, rateLimited, rateLimitFault, type RateLimitFailure } from "./rate-limits.js";
 import type { RenderContext } from "./render/accounts.js";
 import { createRenderer, type FakeRenderer } from "./render/fake-renderer.js";
 import {
@@ -62,6 +63,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   operationId?: string;
+  /** The answer's status; 0 when an injected fault gave none (a reset or a hang). */
   status: number;
 }
 
@@ -78,6 +80,10 @@ export interface GitHubFake {
   issueToken(options: TokenOptions): string;
   /** Makes the next `count` API requests fail with a rate limit, to prove retries and throttling. */
   failNext(count: number, failure: RateLimitFailure): void;
+  /** Makes requests to a route (an operation id, or all) meet a fault: a 5xx, a reset, a hang, a rate limit. */
+  injectFault(rule: FaultRule): void;
+  /** Every fault served so far, as `<operation id>: <kind>`. */
+  faultsServed: readonly string[];
   /** A signed storage URL serving an artifact's archive, as GitHub's storage redirects point to. */
   artifactDownloadUrl(artifactId: number): string;
   /** Throws listing every violation seen so far. */
@@ -93,6 +99,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
   const violations: FakeViolation[] = [];
   const requests: RecordedRequest[] = [];
   const limiter = new RateLimiter();
+  const faults = new FaultPlan();
 
   const server = createServer((request, response) => {
     void readBody(request)
@@ -137,6 +144,11 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       record(404);
       return send(response, 404, errorBody(404, "Not Found"), limits());
     }
+    const fault = faults.take(match.operationId);
+    if (fault && faults.serveTransport(fault, response)) {
+      record(fault.kind === "status" ? fault.status : 0, match.operationId);
+      return;
+    }
     const route = ROUTES[match.operationId];
     if (!route) {
       violations.push({
@@ -149,7 +161,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
       record(404, match.operationId);
       return send(response, 404, errorBody(404, "Not Found"), limits());
     }
-    const answer = answerOperation(request, requestUrl, rawBody, match, route);
+    const answer = fault ? faultAnswer(fault, match) : answerOperation(request, requestUrl, rawBody, match, route);
     const checked = checkAnswer(match, answer, method, path);
     const headers = {
       ...limits(),
@@ -224,6 +236,13 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     }
   }
 
+  /** An injected fault that GitHub's API itself would answer: its JSON error object, checked like any answer. */
+  function faultAnswer(fault: Fault, match: OperationMatch): FakeResponse {
+    if (fault.kind === "rate-limit" || fault.kind === "secondary-rate-limit") return rateLimited(fault);
+    if (fault.kind !== "status") throw new Error(`fault ${fault.kind} is no answer`);
+    return errorResponse(fault.status, fault.message ?? (STATUS_CODES[fault.status] || "Server Error"), match);
+  }
+
   /** GitHub answers a request body with too many items with 422; every other departure gets a 500 naming it. */
   function answerInvalidRequest(found: OpenApiViolation[], match: OperationMatch): FakeResponse {
     const tooMany = found.flatMap((violation) => violation.errors ?? []).find((error) => error.keyword === "maxItems");
@@ -237,6 +256,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     }
     return {
       status: 500,
+      reportsViolation: true,
       body: errorBody(
         500,
         `GitHub fake: request breaks GitHub's OpenAPI description: ${found.map(formatViolation).join(" | ")}`,
@@ -244,13 +264,15 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     };
   }
 
+  /** Every answer is held to the description, errors included; only an answer reporting a violation is exempt. */
   function checkAnswer(match: OperationMatch, answer: FakeResponse, method: string, path: string): FakeResponse {
-    if (answer.status === 500) return answer;
+    if (answer.reportsViolation) return answer;
     const found = checker.checkResponse(match, { status: answer.status, body: answer.body });
     if (!found.length) return answer;
     violations.push(...found.map((violation) => fromOpenApi("response", violation, path)));
     return {
       status: 500,
+      reportsViolation: true,
       body: errorBody(
         500,
         `GitHub fake: response ${method} ${path} breaks GitHub's OpenAPI description: ${found.map(formatViolation).join(" | ")}`,
@@ -281,7 +303,9 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     requests,
     issueToken: (tokenOptions) => tokens.issue(tokenOptions).token,
     artifactDownloadUrl: (artifactId) => context.downloadUrl(`artifacts/${artifactId}`),
-    failNext: (count, failure) => limiter.failNext(count, failure),
+    failNext: (count, failure) => faults.inject({ fault: rateLimitFault(failure), times: count }),
+    injectFault: (rule) => faults.inject(rule),
+    faultsServed: faults.served,
     assertNoViolations() {
       if (violations.length) {
         throw new Error(
@@ -291,6 +315,7 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        faults.releaseAll();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -1,12 +1,32 @@
 /**
- * Tokens the fake issues and what each may do. An installation token stands for GITHUB_TOKEN: a permission set like
- * a workflow's `permissions:` block, scoped to repositories, read-only for pull requests from forks. A user token
- * stands for a personal access token: everything its user may do, or a fine-grained permission set.
+ * Tokens the fake issues and what each may do. An installation token stands for GITHUB_TOKEN: exactly the scopes a
+ * workflow's `permissions:` block grants (every scope it does not name is none, as on GitHub), scoped to
+ * repositories, read-only for pull requests from forks. A user token stands for a personal access token: everything
+ * its user may do, or a fine-grained permission set.
  */
 import { randomBytes } from "node:crypto";
 import { ACTIONS_BOT } from "./state.js";
 
-export type PermissionScope = "actions" | "checks" | "contents" | "issues" | "metadata" | "pull-requests" | "statuses";
+/** The scopes of a workflow's `permissions:` block (metadata, which every token reads, is not one of them). */
+export const WORKFLOW_SCOPES = [
+  "actions",
+  "artifact-metadata",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "discussions",
+  "id-token",
+  "issues",
+  "models",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "security-events",
+  "statuses",
+] as const;
+export type PermissionScope = (typeof WORKFLOW_SCOPES)[number] | "metadata";
 export type Access = "none" | "read" | "write";
 export type Permissions = Partial<Record<PermissionScope, Access>>;
 
@@ -24,6 +44,7 @@ export interface TokenGrant {
 
 export interface InstallationTokenOptions {
   kind: "installation";
+  /** The job's `permissions:` block, exactly; absent, the restricted default a job without the block gets. */
   permissions?: Permissions;
   repositories?: string[];
   /** A pull request from a fork gets a read-only GITHUB_TOKEN whatever the workflow asks for. */
@@ -38,14 +59,23 @@ export interface UserTokenOptions {
 
 export type TokenOptions = InstallationTokenOptions | UserTokenOptions;
 
-/** GITHUB_TOKEN's permissions under the permissive default setting. */
+/** GITHUB_TOKEN without a `permissions:` block under the restricted default (GitHub's default for new repositories). */
+export const RESTRICTED_DEFAULT: Permissions = { contents: "read", packages: "read", metadata: "read" };
+
+/** GITHUB_TOKEN without a `permissions:` block under the permissive default setting; a test must ask for it. */
 export const PERMISSIVE_DEFAULT: Permissions = {
   actions: "write",
   checks: "write",
   contents: "write",
+  deployments: "write",
+  discussions: "write",
   issues: "write",
   metadata: "read",
+  packages: "write",
+  pages: "write",
   "pull-requests": "write",
+  "repository-projects": "write",
+  "security-events": "write",
   statuses: "write",
 };
 
@@ -58,7 +88,7 @@ export class TokenRegistry {
       token: `${installation ? "ghs" : "ghp"}_${randomBytes(18).toString("base64url")}`,
       kind: options.kind,
       login: installation ? ACTIONS_BOT.login : options.login,
-      permissions: installation ? { ...PERMISSIVE_DEFAULT, ...options.permissions } : options.permissions,
+      permissions: installation ? { ...(options.permissions ?? RESTRICTED_DEFAULT) } : options.permissions,
       repositories:
         installation && options.repositories ? options.repositories.map((name) => name.toLowerCase()) : "all",
       readOnly: installation && options.fork === true,
