@@ -6,6 +6,10 @@ import type { GitHubFake, RepoRecord } from "../harness/github-fake/index.js";
 import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
+import { workflowJobPermissions } from "../harness/workflow-permissions.js";
+
+/** The token of continuous-training.yml's job, exactly as its `permissions:` block grants it. */
+const PIPELINE = workflowJobPermissions("continuous-training.yml", "pipeline");
 import { actionFromSource } from "../support/source-bundle.js";
 
 function runRecord(options: {
@@ -143,6 +147,7 @@ describe("baselines come only from trusted runs", () => {
         runtime: harness.runtime,
         workspace: harness.workspace,
         event: { name: "pull_request", payload },
+        permissions: PIPELINE,
       });
       const comparison = ComparisonDocument.parse(
         JSON.parse(readFileSync(join(harness.workspace, ".ctrain", "comparison.json"), "utf8")),
@@ -223,6 +228,7 @@ describe("baselines come only from trusted runs", () => {
       workspace: harness.workspace,
       run: thisRun,
       event: { name: "push", payload },
+      permissions: PIPELINE,
     });
     const comparison = ComparisonDocument.parse(
       JSON.parse(readFileSync(join(harness.workspace, ".ctrain", "comparison.json"), "utf8")),

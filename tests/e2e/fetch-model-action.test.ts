@@ -7,6 +7,8 @@ import { publishModel } from "@ctrain/publish";
 import { startGitHubFake, type GitHubFake, type RepoRecord } from "../harness/github-fake/index.js";
 import { runAction, type ActionEvent } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
+import { FAST_CLIENT_TIMING } from "../harness/client-timing.js";
+import { workflowJobPermissions } from "../harness/workflow-permissions.js";
 import { MODEL, makeWorkspace, publishConfig } from "../publish/workspace.js";
 
 let fake: GitHubFake;
@@ -17,7 +19,14 @@ beforeAll(async () => {
   fake = await startGitHubFake();
   repo = fake.state.addRepo("octo/models");
   const registry = new GitHubModelRegistry(
-    createGitHubClient({ token: fake.issueToken({ kind: "installation" }), baseUrl: fake.url }),
+    createGitHubClient({
+      token: fake.issueToken({
+        kind: "installation",
+        permissions: workflowJobPermissions("release-model.yml", "publish"),
+      }),
+      baseUrl: fake.url,
+      timing: FAST_CLIENT_TIMING,
+    }),
     { owner: "octo", repo: "models" },
   );
   const main = repo.refs.get("heads/main")!;

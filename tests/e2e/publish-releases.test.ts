@@ -7,6 +7,7 @@ import { readReleaseBaseline, sideOfBaseline } from "@ctrain/compare";
 import { GitHubApprovalSource, GitHubModelRegistry, createGitHubClient } from "@ctrain/github";
 import { fetchModel, parseManifest, publishModel, type PublishModelOptions } from "@ctrain/publish";
 import { startGitHubFake, type GitHubFake, type Permissions, type RepoRecord } from "../harness/github-fake/index.js";
+import { FAST_CLIENT_TIMING } from "../harness/client-timing.js";
 import { MODEL, makeWorkspace, publishConfig, sha256, type TestWorkspace } from "../publish/workspace.js";
 
 let fake: GitHubFake;
@@ -34,6 +35,7 @@ function github(permissions: Permissions = { contents: "write", "pull-requests":
   const client = createGitHubClient({
     token: fake.issueToken({ kind: "installation", permissions }),
     baseUrl: fake.url,
+    timing: FAST_CLIENT_TIMING,
   });
   return {
     registry: new GitHubModelRegistry(client, { owner: "octo", repo: "models" }),

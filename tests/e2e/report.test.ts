@@ -8,6 +8,12 @@ import { type GitHubFake, type WorkflowRunRecord } from "../harness/github-fake/
 import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction, type ActionResult } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
+import { workflowJobPermissions } from "../harness/workflow-permissions.js";
+
+/** The token of continuous-training.yml's job, exactly as its `permissions:` block grants it. */
+const PIPELINE = workflowJobPermissions("continuous-training.yml", "pipeline");
+/** A commit comment needs `contents: write` on top (docs/troubleshooting.md). */
+const WITH_COMMIT_COMMENTS = { ...PIPELINE, contents: "write" } as const;
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/report");
 const MARKER = "<!-- ctrain:report:ctrain -->";
@@ -71,6 +77,7 @@ describe("report action, end to end", () => {
       event: pullRequestEvent(pull),
       workspace,
       token,
+      permissions: PIPELINE,
       run,
       inputs: { "trend-runs": 0, ...inputs },
     });
@@ -223,7 +230,8 @@ describe("report action, end to end", () => {
     const token = fake.issueToken({
       kind: "installation",
       repositories: ["octo/churn"],
-      permissions: { contents: "read", issues: "none", "pull-requests": "none" },
+      // The pipeline's block without `pull-requests: write`: issues and pull requests are none.
+      permissions: { contents: "read", actions: "read", checks: "write" },
     });
     const result = await report(pull.number, {}, token);
     expect(result.exitCode).toBe(1);
@@ -247,6 +255,7 @@ describe("report action, end to end", () => {
       runtime,
       workspace,
       event: { name: "push", payload: push as unknown as Record<string, unknown> },
+      permissions: WITH_COMMIT_COMMENTS,
       inputs: { "trend-runs": 0, comment: "new", "commit-comment": true },
     });
     expect(result.exitCode, result.stderr + result.log).toBe(0);
@@ -278,6 +287,7 @@ describe("report action, end to end", () => {
         runtime,
         workspace,
         event: { name: "push", payload: push as unknown as Record<string, unknown> },
+        permissions: WITH_COMMIT_COMMENTS,
         inputs: { "trend-runs": 0, "commit-comment": true },
       });
     const first = await report();
@@ -341,6 +351,7 @@ describe("report action, end to end", () => {
           workspace: trusted,
           workflow: "ctrain-report.yml",
           event: { name: "workflow_run", payload: payload as unknown as Record<string, unknown> },
+          permissions: workflowJobPermissions("report-from-fork.yml", "report"),
           inputs: { "trend-runs": 0, ...inputs },
         });
       } finally {

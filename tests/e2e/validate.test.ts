@@ -16,6 +16,10 @@ import type { GitHubFake } from "../harness/github-fake/index.js";
 import { startHarness, type Harness } from "../harness/harness.js";
 import { runAction, type ActionEvent } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
+import { workflowJobPermissions } from "../harness/workflow-permissions.js";
+
+/** The token of continuous-training.yml's job, exactly as its `permissions:` block grants it. */
+const PIPELINE = workflowJobPermissions("continuous-training.yml", "pipeline");
 
 const CONFIG = `
 data:
@@ -84,7 +88,14 @@ describe("validate action, end to end", () => {
     options: { baseline: boolean },
     run: Pick<Parameters<typeof runAction>[1], "inputs" | "timeoutMs"> = {},
   ) {
-    return runAction("validate", { github: fake, runtime, workspace, event: await pullRequest(options), ...run });
+    return runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event: await pullRequest(options),
+      permissions: PIPELINE,
+      ...run,
+    });
   }
 
   async function pullRequest(options: { baseline: boolean }): Promise<ActionEvent> {
