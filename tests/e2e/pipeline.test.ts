@@ -30,6 +30,11 @@ describe("ctrain run on the Node example, baseline then candidate", () => {
     const accuracy = comparison.rows.find((row) => row.name === "accuracy")!;
     expect(accuracy.verdict).toBe("skipped");
     expect(accuracy.reasons.join(" ")).toContain("no baseline value (first run?): the change is not judged");
+    // main's run joins the branch's history, and the site renders from it.
+    const history = ctrain(project, "history");
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout, history.stderr).toContain("1 runs in the history of main");
+    expect(readFileSync(join(project, ".ctrain-store/history-site/index.html"), "utf8")).toContain("main/1");
   });
 
   it("compares a branch with drifted data with main's run, pairs the predictions and sees the drift", () => {

@@ -4,6 +4,7 @@ import { commandHelp, parseCommandArgs, type Command } from "./command.js";
 import { configCheckCommand } from "./commands/config-check.js";
 import { initCommand } from "./commands/init.js";
 import { runsCommand } from "./commands/runs.js";
+import { historyCommand } from "./commands/history.js";
 import { compareCommand } from "./commands/compare.js";
 import { trainCommand } from "./commands/train.js";
 import { fetchCommand, publishCommand } from "./commands/publish.js";
@@ -22,6 +23,7 @@ const COMMANDS: Command[] = [
   publishCommand,
   fetchCommand,
   runsCommand,
+  historyCommand,
   profileMergeCommand,
   configCheckCommand,
 ];

@@ -39,7 +39,8 @@ export function historyExclusionReason(run: RunDocument, branch: string): string
   if (run.source.branch !== undefined && run.source.branch !== branch)
     return `it ran on ${JSON.stringify(run.source.branch)}, not ${branch}`;
   const event = run.source.event;
-  if (event !== undefined && !(TRUSTED_BASELINE_EVENTS as readonly string[]).includes(event))
+  // `local`: the CLI's own runs, recorded on the laptop's branch by its owner.
+  if (event !== undefined && event !== "local" && !(TRUSTED_BASELINE_EVENTS as readonly string[]).includes(event))
     return `it ran on ${event}, and only push, schedule and workflow_dispatch runs are history`;
   return undefined;
 }
