@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import { throttling } from "@octokit/plugin-throttling";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
+import { PERMISSIVE_DEFAULT, startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
 
 let fake: GitHubFake;
 
@@ -55,7 +55,7 @@ describe("GitHub fake answers in GitHub's shapes", () => {
     fake.state.addTag(repo, "v0.1.0", base);
     const run = fake.state.addWorkflowRun(repo, { workflow: "ci.yml", conclusion: "success", pullNumbers: [] });
     const artifact = fake.state.addArtifact(run.id, { name: "ctrain-bundle", files: { "run.json": "{}" } });
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const user = client(fake.issueToken({ kind: "user", login: "octo" }));
 
     await octokit.rest.repos.get({ owner, repo: name });
@@ -166,7 +166,7 @@ describe("GitHub fake answers in GitHub's shapes", () => {
 
   it("rejects a malformed request as a violation and answers 500 naming it", async () => {
     const { pull } = seedPullRequest();
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const wrongType = await statusOf(
       octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
         owner: "octo",
@@ -192,7 +192,7 @@ describe("GitHub fake answers in GitHub's shapes", () => {
 
   it("catches a response of its own that breaks the description", async () => {
     const { head } = seedPullRequest();
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const check = await octokit.rest.checks.create({
       owner: "octo",
       repo: "model",
@@ -214,7 +214,10 @@ describe("GitHub fake answers in GitHub's shapes", () => {
   it("records what it does not implement", async () => {
     fake.state.addRepo("octo/model");
     const answer = await statusOf(
-      client(fake.issueToken({ kind: "installation" })).rest.repos.listBranches({ owner: "octo", repo: "model" }),
+      client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT })).rest.repos.listBranches({
+        owner: "octo",
+        repo: "model",
+      }),
     );
     expect(answer.status).toBe(404);
     expect(answer.headers["x-ratelimit-remaining"]).toBeDefined();
@@ -227,7 +230,7 @@ describe("GitHub fake pagination", () => {
     const { pull } = seedPullRequest();
     for (let index = 0; index < 45; index++)
       fake.state.addComment("octo/model", pull.number, { body: `comment ${index}` });
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const second = await octokit.rest.issues.listComments({
       owner: "octo",
       repo: "model",
@@ -265,7 +268,7 @@ describe("GitHub fake tokens and permissions", () => {
     expect(denied.message).toContain("Resource not accessible by integration");
     expect(denied.headers["x-accepted-github-permissions"]).toBe("issues=write; pull_requests=write");
 
-    const fork = client(fake.issueToken({ kind: "installation", fork: true }));
+    const fork = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT, fork: true }));
     expect(
       (
         await statusOf(
@@ -287,7 +290,7 @@ describe("GitHub fake tokens and permissions", () => {
     const me = await client(fake.issueToken({ kind: "user", login: "alice" })).rest.users.getAuthenticated();
     expect(me.data.login).toBe("alice");
     const installation = await statusOf(
-      client(fake.issueToken({ kind: "installation" })).rest.users.getAuthenticated(),
+      client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT })).rest.users.getAuthenticated(),
     );
     expect(installation).toMatchObject({
       status: 403,
@@ -298,7 +301,7 @@ describe("GitHub fake tokens and permissions", () => {
 
   it("sends rate-limit headers, and a primary and a secondary limit that the throttling plugin waits out", async () => {
     fake.state.addRepo("octo/model");
-    const token = fake.issueToken({ kind: "installation" });
+    const token = fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT });
     const plain = await client(token).rest.repos.get({ owner: "octo", repo: "model" });
     expect(plain.headers["x-ratelimit-limit"]).toBe("1000");
     expect(plain.headers["x-ratelimit-remaining"]).toBe("999");
@@ -336,7 +339,7 @@ describe("GitHub fake tokens and permissions", () => {
 describe("GitHub fake checks", () => {
   it("refuses more than 50 annotations per request as GitHub does and appends them across updates", async () => {
     const { head } = seedPullRequest();
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const annotation = (line: number) => ({
       path: "a.csv",
       start_line: line,
@@ -387,7 +390,7 @@ describe("GitHub fake checks", () => {
 describe("GitHub fake releases", () => {
   it("drafts, uploads, refuses a duplicate asset, publishes, and hides drafts from readers", async () => {
     fake.state.addRepo("octo/model");
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const reader = client(fake.issueToken({ kind: "installation", permissions: { contents: "read" } }));
     const draft = await octokit.rest.repos.createRelease({
       owner: "octo",
@@ -426,7 +429,7 @@ describe("GitHub fake releases", () => {
 
   it("keeps prereleases and drafts from being latest", async () => {
     fake.state.addRepo("octo/model");
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const stable = await octokit.rest.repos.createRelease({ owner: "octo", repo: "model", tag_name: "v1" });
     await octokit.rest.repos.createRelease({ owner: "octo", repo: "model", tag_name: "v2-rc", prerelease: true });
     await octokit.rest.repos.createRelease({ owner: "octo", repo: "model", tag_name: "v3", draft: true });
@@ -453,7 +456,7 @@ describe("GitHub fake releases", () => {
     });
     fake.state.addReleaseAsset(repo, release.id, { name: "card.md", state: "starter" });
     fake.state.tamperReleaseAsset(repo, asset.id, Buffer.from("evil bytes"));
-    const octokit = client(fake.issueToken({ kind: "installation" }));
+    const octokit = client(fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }));
     const assets = await octokit.rest.repos.listReleaseAssets({ owner: "octo", repo: "model", release_id: release.id });
     expect(assets.data.map((entry) => [entry.name, entry.state])).toEqual([
       ["model.bin", "uploaded"],

@@ -121,6 +121,7 @@ describe("runAction", () => {
       github: fake,
       runtime,
       event: pullRequestEvent("octo/model", pull.number),
+      permissions: { "pull-requests": "write" },
       inputs: { "model-name": "churn" },
     });
 

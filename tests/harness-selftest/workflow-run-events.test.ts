@@ -1,6 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
+import { PERMISSIVE_DEFAULT, startGitHubFake, type GitHubFake } from "../harness/github-fake/index.js";
 
 let fake: GitHubFake;
 beforeEach(async () => {
@@ -28,7 +28,11 @@ describe("GitHub fake: workflow runs by event and head repository", () => {
       pullNumbers: [pull.number],
       conclusion: "success",
     });
-    const octokit = new Octokit({ auth: fake.issueToken({ kind: "installation" }), baseUrl: fake.url, log: quiet });
+    const octokit = new Octokit({
+      auth: fake.issueToken({ kind: "installation", permissions: PERMISSIVE_DEFAULT }),
+      baseUrl: fake.url,
+      log: quiet,
+    });
     const params = { owner: "octo", repo: "model", workflow_id: "ci.yml", branch: "main", status: "success" as const };
 
     const byBranch = await octokit.rest.actions.listWorkflowRuns(params);
