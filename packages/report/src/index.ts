@@ -5,6 +5,6 @@ export { overallVerdict, checkConclusion } from "./verdict.js";
 export { formatNumber, formatSigned } from "./format.js";
 export { reportAnnotations, ANNOTATIONS_MAX } from "./annotations.js";
 export { markdownText, htmlText, htmlDataText, singleLine, defuseAutolinks } from "./escape.js";
-export { svgChart } from "./svg.js";
+export { axisTicks, svgChart } from "./svg.js";
 export { mermaidChart } from "./mermaid.js";
 export type { Chart } from "./document.js";

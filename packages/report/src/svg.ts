@@ -11,7 +11,7 @@ const COLORS = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00"];
 const X_LABELS_MAX = 8;
 
 /** Round tick steps (1, 2, 5 times a power of ten) so axis labels stay short. */
-function ticks(low: number, high: number, count = 5): number[] {
+export function axisTicks(low: number, high: number, count = 5): number[] {
   const rough = (high - low) / count;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough) ?? rough;
@@ -49,7 +49,7 @@ export function svgChart(chart: Chart): string {
       `<rect x="${MARGIN.left}" y="${top}" width="${plotWidth}" height="${height}" fill="#ddf4ff"><title>${textOf(chart.band.name)}</title></rect>`,
     );
   }
-  for (const tick of ticks(low, high)) {
+  for (const tick of axisTicks(low, high)) {
     const y = round(yAt(tick));
     parts.push(
       `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d0d7de"/>`,

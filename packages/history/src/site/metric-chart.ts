@@ -1,4 +1,4 @@
-import { formatNumber, htmlDataText, htmlText } from "@ctrain/report";
+import { axisTicks, formatNumber, htmlDataText, htmlText } from "@ctrain/report";
 import type { HistoryRecord } from "../record.js";
 
 // Hand-written: the report's svgChart draws lines with one noise band; history needs per-run intervals and release
@@ -11,18 +11,6 @@ const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Release labels closer than this (in pixels) to the previous label are left out; the table lists every release. */
 const RELEASE_LABEL_GAP = 48;
 const RELEASE_LABEL_CHARS = 14;
-
-/** Round tick steps (1, 2, 5 times a power of ten) so axis labels stay short. */
-function ticks(low: number, high: number, count = 5): number[] {
-  const rough = (high - low) / count;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough) ?? rough;
-  const values: number[] = [];
-  for (let value = Math.ceil(low / step) * step; value <= high + step * 1e-9; value += step) {
-    values.push(Number(value.toPrecision(12)));
-  }
-  return values;
-}
 
 const round = (value: number): string => String(Math.round(value * 10) / 10);
 
@@ -96,7 +84,7 @@ export function metricChart(name: string, runs: readonly HistoryRecord[], chartI
     `<title>${title} over ${count} runs</title>`,
     `<text class="chart-title" x="${MARGIN.left}" y="18">${title}</text>`,
   ];
-  for (const tick of ticks(low, high)) {
+  for (const tick of axisTicks(low, high)) {
     const y = round(yAt(tick));
     parts.push(
       `<path class="grid" d="M${MARGIN.left} ${y}H${CHART_WIDTH - MARGIN.right}"/>`,
