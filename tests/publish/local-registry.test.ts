@@ -87,6 +87,21 @@ describe("publish and fetch with the local registry", () => {
     ]);
   });
 
+  it("takes a re-run of the same commit that trained the same model bytes as the version already published", async () => {
+    const commit = "1234567890abcdef1234567890abcdef12345678";
+    const { options } = setup(makeWorkspace({ commit }));
+    const first = await publishModel(options({ commit }));
+    expect(first.outcome).toBe("published");
+    // The re-run wrote a new run record (other timings, another run id) around the same model files.
+    const rerun = makeWorkspace({ commit, metrics: { accuracy: 0.91, "loss.val": 0.25, "train.seconds": 99 } });
+    const again = await publishModel(options({ commit, bundle: rerun.bundle, modelRoot: rerun.root }));
+    expect(again).toMatchObject({ outcome: "unchanged", release: { tag: first.release.tag } });
+    // Other model bytes at the same commit are a new version.
+    const retrained = makeWorkspace({ commit, files: { "out/model.pkl": "better model" } });
+    const next = await publishModel(options({ commit, bundle: retrained.bundle, modelRoot: retrained.root }));
+    expect(next.outcome).toBe("published");
+  });
+
   it("makes re-publishing the same bundle a no-op, and bumps for a new one measured against the champion", async () => {
     const { registry, registryDir, options } = setup();
     await publishModel(options());

@@ -135,6 +135,47 @@ describe("model card", () => {
     ).toBe(hostile);
   });
 
+  it("takes training rows from the profile, keeps counts out of model-index and no local path in the comparison", () => {
+    const base = cardInput();
+    const run = {
+      ...base.run,
+      metrics: { ...base.run.metrics, example_count: 120, n_features: 7, "metrics.json:accuracy": 0.5 },
+      datasets: [{ name: "test", fingerprint: "d".repeat(64), files: [] }],
+    };
+    const comparison = {
+      ...base.comparison!,
+      baseline: {
+        kind: "none" as const,
+        description: "no successful run recorded for main in /home/ann/churn/.ctrain-store",
+        notes: [],
+      },
+    };
+    const card = renderModelCard({ ...base, run, comparison });
+    expect(card.markdown).toMatch(/\| test \| 120 \|/);
+    const meta = card.frontMatter as { "model-index": { results: { metrics: { name: string }[] }[] }[] };
+    const names = meta["model-index"][0]!.results[0]!.metrics.map((metric) => metric.name);
+    expect(names).toContain("accuracy");
+    expect(names).not.toEqual(expect.arrayContaining(["example_count"]));
+    expect(names.some((name) => name === "n_features" || name.includes(":"))).toBe(false);
+    expect(card.markdown).not.toContain("/home/ann");
+    expect(card.markdown).toContain("Not compared with a baseline (none was available)");
+    const local = renderModelCard({
+      ...base,
+      comparison: {
+        ...comparison,
+        baseline: {
+          kind: "local",
+          description: "local run main/3 in /home/ann/x",
+          ref: "main",
+          commit: "a".repeat(40),
+          notes: [],
+        },
+      },
+    });
+    expect(local.markdown).toContain("Compared with a local run of main at `aaaaaaaaaaaa`");
+    expect(local.markdown).not.toContain("/home/ann");
+  });
+
   it("describes an unnamed dataset without inventing one", () => {
     const input = cardInput();
     input.run = { ...input.run, datasets: [] };

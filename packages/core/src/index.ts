@@ -9,3 +9,4 @@ export * from "./format.js";
 export * from "./input/index.js";
 export * from "./inert-text.js";
 export * from "./regex.js";
+export * from "./metric-names.js";

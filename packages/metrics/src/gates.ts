@@ -1,4 +1,4 @@
-import { METRIC_VERDICTS_BY_SEVERITY, UserError } from "@ctrain/core";
+import { METRIC_VERDICTS_BY_SEVERITY, UserError, isReportedCopy } from "@ctrain/core";
 import type { Alternative } from "./bootstrap.js";
 import type { ChangeTest } from "./change-test.js";
 import { formatMetricValue, numberOf, type MetricMap, type MetricValue } from "./metric-value.js";
@@ -125,14 +125,6 @@ function expandGates(input: GateInput): [string, string, MetricGate][] {
     }
   }
   return expanded;
-}
-
-/**
- * A metric file's value kept beside the one ctrain evaluated (`metrics.json:accuracy`, `reported:accuracy`): a `*`
- * gate does not pick it up unless the gate itself names such a key.
- */
-function isReportedCopy(key: string): boolean {
-  return /^(reported|[^:/=*]+\.[A-Za-z0-9]+):/.test(key);
 }
 
 /** The metric keys a gate key applies to: itself, or with `*` matching any run of characters. */

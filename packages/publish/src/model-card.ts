@@ -9,7 +9,7 @@ import type {
   ValidationDocument,
 } from "@ctrain/core";
 import type { ApprovalRecord, ManifestFile } from "./manifest.js";
-import { formatBytes } from "@ctrain/core";
+import { formatBytes, isReportedCopy } from "@ctrain/core";
 import { escapeMarkdown, formatNumber, formatValue, inlineCode, markdownTable } from "./markdown.js";
 
 /** The release text stays short: the summary table shows this many metrics and links to the card for the rest. */
@@ -56,6 +56,15 @@ function evaluationDataset(run: RunDocument): RunDocument["datasets"][number] | 
   return run.datasets.find((dataset) => /test|eval|valid|holdout/i.test(dataset.name)) ?? run.datasets.at(-1);
 }
 
+/**
+ * model-index lists how good the model is: not counts of rows or features, nor a metric file's copy of a value ctrain
+ * evaluated itself (`metrics.json:accuracy`).
+ */
+function isModelQualityMetric(name: string): boolean {
+  const last = name.split(/[./]/).at(-1)!;
+  return !isReportedCopy(name) && !/^(example_count|query_count|n_features|n_samples|n_rows|rows|count)$/.test(last);
+}
+
 /** Hugging Face model card metadata: `model-index` with the task, the dataset and the metrics. */
 export function modelCardFrontMatter(input: ModelCardInput): Record<string, unknown> {
   const dataset = evaluationDataset(input.run);
@@ -71,7 +80,9 @@ export function modelCardFrontMatter(input: ModelCardInput): Record<string, unkn
             dataset: dataset
               ? { type: dataset.name, name: dataset.name, revision: dataset.fingerprint }
               : { type: "custom", name: "unspecified" },
-            metrics: numericMetrics(input.run.metrics).map(([name, value]) => ({ type: name, name, value })),
+            metrics: numericMetrics(input.run.metrics)
+              .filter(([name]) => isModelQualityMetric(name))
+              .map(([name, value]) => ({ type: name, name, value })),
           },
         ],
       },
@@ -172,7 +183,12 @@ function trainingDataSection(input: ModelCardInput): string[] {
   if (input.run.datasets.length === 0) return [...lines, "_The run recorded no datasets._", ""];
   const rows = input.run.datasets.map((dataset) => [
     escapeMarkdown(dataset.name),
-    dataset.rows === undefined ? "-" : String(dataset.rows),
+    String(
+      dataset.rows ??
+        input.profiles.find((profile) => profile.dataset === dataset.name)?.rows ??
+        input.validation?.datasets.find((validated) => validated.name === dataset.name)?.rows ??
+        "-",
+    ),
     String(dataset.files.length),
     inlineCode(dataset.fingerprint),
   ]);
@@ -198,14 +214,26 @@ function trainingDataSection(input: ModelCardInput): string[] {
   return lines;
 }
 
+/** The baseline as a stranger reading a release can use it: never a path on the publisher's machine. */
+function comparedWith(baseline: NonNullable<ModelCardInput["comparison"]>["baseline"]): string {
+  const commit = baseline.commit ? ` at ${inlineCode(baseline.commit.slice(0, 12))}` : "";
+  switch (baseline.kind) {
+    case "none":
+      return "Not compared with a baseline (none was available)";
+    case "local":
+    case "path":
+    case "git":
+      return `Compared with a ${baseline.kind === "git" ? "git" : "local"} run${baseline.ref ? ` of ${escapeMarkdown(baseline.ref)}` : ""}${commit}`;
+    default:
+      return `Compared with ${escapeMarkdown(baseline.description)}`;
+  }
+}
+
 function evaluationSection(input: ModelCardInput): string[] {
   const lines = ["## Evaluation", ""];
   const comparison = input.comparison;
   if (comparison) {
-    lines.push(
-      `Compared with ${escapeMarkdown(comparison.baseline.description)}; verdict: **${comparison.verdict}**.`,
-      "",
-    );
+    lines.push(`${comparedWith(comparison.baseline)}; verdict: **${comparison.verdict}**.`, "");
     const metricRows = comparison.rows.filter((row) => row.kind === "metric");
     const rows = metricRows
       .slice(0, EVALUATION_ROWS_MAX)

@@ -240,6 +240,11 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
     log(`this bundle is already published as ${same.tag}: nothing to do`);
     return { outcome: "unchanged", release: same, approval };
   }
+  const sameModel = await sameCommitAndModel(registry, published[0], options, modelFiles);
+  if (sameModel) {
+    log(`${sameModel.tag} already holds these model files from commit ${options.commit!.slice(0, 12)}: nothing to do`);
+    return { outcome: "unchanged", release: sameModel, approval };
+  }
   const chosen = same
     ? { version: same.version, prerelease: same.prerelease }
     : nextVersion(
@@ -349,6 +354,37 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
       },
     );
     return { outcome: same ? "resumed" : "published", release, approval, manifest, previous };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A re-run of the same commit trains the same model into a new run record: the newest version counts as this one
+ * when it was published from this commit with exactly these model files.
+ */
+async function sameCommitAndModel(
+  registry: ModelRegistry,
+  newest: PublishedModel | undefined,
+  options: Pick<PublishModelOptions, "workDir" | "commit">,
+  modelFiles: readonly FileToStore[],
+): Promise<PublishedModel | undefined> {
+  if (!newest || !options.commit) return undefined;
+  mkdirSync(options.workDir, { recursive: true });
+  const scratch = mkdtempSync(join(options.workDir, ".ctrain-manifest-"));
+  try {
+    const manifest = await readManifest(registry, newest, join(scratch, "manifest.json"));
+    if (manifest.source.commit !== options.commit) return undefined;
+    const identity = (files: readonly { role: string; path: string; sha256: string }[]): string =>
+      files
+        .filter((file) => file.role === "model")
+        .map((file) => `${file.sha256} ${file.path}`)
+        .sort()
+        .join("\n");
+    return identity(manifest.files) === identity(modelFiles) ? newest : undefined;
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    return undefined;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
