@@ -52,12 +52,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -78,7 +78,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -87,14 +87,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode2;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -106,7 +106,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit3(node2, visitor) {
+    function visit2(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity2.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -115,9 +115,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
@@ -251,7 +251,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit3;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -261,7 +261,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var visit3 = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -405,7 +405,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
-          visit3.visit(doc.contents, (_key, node2) => {
+          visit2.visit(doc.contents, (_key, node2) => {
             if (identity2.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -432,7 +432,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var visit3 = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -443,7 +443,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit3.visit(root, {
+      visit2.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -623,7 +623,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit3 = require_visit();
+    var visit2 = require_visit();
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -649,7 +649,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit3.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node2) => {
               if (identity2.isAlias(node2) || identity2.hasAnchor(node2))
                 nodes.push(node2);
@@ -743,7 +743,7 @@ var require_Scalar = __commonJS({
     var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue2 = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
@@ -762,7 +762,7 @@ var require_Scalar = __commonJS({
     Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
     Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
     exports.Scalar = Scalar;
-    exports.isScalarValue = isScalarValue;
+    exports.isScalarValue = isScalarValue2;
   }
 });
 
@@ -1511,7 +1511,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify3(item, ctx, onComment, onChompKeep) {
+    function stringify4(item, ctx, onComment, onChompKeep) {
       if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity2.isAlias(item)) {
@@ -1540,7 +1540,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
   }
 });
 
@@ -1550,7 +1550,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Scalar = require_Scalar();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -1572,7 +1572,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify3.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify4.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1624,7 +1624,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify4.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1765,7 +1765,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log2 = require_log();
     var merge2 = require_merge();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
@@ -1801,7 +1801,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity2.isNode(key) && ctx?.doc) {
-        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify4.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -1868,12 +1868,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify4(collection, ctx, options);
+      const stringify5 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify5(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -1898,7 +1898,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify3.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str2 = stringify4.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -1965,13 +1965,13 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify3.stringify(item, itemCtx, () => comment = null);
+        let str = stringify4.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum3, line) => sum3 + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -1987,7 +1987,7 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum2, line) => sum2 + line.length + 2, 2);
+          const len = lines.reduce((sum3, line) => sum3 + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
@@ -2439,9 +2439,9 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
         const node2 = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node2.minFractionDigits = str.length - dot - 1;
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1 && str[str.length - 1] === "0")
+          node2.minFractionDigits = str.length - dot2 - 1;
         return node2;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2879,9 +2879,9 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
         const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
-        if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+        const dot2 = str.indexOf(".");
+        if (dot2 !== -1) {
+          const f = str.substring(dot2 + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node2.minFractionDigits = f.length;
         }
@@ -3326,7 +3326,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -3341,7 +3341,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify3.createStringifyContext(doc, options);
+      const ctx = stringify4.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -3363,7 +3363,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify4.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -3371,7 +3371,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify3.stringify(doc.contents, ctx));
+        lines.push(stringify4.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -4004,10 +4004,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4021,7 +4021,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4045,7 +4045,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4061,7 +4061,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4152,7 +4152,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4166,13 +4166,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -4202,9 +4202,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4215,18 +4215,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4240,7 +4240,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4280,8 +4280,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap2 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4293,7 +4293,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4303,9 +4303,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4322,7 +4322,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4335,7 +4335,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4351,7 +4351,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4502,7 +4502,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4519,24 +4519,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4719,25 +4719,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep7 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep6 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5154,7 +5154,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -5314,7 +5314,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -5507,7 +5507,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify4 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -5547,20 +5547,20 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
   }
 });
 
@@ -5571,15 +5571,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit3(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit3.BREAK = BREAK;
-    visit3.SKIP = SKIP;
-    visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5590,8 +5590,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path) => {
-      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5622,7 +5622,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit3;
+    exports.visit = visit2;
   }
 });
 
@@ -5638,7 +5638,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM2:
@@ -5722,7 +5722,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6321,7 +6321,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter4 = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6344,7 +6344,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter4;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -6445,7 +6445,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser4 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -6721,18 +6721,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep7;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6885,15 +6885,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7087,13 +7087,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7218,7 +7218,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser4;
   }
 });
 
@@ -7252,7 +7252,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument5(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7278,7 +7278,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument5(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
@@ -7290,7 +7290,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify3(value, replacer, options) {
+    function stringify4(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7314,8 +7314,8 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument5;
-    exports.stringify = stringify3;
+    exports.parseDocument = parseDocument3;
+    exports.stringify = stringify4;
   }
 });
 
@@ -7338,7 +7338,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit3 = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7366,8 +7366,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit3.visit;
-    exports.visitAsync = visit3.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -7979,7 +7979,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH: MAX_LENGTH2,
@@ -7987,7 +7987,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -8196,7 +8196,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -8242,8 +8242,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -8939,7 +8939,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -8997,7 +8997,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -9011,13 +9011,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject2(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+      const isState2 = isObject2(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -9125,7 +9125,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -9275,10 +9275,10 @@ var require_code = __commonJS({
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify3(x) {
+    function stringify4(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -9524,11 +9524,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants4);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -9545,10 +9545,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants4);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -9609,8 +9609,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants4) {
-        this.code = optimizeExpr(this.code, names, constants4);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -9639,12 +9639,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants4))
+          if (n.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -9697,12 +9697,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants4);
-        if (!(super.optimizeNames(names, constants4) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants4);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -9725,10 +9725,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants4);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -9764,10 +9764,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants4) {
-        if (!super.optimizeNames(names, constants4))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants4);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -9809,11 +9809,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants4) {
+      optimizeNames(names, constants5) {
         var _a3, _b;
-        super.optimizeNames(names, constants4);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants4);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
+        super.optimizeNames(names, constants5);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -10114,7 +10114,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants4) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -10129,14 +10129,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants4[n.str];
+        const c = constants5[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -12098,7 +12098,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve20.call(this, root, ref);
+      let _sch = resolve24.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -12125,7 +12125,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve20(root, ref) {
+    function resolve24(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -12989,7 +12989,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve20(baseURI, relativeURI, options) {
+    function resolve24(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -13025,50 +13025,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative13, options, skipNormalization) {
+    function resolveComponent(base, relative17, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative13 = parse3(serialize(relative13, options), options);
+        relative17 = parse3(serialize(relative17, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative13.scheme) {
-        target.scheme = relative13.scheme;
-        target.userinfo = relative13.userinfo;
-        target.host = relative13.host;
-        target.port = relative13.port;
-        target.path = removeDotSegments(relative13.path || "");
-        target.query = relative13.query;
+      if (!options.tolerant && relative17.scheme) {
+        target.scheme = relative17.scheme;
+        target.userinfo = relative17.userinfo;
+        target.host = relative17.host;
+        target.port = relative17.port;
+        target.path = removeDotSegments(relative17.path || "");
+        target.query = relative17.query;
       } else {
-        if (relative13.userinfo !== void 0 || relative13.host !== void 0 || relative13.port !== void 0) {
-          target.userinfo = relative13.userinfo;
-          target.host = relative13.host;
-          target.port = relative13.port;
-          target.path = removeDotSegments(relative13.path || "");
-          target.query = relative13.query;
+        if (relative17.userinfo !== void 0 || relative17.host !== void 0 || relative17.port !== void 0) {
+          target.userinfo = relative17.userinfo;
+          target.host = relative17.host;
+          target.port = relative17.port;
+          target.path = removeDotSegments(relative17.path || "");
+          target.query = relative17.query;
         } else {
-          if (!relative13.path) {
+          if (!relative17.path) {
             target.path = base.path;
-            if (relative13.query !== void 0) {
-              target.query = relative13.query;
+            if (relative17.query !== void 0) {
+              target.query = relative17.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative13.path[0] === "/") {
-              target.path = removeDotSegments(relative13.path);
+            if (relative17.path[0] === "/") {
+              target.path = removeDotSegments(relative17.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative13.path;
+                target.path = "/" + relative17.path;
               } else if (!base.path) {
-                target.path = relative13.path;
+                target.path = relative17.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative13.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative17.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative13.query;
+            target.query = relative17.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -13076,7 +13076,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative13.fragment;
+      target.fragment = relative17.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -13380,7 +13380,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve20,
+      resolve: resolve24,
       resolveComponent,
       equal,
       serialize,
@@ -18527,10 +18527,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse3 = require_parse2();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants5.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -19770,7 +19770,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse2();
@@ -19854,8 +19854,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants5.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -20223,6 +20223,16 @@ var ATTESTATION_SUBJECTS_MAX = 1024;
 var BUNDLE_DOCUMENT_MAX_BYTES = 32 * 1024 ** 2;
 var BUNDLE_TOTAL_MAX_BYTES = 256 * 1024 ** 2;
 var BUNDLE_FILES_MAX = 2e3;
+var CONFIG_FILE_MAX_BYTES = 1024 ** 2;
+var PARAMS_FILE_MAX_BYTES = 4 * 1024 ** 2;
+var METRIC_FILE_MAX_BYTES = BUNDLE_DOCUMENT_MAX_BYTES;
+var YAML_FILE_MAX_BYTES = 4 * 1024 ** 2;
+var YAML_ALIASES_MAX = 100;
+var NESTING_DEPTH_MAX = 64;
+var FILE_NODES_MAX = 2e5;
+var RUN_METRICS_MAX = 1e4;
+var RUN_PARAMS_MAX = 1e4;
+var MODEL_FILES_MAX = RELEASE_ASSETS_MAX;
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -21867,9 +21877,9 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
           let i = 0;
           while (i < fullpath.length) {
             const el = fullpath[i];
-            const terminal = i === fullpath.length - 1;
+            const terminal2 = i === fullpath.length - 1;
             if (el === "_errors") {
-              if (terminal)
+              if (terminal2)
                 curr._errors.push(mapper(issue2));
               i++;
               continue;
@@ -21883,7 +21893,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
               });
             }
             const node2 = curr[el];
-            if (terminal) {
+            if (terminal2) {
               node2._errors.push(mapper(issue2));
             }
             curr = node2;
@@ -21917,7 +21927,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
         let i = 0;
         while (i < fullpath.length) {
           const el = fullpath[i];
-          const terminal = i === fullpath.length - 1;
+          const terminal2 = i === fullpath.length - 1;
           if (typeof el === "string") {
             curr.properties ?? (curr.properties = {});
             if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
@@ -21934,7 +21944,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
             (_a3 = curr.items)[el] ?? (_a3[el] = { errors: [] });
             curr = curr.items[el];
           }
-          if (terminal) {
+          if (terminal2) {
             curr.errors.push(mapper(issue2));
           }
           i++;
@@ -23293,13 +23303,13 @@ var CC_SANITIZE = /[- ]/g;
 function isLuhnAlgo(digits2) {
   let length = digits2.length;
   let bit = 1;
-  let sum2 = 0;
+  let sum3 = 0;
   while (length) {
     const value = digits2.charCodeAt(--length) - 48;
     bit ^= 1;
-    sum2 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+    sum3 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
-  return sum2 % 10 === 0;
+  return sum3 % 10 === 0;
 }
 function isValidCreditCard(input2) {
   if (!creditCard.test(input2))
@@ -25291,7 +25301,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve20) {
+function isRecursive(inst, stack, resolve24) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -25301,7 +25311,7 @@ function isRecursive(inst, stack, resolve20) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve20);
+      const answer = isRecursive(child, stack, resolve24);
       if (answer > result)
         result = answer;
     }
@@ -25312,7 +25322,7 @@ function isRecursive(inst, stack, resolve20) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve20) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve24) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -25376,7 +25386,7 @@ function isRecursive(inst, stack, resolve20) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve20 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve24 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -39941,6 +39951,6685 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// node_modules/re2js/build/index.js
+var RE2Flags = class RE2Flags2 {
+  static FOLD_CASE = 1;
+  static LITERAL = 2;
+  static CLASS_NL = 4;
+  static DOT_NL = 8;
+  static ONE_LINE = 16;
+  static NON_GREEDY = 32;
+  static PERL_X = 64;
+  static UNICODE_GROUPS = 128;
+  static WAS_DOLLAR = 256;
+  static LOOKBEHIND = 512;
+  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+  static POSIX = 0;
+  static UNANCHORED = 0;
+  static ANCHOR_START = 1;
+  static ANCHOR_BOTH = 2;
+};
+var PublicFlags = {
+  CASE_INSENSITIVE: 1,
+  DOTALL: 2,
+  MULTILINE: 4,
+  DISABLE_UNICODE_GROUPS: 8,
+  LONGEST_MATCH: 16,
+  LOOKBEHINDS: 512
+};
+var ASCII_SIZE = 128;
+var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+var MAX_BMP = 65535;
+for (let i = 0; i < ASCII_SIZE; i++) {
+  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+  else ASCII_TO_UPPER[i] = i;
+  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+  else ASCII_TO_LOWER[i] = i;
+}
+var Codepoint = class {
+  static CODES = Object.freeze({
+    "\x07": 7,
+    "\b": 8,
+    "	": 9,
+    "\n": 10,
+    "\v": 11,
+    "\f": 12,
+    "\r": 13,
+    " ": 32,
+    '"': 34,
+    $: 36,
+    "&": 38,
+    "'": 39,
+    "(": 40,
+    ")": 41,
+    "*": 42,
+    "+": 43,
+    "-": 45,
+    ".": 46,
+    0: 48,
+    1: 49,
+    2: 50,
+    3: 51,
+    4: 52,
+    5: 53,
+    6: 54,
+    7: 55,
+    8: 56,
+    9: 57,
+    ":": 58,
+    "<": 60,
+    ">": 62,
+    "?": 63,
+    A: 65,
+    B: 66,
+    C: 67,
+    F: 70,
+    P: 80,
+    Q: 81,
+    U: 85,
+    Z: 90,
+    "[": 91,
+    "\\": 92,
+    "]": 93,
+    "^": 94,
+    _: 95,
+    "`": 96,
+    a: 97,
+    b: 98,
+    f: 102,
+    i: 105,
+    m: 109,
+    n: 110,
+    r: 114,
+    s: 115,
+    t: 116,
+    v: 118,
+    x: 120,
+    z: 122,
+    "{": 123,
+    "|": 124,
+    "}": 125
+  });
+  static toUpperCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+    const s = String.fromCodePoint(codepoint).toUpperCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+  static toLowerCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+    const s = String.fromCodePoint(codepoint).toLowerCase();
+    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s.codePointAt(0);
+  }
+};
+var UnicodeRangeTable = class {
+  /**
+  * @param {Uint32Array | number[]} data
+  * @param {boolean} isStride1
+  */
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+var decodeVLQ = (str) => {
+  const res = [];
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < str.length; i++) {
+    const digit = B64_MAP[str.charCodeAt(i)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else shift += 5;
+  }
+  return res;
+};
+var decodeRanges = (str, isStride1) => {
+  const res = decodeVLQ(str);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0;
+  let resIdx = 0;
+  for (let i = 0; i < numRanges; i++) {
+    current += res[resIdx++];
+    out[i * 3] = current;
+    current += res[resIdx++];
+    out[i * 3 + 1] = current;
+    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit = (str) => {
+  const res = decodeVLQ(str);
+  const map2 = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    currentKey += res[i];
+    const zz = res[i + 1];
+    const delta = zz >>> 1 ^ -(zz & 1);
+    map2.set(currentKey, currentKey + delta);
+  }
+  return map2;
+};
+var LazyMap = class {
+  constructor(initializer3) {
+    this.initializer = initializer3;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key) {
+    return Object.hasOwn(this.initializer, key);
+  }
+  get(key) {
+    if (this.cache.has(key)) return this.cache.get(key);
+    const val = this.has(key) ? this.initializer[key]() : null;
+    this.cache.set(key, val);
+    return val;
+  }
+};
+var UnicodeTables = class {
+  static _CASE_ORBIT = null;
+  static get CASE_ORBIT() {
+    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+    return this._CASE_ORBIT;
+  }
+  static _Print = null;
+  static get Print() {
+    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+    return this._Print;
+  }
+  static CATEGORIES = new LazyMap({
+    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+  });
+  static SCRIPTS = new LazyMap({
+    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+  });
+  static FOLD_CATEGORIES = new LazyMap({
+    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+  });
+  static FOLD_SCRIPT = new LazyMap({
+    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+  });
+};
+var Unicode = class Unicode2 {
+  static MAX_RUNE = 1114111;
+  static RUNE_ERROR = 65533;
+  static isUnsearchable(r) {
+    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+  }
+  static MAX_ASCII = 127;
+  static MAX_LATIN1 = 255;
+  static MAX_BMP = 65535;
+  static MIN_FOLD = 65;
+  static MAX_FOLD = 125251;
+  static MIN_HIGH_SURROGATE = 55296;
+  static MAX_HIGH_SURROGATE = 56319;
+  static MIN_LOW_SURROGATE = 56320;
+  static MAX_LOW_SURROGATE = 57343;
+  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+  static is32(ranges, r) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const m = lo + Math.floor((hi - lo) / 2);
+      const rlo = ranges.getLo(m);
+      const rhi = ranges.getHi(m);
+      if (rlo <= r && r <= rhi) {
+        const stride = ranges.getStride(m);
+        return (r - rlo) % stride === 0;
+      }
+      if (r < rlo) hi = m;
+      else lo = m + 1;
+    }
+    return false;
+  }
+  static is(ranges, r) {
+    if (r <= Unicode2.MAX_LATIN1) {
+      for (let i = 0; i < ranges.length; i++) {
+        if (r > ranges.getHi(i)) continue;
+        const rlo = ranges.getLo(i);
+        if (r < rlo) return false;
+        const stride = ranges.getStride(i);
+        return (r - rlo) % stride === 0;
+      }
+      return false;
+    }
+    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+  }
+  static isPrint(r) {
+    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+    return Unicode2.is(UnicodeTables.Print, r);
+  }
+  static simpleFold(r) {
+    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+    if (r <= Unicode2.MAX_ASCII) {
+      const l = Codepoint.toLowerCase(r);
+      return l !== r ? l : Codepoint.toUpperCase(r);
+    }
+    return r;
+  }
+  static equalsIgnoreCase(r1, r2) {
+    if (r1 === r2) return true;
+    if (r1 < 0 || r2 < 0) return false;
+    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+      if (65 <= r1 && r1 <= 90) r1 |= 32;
+      if (65 <= r2 && r2 <= 90) r2 |= 32;
+      return r1 === r2;
+    }
+    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+    return false;
+  }
+};
+var RE2JSException = class extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException = class extends RE2JSException {
+  /**
+  * @param {string} error
+  * @param {string|null} [input=null]
+  */
+  constructor(error62, input2 = null) {
+    let message = `error parsing regexp: ${error62}`;
+    if (input2) message += `: \`${input2}\``;
+    super(message);
+    this.name = "RE2JSSyntaxException";
+    this.message = message;
+    this.error = error62;
+    this.input = input2;
+  }
+  /**
+  * Retrieves the description of the error.
+  * @returns {string}
+  */
+  getDescription() {
+    return this.error;
+  }
+  /**
+  * Retrieves the erroneous regular-expression pattern.
+  * @returns {string|null}
+  */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSGroupException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSGroupException";
+  }
+};
+var RE2JSFlagsException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSFlagsException";
+  }
+};
+var RE2JSInternalException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSInternalException";
+  }
+};
+var FAST_PATH_TABLE_SIZE = 256;
+var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+var cachedNativeEncoder = null;
+var cachedNativeDecoder = null;
+var Utils = class Utils2 {
+  static METACHARACTERS = "\\.+*?()|[]{}^$";
+  static EMPTY_BEGIN_LINE = 1;
+  static EMPTY_END_LINE = 2;
+  static EMPTY_BEGIN_TEXT = 4;
+  static EMPTY_END_TEXT = 8;
+  static EMPTY_WORD_BOUNDARY = 16;
+  static EMPTY_NO_WORD_BOUNDARY = 32;
+  static EMPTY_ALL = -1;
+  static emptyInts() {
+    return [];
+  }
+  static isString(value) {
+    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+  }
+  static typeName(value) {
+    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  static checkPattern(pattern) {
+    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+  }
+  static checkInput(input2) {
+    if (!Utils2.isString(input2) && !Utils2.isByteArray(input2)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input2)}`);
+  }
+  static checkFlags(flags) {
+    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+  }
+  static isByteArray(input2) {
+    return Array.isArray(input2) || Object.prototype.toString.call(input2) === "[object Uint8Array]";
+  }
+  static isalnum(c) {
+    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+  }
+  static unhex(c) {
+    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+    return -1;
+  }
+  static escapeRune(rune) {
+    let out = "";
+    if (Unicode.isPrint(rune)) {
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+      out += String.fromCodePoint(rune);
+    } else switch (rune) {
+      case Codepoint.CODES['"']:
+        out += '\\"';
+        break;
+      case Codepoint.CODES["\\"]:
+        out += "\\\\";
+        break;
+      case Codepoint.CODES["	"]:
+        out += "\\t";
+        break;
+      case Codepoint.CODES["\n"]:
+        out += "\\n";
+        break;
+      case Codepoint.CODES["\r"]:
+        out += "\\r";
+        break;
+      case Codepoint.CODES["\b"]:
+        out += "\\b";
+        break;
+      case Codepoint.CODES["\f"]:
+        out += "\\f";
+        break;
+      default: {
+        let s = rune.toString(16);
+        if (rune < 256) {
+          out += "\\x";
+          if (s.length === 1) out += "0";
+          out += s;
+        } else out += `\\x{${s}}`;
+        break;
+      }
+    }
+    return out;
+  }
+  static stringToRunes(str) {
+    const string4 = String(str);
+    const runes = [];
+    let i = 0;
+    while (i < string4.length) {
+      const cp = string4.codePointAt(i);
+      runes.push(cp);
+      i += cp > Unicode.MAX_BMP ? 2 : 1;
+    }
+    return new Int32Array(runes);
+  }
+  static runeToString(r) {
+    return String.fromCodePoint(r);
+  }
+  static isWordRune(r) {
+    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+  }
+  static emptyOpContext(r1, r2) {
+    let op = 0;
+    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+    return op;
+  }
+  /**
+  * Returns a string that quotes all regular expression metacharacters inside the argument text;
+  * the returned string is a regular expression matching the literal text. For example,
+  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+  * @param {string} str
+  * @returns {string}
+  */
+  static quoteMeta(str) {
+    return str.split("").map((s) => {
+      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+      return s;
+    }).join("");
+  }
+  static charCount(codePoint) {
+    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  }
+  /**
+  * High-speed conversion from TypedArrays to standard JS Arrays.
+  * Bypasses the expensive Symbol.iterator overhead of Array.from()
+  */
+  static toArray(typedArray) {
+    const len = typedArray.length;
+    const res = new Array(len);
+    for (let i = 0; i < len; i++) res[i] = typedArray[i];
+    return res;
+  }
+  static stringToUtf8ByteArray(str) {
+    if (globalThis.TextEncoder) {
+      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+      return cachedNativeEncoder.encode(str);
+    } else {
+      let out = [], p = 0;
+      for (let i = 0; i < str.length; i++) {
+        let c = str.charCodeAt(i);
+        if (c < 128) out[p++] = c;
+        else if (c < 2048) {
+          out[p++] = c >> 6 | 192;
+          out[p++] = c & 63 | 128;
+        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str.length && (str.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str.charCodeAt(++i) & 1023);
+          out[p++] = c >> 18 | 240;
+          out[p++] = c >> 12 & 63 | 128;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        } else {
+          out[p++] = c >> 12 | 224;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        }
+      }
+      return out;
+    }
+  }
+  static utf8ByteArrayToString(bytes) {
+    if (globalThis.TextDecoder) {
+      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return cachedNativeDecoder.decode(view);
+    } else {
+      let out = [], pos = 0, c = 0;
+      while (pos < bytes.length) {
+        let c1 = bytes[pos++];
+        if (c1 < 128) out[c++] = String.fromCharCode(c1);
+        else if (c1 > 191 && c1 < 224) {
+          let c2 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+        } else if (c1 > 239 && c1 < 365) {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          let c4 = bytes[pos++];
+          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+        } else {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+        }
+      }
+      return out.join("");
+    }
+  }
+};
+var createEnum = (values = [], initNum = 0) => {
+  const enumObject = /* @__PURE__ */ Object.create(null);
+  for (let i = 0; i < values.length; i++) {
+    const val = values[i];
+    const keyVal = initNum + i;
+    enumObject[val] = keyVal;
+    enumObject[keyVal] = val;
+  }
+  return Object.freeze(enumObject);
+};
+var MatcherInputBase = class MatcherInputBase2 {
+  static Encoding = createEnum(["UTF_16", "UTF_8"]);
+  getEncoding() {
+    throw Error("not implemented");
+  }
+  /** @returns {string} */
+  asCharSequence() {
+    throw Error("not implemented");
+  }
+  /** @returns {Uint8Array|number[]|null} */
+  asBytes() {
+    throw Error("not implemented");
+  }
+  /** @returns {number} */
+  length() {
+    throw Error("not implemented");
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF8Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF16Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+  }
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+  /** @param {Uint8Array|number[]|null} bytes */
+  constructor(bytes = null) {
+    super();
+    this.bytes = bytes;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return Utils.utf8ByteArrayToString(this.bytes);
+  }
+  /**
+  *
+  * @returns {Uint8Array|number[]|null}
+  */
+  asBytes() {
+    return this.bytes;
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.bytes.length;
+  }
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+  /** @param {string|null} charSequence */
+  constructor(charSequence = null) {
+    super();
+    this.charSequence = charSequence;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_16;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return this.charSequence;
+  }
+  /**
+  *
+  * @returns {number[]}
+  */
+  asBytes() {
+    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.charSequence.length;
+  }
+};
+var MatcherInput = class {
+  /**
+  * Return the MatcherInput for UTF_16 encoding.
+  * @returns {Utf16MatcherInput}
+  */
+  static utf16(charSequence) {
+    Utils.checkInput(charSequence);
+    return new Utf16MatcherInput(charSequence);
+  }
+  /**
+  * Return the MatcherInput for UTF_8 encoding.
+  * @returns {Utf8MatcherInput}
+  */
+  static utf8(input2) {
+    if (Utils.isByteArray(input2)) return new Utf8MatcherInput(input2);
+    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input2));
+  }
+};
+var MachineInputBase = class {
+  static EOF() {
+    return -8;
+  }
+  constructor() {
+    this.start = 0;
+    this.end = 0;
+  }
+  canCheckPrefix() {
+    return true;
+  }
+  endPos() {
+    return this.end - this.start;
+  }
+  hasString() {
+    return false;
+  }
+  hasAnyString() {
+    return false;
+  }
+  prefixLength() {
+    return 0;
+  }
+};
+var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+  constructor(bytes, start = 0, end = bytes.length) {
+    super();
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const target = prefilter.bytes;
+    if (target.length === 0) return true;
+    const idx = this.indexOf(this.bytes, target, this.start + pos);
+    return idx !== -1 && idx <= this.end - target.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c = this.bytes[pos] & 255;
+    if (c < 128) return c << 3 | 1;
+    let size;
+    let rune;
+    let lo = 128;
+    let hi = 191;
+    if (c >= 194 && c <= 223) {
+      size = 2;
+      rune = c & 31;
+    } else if (c >= 224 && c <= 239) {
+      size = 3;
+      rune = c & 15;
+      if (c === 224) lo = 160;
+      else if (c === 237) hi = 159;
+    } else if (c >= 240 && c <= 244) {
+      size = 4;
+      rune = c & 7;
+      if (c === 240) lo = 144;
+      else if (c === 244) hi = 143;
+    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    const c1 = this.bytes[pos + 1] & 255;
+    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    rune = rune << 6 | c1 & 63;
+    if (size > 2) {
+      const c2 = this.bytes[pos + 2] & 255;
+      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+      rune = rune << 6 | c2 & 63;
+      if (size > 3) {
+        const c3 = this.bytes[pos + 3] & 255;
+        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c3 & 63;
+      }
+    }
+    return rune << 3 | size;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+    return i < 0 ? i : i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    let r1 = -1;
+    if (pos > this.start && pos <= this.end) {
+      let start = pos - 1;
+      r1 = this.bytes[start--];
+      if (r1 >= 128) {
+        let lim = pos - 4;
+        if (lim < this.start) lim = this.start;
+        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+        if (start < this.start) start = this.start;
+        const r = this.step(start - this.start);
+        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+      }
+    }
+    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  indexOf(source, target, fromIndex = 0) {
+    let targetLength = target.length;
+    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+    const firstByte = target[0];
+    let limit = this.end - targetLength;
+    const hasNativeIndexOf = typeof source.indexOf === "function";
+    let i = fromIndex;
+    while (i <= limit) {
+      if (hasNativeIndexOf) {
+        i = source.indexOf(firstByte, i);
+        if (i === -1 || i > limit) return -1;
+      } else {
+        while (i <= limit && source[i] !== firstByte) i++;
+        if (i > limit) return -1;
+      }
+      let match = true;
+      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+        match = false;
+        break;
+      }
+      if (match) return i;
+      i++;
+    }
+    return -1;
+  }
+  prefixLength(re2) {
+    return re2.prefixUTF8.length;
+  }
+};
+var MachineUTF16Input = class extends MachineInputBase {
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    super();
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+    const c2 = this.charSequence.charCodeAt(pos + 1);
+    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.charSequence.indexOf(re2.prefix, pos);
+    if (i < 0 || i > this.end - re2.prefix.length) return -1;
+    return i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+var MachineInput = class {
+  static fromUTF8(bytes, start = 0, end = bytes.length) {
+    return new MachineUTF8Input(bytes, start, end);
+  }
+  static fromUTF16(charSequence, start = 0, end = void 0) {
+    Utils.checkInput(charSequence);
+    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+  }
+};
+var Matcher = class Matcher2 {
+  /**
+  * V8 and WebKit have historical hard limits on the number of arguments
+  * that can be passed to a function. We cap replacer arguments to prevent
+  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+  */
+  static MAX_REPLACER_ARGS = 65535;
+  /**
+  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+  * {@link #appendReplacement} as a literal replacement of {@code s}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str, javaMode = false) {
+    if (javaMode) {
+      if (str.indexOf("\\") < 0 && str.indexOf("$") < 0) return str;
+      return str.split("").map((s) => {
+        const c = s.codePointAt(0);
+        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+        return s;
+      }).join("");
+    }
+    if (str.indexOf("$") < 0) return str;
+    return str.split("").map((s) => {
+      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+      return s;
+    }).join("");
+  }
+  /**
+  *
+  * @param {import('./index.js').RE2JS} pattern
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  */
+  constructor(pattern, input2) {
+    if (pattern === null) throw new Error("pattern is null");
+    this.patternInput = pattern;
+    const re2 = this.patternInput.re2();
+    this.patternGroupCount = re2.numberOfCapturingGroups();
+    this.groups = [];
+    this.namedGroups = re2.namedGroups;
+    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+    this.numberOfInstructions = re2.numberOfInstructions();
+    this.lookbehindState = null;
+    if (input2 instanceof MatcherInputBase) this.resetMatcherInput(input2);
+    else if (Utils.isByteArray(input2)) this.resetMatcherInput(MatcherInput.utf8(input2));
+    else this.resetMatcherInput(MatcherInput.utf16(input2));
+  }
+  /**
+  * Returns the {@code RE2JS} associated with this {@code Matcher}.
+  * @returns {import('./index.js').RE2JS}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  /**
+  * Resets the {@code Matcher}, rewinding input and discarding any match information.
+  *
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  reset() {
+    this.matcherInputLength = this.matcherInput.length();
+    this.appendPos = 0;
+    this.hasMatch = false;
+    this.hasGroups = false;
+    this.anchorFlag = 0;
+    return this;
+  }
+  /**
+  * Resets the {@code Matcher} and changes the input.
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  resetMatcherInput(input2) {
+    if (input2 === null) throw new Error("input is null");
+    if (!(input2 instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input2)) input2 = MatcherInput.utf8(input2);
+      else input2 = MatcherInput.utf16(input2);
+    }
+    this.matcherInput = input2;
+    if (this.lookbehindState !== null) this.lookbehindState.reset();
+    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+    this.reset();
+    return this;
+  }
+  /**
+  * Returns the start of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  start(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    this.loadGroup(group);
+    return this.groups[2 * group];
+  }
+  /**
+  * Returns the end of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  end(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    this.loadGroup(group);
+    return this.groups[2 * group + 1];
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.numberOfInstructions;
+  }
+  /**
+  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+  * @param {string|number} [group=0]
+  * @returns {string|null}
+  */
+  group(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    const start = this.start(group);
+    const end = this.end(group);
+    if (start < 0 && end < 0) return null;
+    return this.substring(start, end);
+  }
+  /**
+  * Returns a dictionary map of all named capturing groups and their matched values.
+  * If a group was not matched, its value will be `null`.
+  * @returns {Record<string, string|null>}
+  */
+  getNamedGroups() {
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    const result = /* @__PURE__ */ Object.create(null);
+    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+    return result;
+  }
+  /**
+  * Returns the number of subgroups in this pattern.
+  *
+  * @returns {number} the number of subgroups; the overall match (group 0) does not count
+  */
+  groupCount() {
+    return this.patternGroupCount;
+  }
+  /**
+  * Helper: finds subgroup information if needed for group.
+  * @param {number} group
+  * @private
+  */
+  loadGroup(group) {
+    if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    if (group === 0 || this.hasGroups) return;
+    const end = this.matcherInputLength;
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+    this.groups = res[1];
+    this.hasGroups = true;
+  }
+  /**
+  * Matches the entire input against the pattern (anchored start and end). If there is a match,
+  * {@code matches} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the entire input matches the pattern
+  */
+  matches() {
+    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+  }
+  /**
+  * Matches the beginning of input against the pattern (anchored start). If there is a match,
+  * {@code lookingAt} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the beginning of the input matches the pattern
+  */
+  lookingAt() {
+    return this.genMatch(0, RE2Flags.ANCHOR_START);
+  }
+  /**
+  * Matches the input against the pattern (unanchored), starting at a specified position. If there
+  * is a match, {@code find} sets the match state to describe it.
+  *
+  * @param {number|null} [start=null] the input position where the search begins
+  * @returns {boolean} if it finds a match
+  * @throws IndexOutOfBoundsException if start is not a valid input position
+  */
+  find(start = null) {
+    if (start !== null) {
+      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+      this.reset();
+      return this.genMatch(start, 0);
+    }
+    start = 0;
+    if (this.hasMatch) {
+      start = this.groups[1];
+      if (this.groups[0] === this.groups[1]) {
+        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+        if (r < 0) start++;
+        else start += r & 7;
+      }
+    }
+    return this.genMatch(start, RE2Flags.UNANCHORED);
+  }
+  /**
+  * Helper: does match starting at start, with RE2 anchor flag.
+  * @param {number} startByte
+  * @param {number} anchor
+  * @returns {boolean}
+  * @private
+  */
+  genMatch(startByte, anchor2) {
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor2, 1, this.lookbehindState);
+    if (!res[0]) {
+      this.hasMatch = false;
+      return false;
+    }
+    this.groups = res[1];
+    this.hasMatch = true;
+    this.hasGroups = this.patternGroupCount === 0;
+    this.anchorFlag = anchor2;
+    return true;
+  }
+  /**
+  * Helper: return substring for [start, end).
+  * @param {number} start
+  * @param {number} end
+  * @returns {string}
+  */
+  substring(start, end) {
+    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+    return this.matcherInput.asCharSequence().substring(start, end).toString();
+  }
+  /**
+  * Helper for Pattern: return input length.
+  * @returns {number}
+  */
+  inputLength() {
+    return this.matcherInputLength;
+  }
+  /**
+  * Appends to result two strings: the text from the append position up to the beginning of the
+  * most recent match, and then the replacement with submatch groups substituted for references to
+  * them. It advances the append position to where the most recent match ended.
+  *
+  * By default the replacement is expanded as by String.prototype.replace (see
+  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+  * many digits as still form a valid group number, ${name} is a named group, and a backslash
+  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+  *
+  * @param {string} replacement the replacement string
+  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @throws IllegalStateException if there was no most recent match
+  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+  * @private
+  */
+  appendReplacement(replacement, javaMode = false) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+    return res;
+  }
+  /**
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJava(replacement) {
+    let res = "";
+    let last = 0;
+    const m = replacement.length;
+    let i = 0;
+    while (i < m) {
+      const cCode = replacement.codePointAt(i);
+      if (cCode === Codepoint.CODES["\\"]) {
+        if (last < i) res += replacement.substring(last, i);
+        i++;
+        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+        last = i;
+        i++;
+        continue;
+      }
+      if (cCode === Codepoint.CODES["$"]) {
+        if (last < i) res += replacement.substring(last, i);
+        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+        const nextCode = replacement.codePointAt(i + 1);
+        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+          let n = nextCode - Codepoint.CODES["0"];
+          let j = i + 2;
+          for (; j < m; j++) {
+            const digit = replacement.codePointAt(j);
+            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+            n = n * 10 + digit - Codepoint.CODES["0"];
+          }
+          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
+          const group = this.group(n);
+          if (group !== null) res += group;
+          i = j;
+          last = i;
+        } else if (nextCode === Codepoint.CODES["{"]) {
+          let j = i + 2;
+          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+          const groupName = replacement.substring(i + 2, j);
+          const groupVal = this.group(groupName);
+          if (groupVal !== null) res += groupVal;
+          i = j + 1;
+          last = i;
+        } else throw new RE2JSGroupException("Illegal group reference");
+        continue;
+      }
+      i++;
+    }
+    if (last < m) res += replacement.substring(last, m);
+    return res;
+  }
+  /**
+  * Expands |replacement| for the current match by the rules of String.prototype.replace
+  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+  * (empty when no such group), only when the pattern has named groups. Anything else, such as
+  * "$0" or "$<" without a closing ">", is kept as is.
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJs(replacement) {
+    const isDigit2 = (c) => c >= 48 && c <= 57;
+    const groupCount = this.patternGroupCount;
+    let res = "";
+    let i = 0;
+    while (i < replacement.length) {
+      const dollar = replacement.indexOf("$", i);
+      if (dollar < 0) break;
+      res += replacement.substring(i, dollar);
+      i = dollar;
+      const c = replacement.charCodeAt(i + 1);
+      if (c === Codepoint.CODES["$"]) {
+        res += "$";
+        i += 2;
+      } else if (c === Codepoint.CODES["&"]) {
+        res += this.group(0);
+        i += 2;
+      } else if (c === Codepoint.CODES["`"]) {
+        res += this.substring(0, this.start(0));
+        i += 2;
+      } else if (c === Codepoint.CODES["'"]) {
+        res += this.substring(this.end(0), this.matcherInputLength);
+        i += 2;
+      } else if (isDigit2(c)) {
+        let digits2 = 1;
+        let index = c - 48;
+        const c2 = replacement.charCodeAt(i + 2);
+        if (isDigit2(c2) && index * 10 + c2 - 48 <= groupCount) {
+          digits2 = 2;
+          index = index * 10 + c2 - 48;
+        }
+        if (index >= 1 && index <= groupCount) {
+          const group = this.group(index);
+          if (group !== null) res += group;
+        } else res += replacement.substring(i, i + 1 + digits2);
+        i += 1 + digits2;
+      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+        const gt = replacement.indexOf(">", i + 2);
+        if (gt < 0) {
+          res += "$<";
+          i += 2;
+        } else {
+          const name = replacement.substring(i + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name)) {
+            const group = this.group(name);
+            if (group !== null) res += group;
+          }
+          i = gt + 1;
+        }
+      } else {
+        res += "$";
+        i += 1;
+      }
+    }
+    return res + replacement.substring(i);
+  }
+  /**
+  * Return the substring of the input from the append position to the end of the
+  * input.
+  * @returns {string}
+  */
+  appendTail() {
+    return this.substring(this.appendPos, this.matcherInputLength);
+  }
+  /**
+  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the matches replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceAll(replacement, javaMode = false) {
+    return this.replace(replacement, true, javaMode);
+  }
+  /**
+  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the first match replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceFirst(replacement, javaMode = false) {
+    return this.replace(replacement, false, javaMode);
+  }
+  /**
+  * Helper: replaceAll/replaceFirst hybrid.
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [all=true] - replace all matches
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @private
+  */
+  replace(replacement, all = true, javaMode = false) {
+    let res = "";
+    this.reset();
+    const isFunc = typeof replacement === "function";
+    let originalInput = null;
+    if (isFunc) {
+      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+    }
+    while (this.find()) {
+      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+      if (!all) break;
+    }
+    res += this.appendTail();
+    return res;
+  }
+  /**
+  * Evaluates a replacer function for the current match and appends the result,
+  * along with any un-matched preceding text, advancing the append position.
+  * @param {Function} replacer - the replacer function
+  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+  * @returns {string} the evaluated string to append
+  * @private
+  */
+  appendReplacementFunc(replacer, originalInput) {
+    let res = "";
+    const s = this.start();
+    const e = this.end();
+    if (this.appendPos < s) res += this.substring(this.appendPos, s);
+    this.appendPos = e;
+    const args = this.matchArray();
+    args.push(s, originalInput);
+    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+    res += String(replacer(...args));
+    return res;
+  }
+  /**
+  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+  * @returns {Array<string|undefined>}
+  * @private
+  */
+  matchArray() {
+    const result = [this.group(0)];
+    for (let i = 1; i <= this.patternGroupCount; i++) {
+      const group = this.group(i);
+      result.push(group === null ? void 0 : group);
+    }
+    return result;
+  }
+  /**
+  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+  * prototype mapping each name to its group (undefined when it did not take part in the match),
+  * or undefined when the pattern has no named groups.
+  * @returns {Record<string, string|undefined>|undefined}
+  * @private
+  */
+  namedGroupsObject() {
+    if (!this.hasNamedGroups) return;
+    const result = this.getNamedGroups();
+    for (const name in result) if (result[name] === null) result[name] = void 0;
+    return result;
+  }
+};
+var Inst = class Inst2 {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  static LB_WRITE = 12;
+  static LB_CHECK = 13;
+  static isRuneOp(op) {
+    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+  }
+  static escapeRunes(runes) {
+    let out = '"';
+    for (let rune of runes) out += Utils.escapeRune(rune);
+    out += '"';
+    return out;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.next = null;
+  }
+  matchRune(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+      return r === r0;
+    }
+    const len = this.runes.length;
+    if (len === 0) return false;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return false;
+        if (r <= this.runes[j + 1]) return true;
+      }
+      return false;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1];
+  }
+  matchRunePos(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+      return r === r0 ? 0 : -1;
+    }
+    const len = this.runes.length;
+    if (len === 0) return -1;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return -1;
+        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+      }
+      return -1;
+    }
+    let base = 0;
+    let n = len >> 1;
+    while (n > 1) {
+      const half = n >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    switch (this.op) {
+      case Inst2.ALT:
+        return `alt -> ${this.out}, ${this.arg}`;
+      case Inst2.ALT_MATCH:
+        return `altmatch -> ${this.out}, ${this.arg}`;
+      case Inst2.CAPTURE:
+        return `cap ${this.arg} -> ${this.out}`;
+      case Inst2.EMPTY_WIDTH:
+        return `empty ${this.arg} -> ${this.out}`;
+      case Inst2.MATCH:
+        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+      case Inst2.FAIL:
+        return "fail";
+      case Inst2.NOP:
+        return `nop -> ${this.out}`;
+      case Inst2.LB_WRITE:
+        return `lbwrite ${this.arg} -> ${this.out}`;
+      case Inst2.LB_CHECK:
+        return `lbcheck ${this.arg} -> ${this.out}`;
+      case Inst2.RUNE:
+        if (this.runes === null) return "rune <null>";
+        return [
+          "rune ",
+          Inst2.escapeRunes(this.runes),
+          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+          " -> ",
+          this.out
+        ].join("");
+      case Inst2.RUNE1:
+        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+      case Inst2.RUNE_ANY:
+        return `any -> ${this.out}`;
+      case Inst2.RUNE_ANY_NOT_NL:
+        return `anynotnl -> ${this.out}`;
+      default:
+        throw new Error("unhandled case in Inst.toString");
+    }
+  }
+};
+var Queue = class Queue2 {
+  constructor(numInst) {
+    this.sparse = new Int32Array(numInst);
+    this.densePcs = new Int32Array(numInst);
+    this.denseCaps = null;
+    this.size = 0;
+    this.ncap = 0;
+    this.mainThreads = 0;
+  }
+  static INITIAL_THREADS = 32;
+  init(ncap) {
+    this.ncap = ncap;
+    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+  }
+  growCaps(needed) {
+    const limit = this.densePcs.length * this.ncap;
+    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+    grown.set(this.denseCaps);
+    this.denseCaps = grown;
+  }
+  contains(pc) {
+    const j = this.sparse[pc];
+    return j < this.size && this.densePcs[j] === pc;
+  }
+  isEmpty() {
+    return this.size === 0;
+  }
+  add(pc) {
+    const j = this.size++;
+    this.sparse[pc] = j;
+    this.densePcs[j] = pc;
+    return j;
+  }
+  clear() {
+    this.size = 0;
+    this.mainThreads = 0;
+  }
+  toString() {
+    let out = "{";
+    for (let i = 0; i < this.size; i++) {
+      if (i !== 0) out += ", ";
+      out += this.densePcs[i];
+    }
+    out += "}";
+    return out;
+  }
+};
+var LookbehindState = class {
+  constructor(prog) {
+    this.pos = -1;
+    this.pcs = new Int32Array(prog.numInst());
+    this.size = 0;
+    this.lbTable = new Int32Array(prog.numLb + 1);
+  }
+  reset() {
+    this.pos = -1;
+    this.size = 0;
+  }
+};
+var Machine = class Machine2 {
+  static fromRE2(re2) {
+    const m = new Machine2();
+    m.prog = re2.prog;
+    m.re2 = re2;
+    m.q0 = new Queue(m.prog.numInst());
+    m.q1 = new Queue(m.prog.numInst());
+    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+    m.matched = false;
+    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+    m.ncap = 0;
+    return m;
+  }
+  constructor() {
+    this.prog = null;
+    this.re2 = null;
+    this.q0 = null;
+    this.q1 = null;
+    this.addStack = null;
+    this.matched = false;
+    this.matchcap = null;
+    this.ncap = 0;
+    this.lbTable = null;
+  }
+  init(ncap) {
+    this.ncap = ncap;
+    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1);
+    this.q0.init(ncap);
+    this.q1.init(ncap);
+    if (this.prog.numLb > 0) {
+      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+      this.lbTable.fill(-1);
+    }
+  }
+  submatches() {
+    if (this.ncap === 0) return Utils.emptyInts();
+    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+  }
+  match(input2, pos, anchor2, lbState = null) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return false;
+    if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    this.matched = false;
+    this.matchcap.fill(-1);
+    const hasLookbehinds = this.prog.numLb > 0;
+    const matchStartPos = pos;
+    let currentPos = pos;
+    let resumeLookbehinds = false;
+    if (hasLookbehinds) {
+      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+        currentPos = lbState.pos;
+        resumeLookbehinds = true;
+      } else currentPos = 0;
+    }
+    let saveLookbehinds = hasLookbehinds && lbState !== null;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input2.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input2.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag;
+    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+    else flag = input2.context(currentPos);
+    if (hasLookbehinds) {
+      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+      else this.spawnLookbehinds(runq, currentPos, flag);
+    }
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+        if (this.matched) break;
+        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input2.canCheckPrefix()) {
+          const advance = input2.index(this.re2, currentPos);
+          if (advance < 0) break;
+          currentPos += advance;
+          r = input2.step(currentPos);
+          rune = r >> 3;
+          width = r & 7;
+          r = input2.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+          flag = input2.context(currentPos);
+        }
+      }
+      if (currentPos >= matchStartPos) {
+        if (saveLookbehinds) {
+          this.saveLookbehinds(lbState, runq, currentPos);
+          saveLookbehinds = false;
+        }
+        if (!this.matched && (currentPos === 0 || anchor2 === RE2Flags.UNANCHORED)) {
+          if (this.ncap > 0) this.matchcap[0] = currentPos;
+          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+        }
+      }
+      const nextPos = currentPos + width;
+      flag = input2.context(nextPos);
+      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor2, currentPos === input2.endPos());
+      if (width === 0) break;
+      if (this.ncap === 0 && this.matched) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input2.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    runq.clear();
+    nextq.clear();
+    return this.matched;
+  }
+  matchSet(input2, pos, anchor2) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return [];
+    if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    let currentPos = this.prog.numLb > 0 ? 0 : pos;
+    let matchStartPos = pos;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input2.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input2.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input2.context(currentPos);
+    const matches = /* @__PURE__ */ new Set();
+    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+      }
+      if (currentPos === 0 || anchor2 === RE2Flags.UNANCHORED) {
+        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+      }
+      const nextPos = currentPos + width;
+      flag = input2.context(nextPos);
+      for (let j = 0; j < runq.size; j++) {
+        const pc = runq.densePcs[j];
+        const i = this.prog.inst[pc];
+        const capOffset = j * this.ncap;
+        let add = false;
+        switch (i.op) {
+          case Inst.MATCH:
+            if (anchor2 === RE2Flags.ANCHOR_BOTH && currentPos !== input2.endPos()) break;
+            matches.add(i.arg);
+            break;
+          case Inst.RUNE:
+            add = i.matchRune(rune);
+            break;
+          case Inst.RUNE1:
+            add = rune === i.runes[0];
+            break;
+          case Inst.RUNE_ANY:
+            add = true;
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            add = rune !== 10;
+            break;
+          default:
+            continue;
+        }
+        if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+      }
+      runq.clear();
+      if (width === 0) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input2.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    nextq.clear();
+    return Array.from(matches).sort((a, b) => a - b);
+  }
+  step(runq, nextq, pos, nextPos, c, nextCond, anchor2, atEnd) {
+    const longest = this.re2.longest;
+    for (let j = 0; j < runq.size; j++) {
+      const pc = runq.densePcs[j];
+      const capOffset = j * this.ncap;
+      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+      const i = this.prog.inst[pc];
+      let add = false;
+      switch (i.op) {
+        case Inst.MATCH:
+          if (anchor2 === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+            runq.denseCaps[capOffset + 1] = pos;
+            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+          }
+          if (!longest) runq.size = 0;
+          this.matched = true;
+          break;
+        case Inst.RUNE:
+          add = i.matchRune(c);
+          break;
+        case Inst.RUNE1:
+          add = c === i.runes[0];
+          break;
+        case Inst.RUNE_ANY:
+          add = true;
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          add = c !== 10;
+          break;
+        default:
+          continue;
+      }
+      if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+    }
+    runq.clear();
+  }
+  spawnLookbehinds(q, pos, flag) {
+    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+  }
+  restoreLookbehinds(lbState, q, flag) {
+    this.lbTable.set(lbState.lbTable);
+    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+  }
+  saveLookbehinds(lbState, q, pos) {
+    let size = 0;
+    for (let j = 0; j < q.size; j++) {
+      const pc = q.densePcs[j];
+      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+    }
+    lbState.size = size;
+    lbState.pos = pos;
+    lbState.lbTable.set(this.lbTable);
+  }
+  add(q, pc, pos, capArray, capOffset, cond) {
+    const stk = this.addStack;
+    let nstk = 0;
+    for (; ; ) {
+      while (pc !== 0 && !q.contains(pc)) {
+        const d = q.add(pc);
+        const inst = this.prog.inst[pc];
+        switch (inst.op) {
+          case Inst.FAIL:
+            pc = 0;
+            break;
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+            stk[nstk++] = inst.arg;
+            stk[nstk++] = 0;
+            pc = inst.out;
+            break;
+          case Inst.EMPTY_WIDTH:
+            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+            break;
+          case Inst.NOP:
+            pc = inst.out;
+            break;
+          case Inst.CAPTURE:
+            if (inst.arg < this.ncap) {
+              stk[nstk++] = -inst.arg - 1;
+              stk[nstk++] = capArray[capOffset + inst.arg];
+              capArray[capOffset + inst.arg] = pos;
+            }
+            pc = inst.out;
+            break;
+          case Inst.LB_WRITE:
+            this.lbTable[Math.abs(inst.arg)] = pos;
+            pc = inst.out;
+            break;
+          case Inst.LB_CHECK:
+            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+            break;
+          case Inst.MATCH:
+          case Inst.RUNE:
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+            if (this.ncap > 0) {
+              const destOffset = d * this.ncap;
+              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+            }
+            pc = 0;
+            break;
+          default:
+            throw new RE2JSInternalException("unhandled");
+        }
+      }
+      if (nstk === 0) return;
+      nstk -= 2;
+      const entry = stk[nstk];
+      if (entry < 0) {
+        capArray[capOffset - entry - 1] = stk[nstk + 1];
+        pc = 0;
+      } else pc = entry;
+    }
+  }
+};
+var hashState = (pcs, flag, ids) => {
+  let h = -2128831035;
+  for (let i = 0; i < pcs.length; i++) {
+    h ^= pcs[i];
+    h = Math.imul(h, 16777619);
+  }
+  h ^= flag;
+  h = Math.imul(h, 16777619);
+  for (let i = 0; i < ids.length; i++) {
+    h ^= ids[i];
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+};
+var arraysEqual = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+var NO_IDS = [];
+var END_TEXT = -1;
+var DFAState = class {
+  constructor(nfaStates, flag, matchIDs) {
+    this.nfaStates = nfaStates;
+    this.flag = flag;
+    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+    this.matchIDs = matchIDs;
+    this.next = null;
+    this.nextAnchored = null;
+  }
+};
+var DFA = class DFA2 {
+  static FLAG_EMPTY_MASK = 255;
+  static FLAG_MATCH = 256;
+  static FLAG_LAST_WORD = 512;
+  static FLAG_NEED_SHIFT = 16;
+  static STATE_OVERHEAD = 150;
+  static ARRAY_OVERHEAD = 40;
+  static ELEMENT_SIZE = 8;
+  static TABLE_OVERHEAD = 48;
+  static PROGRESS_PER_STATE = 10;
+  constructor(prog, maxMem = 8388608) {
+    this.prog = prog;
+    this.maxMem = maxMem;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startStates = /* @__PURE__ */ new Map();
+    this.failed = false;
+    for (let pc = 0; pc < prog.numInst(); pc++) {
+      const op = prog.getInst(pc).op;
+      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+        this.failed = true;
+        break;
+      }
+    }
+    this.computeRuneClasses();
+    this.stateBudget = maxMem;
+    this.memBudget = maxMem;
+  }
+  computeRuneClasses() {
+    const bounds2 = /* @__PURE__ */ new Set();
+    const addRange = (lo, hi) => {
+      bounds2.add(lo);
+      bounds2.add(hi + 1);
+    };
+    for (let pc = 0; pc < this.prog.numInst(); pc++) {
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.RUNE:
+        case Inst.RUNE1:
+          if (inst.runes.length === 1) {
+            addRange(inst.runes[0], inst.runes[0]);
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          addRange(10, 10);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+            addRange(48, 57);
+            addRange(65, 90);
+            addRange(95, 95);
+            addRange(97, 122);
+          }
+      }
+    }
+    bounds2.delete(0);
+    this.classBounds = Int32Array.from(bounds2).sort();
+    this.numClasses = this.classBounds.length + 1;
+    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+    this.latin1Class = latin1Class;
+  }
+  runeClass(r) {
+    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+    return this.searchClass(r);
+  }
+  searchClass(r) {
+    const bounds2 = this.classBounds;
+    let lo = 0;
+    let hi = bounds2.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (bounds2[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  closure(pcs, flag) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = Array.from(pcs);
+    let needflags = 0;
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === 0 || closure.has(pc)) continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          needflags |= inst.arg;
+          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+      }
+    }
+    return {
+      pcs: Array.from(closure).sort((a, b) => a - b),
+      needflags
+    };
+  }
+  getState(pcs, flag, ids) {
+    const hash2 = hashState(pcs, flag, ids);
+    const cached2 = this.stateCache.get(hash2);
+    if (cached2 instanceof DFAState) {
+      if (isState(cached2, pcs, flag, ids)) return cached2;
+    } else if (cached2 !== void 0) {
+      for (let i = 0; i < cached2.length; i++) if (isState(cached2[i], pcs, flag, ids)) return cached2[i];
+    }
+    const cost = DFA2.stateCost(pcs, ids);
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const state = new DFAState(pcs, flag, ids);
+    if (cached2 === void 0) this.stateCache.set(hash2, state);
+    else if (cached2 instanceof DFAState) this.stateCache.set(hash2, [cached2, state]);
+    else cached2.push(state);
+    this.stateCount++;
+    return state;
+  }
+  static stateCost(pcs, ids) {
+    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+  }
+  *cachedStates() {
+    for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
+    else yield* cached2;
+  }
+  makeState(pcs, flag, ids) {
+    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    let stateFlag = flag;
+    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure.pcs, stateFlag, ids);
+  }
+  allocTable(state, anchor2) {
+    const size = this.numClasses + 1;
+    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const table = new Array(size).fill(null);
+    if (anchor2 === RE2Flags.UNANCHORED) state.next = table;
+    else state.nextAnchored = table;
+    return table;
+  }
+  clearCache() {
+    this.stateCache.clear();
+    this.stateCount = 0;
+    this.startStates.clear();
+    this.memBudget = this.stateBudget;
+  }
+  resetCache(current) {
+    this.clearCache();
+    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+  }
+  step(state, cls, rune, anchor2) {
+    let table = anchor2 === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table !== null) {
+      const cached2 = table[cls];
+      if (cached2 !== null) return cached2;
+    } else {
+      table = this.allocTable(state, anchor2);
+      if (table === null) return null;
+    }
+    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
+    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
+    let beforeflag = oldbeforeflag;
+    let afterflag = 0;
+    if (rune === 10) {
+      beforeflag |= Utils.EMPTY_END_LINE;
+      afterflag |= Utils.EMPTY_BEGIN_LINE;
+    }
+    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
+    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+    let pcs = state.nfaStates;
+    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+    const nextPCs = [];
+    let ismatch = false;
+    let ids = NO_IDS;
+    for (let i = 0; i < pcs.length; i++) {
+      const inst = this.prog.getInst(pcs[i]);
+      if (inst.op === Inst.MATCH) {
+        if (!ismatch) {
+          ismatch = true;
+          ids = [];
+        }
+        ids.push(inst.arg);
+      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+    }
+    if (ids.length > 1) ids.sort((a, b) => a - b);
+    if (anchor2 === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+    let flag = afterflag;
+    if (ismatch) flag |= DFA2.FLAG_MATCH;
+    if (isword) flag |= DFA2.FLAG_LAST_WORD;
+    const nextState = this.makeState(nextPCs, flag, ids);
+    if (nextState === null) return null;
+    table[cls] = nextState;
+    return nextState;
+  }
+  start(input2, pos) {
+    const context = input2.context(pos);
+    let flags;
+    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+    else {
+      const r = input2.step(pos);
+      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+    }
+    let state = this.startStates.get(flags);
+    if (state === void 0) {
+      state = this.makeState([this.prog.start], flags, NO_IDS);
+      if (state === null) {
+        this.clearCache();
+        state = this.makeState([this.prog.start], flags, NO_IDS);
+        if (state === null) return null;
+      }
+      this.startStates.set(flags, state);
+    }
+    return state;
+  }
+  stepOrReset(state, cls, rune, anchor2, pos, search) {
+    let next = this.step(state, cls, rune, anchor2);
+    if (next !== null) return next;
+    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+    search.resetPos = pos;
+    const restored = this.resetCache(state);
+    if (restored === null) return null;
+    next = this.step(restored, cls, rune, anchor2);
+    return next;
+  }
+  run(input2, pos, anchor2, state, onMatch) {
+    const endPos = input2.endPos();
+    const latin1Class = this.latin1Class;
+    const unanchored = anchor2 === RE2Flags.UNANCHORED;
+    const search = { resetPos: -1 };
+    let i = pos;
+    while (i < endPos) {
+      const r = input2.step(i);
+      const rune = r >> 3;
+      const width = r & 7;
+      if (width === 0) break;
+      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor2, i, search);
+        if (next === null) return null;
+      }
+      state = next;
+      if (state.isMatch && onMatch(state, false)) return true;
+      if (!unanchored && state.nfaStates.length === 0) return false;
+      i += width;
+    }
+    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor2, i, search);
+    if (state === null) return null;
+    return state.isMatch && onMatch(state, true);
+  }
+  match(input2, pos, anchor2) {
+    if (this.failed) return null;
+    if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    const startState = this.start(input2, pos);
+    if (startState === null) return null;
+    return this.run(input2, pos, anchor2, startState, (state, atEnd) => anchor2 !== RE2Flags.ANCHOR_BOTH || atEnd);
+  }
+  matchSet(input2, pos, anchor2) {
+    if (this.failed) return null;
+    if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    const startState = this.start(input2, pos);
+    if (startState === null) return null;
+    const matches = /* @__PURE__ */ new Set();
+    const collect = (state, atEnd) => {
+      if (anchor2 !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
+      return false;
+    };
+    if (this.run(input2, pos, anchor2, startState, collect) === null) return null;
+    return Array.from(matches).sort((a, b) => a - b);
+  }
+};
+var VISITED_BITS = 32;
+var MAX_BACKTRACK_PROG = 500;
+var INITIAL_JOB_CAPACITY = 256;
+var MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+  constructor() {
+    this.end = 0;
+    this.cap = /* @__PURE__ */ new Int32Array(0);
+    this.matchcap = /* @__PURE__ */ new Int32Array(0);
+    this.ncap = 0;
+    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobLen = 0;
+    this.visited = /* @__PURE__ */ new Uint32Array(0);
+  }
+  reset(prog, end, ncap) {
+    this.end = end;
+    this.jobLen = 0;
+    this.ncap = ncap;
+    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+    else this.visited.fill(0, 0, visitedSize);
+    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+    else this.cap.fill(-1, 0, ncap);
+    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1, 0, ncap);
+  }
+  shouldVisit(pc, pos) {
+    const n = pc * (this.end + 1) + pos;
+    const idx = n >>> 5;
+    const mask = 1 << (n & 31);
+    if ((this.visited[idx] & mask) !== 0) return false;
+    this.visited[idx] |= mask;
+    return true;
+  }
+  push(re2, pc, pos, arg) {
+    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+      if (this.jobLen >= this.jobPc.length) {
+        const newSize = this.jobPc.length * 2;
+        const newPc = new Int32Array(newSize);
+        newPc.set(this.jobPc);
+        this.jobPc = newPc;
+        const newArg = new Uint8Array(newSize);
+        newArg.set(this.jobArg);
+        this.jobArg = newArg;
+        const newPos = new Int32Array(newSize);
+        newPos.set(this.jobPos);
+        this.jobPos = newPos;
+      }
+      this.jobPc[this.jobLen] = pc;
+      this.jobArg[this.jobLen] = arg ? 1 : 0;
+      this.jobPos[this.jobLen] = pos;
+      this.jobLen++;
+    }
+  }
+  tryBacktrack(re2, input2, pc, pos, anchor2) {
+    const longest = re2.longest;
+    this.push(re2, pc, pos, false);
+    while (this.jobLen > 0) {
+      this.jobLen--;
+      let currentPc = this.jobPc[this.jobLen];
+      let arg = this.jobArg[this.jobLen] === 1;
+      let currentPos = this.jobPos[this.jobLen];
+      let skipShouldVisit = true;
+      while (true) {
+        if (!skipShouldVisit) {
+          if (!this.shouldVisit(currentPc, currentPos)) break;
+        }
+        skipShouldVisit = false;
+        const inst = re2.prog.getInst(currentPc);
+        switch (inst.op) {
+          case Inst.FAIL:
+            break;
+          case Inst.ALT:
+            if (arg) {
+              arg = false;
+              currentPc = inst.arg;
+              continue;
+            } else {
+              this.push(re2, currentPc, currentPos, true);
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.ALT_MATCH: {
+            const outInst = re2.prog.getInst(inst.out);
+            if (Inst.isRuneOp(outInst.op)) {
+              this.push(re2, inst.arg, currentPos, false);
+              currentPc = inst.arg;
+              currentPos = this.end;
+              continue;
+            }
+            this.push(re2, inst.out, this.end, false);
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE: {
+            const r = input2.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (!inst.matchRune(r >> 3)) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE1: {
+            const r = input2.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 !== inst.runes[0]) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY_NOT_NL: {
+            const r = input2.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 === 10) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY: {
+            const r = input2.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.CAPTURE:
+            if (arg) {
+              this.cap[inst.arg] = currentPos;
+              break;
+            } else {
+              if (inst.arg < this.ncap) {
+                this.push(re2, currentPc, this.cap[inst.arg], true);
+                this.cap[inst.arg] = currentPos;
+              }
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.EMPTY_WIDTH: {
+            const flag = input2.context(currentPos);
+            if ((inst.arg & ~flag) !== 0) break;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.NOP:
+            currentPc = inst.out;
+            continue;
+          case Inst.MATCH: {
+            if (anchor2 === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+            if (this.ncap === 0) return true;
+            if (this.ncap > 1) this.cap[1] = currentPos;
+            const old = this.matchcap[1];
+            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+            if (!longest) return true;
+            if (currentPos === this.end) return true;
+            break;
+          }
+          case Inst.LB_WRITE:
+          case Inst.LB_CHECK:
+            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+          default:
+            throw new RE2JSInternalException("bad inst");
+        }
+        break;
+      }
+    }
+    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+  }
+};
+var bitStatePool = [];
+var Backtracker = class Backtracker2 {
+  static shouldBacktrack(prog) {
+    return prog.numInst() <= MAX_BACKTRACK_PROG;
+  }
+  static maxBitStateLen(prog) {
+    if (!Backtracker2.shouldBacktrack(prog)) return 0;
+    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+  }
+  static execute(re2, input2, pos, anchor2, ncap) {
+    const startCond = re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return null;
+    if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+    const end = input2.endPos();
+    b.reset(re2.prog, end, ncap);
+    let matched = false;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) {
+      if (b.ncap > 0) b.cap[0] = pos;
+      if (b.tryBacktrack(re2, input2, re2.prog.start, pos, anchor2)) matched = true;
+    } else {
+      let width = -1;
+      for (; pos <= end && width !== 0; pos += width) {
+        if (re2.prefix.length > 0) {
+          const advance = input2.index(re2, pos);
+          if (advance < 0) break;
+          pos += advance;
+        }
+        if (b.ncap > 0) b.cap[0] = pos;
+        if (b.tryBacktrack(re2, input2, re2.prog.start, pos, anchor2)) {
+          matched = true;
+          break;
+        }
+        const r = input2.step(pos);
+        width = r === MachineInputBase.EOF() ? 0 : r & 7;
+      }
+    }
+    if (!matched) {
+      bitStatePool.push(b);
+      return null;
+    }
+    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
+    bitStatePool.push(b);
+    return result;
+  }
+};
+var QueueOnePass = class {
+  constructor(size) {
+    this.sparse = new Uint32Array(size);
+    this.dense = new Uint32Array(size);
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  empty() {
+    return this.nextIndex >= this.size;
+  }
+  next() {
+    return this.dense[this.nextIndex++];
+  }
+  clear() {
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  contains(u) {
+    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+  }
+  insert(u) {
+    if (!this.contains(u)) this.insertNew(u);
+  }
+  insertNew(u) {
+    if (u >= this.sparse.length) return;
+    this.sparse[u] = this.size;
+    this.dense[this.size] = u;
+    this.size++;
+  }
+};
+var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+  const leftLen = leftRunes.length;
+  const rightLen = rightRunes.length;
+  let lx = 0, rx = 0;
+  const merged = [];
+  const next = [];
+  let ok = true;
+  let ix = -1;
+  const extend2 = (isLeft) => {
+    const newArray = isLeft ? leftRunes : rightRunes;
+    const low = isLeft ? lx : rx;
+    const pc = isLeft ? leftPC : rightPC;
+    if (ix > 0 && newArray[low] <= merged[ix]) return false;
+    merged.push(newArray[low], newArray[low + 1]);
+    if (isLeft) lx += 2;
+    else rx += 2;
+    ix += 2;
+    next.push(pc);
+    return true;
+  };
+  while (lx < leftLen || rx < rightLen) {
+    if (rx >= rightLen) ok = extend2(true);
+    else if (lx >= leftLen) ok = extend2(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok = extend2(false);
+    else ok = extend2(true);
+    if (!ok) return null;
+  }
+  return {
+    merged,
+    next
+  };
+};
+var OnePassProg = class {
+  constructor(prog) {
+    this.start = prog.start;
+    this.numCap = prog.numCap;
+    this.inst = new Array(prog.inst.length);
+    for (let i = 0; i < prog.inst.length; i++) {
+      const orig = prog.inst[i];
+      const inst = new Inst(orig.op);
+      inst.out = orig.out;
+      inst.arg = orig.arg;
+      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+      inst.next = null;
+      this.inst[i] = inst;
+    }
+  }
+};
+var onePassCopy = (prog) => {
+  const p = new OnePassProg(prog);
+  for (let pc = 0; pc < p.inst.length; pc++) {
+    const inst = p.inst[pc];
+    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+    let pAOther = "out";
+    let pAAlt = "arg";
+    let instAlt = p.inst[inst[pAAlt]];
+    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+      pAOther = "arg";
+      pAAlt = "out";
+      instAlt = p.inst[inst[pAAlt]];
+      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+    }
+    const instOther = p.inst[inst[pAOther]];
+    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+    let pBAlt = "out";
+    let pBOther = "arg";
+    let patch = false;
+    if (instAlt.out === pc) patch = true;
+    else if (instAlt.arg === pc) {
+      patch = true;
+      pBAlt = "arg";
+      pBOther = "out";
+    }
+    if (patch) instAlt[pBAlt] = inst[pAOther];
+    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+  }
+  return p;
+};
+var makeOnePass = (p) => {
+  if (p.inst.length >= 1e3) return null;
+  const instQueue = new QueueOnePass(p.inst.length);
+  const visitQueue = new QueueOnePass(p.inst.length);
+  const onePassRunes = new Array(p.inst.length);
+  const m = new Array(p.inst.length).fill(false);
+  const check2 = (pc) => {
+    let ok = true;
+    const inst = p.inst[pc];
+    if (visitQueue.contains(pc)) return true;
+    visitQueue.insert(pc);
+    switch (inst.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH: {
+        ok = check2(inst.out) && check2(inst.arg);
+        let matchOut = m[inst.out];
+        let matchArg = m[inst.arg];
+        if (matchOut && matchArg) return false;
+        if (matchArg) {
+          const tempOut = inst.out;
+          inst.out = inst.arg;
+          inst.arg = tempOut;
+          const tempMatch = matchOut;
+          matchOut = matchArg;
+          matchArg = tempMatch;
+        }
+        if (matchOut) {
+          m[pc] = true;
+          inst.op = Inst.ALT_MATCH;
+        }
+        const leftRunes = onePassRunes[inst.out] || [];
+        const rightRunes = onePassRunes[inst.arg] || [];
+        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+        if (!mergeRes) return false;
+        onePassRunes[pc] = new Int32Array(mergeRes.merged);
+        inst.next = new Uint32Array(mergeRes.next);
+        break;
+      }
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+        ok = check2(inst.out);
+        m[pc] = m[inst.out];
+        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        break;
+      case Inst.MATCH:
+      case Inst.FAIL:
+        m[pc] = inst.op === Inst.MATCH;
+        break;
+      case Inst.RUNE: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        if (!inst.runes || inst.runes.length === 0) {
+          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+          inst.next = new Uint32Array([inst.out]);
+          break;
+        }
+        let runes = [];
+        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE1: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        let runes = [];
+        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b) => a - b);
+        } else runes.push(inst.runes[0], inst.runes[0]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE_ANY:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+        inst.next = new Uint32Array([inst.out]);
+        break;
+      case Inst.RUNE_ANY_NOT_NL:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([
+          0,
+          9,
+          11,
+          Unicode.MAX_RUNE
+        ]);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+    }
+    return ok;
+  };
+  instQueue.clear();
+  instQueue.insert(p.start);
+  while (!instQueue.empty()) {
+    visitQueue.clear();
+    if (!check2(instQueue.next())) return null;
+  }
+  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
+  return p;
+};
+var cleanupOnePass = (p, original) => {
+  for (let ix = 0; ix < original.inst.length; ix++) {
+    const instOriginal = original.inst[ix];
+    switch (instOriginal.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH:
+      case Inst.RUNE:
+        break;
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+      case Inst.MATCH:
+      case Inst.FAIL:
+        p.inst[ix].next = null;
+        break;
+      case Inst.RUNE1:
+      case Inst.RUNE_ANY:
+      case Inst.RUNE_ANY_NOT_NL:
+        p.inst[ix].next = null;
+        p.inst[ix].op = instOriginal.op;
+        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+    }
+  }
+};
+var OnePass = class OnePass2 {
+  static compile(prog) {
+    if (prog.start === 0) return null;
+    if (prog.numLb > 0) return null;
+    const startInst = prog.inst[prog.start];
+    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+    let hasAlt = false;
+    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
+      hasAlt = true;
+      break;
+    }
+    for (let i = 0; i < prog.inst.length; i++) {
+      const inst = prog.inst[i];
+      const opOut = prog.inst[inst.out].op;
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+          break;
+        case Inst.EMPTY_WIDTH:
+          if (opOut === Inst.MATCH) {
+            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+            return null;
+          }
+          break;
+        default:
+          if (opOut === Inst.MATCH && hasAlt) return null;
+      }
+    }
+    let p = onePassCopy(prog);
+    p = makeOnePass(p);
+    if (p !== null) cleanupOnePass(p, prog);
+    return p;
+  }
+  static next(inst, r) {
+    const nextIdx = inst.matchRunePos(r);
+    if (nextIdx >= 0) return inst.next[nextIdx];
+    if (inst.op === Inst.ALT_MATCH) return inst.out;
+    return 0;
+  }
+  static execute(re2, input2, pos, anchor2, ncap) {
+    const onepass = re2.onepass;
+    if (!onepass) return null;
+    const matchcap = new Int32Array(ncap).fill(-1);
+    let matched = false;
+    let r = input2.step(pos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let r1 = MachineInputBase.EOF();
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r1 = input2.step(pos + width);
+      if (r1 !== MachineInputBase.EOF()) {
+        rune1 = r1 >> 3;
+        width1 = r1 & 7;
+      }
+    }
+    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input2.context(pos);
+    let pc = onepass.start;
+    let inst;
+    while (true) {
+      inst = onepass.inst[pc];
+      pc = inst.out;
+      switch (inst.op) {
+        case Inst.MATCH:
+          if (anchor2 === RE2Flags.ANCHOR_BOTH && pos !== input2.endPos()) return null;
+          matched = true;
+          if (matchcap.length > 0) {
+            matchcap[0] = 0;
+            matchcap[1] = pos;
+          }
+          return ncap === 0 ? [] : Utils.toArray(matchcap);
+        case Inst.RUNE:
+          if (!inst.matchRune(rune)) return null;
+          break;
+        case Inst.RUNE1:
+          if (rune !== inst.runes[0]) return null;
+          break;
+        case Inst.RUNE_ANY:
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          if (rune === 10) return null;
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pc = OnePass2.next(inst, rune);
+          continue;
+        case Inst.FAIL:
+          return null;
+        case Inst.NOP:
+          continue;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~flag) !== 0) return null;
+          continue;
+        case Inst.CAPTURE:
+          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+          continue;
+        default:
+          throw new RE2JSInternalException("bad inst");
+      }
+      if (width === 0) break;
+      flag = Utils.emptyOpContext(rune, rune1);
+      pos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r1 = input2.step(pos + width);
+        if (r1 !== MachineInputBase.EOF()) {
+          rune1 = r1 >> 3;
+          width1 = r1 & 7;
+        } else {
+          rune1 = -1;
+          width1 = 0;
+        }
+      }
+    }
+    if (!matched) return null;
+    return ncap === 0 ? [] : Utils.toArray(matchcap);
+  }
+};
+var Regexp = class Regexp2 {
+  static Op = createEnum([
+    "NO_MATCH",
+    "EMPTY_MATCH",
+    "LITERAL",
+    "CHAR_CLASS",
+    "ANY_CHAR_NOT_NL",
+    "ANY_CHAR",
+    "BEGIN_LINE",
+    "END_LINE",
+    "BEGIN_TEXT",
+    "END_TEXT",
+    "WORD_BOUNDARY",
+    "NO_WORD_BOUNDARY",
+    "CAPTURE",
+    "STAR",
+    "PLUS",
+    "QUEST",
+    "REPEAT",
+    "CONCAT",
+    "ALTERNATE",
+    "PLB",
+    "NLB",
+    "LEFT_PAREN",
+    "VERTICAL_BAR"
+  ]);
+  static isPseudoOp(op) {
+    return op >= Regexp2.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static quoteIfHyphen(rune) {
+    if (rune === Codepoint.CODES["-"]) return "\\";
+    return "";
+  }
+  static fromRegexp(re) {
+    const regex = new Regexp2(re.op);
+    regex.flags = re.flags;
+    regex.subs = re.subs;
+    regex.runes = re.runes;
+    regex.cap = re.cap;
+    regex.min = re.min;
+    regex.max = re.max;
+    regex.name = re.name;
+    regex.namedGroups = re.namedGroups;
+    regex.lb = re.lb;
+    return regex;
+  }
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  toString() {
+    return this.appendTo();
+  }
+  appendTo() {
+    let out = "";
+    switch (this.op) {
+      case Regexp2.Op.NO_MATCH:
+        out += "[^\\x00-\\x{10FFFF}]";
+        break;
+      case Regexp2.Op.EMPTY_MATCH:
+        out += "(?:)";
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+      case Regexp2.Op.REPEAT: {
+        const sub = this.subs[0];
+        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        switch (this.op) {
+          case Regexp2.Op.STAR:
+            out += "*";
+            break;
+          case Regexp2.Op.PLUS:
+            out += "+";
+            break;
+          case Regexp2.Op.QUEST:
+            out += "?";
+            break;
+          case Regexp2.Op.REPEAT:
+            out += `{${this.min}`;
+            if (this.min !== this.max) {
+              out += ",";
+              if (this.max >= 0) out += this.max;
+            }
+            out += "}";
+        }
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        break;
+      }
+      case Regexp2.Op.CONCAT:
+        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        break;
+      case Regexp2.Op.ALTERNATE: {
+        let sep7 = "";
+        for (let sub of this.subs) {
+          out += sep7;
+          sep7 = "|";
+          out += sub.appendTo();
+        }
+        break;
+      }
+      case Regexp2.Op.LITERAL:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+        for (let rune of this.runes) out += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        break;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        out += "(?-s:.)";
+        break;
+      case Regexp2.Op.ANY_CHAR:
+        out += "(?s:.)";
+        break;
+      case Regexp2.Op.PLB:
+        out += `(?<=${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.NLB:
+        out += `(?<!${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.name === null || this.name.length === 0) out += "(";
+        else out += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+        out += ")";
+        break;
+      case Regexp2.Op.BEGIN_TEXT:
+        out += "\\A";
+        break;
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+        else out += "\\z";
+        break;
+      case Regexp2.Op.BEGIN_LINE:
+        out += "^";
+        break;
+      case Regexp2.Op.END_LINE:
+        out += "$";
+        break;
+      case Regexp2.Op.WORD_BOUNDARY:
+        out += "\\b";
+        break;
+      case Regexp2.Op.NO_WORD_BOUNDARY:
+        out += "\\B";
+        break;
+      case Regexp2.Op.CHAR_CLASS:
+        if (this.runes.length % 2 !== 0) {
+          out += "[invalid char class]";
+          break;
+        }
+        out += "[";
+        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+          out += "^";
+          for (let i = 1; i < this.runes.length - 1; i += 2) {
+            const lo = this.runes[i] + 1;
+            const hi = this.runes[i + 1] - 1;
+            out += Regexp2.quoteIfHyphen(lo);
+            out += Utils.escapeRune(lo);
+            if (lo !== hi) {
+              out += "-";
+              out += Regexp2.quoteIfHyphen(hi);
+              out += Utils.escapeRune(hi);
+            }
+          }
+        } else for (let i = 0; i < this.runes.length; i += 2) {
+          const lo = this.runes[i];
+          const hi = this.runes[i + 1];
+          out += Regexp2.quoteIfHyphen(lo);
+          out += Utils.escapeRune(lo);
+          if (lo !== hi) {
+            out += "-";
+            out += Regexp2.quoteIfHyphen(hi);
+            out += Utils.escapeRune(hi);
+          }
+        }
+        out += "]";
+        break;
+      default:
+        out += this.op;
+    }
+    return out;
+  }
+  maxCap() {
+    let m = 0;
+    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
+    if (this.subs !== null) for (let sub of this.subs) {
+      const n = sub.maxCap();
+      if (m < n) m = n;
+    }
+    return m;
+  }
+  equals(that) {
+    if (!(that !== null && that instanceof Regexp2)) return false;
+    if (this.op !== that.op) return false;
+    switch (this.op) {
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+        break;
+      case Regexp2.Op.LITERAL:
+      case Regexp2.Op.CHAR_CLASS:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+        if (this.runes === null && that.runes === null) break;
+        if (this.runes === null || that.runes === null) return false;
+        if (this.runes.length !== that.runes.length) return false;
+        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+        break;
+      case Regexp2.Op.ALTERNATE:
+      case Regexp2.Op.CONCAT:
+        if (this.subs.length !== that.subs.length) return false;
+        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.REPEAT:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+    }
+    return true;
+  }
+};
+var RegexpWalker = class {
+  static walk(root, handler) {
+    const stack = [];
+    let re = root;
+    let result;
+    for (; ; ) {
+      if (re.subs.length === 0) result = handler.leaf(re);
+      else {
+        const state = handler.enter(re);
+        if (state.result === void 0) {
+          stack.push({
+            re,
+            state,
+            i: 0
+          });
+          re = re.subs[0];
+          continue;
+        }
+        result = state.result;
+      }
+      for (; ; ) {
+        if (stack.length === 0) return result;
+        const frame = stack[stack.length - 1];
+        handler.child(frame.re, frame.state, result, frame.i);
+        frame.i++;
+        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+          re = frame.re.subs[frame.i];
+          break;
+        }
+        stack.pop();
+        result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+      }
+    }
+  }
+};
+var AhoCorasick = class {
+  constructor(words, alphabetSize) {
+    const edges = /* @__PURE__ */ new Map();
+    const parent = [0];
+    const unit = [0];
+    const depth = [0];
+    const terminal2 = [0];
+    for (const word of words) {
+      let node2 = 0;
+      for (let i = 0; i < word.length; i++) {
+        const key = node2 * alphabetSize + word[i];
+        let child = edges.get(key);
+        if (child === void 0) {
+          child = parent.length;
+          edges.set(key, child);
+          parent.push(node2);
+          unit.push(word[i]);
+          depth.push(depth[node2] + 1);
+          terminal2.push(0);
+        }
+        node2 = child;
+      }
+      terminal2[node2] = 1;
+    }
+    const numNodes = parent.length;
+    const children = new Int32Array(numNodes - 1);
+    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+    const childStart = new Int32Array(numNodes + 1);
+    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
+    const childUnit = new Int32Array(numNodes - 1);
+    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+    this.childStart = childStart;
+    this.childUnit = childUnit;
+    this.childNode = children;
+    const byDepth = new Int32Array(numNodes);
+    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
+    byDepth.sort((a, b) => depth[a] - depth[b]);
+    const fail = new Int32Array(numNodes);
+    const match = Uint8Array.from(terminal2);
+    for (let k = 1; k < numNodes; k++) {
+      const c = byDepth[k];
+      const p = parent[c];
+      if (p !== 0) {
+        let f = fail[p];
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
+          f = fail[f];
+          next = this.next(f, unit[c]);
+        }
+        fail[c] = next >= 0 ? next : 0;
+      }
+      match[c] |= match[fail[c]];
+    }
+    this.fail = fail;
+    this.match = match;
+  }
+  next(node2, u) {
+    let lo = this.childStart[node2];
+    let hi = this.childStart[node2 + 1];
+    const units = this.childUnit;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      const m = units[mid];
+      if (m === u) return this.childNode[mid];
+      if (m < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+  advance(node2, u) {
+    for (; ; ) {
+      const next = this.next(node2, u);
+      if (next >= 0) return next;
+      if (node2 === 0) return 0;
+      node2 = this.fail[node2];
+    }
+  }
+  searchUTF16(charSeq, start, end) {
+    let node2 = 0;
+    for (let i = start; i < end; i++) {
+      node2 = this.advance(node2, charSeq.charCodeAt(i));
+      if (this.match[node2] === 1) return true;
+    }
+    return false;
+  }
+  searchUTF8(bytes, start, end) {
+    let node2 = 0;
+    for (let i = start; i < end; i++) {
+      node2 = this.advance(node2, bytes[i]);
+      if (this.match[node2] === 1) return true;
+    }
+    return false;
+  }
+};
+var Prefilter = class Prefilter2 {
+  static Type = {
+    NONE: 0,
+    EXACT: 1,
+    AND: 2,
+    OR: 3
+  };
+  static MAX_SCANS = 32;
+  static MAX_AC_UNITS = 1 << 18;
+  constructor(type) {
+    this.type = type;
+    this.subs = [];
+    this.str = "";
+    this.bytes = null;
+    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
+    this.allExact = false;
+    this.ac16 = null;
+    this.ac8 = null;
+  }
+  automaton16() {
+    if (this.ac16 === null) {
+      const words = this.subs.map((s) => {
+        const arr = new Array(s.str.length);
+        for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
+        return arr;
+      });
+      this.ac16 = new AhoCorasick(words, 65536);
+    }
+    return this.ac16;
+  }
+  automaton8() {
+    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+    return this.ac8;
+  }
+  eval(input2, pos) {
+    switch (this.type) {
+      case Prefilter2.Type.NONE:
+        return true;
+      case Prefilter2.Type.EXACT:
+        return input2.hasString(this, pos);
+      case Prefilter2.Type.AND:
+        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input2, pos)) return false;
+        return true;
+      case Prefilter2.Type.OR:
+        if (this.allExact) return input2.hasAnyString(this, pos);
+        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input2, pos)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var PrefilterTree = class PrefilterTree2 {
+  static build(re) {
+    if (!re) return new Prefilter(Prefilter.Type.NONE);
+    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => PrefilterTree2.leaf(re),
+    enter: (re) => PrefilterTree2.enter(re),
+    child: (re, state, result) => PrefilterTree2.child(re, state, result),
+    leave: (re, state) => PrefilterTree2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+    let str = "";
+    for (let i = 0; i < re.runes.length; i++) {
+      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+      str += String.fromCodePoint(re.runes[i]);
+    }
+    const pf = new Prefilter(Prefilter.Type.EXACT);
+    pf.str = str;
+    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+    return pf;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.PLUS:
+        return { sub: null };
+      case Regexp.Op.REPEAT:
+        if (re.min >= 1) return { sub: null };
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+      case Regexp.Op.CONCAT:
+        return {
+          pf: new Prefilter(Prefilter.Type.AND),
+          subs: []
+        };
+      case Regexp.Op.ALTERNATE:
+        return {
+          pf: new Prefilter(Prefilter.Type.OR),
+          subs: []
+        };
+      default:
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+    }
+  }
+  static child(re, state, s) {
+    if (state.subs === void 0) {
+      state.sub = s;
+      return;
+    }
+    if (state.pf.type === Prefilter.Type.AND) {
+      if (s.type === Prefilter.Type.NONE) return;
+      if (s.type === Prefilter.Type.AND) {
+        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+        return;
+      }
+      state.subs.push(s);
+      return;
+    }
+    if (s.type === Prefilter.Type.NONE) {
+      state.result = new Prefilter(Prefilter.Type.NONE);
+      return;
+    }
+    if (s.type === Prefilter.Type.OR) {
+      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+      return;
+    }
+    state.subs.push(s);
+  }
+  static leave(re, state) {
+    if (state.subs === void 0) return state.sub;
+    const pf = state.pf;
+    const seen = /* @__PURE__ */ new Set();
+    const subs = [];
+    for (const sub of state.subs) {
+      if (sub.type === Prefilter.Type.EXACT) {
+        if (seen.has(sub.str)) continue;
+        seen.add(sub.str);
+      }
+      subs.push(sub);
+    }
+    if (pf.type === Prefilter.Type.AND) {
+      const kept = [];
+      let cost2 = 0;
+      for (const sub of subs) {
+        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+        kept.push(sub);
+        cost2 += sub.cost;
+      }
+      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+      if (kept.length === 1) return kept[0];
+      pf.subs = kept;
+      pf.cost = cost2;
+      return pf;
+    }
+    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+    if (subs.length === 1) return subs[0];
+    pf.subs = subs;
+    let allExact = true;
+    let cost = 0;
+    let units = 0;
+    for (const sub of subs) {
+      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+      else units += sub.bytes.length;
+      cost += sub.cost;
+    }
+    if (allExact) {
+      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+      pf.allExact = true;
+      pf.cost = 1;
+      return pf;
+    }
+    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+    pf.cost = cost;
+    return pf;
+  }
+};
+var PatchList = class {
+  /**
+  * @param {number} head - Encoded pointer to the start of the patch list.
+  * @param {number} tail - Encoded pointer to the end of the patch list.
+  */
+  constructor(head = 0, tail = 0) {
+    this.head = head;
+    this.tail = tail;
+  }
+};
+var Prog = class {
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+    this.lbStarts = [];
+    this.numLb = 0;
+    this.lbInst = null;
+  }
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  numInst() {
+    return this.inst.length;
+  }
+  addInst(op) {
+    this.inst.push(new Inst(op));
+  }
+  markLookbehindInsts() {
+    const lbInst = new Uint8Array(this.inst.length);
+    const pending = this.lbStarts.slice();
+    while (pending.length > 0) {
+      const pc = pending.pop();
+      if (pc === 0 || lbInst[pc] === 1) continue;
+      lbInst[pc] = 1;
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pending.push(i.out, i.arg);
+          break;
+        case Inst.MATCH:
+        case Inst.FAIL:
+          break;
+        default:
+          pending.push(i.out);
+      }
+    }
+    this.lbInst = lbInst;
+  }
+  skipNop(pc) {
+    let i = this.inst[pc];
+    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+      i = this.inst[pc];
+      pc = i.out;
+    }
+    return i;
+  }
+  /** @returns {[boolean, string]} */
+  prefix() {
+    let prefix2 = "";
+    let i = this.skipNop(this.start);
+    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix2];
+    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+      prefix2 += String.fromCodePoint(i.runes[0]);
+      i = this.skipNop(i.out);
+    }
+    return [i.op === Inst.MATCH, prefix2];
+  }
+  startCond() {
+    let flag = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.EMPTY_WIDTH:
+          flag |= i.arg;
+          break;
+        case Inst.FAIL:
+          return -1;
+        case Inst.CAPTURE:
+        case Inst.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i.out;
+    }
+    return flag;
+  }
+  patch(l, val) {
+    let head = l.head;
+    while (head !== 0) {
+      const i = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i.out;
+        i.out = val;
+      } else {
+        head = i.arg;
+        i.arg = val;
+      }
+    }
+  }
+  append(l1, l2) {
+    if (l1.head === 0) return l2;
+    if (l2.head === 0) return l1;
+    const i = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) i.out = l2.head;
+    else i.arg = l2.head;
+    return new PatchList(l1.head, l2.tail);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    let out = "";
+    for (let pc = 0; pc < this.inst.length; pc++) {
+      const len = out.length;
+      out += pc;
+      if (pc === this.start) out += "*";
+      out += "        ".substring(out.length - len);
+      out += this.inst[pc];
+      out += "\n";
+    }
+    return out;
+  }
+};
+var ANY_RUNE_NOT_NL = new Int32Array([
+  0,
+  Codepoint.CODES["\n"] - 1,
+  Codepoint.CODES["\n"] + 1,
+  Unicode.MAX_RUNE
+]);
+var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+var Frag = class {
+  constructor(i = 0, out = new PatchList(), nullable2 = false) {
+    this.i = i;
+    this.out = out;
+    this.nullable = nullable2;
+  }
+};
+var Compiler = class Compiler2 {
+  static compileRegexp(re) {
+    const c = new Compiler2();
+    const f = c.compile(re);
+    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+    c.prog.start = f.i;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  static compileSet(regexps) {
+    const c = new Compiler2();
+    if (regexps.length === 0) {
+      c.prog.start = c.newInst(Inst.FAIL).i;
+      c.prog.markLookbehindInsts();
+      return c.prog;
+    }
+    let starts = [];
+    for (let i = 0; i < regexps.length; i++) {
+      c.lbOffset = c.prog.numLb;
+      const f = c.compile(regexps[i]);
+      const m = c.newInst(Inst.MATCH);
+      c.prog.getInst(m.i).arg = i;
+      c.prog.patch(f.out, m.i);
+      starts.push(f.i);
+    }
+    let start = starts[0];
+    for (let i = 1; i < starts.length; i++) {
+      const f = c.newInst(Inst.ALT);
+      const inst = c.prog.getInst(f.i);
+      inst.out = start;
+      inst.arg = starts[i];
+      start = f.i;
+    }
+    c.prog.start = start;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  constructor() {
+    this.prog = new Prog();
+    this.newInst(Inst.FAIL);
+    this.lbOffset = 0;
+    this.runeCache = /* @__PURE__ */ new Map();
+    this.walker = {
+      leaf: (re) => this.leaf(re),
+      enter: (re) => this.enter(re),
+      child: (re, state, result) => this.child(re, state, result),
+      leave: (re, state) => this.leave(re, state)
+    };
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+  }
+  nop() {
+    const f = this.newInst(Inst.NOP);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  fail() {
+    return new Frag();
+  }
+  cap(arg) {
+    const f = this.newInst(Inst.CAPTURE);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    this.prog.getInst(f.i).arg = arg;
+    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+    return f;
+  }
+  cat(f1, f2) {
+    if (f1.i === 0 || f2.i === 0) {
+      this.prog.patch(f1.out, 0);
+      this.prog.patch(f2.out, 0);
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f2.i);
+    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+  }
+  alt(f1, f2) {
+    if (f1.i === 0) return f2;
+    if (f2.i === 0) return f1;
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    i.out = f1.i;
+    i.arg = f2.i;
+    f.out = this.prog.append(f1.out, f2.out);
+    f.nullable = f1.nullable || f2.nullable;
+    return f;
+  }
+  loop(f1, nongreedy) {
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f.i);
+    return f;
+  }
+  quest(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    f.out = this.prog.append(f.out, f1.out);
+    return f;
+  }
+  star(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+    return this.loop(f1, nongreedy);
+  }
+  plus(f1, nongreedy) {
+    if (f1.i === 0) return this.fail();
+    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  empty(op) {
+    const f = this.newInst(Inst.EMPTY_WIDTH);
+    this.prog.getInst(f.i).arg = op;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  rune(runes, flags) {
+    const f = this.newInst(Inst.RUNE);
+    f.nullable = false;
+    const i = this.prog.getInst(f.i);
+    i.runes = runes;
+    flags &= RE2Flags.FOLD_CASE;
+    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+    i.arg = flags;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
+    return f;
+  }
+  lookBehind(a, parsedLb) {
+    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+    const id = this.newInst(Inst.LB_WRITE);
+    this.prog.getInst(id.i).arg = lb;
+    const any2 = this.rune(ANY_RUNE, 0);
+    const dotStar = this.star(any2, true);
+    const lbAutomaton = this.cat(dotStar, a);
+    this.prog.patch(lbAutomaton.out, id.i);
+    const checkId = this.newInst(Inst.LB_CHECK);
+    this.prog.getInst(checkId.i).arg = lb;
+    this.prog.lbStarts.push(lbAutomaton.i);
+    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+    return checkId;
+  }
+  compile(re) {
+    return RegexpWalker.walk(re, this.walker);
+  }
+  leaf(re) {
+    switch (re.op) {
+      case Regexp.Op.NO_MATCH:
+        return this.fail();
+      case Regexp.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp.Op.LITERAL: {
+        if (re.runes.length === 0) return this.nop();
+        let f = null;
+        for (let r of re.runes) {
+          let singleRune = this.runeCache.get(r);
+          if (singleRune === void 0) {
+            singleRune = new Int32Array([r]);
+            this.runeCache.set(r, singleRune);
+          }
+          const f1 = this.rune(singleRune, re.flags);
+          f = f === null ? f1 : this.cat(f, f1);
+        }
+        return f;
+      }
+      case Regexp.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return this.rune(ANY_RUNE_NOT_NL, 0);
+      case Regexp.Op.ANY_CHAR:
+        return this.rune(ANY_RUNE, 0);
+      case Regexp.Op.BEGIN_LINE:
+        return this.empty(Utils.EMPTY_BEGIN_LINE);
+      case Regexp.Op.END_LINE:
+        return this.empty(Utils.EMPTY_END_LINE);
+      case Regexp.Op.BEGIN_TEXT:
+        return this.empty(Utils.EMPTY_BEGIN_TEXT);
+      case Regexp.Op.END_TEXT:
+        return this.empty(Utils.EMPTY_END_TEXT);
+      case Regexp.Op.WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+      case Regexp.Op.NO_WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return this.nop();
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CAPTURE:
+        return {
+          bra: this.cap(re.cap << 1),
+          sub: null
+        };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return { f: null };
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  child(re, state, f1) {
+    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+    else state.sub = f1;
+  }
+  leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+        return this.lookBehind(state.sub, re.lb);
+      case Regexp.Op.CAPTURE: {
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(state.bra, state.sub), ket);
+      }
+      case Regexp.Op.STAR:
+        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.PLUS:
+        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.QUEST:
+        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return state.f;
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+};
+var Simplify = class Simplify2 {
+  static simplify(re) {
+    if (re === null) return null;
+    return RegexpWalker.walk(re, Simplify2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => Simplify2.leaf(re),
+    enter: (re) => Simplify2.enter(re),
+    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
+    leave: (re, state) => Simplify2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      if (re.runes === null) return re;
+      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+    }
+    return re;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return {
+          subs: [],
+          changed: false
+        };
+      case Regexp.Op.REPEAT:
+        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+        return { sub: null };
+      default:
+        return { result: re };
+    }
+  }
+  static child(re, state, nsub, i) {
+    if (state.subs === void 0) {
+      state.sub = nsub;
+      return;
+    }
+    if (nsub !== re.subs[i]) state.changed = true;
+    if (re.op === Regexp.Op.CONCAT) {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.result = new Regexp(Regexp.Op.NO_MATCH);
+        return;
+      }
+      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.CONCAT) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    } else {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.ALTERNATE) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    }
+    state.subs.push(nsub);
+  }
+  static leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE: {
+        const sub = state.sub;
+        if (sub !== re.subs[0]) {
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = [sub];
+          return nre;
+        }
+        return re;
+      }
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        if (state.changed) {
+          const newSubs = state.subs;
+          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+          if (newSubs.length === 1) return newSubs[0];
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = newSubs;
+          return nre;
+        }
+        return re;
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+      case Regexp.Op.REPEAT:
+        return Simplify2.simplifyRepeat(re, state.sub);
+      default:
+        return re;
+    }
+  }
+  static simplifyRepeat(re, sub) {
+    if (re.max === -1) {
+      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      const subs = [];
+      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+      return Simplify2.concat(subs);
+    }
+    if (re.min === 1 && re.max === 1) return sub;
+    let prefixSubs = null;
+    if (re.min > 0) {
+      prefixSubs = [];
+      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+    }
+    if (re.max > re.min) {
+      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+      if (prefixSubs === null) return suffix;
+      prefixSubs.push(suffix);
+    }
+    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+    return new Regexp(Regexp.Op.NO_MATCH);
+  }
+  static concat(subs) {
+    const newSubs = [];
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i];
+      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+      if (sub.op === Regexp.Op.CONCAT) {
+        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+        continue;
+      }
+      newSubs.push(sub);
+    }
+    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+    if (newSubs.length === 1) return newSubs[0];
+    const nre = new Regexp(Regexp.Op.CONCAT);
+    nre.subs = newSubs;
+    return nre;
+  }
+  static simplify1(op, flags, sub, re) {
+    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+    if (sub.op === Regexp.Op.NO_MATCH) {
+      if (op === Regexp.Op.PLUS) return sub;
+      return new Regexp(Regexp.Op.EMPTY_MATCH);
+    }
+    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+    const nre = new Regexp(op);
+    nre.flags = flags;
+    nre.subs = [sub];
+    return nre;
+  }
+};
+var CharGroup = class {
+  constructor(sign, cls) {
+    this.sign = sign;
+    this.cls = cls;
+  }
+};
+var code1 = [48, 57];
+var code2 = [
+  9,
+  10,
+  12,
+  13,
+  32,
+  32
+];
+var code3 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var PERL_GROUPS = /* @__PURE__ */ new Map([
+  ["\\d", new CharGroup(1, code1)],
+  ["\\D", new CharGroup(-1, code1)],
+  ["\\s", new CharGroup(1, code2)],
+  ["\\S", new CharGroup(-1, code2)],
+  ["\\w", new CharGroup(1, code3)],
+  ["\\W", new CharGroup(-1, code3)]
+]);
+var code4 = [
+  48,
+  57,
+  65,
+  90,
+  97,
+  122
+];
+var code5 = [
+  65,
+  90,
+  97,
+  122
+];
+var code6 = [0, 127];
+var code7 = [
+  9,
+  9,
+  32,
+  32
+];
+var code8 = [
+  0,
+  31,
+  127,
+  127
+];
+var code9 = [48, 57];
+var code10 = [33, 126];
+var code11 = [97, 122];
+var code12 = [32, 126];
+var code13 = [
+  33,
+  47,
+  58,
+  64,
+  91,
+  96,
+  123,
+  126
+];
+var code14 = [
+  9,
+  13,
+  32,
+  32
+];
+var code15 = [65, 90];
+var code16 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var code17 = [
+  48,
+  57,
+  65,
+  70,
+  97,
+  102
+];
+var POSIX_GROUPS = /* @__PURE__ */ new Map([
+  ["[:alnum:]", new CharGroup(1, code4)],
+  ["[:^alnum:]", new CharGroup(-1, code4)],
+  ["[:alpha:]", new CharGroup(1, code5)],
+  ["[:^alpha:]", new CharGroup(-1, code5)],
+  ["[:ascii:]", new CharGroup(1, code6)],
+  ["[:^ascii:]", new CharGroup(-1, code6)],
+  ["[:blank:]", new CharGroup(1, code7)],
+  ["[:^blank:]", new CharGroup(-1, code7)],
+  ["[:cntrl:]", new CharGroup(1, code8)],
+  ["[:^cntrl:]", new CharGroup(-1, code8)],
+  ["[:digit:]", new CharGroup(1, code9)],
+  ["[:^digit:]", new CharGroup(-1, code9)],
+  ["[:graph:]", new CharGroup(1, code10)],
+  ["[:^graph:]", new CharGroup(-1, code10)],
+  ["[:lower:]", new CharGroup(1, code11)],
+  ["[:^lower:]", new CharGroup(-1, code11)],
+  ["[:print:]", new CharGroup(1, code12)],
+  ["[:^print:]", new CharGroup(-1, code12)],
+  ["[:punct:]", new CharGroup(1, code13)],
+  ["[:^punct:]", new CharGroup(-1, code13)],
+  ["[:space:]", new CharGroup(1, code14)],
+  ["[:^space:]", new CharGroup(-1, code14)],
+  ["[:upper:]", new CharGroup(1, code15)],
+  ["[:^upper:]", new CharGroup(-1, code15)],
+  ["[:word:]", new CharGroup(1, code16)],
+  ["[:^word:]", new CharGroup(-1, code16)],
+  ["[:xdigit:]", new CharGroup(1, code17)],
+  ["[:^xdigit:]", new CharGroup(-1, code17)]
+]);
+var CharClass = class CharClass2 {
+  static charClassToString(r, len) {
+    let result = "[";
+    for (let i = 0; i < len; i += 2) {
+      if (i > 0) result += " ";
+      const lo = r[i];
+      const hi = r[i + 1];
+      if (lo === hi) result += `0x${lo.toString(16)}`;
+      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+    }
+    result += "]";
+    return result;
+  }
+  static sortRanges(array2, len) {
+    const n = len >> 1;
+    const order = new Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => array2[2 * a] - array2[2 * b] || array2[2 * b + 1] - array2[2 * a + 1]);
+    const sorted = array2.slice(0, len);
+    for (let i = 0; i < n; i++) {
+      array2[2 * i] = sorted[2 * order[i]];
+      array2[2 * i + 1] = sorted[2 * order[i] + 1];
+    }
+  }
+  /**
+  * @param {number[]|Int32Array} [r]
+  */
+  constructor(r = Utils.emptyInts()) {
+    this.r = r;
+    this.len = r.length;
+  }
+  toArray() {
+    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+  }
+  toGrowableArray() {
+    if (Array.isArray(this.r)) {
+      this.r.length = this.len;
+      return this.r;
+    }
+    return Array.from(this.r.subarray(0, this.len));
+  }
+  cleanClass() {
+    if (this.len < 4) return this;
+    CharClass2.sortRanges(this.r, this.len);
+    let w = 2;
+    for (let i = 2; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (lo <= this.r[w - 1] + 1) {
+        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+        continue;
+      }
+      this.r[w] = lo;
+      this.r[w + 1] = hi;
+      w += 2;
+    }
+    this.len = w;
+    return this;
+  }
+  appendLiteral(x, flags) {
+    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+  }
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+        const rlo = this.r[this.len - i];
+        const rhi = this.r[this.len - i + 1];
+        if (lo <= rhi + 1 && rlo <= hi + 1) {
+          if (lo < rlo) this.r[this.len - i] = lo;
+          if (hi > rhi) this.r[this.len - i + 1] = hi;
+          return this;
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  appendFoldedRange(lo, hi) {
+    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (lo < Unicode.MIN_FOLD) {
+      this.appendRange(lo, Unicode.MIN_FOLD - 1);
+      lo = Unicode.MIN_FOLD;
+    }
+    if (hi > Unicode.MAX_FOLD) {
+      this.appendRange(Unicode.MAX_FOLD + 1, hi);
+      hi = Unicode.MAX_FOLD;
+    }
+    for (let c = lo; c <= hi; c++) {
+      this.appendRange(c, c);
+      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+    }
+    return this;
+  }
+  appendClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendFoldedClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendNegatedClass(x) {
+    let nextLo = 0;
+    for (let i = 0; i < x.length; i += 2) {
+      const lo = x[i];
+      const hi = x[i + 1];
+      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+      nextLo = hi + 1;
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTable(table) {
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+    }
+    return this;
+  }
+  appendNegatedTable(table) {
+    let nextLo = 0;
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+        nextLo = c + 1;
+      }
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTableWithSign(table, sign) {
+    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  }
+  negateClass() {
+    let nextLo = 0;
+    let w = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w] = nextLo;
+        this.r[w + 1] = lo - 1;
+        w += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w;
+    if (nextLo <= Unicode.MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = Unicode.MAX_RUNE;
+    }
+    return this;
+  }
+  appendClassWithSign(x, sign) {
+    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  }
+  appendGroup(g, foldCase) {
+    let cls = g.cls;
+    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+    return this.appendClassWithSign(cls, g.sign);
+  }
+  toString() {
+    return CharClass2.charClassToString(this.r, this.len);
+  }
+};
+var StringIterator = class {
+  constructor(str) {
+    this.str = str;
+    this.position = 0;
+  }
+  pos() {
+    return this.position;
+  }
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  more() {
+    return this.position < this.str.length;
+  }
+  peek() {
+    return this.str.codePointAt(this.position);
+  }
+  skip(n) {
+    this.position += n;
+  }
+  skipString(s) {
+    this.position += s.length;
+  }
+  pop() {
+    const r = this.str.codePointAt(this.position);
+    this.position += Utils.charCount(r);
+    return r;
+  }
+  lookingAt(s) {
+    return this.str.startsWith(s, this.position);
+  }
+  rest() {
+    return this.str.substring(this.position);
+  }
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser = class Parser2 {
+  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+  static MAX_HEIGHT = 1e3;
+  static MAX_SIZE = 1398101;
+  static MAX_RUNES = 33554432;
+  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    Unicode.MAX_RUNE,
+    1
+  ]));
+  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1
+  ]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    8490,
+    8490,
+    1
+  ]));
+  static unicodeTable(name) {
+    if (name === "Any") return {
+      tab: Parser2.ANY_TABLE,
+      fold: Parser2.ANY_TABLE,
+      sign: 1
+    };
+    if (name === "Ascii") return {
+      tab: Parser2.ASCII_TABLE,
+      fold: Parser2.ASCII_FOLD_TABLE,
+      sign: 1
+    };
+    if (name === "Assigned") return {
+      tab: UnicodeTables.CATEGORIES.get("Cn"),
+      fold: UnicodeTables.CATEGORIES.get("Cn"),
+      sign: -1
+    };
+    if (name === "Lc") return {
+      tab: UnicodeTables.CATEGORIES.get("LC"),
+      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+      sign: 1
+    };
+    if (UnicodeTables.CATEGORIES.has(name)) return {
+      tab: UnicodeTables.CATEGORIES.get(name),
+      fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+      sign: 1
+    };
+    if (UnicodeTables.SCRIPTS.has(name)) return {
+      tab: UnicodeTables.SCRIPTS.get(name),
+      fold: UnicodeTables.FOLD_SCRIPT.get(name),
+      sign: 1
+    };
+    return null;
+  }
+  static minFoldRune(r) {
+    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+    let min = r;
+    const r0 = r;
+    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+    return min;
+  }
+  static leadingRegexp(re) {
+    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = re.subs[0];
+      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+      return sub;
+    }
+    return re;
+  }
+  static literalRegexp(s, flags) {
+    const re = new Regexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    re.runes = Utils.stringToRunes(s);
+    return re;
+  }
+  /**
+  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  static parse(pattern, flags) {
+    return new Parser2(pattern, flags).parseInternal();
+  }
+  static parseRepeat(t) {
+    const start = t.pos();
+    if (!t.more() || !t.lookingAt("{")) return -1;
+    t.skip(1);
+    const min = Parser2.parseInt(t);
+    if (min === -1) return -1;
+    if (!t.more()) return -1;
+    let max;
+    if (!t.lookingAt(",")) max = min;
+    else {
+      t.skip(1);
+      if (!t.more()) return -1;
+      if (t.lookingAt("}")) max = -1;
+      else if ((max = Parser2.parseInt(t)) === -1) return -1;
+    }
+    if (!t.more() || !t.lookingAt("}")) return -1;
+    t.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    return min << 16 | max & Unicode.MAX_BMP;
+  }
+  static isValidCaptureName(name) {
+    if (name.length === 0) return false;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.codePointAt(i);
+      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+    }
+    return true;
+  }
+  static parseInt(t) {
+    const start = t.pos();
+    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+    const n = t.from(start);
+    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+    if (n.length > 8) return -2;
+    return parseInt(n, 10);
+  }
+  static isCharClass(re) {
+    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+  }
+  static matchRune(re, r) {
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r;
+      case Regexp.Op.CHAR_CLASS:
+        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+        return false;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return r !== Codepoint.CODES["\n"];
+      case Regexp.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp.Op.ANY_CHAR:
+        break;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        break;
+      case Regexp.Op.CHAR_CLASS: {
+        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+        else cc.appendClass(src.runes);
+        dst.runes = cc.toGrowableArray();
+        break;
+      }
+      case Regexp.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+        dst.op = Regexp.Op.CHAR_CLASS;
+        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+    }
+  }
+  static parseEscape(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+    let c = t.pop();
+    bigswitch: switch (c) {
+      case Codepoint.CODES["1"]:
+      case Codepoint.CODES["2"]:
+      case Codepoint.CODES["3"]:
+      case Codepoint.CODES["4"]:
+      case Codepoint.CODES["5"]:
+      case Codepoint.CODES["6"]:
+      case Codepoint.CODES["7"]:
+        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+      case Codepoint.CODES["0"]: {
+        let r = c - Codepoint.CODES["0"];
+        for (let i = 1; i < 3; i++) {
+          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          r = r * 8 + t.peek() - Codepoint.CODES["0"];
+          t.skip(1);
+        }
+        return r;
+      }
+      case Codepoint.CODES["x"]: {
+        if (!t.more()) break;
+        c = t.pop();
+        if (c === Codepoint.CODES["{"]) {
+          let nhex = 0;
+          let r = 0;
+          while (true) {
+            if (!t.more()) break bigswitch;
+            c = t.pop();
+            if (c === Codepoint.CODES["}"]) break;
+            const v = Utils.unhex(c);
+            if (v < 0) break bigswitch;
+            r = r * 16 + v;
+            if (r > Unicode.MAX_RUNE) break bigswitch;
+            nhex++;
+          }
+          if (nhex === 0) break bigswitch;
+          return r;
+        }
+        const x = Utils.unhex(c);
+        if (!t.more()) break;
+        c = t.pop();
+        const y = Utils.unhex(c);
+        if (x < 0 || y < 0) break;
+        return x * 16 + y;
+      }
+      case Codepoint.CODES["a"]:
+        return Codepoint.CODES["\x07"];
+      case Codepoint.CODES["f"]:
+        return Codepoint.CODES["\f"];
+      case Codepoint.CODES["n"]:
+        return Codepoint.CODES["\n"];
+      case Codepoint.CODES["r"]:
+        return Codepoint.CODES["\r"];
+      case Codepoint.CODES["t"]:
+        return Codepoint.CODES["	"];
+      case Codepoint.CODES["v"]:
+        return Codepoint.CODES["\v"];
+      default:
+        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
+  }
+  static parseClassChar(t, wholeClassPos) {
+    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
+    return t.pop();
+  }
+  static hasCapture(re) {
+    if (re === null) return false;
+    if (re.op === Regexp.Op.CAPTURE) return true;
+    if (re.subs) {
+      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+    }
+    return false;
+  }
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+    this.nlb = 0;
+  }
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null && this.height.has(re)) this.height.delete(re);
+    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) this.repeats = 1;
+      if (re.op === Regexp.Op.REPEAT) {
+        let n = re.max;
+        if (n === -1) n = re.min;
+        if (n <= 0) n = 1;
+        if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+        else this.repeats *= n;
+      }
+      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkSize(reEx);
+    }
+    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      if (this.size.has(re)) return this.size.get(re);
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        size = re.runes.length;
+        break;
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.CONCAT:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        break;
+      case Regexp.Op.ALTERNATE:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        if (re.subs.length > 1) size = size + re.subs.length - 1;
+        break;
+      case Regexp.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) size = 2 + sub;
+          else size = 1 + re.min * sub;
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    if (this.size === null) this.size = /* @__PURE__ */ new Map();
+    this.size.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkHeight(reEx);
+    }
+    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      if (this.height.has(re)) return this.height.get(re);
+    }
+    let h = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h < 1 + hsub) h = 1 + hsub;
+    }
+    if (this.height === null) this.height = /* @__PURE__ */ new Map();
+    this.height.set(re, h);
+    return h;
+  }
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n = this.stack.length;
+    let i = n;
+    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+    return this.stack.splice(i, n - i);
+  }
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | RE2Flags.FOLD_CASE;
+    } else this.maybeConcat(-1, 0);
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  maybeConcat(r, flags) {
+    const n = this.stack.length;
+    if (n < 2) return false;
+    const re1 = this.stack[n - 1];
+    const re2 = this.stack[n - 2];
+    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+    if (r >= 0) {
+      re1.runes = [r];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  newLiteral(r, flags) {
+    const re = this.newRegexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
+    re.runes = [r];
+    return re;
+  }
+  literal(r) {
+    this.push(this.newLiteral(r, this.flags));
+  }
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  repeat(op, min, max, beforePos, t, lastRepeatPos) {
+    let flags = this.flags;
+    if ((flags & RE2Flags.PERL_X) !== 0) {
+      if (t.more() && t.lookingAt("?")) {
+        t.skip(1);
+        flags ^= RE2Flags.NON_GREEDY;
+      }
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+    }
+    const n = this.stack.length;
+    if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const sub = this.stack[n - 1];
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+  }
+  repeatIsValid(re, n) {
+    if (re.op === Regexp.Op.REPEAT) {
+      let m = re.max;
+      if (m === 0) return true;
+      if (m < 0) m = re.min;
+      if (m > n) return false;
+      if (m > 0) n = Math.trunc(n / m);
+    }
+    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+    return true;
+  }
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+  }
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+  }
+  cleanAlt(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  collapse(subs, op) {
+    if (subs.length === 1) return subs[0];
+    let len = 0;
+    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+    let newsubs = new Array(len).fill(null);
+    let i = 0;
+    for (let sub of subs) if (sub.op === op) {
+      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+      this.reuse(sub);
+    } else newsubs[i++] = sub;
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp.Op.ALTERNATE) {
+      re.subs = this.factor(re.subs);
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  factor(array2) {
+    if (array2.length < 2) return array2;
+    let s = 0;
+    let lensub = array2.length;
+    let lenout = 0;
+    let str = null;
+    let strlen = 0;
+    let strflags = 0;
+    let start = 0;
+    for (let i = 0; i <= lensub; i++) {
+      let istr = null;
+      let istrlen = 0;
+      let iflags = 0;
+      if (i < lensub) {
+        let re = array2[s + i];
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+        if (re.op === Regexp.Op.LITERAL) {
+          istr = re.runes;
+          istrlen = re.runes.length;
+          iflags = re.flags & RE2Flags.FOLD_CASE;
+        }
+        if (iflags === strflags) {
+          let same = 0;
+          while (same < strlen && same < istrlen && str[same] === istr[same]) same++;
+          if (same > 0) {
+            strlen = same;
+            continue;
+          }
+        }
+      }
+      if (i === start) {
+      } else if (i === start + 1) array2[lenout++] = array2[s + start];
+      else {
+        const prefix2 = this.newRegexp(Regexp.Op.LITERAL);
+        prefix2.flags = strflags;
+        prefix2.runes = str.slice(0, strlen);
+        for (let j = start; j < i; j++) {
+          array2[s + j] = this.removeLeadingString(array2[s + j], strlen);
+          this.checkLimits(array2[s + j]);
+        }
+        const suffix = this.collapse(array2.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix2, suffix];
+        array2[lenout++] = re;
+      }
+      start = i;
+      str = istr;
+      strlen = istrlen;
+      strflags = iflags;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    let first = null;
+    for (let i = 0; i <= lensub; i++) {
+      let ifirst = null;
+      if (i < lensub) {
+        ifirst = Parser2.leadingRegexp(array2[s + i]);
+        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+      }
+      if (i === start) {
+      } else if (i === start + 1) array2[lenout++] = array2[s + start];
+      else {
+        const prefix2 = first;
+        for (let j = start; j < i; j++) {
+          const reuse = j !== start;
+          array2[s + j] = this.removeLeadingRegexp(array2[s + j], reuse);
+          this.checkLimits(array2[s + j]);
+        }
+        const suffix = this.collapse(array2.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix2, suffix];
+        array2[lenout++] = re;
+      }
+      start = i;
+      first = ifirst;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i <= lensub; i++) {
+      if (i < lensub && Parser2.isCharClass(array2[s + i])) continue;
+      if (i === start) {
+      } else if (i === start + 1) array2[lenout++] = array2[s + start];
+      else {
+        let max = start;
+        for (let j = start + 1; j < i; j++) {
+          const subMax = array2[s + max];
+          const subJ = array2[s + j];
+          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+        }
+        const tmp = array2[s + start];
+        array2[s + start] = array2[s + max];
+        array2[s + max] = tmp;
+        for (let j = start + 1; j < i; j++) {
+          Parser2.mergeCharClass(array2[s + start], array2[s + j]);
+          this.reuse(array2[s + j]);
+        }
+        this.cleanAlt(array2[s + start]);
+        array2[lenout++] = array2[s + start];
+      }
+      if (i < lensub) array2[lenout++] = array2[s + i];
+      start = i + 1;
+    }
+    lensub = lenout;
+    s = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i < lensub; ++i) {
+      if (i + 1 < lensub && array2[s + i].op === Regexp.Op.EMPTY_MATCH && array2[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+      array2[lenout++] = array2[s + i];
+    }
+    lensub = lenout;
+    s = 0;
+    return array2.slice(s, lensub);
+  }
+  removeLeadingString(re, n) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = this.removeLeadingString(re.subs[0], n);
+      re.subs[0] = sub;
+      if (sub.op === Regexp.Op.EMPTY_MATCH) {
+        this.reuse(sub);
+        switch (re.subs.length) {
+          case 0:
+          case 1:
+            re.op = Regexp.Op.EMPTY_MATCH;
+            re.subs = Regexp.emptySubs();
+            break;
+          case 2: {
+            const old = re;
+            re = re.subs[1];
+            this.reuse(old);
+            break;
+          }
+          default:
+            re.subs = re.subs.slice(1, re.subs.length);
+        }
+      }
+      return re;
+    }
+    if (re.op === Regexp.Op.LITERAL) {
+      re.runes = re.runes.slice(n, re.runes.length);
+      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+    }
+    return re;
+  }
+  removeLeadingRegexp(re, reuse) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      if (reuse) this.reuse(re.subs[0]);
+      re.subs = re.subs.slice(1, re.subs.length);
+      switch (re.subs.length) {
+        case 0:
+          re.op = Regexp.Op.EMPTY_MATCH;
+          re.subs = Regexp.emptySubs();
+          break;
+        case 1: {
+          const old = re;
+          re = re.subs[0];
+          this.reuse(old);
+          break;
+        }
+      }
+      return re;
+    }
+    if (reuse) this.reuse(re);
+    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+  }
+  parseInternal() {
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t = new StringIterator(this.wholeRegexp);
+    while (t.more()) {
+      let repeatPos = -1;
+      bigswitch: switch (t.peek()) {
+        case Codepoint.CODES["("]:
+          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+            if (t.lookingAt("(?<=")) {
+              this.parsePosLookBehind();
+              t.skip(4);
+              break;
+            }
+            if (t.lookingAt("(?<!")) {
+              this.parseNegLookBehind();
+              t.skip(4);
+              break;
+            }
+          }
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+            this.parsePerlFlags(t);
+            break;
+          }
+          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+          t.skip(1);
+          break;
+        case Codepoint.CODES["|"]:
+          this.parseVerticalBar();
+          t.skip(1);
+          break;
+        case Codepoint.CODES[")"]:
+          this.parseRightParen();
+          t.skip(1);
+          break;
+        case Codepoint.CODES["^"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+          else this.op(Regexp.Op.BEGIN_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["$"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+          else this.op(Regexp.Op.END_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["."]:
+          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["["]:
+          this.parseClass(t);
+          break;
+        case Codepoint.CODES["*"]:
+        case Codepoint.CODES["+"]:
+        case Codepoint.CODES["?"]: {
+          repeatPos = t.pos();
+          let op = null;
+          switch (t.pop()) {
+            case Codepoint.CODES["*"]:
+              op = Regexp.Op.STAR;
+              break;
+            case Codepoint.CODES["+"]:
+              op = Regexp.Op.PLUS;
+              break;
+            case Codepoint.CODES["?"]:
+              op = Regexp.Op.QUEST;
+          }
+          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["{"]: {
+          const before = t.pos();
+          const minMax = Parser2.parseRepeat(t);
+          if (minMax < 0) {
+            t.rewindTo(before);
+            this.literal(t.pop());
+            break;
+          }
+          repeatPos = before;
+          min = minMax >> 16;
+          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["\\"]: {
+          const savedPos = t.pos();
+          t.skip(1);
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+            case Codepoint.CODES["A"]:
+              this.op(Regexp.Op.BEGIN_TEXT);
+              break bigswitch;
+            case Codepoint.CODES["b"]:
+              this.op(Regexp.Op.WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["B"]:
+              this.op(Regexp.Op.NO_WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["C"]:
+              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+            case Codepoint.CODES["Q"]: {
+              let lit = t.rest();
+              const i = lit.indexOf("\\E");
+              if (i >= 0) {
+                lit = lit.substring(0, i);
+                t.skipString(lit);
+                t.skipString("\\E");
+              } else t.skipString(lit);
+              let j = 0;
+              while (j < lit.length) {
+                const codepoint = lit.codePointAt(j);
+                this.literal(codepoint);
+                j += Utils.charCount(codepoint);
+              }
+              break bigswitch;
+            }
+            case Codepoint.CODES["z"]:
+              this.op(Regexp.Op.END_TEXT);
+              break bigswitch;
+            default:
+              t.rewindTo(savedPos);
+          }
+          else t.rewindTo(savedPos);
+          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+          re.flags = this.flags;
+          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+            const cc2 = new CharClass();
+            if (this.parseUnicodeClass(t, cc2)) {
+              re.runes = cc2.toArray();
+              this.push(re);
+              break bigswitch;
+            }
+          }
+          const cc = new CharClass();
+          if (this.parsePerlClassEscape(t, cc)) {
+            re.runes = cc.toArray();
+            this.push(re);
+            break bigswitch;
+          }
+          t.rewindTo(savedPos);
+          this.reuse(re);
+          this.literal(Parser2.parseEscape(t));
+          break;
+        }
+        default:
+          this.literal(t.pop());
+      }
+      lastRepeatPos = repeatPos;
+    }
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  parsePerlFlags(t) {
+    const startPos = t.pos();
+    const s = t.rest();
+    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+      const begin = s.charAt(2) === "P" ? 4 : 3;
+      const end = s.indexOf(">");
+      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
+      const name = s.substring(begin, end);
+      t.skipString(name);
+      t.skip(begin + 1);
+      if (!Parser2.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      const re = this.op(Regexp.Op.LEFT_PAREN);
+      re.cap = ++this.numCap;
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      this.namedGroups[name] = this.numCap;
+      re.name = name;
+      return;
+    }
+    t.skip(2);
+    let flags = this.flags;
+    let sign = 1;
+    let sawFlag = false;
+    loop: while (t.more()) {
+      const c = t.pop();
+      switch (c) {
+        case Codepoint.CODES["i"]:
+          flags |= RE2Flags.FOLD_CASE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["m"]:
+          flags &= ~RE2Flags.ONE_LINE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["s"]:
+          flags |= RE2Flags.DOT_NL;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["U"]:
+          flags |= RE2Flags.NON_GREEDY;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["-"]:
+          if (sign < 0) break loop;
+          sign = -1;
+          flags = ~flags;
+          sawFlag = false;
+          break;
+        case Codepoint.CODES[":"]:
+        case Codepoint.CODES[")"]:
+          if (sign < 0) {
+            if (!sawFlag) break loop;
+            flags = ~flags;
+          }
+          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+          this.flags = flags;
+          return;
+        default:
+          break loop;
+      }
+    }
+    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
+  }
+  parsePosLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = ++this.nlb;
+    return this.push(re);
+  }
+  parseNegLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = -++this.nlb;
+    return this.push(re);
+  }
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+  }
+  swapVerticalBar() {
+    const n = this.stack.length;
+    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
+      let re1 = this.stack[n - 1];
+      let re3 = this.stack[n - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n - 3] = re3;
+      }
+      Parser2.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n >= 2) {
+      const re1 = this.stack[n - 1];
+      const re2 = this.stack[n - 2];
+      if (re2.op === Regexp.Op.VERTICAL_BAR) {
+        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
+        this.stack[n - 2] = re1;
+        this.stack[n - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    const re1 = this.pop();
+    const re2 = this.pop();
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    this.flags = re2.flags;
+    if (re2.lb !== 0) {
+      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+      else re2.op = Regexp.Op.NLB;
+      re2.subs = [re1];
+      this.push(re2);
+      return;
+    }
+    if (re2.cap === 0) this.push(re1);
+    else {
+      re2.op = Regexp.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  parsePerlClassEscape(t, cc) {
+    const beforePos = t.pos();
+    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+    t.pop();
+    const p = t.from(beforePos);
+    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+    if (g === null) return false;
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseNamedClass(t, cc) {
+    const cls = t.rest();
+    const i = cls.indexOf(":]");
+    if (i < 0) return false;
+    const name = cls.substring(0, i + 2);
+    t.skipString(name);
+    const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name);
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseUnicodeClass(t, cc) {
+    const startPos = t.pos();
+    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+    t.skip(1);
+    let sign = 1;
+    let c = t.pop();
+    if (c === Codepoint.CODES["P"]) sign = -1;
+    if (!t.more()) {
+      t.rewindTo(startPos);
+      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+    }
+    c = t.pop();
+    let name;
+    if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+    else {
+      const rest = t.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t.rewindTo(startPos);
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+      }
+      name = rest.substring(0, end);
+      t.skipString(name);
+      t.skip(1);
+    }
+    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+      sign = 0 - sign;
+      name = name.substring(1);
+    }
+    const pair = Parser2.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    if (pair.sign < 0) sign = 0 - sign;
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+    else {
+      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(Array.from(tmp), sign);
+    }
+    return true;
+  }
+  parseClass(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass();
+    let sign = 1;
+    if (t.more() && t.lookingAt("^")) {
+      sign = -1;
+      t.skip(1);
+      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+    }
+    let first = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+        const s = t.rest();
+        if (s === "-" || !s.startsWith("-]")) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+      }
+      first = false;
+      const beforePos = t.pos();
+      if (t.lookingAt("[:")) {
+        if (this.parseNamedClass(t, cc)) continue;
+        t.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t, cc)) continue;
+      if (this.parsePerlClassEscape(t, cc)) continue;
+      t.rewindTo(beforePos);
+      const lo = Parser2.parseClassChar(t, startPos);
+      let hi = lo;
+      if (t.more() && t.lookingAt("-")) {
+        t.skip(1);
+        if (t.more() && t.lookingAt("]")) t.skip(-1);
+        else {
+          hi = Parser2.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+        }
+      }
+      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+      else cc.appendFoldedRange(lo, hi);
+    }
+    t.skip(1);
+    cc.cleanClass();
+    if (sign < 0) cc.negateClass();
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+var RE2 = class RE22 {
+  static initTest(expr) {
+    const re2 = RE22.compile(expr);
+    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+    res.cond = re2.cond;
+    res.prefix = re2.prefix;
+    res.prefixUTF8 = re2.prefixUTF8;
+    res.prefixComplete = re2.prefixComplete;
+    res.prefixRune = re2.prefixRune;
+    res.prefilter = re2.prefilter;
+    res.namedGroups = re2.namedGroups;
+    return res;
+  }
+  /**
+  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+  * used to match against text.
+  *
+  * When matching against text, the regexp returns a match that begins as early as possible in the
+  * input (leftmost), and among those it chooses the one that a backtracking search would have
+  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+  * and other implementations use, although this package implements it without the expense of
+  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+  */
+  static compile(expr) {
+    return RE22.compileImpl(expr, RE2Flags.PERL, false);
+  }
+  /**
+  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+  * (egrep) syntax and changes the match semantics to leftmost-longest.
+  *
+  * That is, when matching against text, the regexp returns a match that begins as early as
+  * possible in the input (leftmost), and among those it chooses a match that is as long as
+  * possible. This so-called leftmost-longest matching is the same semantics that early regular
+  * expression implementations used and that POSIX specifies.
+  *
+  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+  * package chooses the one that a backtracking search would have found first, while POSIX
+  * specifies that the match be chosen to maximize the length of the first subexpression, then the
+  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+  */
+  static compilePOSIX(expr) {
+    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+  }
+  static compileImpl(expr, mode, longest) {
+    let re = Parser.parse(expr, mode);
+    const maxCap = re.maxCap();
+    const namedGroups = re.namedGroups;
+    re = Simplify.simplify(re);
+    const prefilter = PrefilterTree.build(re);
+    const prog = Compiler.compileRegexp(re);
+    const re2 = new RE22(expr, prog, maxCap, longest);
+    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    re2.prefixComplete = prefixCompl;
+    re2.prefix = prefixStr;
+    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+    re2.namedGroups = namedGroups;
+    return re2;
+  }
+  /**
+  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+  *
+  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+  */
+  static match(pattern, s) {
+    return RE22.compile(pattern).match(s);
+  }
+  constructor(expr, prog, numSubexp = 0, longest = 0) {
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = numSubexp;
+    this.longest = longest;
+    this.cond = prog.startCond();
+    this.prefix = null;
+    this.prefixUTF8 = null;
+    this.prefixComplete = false;
+    this.prefixRune = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.machinePool = [];
+    this.lazyDFA = null;
+    this.onepass = OnePass.compile(this.prog);
+    this.prefilter = null;
+  }
+  get dfa() {
+    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+    return this.lazyDFA;
+  }
+  matchPrefixComplete(input2, pos, anchor2, ncap) {
+    if ((anchor2 === RE2Flags.ANCHOR_START || anchor2 === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input2.prefixLength(this);
+    if (anchor2 === RE2Flags.UNANCHORED) {
+      const idx = input2.index(this, pos);
+      if (idx < 0) return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor2 === RE2Flags.ANCHOR_BOTH) {
+      if (input2.endPos() !== pLen) return null;
+      if (input2.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor2 === RE2Flags.ANCHOR_START) {
+      if (input2.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0) return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  createLookbehindState() {
+    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+  }
+  executeEngine(input2, pos, anchor2, ncap, lbState = null) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input2, pos, anchor2, ncap);
+    if (this.prefilter !== null && anchor2 === RE2Flags.UNANCHORED) {
+      if (!this.prefilter.eval(input2, pos)) return null;
+    }
+    if (this.onepass !== null) return OnePass.execute(this, input2, pos, anchor2, ncap);
+    if (ncap > 0) {
+      if (this.prog.numLb === 0 && input2.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input2, pos, anchor2, ncap);
+      return this.doExecuteNFA(input2, pos, anchor2, ncap, lbState);
+    }
+    if (this.prog.numLb === 0) {
+      const dfaResult = this.dfa.match(input2, pos, anchor2);
+      if (dfaResult !== null) return dfaResult ? [] : null;
+      if (input2.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input2, pos, anchor2, ncap);
+    }
+    return this.doExecuteNFA(input2, pos, anchor2, ncap, lbState);
+  }
+  /**
+  * Returns the number of parenthesized subexpressions in this regular expression.
+  */
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  /**
+  * Returns the number of instructions in this compiled regular expression program.
+  */
+  numberOfInstructions() {
+    return this.prog.numInst();
+  }
+  get() {
+    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+  }
+  reset() {
+    this.machinePool.length = 0;
+  }
+  put(m) {
+    this.machinePool.push(m);
+  }
+  toString() {
+    return this.expr;
+  }
+  doExecuteNFA(input2, pos, anchor2, ncap, lbState = null) {
+    let m = this.get();
+    if (!m) m = Machine.fromRE2(this);
+    m.init(ncap);
+    const cap = m.match(input2, pos, anchor2, lbState) ? m.submatches() : null;
+    this.put(m);
+    return cap;
+  }
+  match(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Matches the regular expression against input starting at position start and ending at position
+  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+  * array. It is most efficient not to ask for submatch boundaries.
+  *
+  * @param input the input byte array
+  * @param start the beginning position in the input
+  * @param end the end position in the input
+  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+  * @param group the array to fill with submatch positions
+  * @param ngroup the number of array pairs to fill in
+  * @param lbState optional state carried between successive matches over the same input (see
+  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+  * @returns true if a match was found
+  */
+  matchWithGroup(input2, start, end, anchor2, ngroup, lbState = null) {
+    if (!(input2 instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input2)) input2 = MatcherInput.utf8(input2);
+      else input2 = MatcherInput.utf16(input2);
+    }
+    return this.matchMachineInput(input2, start, end, anchor2, ngroup, lbState);
+  }
+  matchMachineInput(input2, start, end, anchor2, ngroup, lbState = null) {
+    if (start > end) return [false, null];
+    const machineInput = input2.isUTF16Encoding() ? MachineInput.fromUTF16(input2.asCharSequence(), 0, end) : MachineInput.fromUTF8(input2.asBytes(), 0, end);
+    const groupMatch = this.executeEngine(machineInput, start, anchor2, 2 * ngroup, lbState);
+    if (groupMatch === null) return [false, null];
+    return [true, groupMatch];
+  }
+  /**
+  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+  */
+  matchUTF8(b) {
+    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAll(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceFirst(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+  * been replaced by the return value of of function {@code repl} (whose first argument is the
+  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAllFunc(src, replFunc, maxReplaces) {
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    let out = "";
+    const input2 = MachineInput.fromUTF16(src);
+    const lbState = this.createLookbehindState();
+    let numReplaces = 0;
+    while (searchPos <= src.length) {
+      const a = this.executeEngine(input2, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+      if (a === null || a.length === 0) break;
+      out += src.substring(lastMatchEnd, a[0]);
+      if (a[1] > lastMatchEnd || a[0] === 0) {
+        out += replFunc(src.substring(a[0], a[1]));
+        numReplaces++;
+      }
+      lastMatchEnd = a[1];
+      const width = input2.step(searchPos) & 7;
+      if (searchPos + width > a[1]) searchPos += width;
+      else if (searchPos + 1 > a[1]) searchPos++;
+      else searchPos = a[1];
+      if (numReplaces >= maxReplaces) break;
+    }
+    out += src.substring(lastMatchEnd);
+    return out;
+  }
+  pad(a) {
+    if (a === null) return null;
+    let n = (1 + this.numSubexp) * 2;
+    if (a.length < n) {
+      let a2 = new Array(n).fill(-1);
+      for (let i = 0; i < a.length; i++) a2[i] = a[i];
+      a = a2;
+    }
+    return a;
+  }
+  allMatches(input2, n, deliverFun = (v) => v) {
+    let result = [];
+    const end = input2.endPos();
+    if (n < 0) n = end + 1;
+    let pos = 0;
+    let i = 0;
+    let prevMatchEnd = -1;
+    const lbState = this.createLookbehindState();
+    while (i < n && pos <= end) {
+      const matches = this.executeEngine(input2, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+      if (matches === null || matches.length === 0) break;
+      let accept = true;
+      if (matches[1] === pos) {
+        if (matches[0] === prevMatchEnd) accept = false;
+        const r = input2.step(pos);
+        if (r < 0) pos = end + 1;
+        else pos += r & 7;
+      } else pos = matches[1];
+      prevMatchEnd = matches[1];
+      if (accept) {
+        result.push(deliverFun(this.pad(matches)));
+        i++;
+      }
+    }
+    return result;
+  }
+  /**
+  * Returns an array holding the text of the leftmost match in {@code b} of this regular
+  * expression.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return b.slice(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Index(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return a.slice(0, 2);
+  }
+  /**
+  * Returns a string holding the text of the leftmost match in {@code s} of this regular
+  * expression.
+  *
+  * If there is no match, the return value is an empty string, but it will also be empty if the
+  * regular expression successfully matches an empty string. Use {@link #findIndex} or
+  * {@link #findSubmatch} if it is necessary to distinguish these cases.
+  */
+  find(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return "";
+    return s.substring(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code s} of this regular expression. The match itself is at
+  * {@code s.substring(loc[0], loc[1])}.
+  *
+  * A return value of null indicates no match.
+  */
+  findIndex(s) {
+    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+  }
+  /**
+  * Returns an array of arrays the text of the leftmost match of the regular expression in
+  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Submatch(b) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8SubmatchIndex(b) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * Returns an array of strings holding the text of the leftmost match of the regular expression in
+  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatch(s) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatchIndex(s) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  *
+  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+  * by |b|.
+  */
+  findAllUTF8(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Index(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+  * description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAll(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Submatch(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b.slice(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8SubmatchIndex(b, n) {
+    const result = this.allMatches(MachineInput.fromUTF8(b), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatch(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s.substring(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatchIndex(s, n) {
+    const result = this.allMatches(MachineInput.fromUTF16(s), n);
+    if (result.length === 0) return null;
+    return result;
+  }
+};
+var RE2Set = class RE2Set2 {
+  /** @type {number} */
+  static UNANCHORED = RE2Flags.UNANCHORED;
+  /** @type {number} */
+  static ANCHOR_START = RE2Flags.ANCHOR_START;
+  /** @type {number} */
+  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+  /**
+  * Constructs a new RE2Set with the specified anchor mode and flags.
+  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+  */
+  constructor(anchor2 = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+    if (![
+      RE2Set2.UNANCHORED,
+      RE2Set2.ANCHOR_START,
+      RE2Set2.ANCHOR_BOTH
+    ].includes(anchor2)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+    Utils.checkFlags(flags);
+    this.anchor = anchor2;
+    this.jsFlags = flags;
+    this.maxMem = maxMem;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    this.re2Flags = re2Flags;
+    this.regexps = [];
+    this.prog = null;
+    this.dfa = null;
+    this.dummyRe2 = null;
+  }
+  /**
+  * Adds a new regular expression pattern to the set.
+  * Patterns cannot be added after the set has been compiled.
+  * @param {string} pattern - The regular expression pattern to add.
+  * @returns {number} The integer index assigned to the added pattern.
+  * @throws {RE2JSCompileException} If patterns are added after compilation.
+  */
+  add(pattern) {
+    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+    Utils.checkPattern(pattern);
+    let fregex = pattern;
+    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    const re = Parser.parse(fregex, this.re2Flags);
+    this.regexps.push(Simplify.simplify(re));
+    return this.regexps.length - 1;
+  }
+  /**
+  * Compiles the added patterns into a single state machine.
+  * This is automatically called on the first match if not called explicitly.
+  * @returns {void}
+  */
+  compile() {
+    if (this.prog) return;
+    const prog = Compiler.compileSet(this.regexps);
+    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+    this.prog = prog;
+    this.dfa = new DFA(this.prog, this.maxMem);
+    this.dummyRe2 = {
+      prog: this.prog,
+      cond: this.prog.startCond(),
+      prefix: "",
+      prefixRune: 0,
+      longest: false
+    };
+  }
+  /**
+  * Matches the input against the compiled set of regular expressions.
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+  */
+  match(input2) {
+    if (!this.prog) this.compile();
+    const machineInput = Utils.isByteArray(input2) ? MachineInput.fromUTF8(input2) : MachineInput.fromUTF16(input2);
+    let internalAnchor = RE2Flags.UNANCHORED;
+    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+    if (dfaResult !== null) return dfaResult;
+    const machine = Machine.fromRE2(this.dummyRe2);
+    machine.init(0);
+    return machine.matchSet(machineInput, 0, internalAnchor);
+  }
+};
+var TranslateRegExpString = class TranslateRegExpString2 {
+  static isHexadecimal(ch) {
+    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+  }
+  static translate(data) {
+    let prefixFlags = "";
+    if (Object.prototype.toString.call(data) === "[object RegExp]") {
+      if (data.ignoreCase) prefixFlags += "i";
+      if (data.multiline) prefixFlags += "m";
+      if (data.dotAll) prefixFlags += "s";
+      data = data.source;
+    }
+    if (typeof data !== "string") return data;
+    let result = "";
+    let changed = false;
+    let size = data.length;
+    if (size === 0) {
+      result = "(?:)";
+      changed = true;
+    }
+    let inCharClass = false;
+    let i = 0;
+    while (i < size) {
+      let ch = data[i];
+      if (ch === "\\") {
+        if (i + 1 < size) {
+          ch = data[i + 1];
+          switch (ch) {
+            case "\\":
+              result += "\\\\";
+              i += 2;
+              continue;
+            case "c":
+              if (i + 2 < size) {
+                let code = data[i + 2].charCodeAt(0);
+                if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                  let val = code % 32;
+                  result += "\\x";
+                  result += (val >> 4).toString(16).toUpperCase();
+                  result += (val & 15).toString(16).toUpperCase();
+                  i += 3;
+                  changed = true;
+                  continue;
+                }
+              }
+              result += "c";
+              i += 2;
+              changed = true;
+              continue;
+            case "u":
+              if (i + 2 < size) {
+                if (data[i + 2] === "{") {
+                  let j = i + 3;
+                  let hasHex = false;
+                  let closed = false;
+                  while (j < size) {
+                    const hexChar = data[j];
+                    if (hexChar === "}") {
+                      closed = true;
+                      break;
+                    }
+                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                    hasHex = true;
+                    j++;
+                  }
+                  if (closed && hasHex) {
+                    result += "\\x";
+                    i += 2;
+                    changed = true;
+                    continue;
+                  }
+                } else if (i + 5 < size) {
+                  let isHex4 = true;
+                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
+                    isHex4 = false;
+                    break;
+                  }
+                  if (isHex4) {
+                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                    i += 6;
+                    changed = true;
+                    continue;
+                  }
+                }
+              }
+              result += "u";
+              i += 2;
+              changed = true;
+              continue;
+            case "x": {
+              let isValidHex = false;
+              if (i + 2 < size && data[i + 2] === "{") {
+                let j = i + 3;
+                let hasHex = false;
+                let closed = false;
+                while (j < size) {
+                  const hexChar = data[j];
+                  if (hexChar === "}") {
+                    closed = true;
+                    break;
+                  }
+                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                  hasHex = true;
+                  j++;
+                }
+                if (closed && hasHex) isValidHex = true;
+              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
+              if (isValidHex) {
+                result += "\\x";
+                i += 2;
+              } else {
+                result += "x";
+                i += 2;
+                changed = true;
+              }
+              continue;
+            }
+            case "n":
+            case "r":
+            case "t":
+            case "a":
+            case "f":
+            case "v":
+            case "d":
+            case "D":
+            case "s":
+            case "S":
+            case "w":
+            case "W":
+            case "b":
+            case "B":
+            case "p":
+            case "P":
+            case "A":
+            case "z":
+            case "Q":
+            case "E":
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7":
+              result += "\\" + ch;
+              i += 2;
+              continue;
+            default: {
+              let cp2 = data.codePointAt(i + 1);
+              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+                changed = true;
+              } else {
+                result += "\\";
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+              }
+              continue;
+            }
+          }
+        }
+      } else if (ch === "/") {
+        result += "\\/";
+        i += 1;
+        changed = true;
+        continue;
+      } else if (ch === "[") {
+        if (!inCharClass && data[i + 1] === "]") {
+          result += "[^\\x00-\\x{10FFFF}]";
+          i += 2;
+          changed = true;
+          continue;
+        }
+        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+          result += "[\\x00-\\x{10FFFF}]";
+          i += 3;
+          changed = true;
+          continue;
+        }
+        inCharClass = true;
+      } else if (ch === "]") inCharClass = false;
+      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+          result += "(?P<";
+          i += 3;
+          changed = true;
+          continue;
+        }
+      }
+      let cp = data.codePointAt(i);
+      let symSize = Utils.charCount(cp);
+      result += data.substring(i, i + symSize);
+      i += symSize;
+    }
+    const finalResult = changed ? result : data;
+    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+    return finalResult;
+  }
+};
+var execResult = (m, input2) => {
+  const result = m.matchArray();
+  result.index = m.start(0);
+  result.input = input2;
+  result.groups = m.namedGroupsObject();
+  return result;
+};
+var RE2JS = class RE2JS2 {
+  /**
+  * Flag: case insensitive matching.
+  */
+  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+  /**
+  * Flag: dot ({@code .}) matches all characters, including newline.
+  */
+  static DOTALL = PublicFlags.DOTALL;
+  /**
+  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+  * beginning and end of input.
+  */
+  static MULTILINE = PublicFlags.MULTILINE;
+  /**
+  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+  */
+  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+  /**
+  * Flag: matches longest possible string.
+  */
+  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+  /**
+  * Flag: enable linear-time captureless lookbehinds.
+  */
+  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+  /**
+  * Returns a literal pattern string for the specified string.
+  *
+  * This method produces a string that can be used to create a <code>RE2JS</code> that would
+  * match the string <code>s</code> as if it were a literal pattern.
+  *
+  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+  *
+  * @param {string} str The string to be literalized
+  * @returns {string} A literal string replacement
+  */
+  static quote(str) {
+    return Utils.quoteMeta(str);
+  }
+  /**
+  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+  * replacement methods as a literal replacement of {@code str}.
+  *
+  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str, javaMode = false) {
+    return Matcher.quoteReplacement(str, javaMode);
+  }
+  /**
+  * Translates a given regular expression string to ensure compatibility with RE2JS.
+  *
+  * This function preprocesses the input regex string by applying necessary transformations,
+  * such as escaping special characters (e.g., `/`), converting named capture groups to
+  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+  * resulting regex is safe and properly formatted before compilation.
+  *
+  * @param {string|RegExp} expr - The regular expression string to be translated.
+  * @returns {string} - The transformed regular expression string, ready for compilation.
+  */
+  static translateRegExp(expr) {
+    return TranslateRegExpString.translate(expr);
+  }
+  /**
+  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+  * @param {string} regex
+  * @param {number} [flags=0]
+  * @returns {RE2JS}
+  */
+  static compile(regex, flags = 0) {
+    Utils.checkPattern(regex);
+    Utils.checkFlags(flags);
+    let fregex = regex;
+    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    const p = new RE2JS2(regex, flags);
+    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+    return p;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string} regex the regular expression
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  * @throws RE2JSSyntaxException if the regular expression is malformed
+  */
+  static matches(regex, input2) {
+    return RE2JS2.compile(regex).testExact(input2);
+  }
+  /**
+  * This is visible for testing.
+  * @private
+  */
+  static initTest(pattern, flags, re2) {
+    if (pattern == null) throw new Error("pattern is null");
+    if (re2 == null) throw new Error("re2 is null");
+    const p = new RE2JS2(pattern, flags);
+    p.re2Input = re2;
+    return p;
+  }
+  /**
+  *
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  constructor(pattern, flags) {
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = null;
+  }
+  /**
+  * Releases memory used by internal caches associated with this pattern. Does not change the
+  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+  */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+  * Returns the flags used in the constructor.
+  * @returns {number}
+  */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+  * Returns the pattern used in the constructor.
+  * @returns {string}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  */
+  matches(input2) {
+    return this.testExact(input2);
+  }
+  /**
+  * Creates a new {@code Matcher} matching the pattern against the input.
+  *
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+  * @returns {Matcher}
+  */
+  matcher(input2) {
+    if (Utils.isByteArray(input2)) input2 = MatcherInput.utf8(input2);
+    return new Matcher(this, input2);
+  }
+  /**
+  * Tests whether the regular expression matches any part of the input string.
+  * Performance Note: This method is highly optimized. Because it only returns
+  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+  * and guarantees execution on the high-speed DFA engine whenever possible.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+  */
+  test(input2) {
+    if (Utils.isByteArray(input2)) return this.re2Input.matchUTF8(input2);
+    return this.re2Input.match(input2);
+  }
+  /**
+  * Tests whether the regular expression matches the ENTIRE input string.
+  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+  * faster because it does not request capture group data. By requesting 0 capture groups,
+  * it securely routes execution through the DFA fast-path.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+  */
+  testExact(input2) {
+    const machineInput = Utils.isByteArray(input2) ? MachineInput.fromUTF8(input2) : MachineInput.fromUTF16(input2);
+    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+  }
+  /**
+  * Executes a search for a match in a specified string.
+  * Returns a result array, or null if no match is found.
+  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+  * including `.index`, `.input`, and `.groups` properties.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {Array|null} the match array with index, input, and groups properties, or null
+  */
+  exec(input2) {
+    const m = this.matcher(input2);
+    return m.find() ? execResult(m, input2) : null;
+  }
+  /**
+  * Splits input around instances of the regular expression. It returns an array giving the strings
+  * that occur before, between, and after instances of the regular expression.
+  *
+  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+  * of the input, possibly including additional matches of the pattern.
+  *
+  * @param {string} input the input string to be split
+  * @param {number} [limit=0] the limit
+  * @returns {string[]} the split strings
+  */
+  split(input2, limit = 0) {
+    const m = this.matcher(input2);
+    const result = [];
+    let emptiesSkipped = 0;
+    let last = 0;
+    while (m.find()) {
+      if (last === 0 && m.end() === 0) {
+        last = m.end();
+        continue;
+      }
+      if (limit > 0 && result.length === limit - 1) break;
+      if (last === m.start()) {
+        if (limit === 0) {
+          emptiesSkipped += 1;
+          last = m.end();
+          continue;
+        }
+      } else while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.start()));
+      last = m.end();
+    }
+    if (limit === 0 && last !== m.inputLength()) {
+      while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.inputLength()));
+    }
+    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
+    return result;
+  }
+  /**
+  * Returns an iterator of all results matching a string against the regular expression,
+  * including capturing groups.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {IterableIterator<RegExpMatchArray>}
+  */
+  *matchAll(input2) {
+    const m = this.matcher(input2);
+    while (m.find()) yield execResult(m, input2);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    return this.patternInput;
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.re2Input.numberOfInstructions();
+  }
+  /**
+  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+  * pattern and is excluded from this count.
+  *
+  * @returns {number} the number of capturing groups in this pattern
+  */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+  * is the index of the group in the pattern.
+  * @returns {Record<string, number>}
+  */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+  /**
+  *
+  * @param {*} other
+  * @returns {boolean}
+  */
+  equals(other) {
+    if (this === other) return true;
+    if (other === null || this.constructor !== other.constructor) return false;
+    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+  }
+};
+
+// packages/core/src/regex.ts
+function regexProblem(pattern) {
+  try {
+    RE2JS.compile(pattern);
+    return void 0;
+  } catch (error62) {
+    if (error62 instanceof RE2JSException) return error62.message;
+    throw error62;
+  }
+}
+function compileLinearRegex(pattern) {
+  const compiled = RE2JS.compile(pattern);
+  return { test: (text2) => compiled.test(text2) };
+}
+var REGEX_SYNTAX_HINT = "regex checks use RE2 syntax, which matches in linear time: no lookaround (?=\u2026) or backreferences \\1; escape special characters with a backslash";
+
 // packages/core/src/config/schema.ts
 var SafeName = external_exports.string().regex(
   /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
@@ -39980,7 +46669,14 @@ var ColumnRules = external_exports.strictObject({
   max: external_exports.number().optional(),
   "allow-nan": external_exports.boolean().default(false),
   "allowed-values": external_exports.array(external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean()])).optional(),
-  regex: external_exports.string().optional(),
+  regex: external_exports.string().superRefine((pattern, context) => {
+    const problem = regexProblem(pattern);
+    if (problem)
+      context.addIssue({
+        code: "custom",
+        message: `not a usable regular expression (${problem}); ${REGEX_SYNTAX_HINT}`
+      });
+  }).optional(),
   "min-length": external_exports.number().int().min(0).optional(),
   "max-length": external_exports.number().int().min(0).optional(),
   unique: external_exports.boolean().default(false),
@@ -39995,6 +46691,7 @@ var DatasetConfig = external_exports.strictObject({
   path: StringList,
   format: external_exports.enum(["auto", "csv", "tsv", "jsonl", "parquet"]).default("auto"),
   delimiter: external_exports.string().length(1).optional(),
+  "nul-bytes": external_exports.enum(["error", "keep"]).default("error"),
   /** A JSON Schema file for each row, or `infer` to derive one from the baseline's profile as TFDV does. */
   schema: external_exports.string().optional(),
   label: external_exports.string().optional(),
@@ -40038,8 +46735,11 @@ var MetricGate = external_exports.strictObject({
     absolute: external_exports.number().optional(),
     relative: external_exports.number().optional()
   }).optional(),
-  /** `regression`: fail only on a significant regression; `improvement`: count an improvement only when significant. */
-  significance: external_exports.enum(["none", "regression", "improvement"]).default("none"),
+  /**
+   * Which test against the change bound decides the gate, at `alpha`: `regression` fails only a significant
+   * violation (one-sided), `improvement` passes only a significant clearance (one-sided), `both` is two-sided.
+   */
+  significance: external_exports.enum(["none", "regression", "improvement", "both"]).default("none"),
   alpha: external_exports.number().gt(0).lt(1).default(0.05)
 }).refine((gate) => gate.min === void 0 || gate.max === void 0 || gate.min <= gate.max, {
   message: "min must not be greater than max"
@@ -40074,26 +46774,38 @@ var CompareConfig = external_exports.strictObject({
   "show-unchanged": external_exports.boolean().default(false),
   bootstrap: external_exports.strictObject({
     resamples: external_exports.number().int().min(100).max(1e5).default(2e3),
-    confidence: external_exports.number().gt(0).lt(1).default(0.95),
     seed: external_exports.number().int().default(20240601)
-  }).default({ resamples: 2e3, confidence: 0.95, seed: 20240601 }),
-  /** Several baseline runs without predictions: a median/MAD band of this many MADs. */
-  "noise-band": external_exports.strictObject({ mads: external_exports.number().positive().default(3), "min-runs": external_exports.number().int().min(2).default(3) }).default({ mads: 3, "min-runs": 3 }),
+  }).default({ resamples: 2e3, seed: 20240601 }),
+  /** Without paired predictions, the base branch's run-to-run spread (1.4826 x MAD) tests a change. */
+  "noise-band": external_exports.strictObject({ "min-runs": external_exports.number().int().min(2).default(3) }).default({ "min-runs": 3 }),
   /** How to read the predictions file train recorded; ctrain evaluates it and pairs baseline and candidate rows. */
   predictions: external_exports.strictObject({
-    task: external_exports.enum(["auto", "classification", "regression"]).default("auto"),
+    /** `classification` is binary or multiclass by the labels; `auto` also reads the task off the file's columns. */
+    task: external_exports.enum(["auto", "classification", "binary", "multiclass", "multilabel", "regression", "quantile", "ranking"]).default("auto"),
     "y-true": external_exports.string().min(1).default("y_true"),
     "y-pred": external_exports.string().min(1).default("y_pred"),
     score: external_exports.string().min(1).default("score"),
     "proba-prefix": external_exports.string().min(1).default("proba_"),
     "positive-label": external_exports.union([external_exports.string(), external_exports.number()]).optional(),
-    slice: external_exports.string().min(1).optional()
+    /** One column, or a list whose entries are columns or lists of columns to cross (`[country, [country, plan]]`). */
+    slice: external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.union([external_exports.string().min(1), external_exports.array(external_exports.string().min(1)).min(2)])).min(1)]).optional(),
+    "min-slice-rows": external_exports.number().int().min(1).default(30),
+    /** Cut-offs of top-k accuracy (default 3) and of ranking's NDCG@k and MAP@k (default 10). */
+    k: external_exports.array(external_exports.number().int().min(1)).min(1).optional(),
+    /** Ranking: the column naming each row's query. */
+    group: external_exports.string().min(1).default("query_id"),
+    "quantile-prefix": external_exports.string().min(1).default("quantile_"),
+    /** The column naming each row (e.g. `id`): baseline and candidate rows pair by it, whatever their order. */
+    key: external_exports.string().min(1).optional()
   }).default({
     task: "auto",
     "y-true": "y_true",
     "y-pred": "y_pred",
     score: "score",
-    "proba-prefix": "proba_"
+    "proba-prefix": "proba_",
+    "min-slice-rows": 30,
+    group: "query_id",
+    "quantile-prefix": "quantile_"
   }),
   /** The metric that ranks a sweep's runs. */
   objective: external_exports.strictObject({ metric: external_exports.string().min(1), direction: Direction.default("higher") }).optional(),
@@ -40139,9 +46851,286 @@ var CtrainConfig = external_exports.strictObject({
 });
 
 // packages/core/src/config/load.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync, existsSync } from "node:fs";
+var import_yaml2 = __toESM(require_dist(), 1);
+import { lstatSync } from "node:fs";
 import { resolve, relative } from "node:path";
+
+// packages/core/src/input/reserved-keys.ts
+var RESERVED_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function isReservedKey(key) {
+  return RESERVED_KEYS.has(key);
+}
+function reservedKeyError(path, location) {
+  return new UserError(`key ${JSON.stringify(path)} uses a reserved name (__proto__, constructor, prototype)`, {
+    location,
+    hint: "rename it: these names reach JavaScript's object prototype and are refused in every file ctrain reads"
+  });
+}
+function checkKeySegments(path, location) {
+  if (path.split(".").some(isReservedKey)) throw reservedKeyError(path, location);
+}
+
+// packages/core/src/input/text-file.ts
+import { isUtf8 } from "node:buffer";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+
+// packages/core/src/format.ts
+function formatBytes(bytes) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
+}
+function formatCount(value) {
+  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+// packages/core/src/input/text-file.ts
+function readTextFile(path, options) {
+  const { label: label2, what, maxBytes } = options;
+  let descriptor;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error62) {
+    const code = error62.code;
+    throw new UserError(`cannot read the ${what}: ${code === "ENOENT" ? "no such file" : code ?? String(error62)}`, {
+      location: label2,
+      hint: "check the path (relative paths start at the working directory)",
+      cause: error62
+    });
+  }
+  try {
+    const info = fstatSync(descriptor);
+    if (!info.isFile()) {
+      throw new UserError(`the ${what} is ${describeFileKind(info)}, not a regular file`, {
+        location: label2,
+        hint: `point it at a ${what} on disk`
+      });
+    }
+    if (info.size > maxBytes) throw tooLarge(what, info.size, maxBytes, label2);
+    const bytes = readAtMost(descriptor, maxBytes + 1);
+    if (bytes.length > maxBytes) throw tooLarge(what, bytes.length, maxBytes, label2);
+    return decodeUtf8(bytes, label2);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+function readAtMost(descriptor, limit) {
+  const chunks = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = Buffer.allocUnsafe(Math.min(limit - total, 1024 ** 2));
+    const read = readSync(descriptor, chunk, 0, chunk.length, null);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+  }
+  return Buffer.concat(chunks, total);
+}
+function tooLarge(what, bytes, maxBytes, label2) {
+  return new UserError(`the ${what} is ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} allowed`, {
+    location: label2,
+    hint: `a ${what} is a small text file; check that the path names the right one`
+  });
+}
+function describeFileKind(info) {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a FIFO (named pipe)";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isSocket()) return "a socket";
+  return "not a regular file";
+}
+var UTF8_BOM = [239, 187, 191];
+function decodeUtf8(bytes, label2) {
+  const wide = wideEncoding(bytes);
+  if (wide) {
+    throw new UserError(`the file is ${wide}; ctrain reads UTF-8`, {
+      location: label2,
+      hint: `save it as UTF-8 (for example \`iconv -f ${wide.split(" ")[0]} -t UTF-8\`, or the editor's "save with encoding")`
+    });
+  }
+  const start = UTF8_BOM.every((byte, index) => bytes[index] === byte) ? UTF8_BOM.length : 0;
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset + start, bytes.length - start);
+  if (isUtf8(body)) return body.toString("utf8");
+  const offset = firstInvalidUtf8(body);
+  const { line, col } = bytePosition(body, offset);
+  throw new UserError(`byte 0x${body[offset].toString(16).padStart(2, "0").toUpperCase()} is not UTF-8`, {
+    location: `${label2}:${line}:${col}`,
+    hint: "save the file as UTF-8 (the byte looks like Latin-1 or Windows-1252 text)"
+  });
+}
+function wideEncoding(bytes) {
+  const [a, b, c, d] = bytes;
+  if (a === 255 && b === 254) return c === 0 && d === 0 ? "UTF-32LE encoded" : "UTF-16LE encoded";
+  if (a === 254 && b === 255) return "UTF-16BE encoded";
+  if (a === 0 && b === 0 && c === 254 && d === 255) return "UTF-32BE encoded";
+  if (bytes.length >= 4 && a !== 0 && b === 0 && c !== 0 && d === 0) return "UTF-16LE encoded (no byte order mark)";
+  if (bytes.length >= 4 && a === 0 && b !== 0 && c === 0 && d !== 0) return "UTF-16BE encoded (no byte order mark)";
+  return void 0;
+}
+function firstInvalidUtf8(bytes) {
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index];
+    const length = byte < 128 ? 1 : byte >= 194 && byte <= 223 ? 2 : byte >= 224 && byte <= 239 ? 3 : 4;
+    if (byte >= 245 || byte >= 128 && byte < 194) return index;
+    for (let next = 1; next < length; next++) {
+      const continuation = bytes[index + next];
+      if (continuation === void 0 || (continuation & 192) !== 128) return index;
+    }
+    const second = bytes[index + 1] ?? 0;
+    if (byte === 224 && second < 160 || byte === 237 && second > 159) return index;
+    if (byte === 240 && second < 144 || byte === 244 && second > 143) return index;
+    index += length;
+  }
+  return bytes.length;
+}
+function bytePosition(bytes, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < offset; index++) {
+    if (bytes[index] === 10) {
+      line++;
+      lineStart = index + 1;
+    }
+  }
+  const col = Buffer.from(bytes.buffer, bytes.byteOffset + lineStart, offset - lineStart).toString("utf8").length + 1;
+  return { line, col };
+}
+function textPosition(text2, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text2.indexOf("\n"); index !== -1 && index < offset; index = text2.indexOf("\n", index + 1)) {
+    line++;
+    lineStart = index + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+// packages/core/src/input/yaml-text.ts
+var import_yaml = __toESM(require_dist(), 1);
+function parseYamlText(text2, options) {
+  const lineCounter = new import_yaml.LineCounter();
+  const at = (offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${options.label}:${line}:${col}`;
+  };
+  const tokens = [...new import_yaml.Parser(lineCounter.addNewLine).parse(text2)];
+  const maxDepth = options.maxDepth ?? NESTING_DEPTH_MAX;
+  const deep = tokens.map((token) => tooDeep(token, maxDepth)).find((offset) => offset !== void 0);
+  if (deep !== void 0) {
+    throw new UserError(`nested more than ${maxDepth} levels deep`, {
+      location: at(deep),
+      hint: `flatten the structure to at most ${maxDepth} levels`
+    });
+  }
+  const composerOptions = {
+    schema: options.schema,
+    customTags: options.customTags,
+    uniqueKeys: false,
+    prettyErrors: false
+  };
+  const documents = new import_yaml.Composer(composerOptions).compose(tokens, true, text2.length);
+  const document = documents.next().value;
+  if (!document) throw new Error("the YAML composer returned no document");
+  if (!documents.next().done) {
+    throw new UserError("the file holds more than one YAML document", {
+      location: at(document.range[2]),
+      hint: "remove the `---` separators: the file is one document"
+    });
+  }
+  const [error62] = document.errors;
+  if (error62) {
+    throw new UserError(error62.message.split("\n")[0] ?? "invalid YAML", {
+      location: at(error62.pos[0]),
+      hint: options.hint
+    });
+  }
+  checkNodes(document, options, at);
+  const maxAliases = options.maxAliases ?? YAML_ALIASES_MAX;
+  try {
+    return { value: document.toJS({ maxAliasCount: maxAliases }), document, lineCounter };
+  } catch (cause) {
+    if (!(cause instanceof ReferenceError)) throw cause;
+    throw aliasError(maxAliases, options.label, cause);
+  }
+}
+function aliasError(maxAliases, location, cause) {
+  return new UserError(`aliases expand to more than ${maxAliases} copies (a YAML alias bomb)`, {
+    location,
+    hint: "write the values out, or use fewer aliases (*name)",
+    cause
+  });
+}
+function tooDeep(root, maxDepth) {
+  const pending = [[root, 0]];
+  while (pending.length > 0) {
+    const [token, depth] = pending.pop();
+    if (!token) continue;
+    if (token.type === "document") pending.push([token.value, depth]);
+    else if (token.type === "block-map" || token.type === "block-seq" || token.type === "flow-collection") {
+      if (depth >= maxDepth) return token.offset;
+      for (const item of token.items) {
+        const pair = item;
+        pending.push([pair.key ?? void 0, depth + 1], [pair.value, depth + 1]);
+      }
+    }
+  }
+  return void 0;
+}
+function checkNodes(document, options, at) {
+  const maxNodes = options.maxNodes ?? FILE_NODES_MAX;
+  const maxAliases = options.maxAliases ?? YAML_ALIASES_MAX;
+  const maxDepth = options.maxDepth ?? NESTING_DEPTH_MAX;
+  let nodes = 0;
+  let aliases = 0;
+  const pending = [{ node: document.contents, path: "", depth: 0 }];
+  while (pending.length > 0) {
+    const { node: node2, path, depth } = pending.pop();
+    if (++nodes > maxNodes) {
+      throw new UserError(`more than ${maxNodes} keys and items`, {
+        location: options.label,
+        hint: "write a smaller file"
+      });
+    }
+    if ((0, import_yaml.isAlias)(node2)) {
+      if (++aliases > maxAliases) throw aliasError(maxAliases, at(node2.range?.[0] ?? 0));
+      pending.push({ node: node2.resolve(document), path, depth });
+    } else if ((0, import_yaml.isMap)(node2) || (0, import_yaml.isSeq)(node2)) {
+      if (depth >= maxDepth) {
+        throw new UserError(`nested more than ${maxDepth} levels deep (through aliases)`, {
+          location: at(node2.range?.[0] ?? 0),
+          hint: `flatten the structure to at most ${maxDepth} levels`
+        });
+      }
+      const keys = /* @__PURE__ */ new Set();
+      const nodeOffset = node2.range?.[0] ?? 0;
+      node2.items.forEach((item, index) => {
+        if (!(0, import_yaml.isPair)(item)) return pending.push({ node: item, path: join(path, String(index)), depth: depth + 1 });
+        const key = (0, import_yaml.isScalar)(item.key) ? String(item.key.value) : void 0;
+        const keyPath = join(path, key ?? "(key)");
+        const keyOffset = item.key?.range?.[0] ?? nodeOffset;
+        if (key !== void 0 && isReservedKey(key)) throw reservedKeyError(keyPath, at(keyOffset));
+        if (key !== void 0 && keys.has(key)) {
+          throw new UserError(`duplicate key ${JSON.stringify(keyPath)}`, {
+            location: at(keyOffset),
+            hint: "keep one of the two entries"
+          });
+        }
+        if (key !== void 0) keys.add(key);
+        if (!(0, import_yaml.isScalar)(item.key) && item.key !== null) pending.push({ node: item.key, path: keyPath, depth: depth + 1 });
+        return pending.push({ node: item.value, path: keyPath, depth: depth + 1 });
+      });
+    }
+  }
+}
+function join(prefix2, name) {
+  return prefix2 === "" ? name : `${prefix2}.${name}`;
+}
 
 // packages/core/src/config/suggest.ts
 function editDistance(a, b) {
@@ -40177,7 +47166,7 @@ function loadConfig(options = {}) {
   const cwd = options.cwd ?? process.cwd();
   const explicit = options.file !== void 0;
   const file2 = resolve(cwd, options.file ?? CONFIG_FILE_NAME);
-  if (!existsSync(file2)) {
+  if (!lstatSync(file2, { throwIfNoEntry: false })) {
     if (explicit) {
       throw new UserError(`config file not found: ${file2}`, {
         hint: `create it, or drop the option to use defaults (looked in ${cwd})`
@@ -40185,32 +47174,29 @@ function loadConfig(options = {}) {
     }
     return { config: parseConfig("", { overrides: options.overrides }) };
   }
-  const text2 = readFileSync(file2, "utf8");
-  const shown = relative(cwd, file2);
-  const fileName = shown && !shown.startsWith("..") ? shown : file2;
+  const shown2 = relative(cwd, file2);
+  const fileName = shown2 && !shown2.startsWith("..") ? shown2 : file2;
+  const text2 = readTextFile(file2, { label: fileName, what: "config file", maxBytes: CONFIG_FILE_MAX_BYTES });
   return { config: parseConfig(text2, { fileName, overrides: options.overrides }), file: file2 };
 }
 function parseConfig(text2, options = {}) {
   const fileName = options.fileName ?? CONFIG_FILE_NAME;
-  const lineCounter = new import_yaml.LineCounter();
-  const document = (0, import_yaml.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const yamlError = document.errors[0];
-  if (yamlError) {
-    const [offset] = yamlError.pos;
-    const { line, col } = lineCounter.linePos(offset);
-    throw new UserError(yamlError.message.split("\n")[0] ?? "invalid YAML", {
-      location: `${fileName}:${line}:${col}`,
-      hint: "fix the YAML syntax (indentation, quotes, a missing ':')"
-    });
-  }
-  const raw = document.toJS() ?? {};
+  const parsed = parseYamlText(text2, {
+    label: fileName,
+    hint: "fix the YAML syntax (indentation, quotes, a missing ':')"
+  });
+  const { document, lineCounter } = parsed;
+  const raw = parsed.value ?? {};
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new UserError(`expected a mapping of settings at the top level, got ${describeValue(raw)}`, {
       location: `${fileName}:1:1`
     });
   }
   const overrides = options.overrides ?? {};
-  for (const [key, { value }] of Object.entries(overrides)) setDotted(raw, key, value);
+  for (const [key, { value, source }] of Object.entries(overrides)) {
+    checkKeySegments(key, source);
+    setDotted(raw, key, value);
+  }
   const result = CtrainConfig.safeParse(raw);
   if (result.success) return result.data;
   const messages = result.error.issues.map(
@@ -40258,7 +47244,7 @@ function locate(path, context, pointAtKey) {
   for (let depth = path.length; depth >= 0; depth--) {
     const prefix2 = path.slice(0, depth);
     const node2 = pointAtKey && depth === path.length ? findKeyNode(context.document, prefix2) : context.document.getIn(prefix2, true);
-    if ((0, import_yaml.isNode)(node2) && node2.range) {
+    if ((0, import_yaml2.isNode)(node2) && node2.range) {
       const { line, col } = context.lineCounter.linePos(node2.range[0]);
       return `${context.fileName}:${line}:${col}`;
     }
@@ -40269,7 +47255,7 @@ function findKeyNode(document, path) {
   const parent = document.getIn(path.slice(0, -1), true);
   const last = path.at(-1);
   const pair = parent?.items?.find(
-    (item) => (0, import_yaml.isNode)(item.key) && String(item.key.value) === last
+    (item) => (0, import_yaml2.isNode)(item.key) && String(item.key.value) === last
   );
   return pair?.key;
 }
@@ -40347,24 +47333,20 @@ var RunSource = external_exports.strictObject({
   actor: external_exports.string().max(100).optional()
 });
 var RunStatus = external_exports.enum(["succeeded", "failed", "timed-out", "cancelled"]);
-var MetricVerdict = external_exports.enum([
-  "pass",
-  "improved",
-  "regressed-within-tolerance",
-  "failed",
-  "inconclusive",
-  "skipped"
-]);
-var METRIC_VERDICTS_BY_SEVERITY = [
-  "failed",
-  "inconclusive",
-  "regressed-within-tolerance",
-  "improved",
-  "pass",
-  "skipped"
-];
+var MetricVerdict = external_exports.enum(["failed", "inconclusive", "regressed", "unchanged", "improved", "skipped"]);
+var METRIC_VERDICTS_BY_SEVERITY = MetricVerdict.options;
+var MetricVerdictV1 = external_exports.enum(["pass", "improved", "regressed-within-tolerance", "failed", "inconclusive", "skipped"]);
 var OverallVerdict = external_exports.enum(["passed", "failed", "inconclusive", "skipped", "no-gates"]);
 var ValueMap = external_exports.record(external_exports.string().max(500), RecordedValue);
+function runValueMap(max, what) {
+  return external_exports.preprocess((value, context) => {
+    if (typeof value === "object" && value !== null && Object.keys(value).length > max) {
+      context.issues.push({ code: "custom", message: `more than ${max} ${what}`, input: value });
+      return external_exports.NEVER;
+    }
+    return value;
+  }, ValueMap);
+}
 var RunDocument = external_exports.strictObject({
   schema: external_exports.literal("ctrain.run/v1"),
   name: external_exports.string().max(100),
@@ -40383,8 +47365,8 @@ var RunDocument = external_exports.strictObject({
   exitCode: external_exports.number().int().nullable().optional(),
   signal: external_exports.string().max(20).nullable().optional(),
   logTail: external_exports.array(external_exports.string().max(1e4)).max(1e3).default([]),
-  params: ValueMap.default({}),
-  metrics: ValueMap.default({}),
+  params: runValueMap(RUN_PARAMS_MAX, "params").default({}),
+  metrics: runValueMap(RUN_METRICS_MAX, "metrics").default({}),
   metricFiles: external_exports.array(RelativePath).max(100).default([]),
   curves: external_exports.array(
     external_exports.strictObject({
@@ -40404,7 +47386,7 @@ var RunDocument = external_exports.strictObject({
     })
   ).max(100).default([]),
   model: external_exports.strictObject({
-    files: external_exports.array(FileDigest.extend({ pickle: external_exports.boolean() })).max(1e3)
+    files: external_exports.array(FileDigest.extend({ pickle: external_exports.boolean() })).max(MODEL_FILES_MAX)
   }).default({ files: [] }),
   resources: external_exports.strictObject({
     wallSeconds: external_exports.number().min(0),
@@ -40417,7 +47399,9 @@ var RunDocument = external_exports.strictObject({
     hit: external_exports.enum(["exact", "partial", "miss"]),
     restoredKey: external_exports.string().max(512).optional()
   }).optional(),
-  verdicts: external_exports.strictObject({ validation: external_exports.enum(["passed", "failed"]).optional(), comparison: OverallVerdict.optional() }).default({})
+  verdicts: external_exports.strictObject({ validation: external_exports.enum(["passed", "failed"]).optional(), comparison: OverallVerdict.optional() }).default({}),
+  /** Why the run failed after its command ran (outputs that could not be read or recorded). */
+  errors: external_exports.array(external_exports.strictObject({ message: external_exports.string().max(4e3), location: external_exports.string().max(2e3).optional() })).max(100).optional()
 });
 var CheckResult = external_exports.strictObject({
   check: external_exports.string().max(200),
@@ -40508,7 +47492,32 @@ var BaselineOrigin = external_exports.strictObject({
   commitsBehind: external_exports.number().int().min(0).optional(),
   notes: external_exports.array(external_exports.string().max(2e3)).max(20).default([])
 });
-var ComparisonRow = external_exports.strictObject({
+var ComparisonInterval = external_exports.strictObject({
+  low: external_exports.number(),
+  high: external_exports.number(),
+  confidence: external_exports.number(),
+  method: external_exports.string().max(50)
+});
+var ChangeEvidenceRecord = external_exports.strictObject({
+  /** `none`: no paired predictions and no usable noise band; the delta is shown "not tested". */
+  method: external_exports.enum(["mcnemar", "delong", "bootstrap", "noise-band", "none"]),
+  /** The level the labels were decided at: an interval at 1 - alpha, two-sided. */
+  alpha: external_exports.number().gt(0).lt(1),
+  /** Two-sided p of "no change". */
+  pValue: external_exports.number().min(0).max(1).optional(),
+  /** The test of the gate's change bound, when the gate has one or asks for significance. */
+  bound: external_exports.strictObject({
+    /** The bound as a change of the metric (candidate - baseline). */
+    delta: external_exports.number(),
+    alternative: external_exports.enum(["greater", "less", "two-sided"]),
+    pValue: external_exports.number().min(0).max(1)
+  }).optional(),
+  /** Rows both runs scored (paired tests), or base-branch runs the noise band came from. */
+  size: external_exports.number().int().min(0).optional(),
+  /** Why there was no test, or what limited it. */
+  note: external_exports.string().max(2e3).optional()
+});
+var ComparisonRowFields = {
   name: external_exports.string().max(500),
   kind: external_exports.enum(["metric", "param"]),
   baseline: RecordedValue.optional(),
@@ -40517,19 +47526,39 @@ var ComparisonRow = external_exports.strictObject({
   relativeDelta: external_exports.number().nullable(),
   changed: external_exports.boolean(),
   direction: external_exports.enum(["higher", "lower"]).optional(),
-  interval: external_exports.strictObject({ low: external_exports.number(), high: external_exports.number(), confidence: external_exports.number(), method: external_exports.string().max(50) }).optional(),
+  /** The interval of the change that the verdict used (the evidence's), never a second one. */
+  interval: ComparisonInterval.optional(),
   pValue: external_exports.number().min(0).max(1).optional(),
   threshold: external_exports.string().max(500).optional(),
-  verdict: MetricVerdict.optional(),
   method: external_exports.string().max(50).optional(),
   reasons: external_exports.array(external_exports.string().max(2e3)).max(20).default([])
+};
+var ComparisonRow = external_exports.strictObject({
+  ...ComparisonRowFields,
+  verdict: MetricVerdict.optional(),
+  evidence: ChangeEvidenceRecord.optional()
 });
-var ComparisonDocument = external_exports.strictObject({
-  schema: external_exports.literal("ctrain.comparison/v1"),
+var FlippedExample = external_exports.strictObject({
+  /** The key column's value, or the 1-based row number when rows pair by position. */
+  key: external_exports.string().max(500),
+  slice: external_exports.string().max(500).optional(),
+  label: RecordedValue,
+  baseline: RecordedValue,
+  candidate: RecordedValue
+});
+var PairedExamples = external_exports.strictObject({
+  task: external_exports.enum(["classification", "regression"]),
+  rows: external_exports.number().int().min(0),
+  key: external_exports.string().max(500).optional(),
+  /** Right before, wrong now (McNemar's b); regression: rows whose absolute error grew. */
+  worse: external_exports.strictObject({ count: external_exports.number().int().min(0), examples: external_exports.array(FlippedExample).max(100) }),
+  /** Wrong before, right now (McNemar's c); regression: rows whose absolute error shrank. */
+  better: external_exports.strictObject({ count: external_exports.number().int().min(0), examples: external_exports.array(FlippedExample).max(100) })
+});
+var ComparisonFields = {
   createdAt: IsoTime,
   source: RunSource.optional(),
   baseline: BaselineOrigin,
-  rows: external_exports.array(ComparisonRow).max(1e5),
   verdict: OverallVerdict,
   failed: external_exports.array(external_exports.string().max(500)).max(1e5).default([]),
   leaderboard: external_exports.array(
@@ -40537,7 +47566,16 @@ var ComparisonDocument = external_exports.strictObject({
       rank: external_exports.number().int().min(1),
       name: external_exports.string().max(100),
       objective: RecordedValue,
-      metrics: ValueMap
+      metrics: ValueMap,
+      /** The best run's objective against this run's on the rows both scored; tied when the test cannot tell them apart. */
+      versusBest: external_exports.strictObject({
+        method: external_exports.enum(["mcnemar", "delong", "bootstrap", "noise-band", "none"]),
+        /** best - this run. */
+        delta: external_exports.number().optional(),
+        pValue: external_exports.number().min(0).max(1).optional(),
+        tied: external_exports.boolean().optional(),
+        note: external_exports.string().max(2e3).optional()
+      }).optional()
     })
   ).max(1e3).optional(),
   bestRun: external_exports.string().max(100).optional(),
@@ -40547,7 +47585,38 @@ var ComparisonDocument = external_exports.strictObject({
     candidate: external_exports.array(external_exports.array(external_exports.number().int().min(0))).max(1e3),
     baseline: external_exports.array(external_exports.array(external_exports.number().int().min(0))).max(1e3).optional()
   }).optional()
+};
+var ComparisonDocumentV2 = external_exports.strictObject({
+  schema: external_exports.literal("ctrain.comparison/v2"),
+  ...ComparisonFields,
+  rows: external_exports.array(ComparisonRow).max(1e5),
+  examples: PairedExamples.optional()
 });
+var V1_VERDICTS = {
+  failed: "failed",
+  inconclusive: "inconclusive",
+  // v1 chose these labels from the sign of the point estimate: read them as claims nobody tested.
+  "regressed-within-tolerance": "unchanged",
+  improved: "unchanged",
+  pass: "unchanged",
+  skipped: "skipped"
+};
+var ComparisonDocumentV1 = external_exports.strictObject({
+  schema: external_exports.literal("ctrain.comparison/v1"),
+  ...ComparisonFields,
+  rows: external_exports.array(external_exports.strictObject({ ...ComparisonRowFields, verdict: MetricVerdictV1.optional() })).max(1e5)
+}).transform((document) => ({
+  ...document,
+  schema: "ctrain.comparison/v2",
+  rows: document.rows.map((row) => ({
+    ...row,
+    // v1's interval column was a bootstrap interval whatever test decided: it is not the verdict's evidence.
+    interval: void 0,
+    // v1 said "pass" for a value threshold met on a first run: no baseline value, so nothing was compared.
+    verdict: row.verdict && (row.baseline === void 0 && row.verdict === "pass" ? "skipped" : V1_VERDICTS[row.verdict])
+  }))
+}));
+var ComparisonDocument = external_exports.discriminatedUnion("schema", [ComparisonDocumentV2, ComparisonDocumentV1]);
 var BUNDLE_DOCUMENTS = {
   run: { file: "run.json", schema: RunDocument },
   validation: { file: "validation.json", schema: ValidationDocument },
@@ -40555,16 +47624,230 @@ var BUNDLE_DOCUMENTS = {
 };
 
 // packages/core/src/bundle/io.ts
-import { lstatSync, readdirSync, readFileSync as readFileSync2, existsSync as existsSync2 } from "node:fs";
-import { join as join2, relative as relative2, resolve as resolve2, sep } from "node:path";
+import { lstatSync as lstatSync2, readdirSync, existsSync } from "node:fs";
+import { join as join3, relative as relative2, resolve as resolve2, sep } from "node:path";
+
+// packages/core/src/input/json-text.ts
+import { randomUUID } from "node:crypto";
+var NON_FINITE_MARKER = `\0ctrain-${randomUUID()}:`;
+function parseJsonText(text2, options) {
+  const at = (offset) => {
+    const { line, col } = textPosition(text2, offset);
+    return `${options.label}:${line + (options.line ?? 1) - 1}:${col}`;
+  };
+  const scanned = scanJson(text2, options, at);
+  let value;
+  try {
+    value = JSON.parse(scanned.text);
+  } catch (error62) {
+    const offset = jsonErrorOffset(scanned.text);
+    const found = offset < 0 || offset >= scanned.text.length ? "the end of the text" : JSON.stringify(scanned.text[offset]);
+    throw new UserError(`JSON syntax error: unexpected ${found}`, {
+      location: at(scanned.originalOffset(offset < 0 ? 0 : offset)),
+      hint: options.hint ?? "fix the JSON at that position",
+      cause: error62
+    });
+  }
+  return scanned.replaced ? restoreNonFinite(value) : value;
+}
+var NON_FINITE_TOKENS = ["NaN", "Infinity", "-Infinity"];
+function scanJson(text2, options, at) {
+  const maxDepth = options.maxDepth ?? NESTING_DEPTH_MAX;
+  const maxNodes = options.maxNodes ?? FILE_NODES_MAX;
+  const fail = (message, offset, hint) => {
+    throw new UserError(message, { location: at(offset), hint });
+  };
+  const stack = [];
+  const pieces = [];
+  const shifts = [];
+  let copiedUpTo = 0;
+  let growth = 0;
+  let expectKey = false;
+  let nodes = 0;
+  let index = 0;
+  while (index < text2.length) {
+    const code = text2.charCodeAt(index);
+    if (code === 34) {
+      const end = stringEnd(text2, index);
+      if (end < 0) break;
+      const top = stack.at(-1);
+      if (top?.keys && expectKey) {
+        const raw = text2.slice(index + 1, end);
+        const key = raw.includes("\\") ? decodeJsonString(text2.slice(index, end + 1)) : raw;
+        if (key !== void 0) {
+          const path = top.path === "" ? key : `${top.path}.${key}`;
+          if (isReservedKey(key)) throw reservedKeyError(path, at(index));
+          if (top.keys.has(key)) {
+            fail(`duplicate key ${JSON.stringify(path)} (keys must be unique)`, index, "keep one of the two entries");
+          }
+          top.keys.add(key);
+          top.lastKey = key;
+          if (++nodes > maxNodes) fail(`more than ${maxNodes} keys and items`, index, "write a smaller file");
+        }
+        expectKey = false;
+      }
+      index = end + 1;
+      continue;
+    }
+    if (code === 123 || code === 91) {
+      if (stack.length >= maxDepth) {
+        fail(`nested more than ${maxDepth} levels deep`, index, `flatten the structure to at most ${maxDepth} levels`);
+      }
+      const parent = stack.at(-1);
+      const path = parent ? childPath(parent) : "";
+      stack.push(code === 123 ? { keys: /* @__PURE__ */ new Set(), path } : { path });
+      expectKey = code === 123;
+      if (code === 91 && ++nodes > maxNodes)
+        fail(`more than ${maxNodes} keys and items`, index, "write a smaller file");
+    } else if (code === 125 || code === 93) {
+      stack.pop();
+      expectKey = false;
+    } else if (code === 44) {
+      const top = stack.at(-1);
+      expectKey = top?.keys !== void 0;
+      if (!top?.keys && ++nodes > maxNodes) fail(`more than ${maxNodes} keys and items`, index, "write a smaller file");
+    } else if (options.nonFinite && (code === 78 || code === 73 || code === 45)) {
+      const token = NON_FINITE_TOKENS.find((candidate) => text2.startsWith(candidate, index));
+      if (token) {
+        pieces.push(text2.slice(copiedUpTo, index), JSON.stringify(`${NON_FINITE_MARKER}${token}`));
+        const added = JSON.stringify(`${NON_FINITE_MARKER}${token}`).length - token.length;
+        growth += added;
+        shifts.push([index + growth, growth]);
+        index += token.length;
+        copiedUpTo = index;
+        continue;
+      }
+    }
+    index++;
+  }
+  if (pieces.length === 0) return { text: text2, replaced: false, originalOffset: (offset) => offset };
+  pieces.push(text2.slice(copiedUpTo));
+  return {
+    text: pieces.join(""),
+    replaced: true,
+    originalOffset: (offset) => offset - (shifts.findLast(([at2]) => at2 <= offset)?.[1] ?? 0)
+  };
+}
+function childPath(parent) {
+  const name = parent.keys ? parent.lastKey ?? "" : "[]";
+  return parent.path === "" ? name : `${parent.path}.${name}`;
+}
+function stringEnd(text2, start) {
+  let index = start + 1;
+  for (; ; ) {
+    const quote = text2.indexOf('"', index);
+    if (quote < 0) return -1;
+    let backslashes = 0;
+    for (let before = quote - 1; text2.charCodeAt(before) === 92; before--) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    index = quote + 1;
+  }
+}
+function decodeJsonString(literal2) {
+  try {
+    return JSON.parse(literal2);
+  } catch {
+    return void 0;
+  }
+}
+function restoreNonFinite(root) {
+  const restore = (value) => typeof value === "string" && value.startsWith(NON_FINITE_MARKER) ? Number(value.slice(NON_FINITE_MARKER.length)) : value;
+  const pending = [root];
+  while (pending.length > 0) {
+    const node2 = pending.pop();
+    if (Array.isArray(node2)) {
+      for (let index = 0; index < node2.length; index++) {
+        node2[index] = restore(node2[index]);
+        if (typeof node2[index] === "object") pending.push(node2[index]);
+      }
+    } else if (node2 !== null && typeof node2 === "object") {
+      const record2 = node2;
+      for (const key of Object.keys(record2)) {
+        record2[key] = restore(record2[key]);
+        if (typeof record2[key] === "object") pending.push(record2[key]);
+      }
+    }
+  }
+  return restore(root);
+}
+var NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+var LITERAL = /true|false|null/y;
+function jsonErrorOffset(text2) {
+  const stack = [];
+  let index = 0;
+  let state = "value";
+  const skipSpace = () => {
+    while (index < text2.length && " 	\n\r".includes(text2[index])) index++;
+  };
+  const matchAt = (pattern) => {
+    pattern.lastIndex = index;
+    if (!pattern.test(text2)) return false;
+    index = pattern.lastIndex;
+    return true;
+  };
+  const string4 = () => {
+    for (index++; index < text2.length; index++) {
+      const code = text2.charCodeAt(index);
+      if (code === 34) {
+        index++;
+        return true;
+      }
+      if (code < 32) return false;
+      if (code === 92) {
+        index++;
+        if (text2[index] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text2.slice(index + 1, index + 5))) return false;
+          index += 4;
+        } else if (!'"\\/bfnrt'.includes(text2[index] ?? "x")) return false;
+      }
+    }
+    return false;
+  };
+  for (; ; ) {
+    skipSpace();
+    const char = text2[index];
+    if (state === "value") {
+      if (char === "{" || char === "[") {
+        stack.push(char);
+        index++;
+        skipSpace();
+        if (text2[index] === (char === "{" ? "}" : "]")) {
+          stack.pop();
+          index++;
+          state = "after";
+        } else state = char === "{" ? "key" : "value";
+      } else if (char === '"') {
+        if (!string4()) return index;
+        state = "after";
+      } else if (matchAt(NUMBER) || matchAt(LITERAL)) state = "after";
+      else return index;
+    } else if (state === "key") {
+      if (char !== '"' || !string4()) return index;
+      skipSpace();
+      if (text2[index] !== ":") return index;
+      index++;
+      state = "value";
+    } else {
+      const open6 = stack.at(-1);
+      if (open6 === void 0) return index < text2.length ? index : -1;
+      if (char === ",") {
+        index++;
+        state = open6 === "{" ? "key" : "value";
+      } else if (char === (open6 === "{" ? "}" : "]")) {
+        stack.pop();
+        index++;
+      } else return index;
+    }
+  }
+}
 
 // packages/core/src/bundle/atomic.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, basename, join } from "node:path";
+import { dirname, basename, join as join2 } from "node:path";
 import { randomBytes } from "node:crypto";
 function writeFileAtomic(path, data) {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join2(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     writeFileSync(temp, data);
     renameSync(temp, path);
@@ -40579,13 +47862,12 @@ var DEFAULT_BUNDLE_DIR = ".ctrain";
 function serializeDocument(document) {
   return JSON.stringify(document, encodeNonFinite, 2) + "\n";
 }
-function parseDocument2(text2, schema, fileLabel) {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch (error62) {
-    throw new UserError(`not valid JSON: ${error62.message}`, { location: fileLabel });
-  }
+function parseDocument(text2, schema, fileLabel) {
+  const raw = parseJsonText(text2, {
+    label: fileLabel,
+    maxNodes: Number.POSITIVE_INFINITY,
+    hint: "the file is not valid JSON; it may have been cut short or altered"
+  });
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue2 = result.error.issues[0];
@@ -40610,15 +47892,15 @@ function inspectUntrustedTree(root, limits = { files: BUNDLE_FILES_MAX, bytes: B
   let bytes = 0;
   const walk = (dir) => {
     for (const entry of readdirSync(dir)) {
-      const full = join2(dir, entry);
-      const stat8 = lstatSync(full);
+      const full = join3(dir, entry);
+      const stat9 = lstatSync2(full);
       const rel = relative2(root, full);
-      if (stat8.isSymbolicLink())
+      if (stat9.isSymbolicLink())
         throw new UserError(`untrusted bundle holds a symbolic link: ${rel}`, { location: root });
-      if (stat8.isDirectory()) walk(full);
-      else if (stat8.isFile()) {
+      if (stat9.isDirectory()) walk(full);
+      else if (stat9.isFile()) {
         files.push(rel.split(sep).join("/"));
-        bytes += stat8.size;
+        bytes += stat9.size;
         if (files.length > limits.files) {
           throw new UserError(`untrusted bundle holds more than ${limits.files} files`, { location: root });
         }
@@ -40638,13 +47920,13 @@ var Bundle = class {
   constructor(root, options = {}) {
     this.root = resolve2(root);
     this.untrusted = options.untrusted ?? false;
-    if (this.untrusted && existsSync2(this.root)) inspectUntrustedTree(this.root);
+    if (this.untrusted && existsSync(this.root)) inspectUntrustedTree(this.root);
   }
   path(relativePath) {
     return confinedPath(this.root, relativePath);
   }
   has(kind) {
-    return existsSync2(this.path(BUNDLE_DOCUMENTS[kind].file));
+    return existsSync(this.path(BUNDLE_DOCUMENTS[kind].file));
   }
   read(kind) {
     const { file: file2, schema } = BUNDLE_DOCUMENTS[kind];
@@ -40665,20 +47947,15 @@ var Bundle = class {
   }
   listProfiles() {
     const dir = this.path("profile");
-    if (!existsSync2(dir)) return [];
+    if (!existsSync(dir)) return [];
     return readdirSync(dir).filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length)).sort();
   }
   readJson(relativePath, schema) {
     const full = this.path(relativePath);
     const label2 = relative2(process.cwd(), full) || full;
-    if (!existsSync2(full)) throw new UserError(`missing bundle document ${relativePath}`, { location: this.root });
-    const size = lstatSync(full).size;
-    if (size > BUNDLE_DOCUMENT_MAX_BYTES) {
-      throw new UserError(`bundle document is ${size} bytes, more than the ${BUNDLE_DOCUMENT_MAX_BYTES} allowed`, {
-        location: label2
-      });
-    }
-    return parseDocument2(readFileSync2(full, "utf8"), schema, label2);
+    if (!existsSync(full)) throw new UserError(`missing bundle document ${relativePath}`, { location: this.root });
+    const text2 = readTextFile(full, { label: label2, what: "bundle document", maxBytes: BUNDLE_DOCUMENT_MAX_BYTES });
+    return parseDocument(text2, schema, label2);
   }
   writeJson(relativePath, schema, document) {
     const checked = schema.parse(JSON.parse(JSON.stringify(document, encodeNonFinite)));
@@ -40696,19 +47973,192 @@ function filesFingerprint(files) {
   return createHash("sha256").update(lines.join("")).digest("hex");
 }
 
-// packages/core/src/format.ts
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
+// packages/core/src/seams/baseline-policy.ts
+var BASELINE_SPEC_HINT = "use auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>";
+var REF_NAME = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!\/)(?!.*[/.]$)(?!.*\.lock$)[^\s\p{Cc}~^:?*[\\]+$/u;
+var RUN_ID = /^(?:\d+|[^\s\p{Cc}]+\/\d+)$/u;
+var PRINTABLE = new RegExp("^\\P{Cc}+$", "u");
+var VALUE_RULES = {
+  branch: { pattern: REF_NAME, expected: "a branch name" },
+  release: { pattern: PRINTABLE, expected: "a release tag, `latest` or a version range" },
+  run: { pattern: RUN_ID, expected: "a run id (a number, or `<branch>/<n>` from `ctrain runs`)" },
+  git: { pattern: REF_NAME, expected: "a git ref (a branch, tag or commit)" },
+  path: { pattern: PRINTABLE, expected: "a bundle folder" }
+};
+function parseBaselineSpec(spec, location = "compare.baseline") {
+  if (spec === "auto" || spec === "none") return { kind: spec };
+  const colon = spec.indexOf(":");
+  const kind = colon > 0 ? spec.slice(0, colon) : spec;
+  const value = colon > 0 ? spec.slice(colon + 1) : "";
+  const shown2 = JSON.stringify(spec.slice(0, 200));
+  const rule = VALUE_RULES[kind];
+  if (!rule) throw new UserError(`unknown baseline ${shown2}`, { location, hint: BASELINE_SPEC_HINT });
+  if (!rule.pattern.test(value))
+    throw new UserError(
+      `baseline ${shown2}: expected ${kind}:<${kind === "path" ? "folder" : kind}> with ${rule.expected}`,
+      {
+        location,
+        hint: BASELINE_SPEC_HINT
+      }
+    );
+  switch (kind) {
+    case "branch":
+      return { kind, branch: value };
+    case "release":
+      return { kind, release: value };
+    case "run":
+      return { kind, run: value };
+    case "git":
+      return { kind, ref: value };
+    default:
+      return { kind: "path", folder: value };
   }
-  return `${unit === 0 ? value : Number(value.toFixed(1))} ${units[unit]}`;
 }
-function formatCount(value) {
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+var TRUSTED_BASELINE_EVENTS = ["push", "schedule", "workflow_dispatch"];
+function untrustedRecordReason(record2) {
+  if (record2.status !== "succeeded") return `its training ${record2.status}`;
+  if (record2.verdicts.validation === "failed") return "its data checks failed";
+  if (record2.verdicts.comparison === "failed") return "its gates failed";
+  return void 0;
+}
+var BASELINE_SEARCH_BUDGET = 10;
+var MAX_PASSED_OVER_NOTES = 12;
+var short = (sha) => sha.slice(0, 7);
+function passedOverNotes() {
+  const notes = [];
+  let more = 0;
+  return {
+    add(note) {
+      if (notes.length < MAX_PASSED_OVER_NOTES) notes.push(note.slice(0, 2e3));
+      else more++;
+    },
+    list: () => more ? [...notes, `${more} more runs passed over`] : [...notes]
+  };
+}
+async function chooseBaselineRun(history, request) {
+  const { branch, target } = request;
+  const runs = (await history.trustedRuns(branch)).filter((run) => !request.isThisRun?.(run));
+  if (runs.length === 0) {
+    return {
+      found: false,
+      description: `no successful run ${request.where ?? `on ${branch}`}`,
+      notes: ["first run: change thresholds are skipped"]
+    };
+  }
+  const passedOver = passedOverNotes();
+  async function usable(run) {
+    const opened = await history.open(run);
+    if (typeof opened === "string") {
+      passedOver.add(opened);
+      return void 0;
+    }
+    const reason2 = untrustedRecordReason(opened.record);
+    if (reason2) passedOver.add(`run ${run.id} is not a baseline: ${reason2}`);
+    return reason2 ? void 0 : opened;
+  }
+  if (!target) {
+    for (const run of runs.slice(0, BASELINE_SEARCH_BUDGET)) {
+      const opened = await usable(run);
+      if (opened) return { found: true, run, opened, notes: passedOver.list() };
+    }
+    return { found: false, description: `no usable baseline run on ${branch}`, notes: passedOver.list() };
+  }
+  for (const run of runs.filter((candidate) => candidate.commit === target)) {
+    const opened = await usable(run);
+    if (opened) return { found: true, run, opened, commitsBehind: 0, notes: passedOver.list() };
+  }
+  const distances = /* @__PURE__ */ new Map();
+  for (const run of runs.filter((candidate) => candidate.commit !== target)) {
+    if (!run.commit) {
+      passedOver.add(`run ${run.id} records no commit`);
+      continue;
+    }
+    if (!distances.has(run.commit)) {
+      if (distances.size >= BASELINE_SEARCH_BUDGET) {
+        passedOver.add(
+          `stopped after ${BASELINE_SEARCH_BUDGET} ancestry checks; name an older run with \`baseline: run:<id>\``
+        );
+        break;
+      }
+      distances.set(run.commit, await history.commitsBetween(run.commit, target));
+    }
+    const behind = distances.get(run.commit);
+    if (behind === void 0) {
+      passedOver.add(`run ${run.id} at ${short(run.commit)} is not an ancestor of ${short(target)}`);
+      continue;
+    }
+    const opened = await usable(run);
+    if (opened) {
+      const decision = `no usable run at ${short(target)}; using the nearest older run, ${behind} commits behind`;
+      return { found: true, run, opened, commitsBehind: behind, notes: [decision, ...passedOver.list()] };
+    }
+  }
+  const notes = passedOver.list();
+  return {
+    found: false,
+    description: `no usable baseline run on ${branch}`,
+    notes: notes.length ? notes : [`no trusted run's commit is an ancestor of ${short(target)}`]
+  };
+}
+async function trustedRunRecords(history, request, limit) {
+  const runs = (await history.trustedRuns(request.branch)).filter((run) => !request.isThisRun?.(run));
+  const records = [];
+  for (const run of runs.slice(0, limit + BASELINE_SEARCH_BUDGET)) {
+    if (records.length >= limit) break;
+    const opened = await history.open(run);
+    if (typeof opened !== "string" && !untrustedRecordReason(opened.record)) records.push(opened.record);
+  }
+  return records;
+}
+
+// packages/core/src/inert-text.ts
+var LEADING_SPACE = String.raw`(?:[^\S\r\n]|\u0085)*`;
+var COMMAND_AT_LINE_START = new RegExp(String.raw`(^|[\r\n])(${LEADING_SPACE}):(?=:)`, "g");
+var OLD_COMMAND_MARKER = /##\[/g;
+function inertLines(text2) {
+  return text2.replace(COMMAND_AT_LINE_START, "$1$2%3A").replace(OLD_COMMAND_MARKER, "##%5B");
+}
+var InertWriter = class {
+  constructor(stream) {
+    this.stream = stream;
+  }
+  stream;
+  state = { start: "blank", hashes: 0 };
+  write(text2) {
+    if (text2 === "") return;
+    const inert = this.escape(text2);
+    this.state = nextLineState(this.state, inert);
+    this.stream.write(inert);
+  }
+  escape(text2) {
+    const { start, hashes } = this.state;
+    if (start === "blank") return inertLines(text2);
+    let rest = text2;
+    if (start === "colon" && rest.startsWith(":")) rest = `%3A${rest.slice(1)}`;
+    const bracket = /^#*\[/.exec(rest)?.[0].length ?? 0;
+    if (bracket > 0 && hashes + bracket - 1 >= 2) rest = `${rest.slice(0, bracket - 1)}%5B${rest.slice(bracket)}`;
+    return inertLines(`x${rest}`).slice(1);
+  }
+};
+function nextLineState(previous, written) {
+  const lastBreak = Math.max(written.lastIndexOf("\n"), written.lastIndexOf("\r"));
+  const tail = written.slice(lastBreak + 1);
+  const start = lastBreak >= 0 || previous.start === "blank" ? startOf(tail) : tail === "" ? previous.start : "text";
+  const trailingHashes = tail.length - tail.replace(/#+$/, "").length;
+  const hashes = Math.min(
+    2,
+    trailingHashes === tail.length && lastBreak < 0 ? previous.hashes + trailingHashes : trailingHashes
+  );
+  return { start, hashes };
+}
+function startOf(lineSoFar) {
+  const trimmed = lineSoFar.replace(new RegExp(`^${LEADING_SPACE}`), "");
+  return trimmed === "" ? "blank" : trimmed === ":" ? "colon" : "text";
+}
+
+// packages/core/src/metric-names.ts
+function isReportedCopy(name) {
+  return /^(reported|[^:/=*]+\.[A-Za-z0-9]+):/.test(name);
 }
 
 // packages/data/src/readers/byte-stream.ts
@@ -40786,6 +48236,7 @@ async function* readChunkedFile(source, options, progress, decoder4) {
       progress.advance(source.file, stream.bytesRead(), batch.rows);
       yield batch;
     }
+    if (decoder4.failure) throw decoder4.failure;
   }
   for await (const chunk of stream.chunks) {
     for (let offset = 0; offset < chunk.length; offset += options.chunkBytes) {
@@ -40840,6 +48291,7 @@ var CsvTokenizer = class {
     let cell = 0;
     let raggedRows = 0;
     let firstRecordFields = 0;
+    let error62;
     if (afterCarriageReturn && pos < length) {
       if (bytes[pos] === LF) pos++;
       afterCarriageReturn = false;
@@ -40879,7 +48331,7 @@ var CsvTokenizer = class {
           let p = pos + 1;
           for (; ; ) {
             if (p >= length) {
-              if (final) throw this.unterminatedQuote(quoteLine);
+              if (final) error62 = this.unterminatedQuote(quoteLine);
               break records;
             }
             const byte = bytes[p];
@@ -40953,10 +48405,16 @@ var CsvTokenizer = class {
         }
         break;
       }
-      if (pos - recordStart > maxRecordBytes) throw this.recordTooLong(recordLine);
+      if (pos - recordStart > maxRecordBytes) {
+        error62 = this.recordTooLong(recordLine);
+        break;
+      }
       if (rows === 0) firstRecordFields = fields;
       if (fields !== width && !anyFieldCount) {
-        if (this.raggedRows === "error") throw this.raggedRecord(recordLine, width, fields);
+        if (this.raggedRows === "error") {
+          error62 = this.raggedRecord(recordLine, width, fields);
+          break;
+        }
         raggedRows++;
         for (; fields < width; fields++) {
           starts[cell] = 0;
@@ -40970,7 +48428,7 @@ var CsvTokenizer = class {
       consumedLine = line;
     }
     const incomplete = rows < maxRecords && consumed < length;
-    if (incomplete && length - consumed > maxRecordBytes) throw this.recordTooLong(consumedLine);
+    if (!error62 && incomplete && length - consumed > maxRecordBytes) error62 = this.recordTooLong(consumedLine);
     if (rows > 0) this.bytesPerRecord = Math.max(8, Math.ceil((consumed - request.start) / rows));
     return {
       rows,
@@ -40984,7 +48442,8 @@ var CsvTokenizer = class {
       raggedRows,
       consumed,
       nextLine: consumedLine,
-      endsAfterCarriageReturn: afterCarriageReturn
+      endsAfterCarriageReturn: afterCarriageReturn,
+      ...error62 ? { error: error62 } : {}
     };
   }
   unterminatedQuote(line) {
@@ -41191,7 +48650,7 @@ function countLineBreaks(bytes, from, to, loneCarriageReturn) {
 }
 
 // packages/data/src/readers/utf8.ts
-import { isUtf8 } from "node:buffer";
+import { isUtf8 as isUtf82 } from "node:buffer";
 var Utf8Checker = class {
   /** Bytes at the end of the last checked buffer that start a character not yet complete. */
   pending = 0;
@@ -41203,8 +48662,8 @@ var Utf8Checker = class {
     const from = newFrom - this.pending;
     const end = final ? bytes.length : lastCharacterBoundary(bytes, from);
     this.pending = bytes.length - end;
-    if (isUtf8(bytes.subarray(from, end))) return -1;
-    return firstInvalidUtf8(bytes, from, end);
+    if (isUtf82(bytes.subarray(from, end))) return -1;
+    return firstInvalidUtf82(bytes, from, end);
   }
 };
 function lastCharacterBoundary(bytes, from) {
@@ -41221,7 +48680,7 @@ function sequenceLength(lead) {
   if (lead >= 224) return 3;
   return 2;
 }
-function firstInvalidUtf8(bytes, from, end) {
+function firstInvalidUtf82(bytes, from, end) {
   let i = from;
   while (i < end) {
     const lead = bytes[i];
@@ -41254,6 +48713,42 @@ function firstInvalidUtf8(bytes, from, end) {
   return end;
 }
 
+// packages/data/src/readers/text-faults.ts
+var TextFaultFinder = class {
+  constructor(file2, options, utf8Hint) {
+    this.file = file2;
+    this.options = options;
+    this.utf8Hint = utf8Hint;
+    this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : void 0;
+  }
+  file;
+  options;
+  utf8Hint;
+  utf8;
+  /** Checks the new bytes of `bytes` (from `newFrom`); `lineAt` gives the 1-based line of an offset. */
+  find(bytes, newFrom, final, lineAt) {
+    const invalid2 = this.utf8?.check(bytes, newFrom, final) ?? -1;
+    const nul = this.options.nulBytes === "keep" ? -1 : bytes.indexOf(0, newFrom);
+    if (nul >= 0 && (invalid2 < 0 || nul < invalid2)) {
+      return {
+        offset: nul,
+        error: new UserError("the file holds a NUL byte (0x00), which text data does not", {
+          location: `${this.file}:${lineAt(nul)}`,
+          hint: "a NUL usually means a binary or UTF-16 file read as text: save it as UTF-8; if NUL bytes are part of your values, set nul-bytes: keep on the dataset"
+        })
+      };
+    }
+    if (invalid2 < 0) return void 0;
+    return {
+      offset: invalid2,
+      error: new UserError(
+        `the file is not valid UTF-8: byte 0x${bytes[invalid2].toString(16).padStart(2, "0")} cannot appear here`,
+        { location: `${this.file}:${lineAt(invalid2)}`, hint: this.utf8Hint }
+      )
+    };
+  }
+};
+
 // packages/data/src/readers/csv.ts
 var FIRST_HEADER_CAPACITY = 256;
 function readCsv(source, options, progress) {
@@ -41265,27 +48760,40 @@ var CsvChunkDecoder = class {
     this.options = options;
     const delimiter2 = options.delimiter ?? source.defaultDelimiter;
     this.tokenizer = new CsvTokenizer(source.file, delimiter2, options.maxLineBytes, options.raggedRows);
-    this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : void 0;
-    if (Array.isArray(options.header)) this.columns = uniqueColumnNames(options.header);
+    this.faults = new TextFaultFinder(
+      source.file,
+      options,
+      "save the file as UTF-8, for example: iconv -f latin1 -t utf-8 in.csv > out.csv"
+    );
+    if (Array.isArray(options.header)) this.columns = columnNames(options.header, "the header option");
   }
   source;
   options;
   tokenizer;
-  utf8;
+  faults;
   columns;
   line = 1;
   afterCarriageReturn = false;
   yieldedBatch = false;
   consumed = 0;
+  failure;
+  /** Reads the records before the first bad byte or record, and leaves that one's error in `failure`. */
   next(bytes, newFrom, final) {
-    this.checkUtf8(bytes, newFrom, final);
+    const fault = this.faults.find(bytes, newFrom, final, (offset) => this.lineAt(bytes, offset));
+    const readable = fault ? bytes.subarray(0, fault.offset) : bytes;
+    const readableToEnd = final && !fault;
     this.consumed = 0;
-    this.columns ??= this.readHeader(bytes, final);
-    if (this.columns === void 0) return void 0;
-    const cells = this.commit(this.tokenize(bytes, this.consumed, final, this.columns.length, false, Infinity));
-    if (cells.rows === 0 && !(final && !this.yieldedBatch)) return void 0;
+    this.columns ??= this.readHeader(readable, readableToEnd);
+    if (this.columns === void 0) {
+      this.failure = fault?.error;
+      return void 0;
+    }
+    const width = this.columns.length;
+    const cells = this.commit(this.tokenize(readable, this.consumed, readableToEnd, width, false, Infinity));
+    this.failure = cells.error ?? fault?.error;
+    if (cells.rows === 0 && !(final && !this.yieldedBatch && !this.failure)) return void 0;
     this.yieldedBatch = true;
-    return new CsvBatch(this.source.file, this.columns, bytes, cells, this.line);
+    return new CsvBatch(this.source.file, this.columns, readable, cells, this.line);
   }
   /** The column names from the first record, once it is complete. */
   readHeader(bytes, final) {
@@ -41293,6 +48801,7 @@ var CsvChunkDecoder = class {
     if (cells.firstRecordFields > FIRST_HEADER_CAPACITY) {
       cells = this.tokenize(bytes, 0, final, cells.firstRecordFields, true, 1);
     }
+    if (cells.error) throw cells.error;
     if (cells.rows === 0) {
       if (final) throw this.emptyFile();
       return void 0;
@@ -41300,7 +48809,8 @@ var CsvChunkDecoder = class {
     const fields = cells.firstRecordFields;
     if (this.options.header === false) return Array.from({ length: fields }, (_, i) => `column_${i + 1}`);
     this.commit(cells);
-    return uniqueColumnNames(Array.from({ length: fields }, (_, i) => cellString(bytes, cells, i)));
+    const names = Array.from({ length: fields }, (_, i) => cellString(bytes, cells, i));
+    return columnNames(names, `${this.source.file}:${cells.lines[0]}`);
   }
   tokenize(bytes, start, final, width, anyFieldCount, maxRecords) {
     return this.tokenizer.tokenize({
@@ -41321,18 +48831,10 @@ var CsvChunkDecoder = class {
     this.consumed = cells.consumed;
     return cells;
   }
-  checkUtf8(bytes, newFrom, final) {
-    const invalid2 = this.utf8?.check(bytes, newFrom, final) ?? -1;
-    if (invalid2 < 0) return;
+  /** The line of `offset` in `bytes`, which start at `this.line` (after a CR that may end the previous chunk). */
+  lineAt(bytes, offset) {
     const skippedLineFeed = this.afterCarriageReturn && bytes[0] === 10 ? 1 : 0;
-    const line = this.line + countLineBreaks(bytes, skippedLineFeed, invalid2, true);
-    throw new UserError(
-      `the file is not valid UTF-8: byte 0x${bytes[invalid2]?.toString(16) ?? "??"} cannot appear here`,
-      {
-        location: `${this.source.file}:${line}`,
-        hint: "save the file as UTF-8, for example: iconv -f latin1 -t utf-8 in.csv > out.csv"
-      }
-    );
+    return this.line + countLineBreaks(bytes, skippedLineFeed, offset, true);
   }
   emptyFile() {
     return new UserError(
@@ -41344,22 +48846,22 @@ var CsvChunkDecoder = class {
     );
   }
 };
-function uniqueColumnNames(names) {
+function columnNames(names, location) {
   const header = names.map((name, i) => name === "" ? `Unnamed: ${i}` : name);
-  const unnamed = names.flatMap((name, i) => name === "" ? [i] : []);
-  const order = [...names.keys()].filter((i) => names[i] !== "").concat(unnamed);
-  const counts = /* @__PURE__ */ new Map();
-  for (const i of order) {
-    const original = header[i];
-    let name = original;
-    let count = counts.get(name) ?? 0;
-    while (count > 0) {
-      counts.set(original, count + 1);
-      name = `${original}.${count}`;
-      count = header.includes(name) ? count + 1 : counts.get(name) ?? 0;
+  const firstIndex2 = /* @__PURE__ */ new Map();
+  for (const [i, name] of header.entries()) {
+    if (isReservedKey(name)) throw reservedKeyError(name, location);
+    const first = firstIndex2.get(name);
+    if (first !== void 0) {
+      throw new UserError(
+        `the header names the column ${JSON.stringify(name)} twice (columns ${first + 1} and ${i + 1})`,
+        {
+          location,
+          hint: "give every column its own name; a repeated name would make its checks and profile apply to one of them only"
+        }
+      );
     }
-    header[i] = name;
-    counts.set(name, count + 1);
+    firstIndex2.set(name, i);
   }
   return header;
 }
@@ -41496,21 +48998,26 @@ var JsonLinesChunkDecoder = class {
   constructor(file2, options) {
     this.file = file2;
     this.options = options;
-    this.utf8 = options.encodingErrors === "error" ? new Utf8Checker() : void 0;
+    this.faults = new TextFaultFinder(file2, options, "save the file as UTF-8 (JSON text is UTF-8)");
   }
   file;
   options;
-  utf8;
+  faults;
   line = 1;
   records = 0;
   consumed = 0;
+  failure;
+  /** Reads the lines before the first bad byte or line, and leaves that one's error in `failure`. */
   next(bytes, newFrom, final) {
-    const invalid2 = this.utf8?.check(bytes, newFrom, final) ?? -1;
-    if (invalid2 >= 0) {
-      throw new UserError(`the file is not valid UTF-8: byte 0x${bytes[invalid2].toString(16)} cannot appear here`, {
-        location: `${this.file}:${this.line + countLineBreaks(bytes, 0, invalid2, false)}`,
-        hint: "save the file as UTF-8 (JSON text is UTF-8)"
-      });
+    const fault = this.faults.find(
+      bytes,
+      newFrom,
+      final,
+      (offset) => this.line + countLineBreaks(bytes, 0, offset, false)
+    );
+    if (fault) {
+      bytes = bytes.subarray(0, fault.offset);
+      final = false;
     }
     let pos = 0;
     const records = [];
@@ -41521,20 +49028,29 @@ var JsonLinesChunkDecoder = class {
         if (!final) break;
         end = bytes.length;
       }
-      if (end - pos > this.options.maxLineBytes) throw this.lineTooLong();
+      if (end - pos > this.options.maxLineBytes) {
+        this.failure = this.lineTooLong();
+        break;
+      }
       const textEnd = end > pos && bytes[end - 1] === CR3 ? end - 1 : end;
       const text2 = bytes.toString("utf8", pos, textEnd);
       if (text2.charCodeAt(0) === 123 || text2.trim() !== "") {
-        records.push(this.parse(text2));
+        const record2 = this.parse(text2);
+        if (record2 instanceof UserError) {
+          this.failure = record2;
+          break;
+        }
+        records.push(record2);
         lines.push(this.line);
       }
       this.line++;
       pos = end + 1;
     }
     this.consumed = Math.min(pos, bytes.length);
-    if (bytes.length - this.consumed > this.options.maxLineBytes) throw this.lineTooLong();
+    this.failure ??= fault?.error;
+    if (!this.failure && bytes.length - this.consumed > this.options.maxLineBytes) this.failure = this.lineTooLong();
     this.records += records.length;
-    if (final && this.records === 0) {
+    if (final && this.records === 0 && !this.failure) {
       throw new UserError("the file has no JSON records", {
         location: this.file,
         hint: "write one JSON object per line, or remove the file from the dataset"
@@ -41542,22 +49058,26 @@ var JsonLinesChunkDecoder = class {
     }
     return records.length > 0 ? new JsonLinesBatch(this.file, records, lines) : void 0;
   }
+  /** The line's object, or the error that makes it unreadable. */
   parse(text2) {
     let value;
     try {
       value = JSON.parse(text2);
     } catch (error62) {
       const offset = jsonSyntaxErrorOffset(text2);
-      throw new UserError(`invalid JSON: ${error62.message}`, {
+      return new UserError(`invalid JSON: ${error62.message}`, {
         location: `${this.file}:${this.line}${offset >= 0 ? `:${offset + 1}` : ""}`,
         hint: "each line must hold one complete JSON object; a line break inside a string is written \\n"
       });
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new UserError(`expected a JSON object, found ${describeJsonValue(value)}`, {
+      return new UserError(`expected a JSON object, found ${describeJsonValue(value)}`, {
         location: `${this.file}:${this.line}:${text2.length - text2.trimStart().length + 1}`,
         hint: 'write each record as an object of column values, such as {"feature": 1.5, "label": "cat"}'
       });
+    }
+    for (const key of Object.keys(value)) {
+      if (isReservedKey(key)) return reservedKeyError(key, `${this.file}:${this.line}`);
     }
     return value;
   }
@@ -41630,6 +49150,7 @@ function resolveReadOptions(options = {}) {
     delimiter: options.delimiter === void 0 ? void 0 : delimiterByte(options.delimiter),
     header: options.header ?? true,
     encodingErrors: options.encodingErrors ?? "error",
+    nulBytes: options.nulBytes ?? "error",
     maxLineBytes: positiveInteger("maxLineBytes", options.maxLineBytes ?? MIB),
     raggedRows: options.raggedRows ?? "error",
     chunkBytes: positiveInteger("chunkBytes", options.chunkBytes ?? 64 * 1024),
@@ -42888,19 +50409,19 @@ function compareBytes(a, b) {
 function matchesNull(condition, strict) {
   return matchFilter({ value: null }, { value: condition }, strict);
 }
-function filterPageRanges(filter, columnPages, groupRows, strict = true) {
+function filterPageRanges(filter, columnPages, groupRows2, strict = true) {
   if (!filter) return void 0;
   if ("$and" in filter && Array.isArray(filter.$and)) {
     let ranges;
     for (const subFilter of filter.$and) {
-      ranges = intersectRanges(ranges, filterPageRanges(subFilter, columnPages, groupRows, strict));
+      ranges = intersectRanges(ranges, filterPageRanges(subFilter, columnPages, groupRows2, strict));
     }
     return ranges;
   }
   if ("$or" in filter && Array.isArray(filter.$or)) {
     let ranges = [];
     for (const subFilter of filter.$or) {
-      const subRanges = filterPageRanges(subFilter, columnPages, groupRows, strict);
+      const subRanges = filterPageRanges(subFilter, columnPages, groupRows2, strict);
       if (!subRanges) return void 0;
       ranges = unionRanges(ranges, subRanges);
     }
@@ -42917,7 +50438,7 @@ function filterPageRanges(filter, columnPages, groupRows, strict = true) {
     const keep = [];
     for (let i = 0; i < pages.pageStarts.length; i++) {
       const start = pages.pageStarts[i];
-      const end = i + 1 < pages.pageStarts.length ? pages.pageStarts[i + 1] : groupRows;
+      const end = i + 1 < pages.pageStarts.length ? pages.pageStarts[i + 1] : groupRows2;
       const nullCount = pages.nullCounts?.[i];
       const matchingNulls = nullCanMatch && (nullCount === void 0 || nullCount > 0);
       const skip = !pages.nullPages[i] && !matchingNulls && canSkipStats(condition, pages.minValues[i], pages.maxValues[i], strict, pages.element);
@@ -42997,9 +50518,9 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
   let groupStart = 0;
   for (let groupIndex = 0; groupIndex < metadata.row_groups.length; groupIndex++) {
     const rowGroup = metadata.row_groups[groupIndex];
-    const groupRows = Number(rowGroup.num_rows);
-    const groupEnd = groupStart + groupRows;
-    if (groupRows > 0 && groupEnd > rowStart && groupStart < rowEnd && !canSkipRowGroup({
+    const groupRows2 = Number(rowGroup.num_rows);
+    const groupEnd = groupStart + groupRows2;
+    if (groupRows2 > 0 && groupEnd > rowStart && groupStart < rowEnd && !canSkipRowGroup({
       rowGroup,
       physicalColumns,
       filter,
@@ -43008,7 +50529,7 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
       schemaElements: elementsByPath
     })) {
       const selectStart = Math.max(rowStart - groupStart, 0);
-      const selectEnd = Math.min(rowEnd - groupStart, groupRows);
+      const selectEnd = Math.min(rowEnd - groupStart, groupRows2);
       const pageRanges = pageRangesByGroup?.[groupIndex];
       const pageLocations = pageLocationsByGroup?.[groupIndex];
       let ranges = pageRanges ? pageRanges.map(([start, end]) => {
@@ -43025,18 +50546,18 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
         ranges = canSplit ? coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) : [[ranges[0][0], ranges[ranges.length - 1][1]]];
       }
       if (ranges.length) {
-        groups.push({ rowGroup, groupIndex, groupStart, groupRows, ranges, pageRanges, pageLocations });
+        groups.push({ rowGroup, groupIndex, groupStart, groupRows: groupRows2, ranges, pageRanges, pageLocations });
       }
     }
     groupStart = groupEnd;
   }
   return { groups, rowEnd: isFinite(rowEnd) ? rowEnd : groupStart };
 }
-function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, useOffsetIndex = false, pageRanges, pageLocations }) {
+function parquetPlanGroup({ rowGroup, groupStart, groupRows: groupRows2, ranges, columns, useOffsetIndex = false, pageRanges, pageLocations }) {
   const chunks = [];
   const fetches = [];
   const indexes = [];
-  const narrowed = ranges.length > 1 || ranges[0][0] > 0 || ranges[0][1] < groupRows;
+  const narrowed = ranges.length > 1 || ranges[0][0] > 0 || ranges[0][1] < groupRows2;
   for (const chunk of rowGroup.columns) {
     const meta3 = chunk.meta_data;
     if (chunk.file_path) throw new Error("parquet file_path not supported");
@@ -43080,7 +50601,7 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
     chunks,
     rowGroup,
     groupStart,
-    groupRows,
+    groupRows: groupRows2,
     selectStart,
     selectEnd
   }));
@@ -43102,12 +50623,12 @@ function coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations)
   }
   return merged;
 }
-function pagesForRange([rangeStart, rangeEnd], pages, groupRows) {
+function pagesForRange([rangeStart, rangeEnd], pages, groupRows2) {
   let first = Infinity;
   let last = -Infinity;
   for (let i = 0; i < pages.length; i++) {
     const pageStart = Number(pages[i].first_row_index);
-    const pageEnd = i + 1 < pages.length ? Number(pages[i + 1].first_row_index) : groupRows;
+    const pageEnd = i + 1 < pages.length ? Number(pages[i + 1].first_row_index) : groupRows2;
     if (pageEnd > rangeStart && pageStart < rangeEnd) {
       first = Math.min(first, i);
       last = i;
@@ -43165,9 +50686,9 @@ async function prefetchPageIndexes({ file: file2, metadata, filter, filterStrict
   const candidateGroups = [];
   let groupStart = 0;
   metadata.row_groups.forEach((rowGroup, rgIdx) => {
-    const groupRows = Number(rowGroup.num_rows);
-    const groupEnd = groupStart + groupRows;
-    const overlaps = groupRows > 0 && groupEnd > rowStart && groupStart < rowEnd;
+    const groupRows2 = Number(rowGroup.num_rows);
+    const groupEnd = groupStart + groupRows2;
+    const overlaps = groupRows2 > 0 && groupEnd > rowStart && groupStart < rowEnd;
     groupStart = groupEnd;
     if (!overlaps) return;
     if (canSkipRowGroup({ rowGroup, physicalColumns, filter, strict: filterStrict, bloomFilters: bloomFiltersByGroup?.[rgIdx], schemaElements: elementsByPath })) return;
@@ -43236,14 +50757,14 @@ async function prefetchPageIndexes({ file: file2, metadata, filter, filterStrict
       }
     }
     if (columnTaskCount) {
-      candidateGroups.push({ rgIdx, groupRows, columnPages });
+      candidateGroups.push({ rgIdx, groupRows: groupRows2, columnPages });
     }
   });
   if (indexTasks.length) {
     const prefetchedFile = prefetchAsyncBuffer(file2, { fetches: coalesceByteRanges(indexRanges) });
     await Promise.all(indexTasks.map((task) => task(prefetchedFile)));
-    for (const { rgIdx, groupRows, columnPages } of candidateGroups) {
-      pageRangesByGroup[rgIdx] = filterPageRanges(filter, columnPages, groupRows, filterStrict);
+    for (const { rgIdx, groupRows: groupRows2, columnPages } of candidateGroups) {
+      pageRangesByGroup[rgIdx] = filterPageRanges(filter, columnPages, groupRows2, filterStrict);
     }
   }
   return { pageRangesByGroup, pageLocationsByGroup };
@@ -44948,16 +52469,16 @@ async function asyncBufferFromFile(filename) {
     slice(start, end) {
       if (start === end) return Promise.resolve(new ArrayBuffer(0));
       const reader = createReadStream2(filename, { start, end: end === void 0 ? void 0 : end - 1 });
-      return new Promise((resolve20, reject) => {
+      return new Promise((resolve24, reject) => {
         const chunks = [];
         reader.on("data", (chunk) => chunks.push(chunk));
         reader.on("error", reject);
         reader.on("end", () => {
           const buffer = Buffer.concat(chunks);
           if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
-            resolve20(buffer.buffer);
+            resolve24(buffer.buffer);
           } else {
-            resolve20(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+            resolve24(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
           }
         });
       });
@@ -50179,7 +57700,7 @@ async function* readParquet(source, _options, progress) {
     const rows = Number(group.num_rows);
     if (rows === 0) continue;
     const data = await readRowGroup2(source.file, { file: file2, metadata, columns, index, firstRow, rows });
-    bytesRead += group.columns.reduce((sum2, chunk) => sum2 + Number(chunk.meta_data?.total_compressed_size ?? 0n), 0);
+    bytesRead += group.columns.reduce((sum3, chunk) => sum3 + Number(chunk.meta_data?.total_compressed_size ?? 0n), 0);
     progress.advance(source.file, bytesRead, rows);
     yield new ParquetBatch(source.file, columns, data, index, firstRow, rows);
     firstRow += rows;
@@ -50370,7 +57891,7 @@ function formatDuration(seconds) {
 
 // packages/data/src/readers/sources.ts
 import { stat as stat2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join3, resolve as resolve6 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join4, resolve as resolve6 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
 import { readdir, readdirSync as readdirSync2, realpath, realpathSync, stat, statSync } from "fs";
@@ -50497,10 +58018,10 @@ var resolveSymlinksAsync = function(path, state, callback$1) {
   queue.enqueue();
   fs2.realpath(path, (error62, resolvedPath) => {
     if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
-    fs2.stat(resolvedPath, (error$1, stat8) => {
+    fs2.stat(resolvedPath, (error$1, stat9) => {
       if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-      if (stat8.isDirectory() && isRecursive2(path, resolvedPath, state)) return queue.dequeue(null, state);
-      callback$1(stat8, resolvedPath);
+      if (stat9.isDirectory() && isRecursive2(path, resolvedPath, state)) return queue.dequeue(null, state);
+      callback$1(stat9, resolvedPath);
       queue.dequeue(null, state);
     });
   });
@@ -50510,9 +58031,9 @@ var resolveSymlinks = function(path, state, callback$1) {
   queue.enqueue();
   try {
     const resolvedPath = fs2.realpathSync(path);
-    const stat8 = fs2.statSync(resolvedPath);
-    if (stat8.isDirectory() && isRecursive2(path, resolvedPath, state)) return;
-    callback$1(stat8, resolvedPath);
+    const stat9 = fs2.statSync(resolvedPath);
+    if (stat9.isDirectory() && isRecursive2(path, resolvedPath, state)) return;
+    callback$1(stat9, resolvedPath);
   } catch (e) {
     if (!suppressErrors) throw e;
   }
@@ -50604,7 +58125,7 @@ var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
 function build(isSynchronous) {
   return isSynchronous ? walkSync : walkAsync;
 }
-var Queue = class {
+var Queue3 = class {
   count = 0;
   constructor(onQueueEmpty) {
     this.onQueueEmpty = onQueueEmpty;
@@ -50674,7 +58195,7 @@ var Walker = class {
       groups: [],
       counts: new Counter(),
       options,
-      queue: new Queue((error62, state) => this.callbackInvoker(state, error62, callback$1)),
+      queue: new Queue3((error62, state) => this.callbackInvoker(state, error62, callback$1)),
       symlinks: /* @__PURE__ */ new Map(),
       visited: [""].slice(0, 0),
       controller: new Aborter(),
@@ -50709,8 +58230,8 @@ var Walker = class {
         this.walkDirectory(this.state, path, path, depth - 1, this.walk);
       } else if (this.resolveSymlink && entry.isSymbolicLink()) {
         let path = joinPathWithBasePath(entry.name, directoryPath);
-        this.resolveSymlink(path, this.state, (stat8, resolvedPath) => {
-          if (stat8.isDirectory()) {
+        this.resolveSymlink(path, this.state, (stat9, resolvedPath) => {
+          if (stat9.isDirectory()) {
             resolvedPath = normalizePath(resolvedPath, this.state.options);
             if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
             this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
@@ -51052,10 +58573,10 @@ function buildCrawler(options, patterns) {
   };
   const processed = processPatterns(options, patterns, props);
   if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
+  const { absolute, caseSensitiveMatch, debug, dot: dot2, followSymbolicLinks, onlyDirectories } = options;
   const root = props.root.replace(BACKSLASHES, "");
   const matchOptions = {
-    dot,
+    dot: dot2,
     nobrace: options.braceExpansion === false,
     nocase: !caseSensitiveMatch,
     noextglob: options.extglob === false,
@@ -51142,8 +58663,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative13] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative13) : [];
+  const [crawler, relative17] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative17) : [];
 }
 
 // packages/data/src/readers/sources.ts
@@ -51173,13 +58694,13 @@ async function resolveDataFiles(sources, options) {
   const files = [...byPath2].sort(([, a], [, b]) => a < b ? -1 : a > b ? 1 : 0);
   return Promise.all(
     files.map(async ([path, file2]) => {
-      const format = options.format ?? formatFromName(file2);
+      const { size } = await regularFile(path, file2);
       return {
         file: file2,
         path,
-        format,
+        format: options.format ?? formatFromName(file2),
         defaultDelimiter: baseName(file2).endsWith(".tsv") ? TAB2 : COMMA,
-        size: (await stat2(path)).size
+        size
       };
     })
   );
@@ -51213,7 +58734,25 @@ async function expandEntry(entry, cwd) {
       hint: "data files end in .csv, .tsv, .jsonl, .ndjson (each optionally .gz), .parquet or .pq"
     });
   }
-  return inside.map((name) => join3(entry, name));
+  return inside.map((name) => join4(entry, name));
+}
+async function regularFile(path, file2) {
+  const info = await stat2(path).catch((error62) => {
+    throw new UserError(`cannot read ${file2}: ${error62.message}`, { location: file2, cause: error62 });
+  });
+  if (!info.isFile()) {
+    throw new UserError(`${file2} is ${kindOf(info)}, not a regular file`, {
+      location: file2,
+      hint: "point the dataset at data files; write a stream to a file first, then validate that file"
+    });
+  }
+  return info;
+}
+function kindOf(info) {
+  if (info.isFIFO()) return "a named pipe (FIFO)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  return "not a file";
 }
 function baseName(file2) {
   const name = file2.toLowerCase();
@@ -51221,8 +58760,8 @@ function baseName(file2) {
 }
 function formatFromName(file2) {
   const name = baseName(file2);
-  const dot = name.lastIndexOf(".");
-  const format = dot < 0 ? void 0 : FORMAT_BY_EXTENSION.get(name.slice(dot));
+  const dot2 = name.lastIndexOf(".");
+  const format = dot2 < 0 ? void 0 : FORMAT_BY_EXTENSION.get(name.slice(dot2));
   if (format === void 0) {
     throw new UserError(`cannot tell the format of ${file2} from its name`, {
       location: file2,
@@ -51276,7 +58815,7 @@ import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve8 }
 
 // packages/data/src/checks/cells.ts
 var NAN_KIND = 6;
-function kindOf(value, text2) {
+function kindOf2(value, text2) {
   if (text2) return classifyCell(value);
   if (typeof value === "number" && value !== value) return NAN_KIND;
   return classifyValue(value);
@@ -51464,9 +59003,9 @@ function hashTag(s) {
 }
 
 // packages/data/src/checks/repeat-finder.ts
-import { closeSync, mkdtempSync, openSync, readSync, rmSync as rmSync2, writeSync } from "node:fs";
+import { closeSync as closeSync2, mkdtempSync, openSync as openSync2, readSync as readSync2, rmSync as rmSync2, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var Seen = { New: 0, Repeat: 1, Conflict: 2 };
 var REPEAT_TABLE_BYTES = 12 * 1024 * 1024;
 var MAX_LOAD = 0.75;
@@ -51567,9 +59106,9 @@ var Spill = class {
   fill = new Uint32Array(PARTITIONS);
   counts = new Float64Array(PARTITIONS);
   constructor(tempDir = tmpdir()) {
-    this.dir = mkdtempSync(join4(tempDir, "ctrain-repeats-"));
+    this.dir = mkdtempSync(join5(tempDir, "ctrain-repeats-"));
     for (let p = 0; p < PARTITIONS; p++) {
-      this.fds.push(openSync(join4(this.dir, `${p}.bin`), "w+"));
+      this.fds.push(openSync2(join5(this.dir, `${p}.bin`), "w+"));
       this.buffers.push(new Uint32Array(RECORDS_PER_BUFFER * RECORD_WORDS));
     }
   }
@@ -51596,7 +59135,7 @@ var Spill = class {
     }
   }
   remove() {
-    for (const fd of this.fds.splice(0)) closeSync(fd);
+    for (const fd of this.fds.splice(0)) closeSync2(fd);
     rmSync2(this.dir, { recursive: true, force: true });
   }
   flush(p) {
@@ -51616,7 +59155,7 @@ var Spill = class {
     const buffer = this.buffers[p];
     const fd = this.fds[p];
     for (let position = 0; ; ) {
-      const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
+      const bytes = readSync2(fd, buffer, 0, buffer.byteLength, position);
       if (bytes === 0) break;
       position += bytes;
       for (let at = 0; at < bytes / 4; at += RECORD_WORDS) {
@@ -51660,8 +59199,8 @@ var UnexpectedTally = class {
   }
 };
 function example(value, file2, line) {
-  const shown = typeof value === "string" && value.length > EXAMPLE_MAX_CHARS ? `${value.slice(0, EXAMPLE_MAX_CHARS)}\u2026` : value;
-  return { value: shown, ...file2 === void 0 ? {} : { file: file2 }, ...line === void 0 ? {} : { line } };
+  const shown2 = typeof value === "string" && value.length > EXAMPLE_MAX_CHARS ? `${value.slice(0, EXAMPLE_MAX_CHARS)}\u2026` : value;
+  return { value: shown2, ...file2 === void 0 ? {} : { file: file2 }, ...line === void 0 ? {} : { line } };
 }
 function mapResult(identity2, counts, describe3) {
   const { elements, nonNull, unexpected } = counts;
@@ -51843,10 +59382,10 @@ var ColumnChecks = class {
       const value = values[row];
       if (this.allowed && !this.allowed.matches(value, kind, x, text2)) this.tally(this.setTally, place, row, col);
       if (this.regex || this.checkLength) {
-        const shown = textOf(value, text2);
-        if (this.regex && !this.regex.test(shown)) this.tally(this.regexTally, place, row, col);
+        const shown2 = textOf(value, text2);
+        if (this.regex && !this.regex.test(shown2)) this.tally(this.regexTally, place, row, col);
         if (this.checkLength) {
-          const length = codePointLength2(shown);
+          const length = codePointLength2(shown2);
           if (length < this.minLength || length > this.maxLength) this.tally(this.lengthTally, place, row, col);
         }
       }
@@ -51924,12 +59463,12 @@ var ColumnChecks = class {
     }
     if (this.allowed) {
       const listed = rules["allowed-values"];
-      const shown = listed.length <= 10 ? listed.map((value) => JSON.stringify(value)).join(", ") : `${listed.length} allowed values`;
+      const shown2 = listed.length <= 10 ? listed.map((value) => JSON.stringify(value)).join(", ") : `${listed.length} allowed values`;
       results.push(
         mapResult(
           identity2("expect_column_values_to_be_in_set"),
           counts(this.setTally),
-          (n, p) => n === 0 ? `${column}: every value is one of ${shown}${origin}` : `${column}: ${of(n, p)} are not one of ${shown}${origin}`
+          (n, p) => n === 0 ? `${column}: every value is one of ${shown2}${origin}` : `${column}: ${of(n, p)} are not one of ${shown2}${origin}`
         )
       );
     }
@@ -51982,14 +59521,14 @@ var ColumnChecks = class {
   }
 };
 function compileRegex(pattern, key) {
-  try {
-    return new RegExp(pattern, "u");
-  } catch (error62) {
-    throw new UserError(`invalid regular expression /${pattern}/: ${error62.message}`, {
+  const problem = regexProblem(pattern);
+  if (problem) {
+    throw new UserError(`invalid regular expression /${pattern}/: ${problem}`, {
       location: key,
-      hint: "write a JavaScript regular expression (Unicode mode); escape special characters with a backslash"
+      hint: REGEX_SYNTAX_HINT
     });
   }
+  return compileLinearRegex(pattern);
 }
 function codePointLength2(s) {
   let length = s.length;
@@ -52132,6 +59671,24 @@ function classShareResult(column, counts, share, severity) {
 function bounds(min, max, format) {
   if (min !== void 0 && max !== void 0) return `between ${format(min)} and ${format(max)}`;
   return min !== void 0 ? `at least ${format(min)}` : `at most ${format(max)}`;
+}
+var EMPTY_COLUMN_CHECK = "expect_column_values_to_not_be_all_null";
+var EMPTY_COLUMNS_NAMED = 20;
+function emptyColumnResults(profile) {
+  const empty2 = Object.entries(profile.columns).filter(
+    ([, column]) => column.count > 0 && column.nullCount === column.count
+  );
+  return empty2.slice(0, EMPTY_COLUMNS_NAMED).map(
+    ([column, stats]) => tableResult(
+      { check: EMPTY_COLUMN_CHECK, column, severity: "warn" },
+      {
+        success: false,
+        message: `${column} is empty in all ${formatCount(stats.count)} rows${empty2.length > EMPTY_COLUMNS_NAMED ? ` (${formatCount(empty2.length)} columns are empty; the first ${EMPTY_COLUMNS_NAMED} are named)` : ""}`,
+        elements: stats.count,
+        unexpected: stats.count
+      }
+    )
+  );
 }
 
 // packages/data/src/checks/row-checks.ts
@@ -52354,8 +59911,8 @@ var RowChecks = class {
     const { batch } = place;
     if (this.keyFinder.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row)) !== Seen.New) {
       const text2 = batch.kind === "text";
-      const shown = keys.map(({ col }) => col < 0 ? "" : textOf(batch.cell(row, col), text2)).join(", ");
-      this.tally(this.keyTally, shown, place, row);
+      const shown2 = keys.map(({ col }) => col < 0 ? "" : textOf(batch.cell(row, col), text2)).join(", ");
+      this.tally(this.keyTally, shown2, place, row);
     }
   }
   /**
@@ -52390,7 +59947,7 @@ function rowObject(batch, row, text2) {
   const values = {};
   for (let col = 0; col < batch.columns.length; col++) {
     const value = batch.column(col)[row];
-    if (value === void 0 || kindOf(value, text2) === CellKind.Null) continue;
+    if (value === void 0 || kindOf2(value, text2) === CellKind.Null) continue;
     const name = batch.columns[col];
     if (name === "__proto__")
       Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
@@ -52404,9 +59961,9 @@ function rowPreview(batch, row) {
   let length = 0;
   for (let col = 0; col < batch.columns.length && length < 120; col++) {
     const cell = batch.cell(row, col);
-    const shown = cell === null || cell === void 0 ? "" : textOf(cell, text2);
-    cells.push(shown);
-    length += shown.length + 1;
+    const shown2 = cell === null || cell === void 0 ? "" : textOf(cell, text2);
+    cells.push(shown2);
+    length += shown2.length + 1;
   }
   return cells.join(",") + (cells.length < batch.columns.length ? ",\u2026" : "");
 }
@@ -52416,13 +59973,13 @@ var import_ajv = __toESM(require_ajv(), 1);
 var import__ = __toESM(require__(), 1);
 var import__2 = __toESM(require__2(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 function loadRowSchema(file2, cwd = process.cwd()) {
   const path = resolve7(cwd, file2);
   let text2;
   try {
-    text2 = readFileSync3(path, "utf8");
+    text2 = readFileSync(path, "utf8");
   } catch (error62) {
     throw new UserError(`cannot read the JSON Schema file: ${error62.message}`, {
       location: file2,
@@ -52720,8 +60277,8 @@ function definedEntries(value) {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== void 0));
 }
 function preview(names) {
-  const shown = names.slice(0, 10).join(", ");
-  return names.length > 10 ? `${shown}, \u2026 (${names.length} in all)` : shown || "none";
+  const shown2 = names.slice(0, 10).join(", ");
+  return names.length > 10 ? `${shown2}, \u2026 (${names.length} in all)` : shown2 || "none";
 }
 
 // packages/data/src/validate/validate-datasets.ts
@@ -52939,7 +60496,7 @@ var KllSketch = class _KllSketch {
   }
   updateCapacities() {
     this.capacities = this.levels.map((_, h) => h < this.samplerLevel ? 0 : this.capacityAt(h));
-    this.capacityTotal = this.capacities.reduce((sum2, capacity) => sum2 + capacity, 0);
+    this.capacityTotal = this.capacities.reduce((sum3, capacity) => sum3 + capacity, 0);
   }
   addLevel() {
     this.levels.push(new Float64Array(8));
@@ -53482,10 +61039,10 @@ var ValueTable = class {
     else this.insert(slot, hash2, value, count);
   }
   /** Calls `visit` with every value, its hash and its count. */
-  forEach(visit3) {
+  forEach(visit2) {
     const { keys, tallies, values } = this;
     for (let slot = 0; slot < keys.length; slot++) {
-      if (keys[slot] !== EMPTY2) visit3(values[slot], keys[slot] - 1, tallies[slot]);
+      if (keys[slot] !== EMPTY2) visit2(values[slot], keys[slot] - 1, tallies[slot]);
     }
   }
   /** The counts, as a Float64Array in slot order. */
@@ -53593,17 +61150,17 @@ var ValueSketch = class _ValueSketch {
   }
   /** Counts as saved, in value order: at most `limit` entries (an approximate table is reduced on the way out). */
   state() {
-    const cut2 = this.reductionCut();
+    const cut3 = this.reductionCut();
     const entries = [];
     this.table.forEach((value, _hash, count) => {
-      if (count > cut2) entries.push([value, count - cut2]);
+      if (count > cut3) entries.push([value, count - cut3]);
     });
     entries.sort(([a], [b]) => compareValues(a, b));
     return {
       mode: this.mode,
       limit: this.limit,
       entries,
-      errorBound: this.errorBound + cut2,
+      errorBound: this.errorBound + cut3,
       distinct: this.mode === "exact" ? null : this.distinct,
       fingerprint: this.fingerprint()
     };
@@ -53644,10 +61201,10 @@ var ValueSketch = class _ValueSketch {
   }
   /** Misra-Gries reduction to `limit` counters, in place: subtract the (limit+1)-th largest count from all. */
   reduce() {
-    const cut2 = this.reductionCut();
-    if (cut2 === 0) return;
-    this.table.retain((_value, count) => count - cut2);
-    this.errorBound += cut2;
+    const cut3 = this.reductionCut();
+    if (cut3 === 0) return;
+    this.table.retain((_value, count) => count - cut3);
+    this.errorBound += cut3;
   }
   /** The (limit+1)-th largest count, 0 when there are at most `limit` counters. */
   reductionCut() {
@@ -53739,22 +61296,22 @@ function decodeColumnParts(input2, location) {
     "count is not nullCount + numberCount + stringCount + booleanCount"
   );
   check2(numeric2 !== null === counts.numberCount > 0, ["numeric"], "numeric is present exactly when numberCount > 0");
-  const finite = numeric2?.count ?? 0;
+  const finite2 = numeric2?.count ?? 0;
   check2(
-    counts.numberCount === finite + counts.nanCount + counts.positiveInfinityCount + counts.negativeInfinityCount,
+    counts.numberCount === finite2 + counts.nanCount + counts.positiveInfinityCount + counts.negativeInfinityCount,
     ["numeric", "count"],
     "numberCount is not the finite, NaN and infinite counts added up"
   );
-  check2(counts.integerCount <= finite, ["numeric", "integerCount"], "more integers than finite numbers");
+  check2(counts.integerCount <= finite2, ["numeric", "integerCount"], "more integers than finite numbers");
   const moments = new Moments();
-  if (numeric2 && finite > 0) {
+  if (numeric2 && finite2 > 0) {
     const { min, max, mean } = numeric2;
     check2(
       min !== null && max !== null && mean !== null && min <= max,
       ["numeric", "min"],
       "min, max and mean are needed, min <= max"
     );
-    Object.assign(moments, { count: finite, mean, m2: sketch.m2, min, max });
+    Object.assign(moments, { count: finite2, mean, m2: sketch.m2, min, max });
   }
   const stringLengths = new StringLengths();
   check2(
@@ -53776,16 +61333,16 @@ function decodeColumnParts(input2, location) {
   const quantiles = KllSketch.fromState({ k: sketch.quantiles.k, levels, block, random });
   const { capacity, seen } = sketch.reservoir;
   const sample = finiteFloats(sketch.reservoir.values, ["sketch", "reservoir", "values"], check2);
-  check2(seen === finite, ["sketch", "reservoir", "seen"], "the reservoir has not seen every finite number");
+  check2(seen === finite2, ["sketch", "reservoir", "seen"], "the reservoir has not seen every finite number");
   check2(
     sample.length === Math.min(seen, capacity),
     ["sketch", "reservoir", "values"],
     "sample size is not min(seen, capacity)"
   );
   const reservoir = new Reservoir(capacity, random, sample, seen);
-  const valueCount = finite + counts.stringCount + counts.booleanCount;
+  const valueCount = finite2 + counts.stringCount + counts.booleanCount;
   const values = decodeValueSketch(sketch.values, check2);
-  const counted = sketch.values.entries.reduce((sum2, [, count]) => sum2 + count, 0);
+  const counted = sketch.values.entries.reduce((sum3, [, count]) => sum3 + count, 0);
   check2(
     sketch.values.mode === "exact" ? counted === valueCount : counted <= valueCount,
     ["sketch", "values", "entries"],
@@ -53846,7 +61403,7 @@ function invalid(location, path, message) {
 var SUMMARY_QUANTILE_RANKS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1];
 var HISTOGRAM_BUCKETS = 10;
 function summarizeNumbers(moments, sketch, k, counts) {
-  const variance = moments.variance();
+  const variance2 = moments.variance();
   const empty2 = moments.count === 0;
   const quantileAt = (rank) => rank === 0 ? moments.min : rank === 1 ? moments.max : sketch.quantile(rank);
   const step = (moments.max - moments.min) / HISTOGRAM_BUCKETS;
@@ -53864,8 +61421,8 @@ function summarizeNumbers(moments, sketch, k, counts) {
     min: empty2 ? null : moments.min,
     max: empty2 ? null : moments.max,
     mean: empty2 ? null : moments.mean,
-    variance,
-    standardDeviation: variance === null ? null : Math.sqrt(variance),
+    variance: variance2,
+    standardDeviation: variance2 === null ? null : Math.sqrt(variance2),
     quantiles: empty2 ? [] : SUMMARY_QUANTILE_RANKS.map((rank) => ({ rank, value: quantileAt(rank) })),
     rankError: sketch.isExact ? 0 : kllRankError(k),
     histograms: {
@@ -54047,8 +61604,8 @@ var ColumnProfiler = class _ColumnProfiler {
   valueCounts() {
     const { mode, entries, errorBound } = this.values.state();
     const { counts } = this;
-    const finite = counts.numberCount - counts.nanCount - counts.positiveInfinityCount - counts.negativeInfinityCount;
-    return { mode, counts: new Map(entries), errorBound, total: finite + counts.stringCount + counts.booleanCount };
+    const finite2 = counts.numberCount - counts.nanCount - counts.positiveInfinityCount - counts.negativeInfinityCount;
+    return { mode, counts: new Map(entries), errorBound, total: finite2 + counts.stringCount + counts.booleanCount };
   }
   toProfile() {
     const { counts } = this;
@@ -54089,8 +61646,8 @@ function columnType(counts) {
   const nonNull = counts.count - counts.nullCount;
   if (nonNull === 0) return "empty";
   if (counts.numberCount === nonNull) {
-    const finite = counts.numberCount - counts.nanCount - counts.positiveInfinityCount - counts.negativeInfinityCount;
-    return counts.integerCount === finite && finite === counts.numberCount ? "integer" : "float";
+    const finite2 = counts.numberCount - counts.nanCount - counts.positiveInfinityCount - counts.negativeInfinityCount;
+    return counts.integerCount === finite2 && finite2 === counts.numberCount ? "integer" : "float";
   }
   if (counts.booleanCount === nonNull) return "boolean";
   if (counts.stringCount === nonNull) return "string";
@@ -54211,7 +61768,7 @@ function fitSamples(profile, budgetBytes = PROFILE_SAMPLE_BUDGET_BYTES) {
   const entries = Object.entries(profile.columns);
   const sizes = entries.map(([, column]) => sampleSize(column));
   let remaining = Math.floor(budgetBytes * 3 / 32);
-  if (sizes.reduce((sum2, size) => sum2 + size, 0) <= remaining) return profile;
+  if (sizes.reduce((sum3, size) => sum3 + size, 0) <= remaining) return profile;
   const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
   const shares = new Array(entries.length);
   order.forEach(({ size, index }, position) => {
@@ -54252,22 +61809,22 @@ var LANCZOS = [
 function logGamma(x) {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z2 = x - 1;
-  let sum2 = LANCZOS[0];
-  for (let i = 1; i < LANCZOS.length; i++) sum2 += LANCZOS[i] / (z2 + i);
+  let sum3 = LANCZOS[0];
+  for (let i = 1; i < LANCZOS.length; i++) sum3 += LANCZOS[i] / (z2 + i);
   const t = z2 + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(sum2);
+  return 0.5 * Math.log(2 * Math.PI) + (z2 + 0.5) * Math.log(t) - t + Math.log(sum3);
 }
 var EPSILON = 1e-16;
 var TINY = 1e-300;
 function gammaSeries(a, x) {
   let term = 1 / a;
-  let sum2 = term;
+  let sum3 = term;
   for (let n = 1; n < 1e4; n++) {
     term *= x / (a + n);
-    sum2 += term;
-    if (Math.abs(term) < Math.abs(sum2) * EPSILON) break;
+    sum3 += term;
+    if (Math.abs(term) < Math.abs(sum3) * EPSILON) break;
   }
-  return sum2 * Math.exp(-x + a * Math.log(x) - logGamma(a));
+  return sum3 * Math.exp(-x + a * Math.log(x) - logGamma(a));
 }
 function gammaContinuedFraction(a, x) {
   let b = x + 1 - a;
@@ -54332,7 +61889,7 @@ var ACKLAM_C = [
 ];
 var ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
 function polynomial(coefficients, x) {
-  return coefficients.reduce((sum2, c) => sum2 * x + c, 0);
+  return coefficients.reduce((sum3, c) => sum3 * x + c, 0);
 }
 function normalQuantile(p) {
   if (!(p >= 0 && p <= 1)) return Number.NaN;
@@ -54351,15 +61908,31 @@ function normalQuantile(p) {
   return x - u / (1 + x * u / 2);
 }
 function binomialHalfCdf(k, n) {
+  return binomialCdf(k, n, 0.5);
+}
+function binomialCdf(k, n, p) {
   if (k < 0) return 0;
   if (k >= n) return 1;
-  let term = Math.exp(logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) - n * Math.LN2);
-  let sum2 = 0;
-  for (let i = k; i >= 0 && term > 0; i--) {
-    sum2 += term;
-    term *= i / (n - i + 1);
+  if (p <= 0) return 1;
+  if (p >= 1) return 0;
+  const logPmf = (i) => logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p);
+  const odds = p / (1 - p);
+  if (k <= n * p) {
+    let term2 = Math.exp(logPmf(k));
+    let sum3 = 0;
+    for (let i = k; i >= 0 && term2 > 0; i--) {
+      sum3 += term2;
+      term2 *= i / ((n - i + 1) * odds);
+    }
+    return Math.min(1, sum3);
   }
-  return Math.min(1, sum2);
+  let term = Math.exp(logPmf(k + 1));
+  let upper = 0;
+  for (let i = k + 1; i <= n && term > 0; i++) {
+    upper += term;
+    term *= (n - i) * odds / (i + 1);
+  }
+  return Math.max(0, 1 - upper);
 }
 
 // packages/data/src/drift/contingency.ts
@@ -54367,9 +61940,9 @@ function chiSquareContingency(table) {
   const columnCount = table[0]?.length ?? 0;
   const keptColumns = Array.from({ length: columnCount }, (_, j) => j).filter((j) => table.some((row) => row[j] > 0));
   const observed = table.map((row) => keptColumns.map((j) => row[j])).filter((row) => row.some((count) => count > 0));
-  const rowSums = observed.map((row) => row.reduce((sum2, count) => sum2 + count, 0));
-  const columnSums = keptColumns.map((_, j) => observed.reduce((sum2, row) => sum2 + row[j], 0));
-  const total = rowSums.reduce((sum2, count) => sum2 + count, 0);
+  const rowSums = observed.map((row) => row.reduce((sum3, count) => sum3 + count, 0));
+  const columnSums = keptColumns.map((_, j) => observed.reduce((sum3, row) => sum3 + row[j], 0));
+  const total = rowSums.reduce((sum3, count) => sum3 + count, 0);
   const dof = Math.max(0, (observed.length - 1) * (keptColumns.length - 1));
   if (dof === 0) return { statistic: 0, pValue: 1, dof };
   let statistic = 0;
@@ -54387,15 +61960,15 @@ function twoProportionZTest(reference, current) {
   const p1 = reference.hits / reference.total;
   const p2 = current.hits / current.total;
   const pooled = (p1 * reference.total + p2 * current.total) / (reference.total + current.total);
-  const variance = pooled * (1 - pooled) * (1 / reference.total + 1 / current.total);
-  if (variance === 0) return { statistic: 0, pValue: 1 };
-  const statistic = (p1 - p2) / Math.sqrt(variance);
+  const variance2 = pooled * (1 - pooled) * (1 / reference.total + 1 / current.total);
+  if (variance2 === 0) return { statistic: 0, pValue: 1 };
+  const statistic = (p1 - p2) / Math.sqrt(variance2);
   return { statistic, pValue: twoSidedNormalPValue(statistic) };
 }
 
 // packages/data/src/drift/distances.ts
 function normalized(weights) {
-  const total = weights.reduce((sum2, weight) => sum2 + weight, 0);
+  const total = weights.reduce((sum3, weight) => sum3 + weight, 0);
   return weights.map((weight) => weight / total);
 }
 function relativeEntropy(x, y) {
@@ -54405,13 +61978,13 @@ function relativeEntropy(x, y) {
 function jensenShannon(p, q) {
   const pn = normalized(p);
   const qn = normalized(q);
-  let sum2 = 0;
+  let sum3 = 0;
   pn.forEach((pi, i) => {
     const qi = qn[i];
     const mi = (pi + qi) / 2;
-    sum2 += relativeEntropy(pi, mi) + relativeEntropy(qi, mi);
+    sum3 += relativeEntropy(pi, mi) + relativeEntropy(qi, mi);
   });
-  const half = Math.max(0, sum2 / 2);
+  const half = Math.max(0, sum3 / 2);
   return { distance: Math.sqrt(half), divergence: half / Math.LN2 };
 }
 function lInfinity(p, q) {
@@ -54451,7 +62024,7 @@ var PSI_SHARE_FLOOR = 1e-4;
 function psiFromWeights(reference, current) {
   const r = normalized(reference).map((share) => share === 0 ? PSI_SHARE_FLOOR : share);
   const c = normalized(current).map((share) => share === 0 ? PSI_SHARE_FLOOR : share);
-  return r.reduce((sum2, ri, i) => sum2 + (ri - c[i]) * Math.log(ri / c[i]), 0);
+  return r.reduce((sum3, ri, i) => sum3 + (ri - c[i]) * Math.log(ri / c[i]), 0);
 }
 function psi(reference, current) {
   const sortedReference = Float64Array.from(reference).sort();
@@ -54554,7 +62127,7 @@ function smirnovSurvival(n, x) {
     return logP < -Math.LN2 ? Math.exp(logP) : 1 + Math.expm1(logP);
   }
   const terms = n - Math.floor(n * x);
-  let sum2 = Math.pow(1 - x, n) / x;
+  let sum3 = Math.pow(1 - x, n) / x;
   let logBinomial = 0;
   let compensation = 0;
   for (let v = 1; v < terms; v++) {
@@ -54564,10 +62137,10 @@ function smirnovSurvival(n, x) {
     logBinomial = next;
     const complement = Math.max(0, (n - v) / n - x);
     const term = Math.exp(logBinomial + (v - 1) * Math.log(x + v / n) + (n - v) * Math.log(complement));
-    sum2 += term;
-    if (term === 0 ? v > Math.floor(n / 2) : 4 * (terms - v) * term < Number.EPSILON * sum2 && v !== terms - 1) break;
+    sum3 += term;
+    if (term === 0 ? v > Math.floor(n / 2) : 4 * (terms - v) * term < Number.EPSILON * sum3 && v !== terms - 1) break;
   }
-  return x * sum2;
+  return x * sum3;
 }
 function durbinCdf(n, d) {
   const nd = n * d;
@@ -54693,11 +62266,11 @@ function pomeranzCdf(n, d) {
     const offset = j1 - k1;
     for (let out = 0; out < j2 - j1 + 1; out++) {
       const at = offset + out;
-      let sum2 = 0;
+      let sum3 = 0;
       for (let s = Math.max(0, at - kernel.length + 1); s <= Math.min(at, source.length - 1); s++) {
-        sum2 += source[s] * kernel[at - s];
+        sum3 += source[s] * kernel[at - s];
       }
-      current[out] = sum2;
+      current[out] = sum3;
     }
     let largest = 0;
     for (const value of current) if (value > largest) largest = value;
@@ -55042,7 +62615,7 @@ function driftSection(current, baseline, options) {
     columns: overrides,
     locations: ["the baseline's profile", "this profile"]
   });
-  const finite = (x) => x !== void 0 && Number.isFinite(x) ? x : null;
+  const finite2 = (x) => x !== void 0 && Number.isFinite(x) ? x : null;
   const section = {
     baseline: options.baseline,
     datasetDrift: result.datasetDrift,
@@ -55052,13 +62625,13 @@ function driftSection(current, baseline, options) {
       column: column.column,
       type: column.type,
       test: column.test,
-      statistic: finite(column.statistic),
-      ...column.pValue === void 0 ? {} : { pValue: finite(column.pValue) },
+      statistic: finite2(column.statistic),
+      ...column.pValue === void 0 ? {} : { pValue: finite2(column.pValue) },
       threshold: column.threshold,
       drifted: column.drifted,
       sampled: column.sampled,
       sampleSizes: column.sampleSizes,
-      psi: finite(column.psi),
+      psi: finite2(column.psi),
       newCategories: column.newCategories,
       missingCategories: column.missingCategories
     }))
@@ -55166,7 +62739,7 @@ function compareWithBaseline(name, dataset, config2, profile, baseline, log2) {
 
 // packages/data/src/validate/file-digests.ts
 import { createHash as createHash3 } from "node:crypto";
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, statSync as statSync2 } from "node:fs";
+import { closeSync as closeSync3, openSync as openSync3, readSync as readSync3, statSync as statSync2 } from "node:fs";
 import { Worker } from "node:worker_threads";
 var WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -55222,9 +62795,9 @@ var FileDigester = class {
   startWorker() {
     const thread = new Worker(WORKER_SOURCE, { eval: true });
     thread.on("message", (digest) => this.digests.set(digest.path, digest));
-    const done = new Promise((resolve20, reject) => {
+    const done = new Promise((resolve24, reject) => {
       thread.on("error", reject);
-      thread.on("exit", () => resolve20());
+      thread.on("exit", () => resolve24());
     });
     return { thread, done };
   }
@@ -55232,12 +62805,12 @@ var FileDigester = class {
 function hashFile(path) {
   const hash2 = createHash3("sha256");
   const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync2(path, "r");
+  const fd = openSync3(path, "r");
   let bytes = 0;
   try {
-    for (let n; (n = readSync2(fd, buffer, 0, buffer.length, null)) > 0; bytes += n) hash2.update(buffer.subarray(0, n));
+    for (let n; (n = readSync3(fd, buffer, 0, buffer.length, null)) > 0; bytes += n) hash2.update(buffer.subarray(0, n));
   } finally {
-    closeSync2(fd);
+    closeSync3(fd);
   }
   return { bytes, sha256: hash2.digest("hex") };
 }
@@ -55333,7 +62906,7 @@ var ProfileThread = class {
       const message = this.messages.shift();
       if (message) return message;
       if (this.failure) throw this.failure;
-      await new Promise((resolve20) => this.wake = resolve20);
+      await new Promise((resolve24) => this.wake = resolve24);
       this.wake = void 0;
     }
   }
@@ -55551,7 +63124,7 @@ async function validateDataset(name, dataset, config2, options, log2, now) {
       error: readError
     };
   }
-  const results = checks.results();
+  const results = [...checks.results(), ...emptyColumnResults(profile)];
   const files = await digester.finish();
   if (files.length > MAX_RECORDED_FILES) {
     return {
@@ -55637,7 +63210,7 @@ async function readDataset(job, threads) {
   }
 }
 function readOptions(dataset, config2, cwd) {
-  const options = { cwd, maxLineBytes: config2.data["max-line-bytes"] };
+  const options = { cwd, maxLineBytes: config2.data["max-line-bytes"], nulBytes: dataset["nul-bytes"] };
   if (dataset.format === "tsv") {
     options.format = "csv";
     options.delimiter = "	";
@@ -55673,7 +63246,7 @@ function oneLine(text2, max) {
 
 // packages/data/src/validate/merge-shards.ts
 import { isAbsolute as isAbsolute4, resolve as resolve10 } from "node:path";
-import { existsSync as existsSync3, statSync as statSync3 } from "node:fs";
+import { existsSync as existsSync2, statSync as statSync3 } from "node:fs";
 var RECOMPUTED = /* @__PURE__ */ new Set([
   "expect_table_row_count_to_be_between",
   "expect_table_row_count_ratio_to_baseline_to_be_between",
@@ -55723,7 +63296,13 @@ async function mergeShardProfiles(config2, patterns, options = {}) {
       const shardResults = shards.map(
         (shard) => shard.validation?.datasets.find((entry) => entry.name === name)?.results ?? []
       );
-      const results = combineShardResults(shardResults, profile);
+      const results = [
+        ...combineShardResults(
+          shardResults.map((results2) => results2.filter((result) => result.check !== EMPTY_COLUMN_CHECK)),
+          profile
+        ),
+        ...emptyColumnResults(profile)
+      ];
       if (dataset) {
         const facts = baseline ? baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) : void 0;
         const notice = (message) => log2.info(message);
@@ -55786,7 +63365,7 @@ async function mergeShardProfiles(config2, patterns, options = {}) {
 async function shardFolders(patterns, cwd) {
   const folders = /* @__PURE__ */ new Set();
   for (const pattern of patterns) {
-    const matches = isDynamicPattern(pattern) ? await glob(pattern, { cwd, onlyDirectories: true, absolute: true, expandDirectories: false }) : existsSync3(resolve10(cwd, pattern)) && statSync3(resolve10(cwd, pattern)).isDirectory() ? [resolve10(cwd, pattern)] : [];
+    const matches = isDynamicPattern(pattern) ? await glob(pattern, { cwd, onlyDirectories: true, absolute: true, expandDirectories: false }) : existsSync2(resolve10(cwd, pattern)) && statSync3(resolve10(cwd, pattern)).isDirectory() ? [resolve10(cwd, pattern)] : [];
     if (matches.length === 0) {
       throw new UserError(`no shard folder matches ${pattern} (working directory: ${cwd})`, {
         location: "merge-profiles",
@@ -55832,8 +63411,8 @@ function combineShardResults(shards, profile) {
     const first = group[0];
     const failing = group.find((result) => !result.success) ?? first;
     if (first.mostly === void 0) return { ...failing, success: failing.success };
-    const elements = group.reduce((sum2, result) => sum2 + result.result.element_count, 0);
-    const unexpected = group.reduce((sum2, result) => sum2 + result.result.unexpected_count, 0);
+    const elements = group.reduce((sum3, result) => sum3 + result.result.element_count, 0);
+    const unexpected = group.reduce((sum3, result) => sum3 + result.result.unexpected_count, 0);
     const examples = group.flatMap((result) => result.result.partial_unexpected_list).slice(0, PARTIAL_UNEXPECTED_COUNT);
     const column = first.column === void 0 ? void 0 : profile.columns[first.column];
     let denominator = elements;
@@ -55864,10 +63443,14 @@ function combineShardResults(shards, profile) {
 // package.json
 var package_default = {
   name: "ctrain",
-  version: "0.1.0",
+  version: "1.0.0",
   private: true,
   description: "Continuous training for GitHub: validate data, train, compare against the baseline, report on the PR, publish verified models.",
   license: "MIT",
+  repository: {
+    type: "git",
+    url: "git+https://github.com/ctrain-dev/ctrain.git"
+  },
   type: "module",
   engines: {
     node: ">=20.19"
@@ -55886,13 +63469,15 @@ var package_default = {
     format: "prettier --write .",
     "format:check": "prettier --check .",
     "test:unit": "vitest run",
-    test: "npm run typecheck && npm run lint && npm run format:check && npm run check-dist && vitest run",
+    test: "node scripts/prerequisites.mjs && npm run typecheck && npm run lint && npm run format:check && npm run check-dist && vitest run",
     bench: "node scripts/run-ts.mjs bench/compare.ts && node scripts/run-ts.mjs bench/train.ts && node scripts/run-ts.mjs bench/validate.ts",
     demo: "node scripts/demo.mjs",
     "bench:compare": "node scripts/run-ts.mjs bench/compare.ts",
     "bench:train": "node scripts/run-ts.mjs bench/train.ts",
     "bench:validate": "node scripts/run-ts.mjs bench/validate.ts",
-    "bench:read": "node scripts/run-ts.mjs bench/read.ts"
+    "bench:read": "node scripts/run-ts.mjs bench/read.ts",
+    "bench:verdicts": "node scripts/run-ts.mjs bench/verdicts.ts",
+    prerequisites: "node scripts/prerequisites.mjs"
   },
   devDependencies: {
     "@actions/workflow-parser": "^0.3.61",
@@ -55925,6 +63510,7 @@ var package_default = {
     "@actions/attest": "^3.2.0",
     "@actions/cache": "^6.3.0",
     "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
     "@octokit/plugin-retry": "^8.1.1",
     "@octokit/plugin-throttling": "^11.0.5",
     "@octokit/rest": "^22.0.1",
@@ -55933,6 +63519,7 @@ var package_default = {
     bottleneck: "^2.19.5",
     hyparquet: "^1.33.0",
     "hyparquet-compressors": "^1.1.2",
+    re2js: "^2.10.0",
     semver: "^7.8.6",
     tinyglobby: "^0.2.17",
     yaml: "^2.9.1",
@@ -55942,6 +63529,7 @@ var package_default = {
     esbuild: true
   },
   overrides: {
+    "@octokit/request": "10.0.14",
     vite: "8.3.8"
   }
 };
@@ -55997,7 +63585,15 @@ function stringOption(values, name) {
 }
 
 // packages/cli/src/commands/config-check.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// packages/cli/src/terminal.ts
+var terminal = {
+  out: new InertWriter(process.stdout),
+  err: new InertWriter(process.stderr)
+};
+
+// packages/cli/src/commands/config-check.ts
 var configCheckCommand = {
   name: "config check",
   summary: "validate ctrain.yml and print the settings with every default filled in",
@@ -56008,12 +63604,16 @@ var configCheckCommand = {
   },
   async run(values) {
     const { config: config2, file: file2 } = loadConfig({ file: stringOption(values, "config") });
-    process.stderr.write(file2 ? `${file2}: valid
+    terminal.err.write(file2 ? `${file2}: valid
 ` : "no ctrain.yml found: these are the defaults\n");
-    process.stdout.write(values.json ? JSON.stringify(config2, null, 2) + "\n" : (0, import_yaml2.stringify)(config2));
+    terminal.out.write(values.json ? JSON.stringify(config2, null, 2) + "\n" : (0, import_yaml3.stringify)(config2));
     return 0;
   }
 };
+
+// packages/cli/src/commands/init.ts
+import { existsSync as existsSync12, readFileSync as readFileSync7, readdirSync as readdirSync7, statSync as statSync9 } from "node:fs";
+import { basename as basename7, join as join19, relative as relative13, resolve as resolve20 } from "node:path";
 
 // packages/local/src/git.ts
 import { execFileSync } from "node:child_process";
@@ -56048,6 +63648,19 @@ var GitRepository = class {
   currentBranch() {
     const name = this.run(["symbolic-ref", "--quiet", "--short", "HEAD"], { allowFailure: true });
     return name || void 0;
+  }
+  /**
+   * The branch changes merge into: what `origin/HEAD` names, else `init.defaultBranch`, `main` or `master`
+   * (the first that exists here), else `init.defaultBranch` or `main`.
+   */
+  defaultBranch() {
+    const remoteHead = this.run(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], {
+      allowFailure: true
+    });
+    if (remoteHead?.startsWith("origin/")) return remoteHead.slice("origin/".length);
+    const configured = this.run(["config", "--get", "init.defaultBranch"], { allowFailure: true }) || void 0;
+    const candidates = [configured, "main", "master"].filter((name) => Boolean(name));
+    return candidates.find((name) => this.resolve(`refs/heads/${name}`)) ?? configured ?? "main";
   }
   mergeBase(a, b) {
     return this.run(["merge-base", a, b], { allowFailure: true }) || void 0;
@@ -56088,8 +63701,8 @@ var GitRepository = class {
 };
 
 // packages/local/src/store/run-store.ts
-import { cpSync, existsSync as existsSync4, mkdirSync as mkdirSync2, readdirSync as readdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import { join as join5, resolve as resolve11 } from "node:path";
+import { cpSync, existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync as readdirSync3, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { join as join6, resolve as resolve11 } from "node:path";
 import { randomBytes as randomBytes2 } from "node:crypto";
 var DEFAULT_STORE_DIR = ".ctrain-store";
 function branchFolder(branch) {
@@ -56101,7 +63714,7 @@ var LocalRunStore = class {
     this.root = resolve11(root);
   }
   branchDir(branch) {
-    return join5(this.root, "runs", branchFolder(branch));
+    return join6(this.root, "runs", branchFolder(branch));
   }
   /** Copies a finished bundle into the store (to a temporary name, then renamed: never half there). */
   record(bundleDir, branch) {
@@ -56110,35 +63723,37 @@ var LocalRunStore = class {
     mkdirSync2(dir, { recursive: true });
     const sequence = (this.sequences(branch).at(-1) ?? 0) + 1;
     const name = `${String(sequence).padStart(6, "0")}-${run.source.commit?.slice(0, 12) ?? "nocommit"}`;
-    const temp = join5(dir, `.incoming-${randomBytes2(6).toString("hex")}`);
+    const temp = join6(dir, `.incoming-${randomBytes2(6).toString("hex")}`);
     cpSync(bundleDir, temp, { recursive: true, filter: (source) => !resolve11(source).startsWith(this.root) });
-    renameSync2(temp, join5(dir, name));
+    renameSync2(temp, join6(dir, name));
     return this.load(branch, name);
   }
   entries(branch) {
     const dir = this.branchDir(branch);
-    if (!existsSync4(dir)) return [];
+    if (!existsSync3(dir)) return [];
     return readdirSync3(dir).filter((name) => /^\d{6}-/.test(name)).sort();
   }
   sequences(branch) {
     return this.entries(branch).map((name) => Number(name.slice(0, 6)));
   }
   load(branch, name) {
-    const dir = join5(this.branchDir(branch), name);
+    const entry = this.open(branch, name);
+    return "run" in entry ? entry : void 0;
+  }
+  open(branch, name) {
+    const dir = join6(this.branchDir(branch), name);
+    const id = `${branch}/${Number(name.slice(0, 6))}`;
     try {
       const run = new Bundle(dir, { untrusted: true }).read("run");
-      return {
-        id: `${branch}/${Number(name.slice(0, 6))}`,
-        branch,
-        sequence: Number(name.slice(0, 6)),
-        commit: run.source.commit,
-        dir,
-        run
-      };
+      return { id, branch, sequence: Number(name.slice(0, 6)), commit: run.source.commit, dir, run };
     } catch (error62) {
-      if (error62 instanceof UserError) return void 0;
+      if (error62 instanceof UserError) return { id, dir, reason: error62.message };
       throw error62;
     }
+  }
+  /** Entries of a branch whose run record cannot be read, newest first. */
+  damaged(branch) {
+    return this.entries(branch).reverse().map((name) => this.open(branch, name)).filter((entry) => !("run" in entry));
   }
   /** Runs on a branch, newest first. */
   list(branch, options = {}) {
@@ -56147,8 +63762,8 @@ var LocalRunStore = class {
     );
   }
   branches() {
-    const dir = join5(this.root, "runs");
-    if (!existsSync4(dir)) return [];
+    const dir = join6(this.root, "runs");
+    if (!existsSync3(dir)) return [];
     return readdirSync3(dir).filter((name) => !name.startsWith(".")).map(decodeURIComponent).sort();
   }
   /** `<branch>/<sequence>` as printed by `ctrain runs`. */
@@ -56190,21 +63805,31 @@ function sameMetricValue(a, b) {
 }
 
 // packages/metrics/src/flatten.ts
-function flattenMetrics(value, prefix2 = "") {
+function flattenMetrics(value, prefix2 = "", source = "metrics") {
   const out = {};
-  visit2(value, prefix2, out);
+  const pending = [{ value, key: prefix2, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: node2, key, depth } = pending.pop();
+    if (node2 === null || typeof node2 !== "object") {
+      checkKeySegments(key, source);
+      out[key] = leafValue(node2);
+      continue;
+    }
+    if (depth >= NESTING_DEPTH_MAX) {
+      throw new UserError(`${key || "the value"} is nested more than ${NESTING_DEPTH_MAX} levels deep`, {
+        location: source,
+        hint: `flatten the structure to at most ${NESTING_DEPTH_MAX} levels`
+      });
+    }
+    const entries = Array.isArray(node2) ? node2.map((item, index) => [String(index), item]) : Object.entries(node2);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [name, item] = entries[index];
+      pending.push({ value: item, key: join7(key, name), depth: depth + 1 });
+    }
+  }
   return out;
 }
-function visit2(value, key, out) {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => visit2(item, join6(key, String(index)), out));
-  } else if (value !== null && typeof value === "object") {
-    for (const [name, item] of Object.entries(value)) visit2(item, join6(key, name), out);
-  } else {
-    out[key] = leafValue(value);
-  }
-}
-function join6(prefix2, name) {
+function join7(prefix2, name) {
   return prefix2 === "" ? name : `${prefix2}.${name}`;
 }
 function leafValue(value) {
@@ -56214,9 +63839,8 @@ function leafValue(value) {
 }
 
 // packages/metrics/src/metric-file.ts
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { stat as stat3 } from "node:fs/promises";
 import { extname } from "node:path";
-var import_yaml3 = __toESM(require_dist(), 1);
 
 // packages/metrics/src/metric-table.ts
 var NAME_COLUMNS = /* @__PURE__ */ new Set(["name", "metric", "key"]);
@@ -56244,6 +63868,7 @@ async function readMetricTable(path) {
         hint: "give every row a metric name, or delete the row"
       });
     }
+    checkKeySegments(name, `${record2.file}:${record2.line}`);
     metrics[name] = metricCell(String(record2.values[valueColumn] ?? ""));
   }
   if (!columns) {
@@ -56285,34 +63910,38 @@ function metricFileFormat(path) {
   });
 }
 function parseMetricText(text2, path, format = metricFileFormat(path)) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const document = (0, import_yaml3.parseDocument)(text2, {
-    schema: format === "json" ? "json" : "core",
-    customTags: (tags) => [pythonNonFinite, ...tags],
-    prettyErrors: false,
-    lineCounter
-  });
-  const [error62] = document.errors;
-  if (error62) {
-    const { line, col } = lineCounter.linePos(error62.pos[0]);
-    throw new UserError(`${format.toUpperCase()} syntax error: ${error62.message}`, {
-      location: `${path}:${line}:${col}`,
-      hint: `fix the ${format.toUpperCase()} at that position; metric files hold a mapping of names to values`
-    });
-  }
-  const root = document.toJS({ maxAliasCount: 100 });
-  if (root === null || typeof root !== "object") {
-    throw new UserError(`expected a mapping of metric names to values, found ${root === null ? "null" : typeof root}`, {
+  const hint = `fix the ${format.toUpperCase()} at that position; metric files hold a mapping of names to values`;
+  const root = format === "json" ? parseJsonText(text2, { label: path, nonFinite: true, hint }) : parseYamlText(text2, {
+    label: path,
+    hint,
+    schema: "core",
+    customTags: (tags) => [pythonNonFinite, ...tags]
+  }).value;
+  if (root === null || typeof root !== "object" || Array.isArray(root)) {
+    const found = root === null ? "null" : Array.isArray(root) ? "a list" : typeof root;
+    throw new UserError(`expected a mapping of metric names to values, found ${found}`, {
       location: path,
       hint: 'write metrics as an object, e.g. {"accuracy": 0.93}'
     });
   }
-  return { path, format, metrics: flattenMetrics(root) };
+  const metrics = flattenMetrics(root, "", path);
+  const count = Object.keys(metrics).length;
+  if (count > RUN_METRICS_MAX) {
+    throw new UserError(`the file holds ${count} metrics, more than the ${RUN_METRICS_MAX} a run records`, {
+      location: path,
+      hint: "write summary metrics here; per-example values belong in the predictions file, per-step ones in curves"
+    });
+  }
+  return { path, format, metrics };
 }
 async function readMetricFile(path) {
-  await checkMetricFileSize(path);
-  if (/\.(csv|tsv)$/i.test(path)) return readMetricTable(path);
-  return parseMetricText(await readFile2(path, "utf8"), path);
+  if (/\.(csv|tsv)$/i.test(path)) {
+    await checkMetricFileSize(path);
+    return readMetricTable(path);
+  }
+  const format = metricFileFormat(path);
+  const maxBytes = format === "yaml" ? YAML_FILE_MAX_BYTES : METRIC_FILE_MAX_BYTES;
+  return parseMetricText(readTextFile(path, { label: path, what: "metric file", maxBytes }), path, format);
 }
 async function checkMetricFileSize(path) {
   const info = await stat3(path).catch((cause) => {
@@ -56322,8 +63951,14 @@ async function checkMetricFileSize(path) {
       cause
     });
   });
-  if (info.size > BUNDLE_DOCUMENT_MAX_BYTES) {
-    throw new UserError(`metric file is ${info.size} bytes, above the ${BUNDLE_DOCUMENT_MAX_BYTES}-byte limit`, {
+  if (!info.isFile()) {
+    throw new UserError(`the metric file is ${describeFileKind(info)}, not a regular file`, {
+      location: path,
+      hint: "point the metrics setting at a file the training step writes"
+    });
+  }
+  if (info.size > METRIC_FILE_MAX_BYTES) {
+    throw new UserError(`metric file is ${info.size} bytes, above the ${METRIC_FILE_MAX_BYTES}-byte limit`, {
       location: path,
       hint: "point the metrics setting at a summary file, not at predictions or logs"
     });
@@ -56401,15 +64036,40 @@ function checkRowCounts(source, columns) {
   }
   return first[1].length;
 }
-function prepareClassification(predictions, options = {}) {
-  const source = predictions.source ?? "predictions";
-  const rows = checkRowCounts(source, {
+function classifierRowCount(predictions) {
+  return checkRowCounts(predictions.source ?? "predictions", {
     y_true: predictions.yTrue,
     y_pred: predictions.yPred,
     score: predictions.score,
     probabilities: predictions.probabilities?.matrix,
-    [`slice column ${predictions.slice?.column ?? ""}`]: predictions.slice?.values
+    [`slice column ${predictions.slice?.column ?? ""}`]: predictions.slice?.values,
+    [`key column ${predictions.key?.column ?? ""}`]: predictions.key?.values
   });
+}
+function regressorRowCount(predictions) {
+  return checkRowCounts(predictions.source ?? "predictions", {
+    y_true: predictions.yTrue,
+    y_pred: predictions.yPred,
+    [`slice column ${predictions.slice?.column ?? ""}`]: predictions.slice?.values,
+    [`key column ${predictions.key?.column ?? ""}`]: predictions.key?.values
+  });
+}
+function selectClassifierRows(predictions, rows) {
+  const pick3 = (column) => rows.map((row) => column[row]);
+  return {
+    source: predictions.source,
+    yTrue: pick3(predictions.yTrue),
+    yPred: predictions.yPred && pick3(predictions.yPred),
+    score: predictions.score && pick3(predictions.score),
+    probabilities: predictions.probabilities && {
+      classLabels: predictions.probabilities.classLabels,
+      matrix: pick3(predictions.probabilities.matrix)
+    }
+  };
+}
+function prepareClassification(predictions, options = {}) {
+  const source = predictions.source ?? "predictions";
+  const rows = classifierRowCount(predictions);
   const probabilities = predictions.probabilities && prepareProbabilities(predictions.probabilities, predictions.yTrue, source);
   const yPred = predictions.yPred ?? (probabilities && argmaxLabels(probabilities));
   const classes = options.classes ? [...options.classes] : sortedUniqueLabels(yPred ? [predictions.yTrue, yPred] : [predictions.yTrue], source);
@@ -56480,7 +64140,7 @@ function prepareProbabilities(probabilities, yTrue, source) {
     if (row.length !== width) {
       throw new UserError(`row ${index + 1} has ${row.length} probabilities, expected ${width}`, { location: source });
     }
-    let sum2 = 0;
+    let sum3 = 0;
     for (let column = 0; column < width; column++) {
       const value = row[column];
       if (!(value >= 0 && value <= 1 + PROBABILITY_SUM_TOLERANCE)) {
@@ -56493,11 +64153,11 @@ function prepareProbabilities(probabilities, yTrue, source) {
         );
       }
       values[index * width + column] = value;
-      sum2 += value;
+      sum3 += value;
     }
-    if (Math.abs(sum2 - 1) > PROBABILITY_SUM_TOLERANCE) {
+    if (Math.abs(sum3 - 1) > PROBABILITY_SUM_TOLERANCE) {
       throw new UserError(
-        `probabilities at row ${index + 1} sum to ${sum2}, not 1 (tolerance ${PROBABILITY_SUM_TOLERANCE} relative)`,
+        `probabilities at row ${index + 1} sum to ${sum3}, not 1 (tolerance ${PROBABILITY_SUM_TOLERANCE} relative)`,
         {
           location: source,
           hint: "write normalized class probabilities (e.g. predict_proba), not raw scores or logits"
@@ -56584,12 +64244,67 @@ function averagedScores(matrix, average) {
     const micro = ratio(truePositives, total);
     return { precision: micro, recall: micro, f1: micro };
   }
-  const totalSupport = perClass.reduce((sum2, scores) => sum2 + scores.support, 0);
-  const mean = (pick2) => average === "macro" ? perClass.reduce((sum2, scores) => sum2 + pick2(scores), 0) / perClass.length : ratio(
-    perClass.reduce((sum2, scores) => sum2 + scores.support * pick2(scores), 0),
+  const totalSupport = perClass.reduce((sum3, scores) => sum3 + scores.support, 0);
+  const mean = (pick3) => average === "macro" ? perClass.reduce((sum3, scores) => sum3 + pick3(scores), 0) / perClass.length : ratio(
+    perClass.reduce((sum3, scores) => sum3 + scores.support * pick3(scores), 0),
     totalSupport
   );
   return { precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1) };
+}
+function marginals(matrix) {
+  const { size, counts } = matrix;
+  const actual = new Float64Array(size);
+  const predicted = new Float64Array(size);
+  let total = 0;
+  for (let t = 0; t < size; t++) {
+    for (let p = 0; p < size; p++) {
+      const count = counts[t * size + p];
+      actual[t] += count;
+      predicted[p] += count;
+      total += count;
+    }
+  }
+  return { actual, predicted, total };
+}
+function dot(a, b) {
+  let sum3 = 0;
+  for (let k = 0; k < a.length; k++) sum3 += a[k] * b[k];
+  return sum3;
+}
+function matthewsCorrelation(matrix) {
+  const { actual, predicted, total } = marginals(matrix);
+  let correct = 0;
+  for (let k = 0; k < matrix.size; k++) correct += matrix.counts[k * matrix.size + k];
+  const covariance = correct * total - dot(actual, predicted);
+  const predictedVariance = total * total - dot(predicted, predicted);
+  const actualVariance = total * total - dot(actual, actual);
+  if (predictedVariance * actualVariance === 0) return 0;
+  return covariance / Math.sqrt(actualVariance * predictedVariance);
+}
+function balancedAccuracy(matrix) {
+  const { actual } = marginals(matrix);
+  let sum3 = 0;
+  let classes = 0;
+  for (let k = 0; k < matrix.size; k++) {
+    if (actual[k] === 0) continue;
+    sum3 += matrix.counts[k * matrix.size + k] / actual[k];
+    classes++;
+  }
+  return sum3 / classes;
+}
+function cohenKappa(matrix) {
+  const { size, counts } = matrix;
+  const { actual, predicted, total } = marginals(matrix);
+  let observed = 0;
+  let expected = 0;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      if (i === j) continue;
+      observed += counts[i * size + j];
+      expected += predicted[i] * actual[j] / total;
+    }
+  }
+  return expected === 0 ? Number.NaN : 1 - observed / expected;
 }
 
 // packages/metrics/src/roc-auc.ts
@@ -56693,33 +64408,69 @@ function rowLogLosses(prepared) {
 
 // packages/metrics/src/summation.ts
 function compensatedSum(values) {
-  let sum2 = 0;
+  let sum3 = 0;
   let compensation = 0;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    const total = sum2 + value;
-    compensation += Math.abs(sum2) >= Math.abs(value) ? sum2 - total + value : value - total + sum2;
-    sum2 = total;
+    const total = sum3 + value;
+    compensation += Math.abs(sum3) >= Math.abs(value) ? sum3 - total + value : value - total + sum3;
+    sum3 = total;
   }
-  return sum2 + compensation;
+  return sum3 + compensation;
 }
 function compensatedMean(values) {
   return compensatedSum(values) / values.length;
 }
 
 // packages/metrics/src/regression.ts
+var MAPE_EPSILON = 2220446049250313e-31;
 function regressionScores(yTrue, yPred) {
   const rows = yTrue.length;
   const squared = new Float64Array(rows);
   const absolute = new Float64Array(rows);
+  const residuals = new Float64Array(rows);
   for (let row = 0; row < rows; row++) {
     const error62 = yTrue[row] - yPred[row];
+    residuals[row] = error62;
     squared[row] = error62 * error62;
     absolute[row] = Math.abs(error62);
   }
   const residualSum = compensatedSum(squared);
   const mse = residualSum / rows;
-  return { mse, rmse: Math.sqrt(mse), mae: compensatedSum(absolute) / rows, r2: rSquared(yTrue, residualSum) };
+  return {
+    mse,
+    rmse: Math.sqrt(mse),
+    mae: compensatedSum(absolute) / rows,
+    r2: rSquared(yTrue, residualSum),
+    mape: compensatedSum(rowPercentageErrors(yTrue, yPred)) / rows,
+    median_absolute_error: median(absolute),
+    explained_variance: explainedVariance(yTrue, residuals)
+  };
+}
+function rowPercentageErrors(yTrue, yPred) {
+  return yTrue.map((y, row) => Math.abs(y - yPred[row]) / Math.max(Math.abs(y), MAPE_EPSILON));
+}
+function median(values) {
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function variance(values) {
+  if (values.every((value) => value === values[0])) return 0;
+  const mean = compensatedSum(values) / values.length;
+  return compensatedSum(values.map((value) => (value - mean) ** 2)) / values.length;
+}
+function explainedVariance(yTrue, residuals) {
+  const numerator = variance(residuals);
+  const denominator = variance(yTrue);
+  if (denominator === 0) return numerator === 0 ? 1 : 0;
+  return 1 - numerator / denominator;
+}
+function rowPinballLosses(yTrue, quantile2, alpha) {
+  return yTrue.map((y, row) => {
+    const difference = y - quantile2[row];
+    return difference >= 0 ? alpha * difference : (alpha - 1) * difference;
+  });
 }
 function rSquared(yTrue, residualSum) {
   if (yTrue.length < 2) return Number.NaN;
@@ -56730,28 +64481,322 @@ function rSquared(yTrue, residualSum) {
   return 1 - residualSum / totalSum;
 }
 
-// packages/metrics/src/evaluate.ts
-function sliceMetricKey(column, value, metric) {
-  return `slice:${column}=${value}/${metric}`;
+// packages/metrics/src/multilabel.ts
+function multilabelScores({ labels, yTrue, yPred }) {
+  const width = labels.length;
+  const rows = yTrue.length / width;
+  let mismatches = 0;
+  let exactRows = 0;
+  const truePositives = new Float64Array(width);
+  const actual = new Float64Array(width);
+  const predicted = new Float64Array(width);
+  for (let row = 0; row < rows; row++) {
+    let rowMismatches = 0;
+    for (let label2 = 0; label2 < width; label2++) {
+      const t = yTrue[row * width + label2];
+      const p = yPred[row * width + label2];
+      rowMismatches += t === p ? 0 : 1;
+      truePositives[label2] += t & p;
+      actual[label2] += t;
+      predicted[label2] += p;
+    }
+    mismatches += rowMismatches;
+    if (rowMismatches === 0) exactRows++;
+  }
+  const f1 = (tp, sum3) => sum3 === 0 ? 0 : 2 * tp / sum3;
+  const perLabel = labels.map((_, label2) => f1(truePositives[label2], actual[label2] + predicted[label2]));
+  const metrics = {
+    example_count: rows,
+    hamming_loss: mismatches / (rows * width),
+    subset_accuracy: exactRows / rows,
+    f1_macro: sum2(perLabel) / width,
+    f1_micro: f1(sum2(truePositives), sum2(actual) + sum2(predicted))
+  };
+  labels.forEach((label2, k) => metrics[labelMetricKey(label2, "f1")] = perLabel[k]);
+  return metrics;
 }
+function sum2(values) {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+function labelMetricKey(label2, metric) {
+  return `label:${String(label2)}/${metric}`;
+}
+
+// packages/metrics/src/probability-metrics.ts
+function averagePrecision(scores, isPositive, where) {
+  const order = Array.from({ length: isPositive.length }, (_, row) => row).sort((a, b) => scores[b] - scores[a]);
+  let positives = 0;
+  for (const flag of isPositive) positives += flag;
+  if (positives === 0) {
+    throw new UserError("average precision is undefined: y_true holds no positive row", {
+      location: where,
+      hint: "evaluate on a test set that contains the positive class"
+    });
+  }
+  let truePositives = 0;
+  let seen = 0;
+  let previousRecall = 0;
+  let sum3 = 0;
+  for (let i = 0; i < order.length; ) {
+    const score = scores[order[i]];
+    while (i < order.length && scores[order[i]] === score) {
+      truePositives += isPositive[order[i]];
+      seen++;
+      i++;
+    }
+    const recall = truePositives / positives;
+    sum3 += (recall - previousRecall) * (truePositives / seen);
+    previousRecall = recall;
+  }
+  return sum3;
+}
+function rowBrierErrors(prepared) {
+  const probability = probabilityOfPositive(prepared);
+  if (!probability) return void 0;
+  return probability.map((p, row) => (prepared.isPositive[row] - p) ** 2);
+}
+function probabilityOfPositive(prepared) {
+  const { positiveScore, isPositive } = prepared;
+  if (!positiveScore || !isPositive || positiveScore.some((score) => !(score >= 0 && score <= 1))) return void 0;
+  return positiveScore;
+}
+var CALIBRATION_BINS = 10;
+function calibrationOf(prepared, bins2 = CALIBRATION_BINS) {
+  const probability = probabilityOfPositive(prepared);
+  if (!probability || prepared.positiveLabel === void 0) return void 0;
+  const step = 1 / bins2;
+  const edges = Array.from({ length: bins2 + 1 }, (_, i) => i === bins2 ? 1 : i * step);
+  const rows = new Float64Array(bins2);
+  const predicted = new Float64Array(bins2);
+  const positive = new Float64Array(bins2);
+  probability.forEach((p, row) => {
+    let bin = 0;
+    while (bin < bins2 - 1 && edges[bin + 1] < p) bin++;
+    rows[bin] += 1;
+    predicted[bin] += p;
+    positive[bin] += prepared.isPositive[row];
+  });
+  const curve = [];
+  let error62 = 0;
+  for (let bin = 0; bin < bins2; bin++) {
+    if (rows[bin] === 0) continue;
+    const meanPredicted = predicted[bin] / rows[bin];
+    const fractionPositive = positive[bin] / rows[bin];
+    curve.push({ low: edges[bin], high: edges[bin + 1], rows: rows[bin], meanPredicted, fractionPositive });
+    error62 += rows[bin] / probability.length * Math.abs(fractionPositive - meanPredicted);
+  }
+  return {
+    strategy: "uniform",
+    bins: bins2,
+    positiveLabel: prepared.positiveLabel,
+    curve,
+    expectedCalibrationError: error62
+  };
+}
+function rowTopKHits(prepared, k) {
+  const probabilities = prepared.probabilities;
+  if (!probabilities || probabilities.classLabels.length <= 2 || k >= probabilities.classLabels.length)
+    return void 0;
+  const width = probabilities.classLabels.length;
+  const sortedPosition = probabilities.classLabels.map((label2, column) => ({ label: label2, column })).sort((a, b) => compareLabels(a.label, b.label)).reduce((positions, { column }, position) => positions.fill(position, column, column + 1), new Int32Array(width));
+  const hits = new Float64Array(prepared.rows);
+  for (let row = 0; row < prepared.rows; row++) {
+    const truth = probabilities.trueColumn[row];
+    const truthScore = probabilities.values[row * width + truth];
+    let ahead = 0;
+    for (let column = 0; column < width; column++) {
+      const score = probabilities.values[row * width + column];
+      if (score > truthScore || score === truthScore && sortedPosition[column] > sortedPosition[truth]) ahead++;
+    }
+    hits[row] = ahead < k ? 1 : 0;
+  }
+  return hits;
+}
+
+// packages/metrics/src/ranking.ts
+function queriesOf(groups, relevance, score, where) {
+  const rowsOfGroup = /* @__PURE__ */ new Map();
+  groups.forEach((group, row) => {
+    const value = relevance[row];
+    if (!(value >= 0) || !Number.isFinite(value)) {
+      throw new UserError(`relevance ${value} at row ${row + 1} is not a finite number >= 0`, {
+        location: where,
+        hint: "write graded relevance as 0 (irrelevant), 1, 2, ..."
+      });
+    }
+    if (Number.isNaN(score[row])) {
+      throw new UserError(`score is NaN at row ${row + 1}`, {
+        location: where,
+        hint: "fix or drop rows without a score"
+      });
+    }
+    const rows = rowsOfGroup.get(group) ?? [];
+    rows.push(row);
+    rowsOfGroup.set(group, rows);
+  });
+  return [...rowsOfGroup.values()].map((rows) => ({
+    relevance: Float64Array.from(rows, (row) => relevance[row]),
+    score: Float64Array.from(rows, (row) => score[row])
+  }));
+}
+function discounts(length, k) {
+  return Float64Array.from({ length }, (_, i) => i < k ? 1 / (Math.log(i + 2) / Math.log(2)) : 0);
+}
+function queryNdcg({ relevance, score }, k) {
+  const discount = discounts(relevance.length, k);
+  const ideal = Float64Array.from(relevance).sort().reverse().reduce((sum3, gain2, i) => sum3 + gain2 * discount[i], 0);
+  if (ideal === 0) return 0;
+  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[b] - score[a]);
+  let gain = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    let relevanceSum = 0;
+    let discountSum = 0;
+    while (end < order.length && score[order[end]] === score[order[start]]) {
+      relevanceSum += relevance[order[end]];
+      discountSum += discount[end];
+      end++;
+    }
+    gain += relevanceSum / (end - start) * discountSum;
+    start = end;
+  }
+  return gain / ideal;
+}
+function queryAveragePrecisionAtK({ relevance, score }, k) {
+  let relevantTotal = 0;
+  for (const value of relevance) if (value > 0) relevantTotal++;
+  if (relevantTotal === 0) return 0;
+  const order = Array.from({ length: score.length }, (_, i) => i).sort((a, b) => score[b] - score[a]);
+  let hits = 0;
+  let sum3 = 0;
+  for (let rank = 0; rank < Math.min(k, order.length); rank++) {
+    if (relevance[order[rank]] > 0) {
+      hits++;
+      sum3 += hits / (rank + 1);
+    }
+  }
+  return sum3 / Math.min(k, relevantTotal);
+}
+var DEFAULT_RANKING_K = [10];
+function rankingScores(queries, ks) {
+  const metrics = { query_count: queries.length };
+  for (const k of ks) {
+    metrics[`ndcg@${k}`] = compensatedMean(queries.map((query) => queryNdcg(query, k)));
+    metrics[`map@${k}`] = compensatedMean(queries.map((query) => queryAveragePrecisionAtK(query, k)));
+  }
+  return metrics;
+}
+
+// packages/metrics/src/slices.ts
+var DEFAULT_MIN_SLICE_ROWS = 30;
+var COUNTS = /* @__PURE__ */ new Set(["example_count", "query_count"]);
+var LOWER_IS_BETTER = /^(log_loss|brier_score|expected_calibration_error|mse|rmse|mae|mape|median_absolute_error|hamming_loss|pinball_loss(@.+)?)$/;
+function lowerIsBetter(metric) {
+  return LOWER_IS_BETTER.test(metric);
+}
+function sliceMetricKey(sliceKey, metric) {
+  return `slice:${sliceKey}/${metric}`;
+}
+function evaluateSlices(slicing, minRows, metricsOf) {
+  const result = { metrics: {}, slices: [], notes: [] };
+  if (!slicing) return result;
+  for (const grouping of slicing.groupings) {
+    const columns = grouping.map((name) => slicing.columns.find((column) => column.column === name));
+    const missing = grouping.filter((_, k) => !columns[k]);
+    if (missing.length) {
+      result.notes.push(`no slices by ${grouping.join(",")}: the predictions have no column ${missing.join(", ")}`);
+      continue;
+    }
+    const groupingName = grouping.join(",");
+    const slices = groupRows(columns).map(({ values, rows }) => {
+      const key = grouping.map((column, k) => `${column}=${values[k]}`).join(",");
+      const gated = rows.length >= minRows;
+      return {
+        grouping: groupingName,
+        key,
+        values: Object.fromEntries(grouping.map((column, k) => [column, values[k]])),
+        rows: rows.length,
+        gated,
+        ...gated ? {} : { reason: `${rows.length} rows, fewer than min-slice-rows ${minRows}: reported, not gated` },
+        metrics: metricsOf(rows, key)
+      };
+    });
+    result.slices.push(...slices);
+    const gatedSlices = slices.filter((slice) => slice.gated);
+    for (const slice of gatedSlices)
+      for (const [metric, value] of Object.entries(slice.metrics))
+        result.metrics[sliceMetricKey(slice.key, metric)] = value;
+    const small = slices.length - gatedSlices.length;
+    if (small) {
+      result.notes.push(
+        `${small} of ${slices.length} slices by ${groupingName} have fewer than ${minRows} rows: reported, not gated`
+      );
+    }
+    Object.assign(result.metrics, worstAndGap(groupingName, gatedSlices));
+  }
+  return result;
+}
+function worstAndGap(grouping, slices) {
+  const out = {};
+  const names = new Set(slices.flatMap((slice) => Object.keys(slice.metrics)));
+  for (const metric of names) {
+    if (COUNTS.has(metric)) continue;
+    const values = slices.map((slice) => slice.metrics[metric]).filter((v) => Number.isFinite(v));
+    if (values.length === 0) continue;
+    const low = Math.min(...values);
+    const high = Math.max(...values);
+    out[`slice-worst:${grouping}/${metric}`] = lowerIsBetter(metric) ? high : low;
+    if (values.length >= 2) out[`slice-gap:${grouping}/${metric}`] = high - low;
+  }
+  return out;
+}
+function groupRows(columns) {
+  const groups = /* @__PURE__ */ new Map();
+  const rowCount = columns[0].values.length;
+  for (let row = 0; row < rowCount; row++) {
+    const values = columns.map((column) => String(column.values[row]));
+    const id = JSON.stringify(values);
+    let group = groups.get(id);
+    if (!group) groups.set(id, group = { values, rows: [] });
+    group.rows.push(row);
+  }
+  return [...groups.values()].sort((a, b) => {
+    for (let k = 0; k < a.values.length; k++) {
+      const order = compareLabels(a.values[k], b.values[k]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+}
+function slicingOf(predictions) {
+  if (predictions.slicing) return predictions.slicing;
+  return predictions.slice && { columns: [predictions.slice], groupings: [[predictions.slice.column]] };
+}
+
+// packages/metrics/src/evaluate.ts
+var DEFAULT_TOP_K = [3];
 function evaluateClassifier(predictions, options = {}) {
   const prepared = prepareClassification(predictions, options);
-  const notes = [];
-  const metrics = classifierMetrics(prepared, (error62) => {
-    throw error62;
-  });
+  const topK = options.k ?? DEFAULT_TOP_K;
+  const top = classifierMetrics(prepared, topK, true);
   const matrix = prepared.predCodes && confusionMatrix(prepared.trueCodes, prepared.predCodes, prepared.classes.length);
   const sliceOptions = prepared.classes.length === 2 || options.classes ? { ...options, classes: prepared.classes } : options;
-  forEachSlice(predictions.slice, (column, value, rows) => {
-    const slicePrepared = prepareClassification(selectClassifierRows(predictions, rows), sliceOptions);
-    const sliceMetrics = classifierMetrics(
-      slicePrepared,
-      (error62) => notes.push(`${sliceMetricKey(column, value, "")}: ${error62.message}`)
+  const notes = [...top.notes];
+  const sliced = evaluateSlices(slicingOf(predictions), options.minSliceRows ?? DEFAULT_MIN_SLICE_ROWS, (rows, key) => {
+    const slice = classifierMetrics(
+      prepareClassification(selectClassifierRows(predictions, rows), sliceOptions),
+      topK,
+      false
     );
-    for (const [name, metric] of Object.entries(sliceMetrics)) metrics[sliceMetricKey(column, value, name)] = metric;
+    notes.push(...slice.notes.map((note) => `slice:${key}: ${note}`));
+    return slice.metrics;
   });
+  const metrics = { ...top.metrics, ...sliced.metrics };
   return {
     metrics: options.mlflowAliases ? withMlflowAliases(metrics, prepared.classes.length <= 2) : metrics,
+    slices: sliced.slices,
     classes: prepared.classes,
     positiveLabel: prepared.positiveLabel,
     confusionMatrix: matrix && {
@@ -56761,11 +64806,21 @@ function evaluateClassifier(predictions, options = {}) {
       )
     },
     perClass: matrix && classScores(matrix).map((scores, k) => ({ label: prepared.classes[k], ...scores })),
-    notes
+    calibration: top.calibration,
+    notes: [...notes, ...sliced.notes]
   };
 }
-function classifierMetrics(prepared, undefinedMetric) {
+function classifierMetrics(prepared, topK, strict) {
   const metrics = { example_count: prepared.rows };
+  const notes = [];
+  const attempt = (compute, rethrow) => {
+    try {
+      Object.assign(metrics, compute());
+    } catch (error62) {
+      if (!isUserError(error62) || rethrow) throw error62;
+      notes.push(error62.message);
+    }
+  };
   if (prepared.predCodes) {
     const matrix = confusionMatrix(prepared.trueCodes, prepared.predCodes, prepared.classes.length);
     metrics.accuracy = accuracyOf(matrix);
@@ -56779,16 +64834,37 @@ function classifierMetrics(prepared, undefinedMetric) {
       metrics[`recall_${average}`] = scores.recall;
       metrics[`f1_${average}`] = scores.f1;
     }
+    metrics.balanced_accuracy = balancedAccuracy(matrix);
+    metrics.matthews_corrcoef = matthewsCorrelation(matrix);
+    const kappa = cohenKappa(matrix);
+    if (Number.isNaN(kappa)) notes.push("cohen_kappa is undefined: y_true and y_pred hold one and the same class");
+    else metrics.cohen_kappa = kappa;
   }
-  try {
-    Object.assign(metrics, rocAucMetrics(prepared));
-  } catch (error62) {
-    if (!isUserError(error62)) throw error62;
-    undefinedMetric(error62);
+  attempt(() => rocAucMetrics(prepared), strict);
+  if (prepared.positiveScore && prepared.isPositive) {
+    const { positiveScore, isPositive, source } = prepared;
+    attempt(
+      () => ({ average_precision: averagePrecision(positiveScore, isPositive, `${source}: average precision`) }),
+      false
+    );
+  }
+  const outside = prepared.positiveScore?.findIndex((score) => !(score >= 0 && score <= 1)) ?? -1;
+  if (outside >= 0 && !prepared.probabilities) {
+    notes.push(
+      `${prepared.source}: row ${outside + 1} has the score ${prepared.positiveScore[outside]}, outside [0, 1]: the scores are not probabilities, so log_loss, brier_score and expected_calibration_error are not computed`
+    );
   }
   const losses = rowLogLosses(prepared);
   if (losses) metrics.log_loss = compensatedMean(losses);
-  return metrics;
+  const brier = rowBrierErrors(prepared);
+  if (brier) metrics.brier_score = compensatedMean(brier);
+  const calibration = calibrationOf(prepared);
+  if (calibration) metrics.expected_calibration_error = calibration.expectedCalibrationError;
+  for (const k of topK) {
+    const hits = rowTopKHits(prepared, k);
+    if (hits) metrics[`top_k_accuracy@${k}`] = compensatedMean(hits);
+  }
+  return { metrics, notes, calibration };
 }
 function rocAucMetrics(prepared) {
   if (prepared.positiveScore && prepared.isPositive) {
@@ -56800,22 +64876,30 @@ function rocAucMetrics(prepared) {
   const counts = probabilities.classLabels.map(
     (_, column) => probabilities.trueColumn.filter((c) => c === column).length
   );
-  const macro = perClass.reduce((sum2, auc) => sum2 + auc, 0) / perClass.length;
-  const weighted = perClass.reduce((sum2, auc, k) => sum2 + auc * counts[k], 0) / prepared.rows;
+  const macro = perClass.reduce((sum3, auc) => sum3 + auc, 0) / perClass.length;
+  const weighted = perClass.reduce((sum3, auc, k) => sum3 + auc * counts[k], 0) / prepared.rows;
   return { roc_auc_ovr: macro, roc_auc_ovr_weighted: weighted };
 }
 function evaluateRegressor(predictions, options = {}) {
   const metrics = regressionMetrics(predictions);
-  forEachSlice(predictions.slice, (column, value, rows) => {
-    const slice = {
-      yTrue: rows.map((row) => predictions.yTrue[row]),
-      yPred: rows.map((row) => predictions.yPred[row]),
+  const sliced = evaluateSlices(
+    slicingOf(predictions),
+    options.minSliceRows ?? DEFAULT_MIN_SLICE_ROWS,
+    (rows) => regressionMetrics({
+      yTrue: pick2(predictions.yTrue, rows),
+      yPred: pick2(predictions.yPred, rows),
       source: predictions.source
-    };
-    for (const [name, metric] of Object.entries(regressionMetrics(slice)))
-      metrics[sliceMetricKey(column, value, name)] = metric;
-  });
-  return { metrics: options.mlflowAliases ? withMlflowAliases(metrics, false) : metrics };
+    })
+  );
+  const all = { ...metrics, ...sliced.metrics };
+  return {
+    metrics: options.mlflowAliases ? withMlflowAliases(all, false) : all,
+    slices: sliced.slices,
+    notes: sliced.notes
+  };
+}
+function pick2(column, rows) {
+  return rows.map((row) => column[row]);
 }
 function regressionMetrics(predictions) {
   const source = predictions.source ?? "predictions";
@@ -56824,29 +64908,108 @@ function regressionMetrics(predictions) {
   const yPred = checkFiniteColumn(predictions.yPred, "y_pred", source);
   return { example_count: yTrue.length, ...regressionScores(yTrue, yPred) };
 }
-function forEachSlice(slice, visit3) {
-  if (!slice) return;
-  const groups = /* @__PURE__ */ new Map();
-  slice.values.forEach((value, row) => {
-    const key = String(value);
-    const rows = groups.get(key) ?? [];
-    rows.push(row);
-    groups.set(key, rows);
-  });
-  for (const value of [...groups.keys()].sort(compareLabels)) visit3(slice.column, value, groups.get(value));
-}
-function selectClassifierRows(predictions, rows) {
-  const pick2 = (column) => rows.map((row) => column[row]);
-  return {
-    source: predictions.source,
-    yTrue: pick2(predictions.yTrue),
-    yPred: predictions.yPred && pick2(predictions.yPred),
-    score: predictions.score && pick2(predictions.score),
-    probabilities: predictions.probabilities && {
-      classLabels: predictions.probabilities.classLabels,
-      matrix: pick2(predictions.probabilities.matrix)
-    }
+function evaluateQuantiles(predictions, options = {}) {
+  const metricsOf = (rows) => {
+    const select = (column) => rows ? pick2(column, rows) : column;
+    const source = predictions.source ?? "predictions";
+    const yTrue = checkFiniteColumn(select(predictions.yTrue), "y_true", source);
+    const metrics = { example_count: yTrue.length };
+    if (predictions.yPred)
+      Object.assign(metrics, regressionMetrics({ yTrue, yPred: select(predictions.yPred), source }));
+    const levels = predictions.quantiles.levels;
+    let sum3 = 0;
+    levels.forEach((level, k) => {
+      const quantile2 = checkFiniteColumn(select(predictions.quantiles.values[k]), `quantile ${level}`, source);
+      const loss = compensatedMean(rowPinballLosses(yTrue, quantile2, level));
+      metrics[`pinball_loss@${level}`] = loss;
+      sum3 += loss;
+    });
+    metrics.pinball_loss = sum3 / levels.length;
+    return metrics;
   };
+  checkRowCounts(predictions.source ?? "predictions", {
+    y_true: predictions.yTrue,
+    y_pred: predictions.yPred,
+    ...Object.fromEntries(
+      predictions.quantiles.levels.map((level, k) => [`quantile ${level}`, predictions.quantiles.values[k]])
+    )
+  });
+  return withSlices(metricsOf(void 0), predictions, options, metricsOf);
+}
+function evaluateMultilabel(predictions, options = {}) {
+  const source = predictions.source ?? "predictions";
+  const width = predictions.labels.length;
+  const rowCount = checkRowCounts(source, {
+    ...Object.fromEntries(predictions.labels.map((label2, k) => [`y_true of ${String(label2)}`, predictions.yTrue[k]])),
+    ...Object.fromEntries(predictions.labels.map((label2, k) => [`y_pred of ${String(label2)}`, predictions.yPred[k]]))
+  });
+  const indicators = (columns, side2) => {
+    const matrix = new Uint8Array(rowCount * width);
+    columns.forEach((column, label2) => {
+      for (let row = 0; row < rowCount; row++) {
+        const value = column[row];
+        if (value !== 0 && value !== 1) {
+          throw new UserError(`${side2} of label ${String(predictions.labels[label2])} is ${value} at row ${row + 1}`, {
+            location: source,
+            hint: "multilabel columns hold 0 or 1 (the label does not or does apply)"
+          });
+        }
+        matrix[row * width + label2] = value;
+      }
+    });
+    return matrix;
+  };
+  const yTrue = indicators(predictions.yTrue, "y_true");
+  const yPred = indicators(predictions.yPred, "y_pred");
+  const metricsOf = (rows) => {
+    if (!rows) return multilabelScores({ labels: predictions.labels, yTrue, yPred });
+    const select = (matrix) => {
+      const out = new Uint8Array(rows.length * width);
+      rows.forEach((row, i) => out.set(matrix.subarray(row * width, (row + 1) * width), i * width));
+      return out;
+    };
+    return multilabelScores({ labels: predictions.labels, yTrue: select(yTrue), yPred: select(yPred) });
+  };
+  return withSlices(metricsOf(void 0), predictions, options, metricsOf);
+}
+function evaluateRanking(predictions, options = {}) {
+  const source = predictions.source ?? "predictions";
+  checkRowCounts(source, {
+    [predictions.group.column]: predictions.group.values,
+    relevance: predictions.relevance,
+    score: predictions.score
+  });
+  const ks = options.k ?? DEFAULT_RANKING_K;
+  const metricsOf = (rows) => {
+    const all = rows ?? predictions.group.values.map((_, row) => row);
+    const queries = queriesOf(
+      all.map((row) => predictions.group.values[row]),
+      pick2(predictions.relevance, all),
+      pick2(predictions.score, all),
+      source
+    );
+    return { example_count: all.length, ...rankingScores(queries, ks) };
+  };
+  return withSlices(metricsOf(void 0), predictions, options, metricsOf);
+}
+function withSlices(metrics, predictions, options, metricsOf) {
+  const sliced = evaluateSlices(predictions.slicing, options.minSliceRows ?? DEFAULT_MIN_SLICE_ROWS, metricsOf);
+  return { metrics: { ...metrics, ...sliced.metrics }, slices: sliced.slices, notes: sliced.notes };
+}
+function evaluatePredictions(loaded, options = {}) {
+  switch (loaded.task) {
+    case "binary":
+    case "multiclass":
+      return evaluateClassifier(loaded.predictions, options);
+    case "regression":
+      return evaluateRegressor(loaded.predictions, options);
+    case "quantile":
+      return evaluateQuantiles(loaded.predictions, options);
+    case "multilabel":
+      return evaluateMultilabel(loaded.predictions, options);
+    case "ranking":
+      return evaluateRanking(loaded.predictions, options);
+  }
 }
 function withMlflowAliases(metrics, binary) {
   const aliases = {
@@ -56862,6 +65025,371 @@ function withMlflowAliases(metrics, binary) {
   const out = { ...metrics };
   for (const [alias, name] of Object.entries(aliases)) if (metrics[name] !== void 0) out[alias] = metrics[name];
   return out;
+}
+
+// packages/metrics/src/predictions-file.ts
+function resolveColumns(columns = {}) {
+  const slice = columns.slice === void 0 ? [] : typeof columns.slice === "string" ? [columns.slice] : columns.slice;
+  return {
+    yTrue: columns.yTrue ?? "y_true",
+    yPred: columns.yPred ?? "y_pred",
+    score: columns.score ?? "score",
+    probabilityPrefix: columns.probabilityPrefix ?? "proba_",
+    slice: slice.map((grouping) => typeof grouping === "string" ? [grouping] : grouping),
+    key: columns.key ?? "id",
+    group: columns.group ?? "query_id",
+    quantilePrefix: columns.quantilePrefix ?? "quantile_"
+  };
+}
+async function readClassifierPredictions(sources, options = {}) {
+  const columns = resolveColumns(options.columns);
+  const yTrue = [];
+  const yPred = [];
+  const score = [];
+  const matrix = [];
+  const described = new DescribedRows(columns);
+  let layout;
+  let source = String(sources);
+  for await (const record2 of readRecords(sources, options.read)) {
+    if (!layout) {
+      source = record2.file;
+      const names = Object.keys(record2.values);
+      requireColumns(record2, [columns.yTrue], names);
+      described.start(names);
+      const probabilities = names.filter((name) => name.startsWith(columns.probabilityPrefix) && name.length > columns.probabilityPrefix.length).map((column) => ({
+        column,
+        label: labelOf(parseCell(column.slice(columns.probabilityPrefix.length)), record2, column)
+      }));
+      layout = { yPred: names.includes(columns.yPred), score: names.includes(columns.score), probabilities };
+      if (!layout.yPred && !layout.score && probabilities.length === 0) {
+        throw new UserError(
+          `no prediction column: expected "${columns.yPred}", "${columns.score}" or "${columns.probabilityPrefix}<class>" columns; found ${names.join(", ")}`,
+          {
+            location: `${record2.file}:${record2.line}`,
+            hint: "write predicted labels, a score or class probabilities, or set the column names in ctrain.yml"
+          }
+        );
+      }
+    }
+    yTrue.push(labelOf(cellOf(record2, columns.yTrue, options.read), record2, columns.yTrue));
+    if (layout.yPred) yPred.push(labelOf(cellOf(record2, columns.yPred, options.read), record2, columns.yPred));
+    if (layout.score) score.push(cellNumberOf(record2, columns.score, options.read));
+    if (layout.probabilities.length)
+      matrix.push(layout.probabilities.map(({ column }) => cellNumberOf(record2, column, options.read)));
+    described.add(record2, options.read);
+  }
+  if (!layout)
+    throw new UserError("predictions file has no rows", {
+      location: source,
+      hint: "write a header and one row per test example"
+    });
+  return {
+    source,
+    yTrue,
+    yPred: layout.yPred ? yPred : void 0,
+    score: layout.score ? score : void 0,
+    probabilities: layout.probabilities.length ? { classLabels: layout.probabilities.map(({ label: label2 }) => label2), matrix } : void 0,
+    ...described.columns()
+  };
+}
+async function readRegressorPredictions(sources, options = {}) {
+  const columns = resolveColumns(options.columns);
+  const yTrue = [];
+  const yPred = [];
+  const described = new DescribedRows(columns);
+  let source;
+  for await (const record2 of readRecords(sources, options.read)) {
+    if (source === void 0) {
+      source = record2.file;
+      const names = Object.keys(record2.values);
+      requireColumns(record2, [columns.yTrue, columns.yPred], names);
+      described.start(names);
+    }
+    yTrue.push(cellNumberOf(record2, columns.yTrue, options.read));
+    yPred.push(cellNumberOf(record2, columns.yPred, options.read));
+    described.add(record2, options.read);
+  }
+  if (source === void 0)
+    throw new UserError("predictions file has no rows", {
+      location: String(sources),
+      hint: "write a header and one row per test example"
+    });
+  return { source, yTrue, yPred, ...described.columns() };
+}
+var DescribedRows = class {
+  constructor(names) {
+    this.names = names;
+  }
+  names;
+  slices = [];
+  key;
+  /** Called with the first record's column names. */
+  start(columns) {
+    const { slice, key } = this.names;
+    const named = [...new Set(slice.flat())];
+    this.slices = named.filter((column) => columns.includes(column)).map((column) => ({ column, values: [] }));
+    if (columns.includes(key)) this.key = { column: key, values: [], lines: [] };
+  }
+  add(record2, read) {
+    for (const slice of this.slices) slice.values.push(sliceValueOf(cellOf(record2, slice.column, read)));
+    if (this.key) {
+      this.key.values.push(keyValueOf(record2.values[this.key.column]));
+      this.key.lines.push(record2.line);
+    }
+  }
+  /** `slice` is the first slice column found; `slicing` all of them, with every configured grouping. */
+  columns() {
+    const slicing = this.slices.length ? { columns: this.slices, groupings: this.names.slice } : void 0;
+    return { slice: this.slices[0], slicing, key: this.key };
+  }
+};
+function requireColumns(record2, required2, names) {
+  const missing = required2.filter((column) => !names.includes(column));
+  if (missing.length) {
+    throw new UserError(`missing column ${missing.map((c) => `"${c}"`).join(", ")}; found ${names.join(", ")}`, {
+      location: `${record2.file}:${record2.line}`,
+      hint: "rename the columns in the file, or set the column names in ctrain.yml"
+    });
+  }
+}
+function cellOf(record2, column, read) {
+  const value = record2.values[column];
+  const csv = read?.format ? read.format === "csv" : /\.(csv|tsv)$/i.test(record2.file);
+  return typeof value === "string" && csv ? parseCell(value) : value;
+}
+function labelOf(value, record2, column) {
+  if (typeof value === "string" || typeof value === "boolean" || typeof value === "number" && Number.isFinite(value))
+    return value;
+  if (typeof value === "bigint") return Number(value);
+  throw new UserError(
+    `${column} is ${value === null || value === void 0 ? "empty" : JSON.stringify(value)}, expected a class label`,
+    {
+      location: `${record2.file}:${record2.line}`,
+      hint: "every row needs a label; drop rows without one"
+    }
+  );
+}
+function cellNumberOf(record2, column, read) {
+  const value = cellOf(record2, column, read);
+  if (typeof value === "number" && !Number.isNaN(value)) return value;
+  if (typeof value === "bigint") return Number(value);
+  throw new UserError(
+    `${column} is ${value === null || value === void 0 ? "empty" : JSON.stringify(value)}, expected a number`,
+    {
+      location: `${record2.file}:${record2.line}`,
+      hint: `fill ${column} with numbers, or drop rows without one`
+    }
+  );
+}
+function keyValueOf(value) {
+  if (value === null || value === void 0 || value === "") return null;
+  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+function sliceValueOf(value) {
+  if (value === null || value === void 0) return null;
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : String(value);
+}
+
+// packages/metrics/src/task-predictions.ts
+function taskOfColumns(names, columns) {
+  if (!names.includes(columns.yTrue) && names.some((name) => multilabelSuffix(name, columns.yTrue) !== void 0))
+    return "multilabel";
+  if (names.includes(columns.group)) return "ranking";
+  if (names.some((name) => name.startsWith(columns.quantilePrefix) && name.length > columns.quantilePrefix.length))
+    return "quantile";
+  return void 0;
+}
+function multilabelSuffix(name, prefix2) {
+  return name.startsWith(`${prefix2}_`) && name.length > prefix2.length + 1 ? name.slice(prefix2.length + 1) : void 0;
+}
+async function readPredictions(sources, options = {}) {
+  const declared = options.task ?? "auto";
+  const columns = resolveColumns(options.columns);
+  let task = declared === "auto" ? void 0 : declared;
+  if (!task) {
+    for await (const record2 of readRecords(sources, options.read)) {
+      task = taskOfColumns(Object.keys(record2.values), columns);
+      break;
+    }
+  }
+  switch (task) {
+    case "regression":
+      return { task, predictions: await readRegressorPredictions(sources, options) };
+    case "quantile":
+      return { task, predictions: await readQuantilePredictions(sources, options) };
+    case "multilabel":
+      return { task, predictions: await readMultilabelPredictions(sources, options) };
+    case "ranking":
+      return { task, predictions: await readRankingPredictions(sources, options) };
+  }
+  const predictions = await readClassifierPredictions(sources, options);
+  const continuous = task === void 0 && !predictions.score && !predictions.probabilities && predictions.yTrue.some((label2) => typeof label2 === "number" && !Number.isInteger(label2));
+  if (continuous) return { task: "regression", predictions: await readRegressorPredictions(sources, options) };
+  const labels = /* @__PURE__ */ new Set([
+    ...predictions.yTrue,
+    ...predictions.yPred ?? [],
+    ...predictions.probabilities?.classLabels ?? []
+  ]);
+  if (task === "binary" && labels.size > 2) {
+    throw new UserError(`task is binary but the predictions hold ${labels.size} classes`, {
+      location: predictions.source ?? String(sources),
+      hint: "set compare.predictions.task to multiclass, or fix the labels"
+    });
+  }
+  const kind = task === "multiclass" || task !== "binary" && labels.size > 2 ? "multiclass" : "binary";
+  return { task: kind, predictions };
+}
+async function readEach(sources, options, start, add) {
+  let source;
+  for await (const record2 of readRecords(sources, options.read)) {
+    if (source === void 0) {
+      source = record2.file;
+      start(Object.keys(record2.values), record2);
+    }
+    add(record2);
+  }
+  if (source === void 0) {
+    throw new UserError("predictions file has no rows", {
+      location: String(sources),
+      hint: "write a header and one row per test example"
+    });
+  }
+  return source;
+}
+async function readQuantilePredictions(sources, options = {}) {
+  const columns = resolveColumns(options.columns);
+  const described = new DescribedRows(columns);
+  const yTrue = [];
+  const yPred = [];
+  let withPrediction = false;
+  let quantiles = [];
+  const source = await readEach(
+    sources,
+    options,
+    (names, record2) => {
+      requireColumns(record2, [columns.yTrue], names);
+      described.start(names);
+      withPrediction = names.includes(columns.yPred);
+      quantiles = names.filter((name) => name.startsWith(columns.quantilePrefix) && name.length > columns.quantilePrefix.length).map((column) => ({ column, level: quantileLevel(column, columns.quantilePrefix, record2), values: [] })).sort((a, b) => a.level - b.level);
+      if (quantiles.length === 0) {
+        throw new UserError(`no quantile column: expected "${columns.quantilePrefix}<level>" columns`, {
+          location: `${record2.file}:${record2.line}`,
+          hint: `write one column per predicted quantile, e.g. ${columns.quantilePrefix}0.1 and ${columns.quantilePrefix}0.9`
+        });
+      }
+    },
+    (record2) => {
+      yTrue.push(cellNumberOf(record2, columns.yTrue, options.read));
+      if (withPrediction) yPred.push(cellNumberOf(record2, columns.yPred, options.read));
+      for (const quantile2 of quantiles) quantile2.values.push(cellNumberOf(record2, quantile2.column, options.read));
+      described.add(record2, options.read);
+    }
+  );
+  const { slicing, key } = described.columns();
+  return {
+    source,
+    yTrue,
+    quantiles: { levels: quantiles.map((q) => q.level), values: quantiles.map((q) => q.values) },
+    yPred: withPrediction ? yPred : void 0,
+    slicing,
+    key
+  };
+}
+function quantileLevel(column, prefix2, record2) {
+  const level = Number(column.slice(prefix2.length));
+  if (!(level > 0 && level < 1)) {
+    throw new UserError(
+      `column ${column} names quantile level ${column.slice(prefix2.length)}, not a number in (0, 1)`,
+      {
+        location: `${record2.file}:${record2.line}`,
+        hint: `name quantile columns by their level, e.g. ${prefix2}0.9 for the 90th percentile`
+      }
+    );
+  }
+  return level;
+}
+async function readMultilabelPredictions(sources, options = {}) {
+  const columns = resolveColumns(options.columns);
+  const described = new DescribedRows(columns);
+  let labels = [];
+  const source = await readEach(
+    sources,
+    options,
+    (names, record2) => {
+      described.start(names);
+      labels = names.flatMap((name) => {
+        const suffix = multilabelSuffix(name, columns.yTrue);
+        if (suffix === void 0) return [];
+        const label2 = labelOf(parseCell(suffix), record2, name);
+        return [{ label: label2, truth: name, prediction: `${columns.yPred}_${suffix}`, yTrue: [], yPred: [] }];
+      });
+      if (labels.length === 0) {
+        throw new UserError(
+          `no multilabel columns: expected "${columns.yTrue}_<label>" and "${columns.yPred}_<label>"`,
+          {
+            location: `${record2.file}:${record2.line}`,
+            hint: "write one 0/1 column per label for the truth and one for the prediction"
+          }
+        );
+      }
+      requireColumns(
+        record2,
+        labels.map((label2) => label2.prediction),
+        names
+      );
+    },
+    (record2) => {
+      for (const label2 of labels) {
+        label2.yTrue.push(indicatorOf(record2, label2.truth, options));
+        label2.yPred.push(indicatorOf(record2, label2.prediction, options));
+      }
+      described.add(record2, options.read);
+    }
+  );
+  const { slicing, key } = described.columns();
+  return {
+    source,
+    labels: labels.map((l) => l.label),
+    yTrue: labels.map((l) => l.yTrue),
+    yPred: labels.map((l) => l.yPred),
+    slicing,
+    key
+  };
+}
+function indicatorOf(record2, column, options) {
+  const value = cellOf(record2, column, options.read);
+  return typeof value === "boolean" ? Number(value) : cellNumberOf(record2, column, options.read);
+}
+async function readRankingPredictions(sources, options = {}) {
+  const columns = resolveColumns(options.columns);
+  const described = new DescribedRows(columns);
+  const groups = [];
+  const relevance = [];
+  const score = [];
+  const source = await readEach(
+    sources,
+    options,
+    (names, record2) => {
+      requireColumns(record2, [columns.group, columns.yTrue, columns.score], names);
+      described.start(names);
+    },
+    (record2) => {
+      const group = record2.values[columns.group];
+      if (group === null || group === void 0 || group === "") {
+        throw new UserError(`${columns.group} is empty`, {
+          location: `${record2.file}:${record2.line}`,
+          hint: "every row needs the query it belongs to"
+        });
+      }
+      groups.push(String(group));
+      relevance.push(cellNumberOf(record2, columns.yTrue, options.read));
+      score.push(cellNumberOf(record2, columns.score, options.read));
+      described.add(record2, options.read);
+    }
+  );
+  const { slicing, key } = described.columns();
+  return { source, group: { column: columns.group, values: groups }, relevance, score, slicing, key };
 }
 
 // packages/metrics/src/random.ts
@@ -56977,9 +65505,9 @@ function rotateLeft(x, bits2) {
   return x << bits2 | x >>> 32 - bits2;
 }
 var SMALL_LOG_FACTORIALS = Array.from({ length: 16 }, (_, k) => {
-  let sum2 = 0;
-  for (let i = 2; i <= k; i++) sum2 += Math.log(i);
-  return sum2;
+  let sum3 = 0;
+  for (let i = 2; i <= k; i++) sum3 += Math.log(i);
+  return sum3;
 });
 function logFactorial(k) {
   if (k < 16) return SMALL_LOG_FACTORIALS[k];
@@ -56989,63 +65517,205 @@ function logFactorial(k) {
   return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + inverse * (1 / 12 - inverseSquared * (1 / 360 - inverseSquared * (1 / 1260 - inverseSquared / 1680)));
 }
 
+// packages/metrics/src/row-pairing.ts
+function describePairing(pairing) {
+  if (pairing.by === "position") return pairing.note;
+  const unmatched = [
+    pairing.baselineOnly ? `${pairing.baselineOnly} scored only by the baseline` : "",
+    pairing.candidateOnly ? `${pairing.candidateOnly} only by the candidate` : ""
+  ].filter(Boolean);
+  return `rows paired by "${pairing.keyColumn}": ${pairing.paired}${unmatched.length ? ` (left out: ${unmatched.join(", ")})` : ""}`;
+}
+var ROLES = { baseline: "the baseline", candidate: "the candidate" };
+function alignRows(baseline, candidate) {
+  const alignment = baseline.key && candidate.key && baseline.key.column === candidate.key.column ? alignByKey(baseline, candidate) : alignByPosition(baseline, candidate);
+  checkSameTruth(baseline, candidate, alignment);
+  return alignment;
+}
+function alignByPosition(baseline, candidate) {
+  const rows = baseline.yTrue.length;
+  const keyed = baseline.key ?? candidate.key;
+  if (rows !== candidate.yTrue.length) {
+    throw new UserError(
+      `not the same test set: the baseline has ${rows} rows, the candidate ${candidate.yTrue.length}, and ${keyed ? `only ${ROLES[baseline.key ? "baseline" : "candidate"]} has the key column "${keyed.column}"` : "neither has a key column"} to pair them by`,
+      {
+        location: `${sourceOf(baseline, "baseline")} vs ${sourceOf(candidate, "candidate")}`,
+        hint: "write a column that names each row (id, or set compare.predictions.key) in both runs' predictions, or predictions for the same rows in the same order"
+      }
+    );
+  }
+  const order = Array.from({ length: rows }, (_, row) => row);
+  return {
+    baselineRows: order,
+    candidateRows: order,
+    pairing: {
+      by: "position",
+      paired: rows,
+      baselineOnly: 0,
+      candidateOnly: 0,
+      keys: order.map((row) => row + 1),
+      slice: pairedSlice(baseline, candidate, order, order),
+      note: keyed ? `rows paired by position: ${ROLES[baseline.key ? "candidate" : "baseline"]} has no key column "${keyed.column}"` : void 0
+    }
+  };
+}
+function alignByKey(baseline, candidate) {
+  const column = candidate.key.column;
+  const baselineIndex = indexByKey(baseline, "baseline");
+  const candidateIndex = indexByKey(candidate, "candidate");
+  const keys = [...candidateIndex.keys()].filter((key) => baselineIndex.has(key)).sort(compareKeys);
+  if (keys.length === 0) {
+    throw new UserError(
+      `not the same test set: no "${column}" value of the baseline's ${baselineIndex.size} rows is among the candidate's ${candidateIndex.size}`,
+      {
+        location: `${sourceOf(baseline, "baseline")} vs ${sourceOf(candidate, "candidate")}`,
+        hint: `both runs must score the same test rows, named by the same "${column}" values`
+      }
+    );
+  }
+  const baselineRows = keys.map((key) => baselineIndex.get(key));
+  const candidateRows = keys.map((key) => candidateIndex.get(key));
+  return {
+    baselineRows,
+    candidateRows,
+    pairing: {
+      by: "key",
+      keyColumn: column,
+      paired: keys.length,
+      baselineOnly: baselineIndex.size - keys.length,
+      candidateOnly: candidateIndex.size - keys.length,
+      keys,
+      slice: pairedSlice(baseline, candidate, baselineRows, candidateRows)
+    }
+  };
+}
+function indexByKey(side2, role) {
+  const key = side2.key;
+  const index = /* @__PURE__ */ new Map();
+  key.values.forEach((value, row) => {
+    if (value === null) {
+      throw new UserError(`the key column "${key.column}" is empty at ${lineOf(side2, role, row)}`, {
+        location: locationOf(side2, role, row),
+        hint: "every row needs a key value that names it; fill it in or drop the row"
+      });
+    }
+    const first = index.get(value);
+    if (first !== void 0) {
+      throw new UserError(
+        `the key ${JSON.stringify(value)} of column "${key.column}" appears twice in ${ROLES[role]}'s predictions: at ${lineOf(side2, role, first)} and ${lineOf(side2, role, row)}`,
+        {
+          location: locationOf(side2, role, row),
+          hint: `each row needs its own "${key.column}" value; drop the repeated rows, or name a column that identifies rows in compare.predictions.key`
+        }
+      );
+    }
+    index.set(value, row);
+  });
+  return index;
+}
+function checkSameTruth(baseline, candidate, alignment) {
+  const { baselineRows, candidateRows, pairing } = alignment;
+  const differing = baselineRows.findIndex((row, i) => baseline.yTrue[row] !== candidate.yTrue[candidateRows[i]]);
+  if (differing < 0) return;
+  const baselineRow = baselineRows[differing];
+  const candidateRow = candidateRows[differing];
+  const values = `${JSON.stringify(baseline.yTrue[baselineRow])} vs ${JSON.stringify(candidate.yTrue[candidateRow])}`;
+  if (pairing.by === "position") {
+    throw new UserError(`not the same test set: y_true differs at row ${differing + 1} (${values})`, {
+      location: `${sourceOf(baseline, "baseline")} vs ${sourceOf(candidate, "candidate")}`,
+      hint: "write predictions for the same test rows, in the same order, for both models, or add a key column (id) to pair them by"
+    });
+  }
+  throw new UserError(
+    `not the same test set: y_true of the row keyed ${JSON.stringify(pairing.keys[differing])} differs (${values}, at ${lineOf(baseline, "baseline", baselineRow)} and ${lineOf(candidate, "candidate", candidateRow)})`,
+    {
+      location: `${locationOf(baseline, "baseline", baselineRow)} vs ${locationOf(candidate, "candidate", candidateRow)}`,
+      hint: "the two runs scored different data under the same keys; evaluate both models on the same test set"
+    }
+  );
+}
+function pairedSlice(baseline, candidate, baselineRows, candidateRows) {
+  const [slice, rows] = candidate.slice ? [candidate.slice, candidateRows] : [baseline.slice, baselineRows];
+  return slice && { column: slice.column, values: rows.map((row) => slice.values[row]) };
+}
+function compareKeys(a, b) {
+  const left = numericKey(a);
+  const right = numericKey(b);
+  if (left !== void 0 && right !== void 0 && left !== right) return left - right;
+  if (left === void 0 !== (right === void 0)) return left === void 0 ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function numericKey(key) {
+  return /^-?\d+(\.\d+)?$/.test(key) ? Number(key) : void 0;
+}
+function sourceOf(side2, role) {
+  return side2.source ?? `${role} predictions`;
+}
+function lineOf(side2, role, row) {
+  const line = side2.key?.lines?.[row];
+  return line === void 0 ? `${sourceOf(side2, role)} row ${row + 1}` : `${sourceOf(side2, role)} line ${line}`;
+}
+function locationOf(side2, role, row) {
+  const line = side2.key?.lines?.[row];
+  return line === void 0 ? sourceOf(side2, role) : `${sourceOf(side2, role)}:${line}`;
+}
+
 // packages/metrics/src/paired.ts
 function pairClassifiers(baseline, candidate, options = {}) {
-  checkSameRows(baseline.yTrue, candidate.yTrue, baseline.source, candidate.source);
+  classifierRowCount(baseline);
+  classifierRowCount(candidate);
+  const { baselineRows, candidateRows, pairing } = alignRows(baseline, candidate);
+  const pairedBaseline = selectClassifierRows(baseline, baselineRows);
+  const pairedCandidate = selectClassifierRows(candidate, candidateRows);
   const classes = options.classes ?? sortedUniqueLabels(
-    [prepareClassification(baseline).classes, prepareClassification(candidate).classes],
+    [prepareClassification(pairedBaseline).classes, prepareClassification(pairedCandidate).classes],
     candidate.source ?? "predictions"
   );
   const shared = { ...options, classes };
-  const preparedBaseline = prepareClassification(baseline, shared);
-  const preparedCandidate = prepareClassification(candidate, shared);
-  return { rows: preparedBaseline.rows, classes, baseline: preparedBaseline, candidate: preparedCandidate };
+  const preparedBaseline = prepareClassification(pairedBaseline, shared);
+  const preparedCandidate = prepareClassification(pairedCandidate, shared);
+  return { rows: pairing.paired, classes, baseline: preparedBaseline, candidate: preparedCandidate, pairing };
 }
 function pairRegressors(baseline, candidate) {
-  const source = candidate.source ?? "predictions";
-  checkRowCounts(source, {
-    baseline: baseline.yTrue,
-    candidate: candidate.yTrue,
-    "baseline y_pred": baseline.yPred,
-    "candidate y_pred": candidate.yPred
-  });
-  checkSameRows(Array.from(baseline.yTrue), Array.from(candidate.yTrue), baseline.source, candidate.source);
+  regressorRowCount(baseline);
+  regressorRowCount(candidate);
+  const baselineSource = baseline.source ?? "baseline predictions";
+  const candidateSource = candidate.source ?? "predictions";
+  checkFiniteColumn(baseline.yTrue, "baseline y_true", baselineSource);
+  const yTrue = checkFiniteColumn(candidate.yTrue, "y_true", candidateSource);
+  const baselinePredictions = checkFiniteColumn(baseline.yPred, "baseline y_pred", baselineSource);
+  const candidatePredictions = checkFiniteColumn(candidate.yPred, "y_pred", candidateSource);
+  const { baselineRows, candidateRows, pairing } = alignRows(baseline, candidate);
+  const pick3 = (column, rows) => Float64Array.from(rows, (row) => column[row]);
   return {
-    rows: baseline.yTrue.length,
-    yTrue: checkFiniteColumn(baseline.yTrue, "y_true", source),
-    baseline: checkFiniteColumn(baseline.yPred, "baseline y_pred", baseline.source ?? "baseline predictions"),
-    candidate: checkFiniteColumn(candidate.yPred, "y_pred", source)
+    rows: pairing.paired,
+    yTrue: pick3(yTrue, candidateRows),
+    baseline: pick3(baselinePredictions, baselineRows),
+    candidate: pick3(candidatePredictions, candidateRows),
+    pairing
   };
-}
-function checkSameRows(baseline, candidate, baselineSource = "baseline predictions", candidateSource = "candidate predictions") {
-  const where = `${baselineSource} vs ${candidateSource}`;
-  if (baseline.length !== candidate.length) {
-    throw new UserError(`not the same test set: baseline has ${baseline.length} rows, candidate ${candidate.length}`, {
-      location: where,
-      hint: "paired comparisons need both models' predictions on the same rows in the same order"
-    });
-  }
-  const differing = baseline.findIndex((label2, row) => label2 !== candidate[row]);
-  if (differing >= 0) {
-    throw new UserError(
-      `not the same test set: y_true differs at row ${differing + 1} (${JSON.stringify(baseline[differing])} vs ${JSON.stringify(candidate[differing])})`,
-      { location: where, hint: "write predictions for the same test rows, in the same order, for both models" }
-    );
-  }
 }
 
 // packages/metrics/src/bootstrap-statistics.ts
 var LABEL_METRICS = ["accuracy", "precision", "recall", "f1"];
 var AVERAGES = ["macro", "weighted", "micro"];
+var MATRIX_METRICS = {
+  balanced_accuracy: balancedAccuracy,
+  matthews_corrcoef: matthewsCorrelation,
+  cohen_kappa: cohenKappa
+};
 var BOOTSTRAP_CLASSIFIER_METRICS = [
   ...LABEL_METRICS,
   ...AVERAGES.flatMap((average) => ["precision", "recall", "f1"].map((name) => `${name}_${average}`)),
+  ...Object.keys(MATRIX_METRICS),
   "roc_auc",
   "roc_auc_ovr",
   "roc_auc_ovr_weighted",
-  "log_loss"
+  "log_loss",
+  "brier_score",
+  "top_k_accuracy@k"
 ];
-var BOOTSTRAP_REGRESSOR_METRICS = ["mae", "mse", "rmse", "r2"];
+var BOOTSTRAP_REGRESSOR_METRICS = ["mae", "mse", "rmse", "r2", "mape", "explained_variance"];
 function unsupported(metric, supported) {
   return new UserError(`no paired test for metric "${metric}"`, {
     location: metric,
@@ -57054,6 +65724,9 @@ function unsupported(metric, supported) {
 }
 function classifierStatistic(paired, metric) {
   if (metric === "log_loss") return logLossStatistic(paired);
+  if (metric === "brier_score") return brierStatistic(paired);
+  const topK = /^top_k_accuracy@([1-9]\d*)$/.exec(metric);
+  if (topK) return topKStatistic(paired, Number(topK[1]));
   if (metric === "roc_auc") return binaryAucStatistic(paired);
   if (metric === "roc_auc_ovr" || metric === "roc_auc_ovr_weighted")
     return oneVsRestStatistic(paired, metric.endsWith("weighted"));
@@ -57063,6 +65736,7 @@ function classifierStatistic(paired, metric) {
 }
 function labelMetric(paired, metric) {
   if (metric === "accuracy") return accuracyOf;
+  if (MATRIX_METRICS[metric]) return MATRIX_METRICS[metric];
   const [name, average] = metric.split("_");
   if (name !== "precision" && name !== "recall" && name !== "f1") return void 0;
   if (average === void 0) {
@@ -57135,6 +65809,29 @@ function logLossStatistic(paired) {
   }
   return meanDifferenceStatistic(baseline, candidate);
 }
+function brierStatistic(paired) {
+  const baseline = rowBrierErrors(paired.baseline);
+  const candidate = rowBrierErrors(paired.candidate);
+  if (!baseline || !candidate) {
+    throw new UserError(
+      "brier_score needs a binary problem with probabilities (or a score in [0, 1]) from both models",
+      {
+        location: paired.candidate.source
+      }
+    );
+  }
+  return meanDifferenceStatistic(baseline, candidate);
+}
+function topKStatistic(paired, k) {
+  const baseline = rowTopKHits(paired.baseline, k);
+  const candidate = rowTopKHits(paired.candidate, k);
+  if (!baseline || !candidate) {
+    throw new UserError(`top_k_accuracy@${k} needs class probabilities of more than ${k} classes from both models`, {
+      location: paired.candidate.source
+    });
+  }
+  return meanDifferenceStatistic(baseline, candidate);
+}
 function meanDifferenceStatistic(baseline, candidate) {
   return {
     kind: "rows",
@@ -57156,6 +65853,13 @@ function regressorStatistic(paired, metric) {
       return rootMeanSquaredStatistic(paired, errors(paired.baseline, squared), errors(paired.candidate, squared));
     case "r2":
       return rSquaredStatistic(paired);
+    case "mape":
+      return meanDifferenceStatistic(
+        rowPercentageErrors(paired.yTrue, paired.baseline),
+        rowPercentageErrors(paired.yTrue, paired.candidate)
+      );
+    case "explained_variance":
+      return explainedVarianceStatistic(paired);
     default:
       throw unsupported(metric, BOOTSTRAP_REGRESSOR_METRICS);
   }
@@ -57195,6 +65899,40 @@ function rSquaredStatistic(paired) {
     delta(sums, count) {
       const total = sums[3] - sums[2] * sums[2] / count;
       return rSquared2(sums[1], total) - rSquared2(sums[0], total);
+    }
+  };
+}
+function explainedVarianceStatistic(paired) {
+  const rows = paired.rows;
+  const residuals = [paired.baseline, paired.candidate].map(
+    (prediction) => prediction.map((value, row) => paired.yTrue[row] - value)
+  );
+  const centred = [paired.yTrue, ...residuals].map((values) => {
+    let mean = 0;
+    for (const value of values) mean += value / rows;
+    return values.map((value) => value - mean);
+  });
+  const width = 6;
+  const features = new Float64Array(rows * width);
+  for (let row = 0; row < rows; row++) {
+    centred.forEach((values, k) => {
+      features[row * width + 2 * k] = values[row];
+      features[row * width + 2 * k + 1] = values[row] ** 2;
+    });
+  }
+  const variance2 = (sums, k, count) => Math.max(0, sums[2 * k + 1] / count - (sums[2 * k] / count) ** 2);
+  const explained = (numerator, denominator) => denominator > 0 ? 1 - numerator / denominator : numerator === 0 ? 1 : 0;
+  return {
+    kind: "rows",
+    features,
+    width,
+    observed: [
+      regressionScores(paired.yTrue, paired.baseline).explained_variance,
+      regressionScores(paired.yTrue, paired.candidate).explained_variance
+    ],
+    delta(sums, count) {
+      const denominator = variance2(sums, 0, count);
+      return explained(variance2(sums, 2, count), denominator) - explained(variance2(sums, 1, count), denominator);
     }
   };
 }
@@ -57359,13 +66097,13 @@ function sumBlockDraws(words, count, features, base, width, sums) {
   const whole = count / 3 | 0;
   const offsetOf = (draw) => (words[draw / 3 | 0] >>> BLOCK_BITS * (draw % 3) & BLOCK_MASK) * width;
   if (width === 1) {
-    let sum2 = 0;
+    let sum3 = 0;
     for (let w = 0; w < whole; w++) {
       const word = words[w];
-      sum2 += features[base + (word & BLOCK_MASK)] + features[base + (word >>> BLOCK_BITS & BLOCK_MASK)] + features[base + (word >>> 2 * BLOCK_BITS & BLOCK_MASK)];
+      sum3 += features[base + (word & BLOCK_MASK)] + features[base + (word >>> BLOCK_BITS & BLOCK_MASK)] + features[base + (word >>> 2 * BLOCK_BITS & BLOCK_MASK)];
     }
-    for (let draw = 3 * whole; draw < count; draw++) sum2 += features[base + offsetOf(draw)];
-    sums[0] += sum2;
+    for (let draw = 3 * whole; draw < count; draw++) sum3 += features[base + offsetOf(draw)];
+    sums[0] += sum3;
     return;
   }
   if (width === 2) {
@@ -57398,56 +66136,67 @@ function sumBlockDraws(words, count, features, base, width, sums) {
 var DEFAULT_RESAMPLES = 2e3;
 var DEFAULT_SEED = 20240601;
 var ROWS_PER_CELL_FOR_MULTINOMIAL = 16;
-function bootstrapDelta(statistic, rows, options = {}) {
+function bootstrapDistribution(statistic, rows, options = {}) {
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const confidence = options.confidence ?? 0.95;
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(resamples) || resamples < 2) {
     throw new UserError(`bootstrap resamples must be an integer >= 2, got ${resamples}`, { location: "resamples" });
-  }
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new UserError(`confidence must lie strictly between 0 and 1, got ${confidence}`, { location: "confidence" });
   }
   const random = new SeededRandom(seed);
   const sampler = samplerFor(statistic, rows, random);
   const observed = sampler.observed();
   const deltas = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) deltas[b] = sampler.resampleDelta();
-  const finite = deltas.filter((delta) => Number.isFinite(delta)).sort();
-  const base = {
-    baseline: observed[0],
-    candidate: observed[1],
-    delta: observed[1] - observed[0],
-    confidence,
-    resamples,
-    seed,
-    scheme: sampler.scheme
-  };
-  if (finite.length === 0) {
+  const finite2 = deltas.filter((delta2) => Number.isFinite(delta2)).sort();
+  const delta = observed[1] - observed[0];
+  const base = { baseline: observed[0], candidate: observed[1], delta, resamples, seed, scheme: sampler.scheme };
+  if (finite2.length === 0) {
+    const fallbackReason2 = "no resample gave a finite delta";
     return {
       ...base,
-      interval: null,
-      method: "percentile",
-      fallbackReason: "no resample gave a finite delta",
-      standardError: Number.NaN
+      standardError: Number.NaN,
+      interval: () => ({ interval: null, method: "percentile", fallbackReason: fallbackReason2 }),
+      pValue: () => 1
     };
   }
-  const standardError = standardDeviation(finite);
-  const alpha = (1 - confidence) / 2;
-  const percentile = () => [quantile(finite, alpha), quantile(finite, 1 - alpha)];
-  if ((options.method ?? "bca") === "percentile")
-    return { ...base, interval: percentile(), method: "percentile", standardError };
-  const levels = finite.length < resamples ? { reason: `${resamples - finite.length} resamples gave no finite delta` } : bcaLevels(finite, base.delta, sampler.jackknife(), alpha);
-  if ("reason" in levels)
-    return { ...base, interval: percentile(), method: "percentile", fallbackReason: levels.reason, standardError };
-  return {
-    ...base,
-    interval: [quantile(finite, levels.lower), quantile(finite, levels.upper)],
-    method: "bca",
-    standardError
+  const standardError = standardDeviation(finite2);
+  const correction = (options.method ?? "bca") === "percentile" ? void 0 : finite2.length < resamples ? { reason: `${resamples - finite2.length} resamples gave no finite delta` } : bcaCorrection(finite2, delta, sampler.jackknife());
+  const bca = correction && !("reason" in correction) ? correction : void 0;
+  const fallbackReason = correction && "reason" in correction ? correction.reason : void 0;
+  const levelOf = (z2) => bca ? normalCdf(bca.z0 + (bca.z0 + z2) / (1 - bca.acceleration * (bca.z0 + z2))) : normalCdf(z2);
+  const percentile = (confidence) => {
+    const tail = (1 - confidence) / 2;
+    return [quantile(finite2, tail), quantile(finite2, 1 - tail)];
   };
+  const interval = (confidence) => {
+    if (!bca) {
+      return { interval: percentile(confidence), method: "percentile", ...fallbackReason ? { fallbackReason } : {} };
+    }
+    const tail = (1 - confidence) / 2;
+    const lower = levelOf(normalQuantile(tail));
+    const upper = levelOf(normalQuantile(1 - tail));
+    if (!(lower >= 0 && upper <= 1 && lower <= upper)) {
+      return {
+        interval: percentile(confidence),
+        method: "percentile",
+        fallbackReason: "BCa levels fell outside [0, 1]"
+      };
+    }
+    return { interval: [quantile(finite2, lower), quantile(finite2, upper)], method: "bca" };
+  };
+  const pValue = (d0, alternative) => {
+    if (alternative === "two-sided") return Math.min(1, 2 * Math.min(pValue(d0, "greater"), pValue(d0, "less")));
+    let below = 0;
+    for (const value of finite2) below += value < d0 ? 1 : value === d0 ? 0.5 : 0;
+    const share = Math.min(Math.max(below / finite2.length, 0.5 / finite2.length), 1 - 0.5 / finite2.length);
+    const w = normalQuantile(share) - (bca?.z0 ?? 0);
+    const z2 = bca ? w / (1 + bca.acceleration * w) - bca.z0 : w;
+    const lowerTail = normalCdf(z2);
+    return alternative === "greater" ? lowerTail : 1 - lowerTail;
+  };
+  return { ...base, standardError, interval, pValue };
 }
-function bcaLevels(sorted, observed, jackknife, alpha) {
+function bcaCorrection(sorted, observed, jackknife) {
   let below = 0;
   let belowOrEqual = 0;
   for (const delta of sorted) {
@@ -57458,12 +66207,12 @@ function bcaLevels(sorted, observed, jackknife, alpha) {
   if (!Number.isFinite(z0))
     return { reason: "every resampled delta lies on one side of the observed delta (bias correction is infinite)" };
   let total = 0;
-  let sum2 = 0;
+  let sum3 = 0;
   for (let i = 0; i < jackknife.values.length; i++) {
     total += jackknife.multiplicity[i];
-    sum2 += jackknife.multiplicity[i] * jackknife.values[i];
+    sum3 += jackknife.multiplicity[i] * jackknife.values[i];
   }
-  const mean = sum2 / total;
+  const mean = sum3 / total;
   let squares = 0;
   let cubes = 0;
   for (let i = 0; i < jackknife.values.length; i++) {
@@ -57473,11 +66222,7 @@ function bcaLevels(sorted, observed, jackknife, alpha) {
   }
   const acceleration = cubes / (6 * squares ** 1.5);
   if (!Number.isFinite(acceleration)) return { reason: "the jackknife deltas do not vary (acceleration is undefined)" };
-  const level = (z2) => normalCdf(z0 + (z0 + z2) / (1 - acceleration * (z0 + z2)));
-  const lower = level(normalQuantile(alpha));
-  const upper = level(normalQuantile(1 - alpha));
-  if (!(lower >= 0 && upper <= 1 && lower <= upper)) return { reason: "BCa levels fell outside [0, 1]" };
-  return { lower, upper };
+  return { z0, acceleration };
 }
 function quantile(sorted, q) {
   const position = (sorted.length - 1) * q;
@@ -57578,7 +66323,7 @@ function aucSampler(statistic, rows, random) {
       negative: new Float64Array(model.groups)
     }))
   );
-  const positivesOf = statistic.tasks.map((task) => task.isPositive.reduce((sum2, p) => sum2 + p, 0));
+  const positivesOf = statistic.tasks.map((task) => task.isPositive.reduce((sum3, p) => sum3 + p, 0));
   const tallyAll = (drawn) => {
     statistic.tasks.forEach(
       (task, t) => task.models.forEach((model, m) => tallyDrawnRows(drawn, task.isPositive, model.groupOfRow, tallies[t][m]))
@@ -57649,11 +66394,11 @@ function aucJackknife(statistic, rows, positivesOf) {
   });
   return { values, multiplicity: new Float64Array(rows).fill(1) };
 }
-function bootstrapClassifierDelta(paired, metric, options) {
-  return bootstrapDelta(classifierStatistic(paired, metric), paired.rows, options);
+function bootstrapClassifierDistribution(paired, metric, options) {
+  return bootstrapDistribution(classifierStatistic(paired, metric), paired.rows, options);
 }
-function bootstrapRegressorDelta(paired, metric, options) {
-  return bootstrapDelta(regressorStatistic(paired, metric), paired.rows, options);
+function bootstrapRegressorDistribution(paired, metric, options) {
+  return bootstrapDistribution(regressorStatistic(paired, metric), paired.rows, options);
 }
 function countDrawnCells(drawn, cellOfRow, counts) {
   for (let draw = 0; draw < drawn.length; draw++) counts[cellOfRow[drawn[draw]]]++;
@@ -57687,6 +66432,35 @@ function mcnemarTest(paired) {
   }
   return { ...mcnemarFromCounts(b, c), delta: (c - b) / paired.rows };
 }
+function mcnemarPValue(result, alternative) {
+  const b = result.baselineOnlyCorrect;
+  const c = result.candidateOnlyCorrect;
+  const discordant = b + c;
+  if (discordant === 0) return 1;
+  if (alternative === "two-sided") return Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), discordant));
+  return alternative === "greater" ? binomialHalfCdf(b, discordant) : binomialHalfCdf(c, discordant);
+}
+function mcnemarInterval(result, rows, confidence) {
+  const b = result.baselineOnlyCorrect;
+  const c = result.candidateOnlyCorrect;
+  const discordant = b + c;
+  if (discordant === 0) return [0, 0];
+  const tail = (1 - confidence) / 2;
+  const solve = (tooLow) => {
+    let low = 0;
+    let high = 1;
+    for (let i = 0; i < 60; i++) {
+      const middle = (low + high) / 2;
+      if (tooLow(middle)) low = middle;
+      else high = middle;
+    }
+    return (low + high) / 2;
+  };
+  const lower = c === 0 ? 0 : solve((share) => 1 - binomialCdf(c - 1, discordant, share) < tail);
+  const upper = c === discordant ? 1 : solve((share) => binomialCdf(c, discordant, share) > tail);
+  const scale = discordant / rows;
+  return [scale * (2 * lower - 1), scale * (2 * upper - 1)];
+}
 function mcnemarFromCounts(b, c) {
   const discordant = b + c;
   const statistic = discordant === 0 ? 0 : (b - c) ** 2 / discordant;
@@ -57694,7 +66468,7 @@ function mcnemarFromCounts(b, c) {
   return {
     baselineOnlyCorrect: b,
     candidateOnlyCorrect: c,
-    pValue: discordant === 0 ? 1 : Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), discordant)),
+    pValue: mcnemarPValue({ baselineOnlyCorrect: b, candidateOnlyCorrect: c }, "two-sided"),
     chiSquare: {
       statistic,
       pValue: discordant === 0 ? 1 : chiSquareSurvival(statistic, 1),
@@ -57721,16 +66495,16 @@ function deLongTest(paired) {
     }
     meanX /= x.length;
     meanY /= y.length;
-    let sum2 = 0;
-    for (let i = 0; i < x.length; i++) sum2 += (x[i] - meanX) * (y[i] - meanY);
-    return sum2 / (x.length - 1);
+    let sum3 = 0;
+    for (let i = 0; i < x.length; i++) sum3 += (x[i] - meanX) * (y[i] - meanY);
+    return sum3 / (x.length - 1);
   };
   const m = a.positive.length;
   const n = a.negative.length;
-  const variance = (x, y) => covariance(x.positive, y.positive) / m + covariance(x.negative, y.negative) / n;
-  const baselineVariance = variance(a, a);
-  const candidateVariance = variance(b, b);
-  const covarianceAB = variance(a, b);
+  const variance2 = (x, y) => covariance(x.positive, y.positive) / m + covariance(x.negative, y.negative) / n;
+  const baselineVariance = variance2(a, a);
+  const candidateVariance = variance2(b, b);
+  const covarianceAB = variance2(a, b);
   const delta = b.auc - a.auc;
   const deltaVariance = baselineVariance + candidateVariance - 2 * covarianceAB;
   const standardError = Math.sqrt(Math.max(0, deltaVariance));
@@ -57763,17 +66537,15 @@ function structuralComponents(scores, isPositive, source) {
   for (const value of positive) auc += value;
   return { auc: auc / positive.length, positive, negative };
 }
-var NOISE_BAND_K = 3;
-var NOISE_BAND_MIN_RUNS = 3;
-function noiseBand(history, candidate, k = NOISE_BAND_K) {
+function noiseBand(history, minRuns = NOISE_BAND_MIN_RUNS) {
   const runs = history.filter((value) => Number.isFinite(value));
-  if (runs.length < NOISE_BAND_MIN_RUNS) return void 0;
-  const median = medianOf(runs);
-  const mad = medianOf(runs.map((value) => Math.abs(value - median)));
-  const halfWidth = k * 1.4826 * mad;
-  const delta = candidate - median;
-  return { runs: runs.length, median, mad, halfWidth, k, delta, outside: Math.abs(delta) > halfWidth };
+  if (runs.length < minRuns) return void 0;
+  const median2 = medianOf(runs);
+  const mad = medianOf(runs.map((value) => Math.abs(value - median2)));
+  if (mad === 0) return void 0;
+  return { runs: runs.length, median: median2, mad, sd: 1.4826 * mad };
 }
+var NOISE_BAND_MIN_RUNS = 3;
 function medianOf(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -57784,7 +66556,10 @@ function medianOf(values) {
 var BASELINE_ZERO = 1e-12;
 function evaluateGates(input2) {
   const metrics = expandGates(input2).map(([metric, gateKey, gate]) => judgeMetric(metric, gateKey, gate, input2));
-  return { verdict: overallVerdict(metrics.map((m) => m.verdict)), metrics };
+  const verdict = overallVerdict(metrics.map((m) => m.verdict));
+  const judged = metrics.some((m) => m.verdict !== "skipped" || m.methods.includes("value-threshold"));
+  const overall2 = verdict === "failed" || verdict === "inconclusive" ? verdict : judged ? "passed" : "skipped";
+  return { verdict, overall: overall2, metrics };
 }
 function overallVerdict(verdicts) {
   return METRIC_VERDICTS_BY_SEVERITY.find((verdict) => verdicts.includes(verdict)) ?? "skipped";
@@ -57796,8 +66571,10 @@ function expandGates(input2) {
   const expanded = exact.map(([key, gate]) => [key, key, gate]);
   for (const [pattern, gate] of Object.entries(input2.gates)) {
     if (!pattern.includes("*")) continue;
-    const regex = new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
-    const matches = known.filter((key) => regex.test(key) && !taken.has(key));
+    const regex = gatePattern(pattern);
+    const matches = known.filter(
+      (key) => regex.test(key) && !taken.has(key) && (!isReportedCopy(key) || isReportedCopy(pattern))
+    );
     if (matches.length === 0) expanded.push([pattern, pattern, gate]);
     for (const key of matches) {
       taken.add(key);
@@ -57805,6 +66582,9 @@ function expandGates(input2) {
     }
   }
   return expanded;
+}
+function gatePattern(key) {
+  return new RegExp(`^${key.split("*").map(escapeRegExp).join(".*")}$`);
 }
 function escapeRegExp(text2) {
   return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -57824,7 +66604,7 @@ function judgeMetric(metric, gateKey, gate, input2) {
     baseline,
     delta: finiteDelta,
     relativeDelta: finiteDelta !== null && Math.abs(baselineNumber) >= BASELINE_ZERO ? finiteDelta / Math.abs(baselineNumber) : null,
-    interval: judgement2.interval,
+    ...judgement2.evidence ? { evidence: judgement2.evidence } : {},
     methods: [...judgement2.methods],
     reasons: judgement2.reasons
   });
@@ -57851,18 +66631,8 @@ function judgeMetric(metric, gateKey, gate, input2) {
     return result({ ...judgement, verdict: "failed" });
   }
   const valueFailed = checkValue(candidateNumber, gate, judgement);
-  const changeVerdict = judgeChange(
-    metric,
-    gate,
-    candidateNumber,
-    baseline,
-    baselineNumber,
-    input2.evidence?.[metric],
-    judgement
-  );
-  if (valueFailed) return result({ ...judgement, verdict: "failed" });
-  if (changeVerdict) return result({ ...judgement, verdict: changeVerdict });
-  return result({ ...judgement, verdict: gate.min !== void 0 || gate.max !== void 0 ? "pass" : "skipped" });
+  const changeVerdict = judgeChange(metric, gate, candidateNumber, baseline, baselineNumber, input2, judgement);
+  return result({ ...judgement, verdict: valueFailed ? "failed" : changeVerdict });
 }
 function checkValue(value, gate, judgement) {
   if (gate.min === void 0 && gate.max === void 0) return false;
@@ -57880,131 +66650,128 @@ function checkValue(value, gate, judgement) {
   }
   return failed;
 }
-function judgeChange(metric, gate, candidate, baseline, baselineNumber, evidence, judgement) {
-  const significance = gate.significance ?? "none";
-  const wantsChange = gate.change?.absolute !== void 0 || gate.change?.relative !== void 0 || significance !== "none";
+function changeBound(gate, baseline) {
+  const { absolute, relative: relative17 } = gate.change ?? {};
+  const bounds2 = [];
+  if (absolute !== void 0) bounds2.push(absolute);
+  if (relative17 !== void 0 && Math.abs(baseline) >= BASELINE_ZERO) bounds2.push(relative17 * Math.abs(baseline));
+  if (bounds2.length) return { bound: Math.max(...bounds2), undefinedOnly: false };
+  if (relative17 !== void 0) return { bound: 0, undefinedOnly: true };
+  return (gate.significance ?? "none") === "none" ? void 0 : { bound: 0, undefinedOnly: false };
+}
+var SIDE_OF_IMPROVEMENT = (sign) => sign > 0 ? "greater" : "less";
+var SIDE_OF_REGRESSION = (sign) => sign > 0 ? "less" : "greater";
+function judgeChange(metric, gate, candidate, baseline, baselineNumber, input2, judgement) {
   if (baseline === void 0) {
-    if (wantsChange) judgement.reasons.push("no baseline value (first run?): change thresholds skipped");
-    return gate.min === void 0 && gate.max === void 0 ? void 0 : "pass";
+    judgement.reasons.push("no baseline value (first run?): the change is not judged");
+    return "skipped";
   }
   if (baselineNumber === void 0 || !Number.isFinite(baselineNumber)) {
-    if (wantsChange)
-      judgement.reasons.push(
-        `baseline value ${formatMetricValue(baseline)} is not a finite number: change thresholds skipped`
-      );
-    return gate.min === void 0 && gate.max === void 0 ? void 0 : "pass";
+    judgement.reasons.push(
+      `baseline value ${formatMetricValue(baseline)} is not a finite number: the change is not judged`
+    );
+    return "skipped";
   }
   const sign = gate.direction === "higher" ? 1 : -1;
-  const improvement = sign * (candidate - baselineNumber);
-  const point = checkChangeBounds(gate, improvement, baselineNumber, judgement);
-  const byDirection = improvement > 0 ? "improved" : improvement < 0 ? "regressed-within-tolerance" : "pass";
+  const delta = candidate - baselineNumber;
+  const improvement = sign * delta;
+  const alpha = gate.alpha ?? 0.05;
+  const test = input2.tests?.[metric];
+  const label2 = labelChange(test, delta, sign, alpha, input2.untested?.[metric], judgement);
+  const bounds2 = changeBound(gate, baselineNumber);
+  if (!bounds2) return label2;
+  const { relative: relative17, absolute } = gate.change ?? {};
+  if (absolute !== void 0 || relative17 !== void 0) judgement.methods.add("change-threshold");
+  if (relative17 !== void 0 && Math.abs(baselineNumber) < BASELINE_ZERO) {
+    judgement.reasons.push(
+      `relative change undefined: baseline ${baselineNumber} is ~0 (|baseline| < ${BASELINE_ZERO}); relative bound not applied`
+    );
+  }
+  if (bounds2.undefinedOnly) return "inconclusive";
+  const { bound } = bounds2;
+  const violated = improvement < bound;
+  judgement.reasons.push(`improvement ${shown(improvement)} ${violated ? "<" : ">="} bound ${shown(bound)}`);
+  const significance = gate.significance ?? "none";
   if (significance === "none") {
-    if (point.failed) return "failed";
-    if (point.undefinedOnly) return "inconclusive";
-    return byDirection;
-  }
-  if (!evidence && significance === "regression" && !point.failed && !point.undefinedOnly) {
-    return byDirection;
-  }
-  if (!evidence) {
-    judgement.reasons.push(
-      `significance "${significance}" asked for, but no paired predictions or baseline history were available to test it`
-    );
-    return point.failed && significance === "improvement" ? "failed" : "inconclusive";
-  }
-  const test = significanceOf(evidence, sign, point.bound, gate.alpha ?? 0.05, judgement);
-  if (significance === "regression") {
-    if (test.below) return "failed";
-    if (point.failed || point.undefinedOnly) {
-      judgement.reasons.push(`not a significant regression past ${point.bound} (${evidence.method}): inconclusive`);
-      return "inconclusive";
-    }
-    return byDirection;
-  }
-  if (point.failed) return "failed";
-  if (!test.above) {
-    judgement.reasons.push(`not significantly past ${point.bound} (${evidence.method}): inconclusive`);
-    return "inconclusive";
-  }
-  return byDirection;
-}
-function checkChangeBounds(gate, improvement, baseline, judgement) {
-  const { absolute, relative: relative13 } = gate.change ?? {};
-  const bounds2 = [];
-  let failed = false;
-  let defined = 0;
-  if (absolute !== void 0) {
-    judgement.methods.add("change-threshold");
-    defined++;
-    bounds2.push(absolute);
-    const ok = improvement >= absolute;
-    failed ||= !ok;
-    judgement.reasons.push(`improvement ${improvement} ${ok ? ">=" : "<"} absolute bound ${absolute}`);
-  }
-  if (relative13 !== void 0) {
-    judgement.methods.add("change-threshold");
-    if (Math.abs(baseline) < BASELINE_ZERO) {
-      judgement.reasons.push(
-        `relative change undefined: baseline ${baseline} is ~0 (|baseline| < ${BASELINE_ZERO}); relative bound not applied`
-      );
-    } else {
-      defined++;
-      const share = improvement / Math.abs(baseline);
-      bounds2.push(relative13 * Math.abs(baseline));
-      const ok = share >= relative13;
-      failed ||= !ok;
-      judgement.reasons.push(
-        `relative improvement ${share} ${ok ? ">=" : "<"} relative bound ${relative13} (of |baseline| ${Math.abs(baseline)})`
-      );
-    }
-  }
-  const undefinedOnly = defined === 0 && relative13 !== void 0;
-  return { failed, undefinedOnly, bound: bounds2.length ? Math.max(...bounds2) : 0 };
-}
-function significanceOf(evidence, sign, bound, alpha, judgement) {
-  judgement.methods.add(evidence.method);
-  if (evidence.method === "mcnemar") {
-    const improvement = sign * evidence.result.delta;
-    const significant = evidence.result.pValue < alpha;
-    judgement.reasons.push(
-      `McNemar exact p = ${evidence.result.pValue} (${significant ? "<" : ">="} alpha ${alpha}), delta ${evidence.result.delta}`
-    );
-    return {
-      below: significant && improvement < Math.min(0, bound),
-      above: significant && improvement > Math.max(0, bound)
-    };
-  }
-  const interval = deltaInterval(evidence, alpha);
-  judgement.interval = interval;
-  if (!interval) {
-    judgement.reasons.push(`${evidence.method} gave no interval`);
-    return { below: false, above: false };
-  }
-  const [low, high] = sign > 0 ? interval : [-interval[1], -interval[0]];
-  const what = evidence.method === "noise-band" ? `band (median \xB1 ${evidence.result.k} \xD7 1.4826 \xD7 MAD)` : `${(1 - alpha) * 100}% interval`;
-  judgement.reasons.push(`${evidence.method} ${what} of the improvement [${low}, ${high}] vs bound ${bound}`);
-  return { below: high < bound, above: low > bound };
-}
-function deltaInterval(evidence, alpha) {
-  switch (evidence.method) {
-    case "bootstrap": {
-      if (Math.abs(evidence.result.confidence - (1 - alpha)) > 1e-9) {
-        throw new Error(
-          `bootstrap interval at confidence ${evidence.result.confidence} used for a gate with alpha ${alpha}`
+    if (violated && test) {
+      const p2 = test.pValue(sign * bound, SIDE_OF_REGRESSION(sign));
+      if (p2 >= alpha) {
+        judgement.reasons.push(
+          `${test.method} cannot confirm the violation (one-sided p = ${formatP(p2)}): \`significance: regression\` would fail only a confirmed one`
         );
       }
-      return evidence.result.interval;
     }
-    case "delong": {
-      const z2 = normalQuantile(1 - alpha / 2);
-      return [
-        evidence.result.delta - z2 * evidence.result.standardError,
-        evidence.result.delta + z2 * evidence.result.standardError
-      ];
-    }
-    case "noise-band":
-      return [evidence.result.delta - evidence.result.halfWidth, evidence.result.delta + evidence.result.halfWidth];
+    return violated ? "failed" : label2;
   }
+  if (!test) {
+    if (significance === "regression" && !violated) return label2;
+    judgement.reasons.push(`significance "${significance}" needs a test of the change, and there is none`);
+    return "inconclusive";
+  }
+  const d0 = sign * bound;
+  const alternative = significance === "regression" ? SIDE_OF_REGRESSION(sign) : significance === "improvement" ? SIDE_OF_IMPROVEMENT(sign) : "two-sided";
+  const p = test.pValue(d0, alternative);
+  judgement.evidence = { ...judgement.evidence, bound: { delta: d0, alternative, pValue: p } };
+  const significant = p < alpha;
+  const what = `${test.method} p = ${formatP(p)} for the bound ${shown(bound)} (${alternative === "two-sided" ? "two-sided" : "one-sided"}, alpha ${alpha})`;
+  if (significance === "regression") {
+    if (significant) {
+      judgement.reasons.push(`significantly below the bound: ${what}`);
+      return "failed";
+    }
+    if (violated) judgement.reasons.push(`below the bound, but not significantly: ${what}`);
+    return label2;
+  }
+  if (significance === "improvement") {
+    if (significant) return label2;
+    judgement.reasons.push(`not shown to clear the bound: ${what}`);
+    return violated ? "failed" : "inconclusive";
+  }
+  if (!significant) {
+    judgement.reasons.push(`the test cannot tell the change from the bound: ${what}`);
+    return "inconclusive";
+  }
+  if (violated) {
+    judgement.reasons.push(`significantly below the bound: ${what}`);
+    return "failed";
+  }
+  return label2;
+}
+function labelChange(test, delta, sign, alpha, untested, judgement) {
+  if (!test) {
+    const why = untested ?? "no paired predictions and no noise band from the base branch's runs";
+    judgement.evidence = { method: "none", alpha, note: why };
+    judgement.reasons.push(`change ${shown(delta)} not tested: ${why}`);
+    return "unchanged";
+  }
+  judgement.methods.add(test.method);
+  const confidence = 1 - alpha;
+  const interval = test.interval(confidence);
+  const pValue = test.pValue(0, "two-sided");
+  judgement.evidence = {
+    method: test.method,
+    alpha,
+    pValue,
+    size: test.size,
+    ...interval ? { interval: { low: interval.bounds[0], high: interval.bounds[1], confidence, method: interval.method } } : {},
+    ...test.note ? { note: test.note } : {}
+  };
+  const real = pValue < alpha;
+  const range = interval ? `, ${formatPercent2(confidence)} interval [${shown(interval.bounds[0])}, ${shown(interval.bounds[1])}]` : "";
+  judgement.reasons.push(
+    `change ${shown(delta)}: ${test.method} p = ${formatP(pValue)}${range} ${real ? "is a real change" : "cannot tell it from noise"} (alpha ${alpha})`
+  );
+  if (!real || delta === 0) return "unchanged";
+  return sign * delta > 0 ? "improved" : "regressed";
+}
+function shown(value) {
+  return String(Number(value.toPrecision(6)));
+}
+function formatP(p) {
+  return p < 1e-4 ? p.toExponential(2) : String(Number(p.toPrecision(4)));
+}
+function formatPercent2(confidence) {
+  return `${Number((confidence * 100).toPrecision(4))}%`;
 }
 
 // packages/metrics/src/diff.ts
@@ -58026,10 +66793,10 @@ function dvcDiffJson(diffs, options = {}) {
   const json2 = (value) => value === void 0 ? null : isNonFinite(value) ? value.nonFinite : value;
   const out = {};
   for (const [path, rows] of Object.entries(diffs)) {
-    const shown = rows.filter((row) => options.all || row.changed);
-    if (shown.length === 0) continue;
+    const shown2 = rows.filter((row) => options.all || row.changed);
+    if (shown2.length === 0) continue;
     out[path] = Object.fromEntries(
-      shown.map((row) => [row.key, { old: json2(row.old), new: json2(row.new), diff: row.delta }])
+      shown2.map((row) => [row.key, { old: json2(row.old), new: json2(row.new), diff: row.delta }])
     );
   }
   return out;
@@ -58089,148 +66856,84 @@ function rankRuns(runs, objective, direction) {
   };
 }
 
-// packages/metrics/src/predictions-file.ts
-function resolveColumns(columns = {}) {
+// packages/metrics/src/change-test.ts
+function normalTest(delta, standardError) {
   return {
-    yTrue: columns.yTrue ?? "y_true",
-    yPred: columns.yPred ?? "y_pred",
-    score: columns.score ?? "score",
-    probabilityPrefix: columns.probabilityPrefix ?? "proba_",
-    slice: columns.slice
-  };
-}
-async function readClassifierPredictions(sources, options = {}) {
-  const columns = resolveColumns(options.columns);
-  const yTrue = [];
-  const yPred = [];
-  const score = [];
-  const matrix = [];
-  const slice = [];
-  let layout;
-  let source = String(sources);
-  for await (const record2 of readRecords(sources, options.read)) {
-    if (!layout) {
-      source = record2.file;
-      const names = Object.keys(record2.values);
-      requireColumns(record2, [columns.yTrue, ...columns.slice ? [columns.slice] : []], names);
-      const probabilities = names.filter((name) => name.startsWith(columns.probabilityPrefix) && name.length > columns.probabilityPrefix.length).map((column) => ({
-        column,
-        label: labelOf(parseCell(column.slice(columns.probabilityPrefix.length)), record2, column)
-      }));
-      layout = { yPred: names.includes(columns.yPred), score: names.includes(columns.score), probabilities };
-      if (!layout.yPred && !layout.score && probabilities.length === 0) {
-        throw new UserError(
-          `no prediction column: expected "${columns.yPred}", "${columns.score}" or "${columns.probabilityPrefix}<class>" columns; found ${names.join(", ")}`,
-          {
-            location: `${record2.file}:${record2.line}`,
-            hint: "write predicted labels, a score or class probabilities, or set the column names in ctrain.yml"
-          }
-        );
+    interval(confidence) {
+      const z2 = normalQuantile(1 - (1 - confidence) / 2);
+      return [delta - z2 * standardError, delta + z2 * standardError];
+    },
+    pValue(d0, alternative) {
+      if (!(standardError > 0)) {
+        const side2 = delta > d0 ? 1 : delta < d0 ? -1 : 0;
+        if (alternative === "two-sided") return side2 === 0 ? 1 : 0;
+        return (alternative === "greater" ? side2 > 0 : side2 < 0) ? 0 : 1;
       }
+      const z2 = (delta - d0) / standardError;
+      if (alternative === "greater") return 1 - normalCdf(z2);
+      if (alternative === "less") return normalCdf(z2);
+      return Math.min(1, 2 * normalCdf(-Math.abs(z2)));
     }
-    yTrue.push(labelOf(cellOf(record2, columns.yTrue, options.read), record2, columns.yTrue));
-    if (layout.yPred) yPred.push(labelOf(cellOf(record2, columns.yPred, options.read), record2, columns.yPred));
-    if (layout.score) score.push(numberOf2(record2, columns.score, options.read));
-    if (layout.probabilities.length)
-      matrix.push(layout.probabilities.map(({ column }) => numberOf2(record2, column, options.read)));
-    if (columns.slice) slice.push(sliceValueOf(cellOf(record2, columns.slice, options.read)));
-  }
-  if (!layout)
-    throw new UserError("predictions file has no rows", {
-      location: source,
-      hint: "write a header and one row per test example"
-    });
-  return {
-    source,
-    yTrue,
-    yPred: layout.yPred ? yPred : void 0,
-    score: layout.score ? score : void 0,
-    probabilities: layout.probabilities.length ? { classLabels: layout.probabilities.map(({ label: label2 }) => label2), matrix } : void 0,
-    slice: columns.slice ? { column: columns.slice, values: slice } : void 0
   };
 }
-async function readRegressorPredictions(sources, options = {}) {
-  const columns = resolveColumns(options.columns);
-  const yTrue = [];
-  const yPred = [];
-  const slice = [];
-  let source;
-  for await (const record2 of readRecords(sources, options.read)) {
-    if (source === void 0) {
-      source = record2.file;
-      requireColumns(
-        record2,
-        [columns.yTrue, columns.yPred, ...columns.slice ? [columns.slice] : []],
-        Object.keys(record2.values)
-      );
+function mcnemarChangeTest(result, rows) {
+  return {
+    method: "mcnemar",
+    delta: result.delta,
+    size: rows,
+    interval: (confidence) => ({ bounds: mcnemarInterval(result, rows, confidence), method: "exact-conditional" }),
+    pValue(d0, alternative) {
+      if (d0 !== 0) throw new Error("McNemar's test only tests a change of 0");
+      return mcnemarPValue(result, alternative);
     }
-    yTrue.push(numberOf2(record2, columns.yTrue, options.read));
-    yPred.push(numberOf2(record2, columns.yPred, options.read));
-    if (columns.slice) slice.push(sliceValueOf(cellOf(record2, columns.slice, options.read)));
-  }
-  if (source === void 0)
-    throw new UserError("predictions file has no rows", {
-      location: String(sources),
-      hint: "write a header and one row per test example"
-    });
-  return { source, yTrue, yPred, slice: columns.slice ? { column: columns.slice, values: slice } : void 0 };
+  };
 }
-function requireColumns(record2, required2, names) {
-  const missing = required2.filter((column) => !names.includes(column));
-  if (missing.length) {
-    throw new UserError(`missing column ${missing.map((c) => `"${c}"`).join(", ")}; found ${names.join(", ")}`, {
-      location: `${record2.file}:${record2.line}`,
-      hint: "rename the columns in the file, or set the column names in ctrain.yml"
-    });
-  }
+function deLongChangeTest(result, rows) {
+  const test = normalTest(result.delta, result.standardError);
+  return {
+    method: "delong",
+    delta: result.delta,
+    size: rows,
+    interval: (confidence) => ({ bounds: test.interval(confidence), method: "delong" }),
+    pValue: test.pValue
+  };
 }
-function cellOf(record2, column, read) {
-  const value = record2.values[column];
-  const csv = read?.format ? read.format === "csv" : /\.(csv|tsv)$/i.test(record2.file);
-  return typeof value === "string" && csv ? parseCell(value) : value;
+function bootstrapChangeTest(distribution, rows) {
+  return {
+    method: "bootstrap",
+    delta: distribution.delta,
+    size: rows,
+    interval(confidence) {
+      const { interval, method } = distribution.interval(confidence);
+      return interval ? { bounds: interval, method: `bootstrap-${method}` } : null;
+    },
+    pValue: distribution.pValue,
+    note: distribution.interval(0.95).fallbackReason
+  };
 }
-function labelOf(value, record2, column) {
-  if (typeof value === "string" || typeof value === "boolean" || typeof value === "number" && Number.isFinite(value))
-    return value;
-  if (typeof value === "bigint") return Number(value);
-  throw new UserError(
-    `${column} is ${value === null || value === void 0 ? "empty" : JSON.stringify(value)}, expected a class label`,
-    {
-      location: `${record2.file}:${record2.line}`,
-      hint: "every row needs a label; drop rows without one"
-    }
-  );
-}
-function numberOf2(record2, column, read) {
-  const value = cellOf(record2, column, read);
-  if (typeof value === "number" && !Number.isNaN(value)) return value;
-  if (typeof value === "bigint") return Number(value);
-  throw new UserError(
-    `${column} is ${value === null || value === void 0 ? "empty" : JSON.stringify(value)}, expected a number`,
-    {
-      location: `${record2.file}:${record2.line}`,
-      hint: `fill ${column} with numbers, or drop rows without one`
-    }
-  );
-}
-function sliceValueOf(value) {
-  if (value === null || value === void 0) return null;
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : String(value);
+function noiseBandChangeTest(band, delta) {
+  const test = normalTest(delta, band.sd * Math.SQRT2);
+  return {
+    method: "noise-band",
+    delta,
+    size: band.runs,
+    interval: (confidence) => ({ bounds: test.interval(confidence), method: "noise-band" }),
+    pValue: test.pValue
+  };
 }
 
 // packages/metrics/src/evidence.ts
-function classifierEvidence(paired, metric, options = {}) {
-  if (metric === "accuracy") return { method: "mcnemar", result: mcnemarTest(paired) };
-  if (metric === "roc_auc") return { method: "delong", result: deLongTest(paired) };
-  const confidence = 1 - (options.alpha ?? 0.05);
-  return {
-    method: "bootstrap",
-    result: bootstrapClassifierDelta(paired, metric, { ...options.bootstrap, confidence })
-  };
+function classifierChangeTest(paired, metric, options = {}) {
+  if (metric === "accuracy" && !options.nonZeroBound) return mcnemarChangeTest(mcnemarTest(paired), paired.rows);
+  if (metric === "roc_auc") return deLongChangeTest(deLongTest(paired), paired.rows);
+  return bootstrapChangeTest(bootstrapClassifierDistribution(paired, metric, options.bootstrap), paired.rows);
 }
-function regressorEvidence(paired, metric, options = {}) {
-  const confidence = 1 - (options.alpha ?? 0.05);
-  return { method: "bootstrap", result: bootstrapRegressorDelta(paired, metric, { ...options.bootstrap, confidence }) };
+function regressorChangeTest(paired, metric, options = {}) {
+  return bootstrapChangeTest(bootstrapRegressorDistribution(paired, metric, options.bootstrap), paired.rows);
+}
+function historyChangeTest(history, delta, minRuns) {
+  const band = noiseBand(history, minRuns);
+  return band && noiseBandChangeTest(band, delta);
 }
 
 // packages/local/src/baseline/git-metrics.ts
@@ -58275,7 +66978,7 @@ function readGitBaseline(git, ref, metricFiles, remote = "origin") {
 }
 
 // packages/local/src/baseline/local-baseline-source.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { resolve as resolve12 } from "node:path";
 var none = (description, notes = []) => ({
   origin: { kind: "none", description, notes }
@@ -58294,80 +66997,80 @@ function fromStoredRun(run, commitsBehind, notes) {
     bundle: new Bundle(run.dir, { untrusted: true })
   };
 }
+function isCopyOf(stored, current) {
+  return current !== void 0 && stored.name === current.name && stored.createdAt === current.createdAt && stored.source.commit === current.source.commit;
+}
 function createLocalBaselineSource(options) {
   const git = new GitRepository(options.cwd);
   const inGit = git.isRepository();
-  function nearestRun(branch, target, excludeCommit) {
-    const runs = options.store.list(branch, { succeededOnly: true }).filter((run) => run.commit !== excludeCommit);
-    if (runs.length === 0)
-      return none(`no successful run recorded for ${branch} in ${options.store.root}`, [
-        "first run: change thresholds are skipped"
-      ]);
-    if (!inGit || !target) {
-      return fromStoredRun(runs[0], void 0, ["not a git repository: the latest run of the branch is used"]);
-    }
-    const exact = runs.find((run) => run.commit === target);
-    if (exact) return fromStoredRun(exact, 0, []);
-    for (const run of runs) {
-      if (run.commit && git.isAncestor(run.commit, target)) {
-        const behind = git.distance(run.commit, target);
-        return fromStoredRun(run, behind, [
-          `no run at ${target.slice(0, 7)}; using the nearest older run, ${behind ?? "?"} commits behind`
-        ]);
-      }
-    }
-    return none(`no run of ${branch} is an ancestor of ${target.slice(0, 7)}`, [
-      "the recorded runs belong to commits that are not in this history"
+  const history = {
+    // Only runs that succeeded, like GitHub's `status=success`; the policy then reads each record's gates.
+    trustedRuns: async (branch) => options.store.list(branch, { succeededOnly: true }),
+    commitsBetween: async (ancestor, descendant) => inGit && git.isAncestor(ancestor, descendant) ? git.distance(ancestor, descendant) : void 0,
+    open: async (run) => ({ bundle: new Bundle(run.dir, { untrusted: true }), record: run.run })
+  };
+  const isThisRun = (run) => isCopyOf(run.run, options.currentRun?.());
+  function resolvedOf(choice, extraNotes = []) {
+    if (!choice.found) return none(choice.description, [...extraNotes, ...choice.notes]);
+    return fromStoredRun(choice.run, choice.commitsBehind, [...extraNotes, ...choice.notes]);
+  }
+  async function nearestRun(branch, target) {
+    const where = `recorded for ${branch} in ${options.store.root}`;
+    const choice = await chooseBaselineRun(history, { branch, target, isThisRun, where });
+    const damaged = options.store.damaged(branch).slice(0, 5).map((run) => `damaged run ${run.id} (${run.dir}) not used: ${run.reason}`);
+    return resolvedOf(choice, [
+      ...damaged,
+      ...inGit ? [] : ["not a git repository: the latest run of the branch is used"]
     ]);
   }
+  function autoTarget() {
+    if (!inGit) return void 0;
+    const head = git.resolve("HEAD");
+    if (git.currentBranch() === options.baseBranch) return head;
+    const base = git.resolve(options.baseBranch);
+    return head && base ? git.mergeBase(head, base) : void 0;
+  }
+  async function namedRun(id) {
+    const run = options.store.get(id) ?? options.store.list(options.baseBranch).find((entry) => String(entry.sequence) === id);
+    if (!run)
+      throw new UserError(`baseline run:${id}: no such run in ${options.store.root}`, {
+        hint: "list runs with `ctrain runs`"
+      });
+    const choice = await chooseBaselineRun({ ...history, trustedRuns: async () => [run] }, { branch: run.branch });
+    return choice.found ? fromStoredRun(run, void 0, choice.notes) : none(`run ${id} is not a baseline`, choice.notes);
+  }
   return {
-    async resolve(spec) {
-      if (spec === "none") return none("baseline disabled (baseline: none)");
-      if (spec === "auto") {
-        const head = inGit ? git.resolve("HEAD") : void 0;
-        const current = inGit ? git.currentBranch() : void 0;
-        if (current === options.baseBranch) return nearestRun(options.baseBranch, head, head);
-        const base = inGit ? git.resolve(options.baseBranch) : void 0;
-        const mergeBase = head && base ? git.mergeBase(head, base) : void 0;
-        return nearestRun(options.baseBranch, mergeBase);
-      }
-      const [kind, ...rest] = spec.split(":");
-      const value = rest.join(":");
-      switch (kind) {
+    async resolve(specText) {
+      const spec = parseBaselineSpec(specText);
+      switch (spec.kind) {
+        case "none":
+          return none("baseline disabled (baseline: none)");
+        case "auto":
+          return nearestRun(options.baseBranch, autoTarget());
         case "branch":
-          return nearestRun(value, inGit ? git.resolve(value) : void 0);
-        case "run": {
-          const run = options.store.get(value) ?? options.store.list(options.baseBranch).find((entry) => String(entry.sequence) === value);
-          if (!run)
-            throw new UserError(`baseline run:${value}: no such run in ${options.store.root}`, {
-              hint: "list runs with `ctrain runs`"
-            });
-          return fromStoredRun(run, void 0, []);
-        }
+          return nearestRun(spec.branch, void 0);
+        case "run":
+          return namedRun(spec.run);
         case "git":
-          return readGitBaseline(git, value, options.metricFiles ?? []);
+          return readGitBaseline(git, spec.ref, options.metricFiles ?? []);
         case "path": {
-          const dir = resolve12(options.cwd, value);
-          if (!existsSync5(dir))
-            throw new UserError(`baseline path:${value}: folder not found`, { location: options.cwd });
+          const dir = resolve12(options.cwd, spec.folder);
+          if (!existsSync4(dir))
+            throw new UserError(`baseline path:${spec.folder}: folder not found`, { location: options.cwd });
           return {
-            origin: { kind: "path", description: `bundle folder ${value}`, notes: [] },
+            origin: { kind: "path", description: `bundle folder ${spec.folder}`, notes: [] },
             bundle: new Bundle(dir, { untrusted: true })
           };
         }
         case "release": {
-          const found = await options.readRelease?.(value);
-          return found ?? none(`no published model ${value} in the local registry`, ["first release: change thresholds are skipped"]);
+          const found = await options.readRelease?.(spec.release);
+          return found ?? none(`no published model ${spec.release} in the local registry`, [
+            "first release: change thresholds are skipped"
+          ]);
         }
-        default:
-          throw new UserError(`unknown baseline "${spec}"`, {
-            hint: "use auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>"
-          });
       }
     },
-    async history(limit) {
-      return options.store.list(options.baseBranch, { succeededOnly: true }).slice(0, limit).map((run) => run.run);
-    }
+    history: (limit) => trustedRunRecords(history, { branch: options.baseBranch, isThisRun }, limit)
   };
 }
 
@@ -58377,12 +67080,12 @@ import {
   existsSync as existsSync7,
   mkdirSync as mkdirSync6,
   readdirSync as readdirSync5,
-  readFileSync as readFileSync6,
-  renameSync as renameSync4,
+  readFileSync as readFileSync4,
+  renameSync as renameSync5,
   rmSync as rmSync7,
   statSync as statSync6
 } from "node:fs";
-import { join as join10, resolve as resolve15 } from "node:path";
+import { join as join11, resolve as resolve15 } from "node:path";
 
 // packages/publish/src/approval.ts
 var DECISIVE_STATES = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
@@ -58393,6 +67096,53 @@ function approversOfHead(reviews, headSha) {
     if (DECISIVE_STATES.has(review.state)) latest.set(review.reviewer.toLowerCase(), review);
   }
   return [...latest.values()].filter((review) => review.state === "APPROVED" && review.commitId === headSha).map((review) => review.reviewer).sort();
+}
+function environmentDecisions(reviews) {
+  const decisions = /* @__PURE__ */ new Map();
+  for (const review of reviews) {
+    if (review.state === "pending") continue;
+    for (const environment of review.environments) {
+      const key = environment.toLowerCase();
+      const previous = decisions.get(key);
+      const approvers = review.state === "approved" && previous?.state === "approved" ? previous.approvers : [];
+      if (review.state === "approved" && !approvers.includes(review.reviewer)) approvers.push(review.reviewer);
+      decisions.set(key, { environment, state: review.state, approvers });
+    }
+  }
+  return [...decisions.values()];
+}
+async function decideEnvironmentApproval(source, decision) {
+  const fix = `give the publishing job \`environment: <name>\` and give that environment required reviewers (${source.environmentSettingsUrl})`;
+  const decisions = environmentDecisions(await source.deploymentReviews());
+  const rejected = decisions.filter((entry) => entry.state === "rejected");
+  if (rejected.length) {
+    const names = rejected.map((entry) => JSON.stringify(entry.environment)).join(", ");
+    return decision(false, `a reviewer rejected this workflow run's deployment to ${names}`);
+  }
+  if (decisions.length === 0) {
+    return decision(
+      false,
+      "no reviewer approved this workflow run: its jobs ran in no environment with required reviewers; " + fix
+    );
+  }
+  const approvedBy = [];
+  const described = [];
+  for (const { environment, approvers } of decisions) {
+    const facts = await source.environment(environment);
+    if (!facts || facts.requiredReviewers.length === 0) {
+      return decision(
+        false,
+        `the environment ${JSON.stringify(environment)} ${facts ? "has no required reviewers" : "does not exist"}, so its approval proves nothing; ${fix}`
+      );
+    }
+    for (const login of approvers) if (!approvedBy.includes(login)) approvedBy.push(login);
+    described.push(`${JSON.stringify(facts.name)} (required reviewers: ${facts.requiredReviewers.join(", ")})`);
+  }
+  return decision(
+    true,
+    `${approvedBy.join(", ")} approved this workflow run's deployment to ${described.join(" and ")}`,
+    { approvers: [...approvedBy].sort() }
+  );
 }
 async function decideApproval(policy, commit, source) {
   const decision = (approved, reason2, extra = {}) => ({
@@ -58406,12 +67156,7 @@ async function decideApproval(policy, commit, source) {
     return decision(true, "approval: none; the workflow trusts this run (e.g. scheduled retraining)");
   }
   if (!source) return decision(true, "published from the command line; the person running it approved it");
-  if (policy.approval === "environment") {
-    return decision(
-      true,
-      "approval: environment; the job's environment protection rules (required reviewers) approved the deployment"
-    );
-  }
+  if (policy.approval === "environment") return decideEnvironmentApproval(source, decision);
   if (!commit) {
     throw new UserError("cannot check approval: the commit being published is unknown", {
       hint: "run publish inside a GitHub Actions job (GITHUB_SHA), or set `publish.approval`"
@@ -58478,7 +67223,7 @@ async function sha256OfFile(path, range) {
 async function writeHashedCapped(source, destination, maxBytes) {
   const hash2 = createHash4("sha256");
   let bytes = 0;
-  async function* capped() {
+  async function* capped2() {
     for await (const chunk of source) {
       bytes += chunk.length;
       if (bytes > maxBytes) return;
@@ -58486,13 +67231,13 @@ async function writeHashedCapped(source, destination, maxBytes) {
       yield chunk;
     }
   }
-  await pipeline2(capped, createWriteStream(destination));
+  await pipeline2(capped2, createWriteStream(destination));
   return { bytes, sha256: hash2.digest("hex") };
 }
 
 // packages/publish/src/fetch-model.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, readdirSync as readdirSync4, readFileSync as readFileSync5, renameSync as renameSync3, rmSync as rmSync5, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname3, join as join8, resolve as resolve13 } from "node:path";
+import { existsSync as existsSync5, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync3, readdirSync as readdirSync4, readFileSync as readFileSync3, renameSync as renameSync4, rmSync as rmSync5, statSync as statSync4 } from "node:fs";
+import { basename as basename3, dirname as dirname4, join as join9, resolve as resolve13 } from "node:path";
 
 // packages/publish/src/manifest.ts
 var import_semver2 = __toESM(require_semver2(), 1);
@@ -58522,6 +67267,7 @@ function pickChampion(versions) {
 var MANIFEST_ASSET = "manifest.json";
 var MANIFEST_MAX_BYTES = 8 * 1024 ** 2;
 var MODEL_FOLDER = "model";
+var PREDICTIONS_FOLDER = "predictions";
 var DOCUMENT_PATHS = {
   "model-card": "model-card.md",
   run: "run.json",
@@ -58533,21 +67279,21 @@ var AssetName = external_exports.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,
 var StoredPart = external_exports.strictObject({ asset: AssetName, bytes: external_exports.number().int().min(0), sha256: Sha2562 });
 var ManifestFile = external_exports.strictObject({
   path: RelativePath,
-  role: external_exports.enum(["model", "model-card", "run", "validation", "comparison"]),
+  role: external_exports.enum(["model", "model-card", "run", "validation", "comparison", "predictions"]),
   bytes: external_exports.number().int().min(0),
   sha256: Sha2562,
   /** A Python pickle runs code when loaded; the model card warns about it. */
   pickle: external_exports.boolean().optional(),
   /** One asset for a whole file; files above the asset limit are split into ordered parts. */
   parts: external_exports.array(StoredPart).min(1).max(RELEASE_ASSETS_MAX)
-}).refine((file2) => file2.parts.reduce((sum2, part) => sum2 + part.bytes, 0) === file2.bytes, {
+}).refine((file2) => file2.parts.reduce((sum3, part) => sum3 + part.bytes, 0) === file2.bytes, {
   message: "the sizes of a file's parts must add up to its size"
 }).refine((file2) => file2.parts.length > 1 || file2.parts[0].sha256 === file2.sha256, {
   message: "a file stored whole must have the sha256 of its one asset"
 }).refine(
-  (file2) => file2.role === "model" ? file2.path.startsWith(`${MODEL_FOLDER}/`) : file2.path === DOCUMENT_PATHS[file2.role],
+  (file2) => file2.role === "model" ? file2.path.startsWith(`${MODEL_FOLDER}/`) : file2.role === "predictions" ? file2.path.startsWith(`${PREDICTIONS_FOLDER}/`) && file2.path.split("/").length === 2 : file2.path === DOCUMENT_PATHS[file2.role],
   {
-    message: `model files must lie under ${MODEL_FOLDER}/ and documents at their fixed names`
+    message: `model files must lie under ${MODEL_FOLDER}/, predictions directly in ${PREDICTIONS_FOLDER}/ and documents at their fixed names`
   }
 );
 var ApprovalRecord = external_exports.strictObject({
@@ -58597,6 +67343,7 @@ function manifestProblem(manifest) {
   for (const role of ["model", "run", "model-card"]) {
     if (!roles.has(role)) return `no ${role} file is listed`;
   }
+  if (manifest.files.filter((file2) => file2.role === "predictions").length > 1) return "more than one predictions file";
   return void 0;
 }
 function serializeManifest(manifest) {
@@ -58606,7 +67353,7 @@ function parseManifest(text2, label2) {
   if (Buffer.byteLength(text2) > MANIFEST_MAX_BYTES) {
     throw new UserError(`manifest is larger than ${MANIFEST_MAX_BYTES} bytes`, { location: label2 });
   }
-  return parseDocument2(text2, Manifest, label2);
+  return parseDocument(text2, Manifest, label2);
 }
 function assetNameFor(path) {
   return path.split("/").map((segment) => segment.replace(/[^A-Za-z0-9._-]/g, "_")).join(".").replace(/^\./, "_").replace(/\.+$/, (dots) => "_".repeat(dots.length));
@@ -58615,6 +67362,10 @@ function partAssetName(name, index, count) {
   const width = Math.max(3, String(count).length);
   return `${name}.part-${String(index + 1).padStart(width, "0")}-of-${String(count).padStart(width, "0")}`;
 }
+
+// packages/publish/src/published.ts
+import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync2, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
+import { dirname as dirname3, join as join8 } from "node:path";
 
 // packages/publish/src/parts.ts
 import { createReadStream as createReadStream4, createWriteStream as createWriteStream2 } from "node:fs";
@@ -58635,8 +67386,8 @@ async function planStoredFile(input2, partBytes = RELEASE_ASSET_PART_BYTES) {
         hint: "keep model file paths under about 200 characters"
       });
     }
-    const sha256 = count === 1 ? input2.sha256 : await sha256OfFile(input2.file, { offset, bytes });
-    sources.push({ name, file: input2.file, offset, bytes, sha256, contentType: input2.contentType });
+    const sha2562 = count === 1 ? input2.sha256 : await sha256OfFile(input2.file, { offset, bytes });
+    sources.push({ name, file: input2.file, offset, bytes, sha256: sha2562, contentType: input2.contentType });
   }
   const entry = {
     path: input2.path,
@@ -58662,10 +67413,10 @@ async function assembleParts(partFiles, target, expected) {
     }
   }
   await pipeline3(concatenated, createWriteStream2(target, { flags: "wx" }));
-  const sha256 = hash2.digest("hex");
-  if (bytes !== expected.bytes || sha256 !== expected.sha256) {
+  const sha2562 = hash2.digest("hex");
+  if (bytes !== expected.bytes || sha2562 !== expected.sha256) {
     throw new UserError(
-      `${expected.path} reassembled from ${partFiles.length} parts is ${bytes} bytes with sha256 ${sha256}; the manifest says ${expected.bytes} bytes with sha256 ${expected.sha256}`,
+      `${expected.path} reassembled from ${partFiles.length} parts is ${bytes} bytes with sha256 ${sha2562}; the manifest says ${expected.bytes} bytes with sha256 ${expected.sha256}`,
       { hint: "the release was altered after publishing; do not deploy it, and publish a new version" }
     );
   }
@@ -58676,8 +67427,6 @@ function openAssetSource(source) {
 }
 
 // packages/publish/src/published.ts
-import { mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync4, rmSync as rmSync4 } from "node:fs";
-import { join as join7 } from "node:path";
 function altered(release, detail) {
   return new UserError(`${release.tag} (${release.location}): ${detail}`, {
     hint: "the release was altered after publishing, or was not written by ctrain; do not deploy it"
@@ -58688,7 +67437,7 @@ async function readManifest(registry2, release, destination) {
     throw altered(release, `there is no ${MANIFEST_ASSET}`);
   }
   await registry2.download(release, MANIFEST_ASSET, destination, MANIFEST_MAX_BYTES);
-  const manifest = parseManifest(readFileSync4(destination, "utf8"), `${release.tag}/${MANIFEST_ASSET}`);
+  const manifest = parseManifest(readFileSync2(destination, "utf8"), `${release.tag}/${MANIFEST_ASSET}`);
   if (manifest.tag !== release.tag) throw altered(release, `its manifest describes ${manifest.tag}`);
   return manifest;
 }
@@ -58719,20 +67468,69 @@ async function downloadVerifiedPart(registry2, release, part, destination) {
     );
   }
 }
+async function downloadListedFile(registry2, release, file2, target, partsDir) {
+  if (file2.parts.length === 1) {
+    await downloadVerifiedPart(registry2, release, file2.parts[0], target);
+    return;
+  }
+  const partFiles = file2.parts.map((part) => join8(partsDir, part.asset));
+  for (const [index, part] of file2.parts.entries()) {
+    await downloadVerifiedPart(registry2, release, part, partFiles[index]);
+  }
+  await assembleParts(partFiles, target, file2);
+  for (const partFile of partFiles) rmSync4(partFile);
+}
+async function readVerifiedRun(registry2, release, scratch2) {
+  const manifest = await readManifest(registry2, release, join8(scratch2, MANIFEST_ASSET));
+  checkAssetsAgainstManifest(release, manifest);
+  const entry = manifest.files.find((file2) => file2.role === "run");
+  const runFile = join8(scratch2, DOCUMENT_PATHS.run);
+  await downloadListedFile(registry2, release, entry, runFile, scratch2);
+  const run = parseDocument(readFileSync2(runFile, "utf8"), RunDocument, `${release.tag}/${entry.path}`);
+  return { manifest, run, runFile };
+}
 async function readPublishedRun(registry2, release, workDir) {
   mkdirSync3(workDir, { recursive: true });
-  const scratch2 = mkdtempSync2(join7(workDir, ".ctrain-published-"));
+  const scratch2 = mkdtempSync2(join8(workDir, ".ctrain-published-"));
   try {
-    const manifest = await readManifest(registry2, release, join7(scratch2, MANIFEST_ASSET));
-    checkAssetsAgainstManifest(release, manifest);
-    const entry = manifest.files.find((file2) => file2.role === "run");
-    const parts = entry.parts.map((part, index) => ({ part, file: join7(scratch2, `run.${index}`) }));
-    for (const { part, file: file2 } of parts) await downloadVerifiedPart(registry2, release, part, file2);
-    const content = Buffer.concat(parts.map(({ file: file2 }) => readFileSync4(file2)));
-    if (sha256Hex(content) !== entry.sha256)
-      throw altered(release, `${entry.path} reassembled does not match its sha256`);
-    return parseDocument2(content.toString("utf8"), RunDocument, `${release.tag}/${entry.path}`);
+    return (await readVerifiedRun(registry2, release, scratch2)).run;
   } finally {
+    rmSync4(scratch2, { recursive: true, force: true });
+  }
+}
+async function readPublishedEvaluation(registry2, release, destination) {
+  mkdirSync3(dirname3(destination), { recursive: true });
+  const staging = mkdtempSync2(`${destination}.staging-`);
+  const scratch2 = mkdtempSync2(`${destination}.scratch-`);
+  try {
+    const { manifest, run, runFile } = await readVerifiedRun(registry2, release, scratch2);
+    renameSync3(runFile, join8(staging, DOCUMENT_PATHS.run));
+    const entry = manifest.files.find((file2) => file2.role === "predictions");
+    const recorded = run.predictions;
+    if (entry && !recorded) throw altered(release, `it holds ${entry.path}, which its run record does not list`);
+    if (recorded && entry) {
+      if (entry.bytes !== recorded.bytes || entry.sha256 !== recorded.sha256) {
+        throw altered(
+          release,
+          `${entry.path} is listed as ${entry.bytes} bytes with sha256 ${entry.sha256}; the run record says ${recorded.bytes} bytes with sha256 ${recorded.sha256}`
+        );
+      }
+      if (entry.bytes > BUNDLE_TOTAL_MAX_BYTES) {
+        throw new UserError(`${release.tag}: ${entry.path} is ${entry.bytes} bytes, more than a baseline may hold`, {
+          location: release.location,
+          hint: `keep predictions under ${BUNDLE_TOTAL_MAX_BYTES} bytes (a held-out sample) to compare with them`
+        });
+      }
+      const target = confinedPath(staging, recorded.path);
+      mkdirSync3(dirname3(target), { recursive: true });
+      await downloadListedFile(registry2, release, entry, target, scratch2);
+    }
+    rmSync4(destination, { recursive: true, force: true });
+    renameSync3(staging, destination);
+    const noPredictions = entry ? void 0 : recorded ? `release ${release.tag} has no predictions (it was published before releases carried them)` : `release ${release.tag} has no predictions (its run recorded none)`;
+    return { run, bundleDir: destination, noPredictions };
+  } finally {
+    rmSync4(staging, { recursive: true, force: true });
     rmSync4(scratch2, { recursive: true, force: true });
   }
 }
@@ -58806,7 +67604,7 @@ async function resolvePublished(registry2, model, spec, where) {
   return resolveVersionSpec(spec, model, await registry2.list(model), where);
 }
 function assertReplaceable(destination) {
-  if (!existsSync6(destination)) return;
+  if (!existsSync5(destination)) return;
   const refuse = (what) => {
     throw new UserError(`cannot fetch into ${destination}: ${what}`, {
       hint: "choose an empty or new folder; ctrain replaces only folders that an earlier fetch wrote"
@@ -58814,10 +67612,10 @@ function assertReplaceable(destination) {
   };
   if (!statSync4(destination).isDirectory()) refuse("it is a file");
   if (readdirSync4(destination).length === 0) return;
-  const manifest = join8(destination, MANIFEST_ASSET);
-  if (!existsSync6(manifest)) refuse("it holds files that an earlier fetch did not write");
+  const manifest = join9(destination, MANIFEST_ASSET);
+  if (!existsSync5(manifest)) refuse("it holds files that an earlier fetch did not write");
   try {
-    parseManifest(readFileSync5(manifest, "utf8"), manifest);
+    parseManifest(readFileSync3(manifest, "utf8"), manifest);
   } catch {
     refuse(`its ${MANIFEST_ASSET} is not a ctrain manifest`);
   }
@@ -58825,39 +67623,30 @@ function assertReplaceable(destination) {
 async function fetchPublished(registry2, release, destinationPath, log2 = () => void 0) {
   const destination = resolve13(destinationPath);
   assertReplaceable(destination);
-  mkdirSync4(dirname3(destination), { recursive: true });
-  const prefix2 = join8(dirname3(destination), `.${basename3(destination)}.fetch-`);
+  mkdirSync4(dirname4(destination), { recursive: true });
+  const prefix2 = join9(dirname4(destination), `.${basename3(destination)}.fetch-`);
   const staging = mkdtempSync3(prefix2);
   const partsDir = mkdtempSync3(prefix2);
   try {
-    const manifest = await readManifest(registry2, release, join8(staging, MANIFEST_ASSET));
+    const manifest = await readManifest(registry2, release, join9(staging, MANIFEST_ASSET));
     checkAssetsAgainstManifest(release, manifest);
     for (const file2 of manifest.files) {
       const target = confinedPath(staging, file2.path);
-      mkdirSync4(dirname3(target), { recursive: true });
-      if (file2.parts.length === 1) {
-        await downloadVerifiedPart(registry2, release, file2.parts[0], target);
-      } else {
-        const partFiles = file2.parts.map((part) => join8(partsDir, part.asset));
-        for (const [index, part] of file2.parts.entries()) {
-          await downloadVerifiedPart(registry2, release, part, partFiles[index]);
-        }
-        await assembleParts(partFiles, target, file2);
-        for (const partFile of partFiles) rmSync5(partFile);
-      }
+      mkdirSync4(dirname4(target), { recursive: true });
+      await downloadListedFile(registry2, release, file2, target, partsDir);
       log2(`verified ${file2.path} (${file2.bytes} bytes, sha256 ${file2.sha256.slice(0, 12)})`);
     }
-    const runPath = join8(staging, manifest.files.find((file2) => file2.role === "run").path);
-    const run = parseDocument2(readFileSync5(runPath, "utf8"), RunDocument, `${release.tag}/run.json`);
-    if (existsSync6(destination)) {
+    const runPath = join9(staging, manifest.files.find((file2) => file2.role === "run").path);
+    const run = parseDocument(readFileSync3(runPath, "utf8"), RunDocument, `${release.tag}/run.json`);
+    if (existsSync5(destination)) {
       const previous = `${staging}.previous`;
-      renameSync3(destination, previous);
-      renameSync3(staging, destination);
+      renameSync4(destination, previous);
+      renameSync4(staging, destination);
       rmSync5(previous, { recursive: true, force: true });
     } else {
-      renameSync3(staging, destination);
+      renameSync4(staging, destination);
     }
-    return { release, manifest, path: destination, modelPath: join8(destination, MODEL_FOLDER), metrics: run.metrics };
+    return { release, manifest, path: destination, modelPath: join9(destination, MODEL_FOLDER), metrics: run.metrics };
   } finally {
     rmSync5(staging, { recursive: true, force: true });
     rmSync5(partsDir, { recursive: true, force: true });
@@ -58941,6 +67730,10 @@ function numericMetrics(metrics) {
 function evaluationDataset(run) {
   return run.datasets.find((dataset) => /test|eval|valid|holdout/i.test(dataset.name)) ?? run.datasets.at(-1);
 }
+function isModelQualityMetric(name) {
+  const last = name.split(/[./]/).at(-1);
+  return !isReportedCopy(name) && !/^(example_count|query_count|n_features|n_samples|n_rows|rows|count)$/.test(last);
+}
 function modelCardFrontMatter(input2) {
   const dataset = evaluationDataset(input2.run);
   return {
@@ -58953,7 +67746,7 @@ function modelCardFrontMatter(input2) {
           {
             task: { type: input2.model.task },
             dataset: dataset ? { type: dataset.name, name: dataset.name, revision: dataset.fingerprint } : { type: "custom", name: "unspecified" },
-            metrics: numericMetrics(input2.run.metrics).map(([name, value]) => ({ type: name, name, value }))
+            metrics: numericMetrics(input2.run.metrics).filter(([name]) => isModelQualityMetric(name)).map(([name, value]) => ({ type: name, name, value }))
           }
         ]
       }
@@ -58963,8 +67756,8 @@ function modelCardFrontMatter(input2) {
 function change(current, previous) {
   const delta = current - previous;
   const sign = delta > 0 ? "+" : "";
-  const relative13 = previous !== 0 ? ` (${sign}${formatNumber(delta / Math.abs(previous) * 100)}%)` : "";
-  return `${sign}${formatNumber(delta)}${relative13}`;
+  const relative17 = previous !== 0 ? ` (${sign}${formatNumber(delta / Math.abs(previous) * 100)}%)` : "";
+  return `${sign}${formatNumber(delta)}${relative17}`;
 }
 function renderSummary(input2) {
   const metrics = numericMetrics(input2.run.metrics);
@@ -59041,7 +67834,9 @@ function trainingDataSection(input2) {
   if (input2.run.datasets.length === 0) return [...lines, "_The run recorded no datasets._", ""];
   const rows = input2.run.datasets.map((dataset) => [
     escapeMarkdown(dataset.name),
-    dataset.rows === void 0 ? "-" : String(dataset.rows),
+    String(
+      dataset.rows ?? input2.profiles.find((profile) => profile.dataset === dataset.name)?.rows ?? input2.validation?.datasets.find((validated) => validated.name === dataset.name)?.rows ?? "-"
+    ),
     String(dataset.files.length),
     inlineCode(dataset.fingerprint)
   ]);
@@ -59063,14 +67858,24 @@ function trainingDataSection(input2) {
   if (input2.profiles.length || input2.validation) lines.push("");
   return lines;
 }
+function comparedWith(baseline) {
+  const commit = baseline.commit ? ` at ${inlineCode(baseline.commit.slice(0, 12))}` : "";
+  switch (baseline.kind) {
+    case "none":
+      return "Not compared with a baseline (none was available)";
+    case "local":
+    case "path":
+    case "git":
+      return `Compared with a ${baseline.kind === "git" ? "git" : "local"} run${baseline.ref ? ` of ${escapeMarkdown(baseline.ref)}` : ""}${commit}`;
+    default:
+      return `Compared with ${escapeMarkdown(baseline.description)}`;
+  }
+}
 function evaluationSection(input2) {
   const lines = ["## Evaluation", ""];
   const comparison = input2.comparison;
   if (comparison) {
-    lines.push(
-      `Compared with ${escapeMarkdown(comparison.baseline.description)}; verdict: **${comparison.verdict}**.`,
-      ""
-    );
+    lines.push(`${comparedWith(comparison.baseline)}; verdict: **${comparison.verdict}**.`, "");
     const metricRows = comparison.rows.filter((row) => row.kind === "metric");
     const rows = metricRows.slice(0, EVALUATION_ROWS_MAX).map((row) => [
       escapeMarkdown(row.name),
@@ -59141,838 +67946,8 @@ ${body.join("\n")}`;
 }
 
 // packages/publish/src/publish-model.ts
-import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, realpathSync as realpathSync2, rmSync as rmSync6, statSync as statSync5 } from "node:fs";
-import { join as join9, relative as relative5, resolve as resolve14, sep as sep3 } from "node:path";
-
-// packages/publish/src/release-body.ts
-function releaseBody(summary, bundleDigest2) {
-  return `${summary}
-
-The model card, the manifest with every file's sha256, and the run's records are attached.
-
-<!-- ctrain:bundle sha256:${bundleDigest2} -->
-`;
-}
-function bundleDigest(model, files) {
-  const lines = files.map((file2) => `${file2.role} ${file2.sha256} ${file2.path}`).sort();
-  return sha256Hex([`ctrain.bundle/v1 ${model}`, ...lines].join("\n"));
-}
-
-// packages/publish/src/publish-model.ts
-var CONTENT_TYPES = {
-  "model-card": "text/markdown; charset=utf-8",
-  run: "application/json",
-  validation: "application/json",
-  comparison: "application/json"
-};
-function requireModelConfig(model) {
-  if (model) return model;
-  throw new UserError("publishing needs a model name, and ctrain.yml has no `model:` section", {
-    location: "ctrain.yml",
-    hint: "add `model:` with at least `name:` (e.g. `model: { name: churn }`)"
-  });
-}
-async function modelFilesToStore(run, modelRoot) {
-  const root = realpathSync2(resolve14(modelRoot));
-  const files = [];
-  for (const recorded of run.model.files) {
-    const path = confinedPath(root, recorded.path);
-    let real;
-    try {
-      real = realpathSync2(path);
-    } catch {
-      throw new UserError(`model file ${recorded.path} recorded by the run is missing`, {
-        location: root,
-        hint: "publish in the job that trained the model, or restore the model files before this step"
-      });
-    }
-    if (real !== root && !real.startsWith(root + sep3)) {
-      throw new UserError(`model file ${recorded.path} links outside ${root}`, { location: root });
-    }
-    const bytes = statSync5(real).size;
-    const sha256 = await sha256OfFile(real);
-    if (bytes !== recorded.bytes || sha256 !== recorded.sha256) {
-      throw new UserError(`model file ${recorded.path} changed since the run recorded it`, {
-        location: root,
-        hint: `run.json says ${recorded.bytes} bytes with sha256 ${recorded.sha256}; found ${bytes} bytes with ${sha256}`
-      });
-    }
-    const relativePath = relative5(root, path).split(sep3).join("/");
-    files.push({
-      path: `${MODEL_FOLDER}/${relativePath}`,
-      role: "model",
-      file: real,
-      bytes,
-      sha256,
-      pickle: recorded.pickle,
-      asset: assetNameFor(relativePath),
-      contentType: "application/octet-stream"
-    });
-  }
-  return files;
-}
-async function documentToStore(role, file2) {
-  return {
-    path: DOCUMENT_PATHS[role],
-    role,
-    file: file2,
-    bytes: statSync5(file2).size,
-    sha256: await sha256OfFile(file2),
-    asset: DOCUMENT_PATHS[role],
-    contentType: CONTENT_TYPES[role]
-  };
-}
-function assertDistinctAssets(entries) {
-  const owners = /* @__PURE__ */ new Map([[MANIFEST_ASSET, MANIFEST_ASSET]]);
-  for (const entry of entries) {
-    for (const part of entry.parts) {
-      const owner = owners.get(part.asset.toLowerCase());
-      if (owner) {
-        throw new UserError(`${entry.path} and ${owner} would both be stored as the release asset ${part.asset}`, {
-          hint: "rename one of the model files"
-        });
-      }
-      owners.set(part.asset.toLowerCase(), entry.path);
-    }
-  }
-}
-function byPath(a, b) {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-function readProfiles(bundle) {
-  return bundle.listProfiles().map((dataset) => bundle.readProfile(dataset));
-}
-async function publishModel(options) {
-  const log2 = options.log ?? (() => void 0);
-  const model = requireModelConfig(options.model);
-  const { bundle, registry: registry2, publish } = options;
-  const run = bundle.read("run");
-  const comparison = bundle.readIfPresent("comparison");
-  const validation = bundle.readIfPresent("validation");
-  assertVerdictsAllowPublishing({ run, comparison, validation }, bundle.root);
-  const approval = await decideApproval(
-    { approval: publish.approval, requiredApprovals: publish["required-approvals"] },
-    options.commit,
-    options.approvalSource
-  );
-  if (!approval.approved) {
-    throw new UserError(`publish refused: ${approval.reason}`, {
-      location: "publish.approval",
-      hint: publish.approval === "review" ? "approve the pull request's latest commit (a reviewer with write access), then re-run this job" : "meet the approval policy, then re-run this job"
-    });
-  }
-  log2(`approved: ${approval.reason}`);
-  const modelFiles = await modelFilesToStore(run, options.modelRoot);
-  const documents = [await documentToStore("run", bundle.path(DOCUMENT_PATHS.run))];
-  if (comparison) documents.push(await documentToStore("comparison", bundle.path(DOCUMENT_PATHS.comparison)));
-  if (validation) documents.push(await documentToStore("validation", bundle.path(DOCUMENT_PATHS.validation)));
-  const digest = bundleDigest(model.name, [...modelFiles, ...documents]);
-  const versions = await registry2.list(model.name, { drafts: true });
-  const published = versions.filter((version2) => !version2.draft);
-  const same = versions.find((version2) => version2.bundleDigest === digest);
-  if (same && !same.draft) {
-    log2(`this bundle is already published as ${same.tag}: nothing to do`);
-    return { outcome: "unchanged", release: same, approval };
-  }
-  const chosen = same ? { version: same.version, prerelease: same.prerelease } : nextVersion(
-    published.map((version2) => version2.version),
-    { bump: publish.bump, prerelease: publish.prerelease, explicit: publish.version }
-  );
-  const tag = modelTag(model.name, chosen.version);
-  const taken = published.find((version2) => version2.tag === tag);
-  if (taken) {
-    throw new UserError(`${tag} already exists with different content (${taken.location})`, {
-      location: publish.version ? "publish.version" : void 0,
-      hint: publish.version ? "give a version that is not published yet, or remove `version` to bump from the latest release" : "another publish created this version meanwhile; re-run to bump past it"
-    });
-  }
-  const previous = pickChampion(published);
-  let previousMetrics;
-  if (previous) {
-    try {
-      previousMetrics = (await readPublishedRun(registry2, previous, options.workDir)).metrics;
-    } catch (error62) {
-      if (!(error62 instanceof UserError)) throw error62;
-      log2(`warning: cannot read the metrics of ${previous.tag}, the card will not compare with it: ${error62.message}`);
-    }
-  }
-  const partBytes = options.partBytes;
-  const planned = await Promise.all([...modelFiles, ...documents].map((file2) => planStoredFile(file2, partBytes)));
-  const modelEntries = planned.slice(0, modelFiles.length).map((plan) => plan.entry);
-  const card = renderModelCard({
-    model,
-    version: chosen.version,
-    tag,
-    run,
-    comparison,
-    validation,
-    profiles: readProfiles(bundle),
-    previous: previousMetrics && previous ? { tag: previous.tag, metrics: previousMetrics } : void 0,
-    approval,
-    modelFiles: modelEntries,
-    publisher: options.publisher,
-    bundleDigest: digest
-  });
-  mkdirSync5(options.workDir, { recursive: true });
-  const scratch2 = mkdtempSync4(join9(options.workDir, ".ctrain-publish-"));
-  try {
-    const cardFile = join9(scratch2, DOCUMENT_PATHS["model-card"]);
-    writeFileAtomic(cardFile, card.markdown);
-    planned.push(await planStoredFile(await documentToStore("model-card", cardFile), partBytes));
-    const entries = planned.map((plan) => plan.entry).sort(byPath);
-    assertDistinctAssets(entries);
-    const manifest = {
-      schema: "ctrain.manifest/v1",
-      model: model.name,
-      version: chosen.version,
-      tag,
-      createdAt: (options.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-      bundleDigest: digest,
-      source: run.source,
-      approval: {
-        policy: approval.policy,
-        reason: approval.reason,
-        pullRequest: approval.pullRequest,
-        approvers: approval.approvers
-      },
-      files: entries
-    };
-    const manifestFile = join9(scratch2, MANIFEST_ASSET);
-    const manifestText = serializeManifest(manifest);
-    writeFileAtomic(manifestFile, manifestText);
-    const manifestSource = {
-      name: MANIFEST_ASSET,
-      file: manifestFile,
-      offset: 0,
-      bytes: Buffer.byteLength(manifestText),
-      sha256: await sha256OfFile(manifestFile),
-      contentType: "application/json"
-    };
-    const attest = options.attest;
-    if (publish.attest && !attest)
-      log2(`attest: true applies to GitHub releases; ${registry2.description} has no attestations`);
-    const subjects = publish.attest && attest ? attestationSubjects(entries) : [];
-    const release = await registry2.publish(
-      {
-        model: model.name,
-        version: chosen.version,
-        tag,
-        title: `${model.name} v${chosen.version}`,
-        body: releaseBody(card.summary, digest),
-        commit: options.commit,
-        prerelease: chosen.prerelease,
-        // GitHub never makes a prerelease the latest release.
-        makeLatest: chosen.prerelease ? "false" : publish["make-latest"],
-        bundleDigest: digest,
-        assets: [...planned.flatMap((plan) => plan.sources), manifestSource],
-        resume: same
-      },
-      {
-        log: log2,
-        beforePublish: subjects.length && attest ? () => attest(subjects) : void 0
-      }
-    );
-    return { outcome: same ? "resumed" : "published", release, approval, manifest, previous };
-  } finally {
-    rmSync6(scratch2, { recursive: true, force: true });
-  }
-}
-
-// packages/local/src/registry/local-registry.ts
-var import_semver4 = __toESM(require_semver2(), 1);
-var ReleaseRecord = external_exports.object({
-  tag: external_exports.string(),
-  title: external_exports.string(),
-  body: external_exports.string(),
-  commit: external_exports.string().optional(),
-  prerelease: external_exports.boolean(),
-  bundleDigest: external_exports.string(),
-  createdAt: external_exports.string()
-});
-var RELEASE_RECORD = ".release.json";
-function parseJson(text2) {
-  try {
-    return JSON.parse(text2);
-  } catch {
-    return void 0;
-  }
-}
-var DRAFT_PREFIX = ".draft-";
-var LocalModelRegistry = class {
-  root;
-  description;
-  constructor(root) {
-    this.root = resolve15(root);
-    this.description = `the local registry at ${this.root}`;
-  }
-  modelDir(model) {
-    return confinedPath(this.root, model);
-  }
-  read(dir, model, version2, draft) {
-    const recordFile = join10(dir, RELEASE_RECORD);
-    const record2 = existsSync7(recordFile) ? ReleaseRecord.safeParse(parseJson(readFileSync6(recordFile, "utf8"))) : void 0;
-    const assets = readdirSync5(dir).filter((name) => !name.startsWith(".")).sort().map((name) => ({ id: name, name, bytes: statSync6(join10(dir, name)).size, state: "uploaded" }));
-    return {
-      id: dir,
-      model,
-      version: version2,
-      tag: modelTag(model, version2),
-      createdAt: record2?.data?.createdAt ?? statSync6(dir).mtime.toISOString(),
-      location: dir,
-      draft,
-      prerelease: record2?.data?.prerelease ?? import_semver4.default.prerelease(version2) !== null,
-      bundleDigest: record2?.data?.bundleDigest,
-      assets
-    };
-  }
-  async list(model, options = {}) {
-    const dir = this.modelDir(model);
-    if (!existsSync7(dir)) return [];
-    const versions = [];
-    for (const name of readdirSync5(dir)) {
-      const draft = name.startsWith(DRAFT_PREFIX);
-      const version2 = draft ? name.slice(DRAFT_PREFIX.length) : name;
-      if (import_semver4.default.valid(version2) !== version2 || draft && !options.drafts) continue;
-      if (!statSync6(join10(dir, name)).isDirectory()) continue;
-      versions.push(this.read(join10(dir, name), model, version2, draft));
-    }
-    return newestFirst(versions);
-  }
-  async latest(model) {
-    return pickChampion(await this.list(model));
-  }
-  async publish(plan, hooks = {}) {
-    const log2 = hooks.log ?? (() => void 0);
-    const modelDir = this.modelDir(plan.model);
-    const final = confinedPath(modelDir, plan.version);
-    if (existsSync7(final)) {
-      const existing = this.read(final, plan.model, plan.version, false);
-      if (existing.bundleDigest === plan.bundleDigest) return existing;
-      throw new UserError(`${plan.tag} already exists with different content`, {
-        location: final,
-        hint: "publish a new version; a published version is never overwritten"
-      });
-    }
-    const draft = confinedPath(modelDir, `${DRAFT_PREFIX}${plan.version}`);
-    if (existsSync7(draft) && this.read(draft, plan.model, plan.version, true).bundleDigest !== plan.bundleDigest) {
-      log2(`replacing an unfinished draft of ${plan.tag} left by another run`);
-      rmSync7(draft, { recursive: true, force: true });
-    }
-    mkdirSync6(draft, { recursive: true });
-    const record2 = {
-      tag: plan.tag,
-      title: plan.title,
-      body: plan.body,
-      commit: plan.commit,
-      prerelease: plan.prerelease,
-      bundleDigest: plan.bundleDigest,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString()
-    };
-    writeFileAtomic(join10(draft, RELEASE_RECORD), JSON.stringify(record2, null, 2) + "\n");
-    const wanted = new Map(plan.assets.map((asset) => [asset.name, asset]));
-    for (const name of readdirSync5(draft)) {
-      if (!name.startsWith(".") && !wanted.has(name)) rmSync7(join10(draft, name), { recursive: true, force: true });
-    }
-    for (const asset of plan.assets) {
-      const target = confinedPath(draft, asset.name);
-      if (existsSync7(target) && statSync6(target).size === asset.bytes && await sha256OfFile(target) === asset.sha256) {
-        continue;
-      }
-      const temp = confinedPath(draft, `.${asset.name}.partial`);
-      await writeHashedCapped(openAssetSource(asset), temp, asset.bytes);
-      renameSync4(temp, target);
-    }
-    for (const asset of plan.assets) {
-      const target = confinedPath(draft, asset.name);
-      if (statSync6(target).size !== asset.bytes || await sha256OfFile(target) !== asset.sha256) {
-        throw new UserError(`${asset.name} in ${draft} does not match what was written`, {
-          hint: "another process is writing to the registry folder; run one publish at a time"
-        });
-      }
-    }
-    await hooks.beforePublish?.();
-    renameSync4(draft, final);
-    log2(`published ${plan.tag} to ${final}`);
-    return this.read(final, plan.model, plan.version, false);
-  }
-  async download(version2, assetName, destination, maxBytes) {
-    const source = confinedPath(version2.id, assetName);
-    if (!existsSync7(source)) throw new UserError(`${version2.tag} has no file ${assetName}`, { location: version2.id });
-    return writeHashedCapped(createReadStream5(source), destination, maxBytes);
-  }
-};
-
-// packages/local/src/report/local-report-sink.ts
-import { rmSync as rmSync8 } from "node:fs";
-var LocalReportSink = class {
-  constructor(dir) {
-    this.dir = dir;
-  }
-  dir;
-  async publish(report2) {
-    rmSync8(confinedPath(this.dir, "charts"), { recursive: true, force: true });
-    const locations = report2.files.map((file2) => {
-      const path = confinedPath(this.dir, file2.path);
-      writeFileAtomic(path, file2.content);
-      return { surface: file2.path, location: path };
-    });
-    return { locations };
-  }
-};
-
-// packages/local/src/run-source.ts
-import { hostname as hostname3, userInfo } from "node:os";
-function repositoryOf(remote) {
-  const match = /github\.com[:/]([^/]+)\/(.+?)(\.git)?$/.exec(remote ?? "");
-  return match ? `${match[1]}/${match[2]}` : void 0;
-}
-function localRunSource(cwd) {
-  const git = new GitRepository(cwd);
-  if (!git.isRepository()) return { event: "local", actor: safeUser() };
-  return {
-    repository: repositoryOf(git.remoteUrl("origin")),
-    commit: git.resolve("HEAD"),
-    branch: git.currentBranch(),
-    ref: git.currentBranch() ? `refs/heads/${git.currentBranch()}` : void 0,
-    event: "local",
-    actor: safeUser()
-  };
-}
-function safeUser() {
-  try {
-    return userInfo().username.slice(0, 100);
-  } catch {
-    return hostname3().slice(0, 100);
-  }
-}
-
-// packages/cli/src/commands/runs.ts
-var runsCommand = {
-  name: "runs",
-  summary: "list the runs recorded in the local store, newest first",
-  usage: "ctrain runs [--branch <name>] [--store <folder>]",
-  options: {
-    help: COMMON_OPTIONS.help,
-    branch: { type: "string", short: "b", description: "only this branch", valueName: "name" },
-    store: { type: "string", description: `the local store (default: ${DEFAULT_STORE_DIR})`, valueName: "folder" }
-  },
-  async run(values) {
-    const store = new LocalRunStore(stringOption(values, "store"));
-    const branch = stringOption(values, "branch");
-    const branches = branch ? [branch] : store.branches();
-    if (branches.length === 0) {
-      process.stdout.write(`no runs recorded in ${store.root}
-`);
-      return 0;
-    }
-    for (const name of branches) {
-      for (const run of store.list(name)) {
-        const metrics = Object.entries(run.run.metrics).slice(0, 4).map(([key, value]) => `${key}=${String(value)}`).join(" ");
-        process.stdout.write(
-          `${run.id.padEnd(24)} ${run.run.status.padEnd(10)} ${(run.commit ?? "-").slice(0, 7).padEnd(8)} ${run.run.createdAt}  ${metrics}
-`
-        );
-      }
-    }
-    return 0;
-  }
-};
-
-// packages/compare/src/evidence.ts
-function evaluateLoaded(loaded, config2) {
-  if (loaded.task === "regression") {
-    const evaluation2 = evaluateRegressor(loaded.predictions);
-    return { metrics: evaluation2.metrics, notes: [] };
-  }
-  const positiveLabel = config2.predictions["positive-label"];
-  const evaluation = evaluateClassifier(loaded.predictions, positiveLabel === void 0 ? {} : { positiveLabel });
-  return { metrics: evaluation.metrics, classification: evaluation, notes: [...evaluation.notes] };
-}
-function pairedEvidence(baseline, candidate, gatedMetrics, config2) {
-  const result = { evidence: {}, intervals: {}, notes: [] };
-  if (baseline.task !== candidate.task) {
-    result.notes.push(`predictions not paired: the baseline is ${baseline.task}, the candidate ${candidate.task}`);
-    return result;
-  }
-  const options = {
-    resamples: config2.bootstrap.resamples,
-    confidence: config2.bootstrap.confidence,
-    seed: config2.bootstrap.seed
-  };
-  let classification;
-  let regression;
-  try {
-    if (candidate.task === "classification" && baseline.task === "classification") {
-      const positiveLabel = config2.predictions["positive-label"];
-      classification = pairClassifiers(
-        baseline.predictions,
-        candidate.predictions,
-        positiveLabel === void 0 ? {} : { positiveLabel }
-      );
-    } else if (candidate.task === "regression" && baseline.task === "regression") {
-      regression = pairRegressors(baseline.predictions, candidate.predictions);
-    }
-  } catch (error62) {
-    if (!isUserError(error62)) throw error62;
-    result.notes.push(`predictions not paired: ${error62.message}`);
-    return result;
-  }
-  const bootstrap = { resamples: config2.bootstrap.resamples, seed: config2.bootstrap.seed };
-  for (const metric of gatedMetrics) {
-    const alpha = config2.metrics[metric]?.alpha;
-    try {
-      const evidence = classification ? classifierEvidence(classification, metric, { alpha, bootstrap }) : regressorEvidence(regression, metric, { alpha, bootstrap });
-      result.evidence[metric] = evidence;
-      result.intervals[metric] = classification ? bootstrapClassifierDelta(classification, metric, options) : bootstrapRegressorDelta(regression, metric, options);
-    } catch (error62) {
-      if (!isUserError(error62)) throw error62;
-      result.notes.push(`${metric}: no paired test (${error62.message})`);
-    }
-  }
-  return result;
-}
-
-// packages/compare/src/gate-description.ts
-function percent(value) {
-  return `${Number((value * 100).toPrecision(4))}%`;
-}
-function describeGate(gate) {
-  const parts = [];
-  if (gate.min !== void 0) parts.push(`\u2265 ${gate.min}`);
-  if (gate.max !== void 0) parts.push(`\u2264 ${gate.max}`);
-  const better = gate.direction === "higher" ? "\u2265" : "\u2264";
-  const flip = gate.direction === "higher" ? 1 : -1;
-  if (gate.change?.absolute !== void 0) parts.push(`\u0394 ${better} ${flip * gate.change.absolute}`);
-  if (gate.change?.relative !== void 0) parts.push(`\u0394% ${better} ${percent(flip * gate.change.relative)}`);
-  if (gate.significance !== "none")
-    parts.push(
-      `${gate.significance === "regression" ? "fail only if significant" : "improve significantly"} (\u03B1 ${gate.alpha})`
-    );
-  return parts.join(", ") || `${gate.direction} is better`;
-}
-
-// packages/compare/src/predictions-file.ts
-function columnsOf(config2) {
-  return {
-    yTrue: config2["y-true"],
-    yPred: config2["y-pred"],
-    score: config2.score,
-    probabilityPrefix: config2["proba-prefix"],
-    slice: config2.slice
-  };
-}
-async function loadPredictionsFile(path, config2) {
-  const options = { columns: columnsOf(config2) };
-  if (config2.task === "regression")
-    return { task: "regression", predictions: await readRegressorPredictions(path, options) };
-  const predictions = await readClassifierPredictions(path, options);
-  const continuous = config2.task === "auto" && !predictions.score && !predictions.probabilities && predictions.yTrue.some((label2) => typeof label2 === "number" && !Number.isInteger(label2));
-  if (continuous) return { task: "regression", predictions: await readRegressorPredictions(path, options) };
-  return { task: "classification", predictions };
-}
-
-// packages/compare/src/values.ts
-function toMetricValue(value) {
-  return typeof value === "number" ? metricValueOfNumber(value) : value;
-}
-function toMetricMap(values) {
-  const map2 = {};
-  for (const [key, value] of Object.entries(values ?? {})) map2[key] = toMetricValue(value);
-  return map2;
-}
-function toRecordedValue(value) {
-  if (value === void 0) return void 0;
-  return numberOf(value) ?? value;
-}
-
-// packages/compare/src/compare-runs.ts
-function overall(report2, gateCount) {
-  if (gateCount === 0) return "no-gates";
-  const map2 = {
-    failed: "failed",
-    inconclusive: "inconclusive",
-    "regressed-within-tolerance": "passed",
-    improved: "passed",
-    pass: "passed",
-    skipped: "skipped"
-  };
-  return map2[report2.verdict];
-}
-async function loadSide(side2, config2, notes) {
-  if (!side2.predictionsPath) return void 0;
-  try {
-    return await loadPredictionsFile(side2.predictionsPath, config2.predictions);
-  } catch (error62) {
-    if (!isUserError(error62)) throw error62;
-    if (side2.label !== "baseline") throw error62;
-    notes.push(`baseline predictions unusable: ${error62.format()}`);
-    return void 0;
-  }
-}
-function withEvaluated(metrics, evaluated) {
-  if (!evaluated) return metrics;
-  const merged = { ...toMetricMap(evaluated.metrics) };
-  return Object.assign(merged, metrics);
-}
-async function compareRuns(input2) {
-  const { config: config2 } = input2;
-  const notes = [...input2.origin.notes];
-  let leaderboard;
-  let candidate = input2.candidates[0];
-  if (input2.candidates.length > 1) {
-    const objective = config2.objective;
-    if (!objective) {
-      throw new UserError(`${input2.candidates.length} candidate runs were given but no objective ranks them`, {
-        hint: "set compare.objective (metric and direction) in ctrain.yml"
-      });
-    }
-    const board = rankRuns(
-      input2.candidates.map((side2) => ({ name: side2.label, metrics: side2.metrics })),
-      objective.metric,
-      objective.direction
-    );
-    if (!board.best) {
-      notes.push(
-        `no candidate has a finite ${objective.metric}: ${board.excluded.map((run) => `${run.name} (${run.reason})`).join(", ")}`
-      );
-    } else {
-      candidate = input2.candidates.find((side2) => side2.label === board.best.name);
-    }
-    leaderboard = board.entries.map((entry) => ({
-      rank: entry.rank,
-      name: entry.name,
-      objective: entry.value,
-      metrics: Object.fromEntries(
-        Object.entries(input2.candidates.find((side2) => side2.label === entry.name).metrics).map(([key, value]) => [
-          key,
-          toRecordedValue(value) ?? null
-        ])
-      )
-    }));
-  }
-  const candidateLoaded = await loadSide(candidate, config2, notes);
-  const baselineLoaded = input2.baseline ? await loadSide(input2.baseline, config2, notes) : void 0;
-  const candidateEvaluated = candidateLoaded ? evaluateLoaded(candidateLoaded, config2) : void 0;
-  const baselineEvaluated = baselineLoaded ? evaluateLoaded(baselineLoaded, config2) : void 0;
-  notes.push(...candidateEvaluated?.notes ?? []);
-  const candidateMetrics = withEvaluated(candidate.metrics, candidateEvaluated);
-  const baselineMetrics = input2.baseline ? withEvaluated(input2.baseline.metrics, baselineEvaluated) : void 0;
-  const gateKeys = Object.keys(config2.metrics).filter((key) => !key.includes("*"));
-  const paired = candidateLoaded && baselineLoaded ? pairedEvidence(baselineLoaded, candidateLoaded, gateKeys, config2) : void 0;
-  notes.push(...paired?.notes ?? []);
-  const evidence = { ...paired?.evidence ?? {} };
-  const history = input2.history ?? [];
-  for (const key of gateKeys) {
-    if (evidence[key] || history.length === 0) continue;
-    const value = numberOf(candidateMetrics[key]);
-    const past = history.map((run) => run.metrics[key]).filter((v) => typeof v === "number" && Number.isFinite(v));
-    if (value === void 0 || past.length < config2["noise-band"]["min-runs"]) continue;
-    const band = noiseBand(past, value, config2["noise-band"].mads);
-    if (band) evidence[key] = { method: "noise-band", result: band };
-  }
-  const gates = evaluateGates({
-    gates: config2.metrics,
-    candidate: candidateMetrics,
-    baseline: baselineMetrics,
-    evidence
-  });
-  const verdicts = new Map(gates.metrics.map((verdict) => [verdict.metric, verdict]));
-  const metricRows = diffMetrics(baselineMetrics, candidateMetrics).map((row) => {
-    const verdict = verdicts.get(row.key);
-    const gate = verdict ? config2.metrics[verdict.gate] : void 0;
-    const interval = paired?.intervals[row.key];
-    const proof = evidence[row.key];
-    const pValue = proof && (proof.method === "mcnemar" || proof.method === "delong") ? proof.result.pValue : void 0;
-    return {
-      name: row.key,
-      kind: "metric",
-      baseline: toRecordedValue(row.old),
-      candidate: toRecordedValue(row.new),
-      delta: row.delta,
-      relativeDelta: row.relativeDelta,
-      changed: row.changed,
-      direction: gate?.direction,
-      interval: interval?.interval ? {
-        low: interval.interval[0],
-        high: interval.interval[1],
-        confidence: interval.confidence,
-        method: `bootstrap-${interval.method}`
-      } : void 0,
-      pValue,
-      threshold: gate ? describeGate(gate) : void 0,
-      verdict: verdict?.verdict,
-      method: verdict?.methods.join("+") || void 0,
-      reasons: verdict ? [...verdict.reasons] : []
-    };
-  });
-  for (const verdict of gates.metrics) {
-    if (metricRows.some((row) => row.name === verdict.metric)) continue;
-    metricRows.push({
-      name: verdict.metric,
-      kind: "metric",
-      delta: null,
-      relativeDelta: null,
-      changed: false,
-      direction: config2.metrics[verdict.gate]?.direction,
-      threshold: config2.metrics[verdict.gate] ? describeGate(config2.metrics[verdict.gate]) : void 0,
-      verdict: verdict.verdict,
-      method: verdict.methods.join("+") || void 0,
-      reasons: [...verdict.reasons]
-    });
-  }
-  const paramRows = diffMetrics(input2.baseline?.params, candidate.params).map((row) => ({
-    name: row.key,
-    kind: "param",
-    baseline: toRecordedValue(row.old),
-    candidate: toRecordedValue(row.new),
-    delta: row.delta,
-    relativeDelta: row.relativeDelta,
-    changed: row.changed,
-    reasons: []
-  }));
-  const candidateMatrix = candidateEvaluated?.classification?.confusionMatrix;
-  const baselineMatrix = baselineEvaluated?.classification?.confusionMatrix;
-  const sameLabels = candidateMatrix && baselineMatrix && candidateMatrix.labels.map(String).join("\0") === baselineMatrix.labels.map(String).join("\0");
-  const document = {
-    schema: "ctrain.comparison/v1",
-    createdAt: (input2.now ?? /* @__PURE__ */ new Date()).toISOString(),
-    source: input2.source,
-    baseline: {
-      ...input2.origin,
-      notes: notes.slice(0, 20).map((note) => note.length > 2e3 ? `${note.slice(0, 1997)}...` : note)
-    },
-    rows: [...metricRows, ...paramRows],
-    verdict: overall(gates, Object.keys(config2.metrics).length),
-    failed: gates.metrics.filter((verdict) => verdict.verdict === "failed").map((verdict) => verdict.metric),
-    leaderboard,
-    bestRun: leaderboard ? candidate.label : void 0,
-    classification: candidateMatrix ? {
-      labels: candidateMatrix.labels.map(String),
-      candidate: candidateMatrix.counts,
-      baseline: sameLabels ? baselineMatrix.counts : void 0
-    } : void 0
-  };
-  return { document, gates, candidate };
-}
-
-// packages/compare/src/sides.ts
-function sideOfBundle(bundle, label2) {
-  if (!bundle.has("run")) {
-    throw new UserError(`no run.json in ${bundle.root}`, {
-      hint: "run the train step first (it writes the run bundle), or point `bundle` at the folder it wrote"
-    });
-  }
-  return sideOfRun(bundle.read("run"), bundle, label2);
-}
-function sideOfRun(run, bundle, label2) {
-  return {
-    label: label2,
-    run,
-    metrics: toMetricMap(run.metrics),
-    params: toMetricMap(run.params),
-    predictionsPath: run.predictions && bundle ? bundle.path(run.predictions.path) : void 0
-  };
-}
-function sideOfBaseline(baseline) {
-  if (baseline.origin.kind === "none") return void 0;
-  if (baseline.bundle?.has("run")) return sideOfRun(baseline.bundle.read("run"), baseline.bundle, "baseline");
-  if (baseline.metrics) return { label: "baseline", metrics: toMetricMap(baseline.metrics), params: {} };
-  return void 0;
-}
-
-// packages/compare/src/step.ts
-import { existsSync as existsSync8 } from "node:fs";
-
-// packages/compare/src/record-evaluation.ts
-async function recordEvaluatedMetrics(bundle, config2, warn) {
-  if (!bundle.has("run")) return void 0;
-  const run = bundle.read("run");
-  if (!run.predictions) return void 0;
-  let loaded;
-  try {
-    loaded = await loadPredictionsFile(bundle.path(run.predictions.path), config2.predictions);
-  } catch (error62) {
-    if (!warn || !isUserError(error62)) throw error62;
-    warn(`metrics from the predictions file were not recorded: ${error62.format()}`);
-    return void 0;
-  }
-  const evaluated = evaluateLoaded(loaded, config2);
-  const updated = { ...run, metrics: { ...evaluated.metrics, ...run.metrics } };
-  bundle.write("run", updated);
-  return updated;
-}
-
-// packages/compare/src/step.ts
-var NOISE_BAND_HISTORY = 10;
-async function runCompareStep(options) {
-  const log2 = options.log ?? (() => void 0);
-  const compare = options.config.compare;
-  const bundle = new Bundle(options.bundleDir);
-  await recordEvaluatedMetrics(bundle, compare);
-  const candidateDirs = options.candidateDirs?.length ? options.candidateDirs : [options.bundleDir];
-  const candidates = candidateDirs.map((dir) => {
-    if (!existsSync8(dir)) throw new UserError(`candidate bundle folder not found: ${dir}`);
-    const candidateBundle = dir === options.bundleDir ? bundle : new Bundle(dir, { untrusted: true });
-    const side2 = sideOfBundle(candidateBundle, "candidate");
-    return { ...side2, label: candidateDirs.length > 1 ? side2.run?.name ?? dir : "candidate" };
-  });
-  log2(`baseline: ${compare.baseline}`);
-  const resolved = await options.baselines.resolve(compare.baseline);
-  log2(`baseline: ${resolved.origin.description}`);
-  for (const note of resolved.origin.notes) log2(`  ${note}`);
-  const baseline = sideOfBaseline(resolved);
-  const wantsSignificance = Object.values(compare.metrics).some((gate) => gate.significance !== "none");
-  const pairedPossible = candidates.every((side2) => side2.predictionsPath) && baseline?.predictionsPath;
-  const history = wantsSignificance && !pairedPossible ? await options.baselines.history(NOISE_BAND_HISTORY) : [];
-  const result = await compareRuns({
-    candidates,
-    baseline,
-    origin: resolved.origin,
-    config: compare,
-    history,
-    source: options.source,
-    log: log2
-  });
-  bundle.write("comparison", result.document);
-  if (bundle.has("run")) {
-    const run = bundle.read("run");
-    bundle.write("run", { ...run, verdicts: { ...run.verdicts, comparison: result.document.verdict } });
-  }
-  return result;
-}
-
-// packages/compare/src/release-baseline.ts
-async function readReleaseBaseline(registry2, model, spec, workDir) {
-  if (!model)
-    throw new UserError(`baseline release:${spec} needs the model name`, { hint: "set model.name in ctrain.yml" });
-  const versions = await registry2.list(model);
-  if (versions.filter((version2) => !version2.draft).length === 0) {
-    return {
-      origin: {
-        kind: "none",
-        description: `no published release of ${model}`,
-        notes: ["first release: change thresholds are skipped"]
-      }
-    };
-  }
-  const release = await resolvePublished(registry2, model, spec, `baseline release:${spec}`);
-  const run = await readPublishedRun(registry2, release, workDir);
-  return {
-    origin: {
-      kind: "release",
-      description: `release ${release.tag}`,
-      release: release.tag,
-      commit: run.source.commit,
-      runUrl: /^https?:\/\//.test(release.location) ? release.location : void 0,
-      createdAt: release.createdAt,
-      notes: []
-    },
-    metrics: run.metrics
-  };
-}
-
-// packages/cli/src/steps.ts
-import { join as join17 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync4, realpathSync as realpathSync2, rmSync as rmSync6, statSync as statSync5 } from "node:fs";
+import { basename as basename4, join as join10, relative as relative5, resolve as resolve14, sep as sep3 } from "node:path";
 
 // packages/report/src/escape.ts
 var DATA_TEXT_MAX_CHARS = 200;
@@ -60094,7 +68069,8 @@ function lineChart(options) {
     title: options.title,
     xLabel: options.xLabel,
     x: drawable.map((point) => point.x),
-    series: [{ name: options.title, values: drawable.map((point) => point.y) }]
+    series: [{ name: options.title, values: drawable.map((point) => point.y) }],
+    ...options.band ? { band: options.band } : {}
   };
 }
 function thin(items, limit = CHART_POINTS_MAX) {
@@ -60105,6 +68081,7 @@ function thin(items, limit = CHART_POINTS_MAX) {
 }
 function chartRange(chart) {
   const values = chart.series.flatMap((series) => series.values);
+  if (chart.band) values.push(chart.band.low, chart.band.high);
   const low = Math.min(...values);
   const high = Math.max(...values);
   const pad = high > low ? (high - low) * 0.1 : Math.abs(low) * 0.05 || 1;
@@ -60130,7 +68107,9 @@ function mermaidChart(chart) {
     `  title ${mermaidLabel(chart.title)}`,
     `  x-axis ${mermaidLabel(chart.xLabel)} [${chart.x.map(mermaidLabel).join(", ")}]`,
     `  y-axis ${mermaidLabel(chart.series[0]?.name ?? chart.title)} ${mermaidNumber(low)} --> ${mermaidNumber(high)}`,
-    ...chart.series.map((series) => `  line [${series.values.map(mermaidNumber).join(", ")}]`)
+    ...chart.series.map((series) => `  line [${series.values.map(mermaidNumber).join(", ")}]`),
+    // xychart has no shaded area: the noise band's edges are two flat lines.
+    ...chart.band ? [chart.band.low, chart.band.high].map((edge) => `  line [${chart.x.map(() => mermaidNumber(edge)).join(", ")}]`) : []
   ];
 }
 
@@ -60327,7 +68306,7 @@ var HEIGHT = 320;
 var MARGIN = { top: 40, right: 24, bottom: 56, left: 72 };
 var COLORS = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00"];
 var X_LABELS_MAX = 8;
-function ticks(low, high, count = 5) {
+function axisTicks(low, high, count = 5) {
   const rough = (high - low) / count;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough) ?? rough;
@@ -60353,7 +68332,14 @@ function svgChart(chart) {
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15" font-weight="600">${textOf2(chart.title)}</text>`
   ];
-  for (const tick of ticks(low, high)) {
+  if (chart.band) {
+    const top = round2(yAt(chart.band.high));
+    const height = round2(yAt(chart.band.low) - yAt(chart.band.high));
+    parts.push(
+      `<rect x="${MARGIN.left}" y="${top}" width="${plotWidth}" height="${height}" fill="#ddf4ff"><title>${textOf2(chart.band.name)}</title></rect>`
+    );
+  }
+  for (const tick of axisTicks(low, high)) {
     const y = round2(yAt(tick));
     parts.push(
       `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d0d7de"/>`,
@@ -60548,10 +68534,10 @@ function classificationSection(context) {
     candidate: candidateScores[index],
     f1Change: baselineScores && candidateScores[index].f1 - baselineScores[index].f1
   }));
-  const perClass = (shown, note) => ({
+  const perClass = (shown2, note) => ({
     kind: "details",
     summary: [label(`Per-class metrics (${formatCount(size)} classes)`)],
-    blocks: [perClassTable(shown, baseline !== void 0), ...note ? [paragraph(label(note))] : []]
+    blocks: [perClassTable(shown2, baseline !== void 0), ...note ? [paragraph(label(note))] : []]
   });
   const matrix = size <= MATRIX_CLASSES_MAX ? [
     {
@@ -60579,9 +68565,9 @@ var CURVES_IN_SHORT_FORM = 4;
 function curvesSection(context) {
   const curves = context.input.run?.curves ?? [];
   if (!curves.length) return void 0;
-  const blocksFor = (shown, withCharts) => [
+  const blocksFor = (shown2, withCharts) => [
     heading(3, label("Learning curves")),
-    ...shown.flatMap((curve) => {
+    ...shown2.flatMap((curve) => {
       const points = thin(curve.points);
       const chart = withCharts ? lineChart({
         title: curve.metric,
@@ -60611,6 +68597,59 @@ function curvesSection(context) {
   if (context.charts) variants.push(() => blocksFor(curves.slice(0, CURVES_IN_SHORT_FORM), false));
   variants.push(() => []);
   return { priority: 25, variants };
+}
+
+// packages/report/src/sections/examples.ts
+var EXAMPLES_IN_COMMENT = 5;
+function exampleTable(examples, list, limit) {
+  if (!list.length) return void 0;
+  const withSlice = list.some((example2) => example2.slice !== void 0);
+  const head = [examples.key ?? "row", ...withSlice ? ["slice"] : [], "label", "baseline", "candidate"];
+  const rows = list.slice(0, limit).map((example2) => [
+    [text(example2.key)],
+    ...withSlice ? [example2.slice === void 0 ? labelCell("\u2014") : [text(example2.slice)]] : [],
+    valueCell(example2.label),
+    valueCell(example2.baseline),
+    valueCell(example2.candidate)
+  ]);
+  return { kind: "table", head: head.map((name) => [text(name)]), rows };
+}
+function countsLine(examples) {
+  const paired = `${formatCount(examples.rows)} paired rows`;
+  if (examples.task === "classification") {
+    return paragraph(
+      label(
+        `Of ${paired}, ${formatCount(examples.worse.count)} went from right to wrong and ${formatCount(examples.better.count)} from wrong to right (McNemar's b and c).`
+      )
+    );
+  }
+  return paragraph(
+    label(
+      `Of ${paired}, the absolute error grew on ${formatCount(examples.worse.count)} and shrank on ${formatCount(examples.better.count)}; largest changes first.`
+    )
+  );
+}
+function variant(examples, limit) {
+  const classification = examples.task === "classification";
+  const blocks = [heading(3, label("Examples that changed")), countsLine(examples)];
+  const worse = exampleTable(examples, examples.worse.examples, limit);
+  const better = exampleTable(examples, examples.better.examples, limit);
+  if (worse) blocks.push(paragraph(label(classification ? "Right \u2192 wrong:" : "Error grew:")), worse);
+  if (better) blocks.push(paragraph(label(classification ? "Wrong \u2192 right:" : "Error shrank:")), better);
+  return blocks;
+}
+function examplesSection(context) {
+  const examples = context.input.comparison?.examples;
+  if (!examples || examples.worse.count + examples.better.count === 0) return void 0;
+  return {
+    priority: 45,
+    variants: [
+      () => variant(examples, Number.MAX_SAFE_INTEGER),
+      () => variant(examples, EXAMPLES_IN_COMMENT),
+      () => [heading(3, label("Examples that changed")), countsLine(examples)],
+      () => []
+    ]
+  };
 }
 
 // packages/report/src/sections/failures.ts
@@ -60662,11 +68701,16 @@ var VERDICT_WORDS = {
 var METRIC_VERDICT_LABEL = {
   failed: "\u274C failed",
   inconclusive: "\u2754 inconclusive",
-  "regressed-within-tolerance": "\u{1F7E1} within tolerance",
+  regressed: "\u{1F7E1} regressed",
+  unchanged: "\u26AA unchanged",
   improved: "\u{1F7E2} improved",
-  pass: "\u2705 pass",
-  skipped: "\u2796 skipped"
+  skipped: "\u2796 no baseline"
 };
+function metricVerdictLabel(row) {
+  if (!row.verdict) return void 0;
+  if (row.verdict === "unchanged" && row.evidence?.method === "none") return "\u26AA not tested";
+  return METRIC_VERDICT_LABEL[row.verdict];
+}
 function byVerdict(a, b) {
   const rank = (row) => row.verdict === void 0 ? METRIC_VERDICTS_BY_SEVERITY.length : METRIC_VERDICTS_BY_SEVERITY.indexOf(row.verdict);
   return rank(a) - rank(b);
@@ -60678,7 +68722,7 @@ function overallVerdict2(input2) {
   if (comparison?.verdict === "failed") return "failed";
   if (comparison?.verdict === "inconclusive") return "inconclusive";
   if (comparison?.verdict === "passed" || validation?.success) return "passed";
-  return "no-gates";
+  return comparison?.verdict === "skipped" ? "skipped" : "no-gates";
 }
 function checkConclusion(verdict) {
   return verdict === "passed" ? "success" : verdict === "failed" ? "failure" : "neutral";
@@ -60740,6 +68784,12 @@ function headerSection(context, verdict) {
 // packages/report/src/sections/leaderboard.ts
 var METRIC_COLUMNS_MAX = 5;
 var SHORT_LIST = 10;
+function versusBestCell(versus, isBest) {
+  if (isBest) return labelCell("best");
+  if (!versus || versus.method === "none" || versus.pValue === void 0) return labelCell("not tested");
+  const p = versus.pValue < 1e-4 ? "< 0.0001" : formatNumber2(versus.pValue);
+  return labelCell(`${versus.tied ? "tied" : "behind"} (${versus.method} p ${p})`);
+}
 function leaderboardSection(context) {
   const comparison = context.input.comparison;
   const entries = [...comparison?.leaderboard ?? []].sort((a, b) => a.rank - b.rank);
@@ -60751,10 +68801,11 @@ function leaderboardSection(context) {
       labelCell(String(entry.rank)),
       entry.name === comparison?.bestRun ? [strong(...name)] : name,
       valueCell(entry.objective),
+      versusBestCell(entry.versusBest, entry.name === comparison?.bestRun),
       ...metricNames.map((metric) => valueCell(entry.metrics[metric]))
     ];
   });
-  const table = (shown) => [
+  const table = (shown2) => [
     heading(3, label("Sweep leaderboard")),
     {
       kind: "table",
@@ -60762,10 +68813,11 @@ function leaderboardSection(context) {
         labelCell("rank"),
         labelCell("run"),
         labelCell("objective"),
+        labelCell("vs best"),
         ...metricNames.map((metric) => [text(metric)])
       ],
-      align: ["right", "left", "right", ...metricNames.map(() => "right")],
-      rows: shown
+      align: ["right", "left", "right", "left", ...metricNames.map(() => "right")],
+      rows: shown2
     }
   ];
   const variants = [() => table(rows)];
@@ -60788,22 +68840,32 @@ function linksSection(context) {
 }
 
 // packages/report/src/sections/metrics.ts
-var HEAD = ["metric", "baseline", "candidate", "delta", "delta %", "95% interval", "verdict"].map(labelCell);
-var ALIGN = ["left", "right", "right", "right", "right", "right", "left"];
+var HEAD = ["metric", "baseline", "candidate", "delta", "delta %", "interval (test)", "p", "verdict"].map(labelCell);
+var ALIGN = ["left", "right", "right", "right", "right", "right", "right", "left"];
 function metricName(row) {
   const mark = row.direction === "higher" ? " \u2191" : row.direction === "lower" ? " \u2193" : "";
   return [text(row.name), label(mark)];
 }
-function intervalCell(interval) {
-  if (!interval) return numberCell(void 0);
-  const confidence = Math.abs(interval.confidence - 0.95) < 1e-9 ? "" : ` (${formatNumber2(interval.confidence * 100)}%)`;
-  return labelCell(`[${formatNumber2(interval.low)}, ${formatNumber2(interval.high)}]${confidence}`);
+function intervalCell(row) {
+  const { interval } = row;
+  if (!interval) return labelCell(row.evidence?.method === "none" ? "not tested" : "\u2013");
+  const confidence = `${formatNumber2(interval.confidence * 100)}%`;
+  return labelCell(
+    `[${formatNumber2(interval.low)}, ${formatNumber2(interval.high)}] (${confidence}, ${interval.method})`
+  );
+}
+function pValueCell(row) {
+  if (row.pValue === void 0) return numberCell(void 0);
+  return labelCell(row.pValue < 1e-4 ? "< 0.0001" : formatNumber2(row.pValue));
 }
 function verdictCell(row) {
-  if (!row.verdict) return numberCell(void 0);
-  const cell = [label(METRIC_VERDICT_LABEL[row.verdict])];
-  if (row.reasons.length && row.verdict !== "pass" && row.verdict !== "improved") {
-    cell.push(label(": "), text(row.reasons.join("; ")));
+  const verdict = metricVerdictLabel(row);
+  if (!verdict) return numberCell(void 0);
+  const cell = [label(verdict)];
+  if (row.verdict === "failed" || row.verdict === "inconclusive") {
+    if (row.reasons.length) cell.push(label(": "), text(row.reasons.join("; ")));
+  } else if (row.evidence?.method === "none" && row.evidence.note) {
+    cell.push(label(": "), text(row.evidence.note));
   }
   return cell;
 }
@@ -60813,15 +68875,16 @@ var comparisonRow = (row) => [
   valueCell(row.candidate),
   signedCell(row.delta),
   percentChangeCell(row.relativeDelta),
-  intervalCell(row.interval),
+  intervalCell(row),
+  pValueCell(row),
   verdictCell(row)
 ];
 var needsAttention = (row) => row.verdict === "failed" || row.verdict === "inconclusive";
 var gatedOrChanged = (row) => row.verdict !== void 0 && row.verdict !== "skipped" || row.changed;
-function comparisonVariant(rows, shown, budget, measure) {
+function comparisonVariant(rows, shown2, budget, measure) {
   const title = heading(3, label("Metrics"));
-  const hidden = rows.length - shown.length;
-  if (!shown.length) {
+  const hidden = rows.length - shown2.length;
+  if (!shown2.length) {
     return [
       title,
       paragraph(
@@ -60830,7 +68893,7 @@ function comparisonVariant(rows, shown, budget, measure) {
     ];
   }
   const table = tableWithin(
-    { head: HEAD, rows: shown.map(comparisonRow), align: ALIGN },
+    { head: HEAD, rows: shown2.map(comparisonRow), align: ALIGN },
     budget - measure(`### Metrics
 
 `),
@@ -60972,6 +69035,12 @@ function numeric(value) {
 function runName(run) {
   return shortSha(run.source.commit) ?? (run.source.runId ? `run ${run.source.runId}` : run.createdAt.slice(0, 10));
 }
+function bandOf(history, metric) {
+  const band = noiseBand(history.map((run) => numeric(run.metrics[metric])));
+  if (!band) return void 0;
+  const halfWidth = 1.96 * band.sd;
+  return { low: band.median - halfWidth, high: band.median + halfWidth, name: "run-to-run noise (95%)" };
+}
 function trendSection(context) {
   const history = (context.input.history ?? []).slice(0, context.trendRuns).reverse();
   const candidate = context.input.run;
@@ -61004,7 +69073,8 @@ function trendSection(context) {
       points: runs.map((run, index) => ({
         x: isCandidate(index) ? "this run" : runName(run),
         y: numeric(run.metrics[metric])
-      }))
+      })),
+      band: bandOf(history, metric)
     });
     return chart ? [{ kind: "chart", chart }] : [];
   });
@@ -61051,10 +69121,10 @@ function checksTable(checks, withExamples) {
   return { head, rows: checks.map((check2) => checkRow2(check2, withExamples)) };
 }
 function categoriesCell(column) {
-  const shown = column.newCategories.slice(0, CATEGORIES_SHOWN).map((value) => valueCell(value));
-  if (!shown.length) return numberCell(void 0);
-  const more = column.newCategories.length - shown.length;
-  return [...joinInline(shown, ", "), ...more > 0 ? [label(` and ${more} more`)] : []];
+  const shown2 = column.newCategories.slice(0, CATEGORIES_SHOWN).map((value) => valueCell(value));
+  if (!shown2.length) return numberCell(void 0);
+  const more = column.newCategories.length - shown2.length;
+  return [...joinInline(shown2, ", "), ...more > 0 ? [label(` and ${more} more`)] : []];
 }
 function driftRow(dataset, column, full) {
   const row = [
@@ -61083,7 +69153,7 @@ function driftTable(validation, full) {
 }
 function summaryLine(validation) {
   const { evaluated_expectations: evaluated, unsuccessful_expectations: failed } = validation.statistics;
-  const rows = validation.datasets.reduce((sum2, dataset) => sum2 + dataset.rows, 0);
+  const rows = validation.datasets.reduce((sum3, dataset) => sum3 + dataset.rows, 0);
   const datasets = validation.datasets.length;
   const checked = `on ${formatCount(datasets)} dataset${datasets === 1 ? "" : "s"} (${formatCount(rows)} rows)`;
   return paragraph(
@@ -61187,6 +69257,7 @@ function sectionsOf(context, verdict) {
     runFailureSection(context),
     metricsSection(context),
     paramsSection(context),
+    examplesSection(context),
     validationSection(context),
     classificationSection(context),
     resourcesSection(context, baselineRun),
@@ -61268,10 +69339,500 @@ function renderReportFromBundle(dir, options) {
   return renderReport({ ...input2, history: options.history, baselineRun: options.baselineRun }, options);
 }
 
+// packages/publish/src/release-body.ts
+var APPROVAL_TEXT_MAX_CHARS = 2e3;
+function approvalLines(approval) {
+  const lines = [`Approval: ${markdownText(approval.reason, APPROVAL_TEXT_MAX_CHARS)}`];
+  if (approval.approvers.length) {
+    lines.push(`Approved by: ${approval.approvers.map((login) => markdownText(login)).join(", ")}`);
+  }
+  return lines;
+}
+function releaseBody(summary, bundleDigest2, approval) {
+  return [
+    summary,
+    "",
+    approvalLines(approval).join("  \n"),
+    "",
+    "The model card, the manifest with every file's sha256, and the run's records are attached.",
+    "",
+    `<!-- ctrain:bundle sha256:${bundleDigest2} -->`,
+    ""
+  ].join("\n");
+}
+function bundleDigest(model, files) {
+  const lines = files.map((file2) => `${file2.role} ${file2.sha256} ${file2.path}`).sort();
+  return sha256Hex([`ctrain.bundle/v1 ${model}`, ...lines].join("\n"));
+}
+
+// packages/publish/src/publish-model.ts
+var CONTENT_TYPES = {
+  "model-card": "text/markdown; charset=utf-8",
+  run: "application/json",
+  validation: "application/json",
+  comparison: "application/json"
+};
+function requireModelConfig(model) {
+  if (model) return model;
+  throw new UserError("publishing needs a model name, and ctrain.yml has no `model:` section", {
+    location: "ctrain.yml",
+    hint: "add `model:` with at least `name:` (e.g. `model: { name: churn }`)"
+  });
+}
+async function modelFilesToStore(run, modelRoot) {
+  const root = realpathSync2(resolve14(modelRoot));
+  const files = [];
+  for (const recorded of run.model.files) {
+    const path = confinedPath(root, recorded.path);
+    let real;
+    try {
+      real = realpathSync2(path);
+    } catch {
+      throw new UserError(`model file ${recorded.path} recorded by the run is missing`, {
+        location: root,
+        hint: "publish in the job that trained the model, or restore the model files before this step"
+      });
+    }
+    if (real !== root && !real.startsWith(root + sep3)) {
+      throw new UserError(`model file ${recorded.path} links outside ${root}`, { location: root });
+    }
+    const bytes = statSync5(real).size;
+    const sha2562 = await sha256OfFile(real);
+    if (bytes !== recorded.bytes || sha2562 !== recorded.sha256) {
+      throw new UserError(`model file ${recorded.path} changed since the run recorded it`, {
+        location: root,
+        hint: `run.json says ${recorded.bytes} bytes with sha256 ${recorded.sha256}; found ${bytes} bytes with ${sha2562}`
+      });
+    }
+    const relativePath = relative5(root, path).split(sep3).join("/");
+    files.push({
+      path: `${MODEL_FOLDER}/${relativePath}`,
+      role: "model",
+      file: real,
+      bytes,
+      sha256: sha2562,
+      pickle: recorded.pickle,
+      asset: assetNameFor(relativePath),
+      contentType: "application/octet-stream"
+    });
+  }
+  return files;
+}
+async function predictionsToStore(run, bundle) {
+  const recorded = run.predictions;
+  if (!recorded) return void 0;
+  const file2 = bundle.path(recorded.path);
+  const found = existsSync6(file2) ? { bytes: statSync5(file2).size, sha256: await sha256OfFile(file2) } : void 0;
+  if (!found || found.bytes !== recorded.bytes || found.sha256 !== recorded.sha256) {
+    throw new UserError(
+      `the predictions file ${recorded.path} recorded by the run is ${found ? "changed" : "missing"}`,
+      {
+        location: bundle.root,
+        hint: `run.json says ${recorded.bytes} bytes with sha256 ${recorded.sha256}${found ? `; found ${found.bytes} bytes with ${found.sha256}` : ""}: publish the bundle the train step wrote, whole`
+      }
+    );
+  }
+  const path = `${PREDICTIONS_FOLDER}/${basename4(recorded.path)}`;
+  return {
+    path,
+    role: "predictions",
+    file: file2,
+    bytes: found.bytes,
+    sha256: found.sha256,
+    asset: assetNameFor(path),
+    contentType: "application/octet-stream"
+  };
+}
+async function documentToStore(role, file2) {
+  return {
+    path: DOCUMENT_PATHS[role],
+    role,
+    file: file2,
+    bytes: statSync5(file2).size,
+    sha256: await sha256OfFile(file2),
+    asset: DOCUMENT_PATHS[role],
+    contentType: CONTENT_TYPES[role]
+  };
+}
+function assertDistinctAssets(entries) {
+  const owners = /* @__PURE__ */ new Map([[MANIFEST_ASSET, MANIFEST_ASSET]]);
+  for (const entry of entries) {
+    for (const part of entry.parts) {
+      const owner = owners.get(part.asset.toLowerCase());
+      if (owner) {
+        throw new UserError(`${entry.path} and ${owner} would both be stored as the release asset ${part.asset}`, {
+          hint: "rename one of the model files"
+        });
+      }
+      owners.set(part.asset.toLowerCase(), entry.path);
+    }
+  }
+}
+function byPath(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function readProfiles(bundle) {
+  return bundle.listProfiles().map((dataset) => bundle.readProfile(dataset));
+}
+async function publishModel(options) {
+  const log2 = options.log ?? (() => void 0);
+  const model = requireModelConfig(options.model);
+  const { bundle, registry: registry2, publish } = options;
+  const run = bundle.read("run");
+  const comparison = bundle.readIfPresent("comparison");
+  const validation = bundle.readIfPresent("validation");
+  assertVerdictsAllowPublishing({ run, comparison, validation }, bundle.root);
+  const approval = await decideApproval(
+    { approval: publish.approval, requiredApprovals: publish["required-approvals"] },
+    options.commit,
+    options.approvalSource
+  );
+  if (!approval.approved) {
+    throw new UserError(`publish refused: ${approval.reason}`, {
+      location: "publish.approval",
+      hint: publish.approval === "review" ? "approve the pull request's latest commit (a reviewer with write access), then re-run this job" : "meet the approval policy, then re-run this job"
+    });
+  }
+  log2(`approved: ${approval.reason}`);
+  const modelFiles = await modelFilesToStore(run, options.modelRoot);
+  const documents = [await documentToStore("run", bundle.path(DOCUMENT_PATHS.run))];
+  if (comparison) documents.push(await documentToStore("comparison", bundle.path(DOCUMENT_PATHS.comparison)));
+  if (validation) documents.push(await documentToStore("validation", bundle.path(DOCUMENT_PATHS.validation)));
+  const digest = bundleDigest(model.name, [...modelFiles, ...documents]);
+  const predictions = await predictionsToStore(run, bundle);
+  const versions = await withManifestDigests(registry2, await registry2.list(model.name, { drafts: true }), options, log2);
+  const published = versions.filter((version2) => !version2.draft);
+  const same = versions.find((version2) => version2.bundleDigest === digest);
+  if (same && !same.draft) {
+    log2(`this bundle is already published as ${same.tag}: nothing to do`);
+    return { outcome: "unchanged", release: same, approval };
+  }
+  const sameModel = await sameCommitAndModel(registry2, published[0], options, modelFiles);
+  if (sameModel) {
+    log2(`${sameModel.tag} already holds these model files from commit ${options.commit.slice(0, 12)}: nothing to do`);
+    return { outcome: "unchanged", release: sameModel, approval };
+  }
+  const chosen = same ? { version: same.version, prerelease: same.prerelease } : nextVersion(
+    published.map((version2) => version2.version),
+    { bump: publish.bump, prerelease: publish.prerelease, explicit: publish.version }
+  );
+  const tag = modelTag(model.name, chosen.version);
+  const taken = published.find((version2) => version2.tag === tag);
+  if (taken) {
+    throw new UserError(`${tag} already exists with different content (${taken.location})`, {
+      location: publish.version ? "publish.version" : void 0,
+      hint: publish.version ? "give a version that is not published yet, or remove `version` to bump from the latest release" : "another publish created this version meanwhile; re-run to bump past it"
+    });
+  }
+  const previous = pickChampion(published);
+  let previousMetrics;
+  if (previous) {
+    try {
+      previousMetrics = (await readPublishedRun(registry2, previous, options.workDir)).metrics;
+    } catch (error62) {
+      if (!(error62 instanceof UserError)) throw error62;
+      log2(`warning: cannot read the metrics of ${previous.tag}, the card will not compare with it: ${error62.message}`);
+    }
+  }
+  const partBytes = options.partBytes;
+  const planned = await Promise.all(
+    [...modelFiles, ...documents, ...predictions ? [predictions] : []].map((file2) => planStoredFile(file2, partBytes))
+  );
+  const modelEntries = planned.slice(0, modelFiles.length).map((plan) => plan.entry);
+  const card = renderModelCard({
+    model,
+    version: chosen.version,
+    tag,
+    run,
+    comparison,
+    validation,
+    profiles: readProfiles(bundle),
+    previous: previousMetrics && previous ? { tag: previous.tag, metrics: previousMetrics } : void 0,
+    approval,
+    modelFiles: modelEntries,
+    publisher: options.publisher,
+    bundleDigest: digest
+  });
+  mkdirSync5(options.workDir, { recursive: true });
+  const scratch2 = mkdtempSync4(join10(options.workDir, ".ctrain-publish-"));
+  try {
+    const cardFile = join10(scratch2, DOCUMENT_PATHS["model-card"]);
+    writeFileAtomic(cardFile, card.markdown);
+    planned.push(await planStoredFile(await documentToStore("model-card", cardFile), partBytes));
+    const entries = planned.map((plan) => plan.entry).sort(byPath);
+    assertDistinctAssets(entries);
+    const manifest = {
+      schema: "ctrain.manifest/v1",
+      model: model.name,
+      version: chosen.version,
+      tag,
+      createdAt: (options.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+      bundleDigest: digest,
+      source: run.source,
+      approval: {
+        policy: approval.policy,
+        reason: approval.reason,
+        pullRequest: approval.pullRequest,
+        approvers: approval.approvers
+      },
+      files: entries
+    };
+    const manifestFile = join10(scratch2, MANIFEST_ASSET);
+    const manifestText = serializeManifest(manifest);
+    writeFileAtomic(manifestFile, manifestText);
+    const manifestSource = {
+      name: MANIFEST_ASSET,
+      file: manifestFile,
+      offset: 0,
+      bytes: Buffer.byteLength(manifestText),
+      sha256: await sha256OfFile(manifestFile),
+      contentType: "application/json"
+    };
+    const attest = options.attest;
+    if (publish.attest && !attest)
+      log2(`attest: true applies to GitHub releases; ${registry2.description} has no attestations`);
+    const subjects = publish.attest && attest ? attestationSubjects(entries) : [];
+    const release = await registry2.publish(
+      {
+        model: model.name,
+        version: chosen.version,
+        tag,
+        title: `${model.name} v${chosen.version}`,
+        body: releaseBody(card.summary, digest, approval),
+        commit: options.commit,
+        prerelease: chosen.prerelease,
+        // GitHub never makes a prerelease the latest release.
+        makeLatest: chosen.prerelease ? "false" : publish["make-latest"],
+        bundleDigest: digest,
+        assets: [...planned.flatMap((plan) => plan.sources), manifestSource],
+        resume: same
+      },
+      {
+        log: log2,
+        beforePublish: subjects.length && attest ? () => attest(subjects) : void 0
+      }
+    );
+    return { outcome: same ? "resumed" : "published", release, approval, manifest, previous };
+  } finally {
+    rmSync6(scratch2, { recursive: true, force: true });
+  }
+}
+async function sameCommitAndModel(registry2, newest, options, modelFiles) {
+  if (!newest || !options.commit) return void 0;
+  mkdirSync5(options.workDir, { recursive: true });
+  const scratch2 = mkdtempSync4(join10(options.workDir, ".ctrain-manifest-"));
+  try {
+    const manifest = await readManifest(registry2, newest, join10(scratch2, "manifest.json"));
+    if (manifest.source.commit !== options.commit) return void 0;
+    const identity2 = (files) => files.filter((file2) => file2.role === "model").map((file2) => `${file2.sha256} ${file2.path}`).sort().join("\n");
+    return identity2(manifest.files) === identity2(modelFiles) ? newest : void 0;
+  } catch (error62) {
+    if (!isUserError(error62)) throw error62;
+    return void 0;
+  } finally {
+    rmSync6(scratch2, { recursive: true, force: true });
+  }
+}
+async function withManifestDigests(registry2, versions, options, log2) {
+  const unknown2 = versions.filter((version2) => version2.bundleDigest === void 0 && !version2.draft);
+  if (unknown2.length === 0) return versions;
+  mkdirSync5(options.workDir, { recursive: true });
+  const scratch2 = mkdtempSync4(join10(options.workDir, ".ctrain-manifests-"));
+  try {
+    const digests = /* @__PURE__ */ new Map();
+    for (const [index, version2] of unknown2.entries()) {
+      try {
+        const manifest = await readManifest(registry2, version2, join10(scratch2, `${index}.json`));
+        digests.set(version2, manifest.bundleDigest);
+      } catch (error62) {
+        if (!isUserError(error62)) throw error62;
+        log2(`warning: ${version2.tag} has no readable bundle digest, so it counts as other content: ${error62.message}`);
+      }
+    }
+    return versions.map((version2) => {
+      const digest = digests.get(version2);
+      return digest ? { ...version2, bundleDigest: digest } : version2;
+    });
+  } finally {
+    rmSync6(scratch2, { recursive: true, force: true });
+  }
+}
+
+// packages/local/src/registry/local-registry.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+var ReleaseRecord = external_exports.object({
+  tag: external_exports.string(),
+  title: external_exports.string(),
+  body: external_exports.string(),
+  commit: external_exports.string().optional(),
+  prerelease: external_exports.boolean(),
+  bundleDigest: external_exports.string(),
+  createdAt: external_exports.string()
+});
+var RELEASE_RECORD = ".release.json";
+function parseJson(text2) {
+  try {
+    return JSON.parse(text2);
+  } catch {
+    return void 0;
+  }
+}
+var DRAFT_PREFIX = ".draft-";
+var LocalModelRegistry = class {
+  root;
+  description;
+  constructor(root) {
+    this.root = resolve15(root);
+    this.description = `the local registry at ${this.root}`;
+  }
+  modelDir(model) {
+    return confinedPath(this.root, model);
+  }
+  read(dir, model, version2, draft) {
+    const recordFile = join11(dir, RELEASE_RECORD);
+    const record2 = existsSync7(recordFile) ? ReleaseRecord.safeParse(parseJson(readFileSync4(recordFile, "utf8"))) : void 0;
+    const assets = readdirSync5(dir).filter((name) => !name.startsWith(".")).sort().flatMap((name) => {
+      const info = statSync6(join11(dir, name), { throwIfNoEntry: false });
+      return info ? [{ id: name, name, bytes: info.size, state: "uploaded" }] : [];
+    });
+    return {
+      id: dir,
+      model,
+      version: version2,
+      tag: modelTag(model, version2),
+      createdAt: record2?.data?.createdAt ?? statSync6(dir).mtime.toISOString(),
+      location: dir,
+      draft,
+      prerelease: record2?.data?.prerelease ?? import_semver4.default.prerelease(version2) !== null,
+      bundleDigest: record2?.data?.bundleDigest,
+      assets
+    };
+  }
+  async list(model, options = {}) {
+    const dir = this.modelDir(model);
+    if (!existsSync7(dir)) return [];
+    const versions = [];
+    for (const name of readdirSync5(dir)) {
+      const draft = name.startsWith(DRAFT_PREFIX);
+      const version2 = draft ? name.slice(DRAFT_PREFIX.length) : name;
+      if (import_semver4.default.valid(version2) !== version2 || draft && !options.drafts) continue;
+      if (!statSync6(join11(dir, name), { throwIfNoEntry: false })?.isDirectory()) continue;
+      versions.push(this.read(join11(dir, name), model, version2, draft));
+    }
+    return newestFirst(versions);
+  }
+  async latest(model) {
+    return pickChampion(await this.list(model));
+  }
+  async publish(plan, hooks = {}) {
+    const log2 = hooks.log ?? (() => void 0);
+    const modelDir = this.modelDir(plan.model);
+    const final = confinedPath(modelDir, plan.version);
+    if (existsSync7(final)) {
+      const existing = this.read(final, plan.model, plan.version, false);
+      if (existing.bundleDigest === plan.bundleDigest) return existing;
+      throw new UserError(`${plan.tag} already exists with different content`, {
+        location: final,
+        hint: "publish a new version; a published version is never overwritten"
+      });
+    }
+    const draft = confinedPath(modelDir, `${DRAFT_PREFIX}${plan.version}`);
+    if (existsSync7(draft) && this.read(draft, plan.model, plan.version, true).bundleDigest !== plan.bundleDigest) {
+      log2(`replacing an unfinished draft of ${plan.tag} left by another run`);
+      rmSync7(draft, { recursive: true, force: true });
+    }
+    mkdirSync6(draft, { recursive: true });
+    const record2 = {
+      tag: plan.tag,
+      title: plan.title,
+      body: plan.body,
+      commit: plan.commit,
+      prerelease: plan.prerelease,
+      bundleDigest: plan.bundleDigest,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString()
+    };
+    writeFileAtomic(join11(draft, RELEASE_RECORD), JSON.stringify(record2, null, 2) + "\n");
+    const wanted = new Map(plan.assets.map((asset) => [asset.name, asset]));
+    for (const name of readdirSync5(draft)) {
+      if (!name.startsWith(".") && !wanted.has(name)) rmSync7(join11(draft, name), { recursive: true, force: true });
+    }
+    for (const asset of plan.assets) {
+      const target = confinedPath(draft, asset.name);
+      if (existsSync7(target) && statSync6(target).size === asset.bytes && await sha256OfFile(target) === asset.sha256) {
+        continue;
+      }
+      const temp = confinedPath(draft, `.${asset.name}.partial`);
+      await writeHashedCapped(openAssetSource(asset), temp, asset.bytes);
+      renameSync5(temp, target);
+    }
+    for (const asset of plan.assets) {
+      const target = confinedPath(draft, asset.name);
+      if (statSync6(target).size !== asset.bytes || await sha256OfFile(target) !== asset.sha256) {
+        throw new UserError(`${asset.name} in ${draft} does not match what was written`, {
+          hint: "another process is writing to the registry folder; run one publish at a time"
+        });
+      }
+    }
+    await hooks.beforePublish?.();
+    renameSync5(draft, final);
+    log2(`published ${plan.tag} to ${final}`);
+    return this.read(final, plan.model, plan.version, false);
+  }
+  async download(version2, assetName, destination, maxBytes) {
+    const source = confinedPath(version2.id, assetName);
+    if (!existsSync7(source)) throw new UserError(`${version2.tag} has no file ${assetName}`, { location: version2.id });
+    return writeHashedCapped(createReadStream5(source), destination, maxBytes);
+  }
+};
+
+// packages/local/src/report/local-report-sink.ts
+import { rmSync as rmSync8 } from "node:fs";
+var LocalReportSink = class {
+  constructor(dir) {
+    this.dir = dir;
+  }
+  dir;
+  async publish(report2) {
+    rmSync8(confinedPath(this.dir, "charts"), { recursive: true, force: true });
+    const locations = report2.files.map((file2) => {
+      const path = confinedPath(this.dir, file2.path);
+      writeFileAtomic(path, file2.content);
+      return { surface: file2.path, location: path };
+    });
+    return { locations };
+  }
+};
+
+// packages/local/src/run-source.ts
+import { hostname as hostname3, userInfo } from "node:os";
+function repositoryOf(remote) {
+  const match = /github\.com[:/]([^/]+)\/(.+?)(\.git)?$/.exec(remote ?? "");
+  return match ? `${match[1]}/${match[2]}` : void 0;
+}
+function localRunSource(cwd) {
+  const git = new GitRepository(cwd);
+  if (!git.isRepository()) return { event: "local", actor: safeUser() };
+  return {
+    repository: repositoryOf(git.remoteUrl("origin")),
+    commit: git.resolve("HEAD"),
+    branch: git.currentBranch(),
+    ref: git.currentBranch() ? `refs/heads/${git.currentBranch()}` : void 0,
+    event: "local",
+    actor: safeUser()
+  };
+}
+function safeUser() {
+  try {
+    return userInfo().username.slice(0, 100);
+  } catch {
+    return hostname3().slice(0, 100);
+  }
+}
+
 // packages/train/src/train.ts
-import { mkdir as mkdir2, writeFile } from "node:fs/promises";
-import { join as join15, relative as relative11, sep as sep5 } from "node:path";
-import { constants as constants3 } from "node:os";
+import { mkdir as mkdir2, stat as stat8, writeFile } from "node:fs/promises";
+import { join as join18, relative as relative12, resolve as resolve18, sep as sep6 } from "node:path";
+import { constants as constants4 } from "node:os";
 
 // packages/train/src/curves.ts
 import { createReadStream as createReadStream6 } from "node:fs";
@@ -61292,9 +69853,9 @@ function numericCell(cell) {
 }
 
 // packages/train/src/file-patterns.ts
-import { stat as stat4 } from "node:fs/promises";
-import { isAbsolute as isAbsolute5, relative as relative6, resolve as resolve16, sep as sep4 } from "node:path";
-async function matchFiles(pattern, cwd) {
+import { readdir as readdir2, stat as stat4 } from "node:fs/promises";
+import { isAbsolute as isAbsolute5, join as join12, relative as relative6, resolve as resolve16, sep as sep4 } from "node:path";
+async function matchFiles(pattern, cwd, options = {}) {
   if (isDynamicPattern(pattern)) {
     const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: true, expandDirectories: false });
     return matches.map((path2) => resolve16(path2)).sort();
@@ -61303,15 +69864,39 @@ async function matchFiles(pattern, cwd) {
   const info = await stat4(path).catch(() => void 0);
   if (!info) return [];
   if (info.isFile()) return [path];
-  if (!info.isDirectory()) return [];
+  if (!info.isDirectory()) {
+    throw new UserError(`${pattern} is ${describeFileKind(info)}, not a regular file or folder`, {
+      location: path,
+      hint: "name files or folders on disk"
+    });
+  }
+  if (options.followLinkedFolders === false) return (await filesUnder(path, cwd)).sort();
   const inside = await glob("**", { cwd: path, absolute: true, onlyFiles: true, dot: true });
   return inside.map((file2) => resolve16(file2)).sort();
 }
-async function matchAllFiles(patterns, cwd) {
+async function filesUnder(dir, cwd) {
+  const files = [];
+  const pending = [dir];
+  while (pending.length > 0) {
+    const folder = pending.pop();
+    for (const entry of await readdir2(folder, { withFileTypes: true })) {
+      const path = join12(folder, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isSymbolicLink() && (await stat4(path).catch(() => void 0))?.isDirectory()) {
+        throw new UserError(`${relative6(cwd, path)} is a link to a folder, which ctrain does not follow`, {
+          location: path,
+          hint: "name the folder it points to (inside the workspace), or write the files there directly"
+        });
+      } else files.push(path);
+    }
+  }
+  return files;
+}
+async function matchAllFiles(patterns, cwd, options = {}) {
   const files = /* @__PURE__ */ new Set();
   const unmatched = [];
   for (const pattern of patterns) {
-    const matches = await matchFiles(pattern, cwd);
+    const matches = await matchFiles(pattern, cwd, options);
     if (matches.length === 0) unmatched.push(pattern);
     for (const file2 of matches) files.add(file2);
   }
@@ -61328,12 +69913,12 @@ function workspacePath(root, path, what) {
 }
 
 // packages/train/src/outputs.ts
-import { stat as stat5 } from "node:fs/promises";
-import { relative as relative8 } from "node:path";
+import { realpath as realpath2, stat as stat5 } from "node:fs/promises";
+import { isAbsolute as isAbsolute6, relative as relative8, sep as sep5 } from "node:path";
 
 // packages/train/src/written-files.ts
-import { lstat, readdir as readdir2 } from "node:fs/promises";
-import { join as join11, relative as relative7 } from "node:path";
+import { lstat, readdir as readdir3 } from "node:fs/promises";
+import { join as join13, relative as relative7 } from "node:path";
 var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".ctrain", "__pycache__", ".venv", ".cache"]);
 var MAX_ENTRIES_VISITED = 1e5;
 var CLOCK_LAG_MS = 50;
@@ -61343,10 +69928,10 @@ async function filesWrittenSince(dir, since, ignore = /* @__PURE__ */ new Set())
   let visited = 0;
   while (pending.length > 0 && visited < MAX_ENTRIES_VISITED) {
     const folder = pending.pop();
-    const entries = await readdir2(folder, { withFileTypes: true }).catch(() => []);
+    const entries = await readdir3(folder, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (++visited > MAX_ENTRIES_VISITED) break;
-      const path = join11(folder, entry.name);
+      const path = join13(folder, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(path);
       } else if (entry.isFile()) {
@@ -61357,18 +69942,22 @@ async function filesWrittenSince(dir, since, ignore = /* @__PURE__ */ new Set())
   }
   return found.sort();
 }
-function describeWrittenFiles(files, shown = 15) {
+function describeWrittenFiles(files, shown2 = 15) {
   if (files.length === 0) return "the command wrote no files there";
-  const list = files.slice(0, shown).join(", ");
-  return `the command wrote: ${list}${files.length > shown ? ` and ${files.length - shown} more` : ""}`;
+  const list = files.slice(0, shown2).join(", ");
+  return `the command wrote: ${list}${files.length > shown2 ? ` and ${files.length - shown2} more` : ""}`;
 }
 
 // packages/train/src/outputs.ts
 var STALE_TOLERANCE_MS = 2e3;
 async function findOutputs(setting, patterns, context, options) {
-  const matched = await matchAllFiles(patterns, context.workingDirectory);
+  const matched = await matchAllFiles(patterns, context.workingDirectory, { followLinkedFolders: false });
   const { unmatched } = matched;
-  const files = matched.files.filter((file2) => !context.ownFiles.has(file2));
+  const files = await confineToWorkspace(
+    matched.files.filter((file2) => !context.ownFiles.has(file2)),
+    context,
+    setting
+  );
   if (unmatched.length > 0) {
     const written = await filesWrittenSince(context.workingDirectory, context.startedAtMs, context.ownFiles);
     throw new UserError(
@@ -61392,6 +69981,39 @@ async function findOutputs(setting, patterns, context, options) {
     }
   }
   return files;
+}
+async function confineToWorkspace(files, context, setting) {
+  const root = await realpath2(context.root);
+  const seen = /* @__PURE__ */ new Set();
+  const kept = [];
+  for (const file2 of files) {
+    const shown2 = relative8(context.workingDirectory, file2);
+    const real = await realpath2(file2).catch((error62) => {
+      throw new UserError(`${shown2} cannot be resolved (${error62.code ?? error62.message}): a dangling or looping link`, {
+        location: setting,
+        hint: "write the output as a file, not a link",
+        cause: error62
+      });
+    });
+    const inside = relative8(root, real);
+    if (inside.startsWith(`..${sep5}`) || inside === ".." || isAbsolute6(inside)) {
+      throw new UserError(`${shown2} resolves to ${real}, outside the workspace ${root}`, {
+        location: setting,
+        hint: "write outputs inside the workspace; ctrain does not record files through links that leave it"
+      });
+    }
+    const info = await stat5(real);
+    if (!info.isFile()) {
+      throw new UserError(`${shown2} is ${describeFileKind(info)}, not a regular file`, {
+        location: setting,
+        hint: "name files the command writes"
+      });
+    }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    kept.push(file2);
+  }
+  return kept;
 }
 
 // packages/train/src/curves.ts
@@ -61457,15 +70079,9 @@ async function* readJsonLinesRows(file2) {
   for await (const line of lines) {
     number4++;
     if (line.trim() === "") continue;
-    const metrics = parseStrictJson(line) ?? parseMetricText(line, `${file2}:${number4}`, "json").metrics;
-    yield Object.fromEntries(Object.entries(metrics).map(([key, value]) => [key, numberOf(value) ?? value]));
-  }
-}
-function parseStrictJson(line) {
-  try {
-    return flattenMetrics(JSON.parse(line));
-  } catch {
-    return void 0;
+    const value = parseJsonText(line, { label: file2, line: number4, nonFinite: true });
+    const metrics = flattenMetrics(value, "", `${file2}:${number4}`);
+    yield Object.fromEntries(Object.entries(metrics).map(([key, value2]) => [key, numberOf(value2) ?? value2]));
   }
 }
 function thin2(points, max) {
@@ -61481,20 +70097,20 @@ function thin2(points, max) {
 }
 
 // packages/train/src/metrics.ts
-import { existsSync as existsSync9 } from "node:fs";
-import { extname as extname3, join as join12, relative as relative10 } from "node:path";
+import { existsSync as existsSync8 } from "node:fs";
+import { extname as extname3, join as join14, relative as relative10 } from "node:path";
 
 // packages/train/src/params.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { readFile as readFile3 } from "node:fs/promises";
 import { relative as relative9, resolve as resolve17 } from "node:path";
 var KEY_MAX_CHARS = 500;
 function parseParamOverrides(text2, source) {
   const trimmed = text2.trim();
   if (trimmed === "") return {};
   if (trimmed.startsWith("{")) {
-    const mapping = parseMapping(trimmed, source);
-    return leavesByDottedKey(mapping);
+    const overrides2 = leavesByDottedKey(parseMapping(trimmed, source));
+    for (const key of Object.keys(overrides2)) checkOverrideKey(key, source);
+    return overrides2;
   }
   const overrides = {};
   for (const [index, rawLine] of trimmed.split("\n").entries()) {
@@ -61511,9 +70127,18 @@ function parseParamOverrides(text2, source) {
         }
       );
     }
+    checkOverrideKey(key, `${source} line ${index + 1}`);
     overrides[key] = scalarValue(line.slice(equals2 + 1).trim());
   }
   return overrides;
+}
+function checkOverrideKey(key, location) {
+  const forbidden = key.split(".").find(isReservedKey);
+  if (forbidden === void 0) return;
+  throw new UserError(`param override ${JSON.stringify(key)} names ${forbidden}, which cannot be a param name`, {
+    location,
+    hint: "rename the param (__proto__, constructor and prototype are refused in override keys)"
+  });
 }
 function scalarValue(text2) {
   try {
@@ -61536,20 +70161,28 @@ async function resolveParams(spec, overrides, workingDirectory) {
   let file2;
   if (typeof spec === "string") {
     file2 = resolve17(workingDirectory, spec);
-    const text2 = await readFile3(file2, "utf8").catch((error62) => {
-      throw new UserError(`cannot read the params file ${spec} (${error62.code ?? error62.message})`, {
-        location: "train.params",
-        hint: `the path is relative to the working directory ${workingDirectory}`,
-        cause: error62
-      });
-    });
-    tree = parseMapping(text2, relative9(process.cwd(), file2) || file2);
+    const label2 = relative9(process.cwd(), file2) || file2;
+    const maxBytes = Math.min(PARAMS_FILE_MAX_BYTES, YAML_FILE_MAX_BYTES);
+    tree = parseMapping(readTextFile(file2, { label: label2, what: "params file", maxBytes }), label2);
   } else if (spec) {
     tree = structuredClone(spec);
   }
-  for (const [key, value] of Object.entries(overrides)) setDotted2(tree, key, value);
+  const warnings = [];
+  const existingKeys = Object.keys(flattenMetrics(tree));
+  for (const [key, value] of Object.entries(overrides)) {
+    checkOverrideKey(key, "params");
+    if (spec !== void 0 && !hasDotted(tree, key)) warnings.push(unknownOverrideWarning(key, spec, existingKeys));
+    setDotted2(tree, key, value);
+  }
+  const flattened = Object.entries(flattenMetrics(tree, "", file2 ?? "train.params"));
+  if (flattened.length > RUN_PARAMS_MAX) {
+    throw new UserError(`${flattened.length} params, more than the ${RUN_PARAMS_MAX} a run records`, {
+      location: file2 ?? "train.params",
+      hint: "keep long lists (vocabularies, grids) in a data file the command reads; params are its settings"
+    });
+  }
   const flat = {};
-  for (const [key, value] of Object.entries(flattenMetrics(tree))) {
+  for (const [key, value] of flattened) {
     if (key.length > KEY_MAX_CHARS) {
       throw new UserError(`param name ${key.slice(0, 60)}... is longer than ${KEY_MAX_CHARS} characters`, {
         location: file2 ?? "train.params",
@@ -61558,23 +70191,21 @@ async function resolveParams(spec, overrides, workingDirectory) {
     }
     flat[key] = recordedValue2(value);
   }
-  return file2 === void 0 ? { tree, flat } : { tree, flat, file: file2 };
+  return file2 === void 0 ? { tree, flat, warnings } : { tree, flat, file: file2, warnings };
+}
+function unknownOverrideWarning(key, spec, existingKeys) {
+  const where = typeof spec === "string" ? `the params file ${spec}` : "train.params";
+  const closest = closestName(key, existingKeys);
+  return `param override ${key} sets a key that ${where} does not have${closest ? ` (did you mean ${closest}?)` : ""}`;
 }
 function recordedValue2(value) {
   return typeof value === "object" && value !== null ? numberOf(value) ?? null : value;
 }
 function parseMapping(text2, source) {
-  const lineCounter = new import_yaml5.LineCounter();
-  const document = (0, import_yaml5.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const [error62] = document.errors;
-  if (error62) {
-    const { line, col } = lineCounter.linePos(error62.pos[0]);
-    throw new UserError(error62.message.split("\n")[0] ?? "invalid YAML", {
-      location: `${source}:${line}:${col}`,
-      hint: "params are a YAML or JSON mapping of names to values"
-    });
-  }
-  const value = document.toJS({ maxAliasCount: 100 });
+  const { value } = parseYamlText(text2, {
+    label: source,
+    hint: "params are a YAML or JSON mapping of names to values"
+  });
   if (value === null || value === void 0) return {};
   if (!isMapping(value)) {
     throw new UserError(
@@ -61590,11 +70221,19 @@ function parseMapping(text2, source) {
 function isMapping(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+function hasDotted(tree, dotted) {
+  let node2 = tree;
+  for (const segment of dotted.split(".")) {
+    if (typeof node2 !== "object" || node2 === null || !Object.hasOwn(node2, segment)) return false;
+    node2 = node2[segment];
+  }
+  return true;
+}
 function setDotted2(tree, dotted, value) {
   const segments = dotted.split(".");
   let node2 = tree;
   for (const [depth, segment] of segments.slice(0, -1).entries()) {
-    const next = node2[segment];
+    const next = Object.hasOwn(node2, segment) ? node2[segment] : void 0;
     if (next === void 0) {
       node2[segment] = {};
     } else if (typeof next !== "object" || next === null) {
@@ -61608,12 +70247,21 @@ function setDotted2(tree, dotted, value) {
   }
   node2[segments.at(-1)] = value;
 }
+function serializeParams(tree, indent = 2) {
+  const marker = "\0ctrain-non-finite:";
+  const text2 = JSON.stringify(
+    tree,
+    (_key, value) => typeof value === "number" && !Number.isFinite(value) ? `${marker}${String(value)}` : value,
+    indent
+  );
+  return text2.replace(/"\\u0000ctrain-non-finite:(NaN|Infinity|-Infinity)"/g, "$1") + "\n";
+}
 
 // packages/train/src/metrics.ts
 var DEFAULT_METRIC_FILES = ["metrics.json", "metrics.yaml", "metrics.yml"];
 var KEY_MAX_CHARS2 = 500;
 async function collectMetrics(patterns, outputDir, context) {
-  const files = patterns ? await findOutputs("train.metrics", patterns, context, { freshOnly: true }) : DEFAULT_METRIC_FILES.map((name) => join12(outputDir, name)).filter((path) => existsSync9(path));
+  const files = patterns ? await findOutputs("train.metrics", patterns, context, { freshOnly: true }) : DEFAULT_METRIC_FILES.map((name) => join14(outputDir, name)).filter((path) => existsSync8(path));
   const metrics = {};
   const origin = /* @__PURE__ */ new Map();
   for (const file2 of files) {
@@ -61633,6 +70281,12 @@ async function collectMetrics(patterns, outputDir, context) {
         });
       }
       origin.set(key, label2);
+      if (origin.size > RUN_METRICS_MAX) {
+        throw new UserError(`more than ${RUN_METRICS_MAX} metrics in all`, {
+          location: label2,
+          hint: "write summary metrics here; per-example values belong in the predictions file, per-step ones in curves"
+        });
+      }
       metrics[key] = recordedValue2(value);
     }
   }
@@ -61653,7 +70307,7 @@ async function readMetrics(file2) {
       )
     );
   }
-  return flattenMetrics(rows.length === 1 ? rows[0] : rows);
+  return flattenMetrics(rows.length === 1 ? rows[0] : rows, "", file2);
 }
 
 // packages/train/src/file-digest.ts
@@ -61720,7 +70374,7 @@ async function digestFiles(paths, options = {}) {
   const log2 = options.log ?? (() => void 0);
   const sizes = await Promise.all(paths.map(async (path) => (await stat6(path)).size));
   const progress = new HashProgress(
-    sizes.reduce((sum2, size) => sum2 + size, 0),
+    sizes.reduce((sum3, size) => sum3 + size, 0),
     log2
   );
   const digests = [];
@@ -61824,6 +70478,15 @@ async function readAt(handle, position, length) {
 
 // packages/train/src/model-files.ts
 async function describeModelFiles(files, root, log2) {
+  if (files.length > MODEL_FILES_MAX) {
+    throw new UserError(
+      `train.model-files matches ${files.length} files, more than the ${MODEL_FILES_MAX} a run records`,
+      {
+        location: "train.model-files",
+        hint: "archive the folder (tar, zip) into one file, or narrow the pattern to the files a deployment needs"
+      }
+    );
+  }
   const digests = await digestFiles(files, { log: log2, what: "model file" });
   return Promise.all(
     digests.map(async (digest) => ({
@@ -61837,7 +70500,7 @@ async function describeModelFiles(files, root, log2) {
 
 // packages/train/src/predictions.ts
 import { copyFile, mkdir, rm, stat as stat7 } from "node:fs/promises";
-import { basename as basename4, join as join13 } from "node:path";
+import { basename as basename5, join as join15 } from "node:path";
 var PREDICTIONS_MAX_BYTES = 128 * 1024 * 1024;
 async function bundlePredictions(pattern, bundleDir, context) {
   const files = await findOutputs("train.predictions", [pattern], context, { freshOnly: true });
@@ -61858,39 +70521,38 @@ async function bundlePredictions(pattern, bundleDir, context) {
       }
     );
   }
-  const folder = join13(bundleDir, "predictions");
+  const folder = join15(bundleDir, "predictions");
   await rm(folder, { recursive: true, force: true });
   await mkdir(folder, { recursive: true });
-  const copy = join13(folder, basename4(file2));
+  const copy = join15(folder, basename5(file2));
   await copyFile(file2, copy);
   const digest = await sha256File(copy);
-  return { path: `predictions/${basename4(file2)}`, bytes: digest.bytes, sha256: digest.sha256 };
+  return { path: `predictions/${basename5(file2)}`, bytes: digest.bytes, sha256: digest.sha256 };
 }
 
 // packages/train/src/collect.ts
 async function collectOutputs(settings, context, options) {
   const problems = [];
-  const attempt = async (collect) => {
+  const attempt = async (setting, collect) => {
     try {
       return await collect();
     } catch (error62) {
-      if (!isUserError(error62)) throw error62;
-      problems.push(error62);
+      problems.push(asOutputProblem(error62, setting));
       return void 0;
     }
   };
   const { root } = settings;
-  const metrics = await attempt(async () => {
+  const metrics = await attempt("train.metrics", async () => {
     const found = await collectMetrics(settings.metrics, settings.outputDir, context);
     return { ...found, files: found.files.map((file2) => workspacePath(root, file2, "metrics file")) };
   });
-  const curves = settings.curves ? await attempt(() => collectCurves(settings.curves, root, context, options.log)) : void 0;
-  const predictions = settings.predictions ? await attempt(() => bundlePredictions(settings.predictions, settings.bundleDir, context)) : void 0;
+  const curves = settings.curves ? await attempt("train.curves", () => collectCurves(settings.curves, root, context, options.log)) : void 0;
+  const predictions = settings.predictions ? await attempt("train.predictions", () => bundlePredictions(settings.predictions, settings.bundleDir, context)) : void 0;
   let modelFiles;
   if (settings.modelFiles && options.cancelled) {
     options.log("cancelled: model files are not hashed");
   } else if (settings.modelFiles) {
-    modelFiles = await attempt(async () => {
+    modelFiles = await attempt("train.model-files", async () => {
       const files = await findOutputs("train.model-files", settings.modelFiles, context, { freshOnly: false });
       return describeModelFiles(files, root, options.log);
     });
@@ -61903,6 +70565,16 @@ async function collectOutputs(settings, context, options) {
     modelFiles: modelFiles ?? [],
     problems
   };
+}
+function asOutputProblem(error62, setting) {
+  if (isUserError(error62)) return error62;
+  const code = error62?.code;
+  if (typeof code !== "string") throw error62;
+  return new UserError(`could not read the command's outputs: ${error62.message}`, {
+    location: setting,
+    hint: "check what the command wrote there (a folder, link or unreadable file where a file was expected)",
+    cause: error62
+  });
 }
 
 // packages/train/src/datasets.ts
@@ -61970,17 +70642,158 @@ async function restoreDependencyCache(settings, cache, datasets, log2) {
   return record2;
 }
 
+// packages/train/src/params-file.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+import { createHash as createHash7 } from "node:crypto";
+import { chmodSync, existsSync as existsSync9, readFileSync as readFileSync5, realpathSync as realpathSync3, rmSync as rmSync9, statSync as statSync7, utimesSync } from "node:fs";
+import { basename as basename6, dirname as dirname5, extname as extname5, join as join16, relative as relative11 } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+function paramsBackupPath(file2) {
+  return join16(dirname5(file2), `${basename6(file2)}.ctrain-backup`);
+}
+function overrideParamsFile(file2, overrides, effective) {
+  const path = realpathSync3(file2);
+  const bytes = readFileSync5(path);
+  const info = statSync7(path);
+  const text2 = bytes.toString("utf8");
+  const rendered = renderEffectiveParams(text2, path, overrides, effective);
+  const written = Buffer.from(rendered.text, "utf8");
+  const backup = {
+    schema: "ctrain.params-backup/v1",
+    pid: process.pid,
+    writtenSha256: sha256(written),
+    mode: info.mode & 4095,
+    atimeMs: info.atimeMs,
+    mtimeMs: info.mtimeMs,
+    original: Buffer.from(text2, "utf8").equals(bytes) ? { text: text2 } : { base64: bytes.toString("base64") }
+  };
+  const backupFile = paramsBackupPath(path);
+  writeFileAtomic(backupFile, JSON.stringify(backup, null, 2) + "\n");
+  try {
+    writeFileAtomic(path, written);
+    chmodSync(path, backup.mode);
+  } catch (error62) {
+    restoreFromBackup(path, backup);
+    throw error62;
+  }
+  let restored = false;
+  return {
+    layoutKept: rendered.layoutKept,
+    restore: () => {
+      if (restored) return;
+      restoreFromBackup(path, backup);
+      restored = true;
+    }
+  };
+}
+function recoverParamsFile(file2, warn) {
+  const path = existsSync9(file2) ? realpathSync3(file2) : file2;
+  const backupFile = paramsBackupPath(path);
+  if (!existsSync9(backupFile)) return;
+  const shown2 = relative11(process.cwd(), path) || path;
+  const backup = readBackup(backupFile);
+  if (backup.pid !== process.pid && processIsAlive(backup.pid)) {
+    throw new UserError(`another ctrain run (process ${backup.pid}) has written its param overrides into ${shown2}`, {
+      location: backupFile,
+      hint: `runs that share a working directory cannot override params at the same time: wait for it, or delete ${backupFile} if that process is not a ctrain run`
+    });
+  }
+  const current = existsSync9(path) ? sha256(readFileSync5(path)) : void 0;
+  if (current !== backup.writtenSha256) {
+    throw new UserError(`${shown2} changed after an interrupted run wrote its param overrides into it`, {
+      location: backupFile,
+      hint: `the file as it was before that run is the "original" in ${backupFile}: restore what you need from it, then delete ${backupFile}`
+    });
+  }
+  restoreFromBackup(path, backup);
+  warn(`restored ${shown2}: an interrupted run had left its param overrides in it`);
+}
+function restoreFromBackup(path, backup) {
+  const original = "text" in backup.original ? Buffer.from(backup.original.text, "utf8") : Buffer.from(backup.original.base64, "base64");
+  writeFileAtomic(path, original);
+  chmodSync(path, backup.mode);
+  utimesSync(path, backup.atimeMs / 1e3, backup.mtimeMs / 1e3);
+  rmSync9(paramsBackupPath(path), { force: true });
+}
+function readBackup(backupFile) {
+  let backup;
+  try {
+    backup = JSON.parse(readFileSync5(backupFile, "utf8"));
+  } catch {
+    backup = void 0;
+  }
+  const candidate = backup;
+  const original = candidate?.original;
+  if (candidate?.schema !== "ctrain.params-backup/v1" || typeof candidate.pid !== "number" || typeof candidate.writtenSha256 !== "string" || typeof candidate.mode !== "number" || typeof candidate.atimeMs !== "number" || typeof candidate.mtimeMs !== "number" || typeof original?.text !== "string" && typeof original?.base64 !== "string") {
+    throw new UserError("not a params backup ctrain can read", {
+      location: backupFile,
+      hint: `ctrain keeps a params file's original here while a run overrides it; restore the params file by hand if needed, then delete ${backupFile}`
+    });
+  }
+  return candidate;
+}
+function processIsAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error62) {
+    return error62.code === "EPERM";
+  }
+}
+function sha256(bytes) {
+  return createHash7("sha256").update(bytes).digest("hex");
+}
+function renderEffectiveParams(original, file2, overrides, effective) {
+  if (isJson(original, file2)) {
+    const text2 = serializeParams(effective, jsonIndent(original));
+    return { text: /\n\s*$/.test(original) ? text2 : text2.trimEnd(), layoutKept: true };
+  }
+  const document = (0, import_yaml6.parseDocument)(original);
+  try {
+    for (const [key, value] of Object.entries(overrides)) {
+      const node2 = isScalarValue(value) ? value : document.createNode(value);
+      document.setIn(key.split("."), node2);
+    }
+    const text2 = document.toString({ lineWidth: 0, flowCollectionPadding: false });
+    if (readsAs(text2, effective)) return { text: text2, layoutKept: true };
+  } catch {
+  }
+  return { text: (0, import_yaml6.stringify)(effective, { lineWidth: 0 }), layoutKept: false };
+}
+function isScalarValue(value) {
+  return value === null || typeof value !== "object" && typeof value !== "function";
+}
+function readsAs(text2, effective) {
+  const document = (0, import_yaml6.parseDocument)(text2, { uniqueKeys: true });
+  return document.errors.length === 0 && isDeepStrictEqual(document.toJS({ maxAliasCount: YAML_ALIASES_MAX }) ?? {}, effective);
+}
+function isJson(text2, file2) {
+  const extension = extname5(file2).toLowerCase();
+  if (extension === ".json") return true;
+  if (extension === ".yaml" || extension === ".yml") return false;
+  try {
+    JSON.parse(text2);
+    return text2.trim().startsWith("{");
+  } catch {
+    return false;
+  }
+}
+function jsonIndent(text2) {
+  if (!text2.trim().includes("\n")) return "";
+  return /^[ \t]+(?=\S)/m.exec(text2)?.[0] ?? "  ";
+}
+
 // packages/train/src/run-command.ts
 import { spawn as spawn2 } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { existsSync as existsSync11, statSync as statSync7 } from "node:fs";
-import { constants as constants2 } from "node:os";
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { existsSync as existsSync11, statSync as statSync8 } from "node:fs";
+import { constants as constants3 } from "node:os";
 import { setTimeout as delay2 } from "node:timers/promises";
 
 // packages/train/src/gpu.ts
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join as join14 } from "node:path";
+import { accessSync, constants as constants2 } from "node:fs";
+import { delimiter, join as join17 } from "node:path";
 import { createInterface as createInterface2 } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
 var MIB2 = 1024 * 1024;
@@ -61988,9 +70801,9 @@ var STOP_WAIT_MS = 2e3;
 function findOnPath(name, path = process.env.PATH ?? "") {
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
-    const candidate = join14(dir, name);
+    const candidate = join17(dir, name);
     try {
-      accessSync(candidate, constants.X_OK);
+      accessSync(candidate, constants2.X_OK);
       return candidate;
     } catch {
     }
@@ -62057,7 +70870,7 @@ var GpuSampler = class {
       const reading = parseGpuLine(line);
       if (reading) this.peak.add(reading);
     });
-    this.finished = new Promise((resolve20) => lines.once("close", resolve20));
+    this.finished = new Promise((resolve24) => lines.once("close", resolve24));
   }
   async stop() {
     this.child?.kill("SIGTERM");
@@ -62135,14 +70948,14 @@ var LogTail = class {
 };
 
 // packages/train/src/process-tree.ts
-import { existsSync as existsSync10, readdirSync as readdirSync6, readFileSync as readFileSync7 } from "node:fs";
+import { existsSync as existsSync10, readdirSync as readdirSync6, readFileSync as readFileSync6, readlinkSync } from "node:fs";
 var TREE_MARKER_VARIABLE = "CTRAIN_PROCESS_TREE";
 var TICKS_PER_SECOND = 100;
 function procfsAvailable() {
   return existsSync10("/proc/self/stat");
 }
 function bootTicksNow() {
-  return Math.floor(Number(readFileSync7("/proc/uptime", "utf8").split(" ")[0]) * TICKS_PER_SECOND);
+  return Math.floor(Number(readFileSync6("/proc/uptime", "utf8").split(" ")[0]) * TICKS_PER_SECOND);
 }
 function parseProcStat(text2) {
   const close = text2.lastIndexOf(")");
@@ -62155,13 +70968,14 @@ function parseProcStat(text2) {
     state: fields[0] ?? "?",
     ppid: number4(4),
     pgrp: number4(5),
+    session: number4(6),
     cpuTicks: number4(14) + number4(15) + number4(16) + number4(17),
     startTicks: number4(22)
   };
 }
 function readStat(pid) {
   try {
-    return parseProcStat(readFileSync7(`/proc/${pid}/stat`, "latin1"));
+    return parseProcStat(readFileSync6(`/proc/${pid}/stat`, "latin1"));
   } catch {
     return void 0;
   }
@@ -62171,17 +70985,26 @@ function parseMemoryStatus(text2) {
   return { rss: kib("VmRSS"), peak: kib("VmHWM") };
 }
 var isGone = (state) => state === "Z" || state === "X" || state === "x";
+var DESCRIPTORS_CHECKED = 64;
 var ProcfsProcessTree = class {
   constructor(rootPid, marker, startedAfterTicks) {
     this.rootPid = rootPid;
     this.startedAfterTicks = startedAfterTicks;
     this.markerBytes = Buffer.from(`${TREE_MARKER_VARIABLE}=${marker}\0`);
+    this.outputPipe = readLink(`/proc/${rootPid}/fd/1`);
+    this.groups.add(rootPid);
+    this.sessions.add(rootPid);
   }
   rootPid;
   startedAfterTicks;
   members = /* @__PURE__ */ new Map();
   strangers = /* @__PURE__ */ new Map();
+  /** Process groups and sessions whose leader is a member: whatever joins them later is the command's too. */
+  groups = /* @__PURE__ */ new Set();
+  sessions = /* @__PURE__ */ new Set();
   markerBytes;
+  /** `pipe:[inode]` of the command's output, or undefined if it could not be read. */
+  outputPipe;
   peak = 0;
   get peakRssBytes() {
     return this.peak;
@@ -62196,7 +71019,7 @@ var ProcfsProcessTree = class {
       if (isGone(process2.state)) continue;
       processes++;
       try {
-        const memory = parseMemoryStatus(readFileSync7(`/proc/${process2.pid}/status`, "latin1"));
+        const memory = parseMemoryStatus(readFileSync6(`/proc/${process2.pid}/status`, "latin1"));
         rssBytes += memory.rss;
         this.peak = Math.max(this.peak, memory.peak);
       } catch {
@@ -62228,37 +71051,54 @@ var ProcfsProcessTree = class {
     for (const entry of readdirSync6("/proc")) {
       const pid = Number(entry);
       if (!Number.isInteger(pid)) continue;
-      const stat8 = readStat(pid);
-      if (stat8 && stat8.startTicks >= this.startedAfterTicks) young.push(stat8);
+      const stat9 = readStat(pid);
+      if (stat9 && stat9.startTicks >= this.startedAfterTicks) young.push(stat9);
     }
     forgetExcept(this.strangers, young);
     forgetExcept(this.members, young);
     young.sort((a, b) => a.startTicks - b.startTicks || a.pid - b.pid);
     const found = [];
     const foundPids = /* @__PURE__ */ new Set();
-    for (const stat8 of young) {
-      if (this.belongs(stat8, foundPids)) {
-        this.members.set(stat8.pid, stat8.startTicks);
-        found.push(stat8);
-        foundPids.add(stat8.pid);
+    for (const stat9 of young) {
+      if (this.belongs(stat9, foundPids)) {
+        this.members.set(stat9.pid, stat9.startTicks);
+        if (stat9.pgrp === stat9.pid) this.groups.add(stat9.pid);
+        if (stat9.session === stat9.pid) this.sessions.add(stat9.pid);
+        found.push(stat9);
+        foundPids.add(stat9.pid);
       }
     }
     return found;
   }
-  belongs(stat8, foundPids) {
-    if (this.members.get(stat8.pid) === stat8.startTicks) return true;
-    if (stat8.pid === this.rootPid || stat8.pgrp === this.rootPid || foundPids.has(stat8.ppid)) return true;
-    if (this.strangers.get(stat8.pid) === stat8.startTicks) return false;
-    if (this.carriesMarker(stat8.pid)) return true;
-    this.strangers.set(stat8.pid, stat8.startTicks);
+  belongs(stat9, foundPids) {
+    if (this.members.get(stat9.pid) === stat9.startTicks) return true;
+    if (stat9.pid === this.rootPid || foundPids.has(stat9.ppid)) return true;
+    const joined = stat9.pgrp !== stat9.pid && this.groups.has(stat9.pgrp) || stat9.session !== stat9.pid && this.sessions.has(stat9.session);
+    if (joined) return true;
+    if (this.strangers.get(stat9.pid) === stat9.startTicks) return false;
+    const marked = this.carriesMarker(stat9.pid);
+    const piped = marked === true ? true : this.holdsOutputPipe(stat9.pid);
+    if (marked === true || piped === true) return true;
+    if (marked === false && piped === false) this.strangers.set(stat9.pid, stat9.startTicks);
     return false;
   }
+  /** Whether the process's environment holds the run's marker; undefined when it could not be read. */
   carriesMarker(pid) {
     try {
-      const environment = readFileSync7(`/proc/${pid}/environ`);
+      const environment = readFileSync6(`/proc/${pid}/environ`);
       return environment.includes(this.markerBytes);
     } catch {
-      return false;
+      return void 0;
+    }
+  }
+  /** Whether the process holds the command's output pipe; undefined when its descriptors could not be read. */
+  holdsOutputPipe(pid) {
+    if (this.outputPipe === void 0) return false;
+    try {
+      const descriptors = readdirSync6(`/proc/${pid}/fd`).slice(0, DESCRIPTORS_CHECKED);
+      return descriptors.some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === this.outputPipe);
+    } catch {
+      return void 0;
     }
   }
 };
@@ -62278,8 +71118,15 @@ var ProcessGroupTree = class {
     return sendToGroup(this.rootPid, 0) ? 1 : 0;
   }
 };
+function readLink(path) {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return void 0;
+  }
+}
 function forgetExcept(known, present) {
-  const pids = new Set(present.map((stat8) => stat8.pid));
+  const pids = new Set(present.map((stat9) => stat9.pid));
   for (const pid of known.keys()) if (!pids.has(pid)) known.delete(pid);
 }
 function sendToGroup(leader, signal) {
@@ -62297,6 +71144,7 @@ var CANCEL_GRACE_MAX_MS = 5e3;
 var FIRST_SAMPLE_MS = 100;
 var STOP_POLL_MS = 100;
 var KILL_ROUNDS = 50;
+var STRAY_RECHECK_MS = 50;
 var OUTPUT_DRAIN_MS = 2e3;
 var MAX_TIMER_MS = 2 ** 31 - 1;
 var WRAPPER_SCRIPT = [
@@ -62312,14 +71160,14 @@ async function runCommand(options, hooks = {}) {
       hint: "use `runs-on: ubuntu-latest` (or a Linux self-hosted runner) for the training job"
     });
   }
-  if (!existsSync11(options.cwd) || !statSync7(options.cwd).isDirectory()) {
+  if (!existsSync11(options.cwd) || !statSync8(options.cwd).isDirectory()) {
     throw new UserError(`the working directory ${options.cwd} does not exist`, {
       location: "train.working-directory",
       hint: "set train.working-directory (or the `working-directory` input) to a folder of the checked-out repository"
     });
   }
   const log2 = hooks.log ?? (() => void 0);
-  const marker = randomUUID();
+  const marker = randomUUID2();
   const linux = procfsAvailable();
   const startedAfterTicks = linux ? bootTicksNow() - 1 : 0;
   const startedAt = /* @__PURE__ */ new Date();
@@ -62331,7 +71179,7 @@ async function runCommand(options, hooks = {}) {
     detached: true,
     stdio: ["ignore", "pipe", "ignore", "pipe"]
   });
-  const exited = new Promise((resolve20, reject) => {
+  const exited = new Promise((resolve24, reject) => {
     child.once(
       "error",
       (error62) => reject(
@@ -62341,7 +71189,7 @@ async function runCommand(options, hooks = {}) {
         })
       )
     );
-    child.once("exit", (code, signal) => resolve20({ code, signal }));
+    child.once("exit", (code, signal) => resolve24({ code, signal }));
   });
   const rootPid = child.pid;
   if (rootPid === void 0)
@@ -62363,7 +71211,7 @@ async function runCommand(options, hooks = {}) {
       output2.once("drain", () => stdout.resume());
     }
   });
-  const outputClosed = new Promise((resolve20) => stdout.once("close", resolve20));
+  const outputClosed = new Promise((resolve24) => stdout.once("close", resolve24));
   let timesReport = "";
   child.stdio[3].on("data", (chunk) => timesReport += chunk.toString("latin1"));
   let sampledCpuSeconds = 0;
@@ -62398,7 +71246,11 @@ async function runCommand(options, hooks = {}) {
     clearTimeout(sampleTimer);
     const finishedAt = /* @__PURE__ */ new Date();
     const wallSeconds = (performance.now() - started) / 1e3;
-    const strayProcesses = stopReason ? 0 : tree.alive();
+    let strayProcesses = stopReason ? 0 : tree.alive();
+    if (!stopReason && strayProcesses === 0) {
+      await delay2(STRAY_RECHECK_MS);
+      strayProcesses = tree.alive();
+    }
     if (strayProcesses > 0) {
       log2(`${strayProcesses} background process(es) still running after the command exited: stopping them`);
       stopping = terminateTree(tree, options.killGraceMs);
@@ -62442,7 +71294,7 @@ async function terminateTree(tree, graceMs) {
     await delay2(STOP_POLL_MS);
     if (tree.alive() === 0) return;
   }
-  for (let round3 = 0; round3 < KILL_ROUNDS; round3++) {
+  for (let round4 = 0; round4 < KILL_ROUNDS; round4++) {
     if (tree.signal("SIGKILL") === 0) return;
     await delay2(STOP_POLL_MS);
   }
@@ -62453,13 +71305,13 @@ function parseTimesReport(report2) {
   const times = [...childrenLine.matchAll(/(\d+)m(\d+)(?:[.,](\d+))?s/g)];
   if (times.length !== 2) return void 0;
   return times.reduce(
-    (sum2, [, minutes, seconds, fraction]) => sum2 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(`0.${fraction}`) : 0),
+    (sum3, [, minutes, seconds, fraction]) => sum3 + Number(minutes) * 60 + Number(seconds) + (fraction ? Number(`0.${fraction}`) : 0),
     0
   );
 }
 function signalOfExitCode(code) {
   if (code === null || code <= 128) return null;
-  const found = Object.entries(constants2.signals).find(([, number4]) => number4 === code - 128);
+  const found = Object.entries(constants3.signals).find(([, number4]) => number4 === code - 128);
   return found ? found[0] : null;
 }
 function formatDuration3(ms) {
@@ -62478,9 +71330,12 @@ async function runTraining(settings, hooks = {}) {
   const group = hooks.group ?? ((_title, body) => body());
   const createdAt = /* @__PURE__ */ new Date();
   const root = settings.root;
+  await checkWorkingDirectory(settings);
+  if (typeof settings.params === "string") recoverParamsFile(resolve18(settings.workingDirectory, settings.params), warn);
   const params = await resolveParams(settings.params, settings.paramOverrides, settings.workingDirectory);
+  for (const warning of params.warnings) warn(warning);
   await mkdir2(settings.outputDir, { recursive: true });
-  const paramsFile = join15(settings.outputDir, "params.json");
+  const paramsFile = join18(settings.outputDir, "params.json");
   await writeFile(paramsFile, serializeParams(params.tree));
   const datasets = await fingerprintDatasets(settings.datasets, root, log2);
   for (const dataset of datasets)
@@ -62495,27 +71350,45 @@ async function runTraining(settings, hooks = {}) {
     CTRAIN_PARAMS_FILE: paramsFile,
     CTRAIN_RUN_NAME: settings.name
   };
-  const outcome = await group(
-    `train: ${firstLine(settings.command)}`,
-    () => runCommand(
-      {
-        command: settings.command,
-        cwd: settings.workingDirectory,
-        env,
-        timeoutMs: settings.timeoutMs,
-        killGraceMs: settings.killGraceMs,
-        logTailLines: settings.logTailLines
-      },
-      { output: hooks.output, signal: hooks.signal, log: log2, gpu: hooks.gpu, sampleIntervalMs: hooks.sampleIntervalMs }
-    )
-  );
+  const overridden = overrideParamsFileForRun(settings, params, log2);
+  let outcome;
+  try {
+    outcome = await group(
+      `train: ${firstLine(settings.command)}`,
+      () => runCommand(
+        {
+          command: settings.command,
+          cwd: settings.workingDirectory,
+          env,
+          timeoutMs: settings.timeoutMs,
+          killGraceMs: settings.killGraceMs,
+          logTailLines: settings.logTailLines
+        },
+        { output: hooks.output, signal: hooks.signal, log: log2, gpu: hooks.gpu, sampleIntervalMs: hooks.sampleIntervalMs }
+      )
+    );
+  } finally {
+    if (overridden) restoreParamsFile(overridden, params.file, warn);
+  }
   log2(describeOutcome(outcome));
   const context = {
+    root,
     workingDirectory: settings.workingDirectory,
     startedAtMs: outcome.startedAt.getTime(),
     ownFiles: /* @__PURE__ */ new Set([paramsFile])
   };
-  const outputs = await collectOutputs(settings, context, { cancelled: outcome.status === "cancelled", log: log2 });
+  let outputs;
+  try {
+    outputs = await collectOutputs(settings, context, { cancelled: outcome.status === "cancelled", log: log2 });
+  } catch (bug) {
+    const problem = new UserError(`ctrain could not collect the outputs: ${bug.message ?? String(bug)}`);
+    writeRunRecord(settings.bundleDir, {
+      ...runRecord(settings, createdAt, outcome, params, datasets),
+      status: "failed",
+      errors: [recordedProblem(problem)]
+    });
+    throw bug;
+  }
   const { problems, modelFiles } = outputs;
   let status = outcome.status;
   let error62;
@@ -62530,12 +71403,33 @@ async function runTraining(settings, hooks = {}) {
     warn(`${file2.path} is a pickle-based file: loading it runs code, so load it only from a source you trust`);
   }
   if (modelFiles.length > 0) {
-    log2(`model files: ${modelFiles.length} (${formatBytes(modelFiles.reduce((sum2, file2) => sum2 + file2.bytes, 0))})`);
+    log2(`model files: ${modelFiles.length} (${formatBytes(modelFiles.reduce((sum3, file2) => sum3 + file2.bytes, 0))})`);
   }
   if (status === "succeeded" && cacheRecord && cacheRecord.hit !== "exact" && hooks.cache && settings.cache) {
     await hooks.cache.save(settings.cache.paths, cacheRecord);
   }
   const run = {
+    ...runRecord(settings, createdAt, outcome, params, datasets),
+    status,
+    metrics: outputs.metrics,
+    metricFiles: outputs.metricFiles,
+    curves: outputs.curves,
+    ...outputs.predictions ? { predictions: outputs.predictions } : {},
+    model: { files: modelFiles },
+    ...cacheRecord ? { cache: cacheRecord } : {},
+    ...problems.length > 0 ? { errors: problems.slice(0, RUN_ERRORS_MAX).map(recordedProblem) } : {}
+  };
+  const written = writeRunRecord(settings.bundleDir, run);
+  if (written.error) {
+    status = "failed";
+    error62 = error62 ?? written.error;
+  }
+  const runFile = written.file;
+  log2(`run record: ${relative12(process.cwd(), runFile) || runFile}`);
+  return { run: written.run, runFile, exitCode: stepExitCode(status, outcome), ...error62 ? { error: error62 } : {} };
+}
+function runRecord(settings, createdAt, outcome, params, datasets) {
+  return {
     schema: "ctrain.run/v1",
     name: settings.name,
     createdAt: createdAt.toISOString(),
@@ -62543,32 +71437,84 @@ async function runTraining(settings, hooks = {}) {
     source: settings.source,
     runner: settings.runner,
     command: settings.command,
-    workingDirectory: relative11(root, settings.workingDirectory).split(sep5).join("/") || ".",
-    status,
+    workingDirectory: relative12(settings.root, settings.workingDirectory).split(sep6).join("/") || ".",
+    status: outcome.status,
     exitCode: outcome.exitCode,
     signal: outcome.signal,
     logTail: outcome.logTail,
     params: params.flat,
-    metrics: outputs.metrics,
-    metricFiles: outputs.metricFiles,
-    curves: outputs.curves,
-    ...outputs.predictions ? { predictions: outputs.predictions } : {},
+    metrics: {},
+    metricFiles: [],
+    curves: [],
     datasets: datasets.map(({ name, fingerprint, files }) => ({ name, fingerprint, files })),
-    model: { files: modelFiles },
+    model: { files: [] },
     resources: outcome.resources,
-    ...cacheRecord ? { cache: cacheRecord } : {},
     verdicts: {}
   };
-  const runFile = new Bundle(settings.bundleDir).write("run", run);
-  log2(`run record: ${relative11(process.cwd(), runFile) || runFile}`);
-  return { run, runFile, exitCode: stepExitCode(status, outcome), ...error62 ? { error: error62 } : {} };
+}
+var RUN_ERRORS_MAX = 100;
+function recordedProblem(problem) {
+  const message = problem.hint ? `${problem.message} (hint: ${problem.hint})` : problem.message;
+  return {
+    message: message.slice(0, 4e3),
+    ...problem.location ? { location: problem.location.slice(0, 2e3) } : {}
+  };
+}
+function writeRunRecord(bundleDir, run) {
+  const bundle = new Bundle(bundleDir);
+  try {
+    return { file: bundle.write("run", run), run };
+  } catch (cause) {
+    const error62 = new UserError(`the run record could not hold what was collected: ${cause.message}`, {
+      hint: "run.json was written without the metrics, curves, predictions and model files; please report this",
+      cause
+    });
+    const reduced = {
+      ...run,
+      status: "failed",
+      metrics: {},
+      metricFiles: [],
+      curves: [],
+      predictions: void 0,
+      model: { files: [] },
+      errors: [recordedProblem(error62)]
+    };
+    return { file: bundle.write("run", reduced), run: reduced, error: error62 };
+  }
+}
+async function checkWorkingDirectory(settings) {
+  const info = await stat8(settings.workingDirectory).catch(() => void 0);
+  if (info?.isDirectory()) return;
+  const shown2 = relative12(settings.root, settings.workingDirectory) || settings.workingDirectory;
+  throw new UserError(`the working directory ${shown2} ${info ? "is not a folder" : "does not exist"}`, {
+    location: "train.working-directory",
+    hint: "set train.working-directory (or the `working-directory` input) to a folder of the checked-out repository"
+  });
+}
+function overrideParamsFileForRun(settings, params, log2) {
+  if (params.file === void 0 || Object.keys(settings.paramOverrides).length === 0) return void 0;
+  const overridden = overrideParamsFile(params.file, settings.paramOverrides, params.tree);
+  const shown2 = relative12(process.cwd(), params.file) || params.file;
+  log2(
+    `params: the overrides are written into ${shown2} for this run` + (overridden.layoutKept ? "" : " (its comments and layout could not be kept)") + "; the original is restored afterwards"
+  );
+  return overridden;
+}
+function restoreParamsFile(overridden, file2, warn) {
+  try {
+    overridden.restore();
+  } catch (error62) {
+    warn(
+      `could not restore ${file2} after the run (${error62.message}); its original is in ${paramsBackupPath(file2)}, which the next run restores`
+    );
+  }
 }
 function stepExitCode(status, outcome) {
   if (status === "succeeded") return 0;
   if (status === "timed-out") return TIMED_OUT_EXIT_CODE;
   if (status === "cancelled") return CANCELLED_EXIT_CODE;
   if (outcome.exitCode !== null && outcome.exitCode !== 0) return outcome.exitCode;
-  const signalNumber = outcome.signal ? constants3.signals[outcome.signal] : void 0;
+  const signalNumber = outcome.signal ? constants4.signals[outcome.signal] : void 0;
   return signalNumber ? 128 + signalNumber : 1;
 }
 function combineProblems(problems) {
@@ -62593,8 +71539,8 @@ function describeOutcome(outcome) {
 }
 function describeMetrics(metrics) {
   const entries = Object.entries(metrics);
-  const shown = entries.slice(0, 20).map(([key, value]) => `${key}=${String(value)}`);
-  return shown.join(", ") + (entries.length > 20 ? ` and ${entries.length - 20} more` : "");
+  const shown2 = entries.slice(0, 20).map(([key, value]) => `${key}=${String(value)}`);
+  return shown2.join(", ") + (entries.length > 20 ? ` and ${entries.length - 20} more` : "");
 }
 function firstLine(command) {
   const line = command.trim().split("\n")[0] ?? "";
@@ -62612,20 +71558,11 @@ var ACTIONS_RUNTIME_VARIABLES = /* @__PURE__ */ new Set([
   "ACTIONS_CACHE_URL",
   "ACTIONS_CACHE_SERVICE_V2"
 ]);
-function serializeParams(tree) {
-  const marker = "\0ctrain-non-finite:";
-  const text2 = JSON.stringify(
-    tree,
-    (_key, value) => typeof value === "number" && !Number.isFinite(value) ? `${marker}${String(value)}` : value,
-    2
-  );
-  return text2.replace(/"\\u0000ctrain-non-finite:(NaN|Infinity|-Infinity)"/g, "$1") + "\n";
-}
 
 // packages/train/src/settings.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { arch, platform } from "node:os";
-import { resolve as resolve18 } from "node:path";
+import { resolve as resolve19 } from "node:path";
 var RUN_NAME_MAX_CHARS = 100;
 function defaultRunName(paramOverrides, job) {
   const entries = Object.entries(paramOverrides);
@@ -62635,7 +71572,7 @@ function defaultRunName(paramOverrides, job) {
     "-"
   );
   if (readable.length <= RUN_NAME_MAX_CHARS) return readable;
-  const hash2 = createHash7("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 12);
+  const hash2 = createHash8("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 12);
   return `${job.slice(0, RUN_NAME_MAX_CHARS - 13)}-${hash2}`;
 }
 var DEFAULT_OUTPUT_DIR = "ctrain-output";
@@ -62647,15 +71584,15 @@ function trainSettingsFromConfig(config2, options) {
       hint: "set train.command in ctrain.yml (or the `command` input / --command flag), e.g. `python train.py`"
     });
   }
-  const root = resolve18(options.root);
-  const workingDirectory = resolve18(root, train["working-directory"]);
+  const root = resolve19(options.root);
+  const workingDirectory = resolve19(root, train["working-directory"]);
   return {
     name: options.name,
     command: train.command,
     root,
     workingDirectory,
-    bundleDir: resolve18(root, options.bundleDir ?? DEFAULT_BUNDLE_DIR),
-    outputDir: resolve18(workingDirectory, options.outputDir ?? DEFAULT_OUTPUT_DIR),
+    bundleDir: resolve19(root, options.bundleDir ?? DEFAULT_BUNDLE_DIR),
+    outputDir: resolve19(workingDirectory, options.outputDir ?? DEFAULT_OUTPUT_DIR),
     timeoutMs: durationToMs(train.timeout),
     killGraceMs: train["kill-grace"] * 1e3,
     env: train.env,
@@ -62682,8 +71619,1764 @@ function describeRunner(env = process.env) {
   return runner;
 }
 
+// packages/cli/src/commands/init.ts
+var CTRAIN_REPOSITORY = /github\.com[/:]([\w.-]+\/[\w-]+)/.exec(package_default.repository.url)[1];
+var CTRAIN_MAJOR_TAG = `v${package_default.version.split(".")[0]}`;
+var WORKFLOW_FILE = ".github/workflows/ctrain.yml";
+var IGNORED_PATHS = [`${DEFAULT_BUNDLE_DIR}/`, `${DEFAULT_STORE_DIR}/`, `${DEFAULT_OUTPUT_DIR}/`];
+var DATA_EXTENSIONS = /\.(csv|tsv|jsonl|parquet)(\.gz)?$/;
+var TRAINING_SCRIPTS = ["train.py", "train.js", "train.mjs", "train.sh"];
+var SCRIPT_RUNNERS = { py: "python", js: "node", mjs: "node", sh: "bash" };
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync7(path, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function filesIn(root, dir, depth) {
+  const folder = join19(root, dir);
+  if (!existsSync12(folder)) return [];
+  return readdirSync7(folder, { withFileTypes: true }).filter((entry) => !entry.name.startsWith(".")).flatMap((entry) => {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isFile()) return [path];
+    return entry.isDirectory() && depth > 0 ? filesIn(root, path, depth - 1) : [];
+  }).sort();
+}
+function findTrainingScript(root) {
+  const scripts = filesIn(root, "scripts", 0).filter((path) => /^scripts\/train\.(py|js|mjs|sh)$/.test(path));
+  return [...TRAINING_SCRIPTS.filter((name) => existsSync12(join19(root, name))), ...scripts][0];
+}
+function surveyProject(root) {
+  const has = (name) => existsSync12(join19(root, name));
+  const trainingScript = findTrainingScript(root);
+  const runner = trainingScript && SCRIPT_RUNNERS[trainingScript.split(".").pop()];
+  const survey = {
+    kind: "other",
+    defaultBranch: new GitRepository(root).defaultBranch(),
+    dataFiles: [...filesIn(root, "", 0), ...filesIn(root, "data", 2)].filter((path) => DATA_EXTENSIONS.test(path)),
+    trainingScript,
+    trainCommand: runner ? `${runner} ${trainingScript}` : void 0,
+    paramsFile: ["params.json", "params.yaml", "params.yml"].find(has)
+  };
+  const python = ["requirements.txt", "pyproject.toml"].find(has);
+  if (python) {
+    return {
+      ...survey,
+      kind: "python",
+      manifest: python,
+      installCommand: python === "requirements.txt" ? "pip install -r requirements.txt" : "pip install ."
+    };
+  }
+  if (has("package.json")) {
+    const scripts = readJson(join19(root, "package.json"))?.scripts;
+    return {
+      ...survey,
+      kind: "node",
+      manifest: "package.json",
+      installCommand: has("package-lock.json") ? "npm ci" : "npm install",
+      trainCommand: typeof scripts?.train === "string" ? "npm run train" : survey.trainCommand
+    };
+  }
+  return survey;
+}
+function datasetNames(files) {
+  const names = /* @__PURE__ */ new Map();
+  for (const file2 of files) {
+    const stem = basename7(file2).replace(DATA_EXTENSIONS, "").replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[._-]+/, "");
+    let name = stem || "data";
+    for (let n = 2; names.has(name); n++) name = `${stem || "data"}-${n}`;
+    names.set(name, file2);
+  }
+  return names;
+}
+function yamlString(value) {
+  return /^[\w./ -]+$/.test(value) && !/^[\d-]/.test(value) && !value.endsWith(" ") ? value : JSON.stringify(value);
+}
+function ctrainConfigText(survey, modelName) {
+  const datasets = [...datasetNames(survey.dataFiles)].flatMap(([name, file2]) => [
+    `    ${name}:`,
+    `      path: ${yamlString(file2)}`,
+    "      # label: target          # the label column: class balance, new and conflicting labels",
+    "      # key: id                # columns whose values must be unique together"
+  ]);
+  return [
+    `# yaml-language-server: $schema=https://raw.githubusercontent.com/${CTRAIN_REPOSITORY}/${CTRAIN_MAJOR_TAG}/schemas/ctrain.schema.json`,
+    `# Written by \`ctrain init\`. Every key: https://github.com/${CTRAIN_REPOSITORY}/blob/${CTRAIN_MAJOR_TAG}/docs/config.md`,
+    "",
+    "# The model this repository trains: releases are tagged <name>@v<version>.",
+    "model:",
+    `  name: ${yamlString(modelName)}`,
+    "",
+    ...datasets.length ? [
+      "# Validated and profiled before training, and compared with the baseline's data for drift.",
+      "data:",
+      "  datasets:",
+      ...datasets
+    ] : ["# data:", "#   datasets:", "#     train: { path: data/train.csv, label: target }"],
+    "",
+    "train:",
+    survey.trainCommand ? `  command: ${yamlString(survey.trainCommand)}` : "  command: ./train.sh           # TODO: the command that trains your model",
+    ...survey.paramsFile ? [`  params: ${survey.paramsFile}                # --param key=value overrides one`] : [],
+    "  # What the command writes, relative to the repository root:",
+    "  metrics: out/metrics.json       # a JSON, YAML or CSV file of metric values",
+    "  # predictions: out/predictions.csv   # y_true, y_pred, score: ctrain evaluates them and tests significance",
+    "  # model-files: out/model.*           # recorded with their sha256, published on release",
+    "",
+    "compare:",
+    "  # One gate per metric: which way is better, a floor, and how much worse than the baseline is tolerated.",
+    "  metrics: {}",
+    "  #   accuracy: { direction: higher, min: 0.8, change: { absolute: -0.01 } }",
+    "  #   log_loss: { direction: lower, change: { relative: -0.05 }, significance: regression }",
+    ""
+  ].join("\n");
+}
+function workflowText(survey) {
+  const inputs = [
+    ...survey.kind === "python" ? [["python-version", '"3.12"']] : [],
+    ...survey.kind === "node" ? [["node-version", '"24"']] : [],
+    ...survey.installCommand ? [["install-command", yamlString(survey.installCommand)]] : []
+  ];
+  return [
+    "# Written by `ctrain init`. Pushes to the default branch record the baselines; every pull request is",
+    "# validated, trained, compared with the base branch's run at its merge-base, and reported in one comment.",
+    `# Inputs: https://github.com/${CTRAIN_REPOSITORY}/blob/${CTRAIN_MAJOR_TAG}/docs/workflows.md`,
+    "name: ctrain",
+    "on:",
+    "  pull_request:",
+    "  push:",
+    `    branches: [${yamlString(survey.defaultBranch)}]`,
+    "jobs:",
+    "  ctrain:",
+    `    uses: ${CTRAIN_REPOSITORY}/.github/workflows/continuous-training.yml@${CTRAIN_MAJOR_TAG}`,
+    "    permissions: { contents: read, actions: read, pull-requests: write, checks: write }",
+    ...inputs.length ? ["    with:", ...inputs.map(([key, value]) => `      ${key}: ${value}`)] : [],
+    ""
+  ].join("\n");
+}
+function gitignoreWithCtrain(current) {
+  const lines = new Set((current ?? "").split(/\r?\n/).map((line) => line.trim().replace(/^\//, "")));
+  const missing = IGNORED_PATHS.filter((path) => !lines.has(path) && !lines.has(path.slice(0, -1)));
+  if (missing.length === 0) return void 0;
+  const head = current && !current.endsWith("\n") ? `${current}
+` : current ?? "";
+  return `${head}${head ? "\n" : ""}# ctrain: run bundles, the local store, reports
+${missing.join("\n")}
+`;
+}
+function modelNameFor(root) {
+  const manifest = readJson(join19(root, "package.json"));
+  const name = typeof manifest?.name === "string" ? manifest.name.replace(/^@[^/]+\//, "") : basename7(root);
+  return name.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[._-]+/, "") || "model";
+}
+var initCommand = {
+  name: "init",
+  summary: "set up ctrain in this project: ctrain.yml, the GitHub workflow and .gitignore entries",
+  usage: "ctrain init [--directory <dir>] [--model <name>] [--force]",
+  options: {
+    help: COMMON_OPTIONS.help,
+    directory: {
+      type: "string",
+      short: "C",
+      description: "the project root (default: the current folder)",
+      valueName: "dir"
+    },
+    model: { type: "string", description: "the model's name (default: the project's name)", valueName: "name" },
+    force: { type: "boolean", description: "overwrite ctrain.yml and the workflow when they exist" }
+  },
+  async run(values) {
+    const root = resolve20(stringOption(values, "directory") ?? ".");
+    if (!existsSync12(root) || !statSync9(root).isDirectory()) {
+      throw new UserError("not a folder", { location: root, hint: "pass the project's root with --directory" });
+    }
+    const survey = surveyProject(root);
+    const files = /* @__PURE__ */ new Map([
+      [CONFIG_FILE_NAME, ctrainConfigText(survey, stringOption(values, "model") ?? modelNameFor(root))],
+      [WORKFLOW_FILE, workflowText(survey)]
+    ]);
+    const existing = [...files.keys()].filter((path) => existsSync12(join19(root, path)));
+    if (existing.length && !values.force) {
+      throw new UserError(
+        `${existing.join(" and ")} already ${existing.length > 1 ? "exist" : "exists"}: nothing written`,
+        {
+          location: root,
+          hint: "compare with `ctrain init --force` in a clean working tree (git diff shows what changed), or edit by hand"
+        }
+      );
+    }
+    const gitignorePath = join19(root, ".gitignore");
+    const gitignore = gitignoreWithCtrain(existsSync12(gitignorePath) ? readFileSync7(gitignorePath, "utf8") : void 0);
+    if (gitignore !== void 0) files.set(".gitignore", gitignore);
+    for (const [path, text2] of files) writeFileAtomic(join19(root, path), text2);
+    const shown2 = relative13(process.cwd(), root) || ".";
+    const found = [
+      `${survey.kind} project${survey.manifest ? ` (${survey.manifest})` : ""}, default branch ${survey.defaultBranch}`,
+      `training: ${survey.trainCommand ?? "no training script found: set train.command"}`,
+      `data: ${survey.dataFiles.length ? survey.dataFiles.join(", ") : "none found under data/ or the root"}`
+    ];
+    const inFolder = shown2 === "." ? "" : ` -C ${shown2}`;
+    terminal.out.write(
+      [
+        ...found,
+        `wrote ${[...files.keys()].join(", ")}`,
+        "",
+        "next:",
+        `  ctrain${inFolder} run          # the whole pipeline here; the report lands in ${DEFAULT_BUNDLE_DIR}/report.html`,
+        `  git${shown2 === "." ? "" : ` -C ${shown2}`} add ${[...files.keys()].join(" ")} && git commit -m "Add ctrain"`,
+        `  git${shown2 === "." ? "" : ` -C ${shown2}`} push                  # then open a pull request: ctrain comments on it`,
+        ""
+      ].join("\n")
+    );
+    return 0;
+  }
+};
+
+// packages/cli/src/commands/runs.ts
+function runOutcome(run) {
+  if (run.status !== "succeeded") return run.status;
+  if (run.verdicts.comparison === "failed") return "gates failed";
+  if (run.verdicts.validation === "failed") return "data failed";
+  return "succeeded";
+}
+function newestFirst2(runs) {
+  return [...runs].sort(
+    (a, b) => b.run.createdAt.localeCompare(a.run.createdAt) || b.sequence - a.sequence || a.id.localeCompare(b.id)
+  );
+}
+function describeRun(run) {
+  const metrics = Object.entries(run.run.metrics).slice(0, 4).map(([key, value]) => `${key}=${String(value)}`).join(" ");
+  return `${run.id.padEnd(24)} ${runOutcome(run.run).padEnd(12)} ${(run.commit ?? "-").slice(0, 7).padEnd(8)} ${run.run.createdAt}  ${metrics}`;
+}
+var runsCommand = {
+  name: "runs",
+  summary: "list the runs recorded in the local store, newest first",
+  usage: "ctrain runs [--branch <name>] [--store <folder>]",
+  options: {
+    help: COMMON_OPTIONS.help,
+    branch: { type: "string", short: "b", description: "only this branch", valueName: "name" },
+    store: { type: "string", description: `the local store (default: ${DEFAULT_STORE_DIR})`, valueName: "folder" }
+  },
+  async run(values) {
+    const store = new LocalRunStore(stringOption(values, "store"));
+    const branch = stringOption(values, "branch");
+    const branches = branch ? [branch] : store.branches();
+    const runs = newestFirst2(branches.flatMap((name) => store.list(name)));
+    for (const damaged of branches.flatMap((name) => store.damaged(name))) {
+      terminal.err.write(`warning: damaged run ${damaged.id} (${damaged.dir}), never a baseline: ${damaged.reason}
+`);
+    }
+    if (runs.length === 0) {
+      terminal.out.write(`no runs recorded in ${store.root}${branch ? ` for ${branch}` : ""}
+`);
+      return 0;
+    }
+    for (const run of runs) terminal.out.write(`${describeRun(run)}
+`);
+    return 0;
+  }
+};
+
+// packages/cli/src/commands/history.ts
+import { existsSync as existsSync16 } from "node:fs";
+import { join as join25, relative as relative15 } from "node:path";
+
+// packages/history/src/record.ts
+var HISTORY_RECORDS_MAX = 1e4;
+var HISTORY_RECORD_MAX_BYTES = 32 * 1024;
+var HISTORY_FILE_MAX_BYTES = 64 * 1024 ** 2;
+var HISTORY_PARAMS_MAX = 100;
+var HISTORY_METRICS_MAX = 100;
+var HISTORY_DRIFT_COLUMNS_MAX = 200;
+var HISTORY_MODEL_TEST_FIGURES_MAX = 50;
+var HISTORY_TEXT_MAX_CHARS = 200;
+var HISTORY_SCHEMA = "ctrain.history/v1";
+var Text = external_exports.string().max(HISTORY_TEXT_MAX_CHARS);
+var RepositoryName = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/);
+var MetricSummary = external_exports.strictObject({
+  value: external_exports.number().nullable(),
+  /** The change against the run's baseline, and the interval of that change the verdict used. */
+  delta: external_exports.number().optional(),
+  low: external_exports.number().optional(),
+  high: external_exports.number().optional(),
+  confidence: external_exports.number().gt(0).lt(1).optional(),
+  verdict: external_exports.enum(["failed", "inconclusive", "regressed", "unchanged", "improved", "skipped"]).optional()
+});
+var DriftSummary = external_exports.strictObject({
+  dataset: Text,
+  column: Text,
+  test: external_exports.string().max(50),
+  statistic: external_exports.number().nullable(),
+  pValue: external_exports.number().min(0).max(1).nullable().optional(),
+  drifted: external_exports.boolean()
+});
+var Names = (value, max) => external_exports.record(Text, value).refine((map2) => Object.keys(map2).length <= max, { message: `more than ${max} entries` });
+var HistoryRecord = external_exports.strictObject({
+  schema: external_exports.literal(HISTORY_SCHEMA),
+  /** What deduplicates records: the workflow run id on GitHub (`run-<id>`), the store id locally. */
+  id: external_exports.string().min(1).max(200),
+  date: external_exports.iso.datetime({ offset: true }),
+  commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/).optional(),
+  repository: RepositoryName.optional(),
+  branch: Text.optional(),
+  runId: external_exports.number().int().positive().optional(),
+  runAttempt: external_exports.number().int().positive().optional(),
+  pullRequest: external_exports.number().int().positive().optional(),
+  release: Text.optional(),
+  verdicts: external_exports.strictObject({
+    validation: external_exports.enum(["passed", "failed"]).optional(),
+    comparison: external_exports.enum(["passed", "failed", "inconclusive", "skipped", "no-gates"]).optional()
+  }).default({}),
+  params: Names(external_exports.union([external_exports.number(), Text, external_exports.boolean(), external_exports.null()]), HISTORY_PARAMS_MAX).default({}),
+  metrics: Names(MetricSummary, HISTORY_METRICS_MAX).default({}),
+  drift: external_exports.array(DriftSummary).max(HISTORY_DRIFT_COLUMNS_MAX).default([]),
+  model: external_exports.strictObject({ bytes: external_exports.number().int().min(0), files: external_exports.number().int().min(0) }).optional(),
+  modelTest: Names(external_exports.number(), HISTORY_MODEL_TEST_FIGURES_MAX).optional(),
+  /** What did not fit the caps above, so the site can say so. */
+  omitted: external_exports.strictObject({
+    params: external_exports.number().int().min(0).optional(),
+    metrics: external_exports.number().int().min(0).optional(),
+    drift: external_exports.number().int().min(0).optional(),
+    modelTest: external_exports.number().int().min(0).optional()
+  }).optional()
+});
+
+// packages/history/src/store.ts
+import { Buffer as Buffer2 } from "node:buffer";
+var HISTORY_FILE = "history.jsonl";
+function parseHistory(text2, label2) {
+  if (Buffer2.byteLength(text2) > HISTORY_FILE_MAX_BYTES) {
+    throw new UserError(`history store is larger than ${HISTORY_FILE_MAX_BYTES} bytes`, {
+      location: label2,
+      hint: "the file was altered; restore it from the branch's history"
+    });
+  }
+  const records = [];
+  const refused = [];
+  text2.split("\n").forEach((line, index) => {
+    if (line.trim() === "") return;
+    const where = `${label2}:${index + 1}`;
+    if (Buffer2.byteLength(line) > HISTORY_RECORD_MAX_BYTES) {
+      refused.push(`${where}: longer than ${HISTORY_RECORD_MAX_BYTES} bytes`);
+      return;
+    }
+    try {
+      const result = HistoryRecord.safeParse(parseJsonText(line, { label: where }));
+      if (result.success) records.push(result.data);
+      else {
+        const issue2 = result.error.issues[0];
+        refused.push(`${where}: ${issue2.path.map(String).join(".") || "(record)"}: ${issue2.message}`);
+      }
+    } catch (error62) {
+      if (!(error62 instanceof UserError)) throw error62;
+      refused.push(error62.format());
+    }
+  });
+  return { records: mergeHistory([], records), refused };
+}
+function serializeHistory(records) {
+  return records.map((record2) => JSON.stringify(record2) + "\n").join("");
+}
+function mergeHistory(stored, added) {
+  const byId = /* @__PURE__ */ new Map();
+  for (const record2 of [...stored, ...added]) byId.set(record2.id, record2);
+  return [...byId.values()].sort((a, b) => Date.parse(a.date) - Date.parse(b.date) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(-HISTORY_RECORDS_MAX);
+}
+function checkedRecord(record2) {
+  const parsed = HistoryRecord.parse(record2);
+  if (Buffer2.byteLength(JSON.stringify(parsed)) > HISTORY_RECORD_MAX_BYTES) {
+    throw new UserError(`history record ${parsed.id} is longer than ${HISTORY_RECORD_MAX_BYTES} bytes`);
+  }
+  return parsed;
+}
+
+// packages/history/src/local-store.ts
+import { existsSync as existsSync13, mkdirSync as mkdirSync7, rmSync as rmSync10, statSync as statSync10 } from "node:fs";
+import { dirname as dirname6, join as join20, relative as relative14, resolve as resolve21 } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+var LOCK_WAIT_MS = 1e4;
+var LOCK_STALE_MS = 6e4;
+var LOCK_POLL_MS = 25;
+var LocalHistoryStore = class {
+  path;
+  label;
+  constructor(path = join20(DEFAULT_STORE_DIR, HISTORY_FILE)) {
+    this.path = resolve21(path);
+    this.label = relative14(process.cwd(), this.path) || this.path;
+  }
+  async read() {
+    if (!existsSync13(this.path)) return { records: [], refused: [] };
+    const text2 = readTextFile(this.path, {
+      label: this.label,
+      what: "history store",
+      maxBytes: HISTORY_FILE_MAX_BYTES
+    });
+    return parseHistory(text2, this.label);
+  }
+  async append(records) {
+    const release = await this.lock();
+    try {
+      const stored = await this.read();
+      const merged = mergeHistory(stored.records, records);
+      writeFileAtomic(this.path, serializeHistory(merged));
+      return { records: merged, refused: stored.refused };
+    } finally {
+      release();
+    }
+  }
+  /** mkdir is atomic: exactly one writer creates the lock folder. */
+  async lock() {
+    const lockDir = `${this.path}.lock`;
+    mkdirSync7(dirname6(lockDir), { recursive: true });
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (; ; ) {
+      try {
+        mkdirSync7(lockDir);
+        return () => rmSync10(lockDir, { recursive: true, force: true });
+      } catch (error62) {
+        if (error62.code !== "EEXIST") throw error62;
+      }
+      if (Date.now() - lockTime(lockDir) > LOCK_STALE_MS) rmSync10(lockDir, { recursive: true, force: true });
+      else if (Date.now() > deadline) {
+        throw new UserError("another ctrain process is writing the history store", {
+          location: this.label,
+          hint: `wait for it to finish, or remove ${relative14(process.cwd(), lockDir)} if no ctrain process is running`
+        });
+      } else await sleep(LOCK_POLL_MS);
+    }
+  }
+};
+function lockTime(lockDir) {
+  try {
+    return statSync10(lockDir).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+// packages/history/src/summarize.ts
+import { existsSync as existsSync14 } from "node:fs";
+var MODEL_TEST_FILE = "model-test.json";
+function historyExclusionReason(run, branch) {
+  if (run.status !== "succeeded") return `its training ${run.status}`;
+  if (run.source.pullRequest !== void 0) return `it ran for pull request #${run.source.pullRequest}`;
+  if (run.source.branch !== void 0 && run.source.branch !== branch)
+    return `it ran on ${JSON.stringify(run.source.branch)}, not ${branch}`;
+  const event = run.source.event;
+  if (event !== void 0 && event !== "local" && !TRUSTED_BASELINE_EVENTS.includes(event))
+    return `it ran on ${event}, and only push, schedule and workflow_dispatch runs are history`;
+  return void 0;
+}
+function readRunDocuments(bundleDir) {
+  const bundle = new Bundle(bundleDir, { untrusted: true });
+  return {
+    run: bundle.read("run"),
+    validation: bundle.readIfPresent("validation"),
+    comparison: bundle.readIfPresent("comparison"),
+    modelTest: readModelTest(bundle)
+  };
+}
+function summarizeRun(documents, options = {}) {
+  const { run } = documents;
+  const source = run.source;
+  const id = source.runId !== void 0 ? `run-${source.runId}` : options.id ?? `${source.commit ?? "local"}-${run.createdAt}`;
+  const params = capped(
+    Object.entries(run.params).map(([name, value]) => [cut2(name), paramValue(value)]),
+    HISTORY_PARAMS_MAX
+  );
+  const metrics = capped(metricSummaries(run, documents.comparison), HISTORY_METRICS_MAX);
+  const drift = driftSummaries(documents.validation);
+  const modelTest = documents.modelTest === void 0 ? void 0 : modelTestFigures(documents.modelTest);
+  const omitted = {
+    params: params.omitted || void 0,
+    metrics: metrics.omitted || void 0,
+    drift: Math.max(0, drift.length - HISTORY_DRIFT_COLUMNS_MAX) || void 0,
+    modelTest: modelTest?.omitted || void 0
+  };
+  return checkedRecord({
+    schema: HISTORY_SCHEMA,
+    id: cut2(id),
+    date: run.finishedAt ?? run.createdAt,
+    commit: source.commit,
+    repository: source.repository && RepositoryName.safeParse(source.repository).success ? source.repository : void 0,
+    branch: source.branch === void 0 ? void 0 : cut2(source.branch),
+    runId: source.runId,
+    runAttempt: source.runAttempt,
+    pullRequest: source.pullRequest,
+    release: options.release === void 0 ? void 0 : cut2(options.release),
+    verdicts: run.verdicts,
+    params: Object.fromEntries(params.kept),
+    metrics: Object.fromEntries(metrics.kept),
+    // Drifted columns first, so the cap never hides one.
+    drift: drift.sort((a, b) => Number(b.drifted) - Number(a.drifted)).slice(0, HISTORY_DRIFT_COLUMNS_MAX),
+    model: run.model.files.length ? { bytes: run.model.files.reduce((sum3, file2) => sum3 + file2.bytes, 0), files: run.model.files.length } : void 0,
+    modelTest: modelTest && Object.fromEntries(modelTest.kept),
+    omitted: Object.values(omitted).some((count) => count !== void 0) ? omitted : void 0
+  });
+}
+function cut2(text2) {
+  return text2.length <= HISTORY_TEXT_MAX_CHARS ? text2 : text2.slice(0, HISTORY_TEXT_MAX_CHARS - 1) + "\u2026";
+}
+function capped(entries, max) {
+  return { kept: entries.slice(0, max), omitted: Math.max(0, entries.length - max) };
+}
+function finite(value) {
+  return value !== void 0 && Number.isFinite(value) ? value : void 0;
+}
+function paramValue(value) {
+  if (typeof value === "number") return finite(value) ?? String(value);
+  return typeof value === "string" ? cut2(value) : value;
+}
+function metricSummaries(run, comparison) {
+  const summaries = /* @__PURE__ */ new Map();
+  for (const row of comparison?.rows ?? []) {
+    if (row.kind !== "metric" || typeof row.candidate !== "number") continue;
+    summaries.set(cut2(row.name), {
+      value: finite(row.candidate) ?? null,
+      delta: finite(row.delta ?? void 0),
+      low: finite(row.interval?.low),
+      high: finite(row.interval?.high),
+      confidence: row.interval && row.interval.confidence > 0 && row.interval.confidence < 1 ? row.interval.confidence : void 0,
+      verdict: row.verdict
+    });
+  }
+  for (const [name, value] of Object.entries(run.metrics)) {
+    const key = cut2(name);
+    if (typeof value === "number" && !summaries.has(key)) summaries.set(key, { value: finite(value) ?? null });
+  }
+  return [...summaries];
+}
+function driftSummaries(validation) {
+  return (validation?.datasets ?? []).flatMap(
+    (dataset) => (dataset.drift?.columns ?? []).map((column) => ({
+      dataset: cut2(dataset.name),
+      column: cut2(column.column),
+      test: column.test,
+      statistic: finite(column.statistic ?? void 0) ?? null,
+      pValue: column.pValue === void 0 ? void 0 : finite(column.pValue ?? void 0) ?? null,
+      drifted: column.drifted
+    }))
+  );
+}
+function readModelTest(bundle) {
+  const path = bundle.path(MODEL_TEST_FILE);
+  if (!existsSync14(path)) return void 0;
+  const text2 = readTextFile(path, {
+    label: MODEL_TEST_FILE,
+    what: "bundle document",
+    maxBytes: BUNDLE_DOCUMENT_MAX_BYTES
+  });
+  return parseJsonText(text2, { label: MODEL_TEST_FILE });
+}
+function modelTestFigures(document) {
+  const figures = Object.entries(flattenMetrics(document, "", MODEL_TEST_FILE)).filter(
+    (entry) => typeof entry[1] === "number" && Number.isFinite(entry[1]) && entry[0] !== "schema"
+  );
+  return capped(
+    figures.map(([name, value]) => [cut2(name), value]),
+    HISTORY_MODEL_TEST_FIGURES_MAX
+  );
+}
+
+// packages/history/src/site/page.ts
+import { createHash as createHash9 } from "node:crypto";
+
+// packages/history/src/site/client-script.ts
+var CLIENT_SCRIPT = `
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("history-data").textContent);
+  var runs = data.runs;
+  var table = document.getElementById("run-table");
+  var body = table.tBodies[0];
+  var pageSize = Number(table.dataset.page);
+  var moreButton = document.getElementById("show-more");
+  var MISSING = "\\u2014";
+
+  function fmt(value) {
+    if (value === null || value === undefined) return MISSING;
+    if (typeof value !== "number") return String(value);
+    if (Number.isInteger(value)) return String(value);
+    var magnitude = Math.abs(value);
+    if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e15)) return value.toExponential(3);
+    return String(Number(value.toPrecision(5)));
+  }
+  function bytes(value) {
+    if (value === undefined) return MISSING;
+    var units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    var unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+    return (unit ? value.toFixed(1) : String(value)) + " " + units[unit];
+  }
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+  /** A link only where the page's builder made one (into the run's repository on github.com). */
+  function anchor(href, text) {
+    if (!href) return el("span", text);
+    var node = el("a", text);
+    node.href = href;
+    return node;
+  }
+  function short(run) { return run.commit ? run.commit.slice(0, 7) : run.id; }
+  function when(run) { return new Date(run.date).toISOString().slice(0, 16).replace("T", " "); }
+  function driftedCount(run) { return run.drift.filter(function (d) { return d.drifted; }).length; }
+
+  // Rows: the runs that pass the filter, in the chosen order, drawn a page at a time.
+  var picked = [];
+  function rowOf(index) {
+    var run = runs[index];
+    var tr = el("tr");
+    tr.dataset.run = String(index);
+    var pick = el("input", undefined, "pick");
+    pick.type = "checkbox";
+    pick.value = String(index);
+    pick.checked = picked.indexOf(index) >= 0;
+    pick.setAttribute("aria-label", "compare " + short(run));
+    var cell = el("td");
+    cell.appendChild(pick);
+    tr.appendChild(cell);
+    cell = el("td", undefined, "commit mono");
+    cell.appendChild(anchor(run.links.commit, short(run)));
+    tr.appendChild(cell);
+    tr.appendChild(el("td", when(run)));
+    cell = el("td", undefined, "release");
+    if (run.release !== undefined) cell.appendChild(anchor(run.links.release, run.release));
+    tr.appendChild(cell);
+    tr.appendChild(el("td", run.verdicts.comparison || MISSING));
+    data.tableMetrics.forEach(function (name) {
+      var metric = run.metrics[name];
+      var verdict = metric && metric.verdict && metric.verdict !== "skipped" ? " " + metric.verdict : "";
+      tr.appendChild(el("td", fmt(metric ? metric.value : undefined), "num" + verdict));
+    });
+    tr.appendChild(el("td", bytes(run.model && run.model.bytes), "num"));
+    var drifted = driftedCount(run);
+    tr.appendChild(el("td", run.drift.length ? drifted + " of " + run.drift.length : MISSING, "num" + (drifted ? " drifted" : "")));
+    cell = el("td", undefined, "links");
+    if (run.links.run) cell.appendChild(anchor(run.links.run, "run"));
+    if (run.links.pullRequest) { cell.appendChild(document.createTextNode(" ")); cell.appendChild(anchor(run.links.pullRequest, "#" + run.pullRequest)); }
+    tr.appendChild(cell);
+    return tr;
+  }
+
+  // Filter: every word must appear in the run's commit, date, release, branch, verdicts, pull request or params.
+  var haystacks = runs.map(function (run) {
+    var parts = [run.commit || "", run.id, when(run), run.release || "", run.branch || "",
+      run.verdicts.comparison || "", run.verdicts.validation || "", run.pullRequest ? "#" + run.pullRequest : ""];
+    Object.keys(run.params).forEach(function (name) { parts.push(name + "=" + String(run.params[name])); });
+    return parts.join(" ").toLowerCase();
+  });
+  function sortValue(run, key) {
+    if (key === "date") return Date.parse(run.date);
+    if (key === "commit") return run.commit || run.id;
+    if (key === "release") return run.release;
+    if (key === "verdict") return run.verdicts.comparison;
+    if (key === "model") return run.model ? run.model.bytes : undefined;
+    if (key === "drift") return run.drift.length ? driftedCount(run) : undefined;
+    var metric = run.metrics[data.tableMetrics[Number(key.slice("metric:".length))]];
+    return metric && metric.value !== null ? metric.value : undefined;
+  }
+  var filter = document.getElementById("filter");
+  var shown = document.getElementById("shown");
+  var sortKey = "date";
+  var sortDirection = -1;
+  var matches = [];
+  var drawn = 0;
+  function drawMore() {
+    var fragment = document.createDocumentFragment();
+    var end = Math.min(matches.length, drawn + pageSize);
+    for (; drawn < end; drawn++) fragment.appendChild(rowOf(matches[drawn]));
+    body.appendChild(fragment);
+    var left = matches.length - drawn;
+    moreButton.hidden = left === 0;
+    moreButton.textContent = "Show " + Math.min(left, pageSize) + " more of " + left;
+  }
+  function redraw() {
+    var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var keyed = [];
+    runs.forEach(function (run, index) {
+      var text = haystacks[index];
+      if (words.every(function (word) { return text.indexOf(word) >= 0; })) keyed.push({ index: index, value: sortValue(run, sortKey) });
+    });
+    keyed.sort(function (a, b) {
+      if (a.value === undefined || b.value === undefined) return (a.value === undefined) - (b.value === undefined);
+      if (a.value < b.value) return -sortDirection;
+      if (a.value > b.value) return sortDirection;
+      return 0;
+    });
+    matches = keyed.map(function (entry) { return entry.index; });
+    body.textContent = "";
+    drawn = 0;
+    drawMore();
+    shown.textContent = matches.length + " of " + runs.length + " runs shown";
+    table.querySelectorAll("th").forEach(function (th) {
+      var button = th.querySelector("button");
+      if (button && button.dataset.sort === sortKey) th.setAttribute("aria-sort", sortDirection > 0 ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    });
+  }
+  filter.addEventListener("input", redraw);
+  moreButton.addEventListener("click", drawMore);
+  table.querySelectorAll("button[data-sort]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (sortKey === button.dataset.sort) sortDirection = -sortDirection;
+      else { sortKey = button.dataset.sort; sortDirection = sortKey === "date" ? -1 : 1; }
+      redraw();
+    });
+  });
+  redraw();
+
+  // Compare: the two runs picked in the table (the newest two until two are picked), side by side.
+  var view = document.getElementById("compare-view");
+  var compareRuns = [];
+  function row(target, label, a, b, className) {
+    var tr = el("tr", undefined, className);
+    tr.appendChild(el("th", label));
+    [a, b].forEach(function (value) {
+      var td = el("td");
+      if (value instanceof Node) td.appendChild(value); else td.textContent = value;
+      tr.appendChild(td);
+    });
+    target.appendChild(tr);
+    return tr;
+  }
+  function section(title, names, valueOf, withChange) {
+    if (!names.length) return;
+    view.appendChild(el("h3", title));
+    var target = el("table", undefined, "compare-table");
+    var head = el("tr");
+    ["", "older", "newer"].concat(withChange ? ["change"] : []).forEach(function (text) { head.appendChild(el("th", text)); });
+    target.appendChild(head);
+    names.forEach(function (name) {
+      var a = valueOf(compareRuns[0], name);
+      var b = valueOf(compareRuns[1], name);
+      var tr = row(target, name, fmt(a), fmt(b), fmt(a) === fmt(b) ? "" : "differs");
+      if (withChange) tr.appendChild(el("td", typeof a === "number" && typeof b === "number" ? (b - a > 0 ? "+" : "") + fmt(b - a) : MISSING));
+    });
+    view.appendChild(target);
+  }
+  function union(key) {
+    var names = {};
+    compareRuns.forEach(function (run) { Object.keys(run[key] || {}).forEach(function (name) { names[name] = true; }); });
+    return Object.keys(names).sort();
+  }
+  function both(valueOf) { return [valueOf(compareRuns[0]), valueOf(compareRuns[1])]; }
+  function renderCompare() {
+    var chosen = picked.length === 2 ? picked : [runs.length - 2, runs.length - 1].filter(function (i) { return i >= 0; });
+    compareRuns = chosen.map(function (i) { return runs[i]; }).sort(function (a, b) { return Date.parse(a.date) - Date.parse(b.date); });
+    view.textContent = "";
+    if (compareRuns.length < 2) { view.appendChild(el("p", "Two runs are needed to compare.")); return; }
+    var target = el("table", undefined, "compare-table compare-runs");
+    var pairs = [
+      ["commit", both(function (run) { return anchor(run.links.commit, short(run)); })],
+      ["date", both(when)],
+      ["run", both(function (run) { return anchor(run.links.run, run.runId ? String(run.runId) : run.id); })],
+      ["release", both(function (run) { return anchor(run.links.release, run.release || MISSING); })],
+      ["verdict", both(function (run) { return run.verdicts.comparison || MISSING; })],
+      ["model size", both(function (run) { return bytes(run.model && run.model.bytes); })],
+    ];
+    pairs.forEach(function (pair) { row(target, pair[0], pair[1][0], pair[1][1]); });
+    view.appendChild(target);
+    section("Metrics", union("metrics"), function (run, name) { return run.metrics[name] ? run.metrics[name].value : undefined; }, true);
+    section("Params", union("params"), function (run, name) { return run.params[name]; }, false);
+    section("Model test", union("modelTest"), function (run, name) { return run.modelTest ? run.modelTest[name] : undefined; }, true);
+    var columns = {};
+    compareRuns.forEach(function (run) { run.drift.forEach(function (d) { if (d.drifted) columns[d.dataset + "/" + d.column] = true; }); });
+    section("Drifted columns", Object.keys(columns).sort(), function (run, name) {
+      var found = run.drift.filter(function (d) { return d.dataset + "/" + d.column === name; })[0];
+      return found ? (found.drifted ? "drifted" : "no drift") + " (" + found.test + " " + fmt(found.statistic) + ")" : undefined;
+    }, false);
+  }
+  body.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.classList.contains("pick")) return;
+    var index = Number(box.value);
+    picked = picked.filter(function (i) { return i !== index; });
+    if (box.checked) picked.push(index);
+    while (picked.length > 2) {
+      var other = body.querySelector('input.pick[value="' + picked.shift() + '"]');
+      if (other) other.checked = false;
+    }
+    renderCompare();
+  });
+  renderCompare();
+
+  // Charts: the run under the pointer, found from the same x rule the charts were drawn with.
+  var tip = document.getElementById("chart-tip");
+  document.querySelectorAll("svg.chart").forEach(function (svg) {
+    var metric = data.charts[Number(svg.dataset.chart)];
+    svg.addEventListener("mousemove", function (event) {
+      var box = svg.getBoundingClientRect();
+      var x = ((event.clientX - box.left) / box.width) * svg.viewBox.baseVal.width;
+      var count = Number(svg.dataset.count);
+      var index = count <= 1 ? 0 : Math.round(((x - Number(svg.dataset.x0)) / Number(svg.dataset.width)) * (count - 1));
+      var run = runs[Math.max(0, Math.min(count - 1, index))];
+      var value = run.metrics[metric];
+      tip.textContent = short(run) + " \\u00b7 " + run.date.slice(0, 10) + (run.release ? " \\u00b7 " + run.release : "") +
+        " \\u00b7 " + metric + " = " + fmt(value ? value.value : undefined);
+      tip.hidden = false;
+      tip.style.left = event.pageX + 12 + "px";
+      tip.style.top = event.pageY + 12 + "px";
+    });
+    svg.addEventListener("mouseleave", function () { tip.hidden = true; });
+  });
+})();
+`;
+
+// packages/history/src/site/metric-chart.ts
+var CHART_WIDTH = 760;
+var HEIGHT2 = 280;
+var MARGIN2 = { top: 36, right: 20, bottom: 40, left: 72 };
+var PLOT_WIDTH = CHART_WIDTH - MARGIN2.left - MARGIN2.right;
+var PLOT_HEIGHT = HEIGHT2 - MARGIN2.top - MARGIN2.bottom;
+var RELEASE_LABEL_GAP = 48;
+var RELEASE_LABEL_CHARS = 14;
+var round3 = (value) => String(Math.round(value * 10) / 10);
+function chartX(index, count) {
+  return MARGIN2.left + (count <= 1 ? PLOT_WIDTH / 2 : index * PLOT_WIDTH / (count - 1));
+}
+function intervalOf(metric) {
+  if (metric?.value == null || metric.low === void 0 || metric.high === void 0 || metric.delta === void 0)
+    return void 0;
+  const baseline = metric.value - metric.delta;
+  return [baseline + metric.low, baseline + metric.high];
+}
+function metricChart(name, runs, chartIndex) {
+  const values = runs.map((run) => run.metrics[name]?.value ?? null);
+  const intervals = runs.map((run) => intervalOf(run.metrics[name]));
+  const extent = [...values, ...intervals.flat()].filter(
+    (value) => typeof value === "number" && Number.isFinite(value)
+  );
+  if (!extent.length) return void 0;
+  let low = Math.min(...extent);
+  let high = Math.max(...extent);
+  const pad = high > low ? (high - low) * 0.08 : Math.abs(high) * 0.05 || 1;
+  low -= pad;
+  high += pad;
+  const yAt = (value) => MARGIN2.top + PLOT_HEIGHT - (value - low) / (high - low) * PLOT_HEIGHT;
+  const count = runs.length;
+  const line = [];
+  const dots = [];
+  const whiskers = [];
+  let drawing = false;
+  values.forEach((value, index) => {
+    if (value === null) {
+      drawing = false;
+      return;
+    }
+    const x = round3(chartX(index, count));
+    const y = round3(yAt(value));
+    line.push(`${drawing ? "L" : "M"}${x} ${y}`);
+    dots.push(`M${x} ${y}h0`);
+    drawing = true;
+    const interval = intervals[index];
+    if (interval) whiskers.push(`M${x} ${round3(yAt(interval[0]))}V${round3(yAt(interval[1]))}`);
+  });
+  const releases = [];
+  const releaseLabels = [];
+  let lastLabelX = Number.NEGATIVE_INFINITY;
+  runs.forEach((run, index) => {
+    if (run.release === void 0) return;
+    const x = chartX(index, count);
+    releases.push(`M${round3(x)} ${MARGIN2.top}V${MARGIN2.top + PLOT_HEIGHT}`);
+    if (x - lastLabelX < RELEASE_LABEL_GAP) return;
+    lastLabelX = x;
+    releaseLabels.push(
+      `<text class="release-label" x="${round3(x + 3)}" y="${MARGIN2.top - 4}">${htmlDataText(run.release, RELEASE_LABEL_CHARS)}<title>release ${htmlDataText(run.release)}</title></text>`
+    );
+  });
+  const title = htmlDataText(name);
+  const parts = [
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${HEIGHT2}" role="img" aria-label="${title} over ${count} runs" data-chart="${chartIndex}" data-x0="${MARGIN2.left}" data-width="${PLOT_WIDTH}" data-count="${count}">`,
+    `<title>${title} over ${count} runs</title>`,
+    `<text class="chart-title" x="${MARGIN2.left}" y="18">${title}</text>`
+  ];
+  for (const tick of axisTicks(low, high)) {
+    const y = round3(yAt(tick));
+    parts.push(
+      `<path class="grid" d="M${MARGIN2.left} ${y}H${CHART_WIDTH - MARGIN2.right}"/>`,
+      `<text class="tick" x="${MARGIN2.left - 6}" y="${y}">${htmlText(formatNumber2(tick))}</text>`
+    );
+  }
+  parts.push(
+    `<text class="axis" x="${MARGIN2.left + PLOT_WIDTH / 2}" y="${HEIGHT2 - 10}">runs, oldest to newest (${count})</text>`
+  );
+  if (releases.length) parts.push(`<path class="release" d="${releases.join("")}"/>`, ...releaseLabels);
+  if (whiskers.length) parts.push(`<path class="interval" d="${whiskers.join("")}"/>`);
+  parts.push(`<path class="line" d="${line.join("")}"/>`, `<path class="marks" d="${dots.join("")}"/>`, "</svg>");
+  return parts.join("");
+}
+
+// packages/history/src/site/view.ts
+var CHARTED_METRICS_MAX = 12;
+var TABLE_METRICS_MAX = 4;
+function metricsByImportance(runs) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const run of runs) {
+    for (const [name, metric] of Object.entries(run.metrics)) {
+      const entry = seen.get(name) ?? { order: seen.size, gated: 0, present: 0 };
+      if (metric.verdict !== void 0 && metric.verdict !== "skipped") entry.gated++;
+      if (metric.value !== null) entry.present++;
+      seen.set(name, entry);
+    }
+  }
+  return [...seen].filter(([, entry]) => entry.present > 0).sort(([, a], [, b]) => b.gated - a.gated || b.present - a.present || a.order - b.order).map(([name]) => name);
+}
+function shortDate(iso) {
+  return new Date(iso).toISOString().slice(0, 16).replace("T", " ");
+}
+
+// packages/history/src/site/drift-heatmap.ts
+var HEATMAP_COLUMNS_MAX = 40;
+var HEATMAP_BINS_MAX = 60;
+var LABEL_WIDTH = 220;
+var ROW_HEIGHT = 16;
+var TOP = 8;
+var LABEL_CHARS = 32;
+function bins(count) {
+  const binCount = Math.min(count, HEATMAP_BINS_MAX);
+  return Array.from({ length: binCount }, (_, bin) => ({
+    start: Math.floor(bin * count / binCount),
+    end: Math.floor((bin + 1) * count / binCount)
+  }));
+}
+function fill2(cell) {
+  if (cell.tested === 0) return "#eaeef2";
+  const share = cell.drifted / cell.tested;
+  const channel = (from, to) => Math.round(from + (to - from) * share);
+  return `rgb(${channel(255, 207)},${channel(255, 34)},${channel(255, 46)})`;
+}
+function driftHeatmap(runs) {
+  const columns = /* @__PURE__ */ new Map();
+  const groups = bins(runs.length);
+  groups.forEach((group, binIndex) => {
+    for (const run of runs.slice(group.start, group.end)) {
+      for (const drift of run.drift) {
+        const key = `${drift.dataset}/${drift.column}`;
+        const column = columns.get(key) ?? { drifted: 0, cells: groups.map(() => ({ tested: 0, drifted: 0 })) };
+        const cell = column.cells[binIndex];
+        cell.tested++;
+        if (drift.drifted) {
+          cell.drifted++;
+          column.drifted++;
+        }
+        if (drift.statistic !== null && (cell.statistic === void 0 || drift.statistic > cell.statistic)) {
+          cell.statistic = drift.statistic;
+          cell.test = drift.test;
+        }
+        columns.set(key, column);
+      }
+    }
+  });
+  if (!columns.size) return void 0;
+  const shown2 = [...columns].sort(([nameA, a], [nameB, b]) => b.drifted - a.drifted || (nameA < nameB ? -1 : 1)).slice(0, HEATMAP_COLUMNS_MAX);
+  const cellWidth = (CHART_WIDTH - LABEL_WIDTH - 8) / groups.length;
+  const height = TOP + shown2.length * ROW_HEIGHT + 28;
+  const parts = [
+    `<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-label="drift by column over ${runs.length} runs">`,
+    `<title>Drift by column over ${runs.length} runs</title>`
+  ];
+  shown2.forEach(([name, column], row) => {
+    const y = TOP + row * ROW_HEIGHT;
+    parts.push(
+      `<text class="row-label" x="${LABEL_WIDTH - 6}" y="${y + ROW_HEIGHT / 2}">${htmlDataText(name, LABEL_CHARS)}<title>${htmlDataText(name)}</title></text>`
+    );
+    column.cells.forEach((cell, binIndex) => {
+      const group = groups[binIndex];
+      const span = `${shortDate(runs[group.start].date)} to ${shortDate(runs[group.end - 1].date)}`;
+      const detail = cell.tested === 0 ? "not tested" : `drifted in ${cell.drifted} of ${cell.tested} runs` + (cell.statistic === void 0 ? "" : `; largest ${cell.test} statistic ${formatNumber2(cell.statistic)}`);
+      parts.push(
+        `<rect x="${(LABEL_WIDTH + binIndex * cellWidth).toFixed(1)}" y="${y}" width="${Math.max(cellWidth - 1, 0.5).toFixed(1)}" height="${ROW_HEIGHT - 2}" fill="${fill2(cell)}"><title>${htmlDataText(name)}, ${htmlText(span)}: ${htmlText(detail)}</title></rect>`
+      );
+    });
+  });
+  const axisY = TOP + shown2.length * ROW_HEIGHT + 16;
+  parts.push(
+    `<text class="axis-start" x="${LABEL_WIDTH}" y="${axisY}">${htmlText(shortDate(runs[0].date))}</text>`,
+    `<text class="axis-end" x="${CHART_WIDTH - 8}" y="${axisY}">${htmlText(shortDate(runs.at(-1).date))}</text>`,
+    "</svg>"
+  );
+  return parts.join("");
+}
+
+// packages/history/src/site/links.ts
+var GITHUB = "https://github.com";
+function runLinks(record2) {
+  const repository = record2.repository;
+  if (!repository) return {};
+  const base = `${GITHUB}/${repository}`;
+  return {
+    commit: record2.commit && `${base}/commit/${record2.commit}`,
+    run: record2.runId === void 0 ? void 0 : `${base}/actions/runs/${record2.runId}${record2.runAttempt && record2.runAttempt > 1 ? `/attempts/${record2.runAttempt}` : ""}`,
+    pullRequest: record2.pullRequest === void 0 ? void 0 : `${base}/pull/${record2.pullRequest}`,
+    release: record2.release === void 0 ? void 0 : `${base}/releases/tag/${encodeURIComponent(record2.release)}`
+  };
+}
+
+// packages/history/src/site/run-table.ts
+var TABLE_ROWS_PAGE = 300;
+function sortable(key, label2, numeric2 = false) {
+  return `<th${numeric2 ? ' class="num"' : ""}><button type="button" data-sort="${htmlText(key)}">${label2}</button></th>`;
+}
+function runTable(metrics) {
+  const head = [
+    '<th><span class="visually-hidden">compare</span></th>',
+    sortable("commit", "commit"),
+    sortable("date", "date (UTC)"),
+    sortable("release", "release"),
+    sortable("verdict", "verdict"),
+    ...metrics.map((name, index) => sortable(`metric:${index}`, htmlDataText(name, 40), true)),
+    sortable("model", "model size", true),
+    sortable("drift", "drifted columns", true),
+    "<th>links</th>"
+  ];
+  return `<table id="run-table" data-page="${TABLE_ROWS_PAGE}"><thead><tr>${head.join("")}</tr></thead><tbody></tbody></table><p><button type="button" id="show-more" hidden></button></p><noscript><p>The run table, its filter and the compare view need JavaScript.</p></noscript>`;
+}
+
+// packages/history/src/site/page.ts
+var STYLE2 = `
+:root { color-scheme: light; font-family: system-ui, sans-serif; color: #1f2328; }
+body { margin: 0 auto; max-width: 1200px; padding: 16px 24px 48px; }
+h1 { font-size: 1.5rem; margin-bottom: 4px; } h2 { margin-top: 32px; border-bottom: 1px solid #d0d7de; }
+nav a { margin-right: 16px; } a { color: #0969da; }
+table { border-collapse: collapse; font-size: 0.875rem; } th, td { padding: 4px 8px; border-bottom: 1px solid #eaeef2; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } .mono { font-family: ui-monospace, monospace; }
+th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+th[aria-sort=ascending] button::after { content: " \\25B2"; } th[aria-sort=descending] button::after { content: " \\25BC"; }
+td.failed, td.regressed { color: #cf222e; font-weight: 600; } td.improved { color: #1a7f37; } td.drifted { color: #bc4c00; }
+.table-wrap { max-height: 70vh; overflow: auto; border: 1px solid #d0d7de; }
+.table-wrap thead th { position: sticky; top: 0; background: #f6f8fa; }
+#filter { font: inherit; padding: 4px 8px; width: 28em; max-width: 100%; margin: 8px 12px 8px 0; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 16px; }
+svg { width: 100%; height: auto; background: #fff; font-size: 12px; }
+.chart-title { font-size: 15px; font-weight: 600; } .tick { text-anchor: end; dominant-baseline: middle; fill: #57606a; }
+.axis { text-anchor: middle; fill: #57606a; } .grid { stroke: #d0d7de; } .line { fill: none; stroke: #0969da; stroke-width: 1.5; }
+.marks { stroke: #0969da; stroke-width: 5; stroke-linecap: round; } .interval { stroke: #54aeff; stroke-width: 1.5; }
+.release { stroke: #8250df; stroke-dasharray: 4 3; } .release-label { fill: #8250df; font-size: 11px; }
+.row-label { text-anchor: end; dominant-baseline: middle; } .axis-end { text-anchor: end; }
+.compare-table .differs th, .compare-table .differs td { background: #fff8c5; }
+#chart-tip { position: absolute; background: #1f2328; color: #fff; padding: 4px 8px; border-radius: 4px; font-size: 12px; pointer-events: none; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.note { color: #57606a; }
+`;
+var DATA_DIGITS = 6;
+function compactRecord(key, value) {
+  if (key === "schema" || key === "repository") return void 0;
+  return typeof value === "number" && !Number.isInteger(value) ? Number(value.toPrecision(DATA_DIGITS)) : value;
+}
+function inlineJson(value) {
+  return JSON.stringify(value, compactRecord).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+function renderHistorySite(records, options = {}) {
+  const runs = [...records].sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
+  const metrics = metricsByImportance(runs);
+  const charts = metrics.slice(0, CHARTED_METRICS_MAX);
+  const tableMetrics = metrics.slice(0, TABLE_METRICS_MAX);
+  const data = { runs: runs.map((run) => ({ ...run, links: runLinks(run) })), charts, tableMetrics };
+  const scriptHash = createHash9("sha256").update(CLIENT_SCRIPT).digest("base64");
+  const where = [options.repository, options.branch].filter((part) => part !== void 0);
+  const title = `ctrain history${where.length ? `: ${where.join(" on ")}` : ""}`;
+  const span = runs.length ? `${runs.length} runs from ${shortDate(runs[0].date)} to ${shortDate(runs.at(-1).date)} (UTC)` : "no runs recorded yet";
+  const chartBlocks = charts.flatMap((name, index) => metricChart(name, runs, index) ?? []);
+  const heatmap = driftHeatmap(runs);
+  const hiddenMetrics = metrics.length - charts.length;
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${htmlDataText(title)}</title>`,
+    `<style>${STYLE2}</style></head><body>`,
+    `<header><h1>${htmlDataText(title)}</h1><p class="note">${htmlText(span)}.`,
+    options.generatedAt ? ` Built ${htmlText(shortDate(options.generatedAt.toISOString()))} UTC.` : "",
+    options.refused ? ` ${options.refused} damaged store lines were left out.` : "",
+    "</p>",
+    '<nav><a href="#runs">Runs</a><a href="#compare">Compare</a><a href="#metrics">Metrics</a><a href="#drift">Drift</a></nav></header>',
+    '<section id="runs"><h2>Runs</h2>',
+    '<label for="filter" class="visually-hidden">Filter runs</label>',
+    '<input id="filter" type="search" placeholder="Filter: commit, date, release, verdict, param=value" autocomplete="off">',
+    '<span id="shown" class="note"></span>',
+    '<p class="note">Tick two runs to compare them; click a column to sort.</p>',
+    `<div class="table-wrap">${runTable(tableMetrics)}</div></section>`,
+    '<section id="compare"><h2>Compare</h2><div id="compare-view"><noscript>Comparing runs needs JavaScript.</noscript></div></section>',
+    '<section id="metrics"><h2>Metrics</h2>',
+    `<p class="note">One dot per run. Whiskers: the interval of the change against the run's baseline, placed on the baseline; dashed lines: releases.`,
+    hiddenMetrics > 0 ? ` ${hiddenMetrics} more metrics are in the compare view.` : "",
+    "</p>",
+    chartBlocks.length ? `<div class="charts">${chartBlocks.join("")}</div>` : '<p class="note">No numeric metrics recorded.</p>',
+    "</section>",
+    '<section id="drift"><h2>Drift by column</h2>',
+    heatmap ? `<p class="note">Each cell is a group of consecutive runs, shaded by the share of them whose drift test flagged the column.</p>${heatmap}` : '<p class="note">No run recorded drift tests.</p>',
+    "</section>",
+    '<div id="chart-tip" hidden></div>',
+    `<script type="application/json" id="history-data">${inlineJson(data)}</script>`,
+    `<script>${CLIENT_SCRIPT}</script>`,
+    "</body></html>"
+  ].join("\n");
+}
+
+// packages/history/src/append-and-render.ts
+import { join as join21 } from "node:path";
+async function appendAndRender(options) {
+  const log2 = options.log ?? (() => void 0);
+  let appended;
+  let skipped;
+  let contents;
+  if (options.bundleDir !== void 0) {
+    const documents = readRunDocuments(options.bundleDir);
+    skipped = historyExclusionReason(documents.run, options.branch);
+    if (skipped === void 0) {
+      appended = summarizeRun(documents, { id: options.id, release: options.release });
+      contents = await options.store.append([appended]);
+      log2(`history: recorded ${appended.id} in ${options.store.label} (${contents.records.length} runs)`);
+    } else log2(`history: run left out of the history of ${options.branch}: ${skipped}`);
+  }
+  contents ??= await options.store.read();
+  for (const line of contents.refused) log2(`history: refused store line ${line}`);
+  const html = renderHistorySite(contents.records, {
+    repository: options.repository,
+    branch: options.branch,
+    generatedAt: options.now ?? /* @__PURE__ */ new Date(),
+    refused: contents.refused.length
+  });
+  const sitePath = join21(options.outDir, "index.html");
+  writeFileAtomic(sitePath, html);
+  const siteBytes = Buffer.byteLength(html);
+  log2(`history: wrote ${sitePath} (${contents.records.length} runs, ${siteBytes} bytes)`);
+  return { appended, skipped, runs: contents.records.length, refused: contents.refused, sitePath, siteBytes };
+}
+
+// packages/cli/src/steps.ts
+import { join as join24 } from "node:path";
+
+// packages/compare/src/evidence.ts
+function evaluateLoaded(loaded, config2) {
+  const { predictions } = config2;
+  const positiveLabel = predictions["positive-label"];
+  const evaluation = evaluatePredictions(loaded, {
+    minSliceRows: predictions["min-slice-rows"],
+    ...predictions.k ? { k: predictions.k } : {},
+    ...positiveLabel === void 0 ? {} : { positiveLabel }
+  });
+  const classification = "classes" in evaluation ? evaluation : void 0;
+  return { metrics: evaluation.metrics, classification, notes: [...evaluation.notes] };
+}
+function pairedEvidence(baseline, candidate, gated, config2) {
+  const result = { tests: {}, untested: {}, notes: [] };
+  const unpaired = (why) => {
+    result.notes.push(`predictions not paired: ${why}`);
+    for (const { metric } of gated) result.untested[metric] = `the predictions could not be paired (${why})`;
+    return result;
+  };
+  if (baseline.task !== candidate.task) {
+    return unpaired(`the baseline is ${baseline.task}, the candidate ${candidate.task}`);
+  }
+  if (candidate.task !== "binary" && candidate.task !== "multiclass" && candidate.task !== "regression") {
+    return unpaired(`paired tests do not cover ${candidate.task} predictions yet`);
+  }
+  let classification;
+  let regression;
+  try {
+    if ((candidate.task === "binary" || candidate.task === "multiclass") && (baseline.task === "binary" || baseline.task === "multiclass")) {
+      const positiveLabel = config2.predictions["positive-label"];
+      classification = pairClassifiers(
+        baseline.predictions,
+        candidate.predictions,
+        positiveLabel === void 0 ? {} : { positiveLabel }
+      );
+    } else if (candidate.task === "regression" && baseline.task === "regression") {
+      regression = pairRegressors(baseline.predictions, candidate.predictions);
+    }
+  } catch (error62) {
+    if (!isUserError(error62)) throw error62;
+    return unpaired(error62.message);
+  }
+  result.paired = classification ?? regression;
+  const pairing = describePairing(result.paired.pairing);
+  if (pairing) result.notes.push(pairing);
+  const bootstrap = { resamples: config2.bootstrap.resamples, seed: config2.bootstrap.seed };
+  for (const { metric, baseline: baselineValue } of gated) {
+    const gate = config2.metrics[metric];
+    const bound = gate && baselineValue !== void 0 ? changeBound(gate, baselineValue) : void 0;
+    const options = { bootstrap, nonZeroBound: bound !== void 0 && bound.bound !== 0 };
+    try {
+      result.tests[metric] = classification ? classifierChangeTest(classification, metric, options) : regressorChangeTest(regression, metric, options);
+    } catch (error62) {
+      if (!isUserError(error62)) throw error62;
+      result.untested[metric] = `no paired test: ${error62.message}`;
+    }
+  }
+  return result;
+}
+
+// packages/compare/src/gate-description.ts
+function percent(value) {
+  return `${Number((value * 100).toPrecision(4))}%`;
+}
+function describeGate(gate) {
+  const parts = [];
+  if (gate.min !== void 0) parts.push(`\u2265 ${gate.min}`);
+  if (gate.max !== void 0) parts.push(`\u2264 ${gate.max}`);
+  const better = gate.direction === "higher" ? "\u2265" : "\u2264";
+  const flip = gate.direction === "higher" ? 1 : -1;
+  if (gate.change?.absolute !== void 0) parts.push(`\u0394 ${better} ${flip * gate.change.absolute}`);
+  if (gate.change?.relative !== void 0) parts.push(`\u0394% ${better} ${percent(flip * gate.change.relative)}`);
+  if (gate.significance !== "none")
+    parts.push(
+      `${gate.significance === "regression" ? "fail only if significant" : "improve significantly"} (\u03B1 ${gate.alpha})`
+    );
+  return parts.join(", ") || `${gate.direction} is better`;
+}
+
+// packages/compare/src/predictions-file.ts
+function columnsOf(config2) {
+  return {
+    yTrue: config2["y-true"],
+    yPred: config2["y-pred"],
+    score: config2.score,
+    probabilityPrefix: config2["proba-prefix"],
+    slice: config2.slice,
+    key: config2.key,
+    group: config2.group,
+    quantilePrefix: config2["quantile-prefix"]
+  };
+}
+function loadPredictionsFile(path, config2) {
+  return readPredictions(path, { columns: columnsOf(config2), task: config2.task });
+}
+
+// packages/compare/src/leaderboard.ts
+function withTestsAgainstBest(entries, bestName, predictionsOf, config2) {
+  const objective = config2.objective.metric;
+  const alpha = config2.metrics[objective]?.alpha ?? 0.05;
+  const best = predictionsOf(bestName);
+  return entries.map((entry) => {
+    if (entry.name === bestName) return entry;
+    const runnerUp = predictionsOf(entry.name);
+    if (!best || !runnerUp) {
+      return { ...entry, versusBest: { method: "none", note: "no predictions to pair with the best run's" } };
+    }
+    const evidence = pairedEvidence(runnerUp, best, [{ metric: objective }], config2);
+    const test = evidence.tests[objective];
+    if (!test) {
+      return { ...entry, versusBest: { method: "none", note: evidence.untested[objective] ?? "no paired test" } };
+    }
+    const pValue = test.pValue(0, "two-sided");
+    return { ...entry, versusBest: { method: test.method, delta: test.delta, pValue, tied: pValue >= alpha } };
+  });
+}
+
+// packages/compare/src/paired-examples.ts
+var EXAMPLES_KEPT = 20;
+function exampleOf(pairing, row, values) {
+  const slice = pairing.slice?.values[row];
+  return {
+    key: String(pairing.keys[row]),
+    ...slice === void 0 || slice === null ? {} : { slice: String(slice) },
+    ...values
+  };
+}
+function pairedExamples(paired) {
+  const keyColumn = paired.pairing.keyColumn ? { key: paired.pairing.keyColumn } : {};
+  if ("classes" in paired) {
+    const { trueCodes } = paired.baseline;
+    const before = paired.baseline.predCodes;
+    const after = paired.candidate.predCodes;
+    if (!before || !after) return void 0;
+    const worse = [];
+    const better = [];
+    let worseCount = 0;
+    let betterCount = 0;
+    for (let row = 0; row < paired.rows; row++) {
+      const wasRight = before[row] === trueCodes[row];
+      const isRight = after[row] === trueCodes[row];
+      if (wasRight === isRight) continue;
+      const list = wasRight ? worse : better;
+      if (wasRight) worseCount++;
+      else betterCount++;
+      if (list.length < EXAMPLES_KEPT) {
+        list.push(
+          exampleOf(paired.pairing, row, {
+            label: paired.classes[trueCodes[row]],
+            baseline: paired.classes[before[row]],
+            candidate: paired.classes[after[row]]
+          })
+        );
+      }
+    }
+    return {
+      task: "classification",
+      rows: paired.rows,
+      ...keyColumn,
+      worse: { count: worseCount, examples: worse },
+      better: { count: betterCount, examples: better }
+    };
+  }
+  const changes = [];
+  for (let row = 0; row < paired.rows; row++) {
+    const change2 = Math.abs(paired.candidate[row] - paired.yTrue[row]) - Math.abs(paired.baseline[row] - paired.yTrue[row]);
+    if (change2 !== 0 && Number.isFinite(change2)) changes.push({ row, change: change2 });
+  }
+  const largest = (sign) => changes.filter(({ change: change2 }) => Math.sign(change2) === sign).sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, EXAMPLES_KEPT).map(
+    ({ row }) => exampleOf(paired.pairing, row, {
+      label: paired.yTrue[row],
+      baseline: paired.baseline[row],
+      candidate: paired.candidate[row]
+    })
+  );
+  return {
+    task: "regression",
+    rows: paired.rows,
+    ...keyColumn,
+    worse: { count: changes.filter(({ change: change2 }) => change2 > 0).length, examples: largest(1) },
+    better: { count: changes.filter(({ change: change2 }) => change2 < 0).length, examples: largest(-1) }
+  };
+}
+
+// packages/compare/src/values.ts
+function toMetricValue(value) {
+  return typeof value === "number" ? metricValueOfNumber(value) : value;
+}
+function toMetricMap(values) {
+  const map2 = {};
+  for (const [key, value] of Object.entries(values ?? {})) map2[key] = toMetricValue(value);
+  return map2;
+}
+function toRecordedValue(value) {
+  if (value === void 0) return void 0;
+  return numberOf(value) ?? value;
+}
+
+// packages/compare/src/compare-runs.ts
+function overall(report2, gateCount) {
+  return gateCount === 0 ? "no-gates" : report2.overall;
+}
+async function loadSide(side2, config2, notes, tolerant = side2.label === "baseline") {
+  if (!side2.predictionsPath) return void 0;
+  try {
+    return await loadPredictionsFile(side2.predictionsPath, config2.predictions);
+  } catch (error62) {
+    if (!isUserError(error62) || !tolerant) throw error62;
+    notes.push(`${side2.label} predictions unusable: ${error62.format()}`);
+    return void 0;
+  }
+}
+function withEvaluated(metrics, evaluated) {
+  if (!evaluated) return metrics;
+  return { ...metrics, ...toMetricMap(evaluated.metrics) };
+}
+function checkGatedMetricsExist(config2, candidate, baseline) {
+  const produced = [.../* @__PURE__ */ new Set([...Object.keys(candidate), ...Object.keys(baseline ?? {})])];
+  for (const gate of Object.keys(config2.metrics)) {
+    const pattern = gatePattern(gate);
+    if (produced.some((name) => pattern.test(name))) continue;
+    const suggestion = closestName(gate, produced);
+    throw new UserError(
+      `compare.metrics.${gate}: no run produced a metric ${gate.includes("*") ? "matching" : "named"} "${gate}"`,
+      {
+        location: `compare.metrics.${gate}`,
+        hint: suggestion ? `did you mean "${suggestion}"?` : produced.length ? `the runs produced: ${produced.slice(0, 20).join(", ")}${produced.length > 20 ? ", ..." : ""}` : "the training step wrote no metrics: check train.metrics and train.predictions"
+      }
+    );
+  }
+}
+function whyUnpaired(candidate, baseline) {
+  if (!candidate) return "the candidate has no predictions file (set train.predictions to test changes row by row)";
+  if (!baseline?.predictionsPath) return "the baseline run has no predictions to pair with";
+  return "the baseline's predictions could not be read";
+}
+function changeTests(gated, paired, history, minRuns, unpairedReason) {
+  const tests = { ...paired?.tests ?? {} };
+  const untested = {};
+  for (const { metric, baseline, candidate } of gated) {
+    if (tests[metric] || baseline === void 0 || candidate === void 0) continue;
+    const past = history.map((run) => run.metrics[metric]).filter((value) => typeof value === "number" && Number.isFinite(value));
+    const band = historyChangeTest(past, candidate - baseline, minRuns);
+    if (band) {
+      tests[metric] = band;
+      continue;
+    }
+    const pairedWhy = paired?.untested[metric] ?? unpairedReason;
+    untested[metric] = `${pairedWhy}; the base branch has ${past.length} trusted runs with this metric, a noise band needs ${minRuns} that vary`;
+  }
+  return { tests, untested };
+}
+function evidenceFields(verdict) {
+  const evidence = verdict?.evidence;
+  if (!evidence) return {};
+  return {
+    interval: evidence.interval && { ...evidence.interval },
+    pValue: evidence.pValue,
+    evidence: {
+      method: evidence.method,
+      alpha: evidence.alpha,
+      pValue: evidence.pValue,
+      bound: evidence.bound && { ...evidence.bound },
+      size: evidence.size,
+      note: evidence.note
+    }
+  };
+}
+async function compareRuns(input2) {
+  const { config: config2 } = input2;
+  const notes = [...input2.origin.notes];
+  let leaderboard;
+  let candidate = input2.candidates[0];
+  if (input2.candidates.length > 1) {
+    const objective = config2.objective;
+    if (!objective) {
+      throw new UserError(`${input2.candidates.length} candidate runs were given but no objective ranks them`, {
+        hint: "set compare.objective (metric and direction) in ctrain.yml"
+      });
+    }
+    const board = rankRuns(
+      input2.candidates.map((side2) => ({ name: side2.label, metrics: side2.metrics })),
+      objective.metric,
+      objective.direction
+    );
+    if (!board.best) {
+      notes.push(
+        `no candidate has a finite ${objective.metric}: ${board.excluded.map((run) => `${run.name} (${run.reason})`).join(", ")}`
+      );
+    } else {
+      candidate = input2.candidates.find((side2) => side2.label === board.best.name);
+    }
+    leaderboard = board.entries.map((entry) => ({
+      rank: entry.rank,
+      name: entry.name,
+      objective: entry.value,
+      metrics: Object.fromEntries(
+        Object.entries(input2.candidates.find((side2) => side2.label === entry.name).metrics).map(([key, value]) => [
+          key,
+          toRecordedValue(value) ?? null
+        ])
+      )
+    }));
+  }
+  const candidateLoaded = await loadSide(candidate, config2, notes);
+  if (leaderboard && input2.candidates.length > 1 && candidateLoaded) {
+    const loaded = /* @__PURE__ */ new Map([[candidate.label, candidateLoaded]]);
+    for (const side2 of input2.candidates) {
+      if (side2 !== candidate) loaded.set(side2.label, await loadSide(side2, config2, notes, true));
+    }
+    leaderboard = withTestsAgainstBest(leaderboard, candidate.label, (name) => loaded.get(name), config2);
+  }
+  const baselineLoaded = input2.baseline ? await loadSide(input2.baseline, config2, notes) : void 0;
+  const sliceSetting = config2.predictions.slice;
+  if (sliceSetting && candidateLoaded && !("slice" in candidateLoaded.predictions && candidateLoaded.predictions.slice)) {
+    notes.push(
+      `no slice metrics: the candidate's predictions have none of the slice columns ${JSON.stringify(sliceSetting)} (compare.predictions.slice)`
+    );
+  }
+  const candidateEvaluated = candidateLoaded ? evaluateLoaded(candidateLoaded, config2) : void 0;
+  const baselineEvaluated = baselineLoaded ? evaluateLoaded(baselineLoaded, config2) : void 0;
+  notes.push(...candidateEvaluated?.notes ?? []);
+  const candidateMetrics = withEvaluated(candidate.metrics, candidateEvaluated);
+  const baselineMetrics = input2.baseline ? withEvaluated(input2.baseline.metrics, baselineEvaluated) : void 0;
+  checkGatedMetricsExist(config2, candidateMetrics, baselineMetrics);
+  const gated = Object.keys(config2.metrics).filter((key) => !key.includes("*")).map((metric) => ({
+    metric,
+    baseline: numberOf(baselineMetrics?.[metric]),
+    candidate: numberOf(candidateMetrics[metric])
+  }));
+  const paired = candidateLoaded && baselineLoaded ? pairedEvidence(baselineLoaded, candidateLoaded, gated, config2) : void 0;
+  notes.push(...paired?.notes ?? []);
+  const { tests, untested } = changeTests(
+    gated,
+    paired,
+    input2.history ?? [],
+    config2["noise-band"]["min-runs"],
+    whyUnpaired(candidateLoaded, input2.baseline)
+  );
+  const gates = evaluateGates({
+    gates: config2.metrics,
+    candidate: candidateMetrics,
+    baseline: baselineMetrics,
+    tests,
+    untested
+  });
+  const verdicts = new Map(gates.metrics.map((verdict) => [verdict.metric, verdict]));
+  const metricRows = diffMetrics(baselineMetrics, candidateMetrics).map((row) => {
+    const verdict = verdicts.get(row.key);
+    const gate = verdict ? config2.metrics[verdict.gate] : void 0;
+    return {
+      name: row.key,
+      kind: "metric",
+      baseline: toRecordedValue(row.old),
+      candidate: toRecordedValue(row.new),
+      delta: row.delta,
+      relativeDelta: row.relativeDelta,
+      changed: row.changed,
+      direction: gate?.direction,
+      ...evidenceFields(verdict),
+      threshold: gate ? describeGate(gate) : void 0,
+      verdict: verdict?.verdict,
+      method: verdict?.methods.join("+") || void 0,
+      reasons: verdict ? [...verdict.reasons] : []
+    };
+  });
+  for (const verdict of gates.metrics) {
+    if (metricRows.some((row) => row.name === verdict.metric)) continue;
+    metricRows.push({
+      name: verdict.metric,
+      kind: "metric",
+      delta: null,
+      relativeDelta: null,
+      changed: false,
+      direction: config2.metrics[verdict.gate]?.direction,
+      threshold: config2.metrics[verdict.gate] ? describeGate(config2.metrics[verdict.gate]) : void 0,
+      verdict: verdict.verdict,
+      ...evidenceFields(verdict),
+      method: verdict.methods.join("+") || void 0,
+      reasons: [...verdict.reasons]
+    });
+  }
+  const paramRows = diffMetrics(input2.baseline?.params, candidate.params).map((row) => ({
+    name: row.key,
+    kind: "param",
+    baseline: toRecordedValue(row.old),
+    candidate: toRecordedValue(row.new),
+    delta: row.delta,
+    relativeDelta: row.relativeDelta,
+    changed: row.changed,
+    reasons: []
+  }));
+  const candidateMatrix = candidateEvaluated?.classification?.confusionMatrix;
+  const baselineMatrix = baselineEvaluated?.classification?.confusionMatrix;
+  const sameLabels = candidateMatrix && baselineMatrix && candidateMatrix.labels.map(String).join("\0") === baselineMatrix.labels.map(String).join("\0");
+  const document = {
+    schema: "ctrain.comparison/v2",
+    createdAt: (input2.now ?? /* @__PURE__ */ new Date()).toISOString(),
+    source: input2.source,
+    baseline: {
+      ...input2.origin,
+      notes: notes.slice(0, 20).map((note) => note.length > 2e3 ? `${note.slice(0, 1997)}...` : note)
+    },
+    rows: [...metricRows, ...paramRows],
+    verdict: overall(gates, Object.keys(config2.metrics).length),
+    failed: gates.metrics.filter((verdict) => verdict.verdict === "failed").map((verdict) => verdict.metric),
+    leaderboard,
+    bestRun: leaderboard ? candidate.label : void 0,
+    examples: paired?.paired ? pairedExamples(paired.paired) : void 0,
+    classification: candidateMatrix ? {
+      labels: candidateMatrix.labels.map(String),
+      candidate: candidateMatrix.counts,
+      baseline: sameLabels ? baselineMatrix.counts : void 0
+    } : void 0
+  };
+  return { document, gates, candidate };
+}
+
+// packages/compare/src/sides.ts
+import { createHash as createHash10 } from "node:crypto";
+import { closeSync as closeSync4, openSync as openSync4, readSync as readSync4 } from "node:fs";
+function sideOfBundle(bundle, label2) {
+  if (!bundle.has("run")) {
+    throw new UserError(`no run.json in ${bundle.root}`, {
+      hint: "run the train step first (it writes the run bundle), or point `bundle` at the folder it wrote"
+    });
+  }
+  return sideOfRun(bundle.read("run"), bundle, label2);
+}
+function sideOfRun(run, bundle, label2) {
+  return {
+    label: label2,
+    run,
+    metrics: toMetricMap(run.metrics),
+    params: toMetricMap(run.params),
+    predictionsPath: verifiedPredictionsPath(run, bundle, label2)
+  };
+}
+function verifiedPredictionsPath(run, bundle, label2) {
+  if (!run.predictions || !bundle) return void 0;
+  const recorded = run.predictions;
+  const path = bundle.path(recorded.path);
+  const hint = `the ${label2}'s bundle changed after its run recorded it: train it again, or compare against another run`;
+  let sha2562;
+  try {
+    sha2562 = sha256OfFileSync(path);
+  } catch (error62) {
+    throw new UserError(
+      `the ${label2}'s predictions file ${recorded.path} cannot be read: ${error62.message}`,
+      {
+        location: path,
+        hint
+      }
+    );
+  }
+  if (sha2562 !== recorded.sha256) {
+    throw new UserError(
+      `the ${label2}'s predictions file ${recorded.path} is not the one its run.json recorded: sha256 ${sha2562}, recorded ${recorded.sha256}`,
+      { location: path, hint }
+    );
+  }
+  return path;
+}
+function sha256OfFileSync(path) {
+  const hash2 = createHash10("sha256");
+  const buffer = Buffer.alloc(1024 * 1024);
+  const fd = openSync4(path, "r");
+  try {
+    for (let read = readSync4(fd, buffer); read > 0; read = readSync4(fd, buffer)) hash2.update(buffer.subarray(0, read));
+  } finally {
+    closeSync4(fd);
+  }
+  return hash2.digest("hex");
+}
+function sideOfBaseline(baseline) {
+  if (baseline.origin.kind === "none") return void 0;
+  if (baseline.bundle?.has("run")) return sideOfRun(baseline.bundle.read("run"), baseline.bundle, "baseline");
+  if (baseline.metrics) return { label: "baseline", metrics: toMetricMap(baseline.metrics), params: {} };
+  return void 0;
+}
+
+// packages/compare/src/step.ts
+import { existsSync as existsSync15 } from "node:fs";
+
+// packages/compare/src/record-evaluation.ts
+import { basename as basename8 } from "node:path";
+var REPORTED_METRIC_TOLERANCE = 1e-9;
+var METRIC_NAME_MAX_CHARS = 500;
+async function recordEvaluatedMetrics(bundle, config2, warn) {
+  if (!bundle.has("run")) return void 0;
+  const run = bundle.read("run");
+  if (!run.predictions) return void 0;
+  let loaded;
+  try {
+    loaded = await loadPredictionsFile(bundle.path(run.predictions.path), config2.predictions);
+  } catch (error62) {
+    if (!warn || !isUserError(error62)) throw error62;
+    warn(`metrics from the predictions file were not recorded: ${error62.format()}`);
+    return void 0;
+  }
+  const evaluated = evaluateLoaded(loaded, config2);
+  const updated = {
+    ...run,
+    metrics: mergeEvaluatedMetrics(run.metrics, evaluated.metrics, run.metricFiles, warn ?? (() => void 0))
+  };
+  bundle.write("run", updated);
+  return updated;
+}
+function reportedMetricName(metric, metricFiles) {
+  const source = metricFiles.length === 1 ? basename8(metricFiles[0]) : "reported";
+  return `${source}:${metric}`;
+}
+function mergeEvaluatedMetrics(reported, evaluated, metricFiles, warn) {
+  const metrics = { ...evaluated };
+  const source = metricFiles.length === 1 ? `${metricFiles[0]} reports` : "the metrics files report";
+  for (const [name, value] of Object.entries(reported)) {
+    const evaluatedValue = evaluated[name];
+    if (evaluatedValue === void 0) {
+      metrics[name] = value;
+      continue;
+    }
+    if (sameValue(value, evaluatedValue)) continue;
+    const reportedName = reportedMetricName(name, metricFiles);
+    const kept = reportedName.length <= METRIC_NAME_MAX_CHARS;
+    if (kept) metrics[reportedName] = value;
+    warn(
+      `${name}: ${source} ${String(value)}, the predictions give ${String(evaluatedValue)}; ${name} records the evaluated value, which gates use` + (kept ? `, and ${reportedName} the reported one` : `; the reported one is not kept (${reportedName.length} characters is too long a name)`)
+    );
+  }
+  return metrics;
+}
+function sameValue(reported, evaluated) {
+  if (typeof reported !== "number") return false;
+  if (reported === evaluated || Number.isNaN(reported) && Number.isNaN(evaluated)) return true;
+  return Math.abs(reported - evaluated) <= REPORTED_METRIC_TOLERANCE;
+}
+
+// packages/compare/src/step.ts
+async function candidateFolders(patterns, cwd) {
+  const folders = await glob(patterns, { cwd, onlyDirectories: true, absolute: true, expandDirectories: false });
+  if (folders.length === 0) {
+    throw new UserError(
+      `no candidate bundle folder matches ${patterns.map((pattern) => JSON.stringify(pattern)).join(", ")}`,
+      {
+        location: cwd,
+        hint: "name the folders the sweep's train steps wrote, e.g. --candidates 'sweep/*'"
+      }
+    );
+  }
+  return folders.map((folder) => folder.replace(/\/$/, "")).sort();
+}
+var NOISE_BAND_HISTORY = 10;
+async function runCompareStep(options) {
+  const log2 = options.log ?? (() => void 0);
+  const compare = options.config.compare;
+  const bundle = new Bundle(options.bundleDir);
+  await recordEvaluatedMetrics(bundle, compare);
+  const candidateDirs = options.candidates?.patterns.length ? await candidateFolders(options.candidates.patterns, options.candidates.cwd) : [options.bundleDir];
+  const candidates = candidateDirs.map((dir) => {
+    if (!existsSync15(dir)) throw new UserError(`candidate bundle folder not found: ${dir}`);
+    const candidateBundle = dir === options.bundleDir ? bundle : new Bundle(dir, { untrusted: true });
+    const side2 = sideOfBundle(candidateBundle, "candidate");
+    return { ...side2, label: candidateDirs.length > 1 ? side2.run?.name ?? dir : "candidate" };
+  });
+  log2(`baseline: ${compare.baseline}`);
+  const resolved = await options.baselines.resolve(compare.baseline);
+  log2(`baseline: ${resolved.origin.description}`);
+  for (const note of resolved.origin.notes) log2(`  ${note}`);
+  const baseline = sideOfBaseline(resolved);
+  const gated = Object.keys(compare.metrics).length > 0;
+  const pairedPossible = candidates.every((side2) => side2.predictionsPath) && baseline?.predictionsPath;
+  const history = gated && baseline && !pairedPossible ? await options.baselines.history(NOISE_BAND_HISTORY) : [];
+  const result = await compareRuns({
+    candidates,
+    baseline,
+    origin: resolved.origin,
+    config: compare,
+    history,
+    source: options.source,
+    log: log2
+  });
+  bundle.write("comparison", result.document);
+  if (bundle.has("run")) {
+    const run = bundle.read("run");
+    bundle.write("run", { ...run, verdicts: { ...run.verdicts, comparison: result.document.verdict } });
+  }
+  return result;
+}
+
+// packages/compare/src/release-baseline.ts
+import { join as join22 } from "node:path";
+async function readReleaseBaseline(registry2, model, spec, workDir) {
+  if (!model)
+    throw new UserError(`baseline release:${spec} needs the model name`, { hint: "set model.name in ctrain.yml" });
+  const versions = await registry2.list(model);
+  if (versions.filter((version2) => !version2.draft).length === 0) {
+    return {
+      origin: {
+        kind: "none",
+        description: `no published release of ${model}`,
+        notes: ["first release: change thresholds are skipped"]
+      }
+    };
+  }
+  const release = await resolvePublished(registry2, model, spec, `baseline release:${spec}`);
+  const folder = join22(workDir, `release-${release.tag.replace(/[^A-Za-z0-9._-]/g, "_")}`);
+  const evaluation = await readPublishedEvaluation(registry2, release, folder);
+  const origin = {
+    kind: "release",
+    description: `release ${release.tag}`,
+    release: release.tag,
+    commit: evaluation.run.source.commit,
+    runUrl: /^https?:\/\//.test(release.location) ? release.location : void 0,
+    createdAt: release.createdAt,
+    notes: evaluation.noPredictions ? [`paired tests are impossible: ${evaluation.noPredictions}`] : []
+  };
+  if (evaluation.noPredictions) return { origin, metrics: evaluation.run.metrics };
+  return { origin, bundle: new Bundle(evaluation.bundleDir, { untrusted: true }), metrics: evaluation.run.metrics };
+}
+
 // packages/cli/src/workspace.ts
-import { resolve as resolve19, join as join16 } from "node:path";
+import { resolve as resolve22, join as join23 } from "node:path";
 var WORKSPACE_OPTIONS = {
   ...COMMON_OPTIONS,
   directory: {
@@ -62696,18 +73389,18 @@ var WORKSPACE_OPTIONS = {
   store: { type: "string", description: `the local store of runs (default: ${DEFAULT_STORE_DIR})`, valueName: "dir" }
 };
 function openWorkspace(values, overrides = {}) {
-  const root = resolve19(stringOption(values, "directory") ?? ".");
+  const root = resolve22(stringOption(values, "directory") ?? ".");
   const { config: config2, file: file2 } = loadConfig({ file: stringOption(values, "config"), cwd: root, overrides });
   const source = localRunSource(root);
   return {
     root,
     config: config2,
     configFile: file2,
-    bundleDir: resolve19(root, stringOption(values, "bundle") ?? DEFAULT_BUNDLE_DIR),
-    store: new LocalRunStore(resolve19(root, stringOption(values, "store") ?? DEFAULT_STORE_DIR)),
-    registry: new LocalModelRegistry(resolve19(root, config2.publish.registry)),
+    bundleDir: resolve22(root, stringOption(values, "bundle") ?? DEFAULT_BUNDLE_DIR),
+    store: new LocalRunStore(resolve22(root, stringOption(values, "store") ?? DEFAULT_STORE_DIR)),
+    registry: new LocalModelRegistry(resolve22(root, config2.publish.registry)),
     source,
-    baseBranch: stringOption(values, "base") ?? "main"
+    baseBranch: stringOption(values, "base") ?? new GitRepository(root).defaultBranch()
   };
 }
 function flagOverrides(values, mapping) {
@@ -62724,22 +73417,26 @@ function localBaselines(workspace) {
     cwd: workspace.root,
     baseBranch: workspace.baseBranch,
     metricFiles: workspace.config.train.metrics,
+    currentRun: () => {
+      const bundle = new Bundle(workspace.bundleDir);
+      return bundle.has("run") ? bundle.read("run") : void 0;
+    },
     readRelease: (spec) => readReleaseBaseline(
       workspace.registry,
       workspace.config.model?.name,
       spec,
-      join16(workspace.root, ".ctrain-store", "tmp")
+      join23(workspace.root, ".ctrain-store", "tmp")
     )
   });
 }
 
 // packages/cli/src/steps.ts
 var terminalLog = {
-  info: (line) => process.stderr.write(`${line}
+  info: (line) => terminal.err.write(`${line}
 `),
-  warn: (line) => process.stderr.write(`warning: ${line}
+  warn: (line) => terminal.err.write(`warning: ${line}
 `),
-  startGroup: (name) => process.stderr.write(`\u2500\u2500 ${name}
+  startGroup: (name) => terminal.err.write(`\u2500\u2500 ${name}
 `),
   endGroup: () => void 0
 };
@@ -62787,7 +73484,7 @@ function progressLine() {
     last = now;
     const seconds = (now - started) / 1e3;
     const megabytes = progress.bytesRead / 1e6;
-    process.stderr.write(
+    terminal.err.write(
       `\r${progress.dataset}: ${progress.rows.toLocaleString("en")} rows, ${(megabytes / Math.max(seconds, 1e-3)).toFixed(1)} MB/s, ${seconds.toFixed(1)}s   `
     );
   };
@@ -62814,11 +73511,11 @@ async function trainStep(workspace, options = {}) {
     await recordEvaluatedMetrics(new Bundle(workspace.bundleDir), workspace.config.compare, terminalLog.warn);
   return result;
 }
-function compareStep(workspace, candidateDirs, quiet = false) {
+function compareStep(workspace, candidatePatterns, quiet = false) {
   return runCompareStep({
     config: workspace.config,
     bundleDir: workspace.bundleDir,
-    candidateDirs,
+    candidates: candidatePatterns && { patterns: candidatePatterns, cwd: process.cwd() },
     baselines: localBaselines(workspace),
     source: workspace.source,
     log: quiet ? void 0 : terminalLog.info
@@ -62846,14 +73543,71 @@ function publishStep(workspace) {
     registry: workspace.registry,
     commit: workspace.source.commit,
     publisher: workspace.source,
-    workDir: join17(workspace.root, ".ctrain-store", "tmp"),
+    workDir: join24(workspace.root, ".ctrain-store", "tmp"),
     log: terminalLog.info
   });
 }
 
+// packages/cli/src/commands/history.ts
+var historyCommand = {
+  name: "history",
+  summary: "add the bundle's run to the base branch's history and render the history site (a static, offline page)",
+  usage: "ctrain history [--out <dir>] [--release <tag>] [--render-only]",
+  options: {
+    ...WORKSPACE_OPTIONS,
+    base: {
+      type: "string",
+      description: "the branch whose history this is (default: the repository's default branch)",
+      valueName: "branch"
+    },
+    out: { type: "string", description: "where index.html goes (default: <store>/history-site)", valueName: "dir" },
+    release: { type: "string", description: "the release tag the run's model was published as", valueName: "tag" },
+    "render-only": { type: "boolean", description: "only rebuild the site from the history already recorded" }
+  },
+  async run(values) {
+    const workspace = openWorkspace(values);
+    const storeDir = workspace.store.root;
+    const store = new LocalHistoryStore(join25(storeDir, "history.jsonl"));
+    const outDir = typeof values.out === "string" ? values.out : join25(storeDir, "history-site");
+    const renderOnly = Boolean(values["render-only"]) || !existsSync16(join25(workspace.bundleDir, "run.json"));
+    const createdAt = renderOnly ? void 0 : new Bundle(workspace.bundleDir).read("run").createdAt;
+    const stored = workspace.store.list(workspace.baseBranch).find((run) => run.run.createdAt === createdAt);
+    const result = await appendAndRender({
+      store,
+      bundleDir: renderOnly ? void 0 : workspace.bundleDir,
+      outDir,
+      branch: workspace.baseBranch,
+      ...typeof values.release === "string" ? { release: values.release } : {},
+      ...stored ? { id: stored.id } : {},
+      ...workspace.source.repository ? { repository: workspace.source.repository } : {},
+      log: terminalLog.info
+    });
+    if (result.skipped) terminal.err.write(`not added to the history: ${result.skipped}
+`);
+    terminal.out.write(
+      `${result.runs} runs in the history of ${workspace.baseBranch}
+site: ${relative15(process.cwd(), result.sitePath) || result.sitePath}
+`
+    );
+    return 0;
+  }
+};
+
 // packages/cli/src/commands/compare.ts
 function describeVerdicts(document) {
-  const lines = document.rows.filter((row) => row.verdict).map((row) => `  ${row.verdict.padEnd(28)} ${row.name}${row.threshold ? `  (${row.threshold})` : ""}`);
+  const lines = [];
+  for (const row of document.rows.filter((candidate) => candidate.verdict)) {
+    const untested = row.verdict === "unchanged" && row.evidence?.method === "none";
+    const label2 = untested ? "not tested" : row.verdict;
+    const change2 = row.delta === null ? "" : `  change ${formatSigned(row.delta)}`;
+    const interval = row.interval ? `  ${formatNumber2(row.interval.confidence * 100)}% [${formatNumber2(row.interval.low)}, ${formatNumber2(row.interval.high)}] ${row.interval.method}` : "";
+    const p = row.pValue === void 0 ? "" : `  p ${row.pValue < 1e-4 ? "< 0.0001" : formatNumber2(row.pValue)}`;
+    lines.push(
+      `  ${label2.padEnd(12)} ${row.name}${change2}${interval}${p}${row.threshold ? `  (${row.threshold})` : ""}`
+    );
+    const reasons = row.verdict === "failed" || row.verdict === "inconclusive" ? row.reasons : untested && row.evidence?.note ? [row.evidence.note] : [];
+    for (const reason2 of reasons) lines.push(`               - ${reason2}`);
+  }
   lines.push(`verdict: ${document.verdict}${document.failed.length ? ` (failed: ${document.failed.join(", ")})` : ""}`);
   return lines.join("\n") + "\n";
 }
@@ -62869,11 +73623,15 @@ var compareCommand = {
       description: "auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref> or path:<folder>",
       valueName: "spec"
     },
-    base: { type: "string", description: "the branch changes merge into (default: main)", valueName: "branch" },
+    base: {
+      type: "string",
+      description: "the branch changes merge into (default: the repository's default branch)",
+      valueName: "branch"
+    },
     candidates: {
       type: "string",
       multiple: true,
-      description: "for sweeps: a candidate bundle folder (repeat the flag)",
+      description: "for sweeps: a candidate bundle folder or a glob of them, e.g. 'sweep/*' (repeat the flag)",
       valueName: "dir"
     },
     md: { type: "boolean", description: "print the DVC-style markdown table (metrics diff --md)" },
@@ -62895,7 +73653,7 @@ var compareCommand = {
     }));
     const path = stringOption(values, "bundle") ?? `${DEFAULT_BUNDLE_DIR}/run.json`;
     if (values.json) {
-      process.stdout.write(
+      terminal.out.write(
         JSON.stringify(dvcDiffJson({ [path]: metricRows }, { all: Boolean(values.all) }), null, 2) + "\n"
       );
     } else {
@@ -62907,21 +73665,11 @@ var compareCommand = {
           newLabel: "workspace"
         }
       );
-      process.stdout.write(table);
+      terminal.out.write(table);
       if (!values.md) {
-        process.stdout.write(`
+        terminal.out.write(`
 baseline: ${document.baseline.description}
-`);
-        for (const row of document.rows.filter((candidate) => candidate.verdict)) {
-          process.stdout.write(
-            `  ${row.verdict.padEnd(28)} ${row.name}${row.threshold ? `  (${row.threshold})` : ""}
-`
-          );
-        }
-        process.stdout.write(
-          `verdict: ${document.verdict}${document.failed.length ? ` (failed: ${document.failed.join(", ")})` : ""}
-`
-        );
+${describeVerdicts(document)}`);
       }
     }
     return document.verdict === "failed" && workspace.config.compare["fail-on-regression"] && !values["no-fail"] ? 1 : 0;
@@ -62957,21 +73705,21 @@ var trainCommand = {
     );
     const paramOverrides = parseParamOverrides((values.param ?? []).join("\n"), "--param");
     const { run, exitCode, error: error62 } = await trainStep(workspace, { name: stringOption(values, "name"), paramOverrides });
-    if (error62) process.stderr.write(`error: ${error62.format()}
+    if (error62) terminal.err.write(`error: ${error62.format()}
 `);
     if (values.record) {
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");
       terminalLog.info(`recorded as ${stored.id} in ${workspace.store.root}`);
     }
     const metrics = Object.entries(run.metrics).slice(0, 6);
-    process.stdout.write(`${run.status}: ${metrics.map(([key, value]) => `${key}=${String(value)}`).join(" ")}
+    terminal.out.write(`${run.status}: ${metrics.map(([key, value]) => `${key}=${String(value)}`).join(" ")}
 `);
     return run.status === "succeeded" ? 0 : exitCode || 1;
   }
 };
 
 // packages/cli/src/commands/publish.ts
-import { join as join18 } from "node:path";
+import { resolve as resolve23 } from "node:path";
 var publishCommand = {
   name: "publish",
   summary: "publish the bundle's model to the local registry (gated on the comparison verdict)",
@@ -62987,7 +73735,7 @@ var publishCommand = {
       flagOverrides(values, { bump: "publish.bump", version: "publish.version" })
     );
     const result = await publishStep(workspace);
-    process.stdout.write(`${result.outcome}: ${result.release.tag} at ${result.release.location}
+    terminal.out.write(`${result.outcome}: ${result.release.tag} at ${result.release.location}
 `);
     return 0;
   }
@@ -63009,10 +73757,10 @@ var fetchCommand = {
       registry: workspace.registry,
       model,
       version: positionals[0] ?? "latest",
-      destination: join18(workspace.root, stringOption(values, "to") ?? "model"),
+      destination: resolve23(workspace.root, stringOption(values, "to") ?? "model"),
       log: terminalLog.info
     });
-    process.stdout.write(
+    terminal.out.write(
       `${fetched.release.tag}: verified ${fetched.manifest.files.length} files into ${fetched.path}
 `
     );
@@ -63021,7 +73769,7 @@ var fetchCommand = {
 };
 
 // packages/cli/src/commands/report.ts
-import { join as join19 } from "node:path";
+import { join as join26 } from "node:path";
 var reportCommand = {
   name: "report",
   summary: "render the bundle's report (report.md, report.html with charts) from what the steps recorded",
@@ -63030,7 +73778,7 @@ var reportCommand = {
     ...WORKSPACE_OPTIONS,
     base: {
       type: "string",
-      description: "the branch whose recent runs the trend shows (default: main)",
+      description: "the branch whose recent runs the trend shows (default: the repository's default branch)",
       valueName: "branch"
     },
     print: { type: "boolean", description: "also print the markdown report" }
@@ -63038,11 +73786,11 @@ var reportCommand = {
   async run(values) {
     const workspace = openWorkspace(values);
     const rendered = await reportStep(workspace);
-    if (values.print) process.stdout.write(rendered.summary);
-    process.stdout.write(
+    if (values.print) terminal.out.write(rendered.summary);
+    terminal.out.write(
       `${rendered.title}
-report: ${join19(workspace.bundleDir, "report.md")}
-        ${join19(workspace.bundleDir, "report.html")}
+report: ${join26(workspace.bundleDir, "report.md")}
+        ${join26(workspace.bundleDir, "report.html")}
 `
     );
     return 0;
@@ -63068,14 +73816,14 @@ var validateCommand = {
     dataset: { type: "string", multiple: true, description: "only this dataset (repeat the flag)", valueName: "name" },
     base: {
       type: "string",
-      description: "the branch whose run holds the baseline profiles (default: main)",
+      description: "the branch whose run holds the baseline profiles (default: the repository's default branch)",
       valueName: "branch"
     }
   },
   async run(values) {
     const workspace = openWorkspace(values);
     const outcome = await validateStep(workspace, { datasets: values.dataset });
-    process.stdout.write(describeValidation(outcome));
+    terminal.out.write(describeValidation(outcome));
     if (outcome.errors[0]) throw outcome.errors[0];
     return outcome.validation.success ? 0 : 1;
   }
@@ -63092,14 +73840,43 @@ var profileMergeCommand = {
         hint: "ctrain profile merge 'shards/*/.ctrain'"
       });
     const outcome = await validateStep(workspace, { mergeShards: positionals });
-    process.stdout.write(describeValidation(outcome));
+    terminal.out.write(describeValidation(outcome));
     return outcome.validation.success ? 0 : 1;
   }
 };
 
 // packages/cli/src/commands/run.ts
-import { rmSync as rmSync9 } from "node:fs";
-import { join as join20, relative as relative12 } from "node:path";
+import { rmSync as rmSync11 } from "node:fs";
+import { join as join27, relative as relative16 } from "node:path";
+var ERROR_TEXT_MAX_CHARS = 2e3;
+async function reportWithCompareError(workspace, error62) {
+  const rendered = await reportStep(workspace);
+  const message = describeError(error62);
+  const files = rendered.files.map((file2) => {
+    if (file2.path === "report.md")
+      return {
+        ...file2,
+        content: `${file2.content.trimEnd()}
+
+## The comparison could not be made
+
+${markdownText(message, ERROR_TEXT_MAX_CHARS)}
+`
+      };
+    if (file2.path === "report.html")
+      return {
+        ...file2,
+        content: file2.content.replace(
+          "</body>",
+          `<h2>The comparison could not be made</h2>
+<pre>${htmlText(message.slice(0, ERROR_TEXT_MAX_CHARS))}</pre>
+</body>`
+        )
+      };
+    return file2;
+  });
+  await new LocalReportSink(workspace.bundleDir).publish({ ...rendered, files });
+}
 var runCommand2 = {
   name: "run",
   summary: "the whole pipeline: validate, train, compare with the base branch's run, report, record (and publish)",
@@ -63108,7 +73885,7 @@ var runCommand2 = {
     ...WORKSPACE_OPTIONS,
     base: {
       type: "string",
-      description: "the branch whose latest run is the baseline (default: main)",
+      description: "the branch whose runs are the baselines (default: origin/HEAD's branch, else the default branch)",
       valueName: "branch"
     },
     param: {
@@ -63124,40 +73901,64 @@ var runCommand2 = {
   async run(values) {
     const workspace = openWorkspace(values, flagOverrides(values, { command: "train.command" }));
     const paramOverrides = parseParamOverrides((values.param ?? []).join("\n"), "--param");
-    const shown = (path) => relative12(process.cwd(), path) || path;
-    rmSync9(workspace.bundleDir, { recursive: true, force: true });
+    const shown2 = (path) => relative16(process.cwd(), path) || path;
+    rmSync11(workspace.bundleDir, { recursive: true, force: true });
     const step = (name) => terminalLog.info(`
 == ${name}`);
+    const reportLines = () => `report:   ${shown2(join27(workspace.bundleDir, "report.md"))}
+          ${shown2(join27(workspace.bundleDir, "report.html"))}
+`;
     let exitCode = 0;
     if (Object.keys(workspace.config.data.datasets).length > 0) {
       step("validate");
       const outcome = await validateStep(workspace);
-      process.stdout.write(describeValidation(outcome));
+      terminal.out.write(describeValidation(outcome));
       if (outcome.errors[0]) {
         await reportStep(workspace);
         throw outcome.errors[0];
       }
-      if (!outcome.validation.success) exitCode = 1;
+      if (!outcome.validation.success) {
+        const rendered2 = await reportStep(workspace);
+        const failed = outcome.validation.datasets.filter((dataset) => !dataset.success).map((dataset) => dataset.name);
+        terminal.out.write(
+          `
+${rendered2.title}
+not training: the data checks of ${failed.join(", ")} failed
+${reportLines()}`
+        );
+        return 1;
+      }
     }
     step("train");
     const training = await trainStep(workspace, { paramOverrides });
     const record2 = () => {
       if (values["no-record"]) return;
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");
-      terminalLog.info(`recorded as ${stored.id} in ${shown(workspace.store.root)}`);
+      terminalLog.info(`recorded as ${stored.id} in ${shown2(workspace.store.root)}`);
     };
     if (training.run.status !== "succeeded") {
-      if (training.error) process.stderr.write(`error: ${training.error.format()}
+      if (training.error) terminal.err.write(`error: ${training.error.format()}
 `);
       record2();
       const rendered2 = await reportStep(workspace);
-      process.stdout.write(`${rendered2.title}
-report: ${shown(join20(workspace.bundleDir, "report.html"))}
+      terminal.out.write(`${rendered2.title}
+report: ${shown2(join27(workspace.bundleDir, "report.html"))}
 `);
       return training.exitCode || 1;
     }
     step("compare");
-    const { document } = await compareStep(workspace);
+    let compared;
+    try {
+      compared = await compareStep(workspace);
+    } catch (error62) {
+      await reportWithCompareError(workspace, error62);
+      terminal.out.write(`
+ctrain failed \xB7 the comparison could not be made
+verdict: failed
+${reportLines()}`);
+      throw error62;
+    }
+    const { document } = compared;
     if (document.verdict === "failed" && workspace.config.compare["fail-on-regression"]) exitCode = 1;
     step("report");
     const rendered = await reportStep(workspace);
@@ -63167,22 +73968,15 @@ report: ${shown(join20(workspace.bundleDir, "report.html"))}
       if (exitCode !== 0) terminalLog.warn("not publishing: the run did not pass");
       else {
         const published = await publishStep(workspace);
-        process.stdout.write(
-          `${published.outcome}: ${published.release.tag} at ${shown(published.release.location)}
-`
-        );
+        terminal.out.write(`${published.outcome}: ${published.release.tag} at ${shown2(published.release.location)}
+`);
       }
     }
-    process.stdout.write(
-      [
-        "",
-        rendered.title,
-        `baseline: ${document.baseline.description}`,
-        describeVerdicts(document).trimEnd(),
-        `report:   ${shown(join20(workspace.bundleDir, "report.md"))}`,
-        `          ${shown(join20(workspace.bundleDir, "report.html"))}`,
-        ""
-      ].join("\n")
+    terminal.out.write(
+      `
+${rendered.title}
+baseline: ${document.baseline.description}
+${describeVerdicts({ ...document, verdict: rendered.verdict })}${reportLines()}`
     );
     return exitCode;
   }
@@ -63190,6 +73984,7 @@ report: ${shown(join20(workspace.bundleDir, "report.html"))}
 
 // packages/cli/src/cli.ts
 var COMMANDS = [
+  initCommand,
   runCommand2,
   validateCommand,
   trainCommand,
@@ -63198,6 +73993,7 @@ var COMMANDS = [
   publishCommand,
   fetchCommand,
   runsCommand,
+  historyCommand,
   profileMergeCommand,
   configCheckCommand
 ];
@@ -63222,17 +74018,17 @@ function findCommand(args) {
 }
 async function main(args) {
   if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
-    process.stdout.write(overview());
+    terminal.out.write(overview());
     return args.length === 0 ? 2 : 0;
   }
   if (args[0] === "--version" || args[0] === "-V") {
-    process.stdout.write(`${package_default.version}
+    terminal.out.write(`${package_default.version}
 `);
     return 0;
   }
   const found = findCommand(args);
   if (!found) {
-    process.stderr.write(`ctrain: unknown command "${args[0]}"
+    terminal.err.write(`ctrain: unknown command "${args[0]}"
 
 ${overview()}`);
     return 2;
@@ -63240,17 +74036,17 @@ ${overview()}`);
   try {
     const { values, positionals } = parseCommandArgs(found.command, found.rest);
     if (values.help) {
-      process.stdout.write(commandHelp(found.command));
+      terminal.out.write(commandHelp(found.command));
       return 0;
     }
     return await found.command.run(values, positionals);
   } catch (error62) {
     if (isUserError(error62)) {
-      process.stderr.write(`error: ${error62.format()}
+      terminal.err.write(`error: ${error62.format()}
 `);
       return 1;
     }
-    process.stderr.write(
+    terminal.err.write(
       `ctrain failed unexpectedly; please report this with the output below.
 ${describeError(error62)}
 `
