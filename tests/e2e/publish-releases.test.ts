@@ -39,7 +39,8 @@ function github(permissions: Permissions = { contents: "write", "pull-requests":
   });
   return {
     registry: new GitHubModelRegistry(client, { owner: "octo", repo: "models" }),
-    approvals: new GitHubApprovalSource(client, { owner: "octo", repo: "models" }),
+    // In-process, outside a workflow run: no run id, so only the review and label policies can be checked.
+    approvals: new GitHubApprovalSource(client, { owner: "octo", repo: "models" }, { serverUrl: "https://github.com" }),
   };
 }
 
