@@ -240,7 +240,8 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
     log(`this bundle is already published as ${same.tag}: nothing to do`);
     return { outcome: "unchanged", release: same, approval };
   }
-  const sameModel = await sameCommitAndModel(registry, published[0], options, modelFiles);
+  // A draft of this very bundle is resumed below; only a new bundle can be a re-run of a published one.
+  const sameModel = same ? undefined : await sameCommitAndModel(registry, published[0], options, modelFiles);
   if (sameModel) {
     log(`${sameModel.tag} already holds these model files from commit ${options.commit!.slice(0, 12)}: nothing to do`);
     return { outcome: "unchanged", release: sameModel, approval };
