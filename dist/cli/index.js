@@ -69507,7 +69507,7 @@ async function publishModel(options) {
     log2(`this bundle is already published as ${same.tag}: nothing to do`);
     return { outcome: "unchanged", release: same, approval };
   }
-  const sameModel = await sameCommitAndModel(registry2, published[0], options, modelFiles);
+  const sameModel = same ? void 0 : await sameCommitAndModel(registry2, published[0], options, modelFiles);
   if (sameModel) {
     log2(`${sameModel.tag} already holds these model files from commit ${options.commit.slice(0, 12)}: nothing to do`);
     return { outcome: "unchanged", release: sameModel, approval };
