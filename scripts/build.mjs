@@ -1,4 +1,7 @@
-// Bundles each action (actions/<name>/index.ts, which calls the run() of its main.ts) and the CLI into one self-contained ESM file under dist/.
+// Bundles each action (actions/<name>/index.ts, which calls the run() of its main.ts) and the CLI as self-contained ESM
+// under dist/<name>/: index.js, which the runner starts, and chunks/ for the modules it imports only on first use
+// (the artifact, cache and attestation toolkits: esbuild splits each `import()` into its own chunk, so an action
+// that never uploads does not compile and run them at start; `npm run bench:startup` measures it).
 // `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 // dist/cli/ is also the npm package `ctrain` (`npm pack ./dist/cli`): its bundle holds everything the CLI runs, so the
@@ -41,17 +44,21 @@ mkdirSync(outRoot, { recursive: true });
 const started = performance.now();
 const sizes = [];
 for (const { name, entry } of selected) {
-  const outfile = join(outRoot, name, "index.js");
+  const outdir = join(outRoot, name);
+  // Chunk names carry a content hash: a rebuild starts from an empty folder so no earlier chunk is left behind.
+  rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [{ in: entry, out: "index" }],
+    outdir,
     bundle: true,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     platform: "node",
     format: "esm",
     target: "node20",
     legalComments: "none",
     logLevel: "warning",
-    // CommonJS dependencies call require() for Node built-ins; ESM bundles need one.
+    // CommonJS dependencies call require() for Node built-ins; ESM bundles need one (in every chunk).
     banner: {
       js: [
         name === "cli" ? "#!/usr/bin/env node" : "",
@@ -62,8 +69,9 @@ for (const { name, entry } of selected) {
         .join("\n"),
     },
   });
-  sizes.push([name, statSync(outfile).size]);
-  if (name === "cli") writeCliPackage(join(outRoot, name));
+  const chunks = listFiles(join(outdir, "chunks"));
+  sizes.push([name, statSync(join(outdir, "index.js")).size, chunks.length]);
+  if (name === "cli") writeCliPackage(outdir);
 }
 writeFileSync(join(outRoot, "package.json"), JSON.stringify({ type: "module" }, null, 2) + "\n");
 const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -91,7 +99,9 @@ function writeCliPackage(dir) {
 }
 
 if (!check) {
-  for (const [name, size] of sizes) console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB`);
+  for (const [name, size, chunks] of sizes) {
+    console.log(`dist/${name}/index.js  ${(size / 1024).toFixed(0)} KiB${chunks ? `  (+${chunks} chunks)` : ""}`);
+  }
   console.log(`built ${sizes.length} bundles in ${seconds}s`);
   process.exit(0);
 }

@@ -1,6 +1,6 @@
 import { readdirSync, statSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DefaultArtifactClient } from "@actions/artifact";
+import type { ArtifactClient } from "@actions/artifact";
 import {
   ARTIFACT_EXTRACTED_MAX_BYTES,
   ARTIFACT_EXTRACTED_MAX_ENTRIES,
@@ -66,9 +66,18 @@ export async function uploadBundleArtifact(options: {
   const files = listFiles(root);
   if (files.length === 0) throw new UserError(`nothing to upload: the bundle folder ${root} is empty`);
   await deleteEarlierAttemptArtifact(options.name);
-  return artifactService(`upload the artifact ${options.name}`, () =>
-    new DefaultArtifactClient().uploadArtifact(options.name, files, root, { retentionDays: retention }),
+  return artifactService(`upload the artifact ${options.name}`, async () =>
+    (await artifactClient()).uploadArtifact(options.name, files, root, { retentionDays: retention }),
   );
+}
+
+/**
+ * The toolkit's artifact client. Its module (Azure storage, protobuf, archiver) is imported on first use, so an
+ * action that never touches artifacts does not load it at start.
+ */
+async function artifactClient(): Promise<ArtifactClient> {
+  const { DefaultArtifactClient } = await import("@actions/artifact");
+  return new DefaultArtifactClient();
 }
 
 /**
@@ -114,8 +123,8 @@ export async function downloadBundleArtifact(options: {
     mkdirSync(dir, { recursive: true });
   }
   try {
-    const result = await artifactService(`download the artifact ${options.artifactId}`, () =>
-      new DefaultArtifactClient().downloadArtifact(options.artifactId, {
+    const result = await artifactService(`download the artifact ${options.artifactId}`, async () =>
+      (await artifactClient()).downloadArtifact(options.artifactId, {
         path: archiveDir,
         expectedHash: options.digest,
         skipDecompress: true,

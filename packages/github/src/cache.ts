@@ -1,4 +1,3 @@
-import * as cache from "@actions/cache";
 import { CACHE_KEY_MAX_CHARS, CACHE_KEYS_MAX, UserError, type RunDocument } from "@ctrain/core";
 import { inertLog } from "./log.js";
 
@@ -59,7 +58,8 @@ export function classifyCacheHit(key: string, restoredKey: string | undefined): 
 
 /**
  * Dependency caching through GitHub's Actions cache (the runtime token every JavaScript action gets; no
- * `permissions:` needed). A cache is an optimisation: service errors are logged and count as a miss.
+ * `permissions:` needed). A cache is an optimisation: service errors are logged and count as a miss. The toolkit
+ * (Azure storage, protobuf) is imported on first use, so the actions that never cache do not pay for loading it.
  */
 export class ActionsDependencyCache {
   private readonly log: (line: string) => void;
@@ -73,6 +73,7 @@ export class ActionsDependencyCache {
 
   async restore(paths: readonly string[], source: DependencyCacheKeySource): Promise<CacheRestoreRecord> {
     const { key, restoreKeys } = dependencyCacheKeys(source, this.platform);
+    const cache = await import("@actions/cache");
     if (!cache.isFeatureAvailable()) {
       this.log(
         "the Actions cache service is not available (outside GitHub Actions, or on GHES without it): not restored",
@@ -98,7 +99,9 @@ export class ActionsDependencyCache {
 
   /** Saves `paths` under the record's key; does nothing after an exact hit (keys are immutable). */
   async save(paths: readonly string[], record: CacheRestoreRecord): Promise<void> {
-    if (record.hit === "exact" || !cache.isFeatureAvailable()) return;
+    if (record.hit === "exact") return;
+    const cache = await import("@actions/cache");
+    if (!cache.isFeatureAvailable()) return;
     // saveCache logs its own failures (another job saving the same key, quota) and answers -1 for them.
     const id = await cache.saveCache([...paths], record.key);
     if (id !== -1) this.log(`cache saved as ${record.key}`);

@@ -1,5 +1,3 @@
-import { ArtifactNotFoundError, DefaultArtifactClient } from "@actions/artifact";
-
 /** GITHUB_RUN_ATTEMPT is 1 for a run's first attempt and counts up with each "Re-run jobs". */
 export function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
   return Number(env.GITHUB_RUN_ATTEMPT) > 1;
@@ -14,6 +12,8 @@ export function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export async function deleteEarlierAttemptArtifact(name: string): Promise<number | undefined> {
   if (!isRerunAttempt()) return undefined;
+  // Imported here, on first use, so that actions that never upload do not load the artifact toolkit at start.
+  const { ArtifactNotFoundError, DefaultArtifactClient } = await import("@actions/artifact");
   try {
     // The toolkit logs the deletion ("Artifact '<name>' (ID: <id>) deleted").
     const { id } = await new DefaultArtifactClient().deleteArtifact(name);

@@ -1,4 +1,3 @@
-import { attestProvenance } from "@actions/attest";
 import { UserError } from "@ctrain/core";
 import type { AttestationSubject } from "@ctrain/publish";
 import { explainGitHubError } from "../errors.js";
@@ -19,6 +18,8 @@ export async function attestModelFiles(
       hint: PERMISSIONS_HINT,
     });
   }
+  // Imported on first use: Sigstore's signing stack is the heaviest toolkit, and only publish with `attest` needs it.
+  const { attestProvenance } = await import("@actions/attest");
   try {
     const attestation = await attestProvenance({ subjects, token });
     return { attestationId: attestation.attestationID };
