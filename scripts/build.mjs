@@ -41,6 +41,31 @@ if (!check && !only.length) {
 }
 mkdirSync(outRoot, { recursive: true });
 
+/**
+ * ctrain's own modules (packages/<name>/src) only declare things at their top level: one that the action uses nothing
+ * of need not run. Marking them free of side effects lets esbuild drop such modules and the dependencies that only
+ * they import (report, publish and fetch-model do not load ajv, hyparquet or the data readers at start).
+ */
+const packagesWithoutSideEffects = {
+  name: "packages-without-side-effects",
+  setup(builder) {
+    const ownSource = /\/packages\/[^/]+\/src\//;
+    builder.onResolve({ filter: /^(\.|@ctrain\/)/ }, async ({ path, kind, importer, resolveDir, pluginData }) => {
+      const fromDependency = importer.includes("/node_modules/");
+      if (fromDependency || pluginData === packagesWithoutSideEffects || kind === "entry-point") return undefined;
+      const resolved = await builder.resolve(path, {
+        kind,
+        importer,
+        resolveDir,
+        pluginData: packagesWithoutSideEffects,
+      });
+      return ownSource.test(resolved.path) && resolved.errors.length === 0
+        ? { ...resolved, sideEffects: false }
+        : resolved;
+    });
+  },
+};
+
 const started = performance.now();
 const sizes = [];
 for (const { name, entry } of selected) {
@@ -58,6 +83,7 @@ for (const { name, entry } of selected) {
     target: "node20",
     legalComments: "none",
     logLevel: "warning",
+    plugins: [packagesWithoutSideEffects],
     // CommonJS dependencies call require() for Node built-ins; ESM bundles need one (in every chunk).
     banner: {
       js: [
