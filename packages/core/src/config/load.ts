@@ -147,7 +147,8 @@ function findKeyNode(document: Document.Parsed, path: string[]): unknown {
   return pair?.key;
 }
 
-const configJsonSchema = z.toJSONSchema(CtrainConfig, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
+// Built on the first "did you mean": a valid config never needs it, and building it costs start-up time.
+let configJsonSchema: JsonSchemaNode | undefined;
 interface JsonSchemaNode {
   properties?: Record<string, JsonSchemaNode>;
   additionalProperties?: JsonSchemaNode | boolean;
@@ -157,6 +158,7 @@ interface JsonSchemaNode {
 
 /** The keys the schema allows at a path, for "did you mean" suggestions. */
 function knownKeysAt(path: string[]): string[] {
+  configJsonSchema ??= z.toJSONSchema(CtrainConfig, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
   let node: JsonSchemaNode | undefined = configJsonSchema;
   for (const segment of path) {
     if (!node) return [];
