@@ -6,7 +6,8 @@
 // there is marked, as its number then holds other work. CPU (user + system) and peak RSS come from the kernel's
 // accounting of the child (wait4 through /usr/bin/python3, microseconds, not /usr/bin/time's 10 ms). Rounds
 // alternate all sides, so a slow spell of a shared machine hits each; medians are reported, with the load.
-// Run: npm run bench:startup [-- --rounds 9] [--actions validate,compare]   (after `npm run build`)
+// Run: npm run bench:startup [-- --rounds 9] [--actions validate,compare] [--dist <folder>]   (after `npm run build`;
+// --dist measures another build's bundles, e.g. an earlier commit's dist/ from `git archive <commit> dist`)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -20,6 +21,7 @@ const option = (name: string): string | undefined => {
 };
 const root = resolve(".");
 const rounds = Number(option("rounds") ?? 9);
+const dist = resolve(option("dist") ?? "dist");
 /** The issue's goal for the first line of work. */
 const GOAL = { cpuMs: 150, rssMiB: 70 };
 /** What every action says when it stops at the missing config, the first thing it reads from disk. */
@@ -59,7 +61,7 @@ function actionSides(only: string[] | undefined): Side[] {
   const sides: Side[] = [];
   for (const name of readdirSync(join(root, "actions")).sort()) {
     if (!existsSync(join(root, "actions", name, "index.ts")) || (only && !only.includes(name))) continue;
-    const entry = join(root, "dist", name, "index.js");
+    const entry = join(dist, name, "index.js");
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
     const metadata = parseYaml(readFileSync(join(root, "actions", name, "action.yml"), "utf8")) as {
       inputs?: Record<string, { default?: unknown }>;
@@ -189,7 +191,7 @@ function main(): void {
     console.log(
       [
         "",
-        `start-up to the first line of work: median of ${rounds} alternating rounds, node ${process.version}`,
+        `start-up to the first line of work of ${dist}/<action>/index.js: median of ${rounds} alternating rounds, node ${process.version}`,
         `goal: <= ${GOAL.cpuMs} ms CPU and <= ${GOAL.rssMiB} MiB peak RSS`,
         ...table([["action", "CPU ms", "RSS MiB", "CPU vs minimal", "RSS vs minimal", "goal", ""], ...rows]),
         `load average (1, 5, 15 min): ${loadBefore} before, ${load()} after, on ${availableParallelism()} cores`,
