@@ -8,7 +8,6 @@ import {
   type ColumnData,
   type FileMetaData,
 } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
 import { checkColumn, checkRow, classifyValues, setField, type ClassifiedColumn, type ValueBatch } from "./batch.js";
 import type { ResolvedReadOptions } from "./options.js";
 import type { ProgressTracker } from "./progress.js";
@@ -66,6 +65,8 @@ interface RowGroupRequest {
 async function readRowGroup(fileName: string, request: RowGroupRequest): Promise<ArrayLike<unknown>[]> {
   const { file, metadata, columns, index, firstRow, rows } = request;
   const chunks = new Map<string, ColumnData[]>(columns.map((name) => [name, []]));
+  // Imported on first use: the codecs (WebAssembly among them) cost every step's start-up, and few read Parquet.
+  const { compressors } = await import("hyparquet-compressors");
   try {
     await parquetRead({
       file,
