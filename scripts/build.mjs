@@ -1,7 +1,8 @@
-// Bundles each action (actions/<name>/index.ts, which calls the run() of its main.ts) and the CLI as self-contained ESM
-// under dist/<name>/: index.js, which the runner starts, and chunks/ for the modules it imports only on first use
-// (the artifact, cache and attestation toolkits: esbuild splits each `import()` into its own chunk, so an action
-// that never uploads does not compile and run them at start; `npm run bench:startup` measures it).
+// Bundles each action (actions/<name>/index.ts, which calls the run() of its main.ts) as self-contained ESM into
+// dist/<name>/: index.js, which the runner starts, and chunks/ for the modules it imports only on first use (the
+// artifact, cache and attestation toolkits, the Parquet codecs: esbuild splits each `import()` into its own chunk, so
+// a step that never uses them does not compile and run them at start; `npm run bench:startup` measures it). The CLI
+// is one file, dist/cli/index.js.
 // `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 // dist/cli/ is also the npm package `ctrain` (`npm pack ./dist/cli`): its bundle holds everything the CLI runs, so the
@@ -76,7 +77,8 @@ for (const { name, entry } of selected) {
     entryPoints: [{ in: entry, out: "index" }],
     outdir,
     bundle: true,
-    splitting: true,
+    // The CLI package stays one file: its `import()`s are bundled in it and evaluated on first use.
+    splitting: name !== "cli",
     chunkNames: "chunks/[name]-[hash]",
     platform: "node",
     format: "esm",
