@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import { Bundle, UserError, type ResolvedBaseline } from "@ctrain/core";
+import { Bundle } from "@ctrain/core";
 import { recordEvaluatedMetrics, runCompareStep, type CompareResult } from "@ctrain/compare";
-import { mergeShardProfiles, validateDatasets, type ValidationLog, type ValidationOutcome } from "@ctrain/data";
+import { runValidateStep, type ValidateStepResult, type ValidationLog } from "@ctrain/data";
 import { LocalReportSink } from "@ctrain/local";
 import { publishModel, type PublishResult } from "@ctrain/publish";
 import { renderReportFromBundle } from "@ctrain/report";
@@ -24,14 +24,6 @@ export const terminalLog: ValidationLog & { warn(line: string): void } = {
   endGroup: () => undefined,
 };
 
-/** The baseline's bundle for drift (its profiles); none when there is none. */
-async function driftBaseline(workspace: CliWorkspace): Promise<ResolvedBaseline | undefined> {
-  if (workspace.config.compare.baseline === "none") return undefined;
-  const baseline = await localBaselines(workspace).resolve(workspace.config.compare.baseline);
-  terminalLog.info(`baseline for drift: ${baseline.origin.description}`);
-  return baseline.origin.kind === "none" ? undefined : baseline;
-}
-
 /** The script a profile thread starts from (the CLI's own bundle); without it, validation runs on one thread. */
 let profileThreadEntry: URL | undefined;
 
@@ -39,34 +31,22 @@ export function useProfileThread(entry: URL): void {
   profileThreadEntry = entry;
 }
 
-export async function validateStep(
+export function validateStep(
   workspace: CliWorkspace,
   options: { mergeShards?: string[]; datasets?: string[] } = {},
-): Promise<ValidationOutcome> {
-  if (Object.keys(workspace.config.data.datasets).length === 0 && !options.mergeShards) {
-    throw new UserError("no datasets to validate: data.datasets is empty", {
-      location: workspace.configFile ?? "ctrain.yml",
-      hint: "name your datasets under data.datasets",
-    });
-  }
-  const common = {
-    baseline: await driftBaseline(workspace),
-    log: terminalLog,
-    datasets: options.datasets,
+): Promise<ValidateStepResult> {
+  return runValidateStep({
+    config: workspace.config,
+    bundleDir: workspace.bundleDir,
+    baselines: localBaselines(workspace),
     cwd: workspace.root,
     source: workspace.source,
-  };
-  const outcome = options.mergeShards
-    ? await mergeShardProfiles(workspace.config, options.mergeShards, common)
-    : await validateDatasets(workspace.config, {
-        ...common,
-        onProgress: progressLine(),
-        ...(profileThreadEntry ? { profileThread: { entry: profileThreadEntry } } : {}),
-      });
-  const bundle = new Bundle(workspace.bundleDir);
-  bundle.write("validation", outcome.validation);
-  for (const profile of outcome.profiles) bundle.writeProfile(profile);
-  return outcome;
+    log: terminalLog,
+    datasets: options.datasets,
+    mergeShards: options.mergeShards,
+    onProgress: progressLine(),
+    ...(profileThreadEntry ? { profileThread: { entry: profileThreadEntry } } : {}),
+  });
 }
 
 /** A one-line progress display on a terminal (rows, MB/s, elapsed), nothing when stderr is not a TTY. */

@@ -1,5 +1,15 @@
 import * as core from "@actions/core";
-import { describeError, isUserError } from "@ctrain/core";
+import {
+  UserError,
+  describeError,
+  isUserError,
+  loadConfig,
+  settingOverrides,
+  type CtrainConfig,
+  type StepVerdict,
+} from "@ctrain/core";
+import { readRunContext, type RunContext } from "./context.js";
+import { readInputs, type ActionInputs, type InputShape, type InputValues } from "./inputs.js";
 
 /**
  * Runs an action's body: a user's error becomes one clear failure line with no stack trace; anything else is a
@@ -22,4 +32,52 @@ export function readToken(name = "github-token"): string {
   const token = core.getInput(name) || process.env.GITHUB_TOKEN || "";
   if (token) core.setSecret(token);
   return token;
+}
+
+/** What every action starts from: its inputs, the masked token, the run's context and `ctrain.yml`. */
+export interface ActionStart<S extends InputShape> {
+  inputs: InputValues<S>;
+  token: string;
+  context: RunContext;
+  /** `ctrain.yml` (the `config` input's file) with the overriding inputs applied; read on first use. */
+  config(): CtrainConfig;
+}
+
+/** The preamble of every action main: read the inputs, mask the token, read the context; the config on demand. */
+export function startAction<S extends InputShape>(declared: ActionInputs<S>): ActionStart<S> {
+  const inputs = readInputs(declared.shape);
+  const token = readToken();
+  const context = readRunContext();
+  let config: CtrainConfig | undefined;
+  return {
+    inputs,
+    token,
+    context,
+    config() {
+      const file = (inputs as Record<string, unknown>).config;
+      config ??= loadConfig({
+        file: typeof file === "string" ? file : undefined,
+        cwd: context.workspace,
+        overrides: settingOverrides(
+          inputs,
+          declared.overrides as Record<string, string>,
+          (input) => `input '${input}'`,
+        ),
+      }).config;
+      return config;
+    },
+  };
+}
+
+/**
+ * Ends the step as its verdict says: each warning as an annotation; a verdict that did not pass fails the step with
+ * its reasons, after `lead` (e.g. "validation failed: ").
+ */
+export function concludeStep(verdict: StepVerdict, failure: { lead?: string; hint?: string } = {}): void {
+  for (const warning of verdict.warnings) core.warning(warning);
+  if (!verdict.passed)
+    throw new UserError(
+      `${failure.lead ?? ""}${verdict.reasons.join("; ")}`,
+      failure.hint ? { hint: failure.hint } : {},
+    );
 }

@@ -79,7 +79,7 @@ export const runCommand: Command = {
         await reportStep(workspace);
         throw outcome.errors[0];
       }
-      if (!outcome.validation.success) {
+      if (!outcome.verdict.passed) {
         // A model trained on data that failed its checks would be compared, and maybe published, as if it were fine.
         const rendered = await reportStep(workspace);
         const failed = outcome.validation.datasets.filter((dataset) => !dataset.success).map((dataset) => dataset.name);
