@@ -1,25 +1,20 @@
 import { join } from "node:path";
 import { Bundle } from "@ctrain/core";
-import { recordEvaluatedMetrics, runCompareStep, type CompareResult } from "@ctrain/compare";
+import { runCompareStep, type CompareResult } from "@ctrain/compare";
 import { runValidateStep, type ValidateStepResult, type ValidationLog } from "@ctrain/data";
 import { LocalReportSink } from "@ctrain/local";
 import { publishModel, type PublishResult } from "@ctrain/publish";
-import { renderReportFromBundle } from "@ctrain/report";
-import {
-  defaultRunName,
-  describeRunner,
-  runTraining,
-  trainSettingsFromConfig,
-  type TrainingResult,
-} from "@ctrain/train";
+import { runReportStep, type ReportStepOptions } from "@ctrain/report";
+import { runTrainStep, type TrainStepLog, type TrainStepResult } from "@ctrain/train";
 import type { RenderedReport } from "@ctrain/core";
 import { localBaselines, type CliWorkspace } from "./workspace.js";
 import { terminal } from "./terminal.js";
 
 /** Where the CLI's steps log: the terminal's stderr, so stdout stays for results. */
-export const terminalLog: ValidationLog & { warn(line: string): void } = {
+export const terminalLog: ValidationLog & TrainStepLog = {
   info: (line) => terminal.err.write(`${line}\n`),
-  warn: (line) => terminal.err.write(`warning: ${line}\n`),
+  warning: (line) => terminal.err.write(`warning: ${line}\n`),
+  error: (line) => terminal.err.write(`error: ${line}\n`),
   startGroup: (name) => terminal.err.write(`── ${name}\n`),
   endGroup: () => undefined,
 };
@@ -66,30 +61,24 @@ function progressLine(): ((progress: { dataset: string; rows: number; bytesRead:
   };
 }
 
-export async function trainStep(
+export function trainStep(
   workspace: CliWorkspace,
   options: { name?: string; paramOverrides?: Record<string, unknown> } = {},
-): Promise<TrainingResult> {
-  const paramOverrides = options.paramOverrides ?? {};
-  const settings = trainSettingsFromConfig(workspace.config, {
-    root: workspace.root,
-    name: options.name ?? defaultRunName(paramOverrides, "train"),
-    source: workspace.source,
-    runner: describeRunner(),
-    paramOverrides,
-    bundleDir: workspace.bundleDir,
-  });
+): Promise<TrainStepResult> {
   const cancellation = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
-  const result = await runTraining(settings, {
-    log: terminalLog.info,
-    warn: terminalLog.warn,
+  return runTrainStep({
+    config: workspace.config,
+    root: workspace.root,
+    name: options.name,
+    defaultName: "train",
+    paramOverrides: options.paramOverrides ?? {},
+    source: workspace.source,
+    bundleDir: workspace.bundleDir,
+    log: terminalLog,
     output: process.stderr,
     signal: cancellation.signal,
   });
-  if (result.run.status === "succeeded")
-    await recordEvaluatedMetrics(new Bundle(workspace.bundleDir), workspace.config.compare, terminalLog.warn);
-  return result;
 }
 
 export function compareStep(
@@ -107,17 +96,18 @@ export function compareStep(
   });
 }
 
-export async function reportStep(workspace: CliWorkspace): Promise<RenderedReport> {
-  const report = workspace.config.report;
-  const history = report.charts ? await localBaselines(workspace).history(report["trend-runs"]) : [];
-  const rendered = renderReportFromBundle(workspace.bundleDir, {
-    id: report.id,
-    maxCommentChars: report["max-comment-chars"],
-    charts: report.charts,
-    trendRuns: report["trend-runs"],
-    history,
+/** Renders the bundle's report into report.md and report.html; a step's error, when given, is part of it. */
+export async function reportStep(
+  workspace: CliWorkspace,
+  stepError?: ReportStepOptions["stepError"],
+): Promise<RenderedReport> {
+  const { rendered } = await runReportStep({
+    report: workspace.config.report,
+    bundleDir: workspace.bundleDir,
+    trend: localBaselines(workspace),
+    sinks: [new LocalReportSink(workspace.bundleDir)],
+    stepError,
   });
-  await new LocalReportSink(workspace.bundleDir).publish(rendered);
   return rendered;
 }
 

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import {
   UserError,
   describeError,
+  encodeNonFinite,
   isUserError,
   loadConfig,
   settingOverrides,
@@ -9,6 +10,7 @@ import {
   type StepVerdict,
 } from "@ctrain/core";
 import { readRunContext, type RunContext } from "./context.js";
+import { actionLog } from "./log.js";
 import { readInputs, type ActionInputs, type InputShape, type InputValues } from "./inputs.js";
 
 /**
@@ -80,4 +82,14 @@ export function concludeStep(verdict: StepVerdict, failure: { lead?: string; hin
       `${failure.lead ?? ""}${verdict.reasons.join("; ")}`,
       failure.hint ? { hint: failure.hint } : {},
     );
+}
+
+/** Job outputs share 1 MB per job; a JSON output longer than this is left empty and read from the bundle instead. */
+const JSON_OUTPUT_MAX_CHARS = 100_000;
+
+/** Sets an output to JSON (non-finite numbers kept), or leaves it empty with a log line when it is too long. */
+export function setJsonOutput(name: string, value: unknown, readFrom: string): void {
+  const json = JSON.stringify(value, encodeNonFinite);
+  if (json.length <= JSON_OUTPUT_MAX_CHARS) core.setOutput(name, json);
+  else actionLog.info(`the ${name} output is left empty: ${json.length} characters; read them from ${readFrom}`);
 }
