@@ -8,3 +8,4 @@ export { markdownText, htmlText, htmlDataText, singleLine, defuseAutolinks } fro
 export { axisTicks, svgChart } from "./svg.js";
 export { mermaidChart } from "./mermaid.js";
 export type { Chart } from "./document.js";
+export * from "./step.js";
