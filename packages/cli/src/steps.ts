@@ -1,13 +1,11 @@
-import { join } from "node:path";
-import { Bundle } from "@ctrain/core";
 import { runCompareStep, type CompareResult } from "@ctrain/compare";
 import { runValidateStep, type ValidateStepResult, type ValidationLog } from "@ctrain/data";
 import { LocalReportSink } from "@ctrain/local";
-import { publishModel, type PublishResult } from "@ctrain/publish";
+import { runPublishStep, type PublishResult } from "@ctrain/publish";
 import { runReportStep, type ReportStepOptions } from "@ctrain/report";
 import { runTrainStep, type TrainStepLog, type TrainStepResult } from "@ctrain/train";
 import type { RenderedReport } from "@ctrain/core";
-import { localBaselines, type CliWorkspace } from "./workspace.js";
+import { localBaselines, localScratch, type CliWorkspace } from "./workspace.js";
 import { terminal } from "./terminal.js";
 
 /** Where the CLI's steps log: the terminal's stderr, so stdout stays for results. */
@@ -104,7 +102,7 @@ export async function reportStep(
   const { rendered } = await runReportStep({
     report: workspace.config.report,
     bundleDir: workspace.bundleDir,
-    trend: localBaselines(workspace),
+    trend: (count) => localBaselines(workspace).history(count),
     sinks: [new LocalReportSink(workspace.bundleDir)],
     stepError,
   });
@@ -112,15 +110,13 @@ export async function reportStep(
 }
 
 export function publishStep(workspace: CliWorkspace): Promise<PublishResult> {
-  return publishModel({
-    bundle: new Bundle(workspace.bundleDir),
+  return runPublishStep({
+    config: workspace.config,
+    bundleDir: workspace.bundleDir,
     modelRoot: workspace.root,
-    model: workspace.config.model,
-    publish: workspace.config.publish,
     registry: workspace.registry,
-    commit: workspace.source.commit,
-    publisher: workspace.source,
-    workDir: join(workspace.root, ".ctrain-store", "tmp"),
+    source: workspace.source,
+    workDir: localScratch(workspace),
     log: terminalLog.info,
   });
 }
