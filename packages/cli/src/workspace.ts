@@ -76,13 +76,13 @@ export function localBaselines(workspace: CliWorkspace) {
       return bundle.has("run") ? bundle.read("run") : undefined;
     },
     readRelease: (spec) =>
-      readReleaseBaseline(
-        workspace.registry,
-        workspace.config.model?.name,
-        spec,
-        join(workspace.root, ".ctrain-store", "tmp"),
-      ),
+      readReleaseBaseline(workspace.registry, workspace.config.model?.name, spec, localScratch(workspace)),
   });
+}
+
+/** The scratch folder of the local store (downloads of releases, model cards and manifests being written). */
+export function localScratch(workspace: CliWorkspace): string {
+  return join(workspace.root, ".ctrain-store", "tmp");
 }
 
 export function isGitRepository(root: string): boolean {

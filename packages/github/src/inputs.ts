@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { z } from "zod";
-import { UserError, settingOverrides, type SettingOverrides } from "@ctrain/core";
+import { UserError } from "@ctrain/core";
 
 /** GitHub's YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them. */
 export const booleanInput = z
@@ -70,8 +70,3 @@ export function actionInputs<S extends InputShape>(
 
 /** The token input: its default is the runner's `${{ github.token }}`, and `readToken` masks it as it reads it. */
 export const tokenInput = z.string().optional();
-
-/** Action inputs that override `ctrain.yml` keys; errors in them point at the input, not the file. */
-export function inputOverrides(values: Record<string, unknown>, mapping: Record<string, string>): SettingOverrides {
-  return settingOverrides(values, mapping, (input) => `input '${input}'`);
-}
