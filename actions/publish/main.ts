@@ -4,7 +4,7 @@ import {
   actionLog,
   GitHubApprovalSource,
   GitHubModelRegistry,
-  attestModelFiles,
+  attestWithToken,
   createGitHubClient,
   runAction,
   runnerTemp,
@@ -29,12 +29,7 @@ export function run(): Promise<void> {
       approvalSource: new GitHubApprovalSource(client, context.repository),
       source: toRunSource(context),
       workDir: runnerTemp(),
-      attest: async (subjects) => {
-        const { attestationId } = await attestModelFiles(subjects, token);
-        actionLog.info(
-          `attested provenance of ${subjects.length} model file(s)${attestationId ? ` (${attestationId})` : ""}`,
-        );
-      },
+      attest: attestWithToken(token),
       log: (line) => actionLog.info(line),
     });
     const { release } = result;

@@ -2,12 +2,11 @@ import * as core from "@actions/core";
 import {
   actionLog,
   ActionsDependencyCache,
-  bundleArtifactName,
+  artifactBundleStore,
   runAction,
   setJsonOutput,
   startAction,
   toRunSource,
-  uploadBundleArtifact,
 } from "@ctrain/github";
 import { parseParamOverrides, runTrainStep } from "@ctrain/train";
 import { INPUTS } from "./inputs.js";
@@ -17,9 +16,6 @@ export function run(): Promise<void> {
   return runAction(async () => {
     const { inputs, context, config } = startAction(INPUTS);
     const paramOverrides = parseParamOverrides(inputs.params ?? "", "input 'params'");
-    // The runner sends SIGINT when the job is cancelled: stop the training tree and still record the run.
-    const cancellation = new AbortController();
-    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
     const { run, exitCode, bundleDir, stored, verdict } = await runTrainStep({
       config: config(),
       root: context.workspace,
@@ -29,14 +25,8 @@ export function run(): Promise<void> {
       source: toRunSource(context),
       log: actionLog,
       output: process.stdout,
-      signal: cancellation.signal,
       cache: inputs.cache ? new ActionsDependencyCache((line) => actionLog.info(line)) : undefined,
-      bundles: inputs.upload
-        ? {
-            nameOf: (runName) => bundleArtifactName("run", runName),
-            store: (dir, name) => uploadBundleArtifact({ dir, name, retentionDays: inputs["retention-days"] }),
-          }
-        : undefined,
+      bundles: inputs.upload ? artifactBundleStore(inputs["retention-days"]) : undefined,
     });
     core.setOutput("status", run.status);
     core.setOutput("exit-code", String(exitCode));
@@ -46,7 +36,7 @@ export function run(): Promise<void> {
     core.setOutput("cache-key", run.cache?.key ?? "");
     setJsonOutput("metrics", run.metrics, "run.json");
     if (stored) core.setOutput("artifact-name", stored.name);
-    if (stored) core.setOutput("artifact-id", stored.id === undefined ? "" : String(stored.id));
+    if (stored) core.setOutput("artifact-id", String(stored.id ?? ""));
     if (!verdict.passed) core.setFailed(verdict.reasons.join("; "));
     if (exitCode !== 0) process.exitCode = exitCode;
   });

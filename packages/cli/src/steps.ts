@@ -63,8 +63,6 @@ export function trainStep(
   workspace: CliWorkspace,
   options: { name?: string; paramOverrides?: Record<string, unknown> } = {},
 ): Promise<TrainStepResult> {
-  const cancellation = new AbortController();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
   return runTrainStep({
     config: workspace.config,
     root: workspace.root,
@@ -75,7 +73,6 @@ export function trainStep(
     bundleDir: workspace.bundleDir,
     log: terminalLog,
     output: process.stderr,
-    signal: cancellation.signal,
   });
 }
 

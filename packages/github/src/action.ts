@@ -9,7 +9,10 @@ import {
   type CtrainConfig,
   type StepVerdict,
 } from "@ctrain/core";
+import type { AttestationSubject } from "@ctrain/publish";
+import { bundleArtifactName, uploadBundleArtifact } from "./artifacts.js";
 import { readRunContext, type RunContext } from "./context.js";
+import { attestModelFiles } from "./releases/attest.js";
 import { actionLog } from "./log.js";
 import { readInputs, type ActionInputs, type InputShape, type InputValues } from "./inputs.js";
 
@@ -92,4 +95,25 @@ export function setJsonOutput(name: string, value: unknown, readFrom: string): v
   const json = JSON.stringify(value, encodeNonFinite);
   if (json.length <= JSON_OUTPUT_MAX_CHARS) core.setOutput(name, json);
   else actionLog.info(`the ${name} output is left empty: ${json.length} characters; read them from ${readFrom}`);
+}
+
+/** The train step's bundle store (`BundleStore`) on GitHub: the workflow run's `ctrain-run-<name>` artifact. */
+export function artifactBundleStore(retentionDays?: number): {
+  nameOf(runName: string): string;
+  store(dir: string, name: string): Promise<{ id?: number }>;
+} {
+  return {
+    nameOf: (runName) => bundleArtifactName("run", runName),
+    store: (dir, name) => uploadBundleArtifact({ dir, name, retentionDays }),
+  };
+}
+
+/** Signs provenance of the model files with the job's token (`publish.attest`), and says so in the log. */
+export function attestWithToken(token: string): (subjects: AttestationSubject[]) => Promise<void> {
+  return async (subjects) => {
+    const { attestationId } = await attestModelFiles(subjects, token);
+    actionLog.info(
+      `attested provenance of ${subjects.length} model file(s)${attestationId ? ` (${attestationId})` : ""}`,
+    );
+  };
 }

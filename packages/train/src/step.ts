@@ -35,6 +35,7 @@ export interface TrainStepOptions {
   log: TrainStepLog;
   /** Where the command's output goes live. */
   output: NodeJS.WritableStream;
+  /** Cancels the run; without it, SIGINT and SIGTERM do (the runner sends SIGINT when the job is cancelled). */
   signal?: AbortSignal;
   cache?: DependencyCache;
   /** Keeps the bundle for later runs; none keeps it where it is. */
@@ -63,11 +64,11 @@ export async function runTrainStep(options: TrainStepOptions): Promise<TrainStep
     bundleDir: options.bundleDir,
   });
   const result = await runTraining(settings, {
+    signal: options.signal ?? abortOnSignals(),
     log: (line) => log.info(line),
     warn: (line) => log.warning(line),
     group: log.group?.bind(log),
     output: options.output,
-    signal: options.signal,
     cache: options.cache,
   });
   const run =
@@ -107,4 +108,11 @@ function explainStoreError(error: unknown, name: string): unknown {
     hint: "give each train step of the run its own name, e.g. `name: train-${{ matrix.lr }}`, or set `params:` from the matrix",
     cause: error,
   });
+}
+
+/** Stops the training tree on SIGINT or SIGTERM, and the run is still recorded, as cancelled. */
+function abortOnSignals(): AbortSignal {
+  const cancellation = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
+  return cancellation.signal;
 }
