@@ -1,16 +1,16 @@
-import { basename, join } from "node:path";
-import { tmpdir } from "node:os";
+import { basename } from "node:path";
 import * as core from "@actions/core";
 import {
   bundleArtifactName,
   downloadReportBundle,
   findPullRequestOfRun,
   readTriggeringRun,
+  runnerTemp,
   type GitHubClient,
   type RunContext,
 } from "@ctrain/github";
 import { loadReportInput } from "@ctrain/report";
-import { deliverReport, renderOptions } from "./deliver.js";
+import { deliverReport } from "./deliver.js";
 import { trendHistory } from "./history.js";
 import type { ReportSettings } from "./settings.js";
 
@@ -27,7 +27,7 @@ export async function reportTriggeringRun(options: {
 }): Promise<void> {
   const { context, settings, client, token } = options;
   const run = readTriggeringRun(context);
-  const dest = join(process.env.RUNNER_TEMP || tmpdir(), `ctrain-report-of-run-${run.id}`);
+  const dest = runnerTemp(`ctrain-report-of-run-${run.id}`);
   const downloaded = await downloadReportBundle({
     client,
     token,
@@ -44,31 +44,26 @@ export async function reportTriggeringRun(options: {
     core.setOutput("verdict", "");
     return;
   }
-  const input = loadReportInput(dest, { untrusted: true });
+  // A hostile bundle is refused before anything is looked up for it; the report step reads it again as it renders.
+  loadReportInput(dest, { untrusted: true });
   const pullRequest = await findPullRequestOfRun(client, context.repository, run);
   if (pullRequest === undefined) {
     core.notice(`no open pull request has commit ${run.head_sha} at its head: the report goes to the check run only`);
   }
-  input.history = await trendHistory({
-    context,
-    settings,
-    client,
-    token,
-    input,
-    workflow: settings.workflow ?? (run.path ? basename(run.path) : undefined),
-  });
   const { owner, repo } = context.repository;
   await deliverReport({
-    input,
+    context,
+    settings,
+    bundleDir: dest,
+    untrusted: true,
+    trend: trendHistory({ ...options, workflow: settings.workflow ?? (run.path ? basename(run.path) : undefined) }),
     render: {
-      ...renderOptions(context, settings),
       runUrl: run.html_url,
       artifact: {
         name: bundleArtifactName("report", settings.report.id),
         url: `${context.serverUrl}/${owner}/${repo}/actions/runs/${run.id}/artifacts/${downloaded.artifactId}`,
       },
     },
-    filesDir: dest,
     sink: {
       client,
       repository: context.repository,

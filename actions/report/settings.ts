@@ -1,14 +1,7 @@
 import { resolve } from "node:path";
-import { z } from "zod";
-import { loadConfig, type ReportConfig } from "@ctrain/core";
-import {
-  ACTIONS_BOT_LOGIN,
-  booleanInput,
-  inputOverrides,
-  integerInput,
-  readInputs,
-  type RunContext,
-} from "@ctrain/github";
+import type { ReportConfig } from "@ctrain/core";
+import type { ActionStart } from "@ctrain/github";
+import type { INPUTS } from "./inputs.js";
 
 /** Everything the report step decides from its inputs and ctrain.yml, read once. */
 export interface ReportSettings {
@@ -21,43 +14,14 @@ export interface ReportSettings {
   workflow?: string;
 }
 
-export function readReportSettings(context: RunContext): ReportSettings {
-  const inputs = readInputs({
-    mode: z.enum(["auto", "job", "workflow-run"], { error: "expected auto, job or workflow-run" }).default("auto"),
-    config: z.string().optional(),
-    bundle: z.string().default(".ctrain"),
-    id: z.string().optional(),
-    comment: z.string().optional(),
-    "commit-comment": booleanInput.optional(),
-    "check-run": booleanInput.optional(),
-    "max-comment-chars": integerInput.optional(),
-    charts: booleanInput.optional(),
-    "trend-runs": integerInput.optional(),
-    upload: booleanInput.default(true),
-    "comment-author": z.string().default(ACTIONS_BOT_LOGIN),
-    "run-name": z.string().optional(),
-    workflow: z.string().optional(),
-  });
-  const { config } = loadConfig({
-    file: inputs.config,
-    cwd: context.workspace,
-    overrides: inputOverrides(inputs, {
-      id: "report.id",
-      comment: "report.comment",
-      "commit-comment": "report.commit-comment",
-      "check-run": "report.check-run",
-      "max-comment-chars": "report.max-comment-chars",
-      charts: "report.charts",
-      "trend-runs": "report.trend-runs",
-    }),
-  });
+export function reportSettings({ inputs, context, config }: ActionStart<typeof INPUTS.shape>): ReportSettings {
   return {
     mode: inputs.mode === "auto" ? (context.eventName === "workflow_run" ? "workflow-run" : "job") : inputs.mode,
-    report: config.report,
+    report: config().report,
     bundleDir: resolve(context.workspace, inputs.bundle),
     upload: inputs.upload,
     commentAuthor: inputs["comment-author"],
     runName: inputs["run-name"],
-    workflow: inputs.workflow ?? config.compare.workflow,
+    workflow: inputs.workflow ?? config().compare.workflow,
   };
 }

@@ -1,4 +1,3 @@
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import type { BaselineSource, CtrainConfig } from "@ctrain/core";
@@ -8,6 +7,7 @@ import {
   GitHubModelRegistry,
   createGitHubBaselineSource,
   createGitHubClient,
+  runnerTemp,
   type RunContext,
 } from "@ctrain/github";
 import { DEFAULT_STORE_DIR, LocalRunStore, createLocalBaselineSource } from "@ctrain/local";
@@ -24,7 +24,7 @@ export function actionBaselineSource(options: {
 }): BaselineSource {
   const { config, context, token } = options;
   const client = createGitHubClient({ token, baseUrl: context.apiUrl, log: (line) => core.warning(line) });
-  const downloadDir = join(process.env.RUNNER_TEMP || tmpdir(), "ctrain-baseline");
+  const downloadDir = runnerTemp("ctrain-baseline");
   const registry = new GitHubModelRegistry(client, context.repository);
   return createGitHubBaselineSource({
     client,

@@ -3,6 +3,7 @@ import {
   Bundle,
   DEFAULT_BUNDLE_DIR,
   loadConfig,
+  settingOverrides,
   type CtrainConfig,
   type RunSource,
   type SettingOverrides,
@@ -61,12 +62,7 @@ export function openWorkspace(values: Record<string, unknown>, overrides: Settin
 
 /** Flags that override config keys, blamed on the flag when their value is wrong. */
 export function flagOverrides(values: Record<string, unknown>, mapping: Record<string, string>): SettingOverrides {
-  const overrides: SettingOverrides = {};
-  for (const [flag, key] of Object.entries(mapping)) {
-    const value = values[flag];
-    if (value !== undefined) overrides[key] = { value, source: `--${flag}` };
-  }
-  return overrides;
+  return settingOverrides(values, mapping, (flag) => `--${flag}`);
 }
 
 export function localBaselines(workspace: CliWorkspace) {
@@ -80,13 +76,13 @@ export function localBaselines(workspace: CliWorkspace) {
       return bundle.has("run") ? bundle.read("run") : undefined;
     },
     readRelease: (spec) =>
-      readReleaseBaseline(
-        workspace.registry,
-        workspace.config.model?.name,
-        spec,
-        join(workspace.root, ".ctrain-store", "tmp"),
-      ),
+      readReleaseBaseline(workspace.registry, workspace.config.model?.name, spec, localScratch(workspace)),
   });
+}
+
+/** The scratch folder of the local store (downloads of releases, model cards and manifests being written). */
+export function localScratch(workspace: CliWorkspace): string {
+  return join(workspace.root, ".ctrain-store", "tmp");
 }
 
 export function isGitRepository(root: string): boolean {

@@ -1,6 +1,15 @@
 import { existsSync } from "node:fs";
 import { glob } from "tinyglobby";
-import { Bundle, UserError, type BaselineSource, type CtrainConfig, type RunSource } from "@ctrain/core";
+import {
+  Bundle,
+  UserError,
+  type BaselineSource,
+  type CompareConfig,
+  type ComparisonDocument,
+  type CtrainConfig,
+  type RunSource,
+  type StepVerdict,
+} from "@ctrain/core";
 import { compareRuns, type CompareResult } from "./compare-runs.js";
 import { recordEvaluatedMetrics } from "./record-evaluation.js";
 import { sideOfBaseline, sideOfBundle } from "./sides.js";
@@ -38,7 +47,7 @@ const NOISE_BAND_HISTORY = 10;
  * The compare step, the same in the action and the CLI: resolve the baseline, compare, write comparison.json and
  * record the verdict in run.json so publish can act on it without recomputing.
  */
-export async function runCompareStep(options: CompareStepOptions): Promise<CompareResult> {
+export async function runCompareStep(options: CompareStepOptions): Promise<CompareResult & { verdict: StepVerdict }> {
   const log = options.log ?? (() => undefined);
   const compare = options.config.compare;
   const bundle = new Bundle(options.bundleDir);
@@ -79,5 +88,14 @@ export async function runCompareStep(options: CompareStepOptions): Promise<Compa
     const run = bundle.read("run");
     bundle.write("run", { ...run, verdicts: { ...run.verdicts, comparison: result.document.verdict } });
   }
-  return result;
+  return { ...result, verdict: compareVerdict(result.document, compare) };
+}
+
+/** Failed gates fail the step unless fail-on-regression is off, when they are a warning. */
+export function compareVerdict(document: ComparisonDocument, config: CompareConfig): StepVerdict {
+  if (document.verdict !== "failed") return { passed: true, reasons: [], warnings: [] };
+  const reason = `gates failed: ${document.failed.join(", ")}`;
+  return config["fail-on-regression"]
+    ? { passed: false, reasons: [reason], warnings: [] }
+    : { passed: true, reasons: [], warnings: [`${reason} (fail-on-regression is off)`] };
 }

@@ -1,5 +1,20 @@
 import * as core from "@actions/core";
-import { describeError, isUserError } from "@ctrain/core";
+import {
+  UserError,
+  describeError,
+  encodeNonFinite,
+  isUserError,
+  loadConfig,
+  settingOverrides,
+  type CtrainConfig,
+  type StepVerdict,
+} from "@ctrain/core";
+import type { AttestationSubject } from "@ctrain/publish";
+import { bundleArtifactName, uploadBundleArtifact } from "./artifacts.js";
+import { readRunContext, type RunContext } from "./context.js";
+import { attestModelFiles } from "./releases/attest.js";
+import { actionLog } from "./log.js";
+import { readInputs, type ActionInputs, type InputShape, type InputValues } from "./inputs.js";
 
 /**
  * Runs an action's body: a user's error becomes one clear failure line with no stack trace; anything else is a
@@ -22,4 +37,83 @@ export function readToken(name = "github-token"): string {
   const token = core.getInput(name) || process.env.GITHUB_TOKEN || "";
   if (token) core.setSecret(token);
   return token;
+}
+
+/** What every action starts from: its inputs, the masked token, the run's context and `ctrain.yml`. */
+export interface ActionStart<S extends InputShape> {
+  inputs: InputValues<S>;
+  token: string;
+  context: RunContext;
+  /** `ctrain.yml` (the `config` input's file) with the overriding inputs applied; read on first use. */
+  config(): CtrainConfig;
+}
+
+/** The preamble of every action main: read the inputs, mask the token, read the context; the config on demand. */
+export function startAction<S extends InputShape>(declared: ActionInputs<S>): ActionStart<S> {
+  const inputs = readInputs(declared.shape);
+  const token = readToken();
+  const context = readRunContext();
+  let config: CtrainConfig | undefined;
+  return {
+    inputs,
+    token,
+    context,
+    config() {
+      const file = (inputs as Record<string, unknown>).config;
+      config ??= loadConfig({
+        file: typeof file === "string" ? file : undefined,
+        cwd: context.workspace,
+        overrides: settingOverrides(
+          inputs,
+          declared.overrides as Record<string, string>,
+          (input) => `input '${input}'`,
+        ),
+      }).config;
+      return config;
+    },
+  };
+}
+
+/**
+ * Ends the step as its verdict says: each warning as an annotation; a verdict that did not pass fails the step with
+ * its reasons, after `lead` (e.g. "validation failed: ").
+ */
+export function concludeStep(verdict: StepVerdict, failure: { lead?: string; hint?: string } = {}): void {
+  for (const warning of verdict.warnings) core.warning(warning);
+  if (!verdict.passed)
+    throw new UserError(
+      `${failure.lead ?? ""}${verdict.reasons.join("; ")}`,
+      failure.hint ? { hint: failure.hint } : {},
+    );
+}
+
+/** Job outputs share 1 MB per job; a JSON output longer than this is left empty and read from the bundle instead. */
+const JSON_OUTPUT_MAX_CHARS = 100_000;
+
+/** Sets an output to JSON (non-finite numbers kept), or leaves it empty with a log line when it is too long. */
+export function setJsonOutput(name: string, value: unknown, readFrom: string): void {
+  const json = JSON.stringify(value, encodeNonFinite);
+  if (json.length <= JSON_OUTPUT_MAX_CHARS) core.setOutput(name, json);
+  else actionLog.info(`the ${name} output is left empty: ${json.length} characters; read them from ${readFrom}`);
+}
+
+/** The train step's bundle store (`BundleStore`) on GitHub: the workflow run's `ctrain-run-<name>` artifact. */
+export function artifactBundleStore(retentionDays?: number): {
+  nameOf(runName: string): string;
+  store(dir: string, name: string): Promise<{ id?: number }>;
+} {
+  return {
+    nameOf: (runName) => bundleArtifactName("run", runName),
+    store: (dir, name) => uploadBundleArtifact({ dir, name, retentionDays }),
+  };
+}
+
+/** Signs provenance of the model files with the job's token (`publish.attest`), and says so in the log. */
+export function attestWithToken(token: string): (subjects: AttestationSubject[]) => Promise<void> {
+  return async (subjects) => {
+    const { attestationId } = await attestModelFiles(subjects, token);
+    actionLog.info(
+      `attested provenance of ${subjects.length} model file(s)${attestationId ? ` (${attestationId})` : ""}`,
+    );
+  };
 }

@@ -1,4 +1,6 @@
 import { readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { UserError, type RunSource } from "@ctrain/core";
 
 export interface RepositoryRef {
@@ -113,4 +115,14 @@ export function toRunSource(context: RunContext): RunSource {
     runUrl: context.runUrl,
     actor: context.actor,
   };
+}
+
+/** The runner's temp folder (emptied after each job), or the OS's outside a runner. */
+export function runnerTemp(...segments: string[]): string {
+  return join(process.env.RUNNER_TEMP || tmpdir(), ...segments);
+}
+
+/** Where repository-relative links in reports point: `<server>/<owner>/<repo>/`. */
+export function repositoryLinkPrefix(context: RunContext): string {
+  return `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}/`;
 }

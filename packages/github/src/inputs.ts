@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { z } from "zod";
-import { UserError, type SettingOverrides } from "@ctrain/core";
+import { UserError } from "@ctrain/core";
 
 /** GitHub's YAML 1.2 core-schema booleans, as `core.getBooleanInput` accepts them. */
 export const booleanInput = z
@@ -25,7 +25,7 @@ export const listInput = z.string().transform((value) =>
     .filter(Boolean),
 );
 
-type InputShape = Record<string, z.ZodType>;
+export type InputShape = Record<string, z.ZodType>;
 export type InputValues<S extends InputShape> = { [K in keyof S]: z.output<S[K]> };
 
 /**
@@ -52,12 +52,21 @@ export function readInputs<S extends InputShape>(
   return values as InputValues<S>;
 }
 
-/** Action inputs that override `ctrain.yml` keys; errors in them point at the input, not the file. */
-export function inputOverrides(values: Record<string, unknown>, mapping: Record<string, string>): SettingOverrides {
-  const overrides: SettingOverrides = {};
-  for (const [input, key] of Object.entries(mapping)) {
-    const value = values[input];
-    if (value !== undefined) overrides[key] = { value, source: `input '${input}'` };
-  }
-  return overrides;
+/**
+ * An action's inputs, declared once: the zod shape that reads them and the `ctrain.yml` key each overriding input
+ * sets. action.yml must agree with it (a test holds them together).
+ */
+export interface ActionInputs<S extends InputShape> {
+  shape: S;
+  overrides: Partial<Record<keyof S & string, string>>;
 }
+
+export function actionInputs<S extends InputShape>(
+  shape: S,
+  overrides: Partial<Record<keyof S & string, string>> = {},
+): ActionInputs<S> {
+  return { shape, overrides };
+}
+
+/** The token input: its default is the runner's `${{ github.token }}`, and `readToken` masks it as it reads it. */
+export const tokenInput = z.string().optional();

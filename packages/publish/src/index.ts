@@ -11,3 +11,4 @@ export * from "./publish-model.js";
 export * from "./release-body.js";
 export * from "./tags.js";
 export * from "./versioning.js";
+export * from "./step.js";

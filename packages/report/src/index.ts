@@ -1,6 +1,6 @@
 export type { ReportInput, ReportOptions } from "./input.js";
 export { renderReport, reportMarker } from "./render.js";
-export { loadReportInput, renderReportFromBundle } from "./load.js";
+export { loadReportInput } from "./load.js";
 export { overallVerdict, checkConclusion } from "./verdict.js";
 export { formatNumber, formatSigned } from "./format.js";
 export { reportAnnotations, ANNOTATIONS_MAX } from "./annotations.js";
@@ -8,3 +8,4 @@ export { markdownText, htmlText, htmlDataText, singleLine, defuseAutolinks } fro
 export { axisTicks, svgChart } from "./svg.js";
 export { mermaidChart } from "./mermaid.js";
 export type { Chart } from "./document.js";
+export * from "./step.js";

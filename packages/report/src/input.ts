@@ -9,6 +9,8 @@ export interface ReportInput {
   history?: RunDocument[];
   /** The baseline's own run record, for training resources; looked up in `history` when not given. */
   baselineRun?: RunDocument;
+  /** A step that could not do its work: `what` it was to make ("comparison") and the error's message. */
+  stepError?: { what: string; message: string };
 }
 
 export interface ReportOptions {

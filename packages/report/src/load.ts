@@ -1,6 +1,5 @@
-import { Bundle, UserError, type RenderedReport } from "@ctrain/core";
-import type { ReportInput, ReportOptions } from "./input.js";
-import { renderReport } from "./render.js";
+import { Bundle, UserError } from "@ctrain/core";
+import type { ReportInput } from "./input.js";
 
 /**
  * Reads the documents a report is made of from a bundle folder. An untrusted bundle (another run's artifact) is
@@ -20,13 +19,4 @@ export function loadReportInput(dir: string, options: { untrusted?: boolean } = 
     });
   }
   return input;
-}
-
-/** Renders the report of a bundle folder; `history` and `baselineRun` add the trend and the resources' baseline. */
-export function renderReportFromBundle(
-  dir: string,
-  options: ReportOptions & Pick<ReportInput, "history" | "baselineRun"> & { untrusted?: boolean },
-): RenderedReport {
-  const input = loadReportInput(dir, { untrusted: options.untrusted });
-  return renderReport({ ...input, history: options.history, baselineRun: options.baselineRun }, options);
 }

@@ -22,6 +22,7 @@ import { linksSection } from "./sections/links.js";
 import { metricsSection } from "./sections/metrics.js";
 import { paramsSection } from "./sections/params.js";
 import { resourcesSection } from "./sections/resources.js";
+import { stepErrorSection } from "./sections/step-error.js";
 import { runFailureSection } from "./sections/run-failure.js";
 import { trendSection } from "./sections/trend.js";
 import { validationSection } from "./sections/validation.js";
@@ -58,6 +59,7 @@ function sectionsOf(context: ReportContext, verdict: ReturnType<typeof overallVe
   return [
     headerSection(context, verdict),
     runFailureSection(context),
+    stepErrorSection(context),
     metricsSection(context),
     paramsSection(context),
     examplesSection(context),

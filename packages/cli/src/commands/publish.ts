@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import { UserError } from "@ctrain/core";
-import { fetchModel } from "@ctrain/publish";
+import { runFetchStep } from "@ctrain/publish";
 import { publishStep, terminalLog } from "../steps.js";
 import { stringOption, type Command } from "../command.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
@@ -37,11 +36,11 @@ export const fetchCommand: Command = {
   },
   async run(values, positionals) {
     const workspace = openWorkspace(values);
-    const model = stringOption(values, "model") ?? workspace.config.model?.name;
-    if (!model) throw new UserError("no model name", { hint: "set model.name in ctrain.yml or pass --model" });
-    const fetched = await fetchModel({
+    const fetched = await runFetchStep({
       registry: workspace.registry,
-      model,
+      model: stringOption(values, "model"),
+      config: () => workspace.config,
+      modelHint: "set model.name in ctrain.yml or pass --model",
       version: positionals[0] ?? "latest",
       destination: resolve(workspace.root, stringOption(values, "to") ?? "model"),
       log: terminalLog.info,

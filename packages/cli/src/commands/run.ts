@@ -1,43 +1,12 @@
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { describeError } from "@ctrain/core";
-import { LocalReportSink } from "@ctrain/local";
-import { htmlText, markdownText } from "@ctrain/report";
 import { parseParamOverrides } from "@ctrain/train";
 import type { Command } from "../command.js";
 import { compareStep, publishStep, reportStep, terminalLog, trainStep, validateStep } from "../steps.js";
-import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace, type CliWorkspace } from "../workspace.js";
+import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 import { describeValidation } from "./validate.js";
 import { describeVerdicts } from "./compare.js";
 import { terminal } from "../terminal.js";
-
-const ERROR_TEXT_MAX_CHARS = 2000;
-
-/**
- * The report of a run whose comparison could not be made: what the steps recorded, then the error, so the
- * report never reads as if the run had been compared.
- */
-async function reportWithCompareError(workspace: CliWorkspace, error: unknown): Promise<void> {
-  const rendered = await reportStep(workspace);
-  const message = describeError(error);
-  const files = rendered.files.map((file) => {
-    if (file.path === "report.md")
-      return {
-        ...file,
-        content: `${file.content.trimEnd()}\n\n## The comparison could not be made\n\n${markdownText(message, ERROR_TEXT_MAX_CHARS)}\n`,
-      };
-    if (file.path === "report.html")
-      return {
-        ...file,
-        content: file.content.replace(
-          "</body>",
-          `<h2>The comparison could not be made</h2>\n<pre>${htmlText(message.slice(0, ERROR_TEXT_MAX_CHARS))}</pre>\n</body>`,
-        ),
-      };
-    return file;
-  });
-  await new LocalReportSink(workspace.bundleDir).publish({ ...rendered, files });
-}
 
 export const runCommand: Command = {
   name: "run",
@@ -79,7 +48,7 @@ export const runCommand: Command = {
         await reportStep(workspace);
         throw outcome.errors[0];
       }
-      if (!outcome.validation.success) {
+      if (!outcome.verdict.passed) {
         // A model trained on data that failed its checks would be compared, and maybe published, as if it were fine.
         const rendered = await reportStep(workspace);
         const failed = outcome.validation.datasets.filter((dataset) => !dataset.success).map((dataset) => dataset.name);
@@ -111,7 +80,7 @@ export const runCommand: Command = {
       compared = await compareStep(workspace);
     } catch (error) {
       // Not recorded: a run whose gates never ran is no one's baseline.
-      await reportWithCompareError(workspace, error);
+      await reportStep(workspace, { what: "comparison", error });
       terminal.out.write(`\nctrain failed · the comparison could not be made\nverdict: failed\n${reportLines()}`);
       throw error;
     }
@@ -125,7 +94,7 @@ export const runCommand: Command = {
 
     if (values.publish) {
       step("publish");
-      if (exitCode !== 0) terminalLog.warn("not publishing: the run did not pass");
+      if (exitCode !== 0) terminalLog.warning("not publishing: the run did not pass");
       else {
         const published = await publishStep(workspace);
         terminal.out.write(`${published.outcome}: ${published.release.tag} at ${shown(published.release.location)}\n`);

@@ -42,7 +42,7 @@ export const validateCommand: Command = {
     const outcome = await validateStep(workspace, { datasets: values.dataset as string[] | undefined });
     terminal.out.write(describeValidation(outcome));
     if (outcome.errors[0]) throw outcome.errors[0];
-    return outcome.validation.success ? 0 : 1;
+    return outcome.verdict.passed ? 0 : 1;
   },
 };
 
@@ -59,6 +59,6 @@ export const profileMergeCommand: Command = {
       });
     const outcome = await validateStep(workspace, { mergeShards: positionals });
     terminal.out.write(describeValidation(outcome));
-    return outcome.validation.success ? 0 : 1;
+    return outcome.verdict.passed ? 0 : 1;
   },
 };

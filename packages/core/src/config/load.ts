@@ -15,6 +15,23 @@ export const CONFIG_FILE_NAME = "ctrain.yml";
 /** Where a setting came from, so an error can point at it: a YAML file or an action input. */
 export type SettingOverrides = Record<string, { value: unknown; source: string }>;
 
+/**
+ * The overrides a host's options make (action inputs, CLI flags): `mapping` names the config key each option sets;
+ * `blame` says how an error names the option (`input 'x'`, `--x`).
+ */
+export function settingOverrides(
+  values: Record<string, unknown>,
+  mapping: Record<string, string>,
+  blame: (option: string) => string,
+): SettingOverrides {
+  const overrides: SettingOverrides = {};
+  for (const [option, key] of Object.entries(mapping)) {
+    const value = values[option];
+    if (value !== undefined) overrides[key] = { value, source: blame(option) };
+  }
+  return overrides;
+}
+
 export interface LoadedConfig {
   config: CtrainConfig;
   /** The config file that was read, or undefined when none exists and defaults apply. */

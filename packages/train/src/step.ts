@@ -1,0 +1,118 @@
+import { Bundle, UserError, describeError, type CtrainConfig, type RunSource, type StepVerdict } from "@ctrain/core";
+import { recordEvaluatedMetrics } from "@ctrain/compare";
+import type { DependencyCache } from "./dependency-cache.js";
+import { defaultRunName, describeRunner, trainSettingsFromConfig } from "./settings.js";
+import { runTraining, type TrainingResult } from "./train.js";
+
+/** Where a run bundle is kept for later runs (the workflow run's artifacts on GitHub). */
+export interface BundleStore {
+  /** The name a run's bundle is stored under. */
+  nameOf(runName: string): string;
+  store(dir: string, name: string): Promise<{ id?: number }>;
+}
+
+export interface TrainStepLog {
+  info(line: string): void;
+  /** Things a person should act on; the action annotates them. */
+  warning(line: string): void;
+  /** A failure that does not change the verdict (the upload of a run that failed anyway). */
+  error(line: string): void;
+  /** Wraps the command's live output, e.g. in a foldable log group. */
+  group?<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+export interface TrainStepOptions {
+  config: CtrainConfig;
+  /** The project root: the command, params and outputs are found from here. */
+  root: string;
+  /** The run's name; without it, one derived from the param overrides, else `defaultName`. */
+  name?: string;
+  defaultName: string;
+  paramOverrides: Record<string, unknown>;
+  source: RunSource;
+  /** Default: the root's `.ctrain`. */
+  bundleDir?: string;
+  log: TrainStepLog;
+  /** Where the command's output goes live. */
+  output: NodeJS.WritableStream;
+  /** Cancels the run; without it, SIGINT and SIGTERM do (the runner sends SIGINT when the job is cancelled). */
+  signal?: AbortSignal;
+  cache?: DependencyCache;
+  /** Keeps the bundle for later runs; none keeps it where it is. */
+  bundles?: BundleStore;
+}
+
+export interface TrainStepResult extends TrainingResult {
+  bundleDir: string;
+  /** What the bundle was stored as, when it was. */
+  stored?: { name: string; id?: number };
+  verdict: StepVerdict;
+}
+
+/**
+ * The train step, the same in the action and the CLI: run the command, record the metrics evaluated from its
+ * predictions in run.json (the record the next change compares with), and keep the bundle.
+ */
+export async function runTrainStep(options: TrainStepOptions): Promise<TrainStepResult> {
+  const { config, log } = options;
+  const settings = trainSettingsFromConfig(config, {
+    root: options.root,
+    name: options.name ?? defaultRunName(options.paramOverrides, options.defaultName),
+    source: options.source,
+    runner: describeRunner(),
+    paramOverrides: options.paramOverrides,
+    bundleDir: options.bundleDir,
+  });
+  const result = await runTraining(settings, {
+    signal: options.signal ?? abortOnSignals(),
+    log: (line) => log.info(line),
+    warn: (line) => log.warning(line),
+    group: log.group?.bind(log),
+    output: options.output,
+    cache: options.cache,
+  });
+  const run =
+    result.run.status === "succeeded"
+      ? ((await recordEvaluatedMetrics(new Bundle(settings.bundleDir), config.compare, (line) => log.warning(line))) ??
+        result.run)
+      : result.run;
+  const trained = { ...result, run, bundleDir: settings.bundleDir };
+  const verdict: StepVerdict =
+    run.status === "succeeded"
+      ? { passed: true, reasons: [], warnings: [] }
+      : {
+          passed: false,
+          reasons: [result.error?.format() ?? `training ${run.status} (exit code ${result.exitCode})`],
+          warnings: [],
+        };
+  if (!options.bundles) return { ...trained, verdict };
+  const name = options.bundles.nameOf(run.name);
+  try {
+    const stored = await options.bundles.store(settings.bundleDir, name);
+    log.info(`uploaded the run bundle as ${name}`);
+    return { ...trained, stored: { name, id: stored.id }, verdict };
+  } catch (error) {
+    const explained = explainStoreError(error, name);
+    // A failed training run must still fail with its own exit code and message.
+    if (result.exitCode === 0) throw explained;
+    log.error(describeError(explained));
+    return { ...trained, verdict };
+  }
+}
+
+/** Parallel jobs that share a run name collide on the stored name; say how to tell them apart. */
+function explainStoreError(error: unknown, name: string): unknown {
+  if (!(error instanceof Error) || !/already exists/i.test(error.message)) return error;
+  return new UserError(`this workflow run already has an artifact named ${name}`, {
+    location: "input 'name'",
+    hint: "give each train step of the run its own name, e.g. `name: train-${{ matrix.lr }}`, or set `params:` from the matrix",
+    cause: error,
+  });
+}
+
+/** Stops the training tree on SIGINT or SIGTERM, and the run is still recorded, as cancelled. */
+function abortOnSignals(): AbortSignal {
+  const cancellation = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => cancellation.abort());
+  return cancellation.signal;
+}
