@@ -29,14 +29,16 @@ export class LineReader {
     if (this.overlong) return;
     const pieces = (this.partial + this.decoder.write(chunk)).split("\n");
     this.partial = pieces.pop()!;
-    for (const piece of [...pieces, this.partial]) {
-      if (piece.length > this.maxLineChars) {
-        this.overlong = true;
-        this.end();
-        return;
-      }
+    for (const piece of pieces) {
+      if (piece.length > this.maxLineChars) return this.overflow();
+      this.deliver({ text: piece.endsWith("\r") ? piece.slice(0, -1) : piece, at });
     }
-    for (const piece of pieces) this.deliver({ text: piece.endsWith("\r") ? piece.slice(0, -1) : piece, at });
+    if (this.partial.length > this.maxLineChars) this.overflow();
+  }
+
+  private overflow(): void {
+    this.overlong = true;
+    this.end();
   }
 
   /** The stream closed: a last unterminated line still counts, then every wait ends with undefined. */
