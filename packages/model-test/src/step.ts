@@ -128,6 +128,10 @@ export async function runModelTestStep(options: ModelTestStepOptions): Promise<M
     log,
   }).finally(() => container && removeContainer(container.name));
   logTail.end();
+  if (measured.failures.some((failure) => failure.kind === "load")) {
+    log("the command's last lines:");
+    for (const line of logTail.toArray()) log(`  ${line}`);
+  }
 
   const failures = measured.failures;
   const figures = judgeFigures({ ...measured.figures, "model-size-mb": modelBytes / BYTES_PER_MIB }, test.budgets);
@@ -173,6 +177,16 @@ export async function runModelTestStep(options: ModelTestStepOptions): Promise<M
   const metrics = Object.fromEntries(figures.map((figure) => [figure.metric, figure.value]));
   bundle.write("run", { ...run, metrics: { ...run.metrics, ...metrics } });
   return document;
+}
+
+/** Why the model test failed, one failure a line: `golden.jsonl:2: score: the response breaks ...`. */
+export function describeModelTestFailures(document: ModelTestDocument): string {
+  const lines = document.failures.map((failure) =>
+    [failure.location, failure.field, failure.message].filter((part) => part !== undefined).join(": "),
+  );
+  return [`model test failed: ${lines[0] ?? "no reason recorded"}`, ...lines.slice(1).map((line) => `  ${line}`)].join(
+    "\n",
+  );
 }
 
 interface ServeRun {

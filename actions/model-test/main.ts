@@ -1,0 +1,59 @@
+import { resolve } from "node:path";
+import * as core from "@actions/core";
+import { z } from "zod";
+import { Bundle, loadConfig } from "@ctrain/core";
+import {
+  actionLog,
+  booleanInput,
+  bundleArtifactName,
+  inputOverrides,
+  integerInput,
+  readInputs,
+  readRunContext,
+  runAction,
+  toRunSource,
+  uploadBundleArtifact,
+} from "@ctrain/github";
+import { describeModelTestFailures, runModelTestStep } from "@ctrain/model-test";
+
+/** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
+export function run(): Promise<void> {
+  return runAction(async () => {
+    const inputs = readInputs({
+      config: z.string().optional(),
+      bundle: z.string().default(".ctrain"),
+      image: z.string().optional(),
+      upload: booleanInput.default(true),
+      "retention-days": integerInput.optional(),
+    });
+    const context = readRunContext();
+    const { config } = loadConfig({
+      file: inputs.config,
+      cwd: context.workspace,
+      overrides: inputOverrides(inputs, { image: "model-test.image" }),
+    });
+    const bundleDir = resolve(context.workspace, inputs.bundle);
+
+    const document = await core.group("Testing the model", () =>
+      runModelTestStep({
+        config,
+        root: context.workspace,
+        bundleDir,
+        source: toRunSource(context),
+        log: (line) => actionLog.info(line),
+      }),
+    );
+
+    for (const figure of document.figures) core.setOutput(figure.name, String(figure.value));
+    core.setOutput("passed", String(document.passed));
+    core.setOutput("model-test-path", new Bundle(bundleDir).path("model-test.json"));
+
+    // The run bundle the train step uploaded becomes this one, with the figures in run.json: later runs compare with it.
+    if (inputs.upload) {
+      const name = bundleArtifactName("run", new Bundle(bundleDir).read("run").name);
+      await uploadBundleArtifact({ dir: bundleDir, name, retentionDays: inputs["retention-days"], replace: true });
+      actionLog.info(`uploaded the run bundle again as ${name}, with model-test.json`);
+    }
+    if (!document.passed) core.setFailed(describeModelTestFailures(document));
+  });
+}
