@@ -25,6 +25,7 @@ export function run(): Promise<void> {
       image: z.string().optional(),
       upload: booleanInput.default(true),
       "retention-days": integerInput.optional(),
+      "if-unconfigured": z.enum(["error", "skip"]).default("error"),
     });
     const context = readRunContext();
     const { config } = loadConfig({
@@ -33,6 +34,11 @@ export function run(): Promise<void> {
       overrides: inputOverrides(inputs, { image: "model-test.image" }),
     });
     const bundleDir = resolve(context.workspace, inputs.bundle);
+    if (!config["model-test"] && inputs["if-unconfigured"] === "skip") {
+      actionLog.info("ctrain.yml has no `model-test:` section: the model is not tested");
+      core.setOutput("tested", "false");
+      return;
+    }
 
     const document = await core.group("Testing the model", () =>
       runModelTestStep({
@@ -45,6 +51,7 @@ export function run(): Promise<void> {
     );
 
     for (const figure of document.figures) core.setOutput(figure.name, String(figure.value));
+    core.setOutput("tested", "true");
     core.setOutput("passed", String(document.passed));
     core.setOutput("model-test-path", new Bundle(bundleDir).path("model-test.json"));
 

@@ -113,4 +113,29 @@ describe("model-test action, end to end", () => {
     expect(artifacts).toHaveLength(1);
     expect((await downloadedBundle(run, artifacts[0]!.id)).read("model-test").failures[0]!.kind).toBe("load");
   });
+
+  it("without a model-test section, fails by default and is skipped with if-unconfigured: skip, as the reusable workflow asks", async () => {
+    const { fake, runtime, workspace } = harness;
+    writeFileSync(join(workspace, "ctrain.yml"), "train:\n  command: 'true'\n");
+    const payload = retargetWebhook(fake, loadWebhookExample("push"), { repo: "octo/churn" });
+    const event = { name: "push", payload: payload as unknown as Record<string, unknown> };
+    const run = fake.state.addWorkflowRun(repo, { workflow: "ci.yml", event: "push", headBranch: "main" });
+    const refused = await runAction("model-test", { github: fake, runtime, event, run, workspace, permissions: {} });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.annotations[0]?.message).toMatch(
+      /no model test is configured: ctrain.yml has no `model-test:` section/,
+    );
+    const skipped = await runAction("model-test", {
+      github: fake,
+      runtime,
+      event,
+      run,
+      workspace,
+      permissions: {},
+      inputs: { "if-unconfigured": "skip" },
+    });
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.outputs).toEqual({ tested: "false" });
+    expect(skipped.log).toContain("ctrain.yml has no `model-test:` section: the model is not tested");
+  });
 });
