@@ -1,10 +1,11 @@
-import type { ComparisonDocument, RunDocument, ValidationDocument } from "@ctrain/core";
+import type { ComparisonDocument, ModelTestDocument, RunDocument, ValidationDocument } from "@ctrain/core";
 
 /** What a report is rendered from; each section appears when its data exists. */
 export interface ReportInput {
   run?: RunDocument;
   validation?: ValidationDocument;
   comparison?: ComparisonDocument;
+  modelTest?: ModelTestDocument;
   /** The base branch's recent run records, newest first, for trends. */
   history?: RunDocument[];
   /** The baseline's own run record, for training resources; looked up in `history` when not given. */
@@ -68,6 +69,7 @@ export function resolveContext(input: ReportInput, options: ReportOptions): Repo
     input.run?.finishedAt ?? input.run?.createdAt,
     input.validation?.createdAt,
     input.comparison?.createdAt,
+    input.modelTest?.createdAt,
   ]
     .filter((time): time is string => time !== undefined)
     .map((time) => new Date(time).getTime());

@@ -20,6 +20,7 @@ import { headerSection } from "./sections/header.js";
 import { leaderboardSection } from "./sections/leaderboard.js";
 import { linksSection } from "./sections/links.js";
 import { metricsSection } from "./sections/metrics.js";
+import { modelTestSection } from "./sections/model-test.js";
 import { paramsSection } from "./sections/params.js";
 import { resourcesSection } from "./sections/resources.js";
 import { runFailureSection } from "./sections/run-failure.js";
@@ -58,6 +59,7 @@ function sectionsOf(context: ReportContext, verdict: ReturnType<typeof overallVe
   return [
     headerSection(context, verdict),
     runFailureSection(context),
+    modelTestSection(context),
     metricsSection(context),
     paramsSection(context),
     examplesSection(context),
