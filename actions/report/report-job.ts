@@ -11,7 +11,13 @@ import {
   type RunContext,
 } from "@ctrain/github";
 import { LocalReportSink } from "@ctrain/local";
-import { loadReportInput, renderReport, type ReportInput, type ReportOptions } from "@ctrain/report";
+import {
+  loadReportEvaluation,
+  loadReportInput,
+  renderReport,
+  type ReportInput,
+  type ReportOptions,
+} from "@ctrain/report";
 import { deliverReport, renderOptions, writeReportSummary } from "./deliver.js";
 import { forkWorkflowAdvice } from "./fork-advice.js";
 import { trendHistory } from "./history.js";
@@ -49,6 +55,7 @@ export async function reportThisJob(options: {
 }): Promise<void> {
   const { context, settings, client, token } = options;
   const input = loadReportInput(settings.bundleDir);
+  input.evaluation = await loadReportEvaluation(settings.bundleDir, settings.compare);
   input.history = await trendHistory({ context, settings, client, token, input, workflow: settings.workflow });
   const artifactName = bundleArtifactName("report", settings.report.id);
   const render: ReportOptions = { ...renderOptions(context, settings), runUrl: context.runUrl };

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { loadConfig, type ReportConfig } from "@ctrain/core";
+import { loadConfig, type CompareConfig, type ReportConfig } from "@ctrain/core";
 import {
   ACTIONS_BOT_LOGIN,
   booleanInput,
@@ -14,6 +14,8 @@ import {
 export interface ReportSettings {
   mode: "job" | "workflow-run";
   report: ReportConfig;
+  /** How compare reads the predictions: the report evaluates them the same way for calibration and slices. */
+  compare: CompareConfig;
   bundleDir: string;
   upload: boolean;
   commentAuthor: string;
@@ -54,6 +56,7 @@ export function readReportSettings(context: RunContext): ReportSettings {
   return {
     mode: inputs.mode === "auto" ? (context.eventName === "workflow_run" ? "workflow-run" : "job") : inputs.mode,
     report: config.report,
+    compare: config.compare,
     bundleDir: resolve(context.workspace, inputs.bundle),
     upload: inputs.upload,
     commentAuthor: inputs["comment-author"],

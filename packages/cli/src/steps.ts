@@ -4,7 +4,7 @@ import { recordEvaluatedMetrics, runCompareStep, type CompareResult } from "@ctr
 import { mergeShardProfiles, validateDatasets, type ValidationLog, type ValidationOutcome } from "@ctrain/data";
 import { LocalReportSink } from "@ctrain/local";
 import { publishModel, type PublishResult } from "@ctrain/publish";
-import { renderReportFromBundle } from "@ctrain/report";
+import { loadReportEvaluation, renderReportFromBundle } from "@ctrain/report";
 import {
   defaultRunName,
   describeRunner,
@@ -136,6 +136,7 @@ export async function reportStep(workspace: CliWorkspace): Promise<RenderedRepor
     charts: report.charts,
     trendRuns: report["trend-runs"],
     history,
+    evaluation: await loadReportEvaluation(workspace.bundleDir, workspace.config.compare),
   });
   await new LocalReportSink(workspace.bundleDir).publish(rendered);
   return rendered;

@@ -1,4 +1,5 @@
 import type { ComparisonDocument, ModelTestDocument, RunDocument, ValidationDocument } from "@ctrain/core";
+import type { ReportEvaluation } from "./evaluation.js";
 
 /** What a report is rendered from; each section appears when its data exists. */
 export interface ReportInput {
@@ -6,6 +7,8 @@ export interface ReportInput {
   validation?: ValidationDocument;
   comparison?: ComparisonDocument;
   modelTest?: ModelTestDocument;
+  /** The run's predictions evaluated: the calibration and slices sections (see `loadReportEvaluation`). */
+  evaluation?: ReportEvaluation;
   /** The base branch's recent run records, newest first, for trends. */
   history?: RunDocument[];
   /** The baseline's own run record, for training resources; looked up in `history` when not given. */

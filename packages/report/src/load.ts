@@ -23,11 +23,17 @@ export function loadReportInput(dir: string, options: { untrusted?: boolean } = 
   return input;
 }
 
-/** Renders the report of a bundle folder; `history` and `baselineRun` add the trend and the resources' baseline. */
+/**
+ * Renders the report of a bundle folder; `history` and `baselineRun` add the trend and the resources' baseline,
+ * `evaluation` the calibration and slices sections.
+ */
 export function renderReportFromBundle(
   dir: string,
-  options: ReportOptions & Pick<ReportInput, "history" | "baselineRun"> & { untrusted?: boolean },
+  options: ReportOptions & Pick<ReportInput, "history" | "baselineRun" | "evaluation"> & { untrusted?: boolean },
 ): RenderedReport {
   const input = loadReportInput(dir, { untrusted: options.untrusted });
-  return renderReport({ ...input, history: options.history, baselineRun: options.baselineRun }, options);
+  return renderReport(
+    { ...input, history: options.history, baselineRun: options.baselineRun, evaluation: options.evaluation },
+    options,
+  );
 }

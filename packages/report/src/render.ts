@@ -12,6 +12,7 @@ import { countBytes, countChars, fitSections, type Measure, type RenderCache, ty
 import { htmlPage } from "./html.js";
 import { resolveContext, type ReportContext, type ReportInput, type ReportOptions } from "./input.js";
 import { markdownBlocks } from "./markdown.js";
+import { calibrationSection } from "./sections/calibration.js";
 import { classificationSection } from "./sections/classification.js";
 import { curvesSection } from "./sections/curves.js";
 import { examplesSection } from "./sections/examples.js";
@@ -24,6 +25,7 @@ import { modelTestSection } from "./sections/model-test.js";
 import { paramsSection } from "./sections/params.js";
 import { resourcesSection } from "./sections/resources.js";
 import { runFailureSection } from "./sections/run-failure.js";
+import { slicesSection } from "./sections/slices.js";
 import { trendSection } from "./sections/trend.js";
 import { validationSection } from "./sections/validation.js";
 import { svgChart } from "./svg.js";
@@ -65,6 +67,8 @@ function sectionsOf(context: ReportContext, verdict: ReturnType<typeof overallVe
     examplesSection(context),
     validationSection(context),
     classificationSection(context),
+    calibrationSection(context),
+    slicesSection(context),
     resourcesSection(context, baselineRun),
     leaderboardSection(context),
     trendSection(context),
