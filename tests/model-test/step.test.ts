@@ -138,4 +138,24 @@ describe("the model-test step", () => {
       runModelTestStep({ config: withoutSection, root: workspace.root, bundleDir: workspace.bundleDir }),
     ).rejects.toThrow("ctrain.yml has no `model-test:` section");
   });
+
+  it("refuses an image when Docker is not available, saying so before anything runs", async () => {
+    const workspace = modelTestWorkspace({ image: "python:3.12-slim" });
+    roots.push(workspace.root);
+    const path = process.env.PATH;
+    process.env.PATH = workspace.root; // no docker here
+    try {
+      const error = await runModelTestStep({
+        config: workspace.config,
+        root: workspace.root,
+        bundleDir: workspace.bundleDir,
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toMatch(/^model-test\.image is set, but Docker is not available: /);
+      expect((error as UserError).location).toBe("model-test.image");
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(new Bundle(workspace.bundleDir).has("model-test")).toBe(false);
+  });
 });
