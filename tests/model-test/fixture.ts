@@ -6,10 +6,11 @@ import { Bundle, CtrainConfig, type CtrainConfigInput } from "@ctrain/core";
 /**
  * A serve command in node: loads `model.json` (a threshold), prints `ready`, then answers each request
  * `{"x": number}` with `{"label": 0|1, "score": x}`. SERVE_MODE bends it: `crash` exits before ready, `hang` never
- * gets ready, `slow` sleeps SERVE_DELAY_MS per request, `wrong` answers a score out of range on x = 2,
+ * gets ready (and starts a detached helper), `slow` sleeps SERVE_DELAY_MS per request, `wrong` answers a score out of range on x = 2,
  * `text` answers plain text. Every mode logs to stderr first, as real servers do.
  */
 export const SERVE_SCRIPT = `
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 const mode = process.env.SERVE_MODE ?? "ok";
@@ -17,7 +18,11 @@ console.error("loading", process.env.CTRAIN_MODEL_FILES);
 const [modelFile] = JSON.parse(process.env.CTRAIN_MODEL_FILES);
 const model = JSON.parse(readFileSync(modelFile, "utf8"));
 if (mode === "crash") { console.error("cannot unpickle the model"); process.exit(3); }
-if (mode === "hang") setInterval(() => {}, 1000);
+if (mode === "hang") {
+  // A helper process in a session of its own, as a server's worker might be: stopping the model must stop it too.
+  spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { detached: true, stdio: "ignore" }).unref();
+  setInterval(() => {}, 1000);
+}
 else {
   console.log("loaded, warming caches");
   console.log("ready");

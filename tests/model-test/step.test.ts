@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bundle, ModelTestDocument, UserError } from "@ctrain/core";
 import { runModelTestStep } from "@ctrain/model-test";
+import { processesTagged } from "../train/processes.js";
 import { modelTestWorkspace } from "./fixture.js";
 
 const roots: string[] = [];
@@ -51,8 +53,10 @@ describe("the model-test step", () => {
     expect(document.figures.map((figure) => figure.name)).toEqual(["model-size-mb"]);
   });
 
-  it("fails a model that never gets ready within the ready timeout, and stops it", async () => {
-    const { document } = await modelTest({ env: { SERVE_MODE: "hang" }, "ready-timeout": "1s" });
+  it("fails a model that never gets ready within the ready timeout, and stops it and every process it started", async () => {
+    const tag = randomUUID();
+    const { document } = await modelTest({ env: { SERVE_MODE: "hang", TREE_TEST_TAG: tag }, "ready-timeout": "1s" });
+    expect(processesTagged(tag)).toEqual([]);
     expect(document.failures[0]).toMatchObject({
       kind: "load",
       message: "the model could not be loaded: the command printed nothing for 1s before printing `ready`",
