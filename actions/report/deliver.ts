@@ -31,6 +31,7 @@ export async function deliverReport(options: {
     report: settings.report,
     bundleDir: options.bundleDir,
     untrusted: options.untrusted,
+    compare: settings.compare,
     trend: options.trend,
     render: {
       // The comment also carries the commit it reports (a hidden line the sink adds), within the same budget.

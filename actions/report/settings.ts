@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { ReportConfig } from "@ctrain/core";
+import type { CompareConfig, ReportConfig } from "@ctrain/core";
 import type { ActionStart } from "@ctrain/github";
 import type { INPUTS } from "./inputs.js";
 
@@ -7,6 +7,8 @@ import type { INPUTS } from "./inputs.js";
 export interface ReportSettings {
   mode: "job" | "workflow-run";
   report: ReportConfig;
+  /** How compare reads the predictions: the report evaluates them the same way for calibration and slices. */
+  compare: CompareConfig;
   bundleDir: string;
   upload: boolean;
   commentAuthor: string;
@@ -18,6 +20,7 @@ export function reportSettings({ inputs, context, config }: ActionStart<typeof I
   return {
     mode: inputs.mode === "auto" ? (context.eventName === "workflow_run" ? "workflow-run" : "job") : inputs.mode,
     report: config().report,
+    compare: config().compare,
     bundleDir: resolve(context.workspace, inputs.bundle),
     upload: inputs.upload,
     commentAuthor: inputs["comment-author"],

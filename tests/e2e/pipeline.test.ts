@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
@@ -119,14 +119,34 @@ describe("ctrain run on the Node example, baseline then candidate", () => {
   });
 });
 
+/** The example's model test without its latency and cold-start budgets: a test asserts no timings (the figures are kept). */
+function withoutTimeBudgets(project: string): void {
+  const file = join(project, "ctrain.yml");
+  const timeBudgets = / p95-ms: \d+, cold-start-ms: \d+,/;
+  expect(readFileSync(file, "utf8")).toMatch(timeBudgets);
+  writeFileSync(file, readFileSync(file, "utf8").replace(timeBudgets, ""));
+  git(project, "commit", "-qam", "no time budgets");
+}
+
 /** The scikit-learn example, trained with Debian's python3 (the `python` on PATH may lack scikit-learn). */
 describe("ctrain run on the scikit-learn example, baseline then candidate", () => {
   const PYTHON_COMMAND = "/usr/bin/python3 train.py";
   let project: string;
+  let bin: string;
+  const path = process.env.PATH;
   beforeAll(() => {
     project = exampleRepository("sklearn-classifier");
+    withoutTimeBudgets(project);
+    // The model test runs `python serve_check.py`: `python` is Debian's, with scikit-learn, as for training.
+    bin = mkdtempSync(join(tmpdir(), "ctrain-python-"));
+    symlinkSync("/usr/bin/python3", join(bin, "python"));
+    process.env.PATH = `${bin}:${path}`;
   });
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  afterAll(() => {
+    process.env.PATH = path;
+    rmSync(project, { recursive: true, force: true });
+    rmSync(bin, { recursive: true, force: true });
+  });
 
   it("records the baseline, then gates a candidate with fewer trees against it", () => {
     const baseline = ctrain(project, "run", "--command", PYTHON_COMMAND);
@@ -151,5 +171,8 @@ describe("ctrain run on the scikit-learn example, baseline then candidate", () =
     expect(auc.pValue).toBeGreaterThan(0);
     expect(comparison.rows.some((row) => row.name.startsWith("slice:radius_band="))).toBe(true);
     expect(candidate.stdout).toContain(`verdict: ${comparison.verdict}`);
+    // The model test ran on both, and its figures are metrics like any other.
+    expect(baseline.stdout).toMatch(/^model test: passed$/m);
+    expect(comparison.rows.find((row) => row.name === "model-test:latency-p95-ms")?.candidate).toBeGreaterThan(0);
   });
 });

@@ -58,7 +58,15 @@ describe("the workflows users call and copy", () => {
       ),
     );
     const used = new Set(steps.flatMap(({ action }) => (action ? [action.name] : [])));
-    expect([...used].sort()).toEqual(["compare", "fetch-model", "publish", "report", "train", "validate"]);
+    expect([...used].sort()).toEqual([
+      "compare",
+      "fetch-model",
+      "model-test",
+      "publish",
+      "report",
+      "train",
+      "validate",
+    ]);
     const local = steps.filter(({ action }) => action?.local).map(({ workflow }) => workflow);
     expect(new Set(local)).toEqual(new Set([".github/workflows/dogfood.yml"]));
   });

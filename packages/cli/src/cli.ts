@@ -7,6 +7,7 @@ import { runsCommand } from "./commands/runs.js";
 import { historyCommand } from "./commands/history.js";
 import { compareCommand } from "./commands/compare.js";
 import { trainCommand } from "./commands/train.js";
+import { modelTestCommand } from "./commands/model-test.js";
 import { fetchCommand, publishCommand } from "./commands/publish.js";
 import { reportCommand } from "./commands/report.js";
 import { profileMergeCommand, validateCommand } from "./commands/validate.js";
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   runCommand,
   validateCommand,
   trainCommand,
+  modelTestCommand,
   compareCommand,
   reportCommand,
   publishCommand,

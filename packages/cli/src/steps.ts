@@ -99,6 +99,7 @@ export async function reportStep(
   const { rendered } = await runReportStep({
     report: workspace.config.report,
     bundleDir: workspace.bundleDir,
+    compare: workspace.config.compare,
     trend: (count) => localBaselines(workspace).history(count),
     sinks: [new LocalReportSink(workspace.bundleDir)],
     stepError,

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { CtrainConfig } from "./config/schema.js";
 import { CONFIG_KEY_DESCRIPTIONS } from "./config/descriptions.js";
-import { ComparisonDocumentV2, ProfileDocument, RunDocument, ValidationDocument } from "./bundle/documents.js";
+import {
+  ComparisonDocumentV2,
+  ModelTestDocument,
+  ProfileDocument,
+  RunDocument,
+  ValidationDocument,
+} from "./bundle/documents.js";
 
 export interface JsonSchemaNode {
   type?: string | string[];
@@ -71,6 +77,11 @@ export function generateJsonSchemas(): Record<string, string> {
       documentSchema(ComparisonDocumentV2),
       "comparison.schema.json",
       "ctrain comparison.json",
+    ),
+    "model-test.schema.json": render(
+      documentSchema(ModelTestDocument),
+      "model-test.schema.json",
+      "ctrain model-test.json",
     ),
   };
 }

@@ -51,6 +51,8 @@ export async function uploadBundleArtifact(options: {
   dir: string;
   name: string;
   retentionDays?: number;
+  /** A later step of the same job uploads the bundle again with its own documents added (model-test after train). */
+  replace?: boolean;
 }): Promise<{ id?: number; size?: number; digest?: string }> {
   requireRuntime("upload the run bundle as an artifact");
   const retention = options.retentionDays;
@@ -65,10 +67,23 @@ export async function uploadBundleArtifact(options: {
   const root = resolve(options.dir);
   const files = listFiles(root);
   if (files.length === 0) throw new UserError(`nothing to upload: the bundle folder ${root} is empty`);
-  await deleteEarlierAttemptArtifact(options.name);
+  if (options.replace) await deleteArtifactOfThisRun(options.name);
+  else await deleteEarlierAttemptArtifact(options.name);
   return artifactService(`upload the artifact ${options.name}`, async () =>
     (await artifactClient()).uploadArtifact(options.name, files, root, { retentionDays: retention }),
   );
+}
+
+/** Deletes this run's artifact named `name`, if there is one, so a fuller copy can take its name. */
+async function deleteArtifactOfThisRun(name: string): Promise<void> {
+  await artifactService(`replace the artifact ${name}`, async () => {
+    const { ArtifactNotFoundError, DefaultArtifactClient } = await import("@actions/artifact");
+    try {
+      await new DefaultArtifactClient().deleteArtifact(name);
+    } catch (error) {
+      if (!(error instanceof ArtifactNotFoundError)) throw error;
+    }
+  });
 }
 
 /**

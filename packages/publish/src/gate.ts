@@ -1,18 +1,32 @@
-import { UserError, type ComparisonDocument, type RunDocument, type ValidationDocument } from "@ctrain/core";
+import {
+  UserError,
+  type ComparisonDocument,
+  type ModelTestDocument,
+  type RunDocument,
+  type ValidationDocument,
+} from "@ctrain/core";
 
 export interface GateDocuments {
   run: RunDocument;
   comparison?: ComparisonDocument;
   validation?: ValidationDocument;
+  modelTest?: ModelTestDocument;
 }
 
 /** Why the bundle's own verdicts forbid publishing; empty when they allow it. */
-export function verdictProblems({ run, comparison, validation }: GateDocuments): string[] {
+export function verdictProblems({ run, comparison, validation, modelTest }: GateDocuments): string[] {
   const problems: string[] = [];
   if (run.status !== "succeeded") problems.push(`the training run ended as ${run.status}`);
   if (run.model.files.length === 0) problems.push("the run recorded no model files (set `train.model-files`)");
   if (validation && !validation.success) problems.push("data validation failed (validation.json)");
   else if (run.verdicts.validation === "failed") problems.push("data validation failed (run.json verdicts)");
+  if (modelTest && !modelTest.passed) {
+    const first = modelTest.failures[0];
+    const where = first ? [first.location, first.field].filter(Boolean).join(": ") : "";
+    problems.push(
+      `the model test failed (model-test.json)${first ? `: ${where ? `${where}: ` : ""}${first.message}` : ""}`,
+    );
+  }
   if (!comparison) {
     problems.push("the bundle holds no comparison.json, so no gate has passed (run the compare step first)");
   } else {

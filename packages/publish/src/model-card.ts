@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type {
   ComparisonDocument,
   ModelConfig,
+  ModelTestDocument,
   ProfileDocument,
   RecordedValue,
   RunDocument,
@@ -10,6 +11,7 @@ import type {
 } from "@ctrain/core";
 import type { ApprovalRecord, ManifestFile } from "./manifest.js";
 import { formatBytes, isReportedCopy } from "@ctrain/core";
+import { FIGURE_LABELS } from "@ctrain/model-test";
 import { escapeMarkdown, formatNumber, formatValue, inlineCode, markdownTable } from "./markdown.js";
 
 /** The release text stays short: the summary table shows this many metrics and links to the card for the rest. */
@@ -26,6 +28,8 @@ export interface ModelCardInput {
   run: RunDocument;
   comparison?: ComparisonDocument;
   validation?: ValidationDocument;
+  /** What the model test measured: shown as the card's serving figures. */
+  modelTest?: ModelTestDocument;
   profiles: ProfileDocument[];
   /** The champion this version is measured against in the summary. */
   previous?: { tag: string; metrics: Record<string, RecordedValue> };
@@ -267,6 +271,38 @@ function evaluationSection(input: ModelCardInput): string[] {
   return lines;
 }
 
+/** How the model served in its model test: cold start, latency, memory, size, each against its budget. */
+function servingSection(input: ModelCardInput): string[] {
+  const test = input.modelTest;
+  if (!test) return [];
+  const lines = ["## Serving", ""];
+  const ran = `${inlineCode(test.command)}${test.image ? ` in ${inlineCode(test.image)}` : ""}`;
+  const contract = test.contract
+    ? `; ${test.contract.checked - test.contract.failed} of ${test.contract.checked} responses kept the contract`
+    : "";
+  lines.push(
+    `Loaded and served by ${ran} on ${test.inputs.requests} golden inputs${contract}; verdict: **${test.passed ? "passed" : "failed"}**.`,
+    "",
+  );
+  const rows = test.figures.map((figure) => {
+    const unit = figure.name.endsWith("-ms") ? "ms" : "MiB";
+    return [
+      FIGURE_LABELS[figure.name],
+      `${formatNumber(figure.value)} ${unit}`,
+      figure.budget === undefined ? "-" : `${formatNumber(figure.budget)} ${unit}`,
+      figure.passed ? "passed" : "failed",
+    ];
+  });
+  if (rows.length) lines.push(markdownTable(["figure", "value", "budget", "verdict"], ["l", "r", "r", "l"], rows), "");
+  if (test.latency) {
+    lines.push(
+      `Latency over ${test.latency.requests} timed requests after ${test.latency.warmUp} warm-up requests, one at a time.`,
+      "",
+    );
+  }
+  return lines;
+}
+
 function lineageSection(input: ModelCardInput): string[] {
   const source = input.run.source;
   const repo = repositoryUrl(source);
@@ -301,6 +337,7 @@ export function renderModelCard(input: ModelCardInput): ModelCard {
     ...textSection("Limitations", input.model.limitations, "Not stated: set `model.limitations` in ctrain.yml."),
     ...trainingDataSection(input),
     ...evaluationSection(input),
+    ...servingSection(input),
     ...lineageSection(input),
   ];
   const markdown = `---\n${stringify(frontMatter)}---\n\n${body.join("\n")}`;

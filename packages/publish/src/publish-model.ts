@@ -207,7 +207,8 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
   const run = bundle.read("run");
   const comparison = bundle.readIfPresent("comparison");
   const validation = bundle.readIfPresent("validation");
-  assertVerdictsAllowPublishing({ run, comparison, validation }, bundle.root);
+  const modelTest = bundle.readIfPresent("model-test");
+  assertVerdictsAllowPublishing({ run, comparison, validation, modelTest }, bundle.root);
 
   const approval = await decideApproval(
     { approval: publish.approval, requiredApprovals: publish["required-approvals"] },
@@ -286,6 +287,7 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
     run,
     comparison,
     validation,
+    modelTest,
     profiles: readProfiles(bundle),
     previous: previousMetrics && previous ? { tag: previous.tag, metrics: previousMetrics } : undefined,
     approval,

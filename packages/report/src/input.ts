@@ -1,10 +1,14 @@
-import type { ComparisonDocument, RunDocument, ValidationDocument } from "@ctrain/core";
+import type { ComparisonDocument, ModelTestDocument, RunDocument, ValidationDocument } from "@ctrain/core";
+import type { ReportEvaluation } from "./evaluation.js";
 
 /** What a report is rendered from; each section appears when its data exists. */
 export interface ReportInput {
   run?: RunDocument;
   validation?: ValidationDocument;
   comparison?: ComparisonDocument;
+  modelTest?: ModelTestDocument;
+  /** The run's predictions evaluated: the calibration and slices sections (see `loadReportEvaluation`). */
+  evaluation?: ReportEvaluation;
   /** The base branch's recent run records, newest first, for trends. */
   history?: RunDocument[];
   /** The baseline's own run record, for training resources; looked up in `history` when not given. */
@@ -70,6 +74,7 @@ export function resolveContext(input: ReportInput, options: ReportOptions): Repo
     input.run?.finishedAt ?? input.run?.createdAt,
     input.validation?.createdAt,
     input.comparison?.createdAt,
+    input.modelTest?.createdAt,
   ]
     .filter((time): time is string => time !== undefined)
     .map((time) => new Date(time).getTime());

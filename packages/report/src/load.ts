@@ -11,6 +11,7 @@ export function loadReportInput(dir: string, options: { untrusted?: boolean } = 
     run: bundle.readIfPresent("run"),
     validation: bundle.readIfPresent("validation"),
     comparison: bundle.readIfPresent("comparison"),
+    modelTest: bundle.readIfPresent("model-test"),
   };
   if (!input.run && !input.validation && !input.comparison) {
     throw new UserError("nothing to report: the bundle holds no run.json, validation.json or comparison.json", {

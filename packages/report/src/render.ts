@@ -12,6 +12,7 @@ import { countBytes, countChars, fitSections, type Measure, type RenderCache, ty
 import { htmlPage } from "./html.js";
 import { resolveContext, type ReportContext, type ReportInput, type ReportOptions } from "./input.js";
 import { markdownBlocks } from "./markdown.js";
+import { calibrationSection } from "./sections/calibration.js";
 import { classificationSection } from "./sections/classification.js";
 import { curvesSection } from "./sections/curves.js";
 import { examplesSection } from "./sections/examples.js";
@@ -20,10 +21,12 @@ import { headerSection } from "./sections/header.js";
 import { leaderboardSection } from "./sections/leaderboard.js";
 import { linksSection } from "./sections/links.js";
 import { metricsSection } from "./sections/metrics.js";
+import { modelTestSection } from "./sections/model-test.js";
 import { paramsSection } from "./sections/params.js";
 import { resourcesSection } from "./sections/resources.js";
 import { stepErrorSection } from "./sections/step-error.js";
 import { runFailureSection } from "./sections/run-failure.js";
+import { slicesSection } from "./sections/slices.js";
 import { trendSection } from "./sections/trend.js";
 import { validationSection } from "./sections/validation.js";
 import { svgChart } from "./svg.js";
@@ -60,11 +63,14 @@ function sectionsOf(context: ReportContext, verdict: ReturnType<typeof overallVe
     headerSection(context, verdict),
     runFailureSection(context),
     stepErrorSection(context),
+    modelTestSection(context),
     metricsSection(context),
     paramsSection(context),
     examplesSection(context),
     validationSection(context),
     classificationSection(context),
+    calibrationSection(context),
+    slicesSection(context),
     resourcesSection(context, baselineRun),
     leaderboardSection(context),
     trendSection(context),

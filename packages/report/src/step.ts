@@ -2,12 +2,14 @@ import {
   describeError,
   type PublishedReport,
   type RenderedReport,
+  type CompareConfig,
   type ReportConfig,
   type ReportSink,
   type RunDocument,
   type StepVerdict,
 } from "@ctrain/core";
 import type { ReportInput, ReportOptions } from "./input.js";
+import { loadReportEvaluation } from "./evaluation.js";
 import { loadReportInput } from "./load.js";
 import { renderReport } from "./render.js";
 
@@ -15,6 +17,8 @@ export interface ReportStepOptions {
   report: ReportConfig;
   /** The bundle the other steps wrote; the report is made of its documents. */
   bundleDir: string;
+  /** How compare reads the run's predictions: given, the report adds the calibration and slices sections. */
+  compare?: CompareConfig;
   /** Another run's bundle (a fork's report artifact): inspected and validated as it is read. */
   untrusted?: boolean;
   /** The base branch's `count` most recent runs like the bundle's, for the trend. */
@@ -53,6 +57,10 @@ export async function runReportStep(options: ReportStepOptions): Promise<ReportS
       ? { stepError: { what: options.stepError.what, message: describeError(options.stepError.error) } }
       : {}),
   };
+  if (options.compare && !options.untrusted) {
+    const evaluation = await loadReportEvaluation(options.bundleDir, options.compare);
+    if (evaluation) input.evaluation = evaluation;
+  }
   if (options.trend && report["trend-runs"] > 0) input.history = await options.trend(report["trend-runs"], input);
   const render: ReportOptions = {
     ...options.render,

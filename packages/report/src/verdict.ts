@@ -41,12 +41,13 @@ export function byVerdict(a: ComparisonRow, b: ComparisonRow): number {
 }
 
 /**
- * The report's one-word answer: any failure (the run, a data check, a metric gate) fails it; otherwise an
+ * The report's one-word answer: any failure (the run, a data check, the model test, a metric gate) fails it; otherwise an
  * inconclusive comparison leaves it open; otherwise any gate that ran and passed passes it.
  */
 export function overallVerdict(input: ReportInput): OverallVerdict {
-  const { run, validation, comparison } = input;
+  const { run, validation, comparison, modelTest } = input;
   if (run && run.status !== "succeeded") return "failed";
+  if (modelTest && !modelTest.passed) return "failed";
   if (validation && !validation.success) return "failed";
   if (comparison?.verdict === "failed") return "failed";
   if (comparison?.verdict === "inconclusive") return "inconclusive";

@@ -6,6 +6,7 @@ import { compareStep, publishStep, reportStep, terminalLog, trainStep, validateS
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace } from "../workspace.js";
 import { describeValidation } from "./validate.js";
 import { describeVerdicts } from "./compare.js";
+import { describeModelTest, modelTestStep } from "./model-test.js";
 import { terminal } from "../terminal.js";
 
 export const runCommand: Command = {
@@ -72,6 +73,18 @@ export const runCommand: Command = {
       const rendered = await reportStep(workspace);
       terminal.out.write(`${rendered.title}\nreport: ${shown(join(workspace.bundleDir, "report.html"))}\n`);
       return training.exitCode || 1;
+    }
+
+    if (workspace.config["model-test"]) {
+      step("model-test");
+      const tested = await modelTestStep(workspace);
+      terminal.out.write(describeModelTest(tested));
+      if (!tested.passed) {
+        // Not recorded: a model that cannot be served is no one's baseline.
+        const rendered = await reportStep(workspace);
+        terminal.out.write(`\n${rendered.title}\nnot comparing: the model test failed\n${reportLines()}`);
+        return 1;
+      }
     }
 
     step("compare");

@@ -424,8 +424,65 @@ const ComparisonDocumentV1 = z
 export const ComparisonDocument = z.discriminatedUnion("schema", [ComparisonDocumentV2, ComparisonDocumentV1]);
 export type ComparisonDocument = z.output<typeof ComparisonDocumentV2>;
 
+/** What the model-test stage measured and decided: `model-test.json`, `schemas/model-test.schema.json`. */
+export const ModelTestDocument = z.strictObject({
+  schema: z.literal("ctrain.model-test/v1"),
+  createdAt: IsoTime,
+  source: RunSource.optional(),
+  /** The command as configured (a string, or the argv words joined for display). */
+  command: z.string().max(10_000),
+  image: z.string().max(500).optional(),
+  passed: z.boolean(),
+  /** Every reason the stage failed, most basic first (loading, contract, budgets). */
+  failures: z
+    .array(
+      z.strictObject({
+        kind: z.enum(["load", "protocol", "contract", "budget"]),
+        message: z.string().max(4000),
+        /** `<inputs file>:<line>` of the request the failure is about. */
+        location: z.string().max(2000).optional(),
+        field: z.string().max(500).optional(),
+      }),
+    )
+    .max(100),
+  inputs: z.strictObject({ file: RelativePath, requests: z.number().int().min(0) }),
+  contract: z
+    .strictObject({
+      schema: RelativePath.optional(),
+      expected: RelativePath.optional(),
+      checked: z.number().int().min(0),
+      failed: z.number().int().min(0),
+    })
+    .optional(),
+  /** The figures, each also a run metric named in `metric`. */
+  figures: z
+    .array(
+      z.strictObject({
+        name: z.enum(["cold-start-ms", "p50-ms", "p95-ms", "p99-ms", "peak-memory-mb", "model-size-mb"]),
+        metric: z.string().max(100),
+        value: z.number().min(0),
+        budget: z.number().positive().optional(),
+        passed: z.boolean(),
+      }),
+    )
+    .max(20),
+  /** Timed requests after warm-up; the percentiles interpolate linearly between order statistics (numpy's default). */
+  latency: z
+    .strictObject({
+      requests: z.number().int().min(1),
+      warmUp: z.number().int().min(0),
+      meanMs: z.number().min(0),
+      maxMs: z.number().min(0),
+    })
+    .optional(),
+  model: z.strictObject({ files: z.number().int().min(0), bytes: z.number().int().min(0) }),
+  logTail: z.array(z.string().max(10_000)).max(1000).default([]),
+});
+export type ModelTestDocument = z.infer<typeof ModelTestDocument>;
+
 export const BUNDLE_DOCUMENTS = {
   run: { file: "run.json", schema: RunDocument },
   validation: { file: "validation.json", schema: ValidationDocument },
   comparison: { file: "comparison.json", schema: ComparisonDocument },
+  "model-test": { file: "model-test.json", schema: ModelTestDocument },
 } as const;

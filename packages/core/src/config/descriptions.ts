@@ -138,6 +138,44 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "report.max-comment-chars": "Budget for the PR comment (GitHub's limit is 65,536).",
   "report.charts": "Include trend and learning-curve charts (Mermaid in comments, SVG in files).",
   "report.trend-runs": "How many of the base branch's recent runs the trend chart shows.",
+  "model-test":
+    "Load the trained model in a clean process and check it serves: golden inputs, an output contract, latency, memory and size budgets (docs/actions/model-test.md).",
+  "model-test.command":
+    "The load-and-predict command: a string run with `bash` (like train.command) or a list run as-is without a shell. It prints `ready` once the model is loaded, then answers each JSON request line on stdin with one JSON line on stdout. `$CTRAIN_MODEL_DIR` is the workspace the model files are relative to, `$CTRAIN_MODEL_FILES` a JSON array of their absolute paths.",
+  "model-test.working-directory": "Folder the command runs in, relative to the workspace.",
+  "model-test.inputs":
+    "The golden inputs: a JSON Lines file (one request object a line) or a CSV file (one request a row).",
+  "model-test.format": "Format of the inputs file; `auto` decides by extension.",
+  "model-test.contract":
+    "What every response must satisfy; a response that breaks it fails the stage, naming the request's line and field.",
+  "model-test.contract.schema":
+    "A JSON Schema file each response is validated against (ajv; draft-07 unless `$schema` says otherwise).",
+  "model-test.contract.expected":
+    "A CSV of expected outputs, one row per golden input in the same order, one column per response field; an empty cell is not checked.",
+  "model-test.contract.absolute-tolerance":
+    "Numbers match when |response - expected| <= absolute-tolerance + relative-tolerance x |expected| (numpy's isclose).",
+  "model-test.contract.relative-tolerance": "Relative part of the numeric tolerance (see absolute-tolerance).",
+  "model-test.requests": "Timed requests, cycling over the golden inputs, for the latency percentiles.",
+  "model-test.warm-up": "Requests sent after the contract pass and before the timed ones, not timed.",
+  "model-test.ready-timeout":
+    "How long the command may take to print `ready` (`30s`, `2m` or minutes); past it, the model could not be loaded.",
+  "model-test.request-timeout": "How long one response may take (`30s`, `2m` or minutes).",
+  "model-test.env": "Extra environment variables for the command.",
+  "model-test.image":
+    "A container image to run the command in: `docker run --rm -i --network none` with the workspace mounted read-only. Needs Docker on the runner.",
+  "model-test.budgets":
+    "Limits on the figures; each figure is also recorded as a run metric (`model-test:latency-p95-ms`, ...) that compare.metrics can gate against the baseline.",
+  "model-test.budgets.p50-ms": "Largest median request latency, in milliseconds (`model-test:latency-p50-ms`).",
+  "model-test.budgets.p95-ms":
+    "Largest 95th-percentile request latency, in milliseconds (`model-test:latency-p95-ms`).",
+  "model-test.budgets.p99-ms":
+    "Largest 99th-percentile request latency, in milliseconds (`model-test:latency-p99-ms`).",
+  "model-test.budgets.cold-start-ms":
+    "Longest time from start to `ready`, in milliseconds (`model-test:cold-start-ms`).",
+  "model-test.budgets.peak-memory-mb":
+    "Largest resident memory of the command's process tree, in MiB (`model-test:peak-memory-mb`); not measured with `image`.",
+  "model-test.budgets.model-size-mb":
+    "Largest total size of the run's model files, in MiB (`model-test:model-size-mb`).",
   publish: "Releasing approved models.",
   "publish.approval": "Approval policy: review, label:<name>, environment or none.",
   "publish.required-approvals": "Approvals needed under the `review` policy.",

@@ -258,6 +258,49 @@ export const PublishConfig = z.strictObject({
   registry: z.string().default(".ctrain-store/registry"),
 });
 
+/** A limit on one model-test figure; the figure must not exceed it. */
+const Budget = z.number().positive().optional();
+
+export const ModelTestConfig = z
+  .strictObject({
+    /** A command string (run by bash, like train.command) or an argv array run without a shell. */
+    command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    "working-directory": z.string().default("."),
+    inputs: z.string().min(1),
+    format: z.enum(["auto", "csv", "jsonl"]).default("auto"),
+    contract: z
+      .strictObject({
+        schema: z.string().min(1).optional(),
+        expected: z.string().min(1).optional(),
+        "absolute-tolerance": z.number().min(0).default(1e-8),
+        "relative-tolerance": z.number().min(0).default(1e-5),
+      })
+      .refine((contract) => contract.schema !== undefined || contract.expected !== undefined, {
+        message: "name a JSON Schema file (`schema`), a CSV of expected outputs (`expected`), or both",
+      })
+      .optional(),
+    requests: z.number().int().min(1).max(100_000).default(100),
+    "warm-up": z.number().int().min(0).max(10_000).default(10),
+    "ready-timeout": Duration.default("2m"),
+    "request-timeout": Duration.default("30s"),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string()).default({}),
+    image: z.string().min(1).optional(),
+    budgets: z
+      .strictObject({
+        "p50-ms": Budget,
+        "p95-ms": Budget,
+        "p99-ms": Budget,
+        "cold-start-ms": Budget,
+        "peak-memory-mb": Budget,
+        "model-size-mb": Budget,
+      })
+      .default({}),
+  })
+  .refine((test) => test.image === undefined || test.budgets["peak-memory-mb"] === undefined, {
+    message: "peak-memory-mb cannot be gated with `image`: the container's memory is outside the measured process tree",
+    path: ["budgets", "peak-memory-mb"],
+  });
+
 export const ModelConfig = z.strictObject({
   name: SafeName,
   task: z.string().default("tabular-classification"),
@@ -275,6 +318,7 @@ export const CtrainConfig = z.strictObject({
   compare: CompareConfig.default(CompareConfig.parse({})),
   report: ReportConfig.default(ReportConfig.parse({})),
   publish: PublishConfig.default(PublishConfig.parse({})),
+  "model-test": ModelTestConfig.optional(),
 });
 
 export type CtrainConfig = z.output<typeof CtrainConfig>;
@@ -287,3 +331,4 @@ export type CompareConfig = z.output<typeof CompareConfig>;
 export type ReportConfig = z.output<typeof ReportConfig>;
 export type PublishConfig = z.output<typeof PublishConfig>;
 export type ModelConfig = z.output<typeof ModelConfig>;
+export type ModelTestConfig = z.output<typeof ModelTestConfig>;

@@ -8,8 +8,9 @@ const plural = (count: number, one: string, many = `${one}s`): string =>
 /** One phrase per kind of failing item, for the header and the check run's title. */
 export function countFailures(input: ReportInput): Inline[][] {
   const phrases: Inline[][] = [];
-  const { run, validation, comparison } = input;
+  const { run, validation, comparison, modelTest } = input;
   if (run && run.status !== "succeeded") phrases.push([label(`training ${run.status}`)]);
+  if (modelTest && !modelTest.passed) phrases.push([label("model test failed")]);
   if (comparison) {
     const gated = comparison.rows.filter((row) => row.kind === "metric" && row.verdict && row.verdict !== "skipped");
     const failed = gated.filter((row) => row.verdict === "failed").length;
