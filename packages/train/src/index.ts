@@ -18,3 +18,4 @@ export * from "./predictions.js";
 export * from "./outputs.js";
 export * from "./written-files.js";
 export * from "./cells.js";
+export * from "./run-cache.js";

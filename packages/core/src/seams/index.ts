@@ -1,3 +1,4 @@
 export type * from "./baseline.js";
 export type * from "./report.js";
 export type * from "./registry.js";
+export type * from "./run-cache.js";
