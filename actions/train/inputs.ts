@@ -22,6 +22,7 @@ export function readTrainInputs() {
     "cache-paths": listInput.optional(),
     "cache-key-files": listInput.optional(),
     "cache-key-prefix": z.string().optional(),
+    force: booleanInput.default(false),
     upload: booleanInput.default(true),
     "retention-days": integerInput.optional(),
   });

@@ -5,6 +5,7 @@ import { recordEvaluatedMetrics } from "@ctrain/compare";
 import {
   actionLog,
   ActionsDependencyCache,
+  ActionsRunCacheStore,
   bundleArtifactName,
   inputOverrides,
   readRunContext,
@@ -54,6 +55,7 @@ export function run(): Promise<void> {
       output: process.stdout,
       signal: cancellation.signal,
       cache: inputs.cache ? new ActionsDependencyCache((line) => actionLog.info(line)) : undefined,
+      runCache: { store: new ActionsRunCacheStore(context, (line) => actionLog.info(line)), force: inputs.force },
     });
     // Metrics computed from the predictions belong to the run record that the next change compares with.
     const run =
@@ -66,6 +68,7 @@ export function run(): Promise<void> {
     core.setOutput("exit-code", String(result.exitCode));
     core.setOutput("run-name", run.name);
     core.setOutput("run-path", resolve(settings.bundleDir));
+    core.setOutput("cached", run.cached ? "true" : "false");
     core.setOutput("cache-hit", run.cache?.hit ?? "");
     core.setOutput("cache-key", run.cache?.key ?? "");
     const metrics = JSON.stringify(run.metrics, encodeNonFinite);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Bundle, UserError, type ResolvedBaseline } from "@ctrain/core";
 import { recordEvaluatedMetrics, runCompareStep, type CompareResult } from "@ctrain/compare";
 import { mergeShardProfiles, validateDatasets, type ValidationLog, type ValidationOutcome } from "@ctrain/data";
-import { LocalReportSink } from "@ctrain/local";
+import { LocalReportSink, LocalRunCacheStore } from "@ctrain/local";
 import { publishModel, type PublishResult } from "@ctrain/publish";
 import { renderReportFromBundle } from "@ctrain/report";
 import {
@@ -88,7 +88,7 @@ function progressLine(): ((progress: { dataset: string; rows: number; bytesRead:
 
 export async function trainStep(
   workspace: CliWorkspace,
-  options: { name?: string; paramOverrides?: Record<string, unknown> } = {},
+  options: { name?: string; paramOverrides?: Record<string, unknown>; force?: boolean } = {},
 ): Promise<TrainingResult> {
   const paramOverrides = options.paramOverrides ?? {};
   const settings = trainSettingsFromConfig(workspace.config, {
@@ -106,6 +106,11 @@ export async function trainStep(
     warn: terminalLog.warn,
     output: process.stderr,
     signal: cancellation.signal,
+    runCache: {
+      store: new LocalRunCacheStore(workspace.store.root),
+      force: options.force,
+      excluded: [workspace.store.root],
+    },
   });
   if (result.run.status === "succeeded")
     await recordEvaluatedMetrics(new Bundle(workspace.bundleDir), workspace.config.compare, terminalLog.warn);

@@ -42,7 +42,7 @@ async function reportWithCompareError(workspace: CliWorkspace, error: unknown): 
 export const runCommand: Command = {
   name: "run",
   summary: "the whole pipeline: validate, train, compare with the base branch's run, report, record (and publish)",
-  usage: "ctrain run [--base <branch>] [--param key=value ...] [--command <cmd>] [--publish] [--no-record]",
+  usage: "ctrain run [--base <branch>] [--param key=value ...] [--command <cmd>] [--publish] [--no-record] [--force]",
   options: {
     ...WORKSPACE_OPTIONS,
     base: {
@@ -59,6 +59,7 @@ export const runCommand: Command = {
     command: { type: "string", description: "the training command (overrides train.command)", valueName: "cmd" },
     publish: { type: "boolean", description: "publish the model to the local registry when the verdict passed" },
     "no-record": { type: "boolean", description: "do not record this run in the local store" },
+    force: { type: "boolean", description: "train even when the run cache holds the results of identical inputs" },
   },
   async run(values) {
     const workspace = openWorkspace(values, flagOverrides(values, { command: "train.command" }));
@@ -91,7 +92,7 @@ export const runCommand: Command = {
     }
 
     step("train");
-    const training = await trainStep(workspace, { paramOverrides });
+    const training = await trainStep(workspace, { paramOverrides, force: values.force === true });
     const record = () => {
       if (values["no-record"]) return;
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");
