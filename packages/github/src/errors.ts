@@ -11,6 +11,7 @@ export const REQUIRED_PERMISSION = {
   readContents: "contents: read",
   attest: "id-token: write` and `attestations: write",
   readAttestations: "attestations: read",
+  writeHistory: "contents: write",
 } as const;
 export type GitHubOperation = keyof typeof REQUIRED_PERMISSION;
 
