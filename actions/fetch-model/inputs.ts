@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { actionInputs, tokenInput } from "@ctrain/github";
+import { actionInputs, booleanInput, tokenInput } from "@ctrain/github";
 
 /** `owner/name`, as the API names a repository. */
 const repositoryInput = z
@@ -34,6 +34,23 @@ export const INPUTS = actionInputs(
       .string()
       .default("ctrain.yml")
       .describe("Path to ctrain.yml, read only for `model.name` when `model` is not given."),
+    "trusted-root": z
+      .string()
+      .optional()
+      .describe(
+        "Sigstore trusted roots (JSON, or JSON Lines as `gh attestation trusted-root` writes them) to verify the model files' provenance attestations against. Empty: attestations are not checked.",
+      ),
+    "require-attestation": booleanInput
+      .default(false)
+      .describe(
+        "Refuse a model file that no attestation covers (needs trusted-root). Files whose attestation fails to verify are refused either way.",
+      ),
+    "signer-workflow": z
+      .string()
+      .optional()
+      .describe(
+        "The workflow that must have signed the attestation: .github/workflows/release-model.yml in `repository`, or owner/name/.github/workflows/release-model.yml for a reusable workflow. Empty: any workflow of `repository`.",
+      ),
     "github-token": tokenInput.describe(
       "Token that reads the releases (a token with access to `repository` when it is another one).",
     ),

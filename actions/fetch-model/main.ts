@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import * as core from "@actions/core";
 import {
   actionLog,
+  findAttestations,
   GitHubModelRegistry,
   createGitHubClient,
   releaseTagFromEvent,
@@ -10,6 +11,7 @@ import {
   startAction,
 } from "@ctrain/github";
 import { runFetchStep } from "@ctrain/publish";
+import { attestationCheck } from "./attestation.js";
 import { INPUTS } from "./inputs.js";
 
 /** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
@@ -17,8 +19,9 @@ export function run(): Promise<void> {
   return runAction(async () => {
     const { inputs, token, context, config } = startAction(INPUTS);
     const client = createGitHubClient({ token, baseUrl: context.apiUrl, log: (line) => core.warning(line) });
+    const repository = inputs.repository ?? context.repository;
     const fetched = await runFetchStep({
-      registry: new GitHubModelRegistry(client, inputs.repository ?? context.repository),
+      registry: new GitHubModelRegistry(client, repository),
       model: inputs.model,
       config,
       modelHint: "set `model:` under `with:` in the workflow step",
@@ -26,6 +29,10 @@ export function run(): Promise<void> {
       releaseTag: inputs.version === "auto" ? releaseTagFromEvent(context) : undefined,
       destination: resolve(context.workspace, inputs.path),
       log: (line) => actionLog.info(line),
+      attestation: attestationCheck(inputs, context.workspace, {
+        find: (sha256) => findAttestations(client, repository, sha256),
+        signer: { repository: `${repository.owner}/${repository.repo}`, serverUrl: context.serverUrl },
+      }),
     });
     core.setOutput("path", fetched.path);
     core.setOutput("model-path", fetched.modelPath);

@@ -86,6 +86,11 @@ export const INPUTS = actionInputs(
       .string()
       .optional()
       .describe("The cache key's prefix (default ctrain-train). Overrides train.cache.key-prefix."),
+    force: booleanInput
+      .default(false)
+      .describe(
+        "Train even when the run cache holds the results of a run with the same command, code, data, params, lockfiles, platform and declared environment (train.run-cache). The new results replace nothing: cache entries are immutable.",
+      ),
     upload: booleanInput
       .default(true)
       .describe("Upload the run bundle (.ctrain) as the workflow artifact ctrain-run-<name>."),

@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import {
   actionLog,
   ActionsDependencyCache,
+  ActionsRunCacheStore,
   artifactBundleStore,
   runAction,
   setJsonOutput,
@@ -27,11 +28,13 @@ export function run(): Promise<void> {
       output: process.stdout,
       cache: inputs.cache ? new ActionsDependencyCache((line) => actionLog.info(line)) : undefined,
       bundles: inputs.upload ? artifactBundleStore(inputs["retention-days"]) : undefined,
+      runCache: { store: new ActionsRunCacheStore(context, (line) => actionLog.info(line)), force: inputs.force },
     });
     core.setOutput("status", run.status);
     core.setOutput("exit-code", String(exitCode));
     core.setOutput("run-name", run.name);
     core.setOutput("run-path", bundleDir);
+    core.setOutput("cached", run.cached ? "true" : "false");
     core.setOutput("cache-hit", run.cache?.hit ?? "");
     core.setOutput("cache-key", run.cache?.key ?? "");
     setJsonOutput("metrics", run.metrics, "run.json");

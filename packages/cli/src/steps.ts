@@ -1,6 +1,6 @@
 import { runCompareStep, type CompareResult } from "@ctrain/compare";
 import { runValidateStep, type ValidateStepResult, type ValidationLog } from "@ctrain/data";
-import { LocalReportSink } from "@ctrain/local";
+import { LocalReportSink, LocalRunCacheStore } from "@ctrain/local";
 import { runPublishStep, type PublishResult } from "@ctrain/publish";
 import { runReportStep, type ReportStepOptions } from "@ctrain/report";
 import { runTrainStep, type TrainStepLog, type TrainStepResult } from "@ctrain/train";
@@ -61,7 +61,7 @@ function progressLine(): ((progress: { dataset: string; rows: number; bytesRead:
 
 export function trainStep(
   workspace: CliWorkspace,
-  options: { name?: string; paramOverrides?: Record<string, unknown> } = {},
+  options: { name?: string; paramOverrides?: Record<string, unknown>; force?: boolean } = {},
 ): Promise<TrainStepResult> {
   return runTrainStep({
     config: workspace.config,
@@ -73,6 +73,11 @@ export function trainStep(
     bundleDir: workspace.bundleDir,
     log: terminalLog,
     output: process.stderr,
+    runCache: {
+      store: new LocalRunCacheStore(workspace.store.root),
+      force: options.force,
+      excluded: [workspace.store.root],
+    },
   });
 }
 

@@ -38,6 +38,12 @@ export const RELEASE_ASSETS_MAX = 1000;
 /** ctrain splits model files into parts below the asset limit, with room to spare. */
 export const RELEASE_ASSET_PART_BYTES = 2 * 1024 ** 3 - 64 * 1024 ** 2;
 
+/**
+ * A run-cache entry (the run bundle and the model files) larger than this is neither saved nor restored: GitHub
+ * keeps 10 GB of caches per repository, and one run must not evict all the others.
+ */
+export const RUN_CACHE_ENTRY_MAX_BYTES = 4 * 1024 ** 3;
+
 /** Attestations cover at most 1024 subjects. */
 export const ATTESTATION_SUBJECTS_MAX = 1024;
 

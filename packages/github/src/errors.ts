@@ -10,6 +10,8 @@ export const REQUIRED_PERMISSION = {
   release: "contents: write",
   readContents: "contents: read",
   attest: "id-token: write` and `attestations: write",
+  readAttestations: "attestations: read",
+  writeHistory: "contents: write",
 } as const;
 export type GitHubOperation = keyof typeof REQUIRED_PERMISSION;
 

@@ -65,7 +65,9 @@ export class GitHubHistoryStore implements HistoryStore {
       const head = await this.head();
       const stored = head ? await this.contentsAt(head) : { records: [], refused: [] };
       const merged = mergeHistory(stored.records, records);
-      const commit = await this.commit(head, serializeHistory(merged), records);
+      const commit = await this.commit(head, serializeHistory(merged), records).catch((error: unknown) =>
+        explainGitHubError(error, "writeHistory", `record the run on the ${this.branch} branch`),
+      );
       if (await this.moveBranch(head, commit)) return { records: merged, refused: stored.refused };
       if (attempt >= HISTORY_APPEND_ATTEMPTS) {
         throw new UserError(`${this.branch} kept moving: ${attempt} attempts to record the run all lost the race`, {

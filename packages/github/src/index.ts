@@ -10,3 +10,4 @@ export * from "./releases/index.js";
 export * from "./cache.js";
 export * from "./report/index.js";
 export * from "./history-store.js";
+export * from "./run-cache.js";

@@ -12,6 +12,17 @@ import {
 import { MANIFEST_ASSET, MODEL_FOLDER, parseManifest, type Manifest } from "./manifest.js";
 import { checkAssetsAgainstManifest, downloadListedFile, readManifest } from "./published.js";
 import { resolveVersionSpec } from "./versioning.js";
+import { verifyAttestation, type ExpectedSigner } from "./verify-attestation.js";
+
+/** How a fetch proves where the model files come from, beyond the manifest's digests. */
+export interface AttestationCheck {
+  /** The Sigstore bundles stored for a file's sha256 (GitHub's attestations API). */
+  find(sha256: string): Promise<unknown[]>;
+  trustedRoots: unknown[];
+  signer: ExpectedSigner;
+  /** Refuse a model file that no attestation covers; otherwise its absence is logged. */
+  required: boolean;
+}
 
 export interface FetchedModel {
   release: PublishedModel;
@@ -67,6 +78,7 @@ export async function fetchPublished(
   release: PublishedModel,
   destinationPath: string,
   log: (line: string) => void = () => undefined,
+  attestation?: AttestationCheck,
 ): Promise<FetchedModel> {
   const destination = resolve(destinationPath);
   assertReplaceable(destination);
@@ -83,6 +95,7 @@ export async function fetchPublished(
       await downloadListedFile(registry, release, file, target, partsDir);
       log(`verified ${file.path} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)})`);
     }
+    if (attestation) await checkAttestations(manifest, release, attestation, log);
     const runPath = join(staging, manifest.files.find((file) => file.role === "run")!.path);
     const run = parseDocument(readFileSync(runPath, "utf8"), RunDocument, `${release.tag}/run.json`);
     if (existsSync(destination)) {
@@ -100,6 +113,51 @@ export async function fetchPublished(
   }
 }
 
+/**
+ * Each model file must be covered by an attestation that verifies (signature, trusted root, repository, workflow);
+ * the downloads were already checked against the manifest, so the attested digests are those of the files on disk.
+ */
+async function checkAttestations(
+  manifest: Manifest,
+  release: PublishedModel,
+  check: AttestationCheck,
+  log: (line: string) => void,
+): Promise<void> {
+  for (const file of manifest.files.filter((entry) => entry.role === "model")) {
+    const bundles = await check.find(file.sha256);
+    if (bundles.length === 0) {
+      if (check.required) {
+        throw new UserError(`${release.tag}: ${file.path} has no provenance attestation`, {
+          location: "attestation",
+          hint: "publish with `attest: true` (release-model.yml's `attest` input), or set `require-attestation: false`",
+        });
+      }
+      log(`${file.path}: no provenance attestation found (not required)`);
+      continue;
+    }
+    let firstProblem: unknown;
+    let verified: Awaited<ReturnType<typeof verifyAttestation>> | undefined;
+    for (const bundle of bundles) {
+      try {
+        verified = await verifyAttestation(bundle, check.trustedRoots, check.signer, [file]);
+        break;
+      } catch (error) {
+        firstProblem ??= error;
+      }
+    }
+    if (!verified) {
+      if (firstProblem instanceof UserError) {
+        throw new UserError(`${release.tag}: ${file.path}: ${firstProblem.message}`, {
+          location: firstProblem.location,
+          hint: firstProblem.hint,
+        });
+      }
+      throw firstProblem;
+    }
+    log(`verified the provenance of ${file.path}: signed by ${verified.signerWorkflow}`);
+  }
+}
+
 export interface FetchModelOptions {
   registry: ModelRegistry;
   model: string;
@@ -107,11 +165,12 @@ export interface FetchModelOptions {
   version: string;
   destination: string;
   log?: (line: string) => void;
+  attestation?: AttestationCheck;
 }
 
 /** Resolves and fetches a model version: what `ctrain fetch` and the fetch-model action do. */
 export async function fetchModel(options: FetchModelOptions): Promise<FetchedModel> {
   const release = await resolvePublished(options.registry, options.model, options.version);
   options.log?.(`fetching ${release.tag} from ${options.registry.description}`);
-  return fetchPublished(options.registry, release, options.destination, options.log);
+  return fetchPublished(options.registry, release, options.destination, options.log, options.attestation);
 }

@@ -1,5 +1,6 @@
 export * from "./approval.js";
 export * from "./attestation.js";
+export * from "./verify-attestation.js";
 export * from "./digest.js";
 export * from "./fetch-model.js";
 export * from "./gate.js";

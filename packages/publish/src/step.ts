@@ -8,7 +8,7 @@ import {
   type StepVerdict,
 } from "@ctrain/core";
 import type { AttestationSubject } from "./attestation.js";
-import { fetchModel, type FetchedModel } from "./fetch-model.js";
+import { fetchModel, type AttestationCheck, type FetchedModel } from "./fetch-model.js";
 import { publishModel, type PublishResult } from "./publish-model.js";
 import { modelTag, parseModelTag } from "./tags.js";
 
@@ -67,6 +67,8 @@ export interface FetchStepOptions {
   releaseTag?: string;
   destination: string;
   log: (line: string) => void;
+  /** Verifies each file's provenance attestation before the model lands. */
+  attestation?: AttestationCheck;
 }
 
 /** The fetch step, the same in the action and the CLI: name the model and version, fetch, verify every file. */
@@ -97,6 +99,7 @@ export async function runFetchStep(options: FetchStepOptions): Promise<FetchedMo
     version: releaseTag ?? options.version,
     destination: options.destination,
     log: options.log,
+    attestation: options.attestation,
   });
   return { ...fetched, verdict: PASSED };
 }

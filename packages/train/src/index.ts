@@ -19,3 +19,4 @@ export * from "./outputs.js";
 export * from "./written-files.js";
 export * from "./cells.js";
 export * from "./step.js";
+export * from "./run-cache.js";

@@ -38,6 +38,8 @@ export interface TrainSettings {
   logTailLines: number;
   datasets: Record<string, DatasetConfig>;
   cache?: { paths: string[]; keyFiles: string[]; keyPrefix?: string };
+  /** Off when absent; `code` absent fingerprints every file git tracks. */
+  runCache?: { code?: string[]; environment: string[] };
   source: RunSource;
   runner: RunnerInfo;
 }
@@ -108,9 +110,16 @@ export function trainSettingsFromConfig(
       keyFiles: train.cache["key-files"] ?? [],
       keyPrefix: train.cache["key-prefix"],
     },
+    runCache: runCacheSettings(train["run-cache"]),
     source: options.source ?? {},
     runner: options.runner ?? describeRunner(),
   };
+}
+
+function runCacheSettings(setting: CtrainConfig["train"]["run-cache"]): TrainSettings["runCache"] {
+  if (setting === false) return undefined;
+  if (setting === true) return { environment: [] };
+  return { ...(setting.code ? { code: setting.code } : {}), environment: setting.environment };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Bundle, UserError, describeError, type CtrainConfig, type RunSource, type StepVerdict } from "@ctrain/core";
 import { recordEvaluatedMetrics } from "@ctrain/compare";
 import type { DependencyCache } from "./dependency-cache.js";
+import type { RunCacheHooks } from "./run-cache.js";
 import { defaultRunName, describeRunner, trainSettingsFromConfig } from "./settings.js";
 import { runTraining, type TrainingResult } from "./train.js";
 
@@ -38,6 +39,8 @@ export interface TrainStepOptions {
   /** Cancels the run; without it, SIGINT and SIGTERM do (the runner sends SIGINT when the job is cancelled). */
   signal?: AbortSignal;
   cache?: DependencyCache;
+  /** Where results of identical runs are kept; a hit skips the command. */
+  runCache?: RunCacheHooks;
   /** Keeps the bundle for later runs; none keeps it where it is. */
   bundles?: BundleStore;
 }
@@ -70,6 +73,7 @@ export async function runTrainStep(options: TrainStepOptions): Promise<TrainStep
     group: log.group?.bind(log),
     output: options.output,
     cache: options.cache,
+    runCache: options.runCache,
   });
   const run =
     result.run.status === "succeeded"

@@ -10,6 +10,7 @@ import type { OutputContext } from "./outputs.js";
 import { overrideParamsFile, paramsBackupPath, recoverParamsFile, type OverriddenParamsFile } from "./params-file.js";
 import { resolveParams, serializeParams, type ResolvedParams } from "./params.js";
 import { formatDuration, runCommand, type CommandOutcome } from "./run-command.js";
+import { openRunCache, type RunCacheHooks } from "./run-cache.js";
 import type { TrainSettings } from "./settings.js";
 
 export interface TrainingHooks {
@@ -23,6 +24,8 @@ export interface TrainingHooks {
   /** Cancels the run: the process tree is stopped and the record says `cancelled`. */
   signal?: AbortSignal;
   cache?: DependencyCache;
+  /** Where results of identical runs are kept; with settings.runCache, a hit skips the command. */
+  runCache?: RunCacheHooks;
   gpu?: GpuSampler;
   sampleIntervalMs?: number;
 }
@@ -63,6 +66,13 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
   const datasets = await fingerprintDatasets(settings.datasets, root, log);
   for (const dataset of datasets)
     log(`dataset ${dataset.name}: ${dataset.files.length} file(s), fingerprint ${dataset.fingerprint}`);
+
+  const runCache = await openRunCache(settings, hooks.runCache, { params: params.flat, datasets }, log, warn);
+  const cached = await runCache?.restore();
+  if (cached) {
+    const written = writeRunRecord(settings.bundleDir, cached);
+    return { run: written.run, runFile: written.file, exitCode: 0, ...(written.error ? { error: written.error } : {}) };
+  }
 
   const cacheRecord = hooks.cache && (await restoreDependencyCache(settings, hooks.cache, datasets, log));
 
@@ -154,6 +164,7 @@ export async function runTraining(settings: TrainSettings, hooks: TrainingHooks 
     error = error ?? written.error;
   }
   const runFile = written.file;
+  await runCache?.save(written.run);
   log(`run record: ${relative(process.cwd(), runFile) || runFile}`);
   return { run: written.run, runFile, exitCode: stepExitCode(status, outcome), ...(error ? { error } : {}) };
 }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Bundle } from "@ctrain/core";
-import { LocalHistoryStore, appendAndRender } from "@ctrain/history";
+import { UserError } from "@ctrain/core";
+import { LocalHistoryStore, appendAndRender, type HistoryStore } from "@ctrain/history";
 import type { Command } from "../command.js";
 import { terminalLog } from "../steps.js";
 import { terminal } from "../terminal.js";
@@ -10,7 +11,7 @@ import { WORKSPACE_OPTIONS, openWorkspace } from "../workspace.js";
 export const historyCommand: Command = {
   name: "history",
   summary: "add the bundle's run to the base branch's history and render the history site (a static, offline page)",
-  usage: "ctrain history [--out <dir>] [--release <tag>] [--render-only]",
+  usage: "ctrain history [--out <dir>] [--release <tag>] [--render-only] [--github]",
   options: {
     ...WORKSPACE_OPTIONS,
     base: {
@@ -21,11 +22,18 @@ export const historyCommand: Command = {
     out: { type: "string", description: "where index.html goes (default: <store>/history-site)", valueName: "dir" },
     release: { type: "string", description: "the release tag the run's model was published as", valueName: "tag" },
     "render-only": { type: "boolean", description: "only rebuild the site from the history already recorded" },
+    github: {
+      type: "boolean",
+      description:
+        "keep the history on the repository's ctrain-history branch (GITHUB_REPOSITORY, GITHUB_TOKEN with contents: write) instead of the local store",
+    },
   },
   async run(values) {
     const workspace = openWorkspace(values);
     const storeDir = workspace.store.root;
-    const store = new LocalHistoryStore(join(storeDir, "history.jsonl"));
+    const store = values.github
+      ? await githubHistoryStore(process.env)
+      : new LocalHistoryStore(join(storeDir, "history.jsonl"));
     const outDir = typeof values.out === "string" ? values.out : join(storeDir, "history-site");
     const renderOnly = Boolean(values["render-only"]) || !existsSync(join(workspace.bundleDir, "run.json"));
     // A local run has no workflow run id: its record is named by the store's `<branch>/<n>` when it was recorded.
@@ -48,3 +56,19 @@ export const historyCommand: Command = {
     return 0;
   },
 };
+
+/** The branch store the workflow's history job writes, with the same append and render as on a laptop. */
+async function githubHistoryStore(env: NodeJS.ProcessEnv): Promise<HistoryStore> {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const token = env.GITHUB_TOKEN;
+  if (!owner || !repo || !token) {
+    throw new UserError("--github needs GITHUB_REPOSITORY (owner/name) and GITHUB_TOKEN in the environment", {
+      location: "--github",
+      hint: "in a workflow step, set `env: { GITHUB_TOKEN: ${{ github.token }} }` with `permissions: { contents: write }`",
+    });
+  }
+  // Octokit is loaded only by the runs that talk to GitHub.
+  const { GitHubHistoryStore, createGitHubClient } = await import("@ctrain/github");
+  const client = createGitHubClient({ token, baseUrl: env.GITHUB_API_URL, log: terminalLog.warning });
+  return new GitHubHistoryStore({ client, owner, repo, log: terminalLog.info });
+}

@@ -175,7 +175,7 @@ export function workflowText(survey: ProjectSurvey): string {
     "jobs:",
     "  ctrain:",
     `    uses: ${CTRAIN_REPOSITORY}/.github/workflows/continuous-training.yml@${CTRAIN_MAJOR_TAG}`,
-    "    permissions: { contents: read, actions: read, pull-requests: write, checks: write }",
+    "    permissions: { contents: write, actions: read, pull-requests: write, checks: write }",
     ...(inputs.length ? ["    with:", ...inputs.map(([key, value]) => `      ${key}: ${value}`)] : []),
     "",
   ].join("\n");

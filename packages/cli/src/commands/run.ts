@@ -12,7 +12,7 @@ import { terminal } from "../terminal.js";
 export const runCommand: Command = {
   name: "run",
   summary: "the whole pipeline: validate, train, compare with the base branch's run, report, record (and publish)",
-  usage: "ctrain run [--base <branch>] [--param key=value ...] [--command <cmd>] [--publish] [--no-record]",
+  usage: "ctrain run [--base <branch>] [--param key=value ...] [--command <cmd>] [--publish] [--no-record] [--force]",
   options: {
     ...WORKSPACE_OPTIONS,
     base: {
@@ -29,6 +29,7 @@ export const runCommand: Command = {
     command: { type: "string", description: "the training command (overrides train.command)", valueName: "cmd" },
     publish: { type: "boolean", description: "publish the model to the local registry when the verdict passed" },
     "no-record": { type: "boolean", description: "do not record this run in the local store" },
+    force: { type: "boolean", description: "train even when the run cache holds the results of identical inputs" },
   },
   async run(values) {
     const workspace = openWorkspace(values, flagOverrides(values, { command: "train.command" }));
@@ -61,7 +62,7 @@ export const runCommand: Command = {
     }
 
     step("train");
-    const training = await trainStep(workspace, { paramOverrides });
+    const training = await trainStep(workspace, { paramOverrides, force: values.force === true });
     const record = () => {
       if (values["no-record"]) return;
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");

@@ -7,7 +7,7 @@ import { terminal } from "../terminal.js";
 export const trainCommand: Command = {
   name: "train",
   summary: "run the training command and record params, metrics, model files and resources in run.json",
-  usage: "ctrain train [--command <cmd>] [--param key=value ...] [--name <run>] [--timeout <30m>] [--record]",
+  usage: "ctrain train [--command <cmd>] [--param key=value ...] [--name <run>] [--timeout <30m>] [--record] [--force]",
   options: {
     ...WORKSPACE_OPTIONS,
     command: { type: "string", description: "the training command (overrides train.command)", valueName: "cmd" },
@@ -24,6 +24,7 @@ export const trainCommand: Command = {
     },
     timeout: { type: "string", description: "time limit, e.g. 30m (overrides train.timeout)", valueName: "duration" },
     record: { type: "boolean", description: "record the run in the local store for the current branch" },
+    force: { type: "boolean", description: "train even when the run cache holds the results of identical inputs" },
   },
   async run(values) {
     const workspace = openWorkspace(
@@ -31,7 +32,11 @@ export const trainCommand: Command = {
       flagOverrides(values, { command: "train.command", timeout: "train.timeout" }),
     );
     const paramOverrides = parseParamOverrides(((values.param as string[] | undefined) ?? []).join("\n"), "--param");
-    const { run, exitCode, error } = await trainStep(workspace, { name: stringOption(values, "name"), paramOverrides });
+    const { run, exitCode, error } = await trainStep(workspace, {
+      name: stringOption(values, "name"),
+      paramOverrides,
+      force: values.force === true,
+    });
     if (error) terminal.err.write(`error: ${error.format()}\n`);
     if (values.record) {
       const stored = workspace.store.record(workspace.bundleDir, workspace.source.branch ?? "local");

@@ -138,6 +138,14 @@ export const RunDocument = z.strictObject({
       restoredKey: z.string().max(512).optional(),
     })
     .optional(),
+  /** The run cache restored this run's results: training was skipped; `source` is the run that trained. */
+  cached: z
+    .strictObject({
+      key: z.string().max(512),
+      source: RunSource,
+      trainedAt: IsoTime,
+    })
+    .optional(),
   verdicts: z
     .strictObject({ validation: z.enum(["passed", "failed"]).optional(), comparison: OverallVerdict.optional() })
     .default({}),

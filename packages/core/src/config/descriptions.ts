@@ -81,6 +81,10 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "train.cache.paths": "Folders to cache.",
   "train.cache.key-files": "Files whose content makes the cache key (lockfiles, data manifests).",
   "train.cache.key-prefix": "Prefix of the cache key.",
+  "train.run-cache":
+    "Skip training when nothing that decides its result changed (command, code, data, params, lockfiles, runner OS and architecture, declared environment): the results of the run that trained are restored. `false` turns it off.",
+  "train.run-cache.code": "Paths whose files fingerprint the code (default: every file git tracks).",
+  "train.run-cache.environment": "Environment variables whose values also decide the result (e.g. CUDA_VERSION).",
   compare: "How the candidate is compared with its baseline.",
   "compare.baseline":
     "Where the baseline comes from: auto, none, branch:<name>, release:<tag|latest>, run:<id>, git:<ref>, path:<folder>.",

@@ -177,6 +177,18 @@ export const TrainConfig = z.strictObject({
       "key-prefix": z.string().optional(),
     })
     .optional(),
+  /** Skip training when command, code, data, params, lockfiles, platform and declared environment are unchanged. */
+  "run-cache": z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        /** Paths whose files fingerprint the code; default: every file git tracks. */
+        code: StringList.optional(),
+        /** Environment variables whose values also decide the result (CUDA_VERSION, ...). */
+        environment: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name")).default([]),
+      }),
+    ])
+    .default(true),
 });
 
 export const CompareConfig = z.strictObject({

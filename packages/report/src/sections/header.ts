@@ -42,6 +42,19 @@ function candidateLine(context: ReportContext): Inline[] | undefined {
   return parts;
 }
 
+/** A run the run cache restored says so, and which run trained it. */
+function cachedLine(context: ReportContext): Inline[] | undefined {
+  const cached = context.input.run?.cached;
+  if (!cached) return undefined;
+  const parts: Inline[] = [strong(label("Cached")), label(": training skipped, the results are those of ")];
+  const runUrl = context.trustedUrl(cached.source.runUrl);
+  const runLabel = label(cached.source.runId !== undefined ? `run ${cached.source.runId}` : "an earlier run");
+  parts.push(runUrl ? link(runUrl, runLabel) : runLabel);
+  if (cached.source.commit) parts.push(label(" at commit "), text(cached.source.commit.slice(0, 12)));
+  parts.push(label(`, trained ${formatAge(new Date(cached.trainedAt), context.now)} ago`));
+  return parts;
+}
+
 /** The verdict, what was compared with what, and how many items fail: the five-second read. Never shortened. */
 export function headerSection(context: ReportContext, verdict: OverallVerdict): Section {
   const blocks: Block[] = [
@@ -53,6 +66,8 @@ export function headerSection(context: ReportContext, verdict: OverallVerdict): 
   ];
   const candidate = candidateLine(context);
   if (candidate) blocks.push(paragraph(...candidate));
+  const cached = cachedLine(context);
+  if (cached) blocks.push(paragraph(...cached));
   const origin = context.input.comparison?.baseline;
   if (origin) {
     blocks.push(paragraph(...baselineLine(origin, context)));
