@@ -14,6 +14,7 @@ export function readValidateInputs() {
     "max-annotations": integerInput.pipe(z.number().int().min(0, "expected 0 or more")).default(10),
     "merge-profiles": listInput.optional(),
     seed: integerInput.default(0),
+    threads: integerInput.optional(),
   });
 }
 export type ValidateInputs = ReturnType<typeof readValidateInputs>;
@@ -23,4 +24,5 @@ export const CONFIG_OVERRIDES = {
   baseline: "compare.baseline",
   workflow: "compare.workflow",
   "fail-on-drift": "data.drift.fail-on-drift",
+  threads: "data.threads",
 };

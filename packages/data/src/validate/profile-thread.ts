@@ -30,27 +30,29 @@ type WorkerMessage =
   | { error: { message: string; location?: string; hint?: string; user: boolean; stack?: string } };
 
 /**
- * Which thread profiles a column when the reading thread hands batches over: by the column's first-seen position, the
- * thread that runs the checks takes every other column. Measured on the validate benchmark (20 columns, 43 checks with
- * duplicate rows and conflicting labels), runs alternating: every other column 6.4-8.0 s at 256 MB, every third
- * 7.3-8.6 s, even at 1 GB (every fifth, in earlier runs, 7.1-7.9 s). Both threads see the same batches in the same
- * order, so they split alike, and the profile does not depend on timing.
+ * Which thread profiles a column: the columns, by first-seen position, are dealt out over `shares` threads in turn
+ * (share `position % shares`). Every thread sees the same batches in the same order, so they split alike, and the
+ * profile does not depend on timing. Measured on the validate benchmark (20 columns, 43 checks with duplicate rows and
+ * conflicting labels) with two threads, runs alternating: every other column 6.4-8.0 s at 256 MB, every third to the
+ * checking thread 7.3-8.6 s, even at 1 GB (every fifth, in earlier runs, 7.1-7.9 s).
  */
 class ColumnSplit {
   private readonly positions = new Map<string, number>();
+
+  constructor(private readonly shares: number) {}
 
   /** Columns in first-seen order. */
   get order(): string[] {
     return [...this.positions.keys()];
   }
 
-  profiledByChecks(column: string): boolean {
+  shareOf(column: string): number {
     let position = this.positions.get(column);
     if (position === undefined) {
       position = this.positions.size;
       this.positions.set(column, position);
     }
-    return position % 2 === 1;
+    return position % this.shares;
   }
 }
 
@@ -72,10 +74,26 @@ export class ReadingThreadOutOfMemory extends Error {
   }
 }
 
+/** Which columns a profile thread profiles (its share of `shares`), and whether it hands its batches over. */
+interface ThreadWork {
+  share: number;
+  shares: number;
+  shipping: boolean;
+}
+
+interface ThreadData {
+  role: typeof ROLE;
+  request: ProfileRequest;
+  share: number;
+  shares: number;
+  credits: SharedArrayBuffer | undefined;
+}
+
 /**
- * A worker thread that reads and profiles a dataset. It either hands each batch over to the calling thread for the
- * checks, classified, so the input is read and classified once (`shipping`), or only profiles while the calling
- * thread reads the files again (for JSON Lines and Parquet, whose values would cost more to move than to read).
+ * A worker thread that reads a dataset and profiles its share of the columns. It either hands each batch over to the
+ * calling thread for the checks, classified, so the input is read and classified once (`shipping`), or only profiles
+ * while the calling thread reads the files again (other threads, and JSON Lines and Parquet, whose values would cost
+ * more to move than to read).
  */
 class ProfileThread {
   private readonly worker: Worker;
@@ -85,14 +103,15 @@ class ProfileThread {
   private readonly credits?: Int32Array;
   private sent?: DatasetProfile;
 
-  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, shipping: boolean) {
-    const credits = shipping ? new SharedArrayBuffer(4) : undefined;
+  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, work: ThreadWork) {
+    const credits = work.shipping ? new SharedArrayBuffer(4) : undefined;
     if (credits) {
       this.credits = new Int32Array(credits);
       this.credits[0] = BATCHES_IN_FLIGHT;
     }
+    const data: ThreadData = { role: ROLE, request, share: work.share, shares: work.shares, credits };
     this.worker = new Worker(entry, {
-      workerData: { role: ROLE, request, credits },
+      workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
     this.worker.on("message", (message: WorkerMessage) => {
@@ -154,16 +173,18 @@ function settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): Data
   throw Object.assign(new Error(text), { stack });
 }
 
-/** Where a profile thread starts, and from which dataset size on one is worth its start-up (default 64 MiB). */
+/** Where profile threads start, and from which dataset size on they are worth their start-up (default 64 MiB). */
 export interface ProfileThreadOptions {
   /** A script that calls `serveProfileThread()` first thing (the bundle the caller runs from). */
   entry: URL | string;
   minBytes?: number;
-  /** The thread's heap bound in MiB; default 128. */
+  /** Each thread's heap bound in MiB; default 128. */
   heapLimitMb?: number;
 }
 
 const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
+/** The share of the columns the checking thread profiles when a worker hands CSV batches over. */
+const CHECKING_SHARE = 1;
 /**
  * Sketches are bounded per column (exact counts up to 1,000 values, Misra-Gries, KLL), so the heap needs little; V8
  * would otherwise let an idle-looking heap grow far past that before collecting. A wider dataset falls back to one
@@ -172,45 +193,46 @@ const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
 const PROFILE_THREAD_HEAP_MB = 128;
 
 /**
- * A dataset's batches for the checks, and its profile. Small datasets are read and profiled on this thread. From
- * `minBytes` on, when a profile thread is allowed, a worker thread profiles: CSV it reads once and hands over batch by
- * batch, classified; other formats this thread reads again while the worker profiles. Should a worker outgrow its
- * heap bound (a very wide dataset), a CSV read raises `ReadingThreadOutOfMemory` (the caller starts over on one
- * thread), and other formats are profiled again here.
+ * A dataset's batches for the checks, and its profile, on `threads` threads (this one included). Small datasets, or
+ * one thread, are read and profiled here. From `minBytes` on, worker threads each profile a share of the columns: for
+ * CSV the first reads the files once and hands its batches over, classified, and this thread profiles a share of them
+ * besides running the checks; the other workers (and, for JSON Lines and Parquet, every worker) read the files again
+ * themselves. Should a worker outgrow its heap bound (a very wide dataset), a CSV read raises
+ * `ReadingThreadOutOfMemory` (the caller starts over on one thread), and otherwise the profile is made again here.
  */
 export class DatasetReading {
-  private readonly profiler: DatasetProfiler;
-  private thread?: ProfileThread;
+  private profiler: DatasetProfiler;
+  private readonly threadsStarted: ProfileThread[] = [];
   private shipping = false;
-  private readonly split = new ColumnSplit();
+  private split = new ColumnSplit(1);
 
   constructor(
     private readonly request: ProfileRequest,
-    private readonly threads?: ProfileThreadOptions,
+    private readonly threads: ProfileThreadOptions | undefined,
+    private readonly threadCount = 1,
   ) {
     this.profiler = new DatasetProfiler(request.profile);
   }
 
   /** How the work is split, for the log; undefined on one thread. */
-  get threading(): "shipping" | "profiling" | undefined {
-    return this.thread ? (this.shipping ? "shipping" : "profiling") : undefined;
+  get threading(): { mode: "shipping" | "profiling"; threads: number } | undefined {
+    const workers = this.threadsStarted.length;
+    if (workers === 0) return undefined;
+    return { mode: this.shipping ? "shipping" : "profiling", threads: workers + 1 };
   }
 
   async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
     const { sources, read } = this.request;
-    if (this.threads) {
+    if (this.threads && this.threadCount > 1) {
       const files = await resolveDataFiles(sources, resolveReadOptions(read));
       const bytes = files.reduce((total, file) => total + file.size, 0);
-      if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) {
-        this.shipping = files.every((file) => file.format === "csv");
-        const heapMb = this.threads.heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
-        this.thread = new ProfileThread(this.threads.entry, this.request, heapMb, this.shipping);
-      }
+      if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) this.startThreads(files);
     }
-    if (this.thread && this.shipping) {
+    const [shipper] = this.threadsStarted;
+    if (shipper && this.shipping) {
       try {
-        for await (const batch of this.thread.batches(onProgress)) {
-          this.profiler.addBatch(batch, (column) => this.split.profiledByChecks(column));
+        for await (const batch of shipper.batches(onProgress)) {
+          this.profiler.addBatch(batch, (column) => this.split.shareOf(column) === CHECKING_SHARE);
           yield batch;
         }
       } catch (error) {
@@ -220,27 +242,47 @@ export class DatasetReading {
       return;
     }
     for await (const batch of readBatches(sources, { ...read, onProgress })) {
-      if (!this.thread) this.profiler.addBatch(batch);
+      if (shipper)
+        for (const column of batch.columns) this.split.shareOf(column); // learns the first-seen order
+      else this.profiler.addBatch(batch);
       yield batch;
+    }
+  }
+
+  /**
+   * CSV: the shipping worker takes share 0, this thread share 1, the others the rest. Other formats: the workers share
+   * the columns among them, this thread only checks.
+   */
+  private startThreads(files: readonly { format: string }[]): void {
+    const { entry, heapLimitMb } = this.threads!;
+    this.shipping = files.every((file) => file.format === "csv");
+    const shares = this.shipping ? this.threadCount : this.threadCount - 1;
+    this.split = new ColumnSplit(shares);
+    const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
+    for (let share = 0; share < shares; share++) {
+      if (this.shipping && share === CHECKING_SHARE) continue;
+      const shipping = this.shipping && share === 0;
+      this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, { share, shares, shipping }));
     }
   }
 
   /** The profile, once `batches` ran to its end. */
   async profile(): Promise<DatasetProfile> {
-    if (!this.thread) return this.profiler.toProfile();
-    if (this.shipping)
-      return joinColumnShares(this.split.order, [this.profiler.toProfile(), await this.thread.profile()]);
+    if (this.threadsStarted.length === 0) return this.profiler.toProfile();
+    const own = this.shipping ? [this.profiler.toProfile()] : [];
     try {
-      return await this.thread.profile();
+      const theirs = await Promise.all(this.threadsStarted.map((thread) => thread.profile()));
+      return joinColumnShares(this.split.order, [...own, ...theirs]);
     } catch (error) {
       if (!isOutOfMemory(error)) throw error;
+      this.profiler = new DatasetProfiler(this.request.profile);
       for await (const batch of readBatches(this.request.sources, this.request.read)) this.profiler.addBatch(batch);
       return this.profiler.toProfile();
     }
   }
 
   async cancel(): Promise<void> {
-    await this.thread?.cancel();
+    await Promise.all(this.threadsStarted.map((thread) => thread.cancel()));
   }
 }
 
@@ -254,7 +296,7 @@ function isOutOfMemory(error: unknown): boolean {
  * an entry script runs its own work instead.
  */
 export async function serveProfileThread(): Promise<boolean> {
-  const data = workerData as { role?: string; request?: ProfileRequest; credits?: SharedArrayBuffer } | undefined;
+  const data = workerData as Partial<ThreadData> | undefined;
   if (isMainThread || data?.role !== ROLE || !data.request || !parentPort) return false;
   const port = parentPort;
   const { sources, read, profile } = data.request;
@@ -262,10 +304,11 @@ export async function serveProfileThread(): Promise<boolean> {
   let reply: WorkerMessage;
   try {
     const profiler = new DatasetProfiler(profile);
-    const split = credits ? new ColumnSplit() : undefined;
+    const split = new ColumnSplit(data.shares ?? 1);
+    const share = data.share ?? 0;
     let progress: ReadProgress | undefined;
     for await (const batch of readBatches(sources, { ...read, onProgress: (report) => (progress = report) })) {
-      profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));
+      profiler.addBatch(batch, (column) => split.shareOf(column) === share);
       if (!credits) continue;
       if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
       // Blocks this thread while the checks hold as many batches as they may.

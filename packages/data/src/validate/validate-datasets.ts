@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import {
   filesFingerprint,
@@ -46,8 +47,9 @@ export interface ValidateDatasetsOptions {
   /** Where repeat checks spill past their memory bound. Default the OS temp folder. */
   tempDir?: string;
   /**
-   * With it, large datasets are read and profiled on a worker thread as well as this one, which runs the checks: two
-   * cores instead of one (see `DatasetReading`). Without it, one thread does everything.
+   * With it, large datasets are read and profiled on worker threads as well as this one, which runs the checks: as
+   * many threads in all as `data.threads` says, by default every core the machine offers (see `DatasetReading`).
+   * Without it, one thread does everything.
    */
   profileThread?: ProfileThreadOptions;
   /** Who ran the validation, recorded in validation.json. */
@@ -157,7 +159,8 @@ async function validateDataset(
     profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
   };
   const progress = new ProgressLog(name, log, options.onProgress);
-  const job: DatasetJob = { name, dataset, cwd, request, baseline, options, progress, log };
+  const threadCount = config.data.threads ?? availableParallelism();
+  const job: DatasetJob = { name, dataset, cwd, request, baseline, options, progress, log, threadCount };
   let pass: ReadPass;
   try {
     pass = await readDataset(job, options.profileThread);
@@ -241,6 +244,8 @@ interface DatasetJob {
   options: ValidateDatasetsOptions;
   progress: ProgressLog;
   log: ValidationLog;
+  /** Threads in all, this one included. */
+  threadCount: number;
 }
 
 /**
@@ -266,7 +271,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     log.info(`${name}: ${error.format()}`);
     return { setupError: error };
   }
-  const reading = new DatasetReading(request, threads);
+  const reading = new DatasetReading(request, threads, job.threadCount);
   const digester = new FileDigester();
   const seenFiles = new Set<string>();
   const outside: string[] = [];
@@ -286,9 +291,15 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
       checks.observe(batch);
     }
     const threading = reading.threading;
-    if (threading === "shipping") log.info(`${name}: read and profiled on a second thread, checked here`);
-    if (threading === "profiling")
-      log.info(`${name}: checked here; profiled on a second thread that read the files too`);
+    if (threading) {
+      const others = threading.threads - 2;
+      const more = others > 0 ? `; ${others} more thread(s) read the files to profile their share of the columns` : "";
+      log.info(
+        threading.mode === "shipping"
+          ? `${name}: read and profiled on a second thread, checked here${more}`
+          : `${name}: checked here; profiled on a second thread that read the files too${more}`,
+      );
+    }
     return { checks, digester, outside, bytes, profile: await reading.profile() };
   } catch (error) {
     checks.dispose();
