@@ -1,5 +1,6 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { UserError } from "@ctrain/core";
+import { DatasetChecks, type ColumnResults, type DatasetCheckOptions } from "../checks/dataset-checks.js";
 import {
   DatasetProfiler,
   datasetFingerprint,
@@ -12,11 +13,13 @@ import { resolveReadOptions } from "../readers/options.js";
 import { resolveDataFiles } from "../readers/sources.js";
 import { readBatches, type ReadOptions, type ReadProgress, type RecordBatch } from "../readers/index.js";
 
-/** What a profile thread reads and how it profiles; plain data, so it crosses to the worker. */
+/** What a profile thread reads, how it profiles and which checks it may run; plain data, so it crosses to the worker. */
 export interface ProfileRequest {
   sources: readonly string[];
   read: Omit<ReadOptions, "onProgress">;
   profile: ProfileOptions;
+  /** The dataset's checks: worker threads run the column checks, dealt out among them. */
+  checks?: Omit<DatasetCheckOptions, "notice" | "columnShare">;
 }
 
 const ROLE = "ctrain-profile";
@@ -24,10 +27,14 @@ const ROLE = "ctrain-profile";
 /** Batches a reading thread may hand over before the checks took them: memory stays bounded when they are slower. */
 const BATCHES_IN_FLIGHT = 8;
 
+/** A thread's last message carries the results of its column checks, for the rows it read (all, or up to an error). */
 type WorkerMessage =
   | { batch: CsvBatchParts; progress: ReadProgress }
-  | { profile: DatasetProfile }
-  | { error: { message: string; location?: string; hint?: string; user: boolean; stack?: string } };
+  | { profile: DatasetProfile; columnResults?: ColumnResults }
+  | {
+      error: { message: string; location?: string; hint?: string; user: boolean; stack?: string };
+      columnResults?: ColumnResults;
+    };
 
 /**
  * Which thread profiles a column: the columns, by first-seen position, are dealt out over `shares` threads in turn
@@ -67,25 +74,28 @@ function joinColumnShares(order: readonly string[], shares: readonly DatasetProf
   return { rows, fingerprint: datasetFingerprint(rows, columns), columns };
 }
 
-/** Raised by `DatasetReading.batches` when its thread outgrew its heap bound after handing over batches. */
+/** Raised by `DatasetReading` when a worker thread outgrew its heap bound: the pass starts over on one thread. */
 export class ReadingThreadOutOfMemory extends Error {
   constructor() {
     super("the reading thread outgrew its heap bound");
   }
 }
 
-/** Which columns a profile thread profiles (its share of `shares`), and whether it hands its batches over. */
+/**
+ * Which columns a profile thread profiles (its share of `shares`), which column checks it runs (its share of
+ * `checkShares`, none when 0), and whether it hands its batches over.
+ */
 interface ThreadWork {
   share: number;
   shares: number;
+  checkShare: number;
+  checkShares: number;
   shipping: boolean;
 }
 
-interface ThreadData {
+interface ThreadData extends Omit<ThreadWork, "shipping"> {
   role: typeof ROLE;
   request: ProfileRequest;
-  share: number;
-  shares: number;
   credits: SharedArrayBuffer | undefined;
 }
 
@@ -102,6 +112,8 @@ class ProfileThread {
   private wake?: () => void;
   private readonly credits?: Int32Array;
   private sent?: DatasetProfile;
+  /** The results of the thread's column checks, once its last message came. */
+  columnResults?: ColumnResults;
 
   constructor(entry: URL | string, request: ProfileRequest, heapMb: number, work: ThreadWork) {
     const credits = work.shipping ? new SharedArrayBuffer(4) : undefined;
@@ -109,7 +121,8 @@ class ProfileThread {
       this.credits = new Int32Array(credits);
       this.credits[0] = BATCHES_IN_FLIGHT;
     }
-    const data: ThreadData = { role: ROLE, request, share: work.share, shares: work.shares, credits };
+    const { shipping: _, ...share } = work;
+    const data: ThreadData = { role: ROLE, request, ...share, credits };
     this.worker = new Worker(entry, {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
@@ -131,7 +144,7 @@ class ProfileThread {
     for (;;) {
       const message = await this.next();
       if (!("batch" in message)) {
-        this.sent = settle(message);
+        this.sent = this.settle(message);
         return;
       }
       onProgress(message.progress);
@@ -145,7 +158,7 @@ class ProfileThread {
   async profile(): Promise<DatasetProfile> {
     while (!this.sent) {
       const message = await this.next();
-      if (!("batch" in message)) this.sent = settle(message);
+      if (!("batch" in message)) this.sent = this.settle(message);
     }
     return this.sent;
   }
@@ -162,6 +175,17 @@ class ProfileThread {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }
+  }
+
+  /** Settles once its last message came, whatever it held; its column results are kept. */
+  async finished(): Promise<void> {
+    await this.profile().catch(() => undefined);
+  }
+
+  /** `settle`, keeping the column results the message carries. */
+  private settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): DatasetProfile {
+    this.columnResults = message.columnResults;
+    return settle(message);
   }
 }
 
@@ -194,14 +218,15 @@ const PROFILE_THREAD_HEAP_MB = 128;
 
 /**
  * A dataset's batches for the checks, and its profile, on `threads` threads (this one included). Small datasets, or
- * one thread, are read and profiled here. From `minBytes` on, worker threads each profile a share of the columns: for
- * CSV the first reads the files once and hands its batches over, classified, and this thread profiles a share of them
- * besides running the checks; the other workers (and, for JSON Lines and Parquet, every worker) read the files again
- * themselves. Should a worker outgrow its heap bound (a very wide dataset), a CSV read raises
- * `ReadingThreadOutOfMemory` (the caller starts over on one thread), and otherwise the profile is made again here.
+ * one thread, are read, checked and profiled here. From `minBytes` on, worker threads each profile a share of the
+ * columns and run a share of the column checks: for CSV the first reads the files once and hands its batches over,
+ * classified, and this thread profiles a share of them besides running the row checks (key, duplicates, labels, row
+ * schema); the other workers (and, for JSON Lines and Parquet, every worker) read the files again themselves. Each
+ * thread sees every row in read order, so results and profile are the ones one thread makes. Should a worker outgrow
+ * its heap bound (a very wide dataset), `ReadingThreadOutOfMemory` tells the caller to start over on one thread.
  */
 export class DatasetReading {
-  private profiler: DatasetProfiler;
+  private readonly profiler: DatasetProfiler;
   private readonly threadsStarted: ProfileThread[] = [];
   private shipping = false;
   private split = new ColumnSplit(1);
@@ -221,13 +246,22 @@ export class DatasetReading {
     return { mode: this.shipping ? "shipping" : "profiling", threads: workers + 1 };
   }
 
-  async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
+  /**
+   * Starts the worker threads the dataset is worth; call before `batches`. When it returns true, the workers run the
+   * column checks: hand them over (`DatasetChecks.handOverColumnChecks`) and take their `columnResults`.
+   */
+  async start(): Promise<boolean> {
     const { sources, read } = this.request;
     if (this.threads && this.threadCount > 1) {
       const files = await resolveDataFiles(sources, resolveReadOptions(read));
       const bytes = files.reduce((total, file) => total + file.size, 0);
       if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) this.startThreads(files);
     }
+    return this.threadsStarted.length > 0 && this.request.checks !== undefined;
+  }
+
+  async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
+    const { sources, read } = this.request;
     const [shipper] = this.threadsStarted;
     if (shipper && this.shipping) {
       try {
@@ -259,11 +293,24 @@ export class DatasetReading {
     const shares = this.shipping ? this.threadCount : this.threadCount - 1;
     this.split = new ColumnSplit(shares);
     const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
+    const checkShares = this.request.checks ? this.threadCount - 1 : 0;
     for (let share = 0; share < shares; share++) {
       if (this.shipping && share === CHECKING_SHARE) continue;
       const shipping = this.shipping && share === 0;
-      this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, { share, shares, shipping }));
+      const checkShare = this.threadsStarted.length;
+      const work = { share, shares, checkShare, checkShares, shipping };
+      this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, work));
     }
+  }
+
+  /**
+   * The results of the column checks the workers ran, once `profile` returned or the read failed (then for the rows
+   * read before the failure, which every worker reads up to as well); undefined when this thread ran them.
+   */
+  async columnResults(): Promise<ColumnResults | undefined> {
+    if (this.threadsStarted.length === 0 || !this.request.checks) return undefined;
+    await Promise.all(this.threadsStarted.map((thread) => thread.finished()));
+    return Object.assign({}, ...this.threadsStarted.map((thread) => thread.columnResults ?? {})) as ColumnResults;
   }
 
   /** The profile, once `batches` ran to its end. */
@@ -274,10 +321,8 @@ export class DatasetReading {
       const theirs = await Promise.all(this.threadsStarted.map((thread) => thread.profile()));
       return joinColumnShares(this.split.order, [...own, ...theirs]);
     } catch (error) {
-      if (!isOutOfMemory(error)) throw error;
-      this.profiler = new DatasetProfiler(this.request.profile);
-      for await (const batch of readBatches(this.request.sources, this.request.read)) this.profiler.addBatch(batch);
-      return this.profiler.toProfile();
+      if (isOutOfMemory(error)) throw new ReadingThreadOutOfMemory();
+      throw error;
     }
   }
 
@@ -302,13 +347,22 @@ export async function serveProfileThread(): Promise<boolean> {
   const { sources, read, profile } = data.request;
   const credits = data.credits ? new Int32Array(data.credits) : undefined;
   let reply: WorkerMessage;
+  let checks: DatasetChecks | undefined;
   try {
     const profiler = new DatasetProfiler(profile);
     const split = new ColumnSplit(data.shares ?? 1);
     const share = data.share ?? 0;
+    const { checks: checkOptions } = data.request;
+    if (checkOptions && data.checkShares) {
+      checks = new DatasetChecks({
+        ...checkOptions,
+        columnShare: { share: data.checkShare!, shares: data.checkShares },
+      });
+    }
     let progress: ReadProgress | undefined;
     for await (const batch of readBatches(sources, { ...read, onProgress: (report) => (progress = report) })) {
       profiler.addBatch(batch, (column) => split.shareOf(column) === share);
+      checks?.observe(batch);
       if (!credits) continue;
       if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
       // Blocks this thread while the checks hold as many batches as they may.
@@ -317,12 +371,14 @@ export async function serveProfileThread(): Promise<boolean> {
       const { parts, transfer } = batch.toParts();
       port.postMessage({ batch: parts, progress }, transfer);
     }
-    reply = { profile: profiler.toProfile() };
+    reply = { profile: profiler.toProfile(), ...(checks ? { columnResults: checks.columnResults() } : {}) };
   } catch (error) {
     const user = error instanceof UserError;
     const { message, stack } = error instanceof Error ? error : new Error(String(error));
     reply = {
       error: { message, user, stack, ...(user ? { location: error.location, hint: error.hint } : {}) },
+      // The rows before bad input are reported on: the checks of this thread cover the same rows as the others'.
+      ...(checks && user ? { columnResults: checks.columnResults() } : {}),
     };
   }
   port.postMessage(reply);

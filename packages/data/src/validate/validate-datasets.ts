@@ -13,7 +13,7 @@ import {
   type ValidationDocument,
 } from "@ctrain/core";
 import { baselineFacts } from "../checks/baseline-facts.js";
-import { DatasetChecks, recordedPath } from "../checks/dataset-checks.js";
+import { DatasetChecks, recordedPath, type ColumnResults } from "../checks/dataset-checks.js";
 import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
@@ -170,20 +170,20 @@ async function validateDataset(
     pass = await readDataset(job, undefined);
   }
   if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
-  const { checks, digester, outside, bytes, profile, readError } = pass;
+  const { checks, digester, outside, bytes, profile, readError, columnResults } = pass;
 
   if (readError || !profile) {
     const rows = checks.rowCount;
     log.info(`${name}: ${readError!.format()}`);
     log.info(`${name}: stopped after ${formatCount(rows)} rows; the results cover those rows`);
-    const results = rows > 0 ? checks.results({ complete: false }) : [];
+    const results = rows > 0 ? checks.results({ complete: false, columnResults }) : [];
     return {
       entry: { ...emptyEntry(name), rows, columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS), results },
       error: readError,
     };
   }
 
-  const results = [...checks.results(), ...emptyColumnResults(profile)];
+  const results = [...checks.results({ complete: true, columnResults }), ...emptyColumnResults(profile)];
   const files = await digester.finish();
   if (files.length > MAX_RECORDED_FILES) {
     return {
@@ -232,6 +232,8 @@ type ReadPass =
       bytes: number;
       profile?: DatasetProfile;
       readError?: UserError;
+      /** Column check results from worker threads; undefined when this thread ran the column checks. */
+      columnResults?: ColumnResults;
     };
 
 /** What one dataset's validation works with. */
@@ -254,24 +256,24 @@ interface DatasetJob {
  */
 async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | undefined): Promise<ReadPass> {
   const { name, dataset, cwd, request, baseline, options, progress, log } = job;
+  const checkOptions = {
+    name,
+    config: dataset,
+    cwd,
+    tempDir: options.tempDir,
+    ...(baseline
+      ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
+      : {}),
+  };
   let checks: DatasetChecks;
   try {
-    checks = new DatasetChecks({
-      name,
-      config: dataset,
-      cwd,
-      tempDir: options.tempDir,
-      notice: (message) => log.info(message),
-      ...(baseline
-        ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
-        : {}),
-    });
+    checks = new DatasetChecks({ ...checkOptions, notice: (message) => log.info(message) });
   } catch (error) {
     if (!isUserError(error)) throw error;
     log.info(`${name}: ${error.format()}`);
     return { setupError: error };
   }
-  const reading = new DatasetReading(request, threads, job.threadCount);
+  const reading = new DatasetReading({ ...request, checks: checkOptions }, threads, job.threadCount);
   const digester = new FileDigester();
   const seenFiles = new Set<string>();
   const outside: string[] = [];
@@ -281,6 +283,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     progress.report(report);
   };
   try {
+    if (await reading.start()) checks.handOverColumnChecks();
     for await (const batch of reading.batches(onProgress)) {
       if (!seenFiles.has(batch.file)) {
         seenFiles.add(batch.file);
@@ -292,20 +295,22 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     }
     const threading = reading.threading;
     if (threading) {
-      const others = threading.threads - 2;
-      const more = others > 0 ? `; ${others} more thread(s) read the files to profile their share of the columns` : "";
+      const workers = threading.threads - 1;
       log.info(
         threading.mode === "shipping"
-          ? `${name}: read and profiled on a second thread, checked here${more}`
-          : `${name}: checked here; profiled on a second thread that read the files too${more}`,
+          ? `${name}: read on a second thread; ${workers} thread(s) check the columns, ${threading.threads} profile them, this one checks the rows`
+          : `${name}: rows checked here; ${workers} more thread(s) read the files too to check and profile the columns`,
       );
     }
-    return { checks, digester, outside, bytes, profile: await reading.profile() };
+    const profile = await reading.profile();
+    return { checks, digester, outside, bytes, profile, columnResults: await reading.columnResults() };
   } catch (error) {
     checks.dispose();
+    // A bad input stops every thread at the same row: the workers' checks cover the rows checked here.
+    const columnResults = isUserError(error) ? await reading.columnResults() : undefined;
     await Promise.all([digester.cancel(), reading.cancel()]);
     if (!isUserError(error)) throw error;
-    return { checks, digester, outside, bytes, readError: error };
+    return { checks, digester, outside, bytes, readError: error, columnResults };
   }
 }
 
