@@ -100,10 +100,10 @@ interface ThreadData extends Omit<ThreadWork, "shipping"> {
 }
 
 /**
- * A worker thread that reads a dataset and profiles its share of the columns. It either hands each batch over to the
- * calling thread for the checks, classified, so the input is read and classified once (`shipping`), or only profiles
- * while the calling thread reads the files again (other threads, and JSON Lines and Parquet, whose values would cost
- * more to move than to read).
+ * A worker thread that reads a dataset, profiles its share of the columns and runs its share of the column checks. It
+ * either hands each batch over to the calling thread for the row checks, classified, so the input is read and
+ * classified once (`shipping`), or keeps to its share while the calling thread reads the files again (other workers,
+ * and JSON Lines and Parquet, whose values would cost more to move than to read).
  */
 class ProfileThread {
   private readonly worker: Worker;
