@@ -1,13 +1,16 @@
-// Benchmark of the validate step (checks + profile + drift in one streaming pass) against pandas
-// (`read_csv` + `describe(include="all")` + null counts) on the same deterministic CSV, each side in its own
-// process so peak RSS is its own, in alternating rounds (the median round is reported: shared machines have slow
-// spells). Run: node scripts/run-ts.mjs bench/validate.ts --sizes 1024,4096 [--rounds 3] [--pandas-max-mb 1024]
+// Benchmark of what a user runs: `ctrain validate` from the built CLI (checks + profile + drift in one streaming
+// pass), timed from process start to exit, beside pandas (`read_csv` + `describe(include="all")` + null counts) and
+// DuckDB (`SUMMARIZE`, on as many threads as ctrain uses) on the same deterministic CSV. Each runs in its own process,
+// in alternating rounds (a shared machine's slow spell hits all three); the median round is reported, with the load
+// average beside every figure. Build the CLI first (npm run build, or node scripts/build.mjs cli).
+// Run: npm run bench:validate -- --sizes 256,1024,4096 [--rounds 3] [--threads N] [--pandas-max-mb 1024]
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Bundle, CtrainConfig, type ResolvedBaseline } from "@ctrain/core";
-import { serveProfileThread, validateDatasets } from "@ctrain/data";
+import { stringify } from "yaml";
+import { Bundle, CtrainConfig } from "@ctrain/core";
+import { validateDatasets } from "@ctrain/data";
 
 const MB = 1024 * 1024;
 const args = process.argv.slice(2);
@@ -131,69 +134,66 @@ function writeCsv(path: string, bytes: number, seed: number, shift: number): voi
   closeSync(fd);
 }
 
+/** What one process used, from its start to its exit (the wrapper's wait4: CPU of it and its reaped children). */
 interface Measurement {
   seconds: number;
   /** User + system CPU seconds: a fairer comparison than wall time on a busy machine. */
   cpuSeconds: number;
-  rows: number;
+  /** Peak resident set of the process tree's largest process (worker threads live in their process). */
   maxRssMb: number;
-  checks?: number;
-  failed?: number;
-  drifted?: number;
+  /** The 1-minute load average as the process ended (`uptime`). */
+  load: number;
+  output: string;
 }
 
-/** The child side: validate one file against the baseline bundle and print a measurement. */
-async function runChild(dir: string, baselineDir: string): Promise<void> {
-  const config = CtrainConfig.parse({ data: { datasets: { bench: DATASET } } });
-  const baseline: ResolvedBaseline = {
-    origin: { kind: "path", description: "benchmark baseline", notes: [] },
-    bundle: new Bundle(baselineDir, { untrusted: true }),
-  };
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const { validation } = await validateDatasets(config, {
-    cwd: dir,
-    baseline,
-    profileThread: { entry: new URL(import.meta.url) },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  const dataset = validation.datasets[0]!;
-  const measurement: Measurement = {
-    seconds,
-    cpuSeconds: (used.user + used.system) / 1e6,
-    rows: dataset.rows,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-    checks: validation.statistics.evaluated_expectations,
-    failed: validation.statistics.unsuccessful_expectations,
-    drifted: dataset.drift?.columns.filter((column) => column.drifted).length ?? 0,
-  };
-  console.log(JSON.stringify(measurement));
-}
-
-const PANDAS = `
-import json, resource, sys, time
-import pandas as pd
+/** Runs a command and reports its wall time, CPU-s and peak RSS as the kernel counted them. */
+const MEASURE = `
+import json, os, resource, subprocess, sys, time
 started = time.perf_counter()
-cpu = time.process_time()
-frame = pd.read_csv(sys.argv[1])
-frame.describe(include="all")
-frame.isna().sum()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+out, err = child.communicate()
+seconds = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({
-    "seconds": time.perf_counter() - started,
-    "cpuSeconds": time.process_time() - cpu,
-    "rows": len(frame),
-    "maxRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "status": child.returncode,
+    "seconds": seconds,
+    "cpuSeconds": usage.ru_utime + usage.ru_stime,
+    "maxRssMb": usage.ru_maxrss / 1024,
+    "load": os.getloadavg()[0],
+    "output": out.decode("utf-8", "replace")[-2000:],
+    "error": err.decode("utf-8", "replace")[-4000:],
 }))
 `;
 
-function measure(command: string, commandArgs: string[]): Measurement {
-  const result = spawnSync(command, commandArgs, { encoding: "utf8", maxBuffer: 64 * MB });
-  if (result.status !== 0) throw new Error(`${command} failed:\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Measurement;
+const PANDAS = `
+import sys
+import pandas as pd
+frame = pd.read_csv(sys.argv[1])
+frame.describe(include="all")
+frame.isna().sum()
+print(len(frame), "rows")
+`;
+
+/** The Node script that runs DuckDB (its native module cannot be bundled with this script). */
+const DUCKDB_SCRIPT = resolve("bench/duckdb-summarize.mjs");
+
+type Tool = "ctrain" | "pandas" | "duckdb";
+
+function measure(command: string, commandArgs: string[], acceptedStatus: readonly number[] = [0]): Measurement {
+  const result = spawnSync("/usr/bin/python3", ["-c", MEASURE, command, ...commandArgs], {
+    encoding: "utf8",
+    maxBuffer: 64 * MB,
+  });
+  if (result.status !== 0) throw new Error(`measuring ${command} failed:\n${result.stderr}`);
+  const measured = JSON.parse(result.stdout) as Measurement & { status: number; error: string };
+  if (!acceptedStatus.includes(measured.status)) {
+    throw new Error(`${command} ${commandArgs.join(" ")} exited ${measured.status}:\n${measured.error}`);
+  }
+  return measured;
 }
 
-async function prepare(root: string, sizeMb: number): Promise<{ dir: string; baselineDir: string }> {
+/** A workspace with the dataset, a ctrain.yml that validates it and a baseline bundle for drift. */
+async function prepare(root: string, sizeMb: number, threads: number): Promise<string> {
   const dir = join(root, `${sizeMb}mb`);
   const baselineDir = join(root, "baseline-bundle");
   mkdirSync(dir, { recursive: true });
@@ -210,63 +210,103 @@ async function prepare(root: string, sizeMb: number): Promise<{ dir: string; bas
     const { profiles } = await validateDatasets(config, { cwd: baselineData });
     new Bundle(baselineDir).writeProfile(profiles[0]!);
   }
-  return { dir, baselineDir };
+  const config = {
+    data: { threads, datasets: { bench: DATASET } },
+    compare: { baseline: `path:${baselineDir}` },
+  };
+  writeFileSync(join(dir, "ctrain.yml"), stringify(config));
+  return dir;
 }
 
-function row(name: string, sizeMb: number, m: Measurement): string {
+function runTool(tool: Tool, dir: string, threads: number): Measurement {
+  const file = join(dir, "data.csv");
+  switch (tool) {
+    case "ctrain":
+      // Exit 1 is a failed check: the benchmark's data breaks a few on purpose.
+      return measure(process.execPath, [resolve("dist/cli/index.js"), "validate", "-C", dir], [0, 1]);
+    case "pandas":
+      return measure("/usr/bin/python3", ["-c", PANDAS, file]);
+    case "duckdb":
+      return measure(process.execPath, [DUCKDB_SCRIPT, file, String(threads)]);
+  }
+}
+
+function row(tool: string, sizeMb: number, m: Measurement, threads: number | string): string {
   return [
-    name.padEnd(8),
+    tool.padEnd(7),
     `${sizeMb} MB`.padStart(8),
-    `${m.seconds.toFixed(1)} s`.padStart(9),
-    `${(sizeMb / m.seconds).toFixed(1)} MB/s`.padStart(12),
-    `${m.cpuSeconds.toFixed(1)} cpu-s`.padStart(11),
-    `${(sizeMb / m.cpuSeconds).toFixed(1)} MB/cpu-s`.padStart(15),
-    `${Math.round(m.rows / m.seconds).toLocaleString("en-US")} rows/s`.padStart(18),
-    `${m.maxRssMb.toFixed(0)} MB RSS`.padStart(14),
+    `${m.seconds.toFixed(2)} s`.padStart(9),
+    `${m.cpuSeconds.toFixed(2)} cpu-s`.padStart(12),
+    `${(sizeMb / m.seconds).toFixed(1)} MB/s`.padStart(11),
+    `${m.maxRssMb.toFixed(0)} MB RSS`.padStart(13),
+    `${threads} thr`.padStart(7),
+    `load ${m.load.toFixed(2)}`.padStart(10),
   ].join("  ");
 }
 
-/** The round whose ratio is the median; rounds alternate the two sides, so a machine's slow spell hits both. */
-function medianRound<T extends { ratio: number }>(rounds: T[]): T {
-  return [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function loadNow(): string {
+  return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }
 
 async function main(): Promise<void> {
-  if (args[0] === "--child") return runChild(args[1]!, args[2]!);
-  const sizes = (option("sizes") ?? option("size-mb") ?? "1024").split(",").map(Number);
+  const sizes = (option("sizes") ?? option("size-mb") ?? "256,1024,4096").split(",").map(Number);
   const pandasMaxMb = Number(option("pandas-max-mb") ?? 1024);
   const roundCount = Number(option("rounds") ?? 3);
+  const threads = Number(option("threads") ?? availableParallelism());
   const root = resolve(option("dir") ?? join(tmpdir(), "ctrain-bench-validate"));
+  if (!existsSync("dist/cli/index.js")) throw new Error("build the CLI first: node scripts/build.mjs cli");
   mkdirSync(root, { recursive: true });
-  writeFileSync(join(root, "pandas_bench.py"), PANDAS);
-  const lines: string[] = [];
+  const lines: string[] = [`${threads} threads for ctrain and DuckDB; ${availableParallelism()} cores available`];
   for (const sizeMb of sizes) {
-    const { dir, baselineDir } = await prepare(root, sizeMb);
-    const withPandas = sizeMb <= pandasMaxMb;
-    const rounds: { ours: Measurement; pandas?: Measurement; ratio: number }[] = [];
-    for (let round = 1; round <= (withPandas ? roundCount : 1); round++) {
-      const ours = measure(process.execPath, ["scripts/run-ts.mjs", "bench/validate.ts", "--child", dir, baselineDir]);
-      console.log(row("ctrain", sizeMb, ours), `(round ${round}: ${ours.checks} checks, ${ours.failed} failed)`);
-      if (!withPandas) {
-        rounds.push({ ours, ratio: 0 });
-        continue;
+    const dir = await prepare(root, sizeMb, threads);
+    const tools: Tool[] = sizeMb <= pandasMaxMb ? ["ctrain", "pandas", "duckdb"] : ["ctrain", "duckdb"];
+    const rounds = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
+    for (let round = 1; round <= roundCount; round++) {
+      // Alternate which tool goes first, so none always runs on a machine the others warmed or loaded.
+      const order = tools.map((_, i) => tools[(i + round - 1) % tools.length]!);
+      for (const tool of order) {
+        const measured = runTool(tool, dir, threads);
+        rounds.get(tool)!.push(measured);
+        console.log(row(tool, sizeMb, measured, tool === "pandas" ? 1 : threads), `(round ${round})`);
       }
-      const pandas = measure("/usr/bin/python3", [join(root, "pandas_bench.py"), join(dir, "data.csv")]);
-      console.log(row("pandas", sizeMb, pandas), `(round ${round})`);
-      rounds.push({ ours, pandas, ratio: pandas.seconds / ours.seconds });
     }
-    const { ours, pandas } = medianRound(rounds);
-    lines.push(row("ctrain", sizeMb, ours));
+    const medians = new Map<Tool, Measurement>();
+    for (const [tool, measured] of rounds) {
+      const seconds = median(measured.map((m) => m.seconds));
+      medians.set(tool, {
+        seconds,
+        cpuSeconds: median(measured.map((m) => m.cpuSeconds)),
+        maxRssMb: median(measured.map((m) => m.maxRssMb)),
+        load: median(measured.map((m) => m.load)),
+        output: "",
+      });
+      lines.push(row(tool, sizeMb, medians.get(tool)!, tool === "pandas" ? 1 : threads) + "  (median)");
+    }
+    const ours = medians.get("ctrain")!;
+    const pandas = medians.get("pandas");
+    const duckdb = medians.get("duckdb")!;
+    const perRound = (other: Tool): string =>
+      rounds
+        .get(other)!
+        .map((m, i) => (m.seconds / rounds.get("ctrain")![i]!.seconds).toFixed(2))
+        .join(", ");
     if (pandas) {
-      lines.push(row("pandas", sizeMb, pandas));
-      const ratios = rounds.map((item) => item.ratio.toFixed(2)).join(", ");
       lines.push(
-        `ratio at ${sizeMb} MB: ctrain is ${(pandas.seconds / ours.seconds).toFixed(2)}x pandas' speed (median of rounds: ${ratios}), ${(ours.maxRssMb / pandas.maxRssMb).toFixed(2)}x its peak RSS`,
+        `  ${sizeMb} MB: ctrain is ${(pandas.seconds / ours.seconds).toFixed(2)}x pandas' speed (rounds ${perRound("pandas")}), ${(ours.maxRssMb / pandas.maxRssMb).toFixed(2)}x its peak RSS`,
       );
     }
+    lines.push(
+      `  ${sizeMb} MB: ctrain takes ${(ours.seconds / duckdb.seconds).toFixed(2)}x DuckDB SUMMARIZE's wall time (ctrain's speed over DuckDB's per round: ${perRound("duckdb")}), ${(ours.cpuSeconds / duckdb.cpuSeconds).toFixed(2)}x its CPU-s, ${(ours.maxRssMb / duckdb.maxRssMb).toFixed(2)}x its peak RSS`,
+    );
+    lines.push(`  ctrain: ${rounds.get("ctrain")![0]!.output.trim().split("\n")[0]}`);
   }
+  lines.push(`load average at the end: ${loadNow()}`);
   console.log(`\n${lines.join("\n")}`);
 }
 
-// The bundled benchmark is also the entry of the thread that profiles beside the checks, as in the action.
-if (!(await serveProfileThread())) await main();
+await main();

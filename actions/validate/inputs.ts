@@ -55,11 +55,17 @@ export const INPUTS = actionInputs(
       .describe(
         "Seed of the profile sketches. In a matrix of shards give each job its own (e.g. strategy.job-index) so their samples are independent.",
       ),
+    threads: integerInput
+      .optional()
+      .describe(
+        "Threads to read, check and profile with, each with its own memory budget. Overrides data.threads; default every core of the runner.",
+      ),
     "github-token": tokenInput.describe("Token used to find baseline runs and download their bundles."),
   },
   {
     baseline: "compare.baseline",
     workflow: "compare.workflow",
     "fail-on-drift": "data.drift.fail-on-drift",
+    threads: "data.threads",
   },
 );

@@ -47,7 +47,7 @@ describe("the ctrain CLI", () => {
     writeFileSync(join(dir, "ctrain.yml"), "data:\n  datasets:\n    big:\n      path: data.csv\n      key: id\n");
     const result = ctrain(dir, "validate");
     expect(result.code, result.stderr).toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toContain("big: read and profiled on a second thread, checked here");
+    expect(`${result.stdout}${result.stderr}`).toContain("big: read on a second thread; ");
     const profile = JSON.parse(readFileSync(join(dir, ".ctrain/profile/big.json"), "utf8")) as {
       rows: number;
       columns: Record<string, { count: number; distinct: { count: number } }>;

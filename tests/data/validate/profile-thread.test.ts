@@ -122,4 +122,45 @@ describe("profiling on a second thread", () => {
     expect(threaded.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
     expect(threaded.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
   });
+
+  it("gives, on 1 to 5 threads, the same validation and profile documents, field by field", async () => {
+    // Quoted line breaks, CRLF, doubled quotes, nulls, a repeated key and out-of-range values: line numbers and first
+    // failing rows must not depend on which thread read what.
+    const rows = Array.from({ length: 12_000 }, (_, i) => {
+      const note = i % 9 === 0 ? `"line one\r\nline ""two"""` : i % 5 === 0 ? "" : `n${i % 37}`;
+      return `${i % 4000 === 3999 ? 7 : i},${(i * 7919) % 1000},${i % 3 ? "a" : "b"},${note},${i % 13 ? (i / 7).toFixed(3) : "NA"},l${i % 2}`;
+    });
+    const header = "id,n,s,note,x,label";
+    const dir = workspace({
+      "data/1.csv": `${header}\r\n${rows.slice(0, 7000).join("\r\n")}\r\n`,
+      "data/2.csv": `${header}\n${rows.slice(7000).join("\n")}\n`,
+      "data.jsonl": `${rows.map((row, i) => JSON.stringify({ id: i, n: row.length, s: i % 3 ? "a" : null })).join("\n")}\n`,
+    });
+    const datasets = {
+      csv: {
+        path: "data/*.csv",
+        key: "id",
+        label: "label",
+        columns: { n: { max: 900 }, s: { regex: "^a$" }, note: { "max-length": 6 }, x: { type: "float" } },
+      },
+      jsonl: { path: "data.jsonl", key: "id", columns: { n: { max: 40 } } },
+    };
+    const run = async (threads: number) => {
+      const config = CtrainConfig.parse({ data: { threads, datasets } });
+      const outcome = await validateDatasets(config, {
+        cwd: dir,
+        profileThread: { entry, minBytes: 0 },
+        now: () => new Date(0),
+      });
+      expect(outcome.errors).toEqual([]);
+      return outcome;
+    };
+    const single = await run(1);
+    expect(single.validation.datasets.map((dataset) => dataset.success)).toEqual([false, false]);
+    for (const threads of [2, 3, 5]) {
+      const threaded = await run(threads);
+      expect(threaded.validation).toEqual(single.validation);
+      expect(threaded.profiles).toEqual(single.profiles);
+    }
+  });
 });

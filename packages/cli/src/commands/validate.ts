@@ -1,6 +1,6 @@
 import { UserError } from "@ctrain/core";
 import type { ValidationOutcome } from "@ctrain/data";
-import type { Command } from "../command.js";
+import { stringOption, type Command } from "../command.js";
 import { validateStep } from "../steps.js";
 import { WORKSPACE_OPTIONS, openWorkspace } from "../workspace.js";
 import { terminal } from "../terminal.js";
@@ -27,7 +27,7 @@ export function describeValidation(outcome: ValidationOutcome): string {
 export const validateCommand: Command = {
   name: "validate",
   summary: "check, profile and measure drift of the datasets in data.datasets",
-  usage: "ctrain validate [--dataset <name> ...] [--base <branch>]",
+  usage: "ctrain validate [--dataset <name> ...] [--base <branch>] [--threads <n>]",
   options: {
     ...WORKSPACE_OPTIONS,
     dataset: { type: "string", multiple: true, description: "only this dataset (repeat the flag)", valueName: "name" },
@@ -36,9 +36,18 @@ export const validateCommand: Command = {
       description: "the branch whose run holds the baseline profiles (default: the repository's default branch)",
       valueName: "branch",
     },
+    threads: {
+      type: "string",
+      description: "threads to read, check and profile with (overrides data.threads; default: every core)",
+      valueName: "n",
+    },
   },
   async run(values) {
-    const workspace = openWorkspace(values);
+    const threads = stringOption(values, "threads");
+    const workspace = openWorkspace(
+      values,
+      threads === undefined ? {} : { "data.threads": { value: Number(threads), source: "--threads" } },
+    );
     const outcome = await validateStep(workspace, { datasets: values.dataset as string[] | undefined });
     terminal.out.write(describeValidation(outcome));
     if (outcome.errors[0]) throw outcome.errors[0];

@@ -124,6 +124,8 @@ export const DataConfig = z.strictObject({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /** Threads validate reads and checks with; default: the cores the machine offers (`os.availableParallelism()`). */
+  threads: z.number().int().min(1).max(1024).optional(),
 });
 
 export const MetricGate = z

@@ -30,7 +30,15 @@ export interface DatasetCheckOptions {
   tempDir?: string;
   /** Told about checks that cannot run (no baseline for a ratio, for instance). */
   notice?: (message: string) => void;
+  /**
+   * A worker thread's share of the work: only the column checks whose position in the config is `share` modulo
+   * `shares`, and no row checks. Their results come from `columnResults`.
+   */
+  columnShare?: { share: number; shares: number };
 }
+
+/** Column check results by column name, as a thread that ran them hands them over. */
+export type ColumnResults = Record<string, CheckResult[]>;
 
 /**
  * Every check configured for one dataset, fed batch by batch in one pass (beside the profiler) and scored at the
@@ -42,8 +50,9 @@ export interface DatasetCheckOptions {
  * plus 1 MiB of buffers; keys past the table go to temporary files, 20 bytes each, settled at the end.
  */
 export class DatasetChecks {
-  private readonly columnChecks: ColumnChecks[];
-  private readonly rowChecks: RowChecks;
+  private readonly specs: ColumnCheckSpec[];
+  private columnChecks: ColumnChecks[];
+  private readonly rowChecks: RowChecks | undefined;
   private readonly seenColumns: string[] = [];
   private readonly seenColumnSet = new Set<string>();
   private readonly files: (string | undefined)[] = [];
@@ -60,8 +69,18 @@ export class DatasetChecks {
     this.cwd = options.cwd ?? process.cwd();
     this.severity = config.severity;
     this.key = `data.datasets.${name}`;
-    this.columnChecks = this.columnSpecs().map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir }));
-    this.rowChecks = new RowChecks(this.rowSpec());
+    this.specs = this.columnSpecs();
+    const share = options.columnShare;
+    this.columnChecks = this.specs
+      .filter((_, i) => !share || i % share.shares === share.share)
+      .map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir }));
+    this.rowChecks = share ? undefined : new RowChecks(this.rowSpec());
+  }
+
+  /** Leaves the column checks to other threads (whose `columnResults` go to `results`), before the first batch. */
+  handOverColumnChecks(): void {
+    for (const checks of this.columnChecks) checks.dispose();
+    this.columnChecks = [];
   }
 
   /** One batch, in read order. */
@@ -69,20 +88,19 @@ export class DatasetChecks {
     const place = this.place(batch);
     if (batch.columns !== this.lastColumns) this.learnColumns(batch);
     for (let i = 0; i < this.columnChecks.length; i++) this.columnChecks[i]!.observe(this.columnIndexes[i]!, place);
-    this.rowChecks.observe(place);
+    this.rowChecks?.observe(place);
     this.rows += batch.rows;
   }
 
   /**
    * The results, in a stable order: columns, column checks, rows. Call once, after the last batch. After a read
-   * failed part way (`complete: false`), checks that need every row (row counts, class shares) are left out.
+   * failed part way (`complete: false`), checks that need every row (row counts, class shares) are left out. Column
+   * checks handed over to other threads are taken from their `columnResults`.
    */
-  results(options: { complete: boolean } = { complete: true }): CheckResult[] {
+  results(options: { complete: boolean; columnResults?: ColumnResults } = { complete: true }): CheckResult[] {
     const results: CheckResult[] = [...this.columnSetResults()];
-    for (const checks of this.columnChecks) {
-      if (this.seenColumnSet.has(checks.spec.column)) results.push(...checks.results(this.files));
-      else checks.dispose();
-    }
+    const byColumn = options.columnResults ?? this.columnResults();
+    for (const spec of this.specs) results.push(...(byColumn[spec.column] ?? []));
     if (options.complete) {
       results.push(
         ...rowCountResults({
@@ -95,7 +113,17 @@ export class DatasetChecks {
         }),
       );
     }
-    results.push(...this.rowChecks.results(this.files, options));
+    if (this.rowChecks) results.push(...this.rowChecks.results(this.files, options));
+    return results;
+  }
+
+  /** The results of the column checks run here, for the columns that were read. Call once, after the last batch. */
+  columnResults(): ColumnResults {
+    const results: ColumnResults = {};
+    for (const checks of this.columnChecks) {
+      if (this.seenColumnSet.has(checks.spec.column)) results[checks.spec.column] = checks.results(this.files);
+      else checks.dispose();
+    }
     return results;
   }
 
@@ -111,7 +139,7 @@ export class DatasetChecks {
   /** Frees temporary files after a failed read. */
   dispose(): void {
     for (const checks of this.columnChecks) checks.dispose();
-    this.rowChecks.dispose();
+    this.rowChecks?.dispose();
   }
 
   private columnSpecs(): ColumnCheckSpec[] {
@@ -196,8 +224,7 @@ export class DatasetChecks {
     const { config } = this.options;
     const results: CheckResult[] = [];
     const required = new Map<string, Severity>();
-    for (const checks of this.columnChecks) {
-      const { column, rules } = checks.spec;
+    for (const { column, rules } of this.specs) {
       if (rules.required) required.set(column, rules.severity ?? this.severity);
     }
     for (const column of [...(config.key ?? []), ...(config.label === undefined ? [] : [config.label])]) {
@@ -218,7 +245,7 @@ export class DatasetChecks {
       );
     }
     const setting = config["unexpected-columns"];
-    const declared = new Set([...this.columnChecks.map((checks) => checks.spec.column), ...required.keys()]);
+    const declared = new Set([...this.specs.map((spec) => spec.column), ...required.keys()]);
     if (setting !== "ignore" && declared.size > 0) {
       const unexpected = this.seenColumns.filter((column) => !declared.has(column));
       results.push(

@@ -27,6 +27,10 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * Streams a text file (decompressing gzip, dropping a UTF-8 byte order mark) into a decoder `chunkBytes`
  * at a time, carrying each piece's incomplete last record into the next. Small batches keep garbage
  * young and memory flat.
+ *
+ * Linear whatever the record length: bytes left undecoded (the start of a record not yet complete) are offered
+ * again only once the new bytes behind them at least match them in size (or pass the record limit), so a record
+ * of n bytes is decoded over at most about 2n bytes in all instead of once per piece.
  */
 export async function* readChunkedFile<Batch extends RecordBatch>(
   source: DataFile,
@@ -36,6 +40,8 @@ export async function* readChunkedFile<Batch extends RecordBatch>(
 ): AsyncGenerator<Batch> {
   const stream = await openByteStream(source, Math.max(options.chunkBytes, READ_BYTES));
   let pending: Buffer = EMPTY;
+  const arrived: Buffer[] = [];
+  let arrivedBytes = 0;
   let atFileStart = true;
   function* decode(bytes: Buffer, final: boolean): Generator<Batch> {
     let newFrom = pending.length;
@@ -56,12 +62,23 @@ export async function* readChunkedFile<Batch extends RecordBatch>(
     }
     if (decoder.failure) throw decoder.failure;
   }
+  /** The pending bytes and those that arrived after them, as one buffer. */
+  function gather(): Buffer {
+    const bytes = pending.length === 0 && arrived.length === 1 ? arrived[0]! : Buffer.concat([pending, ...arrived]);
+    arrived.length = 0;
+    arrivedBytes = 0;
+    return bytes;
+  }
   for await (const chunk of stream.chunks) {
     for (let offset = 0; offset < chunk.length; offset += options.chunkBytes) {
       const piece = chunk.subarray(offset, offset + options.chunkBytes);
-      yield* decode(pending.length === 0 ? piece : Buffer.concat([pending, piece]), false);
+      arrived.push(piece);
+      arrivedBytes += piece.length;
+      if (arrivedBytes >= Math.min(pending.length, options.maxLineBytes + 1 - pending.length)) {
+        yield* decode(gather(), false);
+      }
     }
   }
-  yield* decode(pending, true);
+  yield* decode(gather(), true);
   progress.finishFile(source.size);
 }

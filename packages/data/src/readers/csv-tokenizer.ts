@@ -20,6 +20,9 @@ const CELL_DOUBLED_QUOTES = 2;
 /** The cell's value is `overrides[start]`: a quoted field with text after its closing quote. */
 const CELL_OVERRIDE = 4;
 
+/** At most this many records' cells are reserved before a buffer shows that it holds more. */
+const INITIAL_ROW_CAPACITY_LIMIT = 8192;
+
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
@@ -87,7 +90,13 @@ export class CsvTokenizer {
     const { bytes, final, width, anyFieldCount, maxRecords } = request;
     const { classes, delimiter, maxRecordBytes } = this;
     const length = bytes.length;
-    let rowCapacity = Math.min(maxRecords, Math.ceil((length - request.start) / this.bytesPerRecord) + 16);
+    // Estimated from the last call's record length, and capped: a buffer that holds one huge record (after short ones)
+    // would otherwise reserve cells for millions of rows. The arrays double when they fill.
+    let rowCapacity = Math.min(
+      maxRecords,
+      Math.ceil((length - request.start) / this.bytesPerRecord) + 16,
+      INITIAL_ROW_CAPACITY_LIMIT,
+    );
     let starts = new Int32Array(rowCapacity * width);
     let ends = new Int32Array(rowCapacity * width);
     let flags = new Uint8Array(rowCapacity * width);
@@ -271,7 +280,7 @@ export class CsvTokenizer {
   private recordTooLong(line: number): UserError {
     return new UserError(`the record starting here is longer than ${this.maxRecordBytes} bytes`, {
       location: `${this.file}:${line}`,
-      hint: "check for a quote that is never closed; if records really are this long, raise maxLineBytes",
+      hint: "check for a quote that is never closed; if records really are this long, raise data.max-line-bytes in ctrain.yml",
     });
   }
 

@@ -114,7 +114,7 @@ class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
   private lineTooLong(): UserError {
     return new UserError(`the line is longer than ${this.options.maxLineBytes} bytes`, {
       location: `${this.file}:${this.line}`,
-      hint: "check that the file is JSON Lines (one object per line); if lines really are this long, raise maxLineBytes",
+      hint: "check that the file is JSON Lines (one object per line); if lines really are this long, raise data.max-line-bytes in ctrain.yml",
     });
   }
 }

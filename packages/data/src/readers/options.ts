@@ -31,6 +31,8 @@ export interface ReadOptions {
   raggedRows?: "error" | "count";
   /** Bytes of input per CSV or JSON Lines batch (default 64 KiB: small batches keep garbage young and memory flat). */
   chunkBytes?: number;
+  /** Cells (rows times columns) per Parquet batch at most, whatever the row-group size (default 1,048,576). */
+  batchCells?: number;
   /** Directory that relative paths and globs are resolved against. Default `process.cwd()`. */
   cwd?: string;
   /** Called after every batch, for progress logs (rows read, MB/s, ETA: see `describeProgress`). */
@@ -47,6 +49,7 @@ export interface ResolvedReadOptions {
   maxLineBytes: number;
   raggedRows: "error" | "count";
   chunkBytes: number;
+  batchCells: number;
   cwd: string;
   onProgress: ((progress: ReadProgress) => void) | undefined;
 }
@@ -60,9 +63,10 @@ export function resolveReadOptions(options: ReadOptions = {}): ResolvedReadOptio
     header: options.header ?? true,
     encodingErrors: options.encodingErrors ?? "error",
     nulBytes: options.nulBytes ?? "error",
-    maxLineBytes: positiveInteger("maxLineBytes", options.maxLineBytes ?? MIB),
+    maxLineBytes: positiveInteger("maxLineBytes", options.maxLineBytes ?? MIB, "bytes"),
     raggedRows: options.raggedRows ?? "error",
-    chunkBytes: positiveInteger("chunkBytes", options.chunkBytes ?? 64 * 1024),
+    chunkBytes: positiveInteger("chunkBytes", options.chunkBytes ?? 64 * 1024, "bytes"),
+    batchCells: positiveInteger("batchCells", options.batchCells ?? MIB, "cells"),
     cwd: options.cwd ?? process.cwd(),
     onProgress: options.onProgress,
   };
@@ -80,9 +84,9 @@ function delimiterByte(delimiter: string): number {
   return code;
 }
 
-function positiveInteger(key: string, value: number): number {
+function positiveInteger(key: string, value: number, unit: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new UserError(`${key} must be a positive whole number of bytes, got ${value}`, { location: key });
+    throw new UserError(`${key} must be a positive whole number of ${unit}, got ${value}`, { location: key });
   }
   return value;
 }

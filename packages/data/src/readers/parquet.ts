@@ -2,6 +2,7 @@ import { open } from "node:fs/promises";
 import { UserError } from "@ctrain/core";
 import {
   asyncBufferFromFile,
+  type AsyncBuffer,
   parquetMetadataAsync,
   parquetRead,
   parquetSchema,
@@ -14,32 +15,41 @@ import type { ProgressTracker } from "./progress.js";
 import type { DataFile } from "./sources.js";
 
 /**
- * Reads a Parquet file one row group at a time (hyparquet fetches only that group's column chunks),
- * so memory is bounded by the largest row group, never the whole file. Every codec of
- * hyparquet-compressors is understood (snappy, gzip, brotli, zstd, lz4).
+ * Reads a Parquet file row group by row group, and a large group in windows of at most `batchCells` cells: hyparquet
+ * fetches a group's column chunks (compressed, read once per group and kept for its windows), skips the pages before
+ * a window without decompressing them and stops after it, so decoded values never exceed one window, whatever the
+ * row-group size. Every codec of hyparquet-compressors is understood (snappy, gzip, brotli, zstd, lz4).
  */
 export async function* readParquet(
   source: DataFile,
-  _options: ResolvedReadOptions,
+  options: ResolvedReadOptions,
   progress: ProgressTracker,
 ): AsyncGenerator<ValueBatch> {
   const frameProblem = await parquetFrameProblem(source.path);
   if (frameProblem) throw notParquet(source.file, frameProblem);
-  const file = await asyncBufferFromFile(source.path);
+  const file = new RowGroupBytes(await asyncBufferFromFile(source.path));
   const metadata = await parquetMetadataAsync(file).catch((error: unknown) => {
     throw notParquet(source.file, reason(error), error);
   });
   const columns = parquetSchema(metadata).children.map((child) => child.element.name);
+  const windowRows = Math.max(1, Math.floor(options.batchCells / Math.max(1, columns.length)));
   let firstRow = 0;
   let bytesRead = 0;
   for (const [index, group] of metadata.row_groups.entries()) {
-    const rows = Number(group.num_rows);
-    if (rows === 0) continue;
-    const data = await readRowGroup(source.file, { file, metadata, columns, index, firstRow, rows });
-    bytesRead += group.columns.reduce((sum, chunk) => sum + Number(chunk.meta_data?.total_compressed_size ?? 0n), 0);
-    progress.advance(source.file, bytesRead, rows);
-    yield new ParquetBatch(source.file, columns, data, index, firstRow, rows);
-    firstRow += rows;
+    const groupRows = Number(group.num_rows);
+    const groupBytes = group.columns.reduce(
+      (sum, chunk) => sum + Number(chunk.meta_data?.total_compressed_size ?? 0n),
+      0,
+    );
+    for (let done = 0; done < groupRows; done += windowRows) {
+      const rows = Math.min(windowRows, groupRows - done);
+      const data = await readRowGroup(source.file, { file, metadata, columns, index, firstRow, rows });
+      progress.advance(source.file, bytesRead + Math.round((groupBytes * (done + rows)) / groupRows), rows);
+      yield new ParquetBatch(source.file, columns, data, index, firstRow, rows);
+      firstRow += rows;
+    }
+    bytesRead += groupBytes;
+    file.forget();
   }
   if (firstRow === 0)
     yield new ParquetBatch(
@@ -53,8 +63,36 @@ export async function* readParquet(
   progress.finishFile(source.size);
 }
 
+/**
+ * The file, keeping the byte ranges read since `forget`: a row group read window by window fetches each of its column
+ * chunks once.
+ */
+class RowGroupBytes implements AsyncBuffer {
+  private readonly kept = new Map<string, Promise<ArrayBuffer>>();
+
+  constructor(private readonly file: AsyncBuffer) {}
+
+  get byteLength(): number {
+    return this.file.byteLength;
+  }
+
+  slice(start: number, end?: number): Promise<ArrayBuffer> {
+    const key = `${start}:${end}`;
+    let bytes = this.kept.get(key);
+    if (!bytes) {
+      bytes = Promise.resolve(this.file.slice(start, end));
+      this.kept.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  forget(): void {
+    this.kept.clear();
+  }
+}
+
 interface RowGroupRequest {
-  file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  file: AsyncBuffer;
   metadata: FileMetaData;
   columns: readonly string[];
   index: number;

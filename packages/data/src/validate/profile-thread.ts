@@ -1,5 +1,6 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { UserError } from "@ctrain/core";
+import { DatasetChecks, type ColumnResults, type DatasetCheckOptions } from "../checks/dataset-checks.js";
 import {
   DatasetProfiler,
   datasetFingerprint,
@@ -12,11 +13,13 @@ import { resolveReadOptions } from "../readers/options.js";
 import { resolveDataFiles } from "../readers/sources.js";
 import { readBatches, type ReadOptions, type ReadProgress, type RecordBatch } from "../readers/index.js";
 
-/** What a profile thread reads and how it profiles; plain data, so it crosses to the worker. */
+/** What a profile thread reads, how it profiles and which checks it may run; plain data, so it crosses to the worker. */
 export interface ProfileRequest {
   sources: readonly string[];
   read: Omit<ReadOptions, "onProgress">;
   profile: ProfileOptions;
+  /** The dataset's checks: worker threads run the column checks, dealt out among them. */
+  checks?: Omit<DatasetCheckOptions, "notice" | "columnShare">;
 }
 
 const ROLE = "ctrain-profile";
@@ -24,33 +27,39 @@ const ROLE = "ctrain-profile";
 /** Batches a reading thread may hand over before the checks took them: memory stays bounded when they are slower. */
 const BATCHES_IN_FLIGHT = 8;
 
+/** A thread's last message carries the results of its column checks, for the rows it read (all, or up to an error). */
 type WorkerMessage =
   | { batch: CsvBatchParts; progress: ReadProgress }
-  | { profile: DatasetProfile }
-  | { error: { message: string; location?: string; hint?: string; user: boolean; stack?: string } };
+  | { profile: DatasetProfile; columnResults?: ColumnResults }
+  | {
+      error: { message: string; location?: string; hint?: string; user: boolean; stack?: string };
+      columnResults?: ColumnResults;
+    };
 
 /**
- * Which thread profiles a column when the reading thread hands batches over: by the column's first-seen position, the
- * thread that runs the checks takes every other column. Measured on the validate benchmark (20 columns, 43 checks with
- * duplicate rows and conflicting labels), runs alternating: every other column 6.4-8.0 s at 256 MB, every third
- * 7.3-8.6 s, even at 1 GB (every fifth, in earlier runs, 7.1-7.9 s). Both threads see the same batches in the same
- * order, so they split alike, and the profile does not depend on timing.
+ * Which thread profiles a column: the columns, by first-seen position, are dealt out over `shares` threads in turn
+ * (share `position % shares`). Every thread sees the same batches in the same order, so they split alike, and the
+ * profile does not depend on timing. Measured on the validate benchmark (20 columns, 43 checks with duplicate rows and
+ * conflicting labels) with two threads, runs alternating: every other column 6.4-8.0 s at 256 MB, every third to the
+ * checking thread 7.3-8.6 s, even at 1 GB (every fifth, in earlier runs, 7.1-7.9 s).
  */
 class ColumnSplit {
   private readonly positions = new Map<string, number>();
+
+  constructor(private readonly shares: number) {}
 
   /** Columns in first-seen order. */
   get order(): string[] {
     return [...this.positions.keys()];
   }
 
-  profiledByChecks(column: string): boolean {
+  shareOf(column: string): number {
     let position = this.positions.get(column);
     if (position === undefined) {
       position = this.positions.size;
       this.positions.set(column, position);
     }
-    return position % 2 === 1;
+    return position % this.shares;
   }
 }
 
@@ -65,7 +74,7 @@ function joinColumnShares(order: readonly string[], shares: readonly DatasetProf
   return { rows, fingerprint: datasetFingerprint(rows, columns), columns };
 }
 
-/** Raised by `DatasetReading.batches` when its thread outgrew its heap bound after handing over batches. */
+/** Raised by `DatasetReading` when a worker thread outgrew its heap bound: the pass starts over on one thread. */
 export class ReadingThreadOutOfMemory extends Error {
   constructor() {
     super("the reading thread outgrew its heap bound");
@@ -73,9 +82,28 @@ export class ReadingThreadOutOfMemory extends Error {
 }
 
 /**
- * A worker thread that reads and profiles a dataset. It either hands each batch over to the calling thread for the
- * checks, classified, so the input is read and classified once (`shipping`), or only profiles while the calling
- * thread reads the files again (for JSON Lines and Parquet, whose values would cost more to move than to read).
+ * Which columns a profile thread profiles (its share of `shares`), which column checks it runs (its share of
+ * `checkShares`, none when 0), and whether it hands its batches over.
+ */
+interface ThreadWork {
+  share: number;
+  shares: number;
+  checkShare: number;
+  checkShares: number;
+  shipping: boolean;
+}
+
+interface ThreadData extends Omit<ThreadWork, "shipping"> {
+  role: typeof ROLE;
+  request: ProfileRequest;
+  credits: SharedArrayBuffer | undefined;
+}
+
+/**
+ * A worker thread that reads a dataset, profiles its share of the columns and runs its share of the column checks. It
+ * either hands each batch over to the calling thread for the row checks, classified, so the input is read and
+ * classified once (`shipping`), or keeps to its share while the calling thread reads the files again (other workers,
+ * and JSON Lines and Parquet, whose values would cost more to move than to read).
  */
 class ProfileThread {
   private readonly worker: Worker;
@@ -84,15 +112,19 @@ class ProfileThread {
   private wake?: () => void;
   private readonly credits?: Int32Array;
   private sent?: DatasetProfile;
+  /** The results of the thread's column checks, once its last message came. */
+  columnResults?: ColumnResults;
 
-  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, shipping: boolean) {
-    const credits = shipping ? new SharedArrayBuffer(4) : undefined;
+  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, work: ThreadWork) {
+    const credits = work.shipping ? new SharedArrayBuffer(4) : undefined;
     if (credits) {
       this.credits = new Int32Array(credits);
       this.credits[0] = BATCHES_IN_FLIGHT;
     }
+    const { shipping: _, ...share } = work;
+    const data: ThreadData = { role: ROLE, request, ...share, credits };
     this.worker = new Worker(entry, {
-      workerData: { role: ROLE, request, credits },
+      workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
     this.worker.on("message", (message: WorkerMessage) => {
@@ -112,7 +144,7 @@ class ProfileThread {
     for (;;) {
       const message = await this.next();
       if (!("batch" in message)) {
-        this.sent = settle(message);
+        this.sent = this.settle(message);
         return;
       }
       onProgress(message.progress);
@@ -126,7 +158,7 @@ class ProfileThread {
   async profile(): Promise<DatasetProfile> {
     while (!this.sent) {
       const message = await this.next();
-      if (!("batch" in message)) this.sent = settle(message);
+      if (!("batch" in message)) this.sent = this.settle(message);
     }
     return this.sent;
   }
@@ -144,6 +176,17 @@ class ProfileThread {
       this.wake = undefined;
     }
   }
+
+  /** Settles once its last message came, whatever it held; its column results are kept. */
+  async finished(): Promise<void> {
+    await this.profile().catch(() => undefined);
+  }
+
+  /** `settle`, keeping the column results the message carries. */
+  private settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): DatasetProfile {
+    this.columnResults = message.columnResults;
+    return settle(message);
+  }
 }
 
 /** The profile a thread's last message carries, or the error it reports, rebuilt (a UserError stays one). */
@@ -154,16 +197,18 @@ function settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): Data
   throw Object.assign(new Error(text), { stack });
 }
 
-/** Where a profile thread starts, and from which dataset size on one is worth its start-up (default 64 MiB). */
+/** Where profile threads start, and from which dataset size on they are worth their start-up (default 64 MiB). */
 export interface ProfileThreadOptions {
   /** A script that calls `serveProfileThread()` first thing (the bundle the caller runs from). */
   entry: URL | string;
   minBytes?: number;
-  /** The thread's heap bound in MiB; default 128. */
+  /** Each thread's heap bound in MiB; default 128. */
   heapLimitMb?: number;
 }
 
 const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
+/** The share of the columns the checking thread profiles when a worker hands CSV batches over. */
+const CHECKING_SHARE = 1;
 /**
  * Sketches are bounded per column (exact counts up to 1,000 values, Misra-Gries, KLL), so the heap needs little; V8
  * would otherwise let an idle-looking heap grow far past that before collecting. A wider dataset falls back to one
@@ -172,45 +217,56 @@ const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
 const PROFILE_THREAD_HEAP_MB = 128;
 
 /**
- * A dataset's batches for the checks, and its profile. Small datasets are read and profiled on this thread. From
- * `minBytes` on, when a profile thread is allowed, a worker thread profiles: CSV it reads once and hands over batch by
- * batch, classified; other formats this thread reads again while the worker profiles. Should a worker outgrow its
- * heap bound (a very wide dataset), a CSV read raises `ReadingThreadOutOfMemory` (the caller starts over on one
- * thread), and other formats are profiled again here.
+ * A dataset's batches for the checks, and its profile, on `threads` threads (this one included). Small datasets, or
+ * one thread, are read, checked and profiled here. From `minBytes` on, worker threads each profile a share of the
+ * columns and run a share of the column checks: for CSV the first reads the files once and hands its batches over,
+ * classified, and this thread profiles a share of them besides running the row checks (key, duplicates, labels, row
+ * schema); the other workers (and, for JSON Lines and Parquet, every worker) read the files again themselves. Each
+ * thread sees every row in read order, so results and profile are the ones one thread makes. Should a worker outgrow
+ * its heap bound (a very wide dataset), `ReadingThreadOutOfMemory` tells the caller to start over on one thread.
  */
 export class DatasetReading {
   private readonly profiler: DatasetProfiler;
-  private thread?: ProfileThread;
+  private readonly threadsStarted: ProfileThread[] = [];
   private shipping = false;
-  private readonly split = new ColumnSplit();
+  private split = new ColumnSplit(1);
 
   constructor(
     private readonly request: ProfileRequest,
-    private readonly threads?: ProfileThreadOptions,
+    private readonly threads: ProfileThreadOptions | undefined,
+    private readonly threadCount = 1,
   ) {
     this.profiler = new DatasetProfiler(request.profile);
   }
 
   /** How the work is split, for the log; undefined on one thread. */
-  get threading(): "shipping" | "profiling" | undefined {
-    return this.thread ? (this.shipping ? "shipping" : "profiling") : undefined;
+  get threading(): { mode: "shipping" | "profiling"; threads: number } | undefined {
+    const workers = this.threadsStarted.length;
+    if (workers === 0) return undefined;
+    return { mode: this.shipping ? "shipping" : "profiling", threads: workers + 1 };
+  }
+
+  /**
+   * Starts the worker threads the dataset is worth; call before `batches`. When it returns true, the workers run the
+   * column checks: hand them over (`DatasetChecks.handOverColumnChecks`) and take their `columnResults`.
+   */
+  async start(): Promise<boolean> {
+    const { sources, read } = this.request;
+    if (this.threads && this.threadCount > 1) {
+      const files = await resolveDataFiles(sources, resolveReadOptions(read));
+      const bytes = files.reduce((total, file) => total + file.size, 0);
+      if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) this.startThreads(files);
+    }
+    return this.threadsStarted.length > 0 && this.request.checks !== undefined;
   }
 
   async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
     const { sources, read } = this.request;
-    if (this.threads) {
-      const files = await resolveDataFiles(sources, resolveReadOptions(read));
-      const bytes = files.reduce((total, file) => total + file.size, 0);
-      if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) {
-        this.shipping = files.every((file) => file.format === "csv");
-        const heapMb = this.threads.heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
-        this.thread = new ProfileThread(this.threads.entry, this.request, heapMb, this.shipping);
-      }
-    }
-    if (this.thread && this.shipping) {
+    const [shipper] = this.threadsStarted;
+    if (shipper && this.shipping) {
       try {
-        for await (const batch of this.thread.batches(onProgress)) {
-          this.profiler.addBatch(batch, (column) => this.split.profiledByChecks(column));
+        for await (const batch of shipper.batches(onProgress)) {
+          this.profiler.addBatch(batch, (column) => this.split.shareOf(column) === CHECKING_SHARE);
           yield batch;
         }
       } catch (error) {
@@ -220,27 +276,58 @@ export class DatasetReading {
       return;
     }
     for await (const batch of readBatches(sources, { ...read, onProgress })) {
-      if (!this.thread) this.profiler.addBatch(batch);
+      if (shipper)
+        for (const column of batch.columns) this.split.shareOf(column); // learns the first-seen order
+      else this.profiler.addBatch(batch);
       yield batch;
     }
   }
 
+  /**
+   * CSV: the shipping worker takes share 0, this thread share 1, the others the rest. Other formats: the workers share
+   * the columns among them, this thread only checks.
+   */
+  private startThreads(files: readonly { format: string }[]): void {
+    const { entry, heapLimitMb } = this.threads!;
+    this.shipping = files.every((file) => file.format === "csv");
+    const shares = this.shipping ? this.threadCount : this.threadCount - 1;
+    this.split = new ColumnSplit(shares);
+    const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
+    const checkShares = this.request.checks ? this.threadCount - 1 : 0;
+    for (let share = 0; share < shares; share++) {
+      if (this.shipping && share === CHECKING_SHARE) continue;
+      const shipping = this.shipping && share === 0;
+      const checkShare = this.threadsStarted.length;
+      const work = { share, shares, checkShare, checkShares, shipping };
+      this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, work));
+    }
+  }
+
+  /**
+   * The results of the column checks the workers ran, once `profile` returned or the read failed (then for the rows
+   * read before the failure, which every worker reads up to as well); undefined when this thread ran them.
+   */
+  async columnResults(): Promise<ColumnResults | undefined> {
+    if (this.threadsStarted.length === 0 || !this.request.checks) return undefined;
+    await Promise.all(this.threadsStarted.map((thread) => thread.finished()));
+    return Object.assign({}, ...this.threadsStarted.map((thread) => thread.columnResults ?? {})) as ColumnResults;
+  }
+
   /** The profile, once `batches` ran to its end. */
   async profile(): Promise<DatasetProfile> {
-    if (!this.thread) return this.profiler.toProfile();
-    if (this.shipping)
-      return joinColumnShares(this.split.order, [this.profiler.toProfile(), await this.thread.profile()]);
+    if (this.threadsStarted.length === 0) return this.profiler.toProfile();
+    const own = this.shipping ? [this.profiler.toProfile()] : [];
     try {
-      return await this.thread.profile();
+      const theirs = await Promise.all(this.threadsStarted.map((thread) => thread.profile()));
+      return joinColumnShares(this.split.order, [...own, ...theirs]);
     } catch (error) {
-      if (!isOutOfMemory(error)) throw error;
-      for await (const batch of readBatches(this.request.sources, this.request.read)) this.profiler.addBatch(batch);
-      return this.profiler.toProfile();
+      if (isOutOfMemory(error)) throw new ReadingThreadOutOfMemory();
+      throw error;
     }
   }
 
   async cancel(): Promise<void> {
-    await this.thread?.cancel();
+    await Promise.all(this.threadsStarted.map((thread) => thread.cancel()));
   }
 }
 
@@ -254,18 +341,28 @@ function isOutOfMemory(error: unknown): boolean {
  * an entry script runs its own work instead.
  */
 export async function serveProfileThread(): Promise<boolean> {
-  const data = workerData as { role?: string; request?: ProfileRequest; credits?: SharedArrayBuffer } | undefined;
+  const data = workerData as Partial<ThreadData> | undefined;
   if (isMainThread || data?.role !== ROLE || !data.request || !parentPort) return false;
   const port = parentPort;
   const { sources, read, profile } = data.request;
   const credits = data.credits ? new Int32Array(data.credits) : undefined;
   let reply: WorkerMessage;
+  let checks: DatasetChecks | undefined;
   try {
     const profiler = new DatasetProfiler(profile);
-    const split = credits ? new ColumnSplit() : undefined;
+    const split = new ColumnSplit(data.shares ?? 1);
+    const share = data.share ?? 0;
+    const { checks: checkOptions } = data.request;
+    if (checkOptions && data.checkShares) {
+      checks = new DatasetChecks({
+        ...checkOptions,
+        columnShare: { share: data.checkShare!, shares: data.checkShares },
+      });
+    }
     let progress: ReadProgress | undefined;
     for await (const batch of readBatches(sources, { ...read, onProgress: (report) => (progress = report) })) {
-      profiler.addBatch(batch, split && ((column) => !split.profiledByChecks(column)));
+      profiler.addBatch(batch, (column) => split.shareOf(column) === share);
+      checks?.observe(batch);
       if (!credits) continue;
       if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
       // Blocks this thread while the checks hold as many batches as they may.
@@ -274,12 +371,14 @@ export async function serveProfileThread(): Promise<boolean> {
       const { parts, transfer } = batch.toParts();
       port.postMessage({ batch: parts, progress }, transfer);
     }
-    reply = { profile: profiler.toProfile() };
+    reply = { profile: profiler.toProfile(), ...(checks ? { columnResults: checks.columnResults() } : {}) };
   } catch (error) {
     const user = error instanceof UserError;
     const { message, stack } = error instanceof Error ? error : new Error(String(error));
     reply = {
       error: { message, user, stack, ...(user ? { location: error.location, hint: error.hint } : {}) },
+      // The rows before bad input are reported on: the checks of this thread cover the same rows as the others'.
+      ...(checks && user ? { columnResults: checks.columnResults() } : {}),
     };
   }
   port.postMessage(reply);

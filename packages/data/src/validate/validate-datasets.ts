@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import {
   filesFingerprint,
@@ -12,7 +13,7 @@ import {
   type ValidationDocument,
 } from "@ctrain/core";
 import { baselineFacts } from "../checks/baseline-facts.js";
-import { DatasetChecks, recordedPath } from "../checks/dataset-checks.js";
+import { DatasetChecks, recordedPath, type ColumnResults } from "../checks/dataset-checks.js";
 import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
@@ -46,8 +47,9 @@ export interface ValidateDatasetsOptions {
   /** Where repeat checks spill past their memory bound. Default the OS temp folder. */
   tempDir?: string;
   /**
-   * With it, large datasets are read and profiled on a worker thread as well as this one, which runs the checks: two
-   * cores instead of one (see `DatasetReading`). Without it, one thread does everything.
+   * With it, large datasets are read and profiled on worker threads as well as this one, which runs the checks: as
+   * many threads in all as `data.threads` says, by default every core the machine offers (see `DatasetReading`).
+   * Without it, one thread does everything.
    */
   profileThread?: ProfileThreadOptions;
   /** Who ran the validation, recorded in validation.json. */
@@ -157,7 +159,8 @@ async function validateDataset(
     profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
   };
   const progress = new ProgressLog(name, log, options.onProgress);
-  const job: DatasetJob = { name, dataset, cwd, request, baseline, options, progress, log };
+  const threadCount = config.data.threads ?? availableParallelism();
+  const job: DatasetJob = { name, dataset, cwd, request, baseline, options, progress, log, threadCount };
   let pass: ReadPass;
   try {
     pass = await readDataset(job, options.profileThread);
@@ -167,20 +170,20 @@ async function validateDataset(
     pass = await readDataset(job, undefined);
   }
   if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
-  const { checks, digester, outside, bytes, profile, readError } = pass;
+  const { checks, digester, outside, bytes, profile, readError, columnResults } = pass;
 
   if (readError || !profile) {
     const rows = checks.rowCount;
     log.info(`${name}: ${readError!.format()}`);
     log.info(`${name}: stopped after ${formatCount(rows)} rows; the results cover those rows`);
-    const results = rows > 0 ? checks.results({ complete: false }) : [];
+    const results = rows > 0 ? checks.results({ complete: false, columnResults }) : [];
     return {
       entry: { ...emptyEntry(name), rows, columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS), results },
       error: readError,
     };
   }
 
-  const results = [...checks.results(), ...emptyColumnResults(profile)];
+  const results = [...checks.results({ complete: true, columnResults }), ...emptyColumnResults(profile)];
   const files = await digester.finish();
   if (files.length > MAX_RECORDED_FILES) {
     return {
@@ -229,6 +232,8 @@ type ReadPass =
       bytes: number;
       profile?: DatasetProfile;
       readError?: UserError;
+      /** Column check results from worker threads; undefined when this thread ran the column checks. */
+      columnResults?: ColumnResults;
     };
 
 /** What one dataset's validation works with. */
@@ -241,6 +246,8 @@ interface DatasetJob {
   options: ValidateDatasetsOptions;
   progress: ProgressLog;
   log: ValidationLog;
+  /** Threads in all, this one included. */
+  threadCount: number;
 }
 
 /**
@@ -249,24 +256,24 @@ interface DatasetJob {
  */
 async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | undefined): Promise<ReadPass> {
   const { name, dataset, cwd, request, baseline, options, progress, log } = job;
+  const checkOptions = {
+    name,
+    config: dataset,
+    cwd,
+    tempDir: options.tempDir,
+    ...(baseline
+      ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
+      : {}),
+  };
   let checks: DatasetChecks;
   try {
-    checks = new DatasetChecks({
-      name,
-      config: dataset,
-      cwd,
-      tempDir: options.tempDir,
-      notice: (message) => log.info(message),
-      ...(baseline
-        ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
-        : {}),
-    });
+    checks = new DatasetChecks({ ...checkOptions, notice: (message) => log.info(message) });
   } catch (error) {
     if (!isUserError(error)) throw error;
     log.info(`${name}: ${error.format()}`);
     return { setupError: error };
   }
-  const reading = new DatasetReading(request, threads);
+  const reading = new DatasetReading({ ...request, checks: checkOptions }, threads, job.threadCount);
   const digester = new FileDigester();
   const seenFiles = new Set<string>();
   const outside: string[] = [];
@@ -276,6 +283,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     progress.report(report);
   };
   try {
+    if (await reading.start()) checks.handOverColumnChecks();
     for await (const batch of reading.batches(onProgress)) {
       if (!seenFiles.has(batch.file)) {
         seenFiles.add(batch.file);
@@ -286,15 +294,23 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
       checks.observe(batch);
     }
     const threading = reading.threading;
-    if (threading === "shipping") log.info(`${name}: read and profiled on a second thread, checked here`);
-    if (threading === "profiling")
-      log.info(`${name}: checked here; profiled on a second thread that read the files too`);
-    return { checks, digester, outside, bytes, profile: await reading.profile() };
+    if (threading) {
+      const workers = threading.threads - 1;
+      log.info(
+        threading.mode === "shipping"
+          ? `${name}: read on a second thread; ${workers} thread(s) check the columns, ${threading.threads} profile them, this one checks the rows`
+          : `${name}: rows checked here; ${workers} more thread(s) read the files too to check and profile the columns`,
+      );
+    }
+    const profile = await reading.profile();
+    return { checks, digester, outside, bytes, profile, columnResults: await reading.columnResults() };
   } catch (error) {
     checks.dispose();
+    // A bad input stops every thread at the same row: the workers' checks cover the rows checked here.
+    const columnResults = isUserError(error) ? await reading.columnResults() : undefined;
     await Promise.all([digester.cancel(), reading.cancel()]);
     if (!isUserError(error)) throw error;
-    return { checks, digester, outside, bytes, readError: error };
+    return { checks, digester, outside, bytes, readError: error, columnResults };
   }
 }
 
