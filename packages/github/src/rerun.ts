@@ -1,7 +1,7 @@
 import { ArtifactNotFoundError, DefaultArtifactClient } from "@actions/artifact";
 
 /** GITHUB_RUN_ATTEMPT is 1 for a run's first attempt and counts up with each "Re-run jobs". */
-export function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
+function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
   return Number(env.GITHUB_RUN_ATTEMPT) > 1;
 }
 

@@ -1,5 +1,3 @@
-import type { RecordedValue } from "@ctrain/core";
-
 /** A missing value in a table. */
 export const MISSING = "—";
 
@@ -56,11 +54,6 @@ export function formatAge(from: Date, now: Date): string {
     if (count >= 1) return `${count} ${name}${count === 1 ? "" : "s"}`;
   }
   return "less than a minute";
-}
-
-/** Whether a recorded value is a number worth formatting as one. */
-export function isNumber(value: RecordedValue | undefined): value is number {
-  return typeof value === "number";
 }
 
 export function shortSha(commit: string | undefined): string | undefined {
