@@ -2,7 +2,7 @@ export type { ReportInput, ReportOptions } from "./input.js";
 export { renderReport, reportMarker } from "./render.js";
 export { loadReportInput, renderReportFromBundle } from "./load.js";
 export { overallVerdict, checkConclusion } from "./verdict.js";
-export { formatNumber, formatSigned } from "./format.js";
+export { formatNumber, formatPercentChange, formatSigned } from "./format.js";
 export { reportAnnotations, ANNOTATIONS_MAX } from "./annotations.js";
 export { markdownText, htmlText, htmlDataText, singleLine, defuseAutolinks } from "./escape.js";
 export { axisTicks, svgChart } from "./svg.js";
