@@ -25,8 +25,6 @@ await build({
   },
 });
 process.argv = [process.argv[0], resolve(script), ...args];
-try {
-  await import(pathToFileURL(outfile).href);
-} finally {
-  rmSync(outDir, { recursive: true, force: true });
-}
+// On exit rather than in a finally: a script that calls process.exit() never reaches one.
+process.once("exit", () => rmSync(outDir, { recursive: true, force: true }));
+await import(pathToFileURL(outfile).href);

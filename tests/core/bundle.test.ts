@@ -1,10 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLE_DOCUMENT_MAX_BYTES, Bundle, UserError, confinedPath, type RunDocument } from "@ctrain/core";
-
-const tempDir = () => mkdtempSync(join(tmpdir(), "ctrain-bundle-"));
+import { tempDir } from "../support/temp-dir.js";
 
 function runDocument(overrides: Partial<RunDocument> = {}): RunDocument {
   return {
@@ -27,7 +25,7 @@ function runDocument(overrides: Partial<RunDocument> = {}): RunDocument {
 
 describe("run bundle", () => {
   it("round-trips documents, NaN and infinities included", () => {
-    const bundle = new Bundle(tempDir());
+    const bundle = new Bundle(tempDir("ctrain-bundle-"));
     bundle.write("run", runDocument());
     const text = readFileSync(bundle.path("run.json"), "utf8");
     expect(text).toContain('"$float": "NaN"');
@@ -39,19 +37,19 @@ describe("run bundle", () => {
   });
 
   it("writes atomically and leaves no temporary files", () => {
-    const dir = tempDir();
+    const dir = tempDir("ctrain-bundle-");
     const bundle = new Bundle(dir);
     for (let i = 0; i < 5; i++) bundle.write("run", runDocument({ name: `run-${i}` }));
     expect(readdirSync(dir)).toEqual(["run.json"]);
   });
 
   it("refuses to write a document that breaks its schema", () => {
-    const bundle = new Bundle(tempDir());
+    const bundle = new Bundle(tempDir("ctrain-bundle-"));
     expect(() => bundle.write("run", { ...runDocument(), status: "maybe" as never })).toThrow();
   });
 
   it("names the file and key of a schema violation in a document from another run", () => {
-    const dir = tempDir();
+    const dir = tempDir("ctrain-bundle-");
     writeFileSync(join(dir, "run.json"), JSON.stringify({ ...runDocument(), metrics: { accuracy: [1] } }));
     const error = (() => {
       try {
@@ -66,19 +64,19 @@ describe("run bundle", () => {
   });
 
   it("rejects a document over the size limit before parsing it", () => {
-    const dir = tempDir();
+    const dir = tempDir("ctrain-bundle-");
     writeFileSync(join(dir, "run.json"), Buffer.alloc(BUNDLE_DOCUMENT_MAX_BYTES + 1, 32));
     expect(() => new Bundle(dir, { untrusted: true }).read("run")).toThrow(/more than the/);
   });
 
   it("rejects links inside an untrusted bundle", () => {
-    const dir = tempDir();
+    const dir = tempDir("ctrain-bundle-");
     symlinkSync("/etc/passwd", join(dir, "run.json"));
     expect(() => new Bundle(dir, { untrusted: true })).toThrow(/symbolic link/);
   });
 
   it("rejects paths that escape the bundle", () => {
-    const dir = tempDir();
+    const dir = tempDir("ctrain-bundle-");
     expect(() => confinedPath(dir, "../outside.json")).toThrow(/escapes/);
     expect(() => confinedPath(dir, "/etc/passwd")).toThrow(/escapes/);
     expect(confinedPath(dir, "profile/train.json")).toBe(join(dir, "profile/train.json"));
@@ -86,7 +84,7 @@ describe("run bundle", () => {
   });
 
   it("rejects relative paths with '..' in recorded file digests", () => {
-    const bundle = new Bundle(tempDir());
+    const bundle = new Bundle(tempDir("ctrain-bundle-"));
     const bad = runDocument({
       model: { files: [{ path: "../model.pkl", bytes: 1, sha256: "0".repeat(64), pickle: true }] },
     });
@@ -94,7 +92,7 @@ describe("run bundle", () => {
   });
 
   it("lists profiles", () => {
-    const dir = tempDir();
+    const dir = tempDir("ctrain-bundle-");
     mkdirSync(join(dir, "profile"));
     const bundle = new Bundle(dir);
     bundle.writeProfile({

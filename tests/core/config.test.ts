@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CtrainConfig, UserError, closestName, durationToMs, loadConfig, parseConfig } from "@ctrain/core";
+import { tempDir } from "../support/temp-dir.js";
 
 function errorOf(fn: () => unknown): UserError {
   try {
@@ -82,7 +82,7 @@ describe("ctrain.yml", () => {
   });
 
   it("reads ctrain.yml from the working directory, and complains about an explicit file that is missing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ctrain-config-"));
+    const dir = tempDir("ctrain-config-");
     expect(loadConfig({ cwd: dir }).file).toBeUndefined();
     writeFileSync(join(dir, "ctrain.yml"), "model:\n  name: churn\n");
     const loaded = loadConfig({ cwd: dir });

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GitHubModelRegistry, createGitHubClient } from "@ctrain/github";
@@ -10,6 +9,7 @@ import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples
 import { FAST_CLIENT_TIMING } from "../harness/client-timing.js";
 import { workflowJobPermissions } from "../harness/workflow-permissions.js";
 import { MODEL, makeWorkspace, publishConfig } from "../publish/workspace.js";
+import { tempDir } from "../support/temp-dir.js";
 
 let fake: GitHubFake;
 let repo: RepoRecord;
@@ -92,7 +92,7 @@ function releaseEvent(tag: string) {
 
 describe("the fetch-model action", () => {
   it("fetches the release that started the run and outputs where it is", async () => {
-    const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
+    const workspace = tempDir("ctrain-deploy-");
     const step = await fetchModel(releaseEvent("churn@v0.1.0"), workspace);
     expect(step.stderr).toBe("");
     expect(step.exitCode).toBe(0);
@@ -107,7 +107,7 @@ describe("the fetch-model action", () => {
   });
 
   it("resolves latest and semver ranges outside release events", async () => {
-    const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
+    const workspace = tempDir("ctrain-deploy-");
     const push = retargetWebhook(fake, loadWebhookExample("push"), { repo: "octo/models" });
     const event = { name: "push", payload: push as unknown as Record<string, unknown> };
     const latest = await fetchModel(event, workspace, { model: "churn" });
@@ -119,7 +119,7 @@ describe("the fetch-model action", () => {
 
   it("fails on an asset tampered after publishing, and deploys nothing", async () => {
     await withTamperedModel(Buffer.from("model bad"), async () => {
-      const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
+      const workspace = tempDir("ctrain-deploy-");
       const step = await fetchModel(releaseEvent("churn@v0.2.0"), workspace);
       expect(step.exitCode).toBe(1);
       const error = step.annotations.find((annotation) => annotation.level === "error")!;
@@ -133,7 +133,7 @@ describe("the fetch-model action", () => {
 
   it("stops reading an asset longer than its manifest lists", async () => {
     await withTamperedModel(Buffer.alloc(1024 * 1024, 1), async () => {
-      const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
+      const workspace = tempDir("ctrain-deploy-");
       const step = await fetchModel(releaseEvent("churn@v0.2.0"), workspace);
       expect(step.exitCode).toBe(1);
       expect(step.annotations[0]!.message).toMatch(/out\.model\.bin is longer than the 9 bytes the manifest lists/);
@@ -141,7 +141,7 @@ describe("the fetch-model action", () => {
   });
 
   it("refuses a release event of another model", async () => {
-    const workspace = mkdtempSync(join(tmpdir(), "ctrain-deploy-"));
+    const workspace = tempDir("ctrain-deploy-");
     const step = await fetchModel(releaseEvent("churn@v0.1.0"), workspace, { model: "fraud" });
     expect(step.exitCode).toBe(1);
     expect(step.annotations[0]!.message).toMatch(/a release of churn, not fraud/);

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import {
 import { runAction } from "../harness/run-action.js";
 import { loadWebhookExample, retargetWebhook } from "../harness/webhook-examples.js";
 import { processesTagged } from "../train/processes.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const FIXTURES = new URL("../fixtures/train/", import.meta.url).pathname;
 
@@ -44,7 +44,7 @@ function pushEvent() {
 
 /** A checkout holding the train fixtures, with old timestamps as a fresh clone would have them. */
 function checkout(ctrainYml: string, files: Record<string, string> = {}): string {
-  const workspace = mkdtempSync(join(tmpdir(), "ctrain-train-e2e-"));
+  const workspace = tempDir("ctrain-train-e2e-");
   cpSync(FIXTURES, workspace, { recursive: true, preserveTimestamps: true });
   writeFileSync(join(workspace, "ctrain.yml"), ctrainYml);
   for (const [path, text] of Object.entries(files)) writeFileSync(join(workspace, path), text);
@@ -61,7 +61,7 @@ async function downloadRunBundle(artifactId: number, run: WorkflowRunRecord): Pr
   });
   // @actions/artifact reads GITHUB_API_URL when first imported.
   const { downloadBundleArtifact } = await import("@ctrain/github");
-  const dir = mkdtempSync(join(tmpdir(), "ctrain-download-"));
+  const dir = tempDir("ctrain-download-");
   const bundle = await downloadBundleArtifact({
     artifactId,
     dest: dir,

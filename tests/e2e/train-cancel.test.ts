@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Bundle } from "@ctrain/core";
 import { processesTagged } from "../train/processes.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const ACTION = new URL("../../dist/train/index.js", import.meta.url).pathname;
 
@@ -15,7 +15,7 @@ const ACTION = new URL("../../dist/train/index.js", import.meta.url).pathname;
  */
 describe("cancelling the train action", () => {
   it("stops the whole training tree on SIGINT, records the run as cancelled and exits 130", async () => {
-    const workspace = mkdtempSync(join(tmpdir(), "ctrain-cancel-"));
+    const workspace = tempDir("ctrain-cancel-");
     const outputFile = join(workspace, "github-output");
     writeFileSync(outputFile, "");
     const tag = randomUUID();

@@ -16,6 +16,7 @@ import { FAST_CLIENT_ENV } from "./client-timing.js";
 import type { GitHubFake, RepoRecord, WorkflowRunRecord } from "./github-fake/index.js";
 import type { Permissions } from "./github-fake/tokens.js";
 import { parseKeyValueFile, parseStdout, type Annotation, type WorkflowCommand } from "./workflow-commands.js";
+import { tempDir } from "../support/temp-dir.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -125,7 +126,8 @@ export async function runAction(action: ActionUnderTest, options: RunActionOptio
     });
 
   const root = await mkdtemp(join(tmpdir(), "ctrain-step-"));
-  const workspace = options.workspace ?? (await mkdtemp(join(tmpdir(), "ctrain-workspace-")));
+  // The caller reads the workspace after the step: it goes with the test file's other temp folders.
+  const workspace = options.workspace ?? tempDir("ctrain-workspace-");
   const files = {
     event: join(root, "event.json"),
     output: join(root, "files", "output"),

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Bundle, UserError, type RunDocument } from "@ctrain/core";
 import { LocalRunStore, createLocalBaselineSource } from "@ctrain/local";
+import { tempDir } from "../support/temp-dir.js";
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, {
@@ -36,7 +36,7 @@ function recordRun(
   status: RunDocument["status"] = "succeeded",
   verdicts: RunDocument["verdicts"] = {},
 ) {
-  const dir = mkdtempSync(join(tmpdir(), "ctrain-bundle-"));
+  const dir = tempDir("ctrain-bundle-");
   new Bundle(dir).write("run", {
     schema: "ctrain.run/v1",
     name: "default",
@@ -59,7 +59,7 @@ describe("local baseline source", () => {
   let repo: string;
   let store: LocalRunStore;
   beforeEach(() => {
-    repo = mkdtempSync(join(tmpdir(), "ctrain-repo-"));
+    repo = tempDir("ctrain-repo-");
     git(repo, "init", "-q", "-b", "main");
     store = new LocalRunStore(join(repo, ".ctrain-store"));
   });

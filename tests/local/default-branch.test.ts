@@ -1,9 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitRepository } from "@ctrain/local";
+import { tempDir } from "../support/temp-dir.js";
 
 /** Git with no user or system config, so `init.defaultBranch` is only what a test sets. */
 function git(cwd: string, ...args: string[]): string {
@@ -15,7 +13,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 function repository(branch: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "ctrain-default-branch-"));
+  const dir = tempDir("ctrain-default-branch-");
   git(dir, "init", "-q", "-b", branch);
   git(dir, "commit", "-q", "--allow-empty", "-m", "first");
   return dir;
@@ -46,7 +44,7 @@ describe("GitRepository.defaultBranch", () => {
 
   it("follows origin/HEAD over local branch names", () => {
     const upstream = repository("trunk");
-    const clone = mkdtempSync(join(tmpdir(), "ctrain-default-branch-clone-"));
+    const clone = tempDir("ctrain-default-branch-clone-");
     git(clone, "clone", "-q", upstream, ".");
     git(clone, "checkout", "-q", "-b", "main");
     expect(new GitRepository(clone).defaultBranch()).toBe("trunk");
@@ -57,7 +55,7 @@ describe("GitRepository.defaultBranch", () => {
     git(dir, "branch", "main");
     git(dir, "config", "init.defaultBranch", "develop");
     expect(new GitRepository(dir).defaultBranch()).toBe("develop");
-    const empty = mkdtempSync(join(tmpdir(), "ctrain-default-branch-empty-"));
+    const empty = tempDir("ctrain-default-branch-empty-");
     expect(new GitRepository(empty).defaultBranch()).toBe("main");
   });
 });

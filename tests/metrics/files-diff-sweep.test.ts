@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isUserError } from "@ctrain/core";
@@ -12,6 +11,7 @@ import {
   rankRuns,
   readMetricFile,
 } from "@ctrain/metrics";
+import { tempDir } from "../support/temp-dir.js";
 
 function userErrorOf(action: () => unknown): { message: string; location?: string } {
   try {
@@ -64,7 +64,7 @@ describe("metric files", () => {
   });
 
   it("reads from disk and reports a missing file as a user error", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ctrain-metrics-"));
+    const dir = tempDir("ctrain-metrics-");
     writeFileSync(join(dir, "m.json"), '{"acc": 0.5}');
     expect((await readMetricFile(join(dir, "m.json"))).metrics).toEqual({ acc: 0.5 });
     await expect(readMetricFile(join(dir, "absent.json"))).rejects.toMatchObject({ name: "UserError" });

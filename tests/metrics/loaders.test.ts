@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,8 +8,9 @@ import {
   readMetricFile,
   readRegressorPredictions,
 } from "@ctrain/metrics";
+import { tempDir } from "../support/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ctrain-metrics-loaders-"));
+const dir = tempDir("ctrain-metrics-loaders-");
 function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -17,8 +16,9 @@ import {
 } from "@ctrain/metrics";
 import { closeTo, normalRandom, seededRandom } from "./generated-data.js";
 import { runReference } from "./python-reference.js";
+import { tempDir } from "../support/temp-dir.js";
 
-const folder = mkdtempSync(join(tmpdir(), "ctrain-pairing-"));
+const folder = tempDir("ctrain-pairing-");
 let files = 0;
 
 /** Writes a CSV of `rows` with the given columns (in that order) and returns its path. */

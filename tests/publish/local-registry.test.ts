@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
 import { LocalModelRegistry } from "@ctrain/local";
 import { fetchModel, parseManifest, publishModel, type PublishModelOptions } from "@ctrain/publish";
 import { MODEL, makeWorkspace, publishConfig, sha256, type TestWorkspace } from "./workspace.js";
+import { tempDir } from "../support/temp-dir.js";
 
 function setup(workspace = makeWorkspace()) {
-  const registryDir = mkdtempSync(join(tmpdir(), "ctrain-registry-"));
+  const registryDir = tempDir("ctrain-registry-");
   const registry = new LocalModelRegistry(registryDir);
   const options = (overrides: Partial<PublishModelOptions> = {}): PublishModelOptions => ({
     bundle: workspace.bundle,
@@ -117,7 +117,7 @@ describe("publish and fetch with the local registry", () => {
     });
     expect(readdirSync(join(registryDir, "churn")).sort()).toEqual(["0.1.0", "0.2.0"]);
     const card = readFileSync(join(registryDir, "churn", "0.2.0", "model-card.md"), "utf8");
-    expect(card).toContain("| accuracy | 0.93 | 0.91 | +0.02 (+2.198%) |");
+    expect(card).toContain("| accuracy | 0.93 | 0.91 | +0.02 (+2.2%) |");
     expect((await registry.latest("churn"))?.version).toBe("0.2.0");
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ComparisonDocument } from "@ctrain/core";
 import { renderModelCard, verdictProblems, type ManifestFile, type ModelCardInput } from "@ctrain/publish";
+import { LIVE_REFERENCE, nodesOf, parseGfm, visibleText } from "../report/support/gfm.js";
 import { MODEL, makeWorkspace } from "./workspace.js";
 
 function modelFile(path: string, pickle: boolean, parts = 1): ManifestFile {
@@ -95,39 +96,45 @@ describe("model card", () => {
     }
     expect(markdown).toContain("> [!WARNING]");
     expect(markdown).toMatch(/`model\/out\/model\.pkl` is a Python pickle/);
-    expect(markdown).toContain("Ranking accounts for outreach.");
+    expect(markdown).toContain("Ranking accounts for outreach\\.");
     expect(markdown).toContain("| `model/out/big.bin` | 30 B |");
     expect(markdown).toContain("3 parts");
-    expect(markdown).toContain("[\\#7](https://github.com/octo/models/pull/7)");
+    expect(markdown).toContain("[\\#\u200B7](https://github.com/octo/models/pull/7)");
     expect(markdown).toContain("[aaaaaaaaaaaa](https://github.com/octo/models/commit/" + "a".repeat(40) + ")");
     expect(markdown).toContain("Approved by: ann");
-    expect(markdown).toContain("[-0.002, 0.022] (95% bootstrap-bca)");
+    expect(markdown).toContain("[-0.002, 0.022] (95% bootstrap\\-bca)");
     expect(markdown).toContain("Profile of test: 120 rows, 2 columns: `age` (integer), `plan` (string)");
   });
 
   it("summarizes metrics against the previous release", () => {
     const { summary } = renderModelCard(cardInput());
-    expect(summary).toContain("against the previous release **churn@v1.2.0**");
-    expect(summary).toContain("| accuracy | 0.91 | 0.9 | +0.01 (+1.111%) |");
-    expect(summary).toContain("| loss.val | 0.25 | 0.3 | -0.05 (-16.67%) |");
+    expect(visibleText(parseGfm(summary))).toContain("against the previous release churn@v1.2.0");
+    expect(summary).toContain("| accuracy | 0.91 | 0.9 | +0.01 (+1.11%) |");
+    expect(summary).toContain("| loss\\.val | 0.25 | 0.3 | -0.05 (-16.7%) |");
     const first = renderModelCard(cardInput({ previous: undefined })).summary;
     expect(first).toContain("the first release of this model");
     expect(renderModelCard(cardInput()).markdown).not.toContain("> [!WARNING]\n> `model/out/big.bin`");
   });
 
-  it("escapes metric names, dataset names and config text", () => {
-    const hostile = "<img src=x onerror=alert(1)> | [link](http://evil) *bold*";
+  it("keeps hostile model names, metric names, config text and approvers inert in the card and the release body", () => {
+    const hostile = "<img src=x onerror=alert(1)> | [link](http://evil) *bold* @octocat #12 www.evil.example";
     const input = cardInput();
     input.run = { ...input.run, metrics: { [hostile]: 1 } };
-    input.model = { ...MODEL, description: hostile };
+    input.model = { ...MODEL, name: `churn @admins`, description: hostile };
+    input.approval = { ...input.approval!, approvers: ["@security-team"] };
     const { markdown, summary } = renderModelCard(input);
     // The front matter holds the name as YAML data; the rendered part must not.
     const body = markdown.slice(markdown.indexOf("\n---\n") + 5);
     for (const text of [body, summary]) {
-      expect(text).not.toContain("<img");
-      expect(text).not.toContain("](http://evil)");
-      expect(text).toContain("&lt;img src=x onerror=alert\\(1\\)&gt; \\| \\[link\\]\\(http://evil\\) \\*bold\\*");
+      const tree = parseGfm(text);
+      expect(nodesOf(tree, "html")).toEqual([]);
+      expect(nodesOf(tree, "link").map((link) => link.url)).not.toContainEqual(expect.stringContaining("evil"));
+      expect(nodesOf(tree, "emphasis")).toEqual([]);
+      // GitHub pings and links these after rendering: each must reach it broken by a zero-width space.
+      for (const node of nodesOf(tree, "text")) expect(node.value).not.toMatch(LIVE_REFERENCE);
+      expect(visibleText(tree)).toContain(hostile);
     }
+    expect(visibleText(parseGfm(body))).toContain("Approved by: @security-team");
     expect(
       (frontMatterOf(markdown) as { "model-index": { results: { metrics: { name: string }[] }[] }[] })[
         "model-index"

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
 import { assembleParts, openAssetSource, planStoredFile } from "@ctrain/publish";
+import { tempDir } from "../support/temp-dir.js";
 
 const hash = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -17,7 +17,7 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
 
 describe("split files", () => {
   it("split into ranges whose digests are the slices' and reassemble to the original", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ctrain-parts-"));
+    const dir = tempDir("ctrain-parts-");
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -61,7 +61,7 @@ describe("split files", () => {
   });
 
   it("refuses a reassembly whose digest differs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ctrain-parts-"));
+    const dir = tempDir("ctrain-parts-");
     writeFileSync(join(dir, "a"), "hello ");
     writeFileSync(join(dir, "b"), "w0rld");
     const expected = { path: "model/x", bytes: 11, sha256: hash(Buffer.from("hello world")) };

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CompareConfig, UserError } from "@ctrain/core";
@@ -8,6 +7,7 @@ import { LocalModelRegistry } from "@ctrain/local";
 import { mcnemarTest, pairClassifiers } from "@ctrain/metrics";
 import { fetchModel, parseManifest, publishModel, serializeManifest } from "@ctrain/publish";
 import { MODEL, PREDICTIONS_PATH, makeWorkspace, publishConfig, sha256 } from "./workspace.js";
+import { tempDir } from "../support/temp-dir.js";
 
 /** The champion's predictions: ids 1..8, right on all but ids 2 and 5. */
 const CHAMPION = "id,y_true,y_pred\n1,0,0\n2,1,0\n3,1,1\n4,0,0\n5,0,1\n6,1,1\n7,0,0\n8,1,1\n";
@@ -17,7 +17,7 @@ const CANDIDATE =
 
 function setup(predictions: string | null = CHAMPION) {
   const workspace = makeWorkspace({ predictions: predictions ?? undefined });
-  const registry = new LocalModelRegistry(mkdtempSync(join(tmpdir(), "ctrain-registry-")));
+  const registry = new LocalModelRegistry(tempDir("ctrain-registry-"));
   const publish = (partBytes?: number) =>
     publishModel({
       bundle: workspace.bundle,
@@ -97,7 +97,7 @@ describe("a release:<tag|latest> baseline pairs with the champion's predictions"
     expect(side.params).toEqual({});
 
     const config = CompareConfig.parse({ predictions: { slice: "region" } }).predictions;
-    const candidateFile = join(mkdtempSync(join(tmpdir(), "ctrain-candidate-")), "preds.csv");
+    const candidateFile = join(tempDir("ctrain-candidate-"), "preds.csv");
     writeFileSync(candidateFile, CANDIDATE);
     const champion = await loadPredictionsFile(side.predictionsPath!, config);
     const candidate = await loadPredictionsFile(candidateFile, config);

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   Bundle,
@@ -11,6 +10,7 @@ import {
   type OverallVerdict,
   type RecordedValue,
 } from "@ctrain/core";
+import { tempDir } from "../support/temp-dir.js";
 
 export interface TestWorkspace {
   root: string;
@@ -37,7 +37,7 @@ export function makeWorkspace(
     predictions?: string;
   } = {},
 ): TestWorkspace {
-  const root = mkdtempSync(join(tmpdir(), "ctrain-publish-ws-"));
+  const root = tempDir("ctrain-publish-ws-");
   const files = options.files ?? { "out/model.pkl": "pickled model bytes", "out/config.json": '{"depth":3}' };
   const digests = Object.entries(files).map(([path, content]) => {
     mkdirSync(dirname(join(root, path)), { recursive: true });

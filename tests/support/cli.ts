@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "./temp-dir.js";
 
 const CLI = join(process.cwd(), "dist/cli/index.js");
 
@@ -20,7 +20,7 @@ export function git(cwd: string, ...args: string[]): void {
 
 /** A copy of an example (without outputs from earlier runs) as the first commit of a fresh `main`. */
 export function exampleRepository(example: string): string {
-  const project = mkdtempSync(join(tmpdir(), `ctrain-${example}-`));
+  const project = tempDir(`ctrain-${example}-`);
   cpSync(join(process.cwd(), "examples", example), project, {
     recursive: true,
     filter: (source) => !/\/(out|\.ctrain|\.ctrain-store)(\/|$)/.test(source),

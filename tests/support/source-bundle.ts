@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { parseDocument } from "yaml";
+import { tempDir } from "./temp-dir.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -15,7 +15,7 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export async function bundleFromSource(name: string): Promise<string> {
   const entry =
     name === "cli" ? join(REPO_ROOT, "packages/cli/src/main.ts") : join(REPO_ROOT, "actions", name, "index.ts");
-  const outDir = mkdtempSync(join(tmpdir(), `ctrain-source-${name}-`));
+  const outDir = tempDir(`ctrain-source-${name}-`);
   writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "module" }));
   const outfile = join(outDir, "index.js");
   await build({

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GpuPeak, parseGpuLine, isPickleFile, numericCell, sha256File, thin, zipEntryNames } from "@ctrain/train";
+import { tempDir } from "../support/temp-dir.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "ctrain-model-"));
+const dir = () => tempDir("ctrain-model-");
 
 function python(code: string, cwd: string): void {
   const result = spawnSync("/usr/bin/python3", ["-c", code], { cwd, encoding: "utf8" });

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultRunName, parseParamOverrides, resolveParams, serializeParams } from "@ctrain/train";
+import { tempDir } from "../support/temp-dir.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "ctrain-params-"));
+const dir = () => tempDir("ctrain-params-");
 
 describe("parseParamOverrides", () => {
   it("reads key=value lines as YAML scalars", () => {

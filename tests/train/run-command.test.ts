@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { GpuSampler, runCommand, parseTimesReport, signalOfExitCode } from "@ctrain/train";
 import { processesTagged, processesWithArgument } from "./processes.js";
+import { tempDir } from "../support/temp-dir.js";
 
 function workDir(): string {
-  return mkdtempSync(join(tmpdir(), "ctrain-train-"));
+  return tempDir("ctrain-train-");
 }
 
 const baseOptions = (cwd: string, command: string, extra: Partial<Parameters<typeof runCommand>[0]> = {}) => ({

@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseConfig } from "@ctrain/core";
 import { trainSettingsFromConfig, type TrainSettings } from "@ctrain/train";
+import { tempDir } from "../support/temp-dir.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/train/", import.meta.url));
 
@@ -13,7 +13,7 @@ export function workspace(
   files: Record<string, string> = {},
   options: { paramOverrides?: Record<string, unknown>; name?: string } = {},
 ): { root: string; settings: TrainSettings } {
-  const root = mkdtempSync(join(tmpdir(), "ctrain-ws-"));
+  const root = tempDir("ctrain-ws-");
   // Old timestamps: the fixtures are not outputs of the command under test.
   cpSync(FIXTURES, root, { recursive: true, preserveTimestamps: true });
   for (const [path, text] of Object.entries(files)) {

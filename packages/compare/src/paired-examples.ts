@@ -2,7 +2,7 @@ import type { PairedExamples } from "@ctrain/core";
 import type { PairedClassification, PairedRegression } from "@ctrain/metrics";
 
 /** Examples kept per direction: the report shows the first ones by key; the counts cover every row. */
-export const EXAMPLES_KEPT = 20;
+const EXAMPLES_KEPT = 20;
 
 type Example = PairedExamples["worse"]["examples"][number];
 

@@ -6,12 +6,9 @@ export const COMMENT_BODY_BUDGET_CHARS = 60_000;
 
 /** A step summary above 1 MiB (UTF-8 bytes) is dropped with an error annotation. */
 export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
-/** GitHub shows at most 20 summaries per job. */
-export const STEP_SUMMARIES_SHOWN_PER_JOB = 20;
 
 /** Workflow-command annotations: 10 per type per step, 50 per job; messages are cut at 4,096 characters. */
 export const ANNOTATIONS_PER_TYPE_PER_STEP = 10;
-export const ANNOTATIONS_PER_JOB = 50;
 export const ANNOTATION_MESSAGE_MAX_CHARS = 4096;
 
 /** Checks API: output summary and text hold 65,535 characters; 50 annotations per request; title 255. */
@@ -19,13 +16,9 @@ export const CHECK_OUTPUT_MAX_CHARS = 65_535;
 export const CHECK_ANNOTATIONS_PER_REQUEST = 50;
 export const CHECK_TITLE_MAX_CHARS = 255;
 
-/** Job outputs: 1 MB per job, 50 MB per run. */
-export const JOB_OUTPUTS_MAX_BYTES = 1_000_000;
-
-/** Artifacts: retention 1-90 days (90 by default), 500 per job, and these characters are not allowed in names. */
+/** Artifacts: retention 1-90 days (90 by default), and these characters are not allowed in names. */
 export const ARTIFACT_RETENTION_MIN_DAYS = 1;
 export const ARTIFACT_RETENTION_MAX_DAYS = 90;
-export const ARTIFACTS_PER_JOB = 500;
 export const ARTIFACT_NAME_FORBIDDEN_CHARS = ['"', ":", "<", ">", "|", "*", "?", "\\", "/", "\r", "\n"] as const;
 
 /** Cache: a key holds at most 512 characters and no commas; at most 10 keys (key + restore keys). */
@@ -33,10 +26,10 @@ export const CACHE_KEY_MAX_CHARS = 512;
 export const CACHE_KEYS_MAX = 10;
 
 /** Releases: each asset under 2 GiB, at most 1000 assets per release. */
-export const RELEASE_ASSET_MAX_BYTES = 2 * 1024 ** 3;
+const RELEASE_ASSET_MAX_BYTES = 2 * 1024 ** 3;
 export const RELEASE_ASSETS_MAX = 1000;
 /** ctrain splits model files into parts below the asset limit, with room to spare. */
-export const RELEASE_ASSET_PART_BYTES = 2 * 1024 ** 3 - 64 * 1024 ** 2;
+export const RELEASE_ASSET_PART_BYTES = RELEASE_ASSET_MAX_BYTES - 64 * 1024 ** 2;
 
 /**
  * A run-cache entry (the run bundle and the model files) larger than this is neither saved nor restored: GitHub

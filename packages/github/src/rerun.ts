@@ -1,5 +1,5 @@
 /** GITHUB_RUN_ATTEMPT is 1 for a run's first attempt and counts up with each "Re-run jobs". */
-export function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
+function isRerunAttempt(env: NodeJS.ProcessEnv = process.env): boolean {
   return Number(env.GITHUB_RUN_ATTEMPT) > 1;
 }
 

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { UserError, readTextFile, writeFileAtomic } from "@ctrain/core";
-import { DEFAULT_STORE_DIR } from "@ctrain/local";
+import { DEFAULT_STORE_DIR, UserError, readTextFile, writeFileAtomic } from "@ctrain/core";
 import { HISTORY_FILE_MAX_BYTES, type HistoryRecord } from "./record.js";
 import {
   HISTORY_FILE,

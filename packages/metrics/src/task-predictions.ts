@@ -85,6 +85,11 @@ export async function readPredictions(
       return { task, predictions: await readMultilabelPredictions(sources, options) };
     case "ranking":
       return { task, predictions: await readRankingPredictions(sources, options) };
+    case "binary":
+    case "multiclass":
+    case "classification":
+    case undefined:
+      break; // a classification: the labels below tell binary from multiclass
   }
   const predictions = await readClassifierPredictions(sources, options);
   const continuous =

@@ -12,12 +12,15 @@ import type {
 import type { ApprovalRecord, ManifestFile } from "./manifest.js";
 import { formatBytes, isReportedCopy } from "@ctrain/core";
 import { FIGURE_LABELS } from "@ctrain/model-test";
-import { escapeMarkdown, formatNumber, formatValue, inlineCode, markdownTable } from "./markdown.js";
+import { formatNumber, formatPercentChange, formatSigned, markdownText } from "@ctrain/report";
+import { formatValue, inlineCode, markdownTable } from "./markdown.js";
 
 /** The release text stays short: the summary table shows this many metrics and links to the card for the rest. */
 export const SUMMARY_METRICS_MAX = 50;
 /** Evaluation rows in the card; a sweep can log thousands of metrics. */
 const EVALUATION_ROWS_MAX = 500;
+/** Longest description or section text kept in the card; names and values keep the report's shorter limit. */
+const PROSE_MAX_CHARS = 5000;
 /** Columns listed per dataset profile. */
 const PROFILE_COLUMNS_MAX = 30;
 
@@ -96,21 +99,20 @@ export function modelCardFrontMatter(input: ModelCardInput): Record<string, unkn
 
 function change(current: number, previous: number): string {
   const delta = current - previous;
-  const sign = delta > 0 ? "+" : "";
-  const relative = previous !== 0 ? ` (${sign}${formatNumber((delta / Math.abs(previous)) * 100)}%)` : "";
-  return `${sign}${formatNumber(delta)}${relative}`;
+  const relative = previous !== 0 ? ` (${formatPercentChange(delta / Math.abs(previous))})` : "";
+  return `${formatSigned(delta)}${relative}`;
 }
 
 /** Metrics of this version beside the previous release's, as the release body shows them. */
 export function renderSummary(input: ModelCardInput): string {
   const metrics = numericMetrics(input.run.metrics);
-  const lines = [`**${escapeMarkdown(input.tag)}**`];
+  const lines = [`**${markdownText(input.tag)}**`];
   if (input.previous) {
-    lines[0] += ` against the previous release **${escapeMarkdown(input.previous.tag)}**`;
+    lines[0] += ` against the previous release **${markdownText(input.previous.tag)}**`;
     const rows = metrics.slice(0, SUMMARY_METRICS_MAX).map(([name, value]) => {
       const before = input.previous!.metrics[name];
       return [
-        escapeMarkdown(name),
+        markdownText(name),
         formatNumber(value),
         formatValue(before),
         typeof before === "number" ? change(value, before) : "-",
@@ -118,17 +120,13 @@ export function renderSummary(input: ModelCardInput): string {
     });
     lines.push(
       "",
-      markdownTable(
-        ["metric", "this version", escapeMarkdown(input.previous.tag), "change"],
-        ["l", "r", "r", "r"],
-        rows,
-      ),
+      markdownTable(["metric", "this version", markdownText(input.previous.tag), "change"], ["l", "r", "r", "r"], rows),
     );
   } else {
     lines[0] += ": the first release of this model";
     const rows = metrics
       .slice(0, SUMMARY_METRICS_MAX)
-      .map(([name, value]) => [escapeMarkdown(name), formatNumber(value)]);
+      .map(([name, value]) => [markdownText(name), formatNumber(value)]);
     lines.push("", markdownTable(["metric", "value"], ["l", "r"], rows));
   }
   if (metrics.length === 0) lines.splice(1, 2, "", "No numeric metrics were recorded.");
@@ -139,7 +137,7 @@ export function renderSummary(input: ModelCardInput): string {
 }
 
 function link(text: string, url: string | undefined): string {
-  return url ? `[${escapeMarkdown(text)}](${encodeURI(url)})` : escapeMarkdown(text);
+  return url ? `[${markdownText(text)}](${encodeURI(url)})` : markdownText(text);
 }
 
 function repositoryUrl(source: RunSource): string | undefined {
@@ -169,9 +167,9 @@ function detailsSection(input: ModelCardInput): string[] {
   return [
     "## Model details",
     "",
-    `- Version: ${escapeMarkdown(input.version)} (tag ${inlineCode(input.tag)})`,
-    `- Task: ${escapeMarkdown(input.model.task)}`,
-    ...(input.model.license ? [`- License: ${escapeMarkdown(input.model.license)}`] : []),
+    `- Version: ${markdownText(input.version)} (tag ${inlineCode(input.tag)})`,
+    `- Task: ${markdownText(input.model.task)}`,
+    ...(input.model.license ? [`- License: ${markdownText(input.model.license)}`] : []),
     "",
     markdownTable(["file", "size", "sha256", "stored"], ["l", "r", "l", "l"], rows),
     "",
@@ -179,14 +177,14 @@ function detailsSection(input: ModelCardInput): string[] {
 }
 
 function textSection(title: string, text: string | undefined, missing: string): string[] {
-  return [`## ${title}`, "", text ? escapeMarkdown(text) : `_${missing}_`, ""];
+  return [`## ${title}`, "", text ? markdownText(text, PROSE_MAX_CHARS) : `_${missing}_`, ""];
 }
 
 function trainingDataSection(input: ModelCardInput): string[] {
   const lines = ["## Training data", ""];
   if (input.run.datasets.length === 0) return [...lines, "_The run recorded no datasets._", ""];
   const rows = input.run.datasets.map((dataset) => [
-    escapeMarkdown(dataset.name),
+    markdownText(dataset.name),
     String(
       dataset.rows ??
         input.profiles.find((profile) => profile.dataset === dataset.name)?.rows ??
@@ -201,10 +199,10 @@ function trainingDataSection(input: ModelCardInput): string[] {
     const columns = Object.entries(profile.columns);
     const listed = columns
       .slice(0, PROFILE_COLUMNS_MAX)
-      .map(([name, column]) => `${inlineCode(name)} (${escapeMarkdown(column.type)})`);
+      .map(([name, column]) => `${inlineCode(name)} (${markdownText(column.type)})`);
     const more = columns.length > PROFILE_COLUMNS_MAX ? `, and ${columns.length - PROFILE_COLUMNS_MAX} more` : "";
     lines.push(
-      `- Profile of ${escapeMarkdown(profile.dataset)}: ${profile.rows} rows, ${columns.length} columns: ${listed.join(", ")}${more}`,
+      `- Profile of ${markdownText(profile.dataset)}: ${profile.rows} rows, ${columns.length} columns: ${listed.join(", ")}${more}`,
     );
   }
   if (input.validation) {
@@ -227,9 +225,9 @@ function comparedWith(baseline: NonNullable<ModelCardInput["comparison"]>["basel
     case "local":
     case "path":
     case "git":
-      return `Compared with a ${baseline.kind === "git" ? "git" : "local"} run${baseline.ref ? ` of ${escapeMarkdown(baseline.ref)}` : ""}${commit}`;
+      return `Compared with a ${baseline.kind === "git" ? "git" : "local"} run${baseline.ref ? ` of ${markdownText(baseline.ref)}` : ""}${commit}`;
     default:
-      return `Compared with ${escapeMarkdown(baseline.description)}`;
+      return `Compared with ${markdownText(baseline.description)}`;
   }
 }
 
@@ -242,14 +240,14 @@ function evaluationSection(input: ModelCardInput): string[] {
     const rows = metricRows
       .slice(0, EVALUATION_ROWS_MAX)
       .map((row) => [
-        escapeMarkdown(row.name),
+        markdownText(row.name),
         formatValue(row.candidate),
         formatValue(row.baseline),
         row.delta === null ? "-" : formatNumber(row.delta),
         row.interval
-          ? `[${formatNumber(row.interval.low)}, ${formatNumber(row.interval.high)}] (${formatNumber(row.interval.confidence * 100)}% ${escapeMarkdown(row.interval.method)})`
+          ? `[${formatNumber(row.interval.low)}, ${formatNumber(row.interval.high)}] (${formatNumber(row.interval.confidence * 100)}% ${markdownText(row.interval.method)})`
           : "-",
-        row.threshold ? escapeMarkdown(row.threshold) : "-",
+        row.threshold ? markdownText(row.threshold) : "-",
         row.verdict ?? "-",
       ]);
     if (rows.length) {
@@ -317,9 +315,9 @@ function lineageSection(input: ModelCardInput): string[] {
   if (input.publisher?.runUrl && input.publisher.runUrl !== source.runUrl) {
     lines.push(`- Published by: ${link(input.publisher.workflow ?? "workflow run", input.publisher.runUrl)}`);
   }
-  lines.push(`- Approval: ${escapeMarkdown(input.approval.reason)}`);
+  lines.push(`- Approval: ${markdownText(input.approval.reason)}`);
   if (input.approval.approvers.length)
-    lines.push(`- Approved by: ${input.approval.approvers.map(escapeMarkdown).join(", ")}`);
+    lines.push(`- Approved by: ${input.approval.approvers.map((approver) => markdownText(approver)).join(", ")}`);
   lines.push(`- Run bundle digest: ${inlineCode(input.bundleDigest)}`, "");
   return lines;
 }
@@ -328,9 +326,9 @@ function lineageSection(input: ModelCardInput): string[] {
 export function renderModelCard(input: ModelCardInput): ModelCard {
   const frontMatter = modelCardFrontMatter(input);
   const body = [
-    `# ${escapeMarkdown(input.model.name)} ${escapeMarkdown(input.version)}`,
+    `# ${markdownText(input.model.name)} ${markdownText(input.version)}`,
     "",
-    ...(input.model.description ? [escapeMarkdown(input.model.description), ""] : []),
+    ...(input.model.description ? [markdownText(input.model.description, PROSE_MAX_CHARS), ""] : []),
     ...pickleWarning(input.modelFiles),
     ...detailsSection(input),
     ...textSection("Intended use", input.model["intended-use"], "Not stated: set `model.intended-use` in ctrain.yml."),

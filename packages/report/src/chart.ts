@@ -1,7 +1,7 @@
 import type { Chart } from "./document.js";
 
 /** Charts hold at most this many points; longer series are thinned evenly, keeping the first and the last. */
-export const CHART_POINTS_MAX = 40;
+const CHART_POINTS_MAX = 40;
 /** Values beyond this have no exact decimal form in a chart's axis syntax. */
 const CHARTABLE_MAGNITUDE = 1e15;
 

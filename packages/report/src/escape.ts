@@ -5,7 +5,7 @@
  */
 
 /** Longest data string kept in a report; names and values beyond it are cut with an ellipsis. */
-export const DATA_TEXT_MAX_CHARS = 200;
+const DATA_TEXT_MAX_CHARS = 200;
 /** Longest log line kept in a code block. */
 export const CODE_LINE_MAX_CHARS = 500;
 

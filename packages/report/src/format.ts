@@ -1,5 +1,3 @@
-import type { RecordedValue } from "@ctrain/core";
-
 /** A missing value in a table. */
 export const MISSING = "—";
 
@@ -36,13 +34,6 @@ export function formatShare(share: number): string {
   return `${Number((share * 100).toFixed(1))}%`;
 }
 
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Number(seconds.toFixed(1))}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${Math.round(seconds % 60)}s`;
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
-}
-
 /** How long before `now` something happened, in the largest whole unit. */
 export function formatAge(from: Date, now: Date): string {
   const seconds = Math.max(0, (now.getTime() - from.getTime()) / 1000);
@@ -56,11 +47,6 @@ export function formatAge(from: Date, now: Date): string {
     if (count >= 1) return `${count} ${name}${count === 1 ? "" : "s"}`;
   }
   return "less than a minute";
-}
-
-/** Whether a recorded value is a number worth formatting as one. */
-export function isNumber(value: RecordedValue | undefined): value is number {
-  return typeof value === "number";
 }
 
 export function shortSha(commit: string | undefined): string | undefined {

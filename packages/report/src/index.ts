@@ -3,7 +3,7 @@ export { renderReport, reportMarker } from "./render.js";
 export { loadReportInput } from "./load.js";
 export { loadReportEvaluation, type ReportEvaluation } from "./evaluation.js";
 export { overallVerdict, checkConclusion } from "./verdict.js";
-export { formatNumber, formatSigned } from "./format.js";
+export { formatNumber, formatPercentChange, formatSigned } from "./format.js";
 export { reportAnnotations, ANNOTATIONS_MAX } from "./annotations.js";
 export { markdownText, htmlText, htmlDataText, singleLine, defuseAutolinks } from "./escape.js";
 export { axisTicks, svgChart } from "./svg.js";

@@ -55,7 +55,7 @@ export interface ReportContext {
 // Characters a link destination may hold unescaped in markdown and in an HTML attribute.
 const URL_SAFE = /^[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+$/;
 
-export function trustedUrlWithin(prefix: string | undefined): (url: string | undefined) => string | undefined {
+function trustedUrlWithin(prefix: string | undefined): (url: string | undefined) => string | undefined {
   return (url) => {
     if (!url || !prefix) return undefined;
     let href: string;

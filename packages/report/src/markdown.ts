@@ -5,7 +5,7 @@ import { mermaidChart } from "./mermaid.js";
 // Labels are ctrain's own words and numbers: escaping only what could start markup keeps them short and readable.
 const LABEL_MARKUP = /[\\`*_[\]<>&|~$]/g;
 
-export function markdownInline(nodes: Inline[]): string {
+function markdownInline(nodes: Inline[]): string {
   return nodes
     .map((node) => {
       switch (node.kind) {
@@ -45,7 +45,7 @@ export function markdownTableRow(cells: Inline[][]): string {
   return `| ${cells.map((cell) => markdownInline(cell) || " ").join(" | ")} |`;
 }
 
-export function markdownBlock(block: Block): string {
+function markdownBlock(block: Block): string {
   switch (block.kind) {
     case "heading":
       return `${"#".repeat(block.level)} ${markdownInline(block.children)}`;

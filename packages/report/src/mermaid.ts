@@ -8,7 +8,7 @@ const LABEL_MAX_CHARS = 40;
  * Mermaid's grammar has no escape for quotes and treats some punctuation as syntax, so labels keep only characters
  * that are plain text everywhere in it; the table beside each chart shows the names in full.
  */
-export function mermaidLabel(value: string): string {
+function mermaidLabel(value: string): string {
   const plain = value
     .replace(/[^A-Za-z0-9 ._-]/g, "_")
     .replace(/\s+/g, " ")
@@ -17,7 +17,7 @@ export function mermaidLabel(value: string): string {
 }
 
 /** A decimal Mermaid parses: no exponent (charts hold only values below 1e15), about 9 significant digits. */
-export function mermaidNumber(value: number): string {
+function mermaidNumber(value: number): string {
   if (value === 0) return "0";
   const digits = Math.min(20, Math.max(0, 8 - Math.floor(Math.log10(Math.abs(value)))));
   const fixed = value.toFixed(digits);

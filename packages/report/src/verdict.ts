@@ -17,7 +17,7 @@ export const VERDICT_WORDS: Record<OverallVerdict, string> = {
   "no-gates": "no gates",
 };
 
-export const METRIC_VERDICT_LABEL: Record<MetricVerdict, string> = {
+const METRIC_VERDICT_LABEL: Record<MetricVerdict, string> = {
   failed: "❌ failed",
   inconclusive: "❔ inconclusive",
   regressed: "🟡 regressed",

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { UserError, type RunStatus } from "@ctrain/core";
+import { UserError, formatDuration, type RunStatus } from "@ctrain/core";
 import { GpuSampler, type GpuUsage } from "./gpu.js";
 import { LogTail } from "./log-tail.js";
 import {
@@ -175,7 +175,7 @@ export async function runCommand(options: CommandOptions, hooks: CommandHooks = 
     stopping = terminateTree(tree, graceMs);
   };
   const timeout = setTimeout(
-    () => stop("timed-out", options.killGraceMs, `timeout of ${formatDuration(options.timeoutMs)} reached`),
+    () => stop("timed-out", options.killGraceMs, `timeout of ${formatDuration(options.timeoutMs / 1000)} reached`),
     Math.min(options.timeoutMs, MAX_TIMER_MS),
   );
   const onAbort = (): void => stop("cancelled", Math.min(options.killGraceMs, CANCEL_GRACE_MAX_MS), "cancelled");
@@ -265,11 +265,4 @@ export function signalOfExitCode(code: number | null): string | null {
   if (code === null || code <= 128) return null;
   const found = Object.entries(constants.signals).find(([, number]) => number === code - 128);
   return found ? found[0] : null;
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = ms / 1000;
-  if (seconds < 120) return `${Number(seconds.toFixed(1))}s`;
-  if (seconds < 7200) return `${Number((seconds / 60).toFixed(1))}m`;
-  return `${Number((seconds / 3600).toFixed(1))}h`;
 }

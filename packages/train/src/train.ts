@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { constants } from "node:os";
-import { Bundle, UserError, formatBytes, type RunDocument, type RunStatus } from "@ctrain/core";
+import { Bundle, UserError, formatBytes, formatDuration, type RunDocument, type RunStatus } from "@ctrain/core";
 import { collectOutputs, type CollectedOutputs } from "./collect.js";
 import { fingerprintDatasets, type DatasetFingerprint } from "./datasets.js";
 import { restoreDependencyCache, type DependencyCache } from "./dependency-cache.js";
@@ -9,7 +9,7 @@ import type { GpuSampler } from "./gpu.js";
 import type { OutputContext } from "./outputs.js";
 import { overrideParamsFile, paramsBackupPath, recoverParamsFile, type OverriddenParamsFile } from "./params-file.js";
 import { resolveParams, serializeParams, type ResolvedParams } from "./params.js";
-import { formatDuration, runCommand, type CommandOutcome } from "./run-command.js";
+import { runCommand, type CommandOutcome } from "./run-command.js";
 import { openRunCache, type RunCacheHooks } from "./run-cache.js";
 import type { TrainSettings } from "./settings.js";
 
@@ -298,8 +298,8 @@ function combineProblems(problems: UserError[]): UserError {
 
 function describeOutcome(outcome: CommandOutcome): string {
   const { resources } = outcome;
-  const parts = [`wall ${formatDuration(resources.wallSeconds * 1000)}`];
-  if (resources.cpuSeconds !== undefined) parts.push(`CPU ${formatDuration(resources.cpuSeconds * 1000)}`);
+  const parts = [`wall ${formatDuration(resources.wallSeconds)}`];
+  if (resources.cpuSeconds !== undefined) parts.push(`CPU ${formatDuration(resources.cpuSeconds)}`);
   if (resources.peakRssBytes !== undefined) parts.push(`peak memory ${formatBytes(resources.peakRssBytes)}`);
   if (resources.gpu) {
     const memory = resources.gpu.peakMemoryBytes;

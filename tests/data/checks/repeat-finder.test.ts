@@ -1,9 +1,8 @@
-import { readdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KeyHasher, RepeatFinder, Seen } from "@ctrain/data";
+import { tempDir as makeTempDir } from "../../support/temp-dir.js";
 
 interface Found {
   kind: Seen;
@@ -43,7 +42,7 @@ function runFinder(keys: readonly { key: number; tag: number }[], memoryBytes: n
 
 describe("RepeatFinder", () => {
   it("finds exactly the repeats and conflicts a Map finds, in memory and after spilling to disk", () => {
-    const tempDir = mkdtempSync(join(tmpdir(), "ctrain-repeat-test-"));
+    const tempDir = makeTempDir("ctrain-repeat-test-");
     let spilledRuns = 0;
     fc.assert(
       fc.property(
@@ -74,7 +73,7 @@ describe("RepeatFinder", () => {
   });
 
   it("keeps its table within the memory bound and removes its files when disposed", () => {
-    const tempDir = mkdtempSync(join(tmpdir(), "ctrain-repeat-test-"));
+    const tempDir = makeTempDir("ctrain-repeat-test-");
     const finder = new RepeatFinder({ memoryBytes: 1024 * 12, tempDir });
     for (let key = 0; key < 5000; key++) {
       const { hi, lo } = hashOf(key);
@@ -91,7 +90,7 @@ describe("KeyHasher", () => {
   it("gives distinct hashes to a million distinct numbers, texts and rows, and the finder no false repeats", () => {
     const finder = new RepeatFinder({
       memoryBytes: 1 << 20,
-      tempDir: mkdtempSync(join(tmpdir(), "ctrain-repeat-test-")),
+      tempDir: makeTempDir("ctrain-repeat-test-"),
     });
     const hasher = new KeyHasher();
     const keys: [string, (h: KeyHasher, i: number) => KeyHasher][] = [

@@ -1,12 +1,12 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DatasetConfig, type CheckResult, type DatasetConfig as DatasetConfigType } from "@ctrain/core";
 import { DatasetChecks, readBatches, type BaselineFacts } from "@ctrain/data";
+import { tempDir } from "../../support/temp-dir.js";
 
 /** A temporary folder holding the given files (text, or bytes). */
 export function workspace(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), "ctrain-checks-"));
+  const dir = tempDir("ctrain-checks-");
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), content);

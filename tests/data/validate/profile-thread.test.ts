@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -8,11 +7,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CtrainConfig } from "@ctrain/core";
 import { validateDatasets } from "@ctrain/data";
 import { workspace } from "../checks/support.js";
+import { tempDir } from "../../support/temp-dir.js";
 
 /** A bundled entry script whose only job is to serve profile threads, as the action's bundle does first thing. */
 let entry: string;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "ctrain-profile-thread-"));
+  const dir = tempDir("ctrain-profile-thread-");
   const source = join(dir, "entry.ts");
   const dataPackage = fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url));
   writeFileSync(

@@ -10,6 +10,8 @@ import { ProfileDocument, BUNDLE_DOCUMENTS } from "./documents.js";
 import { encodeNonFinite } from "./values.js";
 
 export const DEFAULT_BUNDLE_DIR = ".ctrain";
+/** The local store of runs, registry and history beside the workspace; the CLI's and the local seam's default. */
+export const DEFAULT_STORE_DIR = ".ctrain-store";
 export type BundleDocumentKind = keyof typeof BUNDLE_DOCUMENTS;
 type DocumentOf<K extends BundleDocumentKind> = z.output<(typeof BUNDLE_DOCUMENTS)[K]["schema"]>;
 

@@ -4,8 +4,8 @@ import { CHART_WIDTH } from "./metric-chart.js";
 import { shortDate } from "./view.js";
 
 /** Columns shown (the most often drifted first) and time bins across: bounded whatever the history's length. */
-export const HEATMAP_COLUMNS_MAX = 40;
-export const HEATMAP_BINS_MAX = 60;
+const HEATMAP_COLUMNS_MAX = 40;
+const HEATMAP_BINS_MAX = 60;
 const LABEL_WIDTH = 220;
 const ROW_HEIGHT = 16;
 const TOP = 8;

@@ -15,7 +15,7 @@ const RELEASE_LABEL_CHARS = 14;
 const round = (value: number): string => String(Math.round(value * 10) / 10);
 
 /** x of run `index` of `count`: the same rule the page's script uses to find the run under the pointer. */
-export function chartX(index: number, count: number): number {
+function chartX(index: number, count: number): number {
   return MARGIN.left + (count <= 1 ? PLOT_WIDTH / 2 : (index * PLOT_WIDTH) / (count - 1));
 }
 

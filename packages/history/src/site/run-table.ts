@@ -1,7 +1,7 @@
 import { htmlDataText, htmlText } from "@ctrain/report";
 
 /** Rows the page draws at first and per "show more": the table stays quick with thousands of runs. */
-export const TABLE_ROWS_PAGE = 300;
+const TABLE_ROWS_PAGE = 300;
 
 /** A header cell whose button sorts the table by `key` (read by the page's script). */
 function sortable(key: string, label: string, numeric = false): string {

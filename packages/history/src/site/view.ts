@@ -24,10 +24,6 @@ export function metricsByImportance(runs: readonly HistoryRecord[]): string[] {
     .map(([name]) => name);
 }
 
-export function shortCommit(record: HistoryRecord): string {
-  return record.commit?.slice(0, 7) ?? record.id;
-}
-
 /** `2026-03-01 14:05` in UTC: sortable, and the same wherever the page is opened. */
 export function shortDate(iso: string): string {
   return new Date(iso).toISOString().slice(0, 16).replace("T", " ");

@@ -1,9 +1,9 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { Bundle, UserError, type RunDocument } from "@ctrain/core";
+import { Bundle, DEFAULT_STORE_DIR, UserError, type RunDocument } from "@ctrain/core";
 
-export const DEFAULT_STORE_DIR = ".ctrain-store";
+export { DEFAULT_STORE_DIR };
 
 /** A run bundle kept in the local store, addressed by branch and commit. */
 export interface StoredRun {

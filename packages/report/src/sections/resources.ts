@@ -1,7 +1,7 @@
 import type { RunDocument } from "@ctrain/core";
 import { labelCell, numberCell, percentChangeCell } from "../cells.js";
 import { heading, label, paragraph, text, type Block, type Cell } from "../document.js";
-import { formatBytes, formatDuration } from "../format.js";
+import { formatBytes, formatDuration } from "@ctrain/core";
 import type { Section } from "../fit.js";
 import type { ReportContext } from "../input.js";
 

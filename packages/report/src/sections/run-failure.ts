@@ -1,5 +1,5 @@
 import { heading, label, paragraph, type Block } from "../document.js";
-import { formatDuration } from "../format.js";
+import { formatDuration } from "@ctrain/core";
 import type { Section } from "../fit.js";
 import type { ReportContext } from "../input.js";
 
