@@ -1,4 +1,5 @@
 import * as core from "@actions/core";
+import { loadReportEvaluation } from "@ctrain/compare";
 import type { RenderedReport } from "@ctrain/core";
 import {
   actionLog,
@@ -31,7 +32,7 @@ export async function deliverReport(options: {
     report: settings.report,
     bundleDir: options.bundleDir,
     untrusted: options.untrusted,
-    compare: settings.compare,
+    evaluation: () => loadReportEvaluation(options.bundleDir, settings.compare),
     trend: options.trend,
     render: {
       // The comment also carries the commit it reports (a hidden line the sink adds), within the same budget.

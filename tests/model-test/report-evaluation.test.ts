@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bundle, CompareConfig, type ComparisonDocument } from "@ctrain/core";
 import type { Calibration, SliceEvaluation } from "@ctrain/metrics";
-import { loadReportEvaluation, renderReport } from "@ctrain/report";
+import { loadReportEvaluation } from "@ctrain/compare";
+import { renderReport } from "@ctrain/report";
 
 const calibration: Calibration = {
   strategy: "uniform",

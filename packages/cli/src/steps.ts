@@ -1,4 +1,4 @@
-import { runCompareStep, type CompareResult } from "@ctrain/compare";
+import { loadReportEvaluation, runCompareStep, type CompareResult } from "@ctrain/compare";
 import { runValidateStep, type ValidateStepResult, type ValidationLog } from "@ctrain/data";
 import { LocalReportSink, LocalRunCacheStore } from "@ctrain/local";
 import { runPublishStep, type PublishResult } from "@ctrain/publish";
@@ -104,7 +104,7 @@ export async function reportStep(
   const { rendered } = await runReportStep({
     report: workspace.config.report,
     bundleDir: workspace.bundleDir,
-    compare: workspace.config.compare,
+    evaluation: () => loadReportEvaluation(workspace.bundleDir, workspace.config.compare),
     trend: (count) => localBaselines(workspace).history(count),
     sinks: [new LocalReportSink(workspace.bundleDir)],
     stepError,

@@ -6,3 +6,4 @@ export * from "./values.js";
 export * from "./step.js";
 export * from "./release-baseline.js";
 export * from "./record-evaluation.js";
+export { loadReportEvaluation } from "./report-evaluation.js";

@@ -1,4 +1,4 @@
-import type { ModelTestConfig, ModelTestDocument } from "@ctrain/core";
+import { MODEL_TEST_FIGURE_LABELS, type ModelTestConfig, type ModelTestDocument } from "@ctrain/core";
 import { quantile } from "@ctrain/metrics";
 
 export type FigureName = ModelTestDocument["figures"][number]["name"];
@@ -12,16 +12,6 @@ export const FIGURE_METRICS: Readonly<Record<FigureName, string>> = {
   "p99-ms": "model-test:latency-p99-ms",
   "peak-memory-mb": "model-test:peak-memory-mb",
   "model-size-mb": "model-test:model-size-mb",
-};
-
-/** What each figure is, for failure messages and the report. */
-export const FIGURE_LABELS: Readonly<Record<FigureName, string>> = {
-  "cold-start-ms": "cold start",
-  "p50-ms": "p50 latency",
-  "p95-ms": "p95 latency",
-  "p99-ms": "p99 latency",
-  "peak-memory-mb": "peak memory",
-  "model-size-mb": "model size",
 };
 
 export const BYTES_PER_MIB = 1024 * 1024;
@@ -56,7 +46,7 @@ export function judgeFigures(
 /** `p95 latency 62.1 ms is over its budget of 50 ms (model-test.budgets.p95-ms)`. */
 export function describeBudgetFailure(figure: Figure): string {
   const unit = figure.name.endsWith("-ms") ? "ms" : "MiB";
-  return `${FIGURE_LABELS[figure.name]} ${formatFigure(figure.value)} ${unit} is over its budget of ${formatFigure(figure.budget!)} ${unit} (model-test.budgets.${figure.name})`;
+  return `${MODEL_TEST_FIGURE_LABELS[figure.name]} ${formatFigure(figure.value)} ${unit} is over its budget of ${formatFigure(figure.budget!)} ${unit} (model-test.budgets.${figure.name})`;
 }
 
 function formatFigure(value: number): string {

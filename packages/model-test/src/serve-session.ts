@@ -1,3 +1,4 @@
+import { formatDuration } from "@ctrain/core";
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import type { Readable, Writable } from "node:stream";
@@ -8,7 +9,6 @@ import {
   ProcfsProcessTree,
   TREE_MARKER_VARIABLE,
   bootTicksNow,
-  formatDuration,
   procfsAvailable,
   terminateTree,
   type ProcessTree,
@@ -166,7 +166,7 @@ export class ServeSession {
     const line = await Promise.race([this.lines.next(), timedOut]);
     timer.abort();
     if (line === "timeout" || line === "aborted") {
-      throw new ServeFailure(phase, `the command printed nothing for ${formatDuration(limitMs)} ${what}`);
+      throw new ServeFailure(phase, `the command printed nothing for ${formatDuration(limitMs / 1000)} ${what}`);
     }
     if (line === undefined) {
       if (this.lines.overflowed) {

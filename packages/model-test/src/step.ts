@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import {
   Bundle,
+  MODEL_TEST_FIGURE_LABELS,
   UserError,
   confinedPath,
   durationToMs,
@@ -14,14 +15,7 @@ import {
 } from "@ctrain/core";
 import { LogTail, inheritedEnvironment } from "@ctrain/train";
 import { loadContract, type Contract } from "./contract.js";
-import {
-  BYTES_PER_MIB,
-  FIGURE_LABELS,
-  describeBudgetFailure,
-  judgeFigures,
-  latencyPercentiles,
-  type FigureName,
-} from "./figures.js";
+import { BYTES_PER_MIB, describeBudgetFailure, judgeFigures, latencyPercentiles, type FigureName } from "./figures.js";
 import { readGoldenInputs, type GoldenInput } from "./golden-inputs.js";
 import {
   MODEL_DIR_VARIABLE,
@@ -140,7 +134,7 @@ export async function runModelTestStep(options: ModelTestStepOptions): Promise<M
       if (budget !== undefined && !figures.some((figure) => figure.name === name)) {
         failures.push({
           kind: "budget",
-          message: `${FIGURE_LABELS[name]} could not be measured on this machine, so its budget cannot be checked (model-test.budgets.${name})`,
+          message: `${MODEL_TEST_FIGURE_LABELS[name]} could not be measured on this machine, so its budget cannot be checked (model-test.budgets.${name})`,
         });
       }
     }

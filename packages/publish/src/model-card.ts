@@ -11,7 +11,7 @@ import type {
 } from "@ctrain/core";
 import type { ApprovalRecord, ManifestFile } from "./manifest.js";
 import { formatBytes, isReportedCopy } from "@ctrain/core";
-import { FIGURE_LABELS } from "@ctrain/model-test";
+import { MODEL_TEST_FIGURE_LABELS } from "@ctrain/core";
 import { formatNumber, formatPercentChange, formatSigned, markdownText } from "@ctrain/report";
 import { formatValue, inlineCode, markdownTable } from "./markdown.js";
 
@@ -285,7 +285,7 @@ function servingSection(input: ModelCardInput): string[] {
   const rows = test.figures.map((figure) => {
     const unit = figure.name.endsWith("-ms") ? "ms" : "MiB";
     return [
-      FIGURE_LABELS[figure.name],
+      MODEL_TEST_FIGURE_LABELS[figure.name],
       `${formatNumber(figure.value)} ${unit}`,
       figure.budget === undefined ? "-" : `${formatNumber(figure.budget)} ${unit}`,
       figure.passed ? "passed" : "failed",

@@ -18,3 +18,4 @@ export const signedCell = (value: number | null | undefined): Cell => numberCell
 export const percentChangeCell = (value: number | null | undefined): Cell => numberCell(value, formatPercentChange);
 
 export const labelCell = (value: string): Cell => [label(value)];
+export const textCell = (value: string): Cell => [text(value)];

@@ -53,4 +53,4 @@ export function shortSha(commit: string | undefined): string | undefined {
   return commit ? commit.slice(0, 7) : undefined;
 }
 
-export { formatBytes, formatCount } from "@ctrain/core";
+export { formatCount } from "@ctrain/core";

@@ -1,7 +1,6 @@
-export type { ReportInput, ReportOptions } from "./input.js";
+export type { ReportEvaluation, ReportInput, ReportOptions } from "./input.js";
 export { renderReport, reportMarker } from "./render.js";
 export { loadReportInput } from "./load.js";
-export { loadReportEvaluation, type ReportEvaluation } from "./evaluation.js";
 export { overallVerdict, checkConclusion } from "./verdict.js";
 export { formatNumber, formatPercentChange, formatSigned } from "./format.js";
 export { reportAnnotations, ANNOTATIONS_MAX } from "./annotations.js";

@@ -1,5 +1,5 @@
 import type { ComparisonDocument, ModelTestDocument, RunDocument, ValidationDocument } from "@ctrain/core";
-import type { ReportEvaluation } from "./evaluation.js";
+import type { Calibration, SliceEvaluation } from "@ctrain/metrics";
 
 /** What a report is rendered from; each section appears when its data exists. */
 export interface ReportInput {
@@ -88,4 +88,10 @@ export function resolveContext(input: ReportInput, options: ReportOptions): Repo
     artifact: options.artifact,
     trustedUrl,
   };
+}
+
+/** What the run's predictions show beyond its metrics: the reliability curve and every slice, gated or not. */
+export interface ReportEvaluation {
+  calibration?: Calibration;
+  slices: readonly SliceEvaluation[];
 }

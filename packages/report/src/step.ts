@@ -2,14 +2,12 @@ import {
   describeError,
   type PublishedReport,
   type RenderedReport,
-  type CompareConfig,
   type ReportConfig,
   type ReportSink,
   type RunDocument,
   type StepVerdict,
 } from "@ctrain/core";
-import type { ReportInput, ReportOptions } from "./input.js";
-import { loadReportEvaluation } from "./evaluation.js";
+import type { ReportEvaluation, ReportInput, ReportOptions } from "./input.js";
 import { loadReportInput } from "./load.js";
 import { renderReport } from "./render.js";
 
@@ -17,8 +15,8 @@ export interface ReportStepOptions {
   report: ReportConfig;
   /** The bundle the other steps wrote; the report is made of its documents. */
   bundleDir: string;
-  /** How compare reads the run's predictions: given, the report adds the calibration and slices sections. */
-  compare?: CompareConfig;
+  /** The run's predictions evaluated (compare's reading of them): the calibration and slices sections. */
+  evaluation?: () => Promise<ReportEvaluation | undefined>;
   /** Another run's bundle (a fork's report artifact): inspected and validated as it is read. */
   untrusted?: boolean;
   /** The base branch's `count` most recent runs like the bundle's, for the trend. */
@@ -57,8 +55,8 @@ export async function runReportStep(options: ReportStepOptions): Promise<ReportS
       ? { stepError: { what: options.stepError.what, message: describeError(options.stepError.error) } }
       : {}),
   };
-  if (options.compare && !options.untrusted) {
-    const evaluation = await loadReportEvaluation(options.bundleDir, options.compare);
+  if (options.evaluation && !options.untrusted) {
+    const evaluation = await options.evaluation();
     if (evaluation) input.evaluation = evaluation;
   }
   if (options.trend && report["trend-runs"] > 0) input.history = await options.trend(report["trend-runs"], input);

@@ -1,5 +1,5 @@
-import type { ModelTestDocument } from "@ctrain/core";
-import { FIGURE_LABELS, describeModelTestFailures, modelTestSection, runModelTestStep } from "@ctrain/model-test";
+import { MODEL_TEST_FIGURE_LABELS, type ModelTestDocument } from "@ctrain/core";
+import { describeModelTestFailures, modelTestSection, runModelTestStep } from "@ctrain/model-test";
 import type { Command } from "../command.js";
 import { terminalLog } from "../steps.js";
 import { WORKSPACE_OPTIONS, flagOverrides, openWorkspace, type CliWorkspace } from "../workspace.js";
@@ -22,7 +22,7 @@ export function describeModelTest(document: ModelTestDocument): string {
   const lines = document.figures.map((figure) => {
     const unit = figure.name.endsWith("-ms") ? "ms" : "MiB";
     const budget = figure.budget === undefined ? "" : `  (budget ${figure.budget} ${unit})`;
-    return `  ${(figure.passed ? "ok" : "over").padEnd(5)} ${FIGURE_LABELS[figure.name].padEnd(12)} ${figure.value.toFixed(2)} ${unit}${budget}`;
+    return `  ${(figure.passed ? "ok" : "over").padEnd(5)} ${MODEL_TEST_FIGURE_LABELS[figure.name].padEnd(12)} ${figure.value.toFixed(2)} ${unit}${budget}`;
   });
   lines.push(document.passed ? "model test: passed" : describeModelTestFailures(document));
   return lines.join("\n") + "\n";

@@ -487,6 +487,17 @@ export const ModelTestDocument = z.strictObject({
   logTail: z.array(z.string().max(10_000)).max(1000).default([]),
 });
 export type ModelTestDocument = z.infer<typeof ModelTestDocument>;
+export type ModelTestFigureName = ModelTestDocument["figures"][number]["name"];
+
+/** What each model-test figure is, for failure messages, the report and the model card. */
+export const MODEL_TEST_FIGURE_LABELS: Readonly<Record<ModelTestFigureName, string>> = {
+  "cold-start-ms": "cold start",
+  "p50-ms": "p50 latency",
+  "p95-ms": "p95 latency",
+  "p99-ms": "p99 latency",
+  "peak-memory-mb": "peak memory",
+  "model-size-mb": "model size",
+};
 
 export const BUNDLE_DOCUMENTS = {
   run: { file: "run.json", schema: RunDocument },

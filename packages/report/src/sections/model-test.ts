@@ -1,5 +1,5 @@
 import type { ModelTestDocument } from "@ctrain/core";
-import { FIGURE_LABELS } from "@ctrain/model-test";
+import { MODEL_TEST_FIGURE_LABELS } from "@ctrain/core";
 import { labelCell } from "../cells.js";
 import { heading, label, paragraph, text, type Block, type Cell, type Inline } from "../document.js";
 import type { Section } from "../fit.js";
@@ -17,7 +17,7 @@ export function modelTestSection(context: ReportContext): Section | undefined {
   const test = context.input.modelTest;
   if (!test) return undefined;
   const rows: Cell[][] = test.figures.map((figure) => [
-    labelCell(FIGURE_LABELS[figure.name]),
+    labelCell(MODEL_TEST_FIGURE_LABELS[figure.name]),
     labelCell(`${formatNumber(figure.value)} ${unitOf(figure)}`),
     labelCell(figure.budget === undefined ? "—" : `${formatNumber(figure.budget)} ${unitOf(figure)}`),
     labelCell(figure.budget === undefined ? "" : figure.passed ? "✅ within" : "❌ over"),

@@ -1,12 +1,7 @@
 import { Bundle, isUserError, type CompareConfig } from "@ctrain/core";
-import { loadPredictionsFile } from "@ctrain/compare";
-import { evaluatePredictions, type Calibration, type SliceEvaluation } from "@ctrain/metrics";
-
-/** What the run's predictions show beyond its metrics: the reliability curve and every slice, gated or not. */
-export interface ReportEvaluation {
-  calibration?: Calibration;
-  slices: readonly SliceEvaluation[];
-}
+import { evaluatePredictions } from "@ctrain/metrics";
+import { loadPredictionsFile } from "./predictions-file.js";
+import type { ReportEvaluation } from "@ctrain/report";
 
 /**
  * Evaluates the predictions file the bundle's run recorded, as compare reads it. None when the run has none; a file
