@@ -4,6 +4,7 @@ import { defaults as toolkitDefaults } from "@actions/github/lib/utils";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import Bottleneck from "bottleneck";
+import { UserError } from "@ctrain/core";
 import { faultOf, RequestTimeoutError } from "./errors.js";
 import { inertLog } from "./log.js";
 
@@ -84,6 +85,11 @@ export function createGitHubClient(options: {
   log?: (line: string) => void;
   timing?: GitHubClientTiming;
 }): GitHubClient {
+  // Without this, octokit throws a bare error that reads as a crash of ctrain.
+  if (!options.token)
+    throw new UserError("no GitHub token: the `github-token` input is empty and GITHUB_TOKEN is not set", {
+      hint: "leave `github-token` at its default (the job's GITHUB_TOKEN) or pass `github-token: ${{ secrets.<NAME> }}`",
+    });
   const log = inertLog(options.log);
   const timing = options.timing ?? clientTimingFromEnv();
   const spacing = timing.writeSpacingMs;
