@@ -125,6 +125,7 @@ export async function runAction(action: ActionUnderTest, options: RunActionOptio
       fork: context.fromFork,
     });
 
+  refuseUndeclaredInputs(metadata, options.inputs ?? {});
   const root = await mkdtemp(join(tmpdir(), "ctrain-step-"));
   // The caller reads the workspace after the step: it goes with the test file's other temp folders.
   const workspace = options.workspace ?? tempDir("ctrain-workspace-");
@@ -254,9 +255,23 @@ async function readMetadata(file: string, entry: string): Promise<ActionMetadata
 }
 
 /**
+ * An input the action does not declare is refused (the runner would only warn, and a typo would go unnoticed), before
+ * the step's folders exist.
+ */
+function refuseUndeclaredInputs(metadata: ActionMetadata | undefined, inputs: Record<string, unknown>): void {
+  if (!metadata) return;
+  const declared = metadata.inputs ?? {};
+  const unexpected = Object.keys(inputs).filter((name) => !(name in declared));
+  if (unexpected.length) {
+    throw new Error(
+      `runAction: unexpected input(s) ${unexpected.join(", ")}; the action declares ${Object.keys(declared).join(", ") || "none"}`,
+    );
+  }
+}
+
+/**
  * INPUT_<NAME> for each input, as the runner sets them: declared defaults fill what the step did not pass (the
  * expressions `${{ github.* }}` among them), names are upper-cased with spaces turned to underscores (hyphens stay).
- * An input the action does not declare is refused: the runner would only warn, and a typo would go unnoticed.
  */
 function inputVariables(
   metadata: ActionMetadata | undefined,
@@ -264,14 +279,6 @@ function inputVariables(
   githubContext: Record<string, string>,
 ): Record<string, string> {
   const declared = metadata?.inputs ?? {};
-  if (metadata) {
-    const unexpected = Object.keys(inputs).filter((name) => !(name in declared));
-    if (unexpected.length) {
-      throw new Error(
-        `runAction: unexpected input(s) ${unexpected.join(", ")}; the action declares ${Object.keys(declared).join(", ") || "none"}`,
-      );
-    }
-  }
   const values: Record<string, string> = {};
   for (const [name, spec] of Object.entries(declared)) {
     if (spec.default !== undefined) values[name] = evaluateDefault(String(spec.default), githubContext, name);
