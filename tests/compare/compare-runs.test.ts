@@ -175,6 +175,34 @@ describe("compareRuns", () => {
     expect(untested.evidence?.note).toContain("a noise band needs 3 that vary");
   });
 
+  it("counts a run restored from the run cache once: its copies do not narrow the noise band", async () => {
+    const config = CompareConfig.parse({ metrics: { rmse: { direction: "lower" } } });
+    const run = (rmse: number, cached = false) =>
+      RunDocument.parse({
+        schema: "ctrain.run/v1",
+        name: "train",
+        createdAt: "2026-11-01T00:00:00Z",
+        source: {},
+        status: "succeeded",
+        metrics: { rmse },
+        ...(cached ? { cached: { key: "k", source: {}, trainedAt: "2026-10-01T00:00:00Z" } } : {}),
+      });
+    const trained = [0.9, 1.1, 1.0, 0.95, 1.05].map((rmse) => run(rmse));
+    // Four restorations of one training at 1.02: counted as runs, MAD 0.05 would fall to 0.02 and 0.9 read improved.
+    const copies = [1.02, 1.02, 1.02, 1.02].map((rmse) => run(rmse, true));
+    const { document } = await compareRuns({
+      candidates: [{ label: "candidate", metrics: { rmse: 0.9 }, params: {} }],
+      baseline: { label: "baseline", metrics: { rmse: 1.0 }, params: {} },
+      origin,
+      config,
+      history: [...trained, ...copies],
+    });
+    const row = document.rows.find((candidate) => candidate.name === "rmse")!;
+    expect(row.evidence?.method).toBe("noise-band");
+    expect(row.evidence?.size).toBe(5);
+    expect(row.verdict).toBe("unchanged");
+  });
+
   it("says why a change went untested, and never labels it improved", async () => {
     const config = CompareConfig.parse({ metrics: { accuracy: { direction: "higher" } } });
     const { document } = await compareRuns({

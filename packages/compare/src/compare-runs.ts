@@ -120,7 +120,10 @@ function changeTests(
   const untested: Record<string, string> = {};
   for (const { metric, baseline, candidate } of gated) {
     if (tests[metric] || baseline === undefined || candidate === undefined) continue;
+    // A run restored from the run cache repeats its source's trained metrics: counted again, one training would
+    // pass for several that agree and narrow the band. Its model-test figures are measured anew, so they count.
     const past = history
+      .filter((run) => !run.cached || metric.startsWith("model-test:"))
       .map((run) => run.metrics[metric])
       .filter((value): value is number => typeof value === "number" && Number.isFinite(value));
     const band = historyChangeTest(past, candidate - baseline, minRuns);
