@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { NULL_SPELLINGS, parseCell, readBatches } from "@ctrain/data";
+import { NULL_SPELLINGS, PROFILE_STRING_MAX_CHARS, parseCell, readBatches } from "@ctrain/data";
 import { DatasetProfiler, type ProfileOptions } from "../../../packages/data/src/profile/index.js";
 import { temporaryDirectory } from "../readers/collect.js";
 
@@ -68,6 +68,26 @@ describe("profiling text cells (CSV, TSV)", () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it("keeps a value past the profile's string bound as its prefix, length and hash, however it was read", async () => {
+    const bound = PROFILE_STRING_MAX_CHARS;
+    const long = fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.integer({ min: bound - 2, max: 3 * bound }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(long, { minLength: 1, maxLength: 6 }), async (parts) => {
+        // Long values sharing their first thousand characters, ASCII (counted from bytes) or not (from strings).
+        const texts = parts.map(([tail, length], i) => (i % 2 ? "é" : "a").repeat(length) + tail);
+        const cells = texts.map((text) => ({ text, quoted: false }));
+        const profile = await profileCsv(cells);
+        expect(profile).toEqual(profileParsed(texts));
+        const kept = profile.columns.v!.topValues!.values;
+        expect(kept.length).toBe(new Set(texts).size);
+        for (const { value } of kept) expect(String(value).length).toBeLessThanOrEqual(bound);
+        const saved: unknown = JSON.parse(JSON.stringify(profile));
+        expect(DatasetProfiler.fromProfile(saved, "profile.json").toProfile()).toEqual(profile);
+      }),
+      { numRuns: 40 },
     );
   });
 

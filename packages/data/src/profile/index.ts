@@ -12,6 +12,7 @@ export {
   DatasetProfile,
   HistogramBucket,
   NumericSummary,
+  PROFILE_STRING_MAX_CHARS,
   ProfileValue,
   StringSummary,
 } from "./schema.js";

@@ -11,6 +11,13 @@ const Count = z.number().int().min(0);
 const Base64 = z.string().max(BUNDLE_DOCUMENT_MAX_BYTES);
 const Uint32 = z.number().int().min(0).max(0xffffffff);
 
+/**
+ * The longest string a profile keeps as a value: a longer one is kept as its prefix with its length and content hash,
+ * so a 64 MB cell costs the profile a line, not 64 MB. Profiles read back may hold strings up to 64 Ki characters,
+ * the bound earlier profiles were written to.
+ */
+export const PROFILE_STRING_MAX_CHARS = 1024;
+
 /** A value a column can hold besides null: finite numbers, strings, booleans. */
 export const ProfileValue = z.union([z.number(), z.string().max(65_536), z.boolean()]);
 export type ProfileValue = z.infer<typeof ProfileValue>;

@@ -1,6 +1,6 @@
-import { hashAsciiBytes, hashValue } from "./hash.js";
+import { hashAsciiBytes, hashString, hashValue } from "./hash.js";
 import { HyperLogLog } from "./hyperloglog.js";
-import type { ProfileValue } from "./schema.js";
+import { PROFILE_STRING_MAX_CHARS, type ProfileValue } from "./schema.js";
 import { ValueTable } from "./value-table.js";
 
 /**
@@ -60,6 +60,7 @@ export class ValueSketch {
   }
 
   add(value: ProfileValue): void {
+    if (typeof value === "string" && value.length > PROFILE_STRING_MAX_CHARS) value = profileString(value);
     const hash = hashValue(value);
     const exact = this.mode === "exact";
     if (exact || typeof value !== "number") {
@@ -76,6 +77,7 @@ export class ValueSketch {
    * first time the table meets it.
    */
   addAscii(bytes: Uint8Array, start: number, end: number): void {
+    if (end - start > PROFILE_STRING_MAX_CHARS) return this.add(asciiString(bytes, start, end));
     const hash = hashAsciiBytes(bytes, start, end);
     const exact = this.mode === "exact";
     const slot = this.table.slotOf(hash);
@@ -206,6 +208,15 @@ function selectAscending(values: Float64Array, k: number): number {
     else break;
   }
   return values[k]!;
+}
+
+/**
+ * A string past the profile's bound as it is counted and kept: its prefix, its length and a hash of all of it, so two
+ * long values stay apart (but for a 53-bit hash collision) and a baseline and a new run name the same value alike.
+ */
+function profileString(value: string): string {
+  const suffix = ` … (${value.length} characters, hash ${hashString(value).toString(16)})`;
+  return value.slice(0, PROFILE_STRING_MAX_CHARS - suffix.length) + suffix;
 }
 
 /** A total order on values for stable output: numbers, then booleans, then strings. */
