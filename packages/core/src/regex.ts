@@ -1,4 +1,5 @@
 import { RE2JS, RE2JSException } from "re2js";
+import { compileAsciiDfa } from "./ascii-dfa.js";
 
 /**
  * Regular expressions from config run in RE2 (through re2js, pure JavaScript): matching takes time linear in the
@@ -24,7 +25,9 @@ export function regexProblem(pattern: string): string | undefined {
 /** Compiles a pattern that `regexProblem` accepts. */
 export function compileLinearRegex(pattern: string): LinearRegex {
   const compiled = RE2JS.compile(pattern);
-  return { test: (text) => compiled.test(text) };
+  const dfa = compileAsciiDfa(pattern);
+  if (!dfa) return { test: (text) => compiled.test(text) };
+  return { test: (text) => dfa.test(text) ?? compiled.test(text) };
 }
 
 /** The advice that goes with a pattern RE2 refuses. */
