@@ -74,7 +74,8 @@ export async function runValidateStep(options: ValidateStepOptions): Promise<Val
     : await validateDatasets(config, {
         ...common,
         tempDir: options.tempDir,
-        seed: options.seed,
+        // Each shard samples independently of the others, however the seed was given.
+        seed: (options.seed ?? 0) + (shard ? shard.index - 1 : 0),
         ...(shard ? { shard: { ...shard, keysDir: join(options.bundleDir, KEYS_FOLDER) } } : {}),
         profileThread: options.profileThread,
         onProgress: options.onProgress,

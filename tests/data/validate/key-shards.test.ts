@@ -20,6 +20,7 @@ import { tempDir } from "../../support/temp-dir.js";
 const silent = { info: () => undefined, startGroup: () => undefined, endGroup: () => undefined };
 const noBaselines: BaselineSource = {
   resolve: () => Promise.reject(new Error("baseline: none asks for no baseline")),
+  history: () => Promise.resolve([]),
 };
 
 function hashOf(key: number): { hi: number; lo: number } {
