@@ -50,6 +50,12 @@ export const INPUTS = actionInputs(
       .describe(
         "Instead of reading data: folders (one per line, globs allowed) of shard bundles, each with profile/<dataset>.json written by a matrix job; their profiles are merged into this bundle's and drift is measured on the merge.",
       ),
+    shard: z
+      .string()
+      .optional()
+      .describe(
+        "This job's shard, i/N (e.g. 2/4; N at most 64): validate only the i-th of N contiguous shares of each dataset's files, and save the key check's partitions (keys/<dataset>/) in the bundle, so that merge-profiles finds keys repeated across shards; the sketches' seed is offset by i-1. Upload the bundle for the merging job.",
+      ),
     seed: integerInput
       .default(0)
       .describe(

@@ -20,6 +20,7 @@ export function run(): Promise<void> {
       log: actionLog,
       datasets: inputs.datasets,
       mergeShards: inputs["merge-profiles"],
+      shard: inputs.shard,
       failOnError: inputs["fail-on-error"],
       tempDir: process.env.RUNNER_TEMP,
       seed: inputs.seed,

@@ -1,16 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CtrainConfig,
   ProfileDocument,
+  loadConfig,
   RunDocument,
   ValidationDocument,
   parseDocument,
   serializeDocument,
 } from "@ctrain/core";
 import { validateDatasets } from "@ctrain/data";
+import { extractArtifactArchive } from "../../packages/github/src/artifact-archive.js";
 import type { ActionsRuntime } from "../harness/actions-runtime/index.js";
 import type { GitHubFake } from "../harness/github-fake/index.js";
 import { startHarness, type Harness } from "../harness/harness.js";
@@ -333,5 +335,95 @@ describe("validate action, end to end", () => {
     const unique = validation.datasets[0]!.results.find((r) => r.check === "expect_column_values_to_be_unique")!;
     expect(unique.result.element_count).toBe(3000);
     expect(unique.message).toMatch(/^2 shard\(s\): 0 of 3,000 unexpected/);
+  });
+
+  it("merges shard bundles a matrix uploaded, joining keys across shards, and refuses a tampered shard", async () => {
+    // Four files; ids repeat within a file and across files of different shards.
+    const header = "id,age,plan,spend,churned";
+    const parts = [
+      ["1,30,free,1.00,no", "2,31,pro,2.00,no", "1,32,free,3.00,yes"],
+      ["3,33,pro,4.00,no", "4,34,free,5.00,no"],
+      ["2,35,pro,6.00,no", "5,36,free,7.00,yes"],
+      ["4,37,pro,8.00,no", "6,38,free,9.00,no", "6,39,pro,1.50,no"],
+    ];
+    for (const [i, rows] of parts.entries()) {
+      writeFileSync(join(workspace, "data", `part-${i}.csv`), `${header}\n${rows.join("\n")}\n`);
+    }
+    writeFileSync(join(workspace, "ctrain.yml"), CONFIG.replace("path: data/train.csv", "path: data/part-*.csv"));
+    const event = await pullRequest({ baseline: false });
+    const repo = fake.state.repos.get("octo/churn")!;
+    const run = fake.state.addWorkflowRun(repo, {
+      workflow: "ctrain.yml",
+      event: "pull_request",
+      headBranch: "feature",
+    });
+    const shardPermissions = workflowJobPermissions("continuous-training.yml", "validate-shard");
+    // The matrix jobs: each validates its share on its own runner and uploads its bundle.
+    for (const shard of [1, 2]) {
+      const result = await runAction("validate", {
+        github: fake,
+        runtime,
+        workspace,
+        event,
+        permissions: shardPermissions,
+        inputs: { baseline: "none", bundle: `.ctrain-shard-${shard}`, shard: `${shard}/2`, "fail-on-error": "false" },
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      const bundle = join(workspace, `.ctrain-shard-${shard}`);
+      const files = Object.fromEntries(
+        (readdirSync(bundle, { recursive: true }) as string[])
+          .filter((name) => /\.(json|bin)$/.test(name))
+          .map((name) => [name, readFileSync(join(bundle, name))]),
+      );
+      fake.state.addArtifact(run.id, { name: `ctrain-shard-ctrain-${shard}`, files });
+      rmSync(bundle, { recursive: true });
+    }
+    // The pipeline job downloads them as actions/download-artifact does (one folder per artifact) and merges.
+    const download = () => {
+      rmSync(join(workspace, ".ctrain-shards"), { recursive: true, force: true });
+      for (const artifact of [...repo.artifacts.values()].filter((record) => record.runId === run.id)) {
+        const zip = join(workspace, `${artifact.name}.zip`);
+        writeFileSync(zip, artifact.content);
+        extractArtifactArchive(zip, join(workspace, ".ctrain-shards", artifact.name), artifact.name, {
+          maxBytes: 1e8,
+          maxEntries: 1000,
+        });
+        rmSync(zip);
+      }
+    };
+    download();
+    const mergeShards = () =>
+      runAction("validate", {
+        github: fake,
+        runtime,
+        workspace,
+        event,
+        permissions: PIPELINE,
+        inputs: { baseline: "none", "merge-profiles": ".ctrain-shards/*" },
+      });
+    const merged = await mergeShards();
+    const single = await validateDatasets(loadConfig({ cwd: workspace }).config, { cwd: workspace });
+    const key = (results: ValidationDocument["datasets"][number]["results"]) =>
+      results.find((result) => result.check === "expect_column_values_to_be_unique");
+    const expected = key(single.validation.datasets[0]!.results)!;
+    expect(key(readValidation().datasets[0]!.results)).toEqual(expected);
+    // 1 repeats within part-0, 2 and 4 across shards, 6 within part-3.
+    expect(expected.result.partial_unexpected_list.map((example) => example.value)).toEqual(["1", "2", "4", "6"]);
+    expect(merged.exitCode).toBe(1);
+    expect(merged.log).toContain("train: keys joined across 2 shard(s)");
+
+    // A shard artifact whose partition was swapped for another's bytes is refused, naming the file.
+    const keys = join(workspace, ".ctrain-shards", "ctrain-shard-ctrain-2", "keys", "train");
+    const partition = readdirSync(keys).find(
+      (name) => /^p\d\d\.bin$/.test(name) && readFileSync(join(keys, name)).length > 0,
+    )!;
+    const bytes = readFileSync(join(keys, partition));
+    bytes.writeUInt32LE((bytes.readUInt32LE(0) ^ 0x80000000) >>> 0, 0);
+    writeFileSync(join(keys, partition), bytes);
+    const refused = await mergeShards();
+    expect(refused.exitCode).toBe(1);
+    const failure = refused.annotations.find((annotation) => annotation.file === undefined)!;
+    expect(failure.message).toContain(`keys/train/${partition}: record 0 belongs to another partition`);
+    expect(failure.message).toContain("validate that shard again");
   });
 });

@@ -26,7 +26,7 @@ export function useProfileThread(entry: URL): void {
 
 export function validateStep(
   workspace: CliWorkspace,
-  options: { mergeShards?: string[]; datasets?: string[] } = {},
+  options: { mergeShards?: string[]; datasets?: string[]; shard?: string } = {},
 ): Promise<ValidateStepResult> {
   return runValidateStep({
     config: workspace.config,
@@ -37,6 +37,7 @@ export function validateStep(
     log: terminalLog,
     datasets: options.datasets,
     mergeShards: options.mergeShards,
+    shard: options.shard,
     onProgress: progressLine(),
     ...(profileThreadEntry ? { profileThread: { entry: profileThreadEntry } } : {}),
   });

@@ -1,12 +1,16 @@
 import {
   Bundle,
+  UserError,
   type BaselineSource,
   type CtrainConfig,
   type ResolvedBaseline,
   type RunSource,
   type StepVerdict,
 } from "@ctrain/core";
+import { join } from "node:path";
 import type { ProfileThreadOptions, ValidationLog, ValidationProgress } from "./validate/index.js";
+import { KEYS_FOLDER } from "./validate/key-join.js";
+import { parseShard } from "./validate/shard-share.js";
 import { mergeShardProfiles, validateDatasets, type ValidationOutcome } from "./validate/index.js";
 
 export interface ValidateStepOptions {
@@ -23,6 +27,11 @@ export interface ValidateStepOptions {
   datasets?: readonly string[];
   /** Merge these shard bundle folders (or globs) instead of reading the datasets. */
   mergeShards?: readonly string[];
+  /**
+   * Validate one shard, `i/N`: the i-th of N contiguous shares of each dataset's files, with the key check's
+   * partitions saved in the bundle (keys/<dataset>/) for the merge.
+   */
+  shard?: string;
   /** Whether failed error-severity checks fail the step (default true); unreadable input and drift fail it anyway. */
   failOnError?: boolean;
   tempDir?: string;
@@ -46,6 +55,13 @@ const NAMED_CHECKS = 3;
  */
 export async function runValidateStep(options: ValidateStepOptions): Promise<ValidateStepResult> {
   const { config, log } = options;
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  if (shard && options.mergeShards) {
+    throw new UserError("shard and merge-profiles cannot be given together", {
+      location: "shard",
+      hint: "the matrix jobs validate with `shard: i/N`; the job after them merges with `merge-profiles`",
+    });
+  }
   const common = {
     baseline: await driftBaseline(options.baselines, config.compare.baseline, log),
     log,
@@ -58,7 +74,9 @@ export async function runValidateStep(options: ValidateStepOptions): Promise<Val
     : await validateDatasets(config, {
         ...common,
         tempDir: options.tempDir,
-        seed: options.seed,
+        // Each shard samples independently of the others, however the seed was given.
+        seed: (options.seed ?? 0) + (shard ? shard.index - 1 : 0),
+        ...(shard ? { shard: { ...shard, keysDir: join(options.bundleDir, KEYS_FOLDER) } } : {}),
         profileThread: options.profileThread,
         onProgress: options.onProgress,
       });

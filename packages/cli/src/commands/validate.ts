@@ -27,7 +27,7 @@ export function describeValidation(outcome: ValidationOutcome): string {
 export const validateCommand: Command = {
   name: "validate",
   summary: "check, profile and measure drift of the datasets in data.datasets",
-  usage: "ctrain validate [--dataset <name> ...] [--base <branch>] [--threads <n>]",
+  usage: "ctrain validate [--dataset <name> ...] [--base <branch>] [--threads <n>] [--shard <i/N> --bundle <dir>]",
   options: {
     ...WORKSPACE_OPTIONS,
     dataset: { type: "string", multiple: true, description: "only this dataset (repeat the flag)", valueName: "name" },
@@ -41,6 +41,12 @@ export const validateCommand: Command = {
       description: "threads to read, check and profile with (overrides data.threads; default: every core)",
       valueName: "n",
     },
+    shard: {
+      type: "string",
+      description:
+        "validate only shard i of N of each dataset's files, for `ctrain profile merge` (with its own --bundle)",
+      valueName: "i/N",
+    },
   },
   async run(values) {
     const threads = stringOption(values, "threads");
@@ -48,7 +54,10 @@ export const validateCommand: Command = {
       values,
       threads === undefined ? {} : { "data.threads": { value: Number(threads), source: "--threads" } },
     );
-    const outcome = await validateStep(workspace, { datasets: values.dataset as string[] | undefined });
+    const outcome = await validateStep(workspace, {
+      datasets: values.dataset as string[] | undefined,
+      shard: stringOption(values, "shard"),
+    });
     terminal.out.write(describeValidation(outcome));
     if (outcome.errors[0]) throw outcome.errors[0];
     return outcome.verdict.passed ? 0 : 1;

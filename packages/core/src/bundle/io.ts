@@ -53,11 +53,13 @@ export function confinedPath(root: string, path: string): string {
 
 /**
  * Checks a bundle folder from another run before anything reads it: no links, no special files, bounded file count
- * and size. Documents inside are then validated one by one as they are read.
+ * and size. Documents inside are then validated one by one as they are read. Top-level folders in `skip` are left to
+ * their reader, which checks them under its own bounds (a shard's key partitions).
  */
 export function inspectUntrustedTree(
   root: string,
   limits = { files: BUNDLE_FILES_MAX, bytes: BUNDLE_TOTAL_MAX_BYTES },
+  skip: readonly string[] = [],
 ): {
   files: string[];
   bytes: number;
@@ -71,6 +73,7 @@ export function inspectUntrustedTree(
       const rel = relative(root, full);
       if (stat.isSymbolicLink())
         throw new UserError(`untrusted bundle holds a symbolic link: ${rel}`, { location: root });
+      if (stat.isDirectory() && dir === root && skip.includes(entry)) continue;
       if (stat.isDirectory()) walk(full);
       else if (stat.isFile()) {
         files.push(rel.split(sep).join("/"));
@@ -94,10 +97,13 @@ export class Bundle {
   /** A bundle from another run or job: sizes are capped and every document is validated on read. */
   readonly untrusted: boolean;
 
-  constructor(root: string, options: { untrusted?: boolean } = {}) {
+  /** `skipFolders`: top-level folders of an untrusted bundle that their own reader checks. */
+  constructor(root: string, options: { untrusted?: boolean; skipFolders?: readonly string[] } = {}) {
     this.root = resolve(root);
     this.untrusted = options.untrusted ?? false;
-    if (this.untrusted && existsSync(this.root)) inspectUntrustedTree(this.root);
+    if (this.untrusted && existsSync(this.root)) {
+      inspectUntrustedTree(this.root, undefined, options.skipFolders);
+    }
   }
 
   path(relativePath: string): string {

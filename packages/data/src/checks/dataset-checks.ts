@@ -3,6 +3,7 @@ import type { CheckResult, ColumnRules, DatasetConfig } from "@ctrain/core";
 import type { RecordBatch } from "../readers/index.js";
 import type { BatchPlace } from "./cells.js";
 import { ColumnChecks, type ColumnCheckSpec } from "./column-checks.js";
+import type { ShardPlace } from "./key-partitions.js";
 import { RowChecks, type RowCheckSpec } from "./row-checks.js";
 import { loadRowSchema } from "./row-schema.js";
 import { tableResult, type Severity } from "./results.js";
@@ -35,6 +36,8 @@ export interface DatasetCheckOptions {
    * `shares`, and no row checks. Their results come from `columnResults`.
    */
   columnShare?: { share: number; shares: number };
+  /** This is one shard of a sharded validation: the key check saves its partitions in `dir` for the merge. */
+  keyPartitions?: { dir: string; shard: ShardPlace };
 }
 
 /** Column check results by column name, as a thread that ran them hands them over. */
@@ -175,6 +178,8 @@ export class DatasetChecks {
       setting === "ignore" ? undefined : setting;
     const spec: RowCheckSpec = { mostly: config.mostly, tempDir: this.options.tempDir };
     if (config.key) spec.key = { columns: config.key, severity: config.severity };
+    const partitions = this.options.keyPartitions;
+    if (config.key && partitions) spec.keyPartitions = { ...partitions, dataset: this.options.name };
     const duplicates = severityOf(config["duplicate-rows"]);
     if (duplicates) spec.duplicateRows = duplicates;
     if (config.schema !== undefined && config.schema !== "infer") {

@@ -6,3 +6,5 @@ export { RepeatFinder, Seen, REPEAT_TABLE_BYTES } from "./repeat-finder.js";
 export { KeyHasher } from "./key-hasher.js";
 export { PARTIAL_UNEXPECTED_COUNT, resultsPass, summarizeResults } from "./results.js";
 export { INFERRED_DOMAIN_MAX_VALUES, baselineFacts, inferColumnRules } from "./baseline-facts.js";
+export { KeyPartitionWriter, KEY_RECORD_WORDS } from "./key-partitions.js";
+export type { ShardPlace } from "./key-partitions.js";

@@ -3,6 +3,7 @@ import { CellKind, type RecordBatch } from "../readers/index.js";
 import { labelClass } from "./baseline-facts.js";
 import { CellHashing, kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
+import { KEY_VALUE_MAX_CHARS, KeyPartitionWriter, type ShardPlace } from "./key-partitions.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
 import type { RowSchema } from "./row-schema.js";
 import { MAX_LABEL_CLASSES, classShareResult } from "./table-checks.js";
@@ -24,6 +25,8 @@ export interface RowCheckSpec {
   };
   schema?: { rowSchema: RowSchema; severity: Severity };
   tempDir?: string;
+  /** Save the key's partitions in `dir` for a merge of shards (`KeyPartitionWriter`). */
+  keyPartitions?: { dir: string; dataset: string; shard: ShardPlace };
 }
 
 /** One key column in a batch: where it is (-1: the batch lacks it) and its cells' kinds. */
@@ -66,6 +69,9 @@ export class RowChecks {
   private readonly rowFinder?: RepeatFinder;
   private readonly featureFinder?: RepeatFinder;
   private readonly keyLookup?: ColumnLookup;
+  private readonly keyPartitions?: KeyPartitionWriter;
+  /** The key tally's examples with the file's index, for the partitions' manifest. */
+  private readonly keyExamples: { value: string; file: number; line: number }[] = [];
   private readonly labelLookup?: ColumnLookup;
   private readonly classCounts = new Map<string, number>();
   private readonly labelClasses = new Map<string, string>();
@@ -79,6 +85,10 @@ export class RowChecks {
     if (spec.key) {
       this.keyFinder = new RepeatFinder({ tempDir });
       this.keyLookup = new ColumnLookup(spec.key.columns);
+      const partitions = spec.keyPartitions;
+      if (partitions) {
+        this.keyPartitions = new KeyPartitionWriter(partitions.dir, { ...partitions, columns: spec.key.columns });
+      }
     }
     if (spec.duplicateRows) this.rowFinder = new RepeatFinder({ tempDir });
     if (spec.label) {
@@ -143,21 +153,21 @@ export class RowChecks {
     if (spec.key && this.keyFinder) {
       const columns = spec.key.columns;
       this.keyFinder.finish((_kind, file, line, firstFile, firstLine) =>
-        this.keyTally.add(`same key as ${at(firstFile, firstLine)}`, files[file], line),
+        this.tallyKey(`same key as ${at(firstFile, firstLine)}`, file, files[file], line),
       );
+      this.keyPartitions?.finish({
+        files,
+        rows: this.rows,
+        keyedRows: this.keyedRows,
+        repeats: this.keyTally.count,
+        examples: this.keyExamples,
+      });
       results.push(
-        mapResult(
-          {
-            check: columns.length === 1 ? "expect_column_values_to_be_unique" : "expect_compound_columns_to_be_unique",
-            column: columns.join(", "),
-            severity: spec.key.severity,
-            mostly: spec.mostly,
-          },
-          { elements: this.rows, nonNull: this.keyedRows, unexpected: this.keyTally },
-          (n, p) =>
-            n === 0
-              ? `key (${columns.join(", ")}): every key is unique`
-              : `key (${columns.join(", ")}): ${formatCount(n)} of ${formatCount(this.keyedRows)} keyed rows (${formatPercent(p)}) repeat an earlier key`,
+        keyResult(
+          { columns, severity: spec.key.severity, mostly: spec.mostly },
+          this.rows,
+          this.keyedRows,
+          this.keyTally,
         ),
       );
     }
@@ -182,6 +192,7 @@ export class RowChecks {
 
   dispose(): void {
     this.keyFinder?.dispose();
+    this.keyPartitions?.dispose();
     this.rowFinder?.dispose();
     this.featureFinder?.dispose();
   }
@@ -282,11 +293,23 @@ export class RowChecks {
     this.keyedRows++;
     hasher.finish();
     const { batch } = place;
-    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row)) !== Seen.New) {
-      const text = batch.kind === "text";
-      const shown = keys.map(({ col }) => (col < 0 ? "" : textOf(batch.cell(row, col), text))).join(", ");
-      this.tally(this.keyTally, shown, place, row);
+    const line = batch.lineOf(row);
+    const text = batch.kind === "text";
+    const shown = () => keys.map(({ col }) => (col < 0 ? "" : textOf(batch.cell(row, col), text))).join(", ");
+    if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
+      if (this.keyTally.wantsExample()) this.tallyKey(shown(), place.fileIndex, place.file, line);
+      else this.keyTally.count++;
+    } else if (this.keyPartitions) {
+      this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, shown());
     }
+  }
+
+  /** A repeated key into the tally, and its example with the file's index for the key partitions. */
+  private tallyKey(value: string, fileIndex: number, file: string | undefined, line: number): void {
+    if (this.keyPartitions && this.keyTally.wantsExample()) {
+      this.keyExamples.push({ value: value.slice(0, KEY_VALUE_MAX_CHARS), file: fileIndex, line });
+    }
+    this.keyTally.add(value, file, line);
   }
 
   /**
@@ -324,6 +347,29 @@ export class RowChecks {
     if (tally.wantsExample()) tally.add(value, place.file, place.batch.lineOf(row));
     else tally.count++;
   }
+}
+
+/** The key check's result: `tally` holds the keyed rows that repeat an earlier key. */
+export function keyResult(
+  key: { columns: readonly string[]; severity: Severity; mostly: number },
+  rows: number,
+  keyedRows: number,
+  tally: UnexpectedTally,
+): CheckResult {
+  const { columns } = key;
+  return mapResult(
+    {
+      check: columns.length === 1 ? "expect_column_values_to_be_unique" : "expect_compound_columns_to_be_unique",
+      column: columns.join(", "),
+      severity: key.severity,
+      mostly: key.mostly,
+    },
+    { elements: rows, nonNull: keyedRows, unexpected: tally },
+    (n, p) =>
+      n === 0
+        ? `key (${columns.join(", ")}): every key is unique`
+        : `key (${columns.join(", ")}): ${formatCount(n)} of ${formatCount(keyedRows)} keyed rows (${formatPercent(p)}) repeat an earlier key`,
+  );
 }
 
 /** A row as JSON Schema sees it: non-null cells as properties (a null cell is a missing property). */

@@ -24,6 +24,7 @@ import {
 import { classShareResult, EMPTY_COLUMN_CHECK, emptyColumnResults, rowCountResults } from "../checks/table-checks.js";
 import type { DatasetProfile } from "../profile/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
+import { KEYS_FOLDER, joinShardKeys } from "./key-join.js";
 import { fromProfileDocument, mergeProfileDocuments } from "./profile-documents.js";
 import type { ValidationLog } from "./progress-log.js";
 import type { ValidationOutcome } from "./validate-datasets.js";
@@ -66,8 +67,9 @@ type DatasetEntry = ValidationDocument["datasets"][number];
  * The fan-in of a sharded validation, where matrix jobs each validated some of a dataset's files: reads each shard
  * bundle's profile/<dataset>.json (and validation.json when present), merges the profiles into what one pass over
  * all files gives, adds up the shards' check results (scored again with `mostly` on the totals), re-checks row counts
- * and class shares on the merged profile, and measures drift on it against the baseline. Repeats (unique columns,
- * keys, duplicate rows, conflicting labels) were found within each shard only, and the results say so.
+ * and class shares on the merged profile, and measures drift on it against the baseline. The key check is joined
+ * across shards from the key partitions each shard saved (`joinShardKeys`); other repeats (unique columns, duplicate
+ * rows, conflicting labels) were found within each shard only, and the results say so.
  */
 export async function mergeShardProfiles(
   config: CtrainConfig,
@@ -118,6 +120,19 @@ export async function mergeShardProfiles(
         ),
         ...emptyColumnResults(profile),
       ];
+      if (dataset?.key) {
+        const folders = shards.filter((shard) => shard.profiles.has(name)).map((shard) => shard.folder);
+        const key = { columns: dataset.key, severity: dataset.severity, mostly: dataset.mostly };
+        try {
+          const joined = joinShardKeys(folders, name, key);
+          const at = results.findIndex((r) => r.check === joined?.check && r.column === joined.column);
+          if (joined && at >= 0) results[at] = joined;
+          if (joined) log.info(`${name}: keys joined across ${folders.length} shard(s)`);
+        } catch (error) {
+          if (!isUserError(error)) throw error;
+          errors.push(error);
+        }
+      }
       if (dataset) {
         const facts = baseline
           ? baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label })
@@ -204,7 +219,7 @@ async function shardFolders(patterns: readonly string[], cwd: string): Promise<s
 
 /** A shard bundle from another job: hostile input, so every document is checked as it is read. */
 function readShard(folder: string): Shard {
-  const bundle = new Bundle(folder, { untrusted: true });
+  const bundle = new Bundle(folder, { untrusted: true, skipFolders: [KEYS_FOLDER] });
   const profiles = new Map<string, { document: ProfileDocument; location: string }>();
   for (const name of bundle.listProfiles()) {
     profiles.set(name, { document: bundle.readProfile(name), location: `${folder}/profile/${name}.json` });

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   filesFingerprint,
   UserError,
@@ -18,6 +18,9 @@ import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
 import type { ReadOptions, ReadProgress } from "../readers/index.js";
+import { resolveReadOptions } from "../readers/options.js";
+import { resolveDataFiles } from "../readers/sources.js";
+import type { ShardPlace } from "../checks/key-partitions.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";
 import { FileDigester } from "./file-digests.js";
@@ -29,6 +32,7 @@ import {
   type ProfileThreadOptions,
 } from "./profile-thread.js";
 import { ProgressLog, type ValidationLog, type ValidationProgress } from "./progress-log.js";
+import { shardFiles } from "./shard-share.js";
 
 /** A document lists at most this many files and columns per dataset (the bundle schema's bounds). */
 const MAX_RECORDED_FILES = 10_000;
@@ -59,6 +63,11 @@ export interface ValidateDatasetsOptions {
    * own (e.g. the matrix index) so their samples are independent. Default 0.
    */
   seed?: number;
+  /**
+   * Validate only this shard's share of each dataset's files (`shardFiles`), and save the key check's partitions in
+   * `keysDir/<dataset>/` for the merge to find keys repeated across shards.
+   */
+  shard?: ShardPlace & { keysDir: string };
   now?: () => Date;
 }
 
@@ -153,8 +162,20 @@ async function validateDataset(
   const started = performance.now();
   const baseline = readBaselineProfile(name, options.baseline, log);
   const read = readOptions(dataset, config, cwd);
+  let sources: string | readonly string[] = dataset.path;
+  if (options.shard) {
+    try {
+      const files = shardFiles(await resolveDataFiles(sources, resolveReadOptions(read)), options.shard, name);
+      sources = files.map((file) => file.file);
+      log.info(`${name}: shard ${options.shard.index}/${options.shard.count}: ${files.length} file(s)`);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      log.info(`${name}: ${error.format()}`);
+      return { entry: emptyEntry(name), error };
+    }
+  }
   const request = {
-    sources: dataset.path,
+    sources,
     read,
     profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
   };
@@ -265,9 +286,11 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
       ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
       : {}),
   };
+  const shard = options.shard;
+  const keyPartitions = shard && { dir: join(shard.keysDir, name), shard: { index: shard.index, count: shard.count } };
   let checks: DatasetChecks;
   try {
-    checks = new DatasetChecks({ ...checkOptions, notice: (message) => log.info(message) });
+    checks = new DatasetChecks({ ...checkOptions, keyPartitions, notice: (message) => log.info(message) });
   } catch (error) {
     if (!isUserError(error)) throw error;
     log.info(`${name}: ${error.format()}`);

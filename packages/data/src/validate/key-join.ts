@@ -1,0 +1,299 @@
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { UserError, parseDocument, type CheckResult } from "@ctrain/core";
+import {
+  KEY_MANIFEST,
+  KEY_PARTITIONS,
+  KEY_RECORD_BYTES,
+  KEY_RECORD_WORDS,
+  KEY_VALUES,
+  KEY_VALUE_MAX_CHARS,
+  KeyManifest,
+  compareRecords,
+  partitionFile,
+} from "../checks/key-partitions.js";
+import { keyResult } from "../checks/row-checks.js";
+import { PARTIAL_UNEXPECTED_COUNT, UnexpectedTally, type Severity } from "../checks/results.js";
+
+/** The folder of a shard bundle that holds `<dataset>/` key partitions. */
+export const KEYS_FOLDER = "keys";
+/** The merge holds one partition of every shard at once: each is capped (1 GiB is 38 million keys). */
+const MAX_PARTITION_BYTES = 1024 ** 3;
+const MAX_MANIFEST_BYTES = 1024 ** 2;
+/** 201 characters of UTF-8. */
+const MAX_VALUE_BYTES = KEY_VALUE_MAX_CHARS * 4;
+const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const PARTITION_SHIFT = 32 - Math.log2(KEY_PARTITIONS);
+
+/** One shard's checked key partitions. */
+interface ShardKeys {
+  dir: string;
+  manifest: KeyManifest;
+}
+
+/** A repeat's place within its shard, with where its value is in values.bin. */
+interface Place {
+  file: number;
+  line: number;
+  offset: number;
+  length: number;
+}
+
+/**
+ * The key check over all shards, as one pass over their files in shard order gives it: each shard's own repeats plus
+ * the keys it shares with an earlier shard, found by joining the shards' key partitions one partition at a time.
+ * Undefined when no shard saved key partitions. Shard folders are hostile: every manifest, file and record is checked,
+ * and a missing or foreign shard is refused.
+ */
+export function joinShardKeys(
+  folders: readonly string[],
+  dataset: string,
+  key: { columns: readonly string[]; severity: Severity; mostly: number },
+): CheckResult | undefined {
+  const found = folders.map((folder) => readShardKeys(folder, dataset));
+  const shards = found.filter((shard): shard is ShardKeys => shard !== undefined);
+  if (shards.length === 0) return undefined;
+  checkShardSet(shards, folders, found, dataset, key.columns);
+  shards.sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
+  const across = shards.map(() => ({ count: 0, first: [] as Place[] }));
+  for (let p = 0; p < KEY_PARTITIONS; p++) {
+    const parts = shards.map((shard) => readPartition(shard, p));
+    joinPartition(parts, (shard, records, i) => {
+      const entry = across[shard]!;
+      entry.count++;
+      keepFirst(entry.first, placeOf(records, i));
+    });
+  }
+  const tally = new UnexpectedTally();
+  for (const [s, shard] of shards.entries()) {
+    const { manifest } = shard;
+    const shared = across[s]!.first.map((place) => ({ ...place, value: readValue(shard, place) }));
+    const inOrder = [...manifest.examples, ...shared].sort((a, b) => a.file - b.file || a.line - b.line);
+    let shown = 0;
+    for (const example of inOrder) {
+      if (!tally.wantsExample()) break;
+      tally.add(example.value, manifest.files[example.file] ?? undefined, example.line);
+      shown++;
+    }
+    tally.count += manifest.repeats + across[s]!.count - shown;
+  }
+  const rows = shards.reduce((sum, shard) => sum + shard.manifest.rows, 0);
+  const keyedRows = shards.reduce((sum, shard) => sum + shard.manifest.keyedRows, 0);
+  return keyResult(key, rows, keyedRows, tally);
+}
+
+/**
+ * Walks the partitions (each sorted by hash, one per shard in shard order) together: for each hash held by several
+ * shards, the first holds its first appearance, and `repeat` is told about every later one.
+ */
+export function joinPartition(
+  parts: readonly Uint32Array[],
+  repeat: (shard: number, records: Uint32Array, index: number) => void,
+): void {
+  const heads = parts.map(() => 0);
+  const sizes = parts.map((part) => part.length / KEY_RECORD_WORDS);
+  for (;;) {
+    let least = -1;
+    for (let s = 0; s < parts.length; s++) {
+      if (
+        heads[s]! < sizes[s]! &&
+        (least < 0 || compareRecords(parts[s]!, heads[s]!, parts[least]!, heads[least]!) < 0)
+      )
+        least = s;
+    }
+    if (least < 0) return;
+    const first = parts[least]!;
+    const at = heads[least]!;
+    heads[least] = at + 1;
+    for (let s = least + 1; s < parts.length; s++) {
+      if (heads[s]! < sizes[s]! && compareRecords(parts[s]!, heads[s]!, first, at) === 0) {
+        repeat(s, parts[s]!, heads[s]!);
+        heads[s] = heads[s]! + 1;
+      }
+    }
+  }
+}
+
+function placeOf(records: Uint32Array, i: number): Place {
+  const at = i * KEY_RECORD_WORDS;
+  return {
+    file: records[at + 2]!,
+    line: records[at + 3]!,
+    offset: records[at + 4]! + records[at + 5]! * 2 ** 32,
+    length: records[at + 6]!,
+  };
+}
+
+/** Keeps the first `PARTIAL_UNEXPECTED_COUNT` places in read order. */
+function keepFirst(places: Place[], place: Place): void {
+  const last = places[places.length - 1];
+  const full = places.length === PARTIAL_UNEXPECTED_COUNT;
+  if (full && last && (last.file < place.file || (last.file === place.file && last.line < place.line))) return;
+  let i = places.length;
+  while (
+    i > 0 &&
+    (places[i - 1]!.file > place.file || (places[i - 1]!.file === place.file && places[i - 1]!.line > place.line))
+  )
+    i--;
+  places.splice(i, 0, place);
+  if (places.length > PARTIAL_UNEXPECTED_COUNT) places.pop();
+}
+
+/** The shard's key partitions for `dataset`, checked; undefined when it saved none. */
+function readShardKeys(folder: string, dataset: string): ShardKeys | undefined {
+  if (!DATASET_NAME.test(dataset)) return undefined;
+  const dir = join(folder, KEYS_FOLDER, dataset);
+  const label = `${folder}/${KEYS_FOLDER}/${dataset}`;
+  if (!existsSync(dir)) return undefined;
+  const refuse = (found: string, expected: string): never => {
+    throw new UserError(`shard key partitions ${label}: ${found}; expected ${expected}`, {
+      location: label,
+      hint: "merge only the shard bundles that ctrain's validate step wrote with `shard: i/N` (a shard artifact from elsewhere cannot be trusted)",
+    });
+  };
+  if (!lstatSync(dir).isDirectory()) refuse("not a folder", "a folder");
+  const expected = new Set([
+    KEY_MANIFEST,
+    KEY_VALUES,
+    ...Array.from({ length: KEY_PARTITIONS }, (_, p) => partitionFile(p)),
+  ]);
+  const entries = readdirSync(dir);
+  const stray = entries.filter((entry) => !expected.has(entry));
+  if (stray.length > 0)
+    refuse(`it holds ${JSON.stringify(stray.slice(0, 3))}`, `only ${KEY_MANIFEST}, ${KEY_VALUES} and p00.bin-p63.bin`);
+  if (entries.length !== expected.size)
+    refuse(`${expected.size - entries.length} file(s) are missing`, `${expected.size} files`);
+  const sizes = new Map<string, number>();
+  for (const entry of entries) {
+    const stat = lstatSync(join(dir, entry));
+    if (!stat.isFile()) refuse(`${entry} is not a regular file`, "regular files (no links)");
+    sizes.set(entry, stat.size);
+  }
+  if (sizes.get(KEY_MANIFEST)! > MAX_MANIFEST_BYTES)
+    refuse(`${KEY_MANIFEST} is too large`, `at most ${MAX_MANIFEST_BYTES} bytes`);
+  const manifest = parseDocument(
+    readFileSync(join(dir, KEY_MANIFEST), "utf8"),
+    KeyManifest,
+    `${label}/${KEY_MANIFEST}`,
+  );
+  if (manifest.dataset !== dataset) refuse(`its manifest names dataset ${JSON.stringify(manifest.dataset)}`, dataset);
+  let records = 0;
+  for (let p = 0; p < KEY_PARTITIONS; p++) {
+    const bytes = manifest.partitions[p]! * KEY_RECORD_BYTES;
+    const size = sizes.get(partitionFile(p))!;
+    if (size !== bytes)
+      refuse(
+        `${partitionFile(p)} holds ${size} bytes`,
+        `${bytes} (${manifest.partitions[p]} records of ${KEY_RECORD_BYTES} bytes)`,
+      );
+    if (size > MAX_PARTITION_BYTES) refuse(`${partitionFile(p)} holds ${size} bytes`, `at most ${MAX_PARTITION_BYTES}`);
+    records += manifest.partitions[p]!;
+  }
+  if (sizes.get(KEY_VALUES) !== manifest.valueBytes || manifest.valueBytes > records * MAX_VALUE_BYTES)
+    refuse(
+      `${KEY_VALUES} holds ${sizes.get(KEY_VALUES)} bytes`,
+      `${manifest.valueBytes}, at most ${MAX_VALUE_BYTES} per key`,
+    );
+  if (manifest.keyedRows > manifest.rows || records > manifest.keyedRows || manifest.repeats > manifest.keyedRows)
+    refuse(
+      `${records} keys, ${manifest.repeats} repeats, ${manifest.keyedRows} keyed of ${manifest.rows} rows`,
+      "counts that fit together",
+    );
+  for (const example of manifest.examples) {
+    if (example.file >= manifest.files.length)
+      refuse(`an example in file ${example.file}`, `fewer than ${manifest.files.length} files`);
+  }
+  return { dir, manifest };
+}
+
+/** Every shard of the same split, each once, keyed on the same columns. */
+function checkShardSet(
+  shards: readonly ShardKeys[],
+  folders: readonly string[],
+  found: readonly (ShardKeys | undefined)[],
+  dataset: string,
+  columns: readonly string[],
+): void {
+  const hint = "download every shard artifact of one run (each matrix job's `shard: i/N`) and merge them together";
+  const missing = found.findIndex((shard) => shard === undefined);
+  if (missing >= 0) {
+    throw new UserError(`${folders[missing]} saved no key partitions of ${dataset}, but other shards did`, {
+      location: folders[missing],
+      hint,
+    });
+  }
+  const count = shards[0]!.manifest.shard.count;
+  const indexes = new Set<number>();
+  for (const [i, { manifest }] of shards.entries()) {
+    const where = `${folders[i]}/${KEYS_FOLDER}/${dataset}/${KEY_MANIFEST}`;
+    if (manifest.shard.count !== count || indexes.has(manifest.shard.index)) {
+      throw new UserError(
+        `shard ${manifest.shard.index}/${manifest.shard.count} does not fit the other shards (${[...indexes].join(", ")} of ${count})`,
+        { location: where, hint },
+      );
+    }
+    if (JSON.stringify(manifest.columns) !== JSON.stringify(columns)) {
+      throw new UserError(
+        `the shard's key is (${manifest.columns.join(", ")}); ctrain.yml's is (${columns.join(", ")})`,
+        {
+          location: where,
+          hint: `validate every shard with the same data.datasets.${dataset}.key as the merge`,
+        },
+      );
+    }
+    indexes.add(manifest.shard.index);
+  }
+  if (indexes.size !== count) {
+    const absent = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !indexes.has(index));
+    throw new UserError(`shard(s) ${absent.join(", ")} of ${count} are missing for ${dataset}`, {
+      location: "merge-profiles",
+      hint,
+    });
+  }
+}
+
+/** Partition `p` of a shard, each record checked: in its partition, sorted, distinct, pointing inside the shard. */
+function readPartition(shard: ShardKeys, p: number): Uint32Array {
+  const file = readFileSync(join(shard.dir, partitionFile(p)));
+  const { manifest } = shard;
+  const count = file.length / KEY_RECORD_BYTES;
+  if (count !== manifest.partitions[p])
+    corrupt(shard, p, `${count} records where the manifest says ${manifest.partitions[p]}`);
+  const records = new Uint32Array(file.buffer, file.byteOffset, count * KEY_RECORD_WORDS);
+  for (let i = 0; i < count; i++) {
+    const at = i * KEY_RECORD_WORDS;
+    if (records[at]! >>> PARTITION_SHIFT !== p) corrupt(shard, p, `record ${i} belongs to another partition`);
+    if (i > 0 && compareRecords(records, i - 1, records, i) >= 0)
+      corrupt(shard, p, `record ${i} is out of order or repeated`);
+    const place = placeOf(records, i);
+    if (place.file >= manifest.files.length)
+      corrupt(shard, p, `record ${i} names file ${place.file} of ${manifest.files.length}`);
+    if (place.length > MAX_VALUE_BYTES || place.offset + place.length > manifest.valueBytes)
+      corrupt(shard, p, `record ${i}'s value lies outside ${KEY_VALUES}`);
+  }
+  return records;
+}
+
+function readValue(shard: ShardKeys, place: Place): string {
+  const bytes = Buffer.alloc(place.length);
+  const fd = openSync(join(shard.dir, KEY_VALUES), "r");
+  try {
+    readSync(fd, bytes, 0, place.length, place.offset);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`shard key partitions ${shard.dir}: a value in ${KEY_VALUES} is not UTF-8`, {
+      location: shard.dir,
+    });
+  }
+}
+
+function corrupt(shard: ShardKeys, p: number, found: string): never {
+  throw new UserError(`shard key partitions ${shard.dir}/${partitionFile(p)}: ${found}`, {
+    location: `${shard.dir}/${partitionFile(p)}`,
+    hint: "the shard artifact is damaged or was not written by ctrain's validate step: validate that shard again",
+  });
+}

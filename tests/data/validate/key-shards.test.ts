@@ -1,0 +1,212 @@
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CtrainConfig, isUserError, type BaselineSource } from "@ctrain/core";
+import {
+  KEY_RECORD_WORDS,
+  KeyHasher,
+  KeyPartitionWriter,
+  MAX_SHARDS,
+  joinPartition,
+  mergeShardProfiles,
+  parseShard,
+  runValidateStep,
+  shardFiles,
+  validateDatasets,
+} from "@ctrain/data";
+import { tempDir } from "../../support/temp-dir.js";
+
+const silent = { info: () => undefined, startGroup: () => undefined, endGroup: () => undefined };
+const noBaselines: BaselineSource = {
+  resolve: () => Promise.reject(new Error("baseline: none asks for no baseline")),
+  history: () => Promise.resolve([]),
+};
+
+function hashOf(key: number): { hi: number; lo: number } {
+  const hasher = new KeyHasher().reset().addNumber(key).finish();
+  return { hi: hasher.hi, lo: hasher.lo };
+}
+
+function configFor(key: string[]): CtrainConfig {
+  return CtrainConfig.parse({
+    compare: { baseline: "none" },
+    data: { datasets: { train: { path: "data/*.csv", key } } },
+  });
+}
+
+/** Validates shard i of `count` of the workspace's data into shards/<i>. */
+async function validateShard(dir: string, config: CtrainConfig, index: number, count: number) {
+  return runValidateStep({
+    config,
+    bundleDir: join(dir, "shards", String(index)),
+    baselines: noBaselines,
+    cwd: dir,
+    log: silent,
+    shard: `${index}/${count}`,
+    seed: index,
+  });
+}
+
+async function shardedKeyResult(dir: string, config: CtrainConfig, count: number) {
+  for (let index = 1; index <= count; index++) await validateShard(dir, config, index, count);
+  const merged = await mergeShardProfiles(config, ["shards/*"], { cwd: dir, log: silent });
+  return { merged, result: merged.validation.datasets[0]!.results.find((r) => r.check.endsWith("_to_be_unique"))! };
+}
+
+describe("key partitions of a shard", () => {
+  it("join to the repeats a walk over all shards' keys in order finds", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 80 }), { minLength: 1, maxLength: 5 }),
+        (shards) => {
+          const dir = tempDir("ctrain-key-partitions-");
+          // The model: a key repeats across shards when an earlier shard holds it; each shard keeps its first.
+          const expected: [number, number][] = [];
+          const earlier = new Set<number>();
+          shards.forEach((keys, shard) => {
+            const own = new Set<number>();
+            keys.forEach((key, line) => {
+              if (own.has(key)) return;
+              own.add(key);
+              if (earlier.has(key)) expected.push([shard, line]);
+            });
+            for (const key of own) earlier.add(key);
+          });
+          const parts = shards.map((keys, shard) => {
+            const folder = join(dir, String(shard));
+            const writer = new KeyPartitionWriter(folder, {
+              dataset: "train",
+              shard: { index: shard + 1, count: shards.length },
+              columns: ["id"],
+            });
+            // Later repeats of a key reach the writer too (after the in-memory check spilled): it keeps the first.
+            keys.forEach((key, line) => {
+              const { hi, lo } = hashOf(key);
+              writer.add(hi, lo, 0, line, String(key));
+            });
+            writer.finish({ files: ["a.csv"], rows: keys.length, keyedRows: keys.length, repeats: 0, examples: [] });
+            return folder;
+          });
+          const found: [number, number][] = [];
+          for (let p = 0; p < 64; p++) {
+            const records = parts.map((folder) => {
+              const bytes = readFileSync(join(folder, `p${String(p).padStart(2, "0")}.bin`));
+              return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+            });
+            joinPartition(records, (shard, part, i) => found.push([shard, part[i * KEY_RECORD_WORDS + 3]!]));
+          }
+          const order = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+          expect(found.sort(order)).toEqual(expected.sort(order));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("split files into contiguous shares near an even byte count, at least one file each", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 30 }),
+        (sizes, wanted) => {
+          const count = Math.min(wanted, sizes.length);
+          const files = sizes.map((size, i) => ({ size, i }));
+          const shares = Array.from({ length: count }, (_, i) => shardFiles(files, { index: i + 1, count }, "train"));
+          expect(shares.flat().map((file) => file.i)).toEqual(files.map((file) => file.i));
+          for (const share of shares) expect(share.length).toBeGreaterThan(0);
+        },
+      ),
+    );
+  });
+
+  it("parses i/N and refuses anything else with the form to write", () => {
+    expect(parseShard("2/4")).toEqual({ index: 2, count: 4 });
+    expect(parseShard(`${MAX_SHARDS}/${MAX_SHARDS}`)).toEqual({ index: MAX_SHARDS, count: MAX_SHARDS });
+    for (const bad of ["0/4", "5/4", "1", "1/0", `1/${MAX_SHARDS + 1}`, "a/b", "1/4; rm -rf /"]) {
+      expect(() => parseShard(bad), bad).toThrow(/is not a shard/);
+    }
+  });
+});
+
+describe("the key check over shards", () => {
+  it("equals the one-process check over all files, field by field, for any split", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), { maxLength: 40 }), {
+          minLength: 2,
+          maxLength: 5,
+        }),
+        fc.integer({ min: 2, max: 5 }),
+        fc.boolean(),
+        async (files, wanted, compound) => {
+          const dir = tempDir("ctrain-key-shards-");
+          mkdirSync(join(dir, "data"));
+          // Keys repeat within files and across them; an empty id is an unkeyed row (compound: keyed by part alone).
+          files.forEach((keys, f) => {
+            const rows = keys.map((key, i) => `${key ?? ""},${compound ? (key ?? 0) % 3 : ""},${f}-${i}`);
+            writeFileSync(join(dir, "data", `f${f}.csv`), `id,part,x\n${rows.join("\n")}\n`);
+          });
+          const config = configFor(compound ? ["id", "part"] : ["id"]);
+          const single = await validateDatasets(config, { cwd: dir });
+          const expected = single.validation.datasets[0]!.results.find((r) => r.check.endsWith("_to_be_unique"))!;
+          const { merged, result } = await shardedKeyResult(dir, config, Math.min(wanted, files.length));
+          expect(merged.errors).toEqual([]);
+          expect(result).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+
+  it("refuses a shard whose partitions were tampered with, naming the file", async () => {
+    const dir = tempDir("ctrain-key-shards-hostile-");
+    mkdirSync(join(dir, "data"));
+    writeFileSync(join(dir, "data", "a.csv"), "id\n1\n2\n3\n");
+    writeFileSync(join(dir, "data", "b.csv"), "id\n3\n4\n");
+    const config = configFor(["id"]);
+    const keys = join(dir, "shards", "2", "keys", "train");
+    const clean = await shardedKeyResult(dir, config, 2);
+    expect(clean.result.result.unexpected_count).toBe(1);
+    expect(clean.result.result.partial_unexpected_list).toEqual([{ value: "3", file: "data/b.csv", line: 2 }]);
+
+    // Every shard run rewrites its partitions, so each case starts from a clean pair.
+    const partition = readdirSync(keys).find(
+      (name) => name.endsWith(".bin") && name !== "values.bin" && readFileSync(join(keys, name)).length > 0,
+    )!;
+    const cases: [string, () => void, RegExp][] = [
+      ["a record too many", () => appendFileSync(join(keys, partition), Buffer.alloc(28)), /holds \d+ bytes; expected/],
+      ["a stray file", () => writeFileSync(join(keys, "evil.sh"), "x"), /holds \["evil.sh"\]/],
+      [
+        "a link",
+        () => (unlinkSync(join(keys, "values.bin")), symlinkSync("/etc/passwd", join(keys, "values.bin"))),
+        /values.bin is not a regular file/,
+      ],
+      [
+        "a manifest of another dataset",
+        () => {
+          const manifest = JSON.parse(readFileSync(join(keys, "manifest.json"), "utf8")) as { dataset: string };
+          writeFileSync(join(keys, "manifest.json"), JSON.stringify({ ...manifest, dataset: "other" }));
+        },
+        /names dataset "other"/,
+      ],
+      [
+        "a shard from another split",
+        () => {
+          const manifest = JSON.parse(readFileSync(join(keys, "manifest.json"), "utf8")) as object;
+          writeFileSync(join(keys, "manifest.json"), JSON.stringify({ ...manifest, shard: { index: 2, count: 3 } }));
+        },
+        /does not fit the other shards/,
+      ],
+    ];
+    for (const [what, tamper, message] of cases) {
+      await validateShard(dir, config, 1, 2);
+      await validateShard(dir, config, 2, 2);
+      tamper();
+      const merged = await mergeShardProfiles(config, ["shards/*"], { cwd: dir, log: silent });
+      expect(merged.validation.success, what).toBe(false);
+      expect(merged.errors.length, what).toBe(1);
+      expect(isUserError(merged.errors[0]) && merged.errors[0].message, what).toMatch(message);
+    }
+  });
+});
