@@ -84,6 +84,13 @@ for (const { name, entry } of selected) {
     format: "esm",
     target: "node20",
     legalComments: "none",
+    // The actions' bundles are read and compiled at every step's start: without whitespace (names kept, so stack
+    // traces still say which function failed) they start with ~5 MiB less memory. Each file's linked source map
+    // (sources, not their content) maps a reported stack trace back to the source: Node reads it only under
+    // `NODE_OPTIONS=--enable-source-maps`, so it costs no start-up. The CLI stays readable as it is.
+    ...(name === "cli"
+      ? {}
+      : { minifyWhitespace: true, minifySyntax: true, sourcemap: "linked", sourcesContent: false }),
     logLevel: "warning",
     plugins: [packagesWithoutSideEffects],
     // CommonJS dependencies call require() for Node built-ins; ESM bundles need one (in every chunk).
@@ -97,7 +104,7 @@ for (const { name, entry } of selected) {
         .join("\n"),
     },
   });
-  const chunks = listFiles(join(outdir, "chunks"));
+  const chunks = listFiles(join(outdir, "chunks")).filter((file) => file.endsWith(".js"));
   sizes.push([name, statSync(join(outdir, "index.js")).size, chunks.length]);
   if (name === "cli") writeCliPackage(outdir);
 }

@@ -1,15 +1,5 @@
-import { resolve } from "node:path";
-import * as core from "@actions/core";
-import {
-  actionLog,
-  findAttestations,
-  GitHubModelRegistry,
-  createGitHubClient,
-  releaseTagFromEvent,
-  runAction,
-  setJsonOutput,
-  startAction,
-} from "@ctrain/github";
+import { actionLog, findAttestations, GitHubModelRegistry, releaseTagFromEvent, runAction } from "@ctrain/github";
+import { setJsonOutput, setOutputs, startAction } from "@ctrain/github";
 import { runFetchStep } from "@ctrain/publish";
 import { attestationCheck } from "./attestation.js";
 import { INPUTS } from "./inputs.js";
@@ -17,29 +7,26 @@ import { INPUTS } from "./inputs.js";
 /** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
 export function run(): Promise<void> {
   return runAction(async () => {
-    const { inputs, token, context, config } = startAction(INPUTS);
-    const client = createGitHubClient({ token, baseUrl: context.apiUrl, log: (line) => core.warning(line) });
+    const { inputs, context, config, github, inWorkspace } = startAction(INPUTS);
     const repository = inputs.repository ?? context.repository;
-    const fetched = await runFetchStep({
-      registry: new GitHubModelRegistry(client, repository),
+    const auto = inputs.version === "auto";
+    const { path, modelPath, release, metrics } = await runFetchStep({
+      registry: new GitHubModelRegistry(github(), repository),
       model: inputs.model,
       config,
       modelHint: "set `model:` under `with:` in the workflow step",
-      version: inputs.version === "auto" ? "latest" : inputs.version,
-      releaseTag: inputs.version === "auto" ? releaseTagFromEvent(context) : undefined,
-      destination: resolve(context.workspace, inputs.path),
-      log: (line) => actionLog.info(line),
+      version: auto ? "latest" : inputs.version,
+      releaseTag: auto ? releaseTagFromEvent(context) : undefined,
+      destination: inWorkspace(inputs.path),
+      log: actionLog.info,
       attestation: attestationCheck(inputs, context.workspace, {
-        find: (sha256) => findAttestations(client, repository, sha256),
+        find: (sha256) => findAttestations(github(), repository, sha256),
         signer: { repository: `${repository.owner}/${repository.repo}`, serverUrl: context.serverUrl },
       }),
     });
-    core.setOutput("path", fetched.path);
-    core.setOutput("model-path", fetched.modelPath);
-    core.setOutput("version", fetched.release.version);
-    core.setOutput("tag", fetched.release.tag);
-    core.setOutput("release-url", fetched.release.location);
-    setJsonOutput("metrics", fetched.metrics, "the release's run.json");
-    actionLog.info(`fetched and verified ${fetched.release.tag} into ${fetched.path}`);
+    const { version, tag, location } = release;
+    setOutputs({ path, "model-path": modelPath, version, tag, "release-url": location });
+    setJsonOutput("metrics", metrics, "the release's run.json");
+    actionLog.info(`fetched and verified ${release.tag} into ${path}`);
   });
 }

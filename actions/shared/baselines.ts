@@ -1,13 +1,12 @@
 import { join } from "node:path";
-import * as core from "@actions/core";
 import type { BaselineSource, CtrainConfig } from "@ctrain/core";
 import { readReleaseBaseline } from "@ctrain/compare";
 import {
   actionLog,
   GitHubModelRegistry,
   createGitHubBaselineSource,
-  createGitHubClient,
   runnerTemp,
+  type GitHubClient,
   type RunContext,
 } from "@ctrain/github";
 import { DEFAULT_STORE_DIR, LocalRunStore, createLocalBaselineSource } from "@ctrain/local";
@@ -20,10 +19,11 @@ export function actionBaselineSource(options: {
   config: CtrainConfig;
   context: RunContext;
   token: string;
+  github(): GitHubClient;
   runName: string;
 }): BaselineSource {
   const { config, context, token } = options;
-  const client = createGitHubClient({ token, baseUrl: context.apiUrl, log: (line) => core.warning(line) });
+  const client = options.github();
   const downloadDir = runnerTemp("ctrain-baseline");
   const registry = new GitHubModelRegistry(client, context.repository);
   return createGitHubBaselineSource({

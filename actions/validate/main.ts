@@ -1,7 +1,6 @@
-import { resolve } from "node:path";
-import * as core from "@actions/core";
 import { rowAnnotations, runValidateStep } from "@ctrain/data";
-import { actionLog, concludeStep, repositoryLinkPrefix, runAction, startAction, toRunSource } from "@ctrain/github";
+import { actionLog, annotate, concludeStep, reportLinks, runAction, setOutputs } from "@ctrain/github";
+import { startAction, writeSummary } from "@ctrain/github";
 import { renderReport } from "@ctrain/report";
 import { actionBaselineSource } from "../shared/baselines.js";
 import { INPUTS } from "./inputs.js";
@@ -9,14 +8,15 @@ import { INPUTS } from "./inputs.js";
 /** The action's work; the runner's entry (index.ts) and `@github/local-action` call it. */
 export function run(): Promise<void> {
   return runAction(async () => {
-    const { inputs, token, context, config: readConfig } = startAction(INPUTS);
-    const config = readConfig();
+    const start = startAction(INPUTS);
+    const { inputs, context, source } = start;
+    const config = start.config();
     const { validation, errors, reportPath, verdict } = await runValidateStep({
       config,
-      bundleDir: resolve(context.workspace, inputs.bundle),
-      baselines: actionBaselineSource({ config, context, token, runName: inputs["run-name"] }),
+      bundleDir: start.inWorkspace(inputs.bundle),
+      baselines: actionBaselineSource({ ...start, config, runName: inputs["run-name"] }),
       cwd: context.workspace,
-      source: toRunSource(context),
+      source,
       log: actionLog,
       datasets: inputs.datasets,
       mergeShards: inputs["merge-profiles"],
@@ -26,23 +26,15 @@ export function run(): Promise<void> {
       seed: inputs.seed,
       profileThread: { entry: new URL(import.meta.url) },
     });
-    const drifted = validation.datasets.flatMap((dataset) =>
-      (dataset.drift?.columns ?? [])
-        .filter((column) => column.drifted)
-        .map((column) => `${dataset.name}.${column.column}`),
+    const drifted = validation.datasets.flatMap(({ name, drift }) =>
+      (drift?.columns ?? []).filter((column) => column.drifted).map((column) => `${name}.${column.column}`),
     );
-    core.setOutput("passed", String(validation.success));
-    core.setOutput("failed-checks", String(validation.statistics.unsuccessful_expectations));
-    core.setOutput("drifted-columns", drifted.join(","));
-    core.setOutput("report-path", reportPath);
-    const render = { id: config.report.id, runUrl: context.runUrl, linkPrefix: repositoryLinkPrefix(context) };
-    await core.summary.addRaw(renderReport({ validation }, render).summary, true).write();
-    for (const note of rowAnnotations(validation, { budget: inputs["max-annotations"], stepFails: !verdict.passed })) {
-      const properties = { file: note.file, startLine: note.line, title: note.title };
-      if (note.level === "error") core.error(note.message, properties);
-      else core.warning(note.message, properties);
-    }
+    const failed = validation.statistics.unsuccessful_expectations;
+    setOutputs({ passed: validation.success, "failed-checks": failed, "drifted-columns": drifted.join(",") });
+    setOutputs({ "report-path": reportPath });
+    await writeSummary(renderReport({ validation }, reportLinks(config, context)).summary);
+    annotate(rowAnnotations(validation, { budget: inputs["max-annotations"], stepFails: !verdict.passed }));
     if (errors[0]) throw errors[0];
-    concludeStep(verdict, { lead: "validation failed: ", hint: `see the job summary and ${reportPath}` });
+    await concludeStep(verdict, { lead: "validation failed: ", hint: `see the job summary and ${reportPath}` });
   });
 }

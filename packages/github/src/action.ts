@@ -1,5 +1,7 @@
+import { resolve } from "node:path";
 import * as core from "@actions/core";
 import {
+  Bundle,
   UserError,
   describeError,
   encodeNonFinite,
@@ -7,11 +9,13 @@ import {
   loadConfig,
   settingOverrides,
   type CtrainConfig,
+  type RunSource,
   type StepVerdict,
 } from "@ctrain/core";
 import type { AttestationSubject } from "@ctrain/publish";
 import { bundleArtifactName, uploadBundleArtifact } from "./artifacts.js";
-import { readRunContext, type RunContext } from "./context.js";
+import { createGitHubClient, type GitHubClient } from "./client.js";
+import { readRunContext, repositoryLinkPrefix, toRunSource, type RunContext } from "./context.js";
 import { attestModelFiles } from "./releases/attest.js";
 import { actionLog } from "./log.js";
 import { readInputs, type ActionInputs, type InputShape, type InputValues } from "./inputs.js";
@@ -44,20 +48,31 @@ export interface ActionStart<S extends InputShape> {
   inputs: InputValues<S>;
   token: string;
   context: RunContext;
+  /** The run's identity as the bundle documents record it. */
+  source: RunSource;
+  /** A path of an input (relative to the workspace) as an absolute one. */
+  inWorkspace(path: string): string;
   /** `ctrain.yml` (the `config` input's file) with the overriding inputs applied; read on first use. */
   config(): CtrainConfig;
+  /** The REST client with the job's token (a missing one fails here); its retries and waits are warnings. */
+  github(): GitHubClient;
 }
 
-/** The preamble of every action main: read the inputs, mask the token, read the context; the config on demand. */
+/** The preamble of every action main: read the inputs, mask the token, read the context; the rest on demand. */
 export function startAction<S extends InputShape>(declared: ActionInputs<S>): ActionStart<S> {
   const inputs = readInputs(declared.shape);
   const token = readToken();
   const context = readRunContext();
   let config: CtrainConfig | undefined;
+  let client: GitHubClient | undefined;
   return {
     inputs,
     token,
     context,
+    source: toRunSource(context),
+    inWorkspace: (path) => resolve(context.workspace, path),
+    github: () =>
+      (client ??= createGitHubClient({ token, baseUrl: context.apiUrl, log: (line) => core.warning(line) })),
     config() {
       const file = (inputs as Record<string, unknown>).config;
       config ??= loadConfig({
@@ -74,17 +89,58 @@ export function startAction<S extends InputShape>(declared: ActionInputs<S>): Ac
   };
 }
 
+/** An action's outputs by name: numbers and booleans are written as text, an undefined one is not set. */
+export type ActionOutputs = Record<string, string | number | boolean | undefined>;
+
+/** Sets the step's outputs. */
+export function setOutputs(outputs: ActionOutputs): void {
+  for (const [name, value] of Object.entries(outputs)) if (value !== undefined) core.setOutput(name, String(value));
+}
+
+/** An annotation on a line of a file. */
+export interface FileAnnotation {
+  level: "error" | "warning";
+  message: string;
+  file: string;
+  line?: number;
+  title?: string;
+}
+
+/** Shows each annotation on its file's line. */
+export function annotate(notes: FileAnnotation[]): void {
+  for (const { level, message, file, line, title } of notes) {
+    const properties = { file, startLine: line, title };
+    if (level === "error") core.error(message, properties);
+    else core.warning(message, properties);
+  }
+}
+
+/** Appends markdown to the job summary. */
+export async function writeSummary(markdown: string): Promise<void> {
+  await core.summary.addRaw(markdown, true).write();
+}
+
+/** How a report rendered in an action links: the report's id, this run's page and the repository's files. */
+export function reportLinks(
+  config: CtrainConfig,
+  context: RunContext,
+): { id: string; runUrl: string | undefined; linkPrefix: string } {
+  return { id: config.report.id, runUrl: context.runUrl, linkPrefix: repositoryLinkPrefix(context) };
+}
+
 /**
- * Ends the step as its verdict says: each warning as an annotation; a verdict that did not pass fails the step with
- * its reasons, after `lead` (e.g. "validation failed: ").
+ * Ends the step as its verdict says: the job summary written first and the outputs set, then each warning as an
+ * annotation; a verdict that did not pass fails the step with its reasons, after `lead` (e.g. "validation failed: ").
  */
-export function concludeStep(verdict: StepVerdict, failure: { lead?: string; hint?: string } = {}): void {
+export async function concludeStep(
+  verdict: StepVerdict,
+  ending: { summary?: string; outputs?: ActionOutputs; lead?: string; hint?: string } = {},
+): Promise<void> {
+  if (ending.summary !== undefined) await writeSummary(ending.summary);
+  setOutputs(ending.outputs ?? {});
   for (const warning of verdict.warnings) core.warning(warning);
   if (!verdict.passed)
-    throw new UserError(
-      `${failure.lead ?? ""}${verdict.reasons.join("; ")}`,
-      failure.hint ? { hint: failure.hint } : {},
-    );
+    throw new UserError(`${ending.lead ?? ""}${verdict.reasons.join("; ")}`, ending.hint ? { hint: ending.hint } : {});
 }
 
 /** Job outputs share 1 MB per job; a JSON output longer than this is left empty and read from the bundle instead. */
@@ -106,6 +162,13 @@ export function artifactBundleStore(retentionDays?: number): {
     nameOf: (runName) => bundleArtifactName("run", runName),
     store: (dir, name) => uploadBundleArtifact({ dir, name, retentionDays }),
   };
+}
+
+/** Uploads a run bundle again as its `ctrain-run-<name>` artifact, replacing the one uploaded before; answers the name. */
+export async function replaceRunBundleArtifact(dir: string, retentionDays?: number): Promise<string> {
+  const name = bundleArtifactName("run", new Bundle(dir).read("run").name);
+  await uploadBundleArtifact({ dir, name, retentionDays, replace: true });
+  return name;
 }
 
 /** Signs provenance of the model files with the job's token (`publish.attest`), and says so in the log. */

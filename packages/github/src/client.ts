@@ -1,23 +1,12 @@
-import * as core from "@actions/core";
-import { getOctokit } from "@actions/github";
-import { defaults as toolkitDefaults } from "@actions/github/lib/utils";
-import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
-import Bottleneck from "bottleneck";
+import type { getOctokit } from "@actions/github";
 import { UserError } from "@ctrain/core";
-import { faultOf, RequestTimeoutError } from "./errors.js";
-import { inertLog } from "./log.js";
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
-/** How many times a rate-limited request is retried before the error reaches the user. */
-const RATE_LIMIT_RETRIES = 3;
 /** The longest ctrain waits out one rate limit; past it the step fails saying when to re-run. */
 export const RATE_LIMIT_MAX_WAIT_SECONDS = 60;
 /** How long a request may wait for GitHub's answer (its headers) before it counts as failed and is retried. */
 const REQUEST_TIMEOUT_MS = 60_000;
-/** A request body adds time at this rate (1 MiB/s), so a large asset upload is not cut off while it is sent. */
-const UPLOAD_BYTES_PER_MS = 1024 ** 2 / 1000;
 
 /** How the client paces itself; the defaults are GitHub's, the environment may shorten them (the test harness does). */
 export interface GitHubClientTiming {
@@ -47,30 +36,11 @@ export function clientTimingFromEnv(env: NodeJS.ProcessEnv = process.env): GitHu
   };
 }
 
-function headerValue(headers: unknown, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = (headers as Record<string, unknown> | undefined)?.[name];
-  return value === undefined ? undefined : String(value);
-}
-
-/**
- * The toolkit's fetch (which honours HTTPS_PROXY and NO_PROXY) with a deadline for the answer: an API that accepts
- * the connection and never answers would otherwise hold the step for undici's 300 s per attempt. The deadline stops
- * once the headers arrive; a stalled body is left to undici's idle timeout.
- */
-function fetchWithDeadline(fetchImpl: typeof fetch, timeoutMs: number): typeof fetch {
-  return async (input, init = {}) => {
-    const bodyBytes = Number(headerValue(init.headers, "content-length") ?? 0) || 0;
-    const limitMs = Math.ceil(timeoutMs + bodyBytes / UPLOAD_BYTES_PER_MS);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new RequestTimeoutError(limitMs)), limitMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal;
-    try {
-      return await fetchImpl(input, { ...init, signal });
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+export interface GitHubClientOptions {
+  token: string;
+  baseUrl?: string;
+  log?: (line: string) => void;
+  timing?: GitHubClientTiming;
 }
 
 /**
@@ -78,63 +48,92 @@ function fetchWithDeadline(fetchImpl: typeof fetch, timeoutMs: number): typeof f
  * agent) with retries of server errors and waits for rate limits, both bounded. Whatever still fails because of
  * GitHub or the token (5xx, network errors, timeouts, 401, rate limits) reaches the caller as a `GitHubFault`, a
  * user error that says what to do. Octokit's own request log goes to the debug log.
+ *
+ * A missing token fails here; the octokit stack is loaded on the first request (`rest.*`, `request`, `paginate`),
+ * so a step that stops before calling GitHub does not pay for it.
  */
-export function createGitHubClient(options: {
-  token: string;
-  baseUrl?: string;
-  log?: (line: string) => void;
-  timing?: GitHubClientTiming;
-}): GitHubClient {
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   // Without this, octokit throws a bare error that reads as a crash of ctrain.
   if (!options.token)
     throw new UserError("no GitHub token: the `github-token` input is empty and GITHUB_TOKEN is not set", {
       hint: "leave `github-token` at its default (the job's GITHUB_TOKEN) or pass `github-token: ${{ secrets.<NAME> }}`",
     });
-  const log = inertLog(options.log);
-  const timing = options.timing ?? clientTimingFromEnv();
-  const spacing = timing.writeSpacingMs;
-  const spaced =
-    spacing === undefined
-      ? {}
-      : {
-          write: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing }),
-          notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacing }),
-        };
-  const waitFor =
-    (kind: string) =>
-    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-      if (retryAfter > RATE_LIMIT_MAX_WAIT_SECONDS || retryCount >= RATE_LIMIT_RETRIES) return false;
-      log(`GitHub ${kind} hit for ${request.method} ${request.url}; retrying in ${retryAfter}s`);
-      return true;
+  let built: Promise<GitHubClient> | undefined;
+  return deferredClient(() => (built ??= import("./octokit.js").then(({ buildOctokit }) => buildOctokit(options))));
+}
+
+type Endpoint = (parameters?: object) => Promise<unknown>;
+/** The octokit surface ctrain calls; each call waits for the real client, then makes it. */
+interface DeferredSurface {
+  rest: Record<string, Record<string, Endpoint>>;
+  request(route: string, parameters?: object): Promise<unknown>;
+  paginate: ((endpoint: unknown, parameters?: object, map?: unknown) => Promise<unknown>) & {
+    iterator(endpoint: unknown, parameters?: object): AsyncGenerator<unknown>;
+  };
+  hook: Record<HookKind, (name: "request", hook: never) => void>;
+}
+type HookKind = "before" | "after" | "error" | "wrap";
+
+function memo<T>(made: Map<string, T>, key: string, make: (key: string) => T): T {
+  const known = made.get(key);
+  if (known !== undefined) return known;
+  const value = make(key);
+  made.set(key, value);
+  return value;
+}
+
+/**
+ * A stand-in for the client whose `rest.<scope>.<method>`, `request` and `paginate` load it on first use; hooks
+ * added before then are added to it when it is built.
+ */
+function deferredClient(load: () => Promise<GitHubClient>): GitHubClient {
+  let built: GitHubClient | undefined;
+  const pendingHooks: ((client: GitHubClient) => void)[] = [];
+  const real = async (): Promise<GitHubClient> => {
+    built ??= await load();
+    for (const addHook of pendingHooks.splice(0)) addHook(built);
+    return built;
+  };
+  const hook = (kind: HookKind) => (name: "request", added: never) => {
+    const addHook = (client: GitHubClient) => client.hook[kind](name, added);
+    if (built) addHook(built);
+    else pendingHooks.push(addHook);
+  };
+  /** Which real endpoint a stand-in `rest.<scope>.<method>` is, for `paginate`, which needs the real one. */
+  const endpoints = new WeakMap<object, [string, string]>();
+  const resolve = (client: GitHubClient, endpoint: unknown): unknown => {
+    const path = typeof endpoint === "function" ? endpoints.get(endpoint) : undefined;
+    return path ? (client as unknown as DeferredSurface).rest[path[0]]![path[1]] : endpoint;
+  };
+  const scopes = new Map<string, Record<string, Endpoint>>();
+  const scope = (name: string): Record<string, Endpoint> => {
+    const methods = new Map<string, Endpoint>();
+    const method = (methodName: string): Endpoint => {
+      const endpoint: Endpoint = async (parameters) => {
+        const client = await real();
+        return (resolve(client, endpoint) as Endpoint)(parameters);
+      };
+      endpoints.set(endpoint, [name, methodName]);
+      return endpoint;
     };
-  const debug = (message: string) => core.debug(message);
-  // The toolkit's fetch goes through the proxy that HTTPS_PROXY names, unless NO_PROXY exempts the API's host.
-  const toolkitFetch = (toolkitDefaults.request?.fetch as typeof fetch | undefined) ?? fetch;
-  const client = getOctokit(
-    options.token,
-    {
-      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      userAgent: "ctrain",
-      log: { debug, info: debug, warn: debug, error: debug },
-      request: {
-        ...toolkitDefaults.request,
-        fetch: fetchWithDeadline(toolkitFetch, timing.timeoutMs),
+    return new Proxy({}, { get: (_, key) => (typeof key === "string" ? memo(methods, key, method) : undefined) });
+  };
+  const surface: DeferredSurface = {
+    rest: new Proxy({}, { get: (_, key) => (typeof key === "string" ? memo(scopes, key, scope) : undefined) }),
+    hook: { before: hook("before"), after: hook("after"), error: hook("error"), wrap: hook("wrap") },
+    request: async (route, parameters) => (await real()).request(route, parameters as never),
+    paginate: Object.assign(
+      async (endpoint: unknown, parameters?: object, map?: unknown) => {
+        const client = await real();
+        return client.paginate(resolve(client, endpoint) as never, parameters as never, map as never);
       },
-      // 429 is a rate limit: the throttling plugin waits it out as GitHub asks, instead of a blind backoff.
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retryAfterBaseValue: timing.retryUnitMs },
-      throttle: {
-        ...spaced,
-        retryAfterBaseValue: timing.retryUnitMs,
-        onRateLimit: waitFor("rate limit"),
-        onSecondaryRateLimit: waitFor("secondary rate limit"),
+      {
+        async *iterator(endpoint: unknown, parameters?: object) {
+          const client = await real();
+          yield* client.paginate.iterator(resolve(client, endpoint) as never, parameters as never);
+        },
       },
-    },
-    retry,
-    throttling,
-  );
-  // Registered last, so it sees each request's final outcome, after retries and rate-limit waits.
-  client.hook.error("request", (error) => {
-    throw faultOf(error) ?? error;
-  });
-  return client;
+    ),
+  };
+  return surface as unknown as GitHubClient;
 }
