@@ -16,21 +16,11 @@ export function run(): Promise<void> {
     const runName = inputs["run-name"] ?? (bundle.has("run") ? bundle.read("run").name : "default");
     const candidates = inputs.candidates && { patterns: inputs.candidates, cwd: context.workspace };
     const baselines = actionBaselineSource({ ...start, config, runName });
-    const { document, verdict } = await core.group("Comparing with the baseline", () =>
+    const { document, verdict, outputs } = await core.group("Comparing with the baseline", () =>
       runCompareStep({ config, bundleDir: bundle.root, candidates, baselines, source, log: actionLog.info }),
     );
     for (const note of document.baseline.notes) if (document.baseline.kind === "none") core.warning(note);
     const rendering = { ...reportLinks(config, context), charts: false };
-    await concludeStep(verdict, {
-      summary: renderReport({ comparison: document }, rendering).summary,
-      outputs: {
-        verdict: document.verdict,
-        passed: document.verdict !== "failed",
-        "failed-metrics": document.failed.join(","),
-        "best-run": document.bestRun ?? "",
-        baseline: document.baseline.description,
-        "comparison-path": bundle.path("comparison.json"),
-      },
-    });
+    await concludeStep(verdict, { summary: renderReport({ comparison: document }, rendering).summary, outputs });
   });
 }

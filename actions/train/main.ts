@@ -14,7 +14,7 @@ import { INPUTS } from "./inputs.js";
 export function run(): Promise<void> {
   return runAction(async () => {
     const { inputs, context, config, source } = startAction(INPUTS);
-    const { run, exitCode, bundleDir, stored, verdict } = await runTrainStep({
+    const { run, exitCode, verdict, outputs } = await runTrainStep({
       config: config(),
       root: context.workspace,
       name: inputs.name,
@@ -27,9 +27,7 @@ export function run(): Promise<void> {
       bundles: inputs.upload ? artifactBundleStore(inputs["retention-days"]) : undefined,
       runCache: { store: new ActionsRunCacheStore(context, actionLog.info), force: inputs.force },
     });
-    setOutputs({ status: run.status, "exit-code": exitCode, "run-name": run.name, "run-path": bundleDir });
-    setOutputs({ cached: Boolean(run.cached), "cache-hit": run.cache?.hit ?? "", "cache-key": run.cache?.key ?? "" });
-    setOutputs({ "artifact-name": stored?.name, "artifact-id": stored && (stored.id ?? "") });
+    setOutputs(outputs);
     setJsonOutput("metrics", run.metrics, "run.json");
     if (!verdict.passed) core.setFailed(verdict.reasons.join("; "));
     if (exitCode !== 0) process.exitCode = exitCode;

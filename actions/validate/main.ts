@@ -11,7 +11,7 @@ export function run(): Promise<void> {
     const start = startAction(INPUTS);
     const { inputs, context, source } = start;
     const config = start.config();
-    const { validation, errors, reportPath, verdict } = await runValidateStep({
+    const { validation, errors, reportPath, verdict, outputs } = await runValidateStep({
       config,
       bundleDir: start.inWorkspace(inputs.bundle),
       baselines: actionBaselineSource({ ...start, config, runName: inputs["run-name"] }),
@@ -26,12 +26,7 @@ export function run(): Promise<void> {
       seed: inputs.seed,
       profileThread: { entry: new URL(import.meta.url) },
     });
-    const drifted = validation.datasets.flatMap(({ name, drift }) =>
-      (drift?.columns ?? []).filter((column) => column.drifted).map((column) => `${name}.${column.column}`),
-    );
-    const failed = validation.statistics.unsuccessful_expectations;
-    setOutputs({ passed: validation.success, "failed-checks": failed, "drifted-columns": drifted.join(",") });
-    setOutputs({ "report-path": reportPath });
+    setOutputs(outputs);
     await writeSummary(renderReport({ validation }, reportLinks(config, context)).summary);
     annotate(rowAnnotations(validation, { budget: inputs["max-annotations"], stepFails: !verdict.passed }));
     if (errors[0]) throw errors[0];

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { markdownText } from "@ctrain/report";
 import { startGitHubFake, type GitHubFake, type RepoRecord } from "../harness/github-fake/index.js";
 import { addDeploymentReview, addEnvironment } from "../harness/github-fake/routes/environments.js";
 import { runAction, type ActionResult } from "../harness/run-action.js";
@@ -118,7 +119,7 @@ describe("approval: environment", () => {
       'Approval: lead approved this workflow run\\\'s deployment to \\"model\\-release\\" \\(required reviewers\\: ann\\, lead\\)',
     );
     expect(release.body).toContain("Approved by: lead");
-    expect(published.summary).toContain("Approval: lead approved this workflow run's deployment");
+    expect(published.summary).toContain(`Approval: ${markdownText("lead approved this workflow run's deployment")}`);
   });
 
   it("says which permission reading the run's deployment reviews needs", async () => {

@@ -67,7 +67,7 @@ describe("the publish action", () => {
       new RegExp(`^${fake.webUrl}/octo/models/releases/tag/churn(@|%40)v0\\.1\\.0$`),
     );
     expect(release.draft).toBe(false);
-    expect(step.summary).toContain("Published churn@v0.1.0");
+    expect(step.summary).toContain("Published `churn@v0.1.0`");
     expect(step.log).toContain("approved: pull request #");
   });
 

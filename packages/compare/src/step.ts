@@ -43,11 +43,23 @@ async function candidateFolders(patterns: string[], cwd: string): Promise<string
 /** How many of the base branch's runs a noise band looks at. */
 const NOISE_BAND_HISTORY = 10;
 
+/** The compare step's outputs, as the action declares them. */
+export type CompareOutputs = {
+  verdict: string;
+  passed: boolean;
+  "failed-metrics": string;
+  "best-run": string;
+  baseline: string;
+  "comparison-path": string;
+};
+
 /**
  * The compare step, the same in the action and the CLI: resolve the baseline, compare, write comparison.json and
  * record the verdict in run.json so publish can act on it without recomputing.
  */
-export async function runCompareStep(options: CompareStepOptions): Promise<CompareResult & { verdict: StepVerdict }> {
+export async function runCompareStep(
+  options: CompareStepOptions,
+): Promise<CompareResult & { verdict: StepVerdict; outputs: CompareOutputs }> {
   const log = options.log ?? (() => undefined);
   const compare = options.config.compare;
   const bundle = new Bundle(options.bundleDir);
@@ -88,7 +100,16 @@ export async function runCompareStep(options: CompareStepOptions): Promise<Compa
     const run = bundle.read("run");
     bundle.write("run", { ...run, verdicts: { ...run.verdicts, comparison: result.document.verdict } });
   }
-  return { ...result, verdict: compareVerdict(result.document, compare) };
+  const { document } = result;
+  const outputs = {
+    verdict: document.verdict,
+    passed: document.verdict !== "failed",
+    "failed-metrics": document.failed.join(","),
+    "best-run": document.bestRun ?? "",
+    baseline: document.baseline.description,
+    "comparison-path": bundle.path("comparison.json"),
+  };
+  return { ...result, verdict: compareVerdict(document, compare), outputs };
 }
 
 /** Failed gates fail the step unless fail-on-regression is off, when they are a warning. */

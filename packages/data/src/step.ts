@@ -6,6 +6,7 @@ import {
   type ResolvedBaseline,
   type RunSource,
   type StepVerdict,
+  type ValidationDocument,
 } from "@ctrain/core";
 import { join } from "node:path";
 import type { ProfileThreadOptions, ValidationLog, ValidationProgress } from "./validate/index.js";
@@ -44,6 +45,8 @@ export interface ValidateStepResult extends ValidationOutcome {
   /** Where validation.json was written. */
   reportPath: string;
   verdict: StepVerdict;
+  /** The step's outputs, as the action declares them. */
+  outputs: { passed: boolean; "failed-checks": number; "drifted-columns": string; "report-path": string };
 }
 
 /** How many failed checks the verdict names before "…". */
@@ -83,7 +86,21 @@ export async function runValidateStep(options: ValidateStepOptions): Promise<Val
   const bundle = new Bundle(options.bundleDir);
   const reportPath = bundle.write("validation", outcome.validation);
   for (const profile of outcome.profiles) bundle.writeProfile(profile);
-  return { ...outcome, reportPath, verdict: validationVerdict(outcome, config, options.failOnError ?? true) };
+  const verdict = validationVerdict(outcome, config, options.failOnError ?? true);
+  return { ...outcome, reportPath, verdict, outputs: validationOutputs(outcome.validation, reportPath) };
+}
+
+function validationOutputs(validation: ValidationDocument, reportPath: string): ValidateStepResult["outputs"] {
+  const drifted = validation.datasets.flatMap(({ name, drift }) =>
+    (drift?.columns ?? []).filter((column) => column.drifted).map((column) => `${name}.${column.column}`),
+  );
+  const failed = validation.statistics.unsuccessful_expectations;
+  return {
+    passed: validation.success,
+    "failed-checks": failed,
+    "drifted-columns": drifted.join(","),
+    "report-path": reportPath,
+  };
 }
 
 /** The baseline whose profiles the data is compared with; undefined when there is none (the log says why). */

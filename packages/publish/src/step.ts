@@ -7,6 +7,7 @@ import {
   type RunSource,
   type StepVerdict,
 } from "@ctrain/core";
+import { markdownText } from "@ctrain/report";
 import type { AttestationSubject } from "./attestation.js";
 import { fetchModel, type AttestationCheck, type FetchedModel } from "./fetch-model.js";
 import { publishModel, type PublishResult } from "./publish-model.js";
@@ -36,7 +37,9 @@ export interface PublishStepOptions {
  * The publish step, the same in the action and the CLI: the gate (the recorded verdict, approvals), the version,
  * the release. A run the gate refuses is the user's error, thrown with what to do.
  */
-export async function runPublishStep(options: PublishStepOptions): Promise<PublishResult & { verdict: StepVerdict }> {
+export async function runPublishStep(
+  options: PublishStepOptions,
+): Promise<PublishResult & { verdict: StepVerdict; outputs: PublishOutputs; summary: string }> {
   const result = await publishModel({
     bundle: new Bundle(options.bundleDir, { untrusted: options.untrusted }),
     modelRoot: options.modelRoot,
@@ -50,8 +53,35 @@ export async function runPublishStep(options: PublishStepOptions): Promise<Publi
     attest: options.attest,
     log: options.log,
   });
-  return { ...result, verdict: PASSED };
+  const { outcome, release, previous, approval } = result;
+  const { tag, version, location, id } = release;
+  const outputs = {
+    outcome,
+    tag,
+    version,
+    "release-url": location,
+    "release-id": id,
+    "previous-tag": previous?.tag ?? "",
+  };
+  const link = SAFE_URL.test(location) ? `[${markdownText(location)}](${location})` : markdownText(location);
+  // A tag is `<name>@v<semver>` with a name of letters, digits and ._- (tags.ts): safe in a code span.
+  const summary = `### ${SUMMARY_VERB[outcome]} \`${tag}\`\n\n${link}\n\nApproval: ${markdownText(approval.reason)}\n`;
+  return { ...result, verdict: PASSED, outputs, summary };
 }
+
+/** The publish step's outputs, as the action declares them. */
+export type PublishOutputs = {
+  outcome: PublishResult["outcome"];
+  tag: string;
+  version: string;
+  "release-url": string;
+  "release-id": string | number | undefined;
+  "previous-tag": string;
+};
+
+const SUMMARY_VERB = { published: "Published", resumed: "Finished publishing", unchanged: "Already published" };
+/** A release page link goes into the summary as a link only when it cannot break out of the markdown. */
+const SAFE_URL = /^https?:\/\/[^\s()<>[\]]+$/;
 
 export interface FetchStepOptions {
   registry: ModelRegistry;

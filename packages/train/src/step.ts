@@ -50,6 +50,8 @@ export interface TrainStepResult extends TrainingResult {
   /** What the bundle was stored as, when it was. */
   stored?: { name: string; id?: number };
   verdict: StepVerdict;
+  /** The step's outputs, as the action declares them, but for the metrics (JSON, set from `run.metrics`). */
+  outputs: Record<string, string | number | boolean | undefined>;
 }
 
 /**
@@ -89,19 +91,47 @@ export async function runTrainStep(options: TrainStepOptions): Promise<TrainStep
           reasons: [result.error?.format() ?? `training ${run.status} (exit code ${result.exitCode})`],
           warnings: [],
         };
-  if (!options.bundles) return { ...trained, verdict };
-  const name = options.bundles.nameOf(run.name);
+  const stored = options.bundles && (await storeBundle(options.bundles, run.name, settings.bundleDir, result, log));
+  return { ...trained, ...(stored ? { stored } : {}), verdict, outputs: trainOutputs(trained, stored) };
+}
+
+/** Keeps the bundle; a failed store fails the step, unless training failed first, whose own failure then stands. */
+async function storeBundle(
+  bundles: NonNullable<TrainStepOptions["bundles"]>,
+  runName: string,
+  bundleDir: string,
+  result: TrainingResult,
+  log: TrainStepOptions["log"],
+): Promise<{ name: string; id?: number } | undefined> {
+  const name = bundles.nameOf(runName);
   try {
-    const stored = await options.bundles.store(settings.bundleDir, name);
+    const stored = await bundles.store(bundleDir, name);
     log.info(`uploaded the run bundle as ${name}`);
-    return { ...trained, stored: { name, id: stored.id }, verdict };
+    return { name, id: stored.id };
   } catch (error) {
     const explained = explainStoreError(error, name);
-    // A failed training run must still fail with its own exit code and message.
     if (result.exitCode === 0) throw explained;
     log.error(describeError(explained));
-    return { ...trained, verdict };
+    return undefined;
   }
+}
+
+/** The train step's outputs, as the action declares them (the metrics output is set from `run.metrics`). */
+function trainOutputs(
+  { run, exitCode, bundleDir }: TrainingResult & { bundleDir: string },
+  stored: { name: string; id?: number } | undefined,
+): TrainStepResult["outputs"] {
+  return {
+    status: run.status,
+    "exit-code": exitCode,
+    "run-name": run.name,
+    "run-path": bundleDir,
+    cached: Boolean(run.cached),
+    "cache-hit": run.cache?.hit ?? "",
+    "cache-key": run.cache?.key ?? "",
+    "artifact-name": stored?.name,
+    "artifact-id": stored && (stored.id ?? ""),
+  };
 }
 
 /** Parallel jobs that share a run name collide on the stored name; say how to tell them apart. */
