@@ -21,7 +21,18 @@ const seamSides = {
   group: ["@ctrain/github", "@ctrain/local", "@ctrain/cli"],
   message: "Domain packages never depend on a host or a side of the seam: take the seam as an argument.",
 };
-const domainPackages = ["data", "metrics", "train", "compare", "report", "publish", "history", "model-test"];
+const domainPackages = [
+  "readers",
+  "stats",
+  "data",
+  "metrics",
+  "train",
+  "compare",
+  "report",
+  "publish",
+  "history",
+  "model-test",
+];
 const restrictImports = (files, patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluateClassifier, evaluateRegressor, flattenMetrics, SeededRandom } from "@ctrain/metrics";
-import { logGamma, upperGammaRegularized } from "@ctrain/data";
+import { logGamma, upperGammaRegularized } from "@ctrain/stats";
 
 /** The definition: the share of (positive, negative) pairs ranked correctly, ties one half. */
 function pairwiseAuc(y: number[], score: number[]): number {

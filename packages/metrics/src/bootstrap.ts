@@ -11,7 +11,7 @@ import type { PairedClassification, PairedRegression } from "./paired.js";
 import { BlockResampler } from "./block-resampler.js";
 import { SeededRandom } from "./random.js";
 import { placementBelow } from "./roc-auc.js";
-import { normalCdf, normalQuantile } from "@ctrain/data";
+import { normalCdf, normalQuantile } from "@ctrain/stats";
 
 export interface BootstrapOptions {
   /** Resamples drawn (default 2000; scipy's default is 9999). */

@@ -1,5 +1,5 @@
 import { UserError, checkKeySegments } from "@ctrain/core";
-import { parseCell, readRecords } from "@ctrain/data";
+import { parseCell, readRecords } from "@ctrain/readers";
 import { metricValueOfNumber, type MetricMap, type MetricValue } from "./metric-value.js";
 
 /**

@@ -1,5 +1,5 @@
 import { UserError } from "@ctrain/core";
-import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/data";
+import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/readers";
 import type { Label } from "./labels.js";
 import type { KeyColumn, Predictions, RegressionPredictions, SliceColumn, Slicing } from "./predictions.js";
 

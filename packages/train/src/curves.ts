@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { UserError, parseJsonText } from "@ctrain/core";
-import { readRecords } from "@ctrain/data";
+import { readRecords } from "@ctrain/readers";
 import { flattenMetrics, numberOf } from "@ctrain/metrics";
 import { numericCell } from "./cells.js";
 import { workspacePath } from "./file-patterns.js";

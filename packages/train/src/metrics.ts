@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import { RUN_METRICS_MAX, UserError, type RecordedValue } from "@ctrain/core";
-import { readRecords } from "@ctrain/data";
+import { readRecords } from "@ctrain/readers";
 import { checkMetricFileSize, flattenMetrics, readMetricFile, type MetricMap } from "@ctrain/metrics";
 import { numericCell } from "./cells.js";
 import { findOutputs, type OutputContext } from "./outputs.js";

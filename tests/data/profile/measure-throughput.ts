@@ -3,7 +3,7 @@
  * Run: node scripts/run-ts.mjs tests/data/profile/measure-throughput.ts [values per column, default 2,000,000]
  */
 import { ColumnProfiler } from "../../../packages/data/src/profile/index.js";
-import { Random } from "../../../packages/data/src/profile/random.js";
+import { Random } from "@ctrain/stats";
 
 const count = Number(process.argv[2] ?? 2_000_000);
 const random = Random.seeded(1);

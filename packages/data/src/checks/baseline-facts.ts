@@ -1,6 +1,6 @@
 import type { ColumnRules } from "@ctrain/core";
 import type { ColumnProfile, DatasetProfile } from "../profile/index.js";
-import { parseCell } from "../readers/index.js";
+import { parseCell } from "@ctrain/readers";
 import type { BaselineFacts } from "./dataset-checks.js";
 
 /** TFDV's `max_string_domain_size`: a string column with at most this many distinct values gets a domain. */

@@ -7,7 +7,7 @@ import {
   type ColumnRules,
   type LinearRegex,
 } from "@ctrain/core";
-import { CellKind } from "../readers/index.js";
+import { CellKind } from "@ctrain/readers";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { KeyHasher } from "./key-hasher.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import type { CheckResult, ColumnRules, DatasetConfig } from "@ctrain/core";
-import type { RecordBatch } from "../readers/index.js";
+import type { RecordBatch } from "@ctrain/readers";
 import type { BatchPlace } from "./cells.js";
 import { ColumnChecks, type ColumnCheckSpec } from "./column-checks.js";
 import { RowChecks, type RowCheckSpec } from "./row-checks.js";

@@ -1,4 +1,4 @@
-import type { Random } from "./random.js";
+import type { Random } from "@ctrain/stats";
 
 /**
  * KLL quantile sketch (Karnin, Lang, Liberty, "Optimal Quantile Approximation in Streams", 2016) over finite

@@ -1,4 +1,4 @@
-import type { Random } from "./random.js";
+import type { Random } from "@ctrain/stats";
 
 /** deepchecks keeps 100k raw values per column for its tests. */
 export const DEFAULT_RESERVOIR_CAPACITY = 100_000;

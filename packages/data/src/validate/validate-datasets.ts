@@ -17,7 +17,7 @@ import { DatasetChecks, recordedPath, type ColumnResults } from "../checks/datas
 import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
-import type { ReadOptions, ReadProgress } from "../readers/index.js";
+import type { ReadOptions, ReadProgress } from "@ctrain/readers";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";
 import { FileDigester } from "./file-digests.js";
