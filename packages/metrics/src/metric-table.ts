@@ -19,7 +19,7 @@ export interface MetricTable {
 
 const NAME_COLUMNS = new Set(["name", "metric", "key"]);
 
-/** Reads a CSV or TSV metric file with a header row through @ctrain/data's reader. */
+/** Reads a CSV or TSV metric file with a header row through @ctrain/readers. */
 export async function readMetricTable(path: string): Promise<MetricTable> {
   const format = path.toLowerCase().endsWith(".tsv") ? "tsv" : "csv";
   let columns: string[] | undefined;

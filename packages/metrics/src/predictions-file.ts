@@ -28,7 +28,7 @@ export interface PredictionColumns {
 
 export interface PredictionFileOptions {
   readonly columns?: PredictionColumns;
-  /** Passed to @ctrain/data's reader (format, delimiter, cwd, progress). */
+  /** Passed to @ctrain/readers' reader (format, delimiter, cwd, progress). */
   readonly read?: ReadOptions;
 }
 
