@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import * as core from "@actions/core";
-import { rowAnnotations, runValidateStep } from "@ctrain/data";
+import { runValidateStep } from "@ctrain/data";
 import { actionLog, concludeStep, repositoryLinkPrefix, runAction, startAction, toRunSource } from "@ctrain/github";
-import { renderReport } from "@ctrain/report";
+import { renderReport, rowAnnotations } from "@ctrain/report";
 import { actionBaselineSource } from "../shared/baselines.js";
 import { INPUTS } from "./inputs.js";
 
