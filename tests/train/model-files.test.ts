@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GpuPeak, parseGpuLine, isPickleFile, numericCell, sha256File, thin, zipEntryNames } from "@ctrain/train";
+import { GpuPeak, parseGpuLine, isPickleFile, numericCell, thin, zipEntryNames } from "@ctrain/train";
 import { tempDir } from "../support/temp-dir.js";
 
 const dir = () => tempDir("ctrain-model-");
@@ -29,29 +29,6 @@ describe("zipEntryNames", () => {
     const cwd = dir();
     writeFileSync(join(cwd, "fake.zip"), Buffer.from("PK\u0003\u0004 not really"));
     expect(await zipEntryNames(join(cwd, "fake.zip"))).toEqual([]);
-  });
-});
-
-describe("sha256File", () => {
-  it("matches Python's hashlib for files around the chunk size", async () => {
-    const cwd = dir();
-    python(
-      "import os\nfor n in (0, 1, 4*1024*1024-1, 4*1024*1024, 4*1024*1024+1, 9*1024*1024+7): open(f'f{n}', 'wb').write(os.urandom(n))",
-      cwd,
-    );
-    const sizes = [0, 1, 4 * 1024 * 1024 - 1, 4 * 1024 * 1024, 4 * 1024 * 1024 + 1, 9 * 1024 * 1024 + 7];
-    const truth = spawnSync(
-      "/usr/bin/python3",
-      [
-        "-c",
-        `import hashlib,json; print(json.dumps([hashlib.sha256(open(f'f{n}','rb').read()).hexdigest() for n in ${JSON.stringify(sizes)}]))`,
-      ],
-      { cwd, encoding: "utf8" },
-    );
-    const expected = JSON.parse(truth.stdout) as string[];
-    for (const [index, size] of sizes.entries()) {
-      expect(await sha256File(join(cwd, `f${size}`))).toEqual({ sha256: expected[index], bytes: size });
-    }
   });
 });
 
