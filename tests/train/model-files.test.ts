@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GpuPeak, parseGpuLine, isPickleFile, numericCell, thin, zipEntryNames } from "@ctrain/train";
+import { GpuPeak, parseGpuLine, isPickleFile, thin, zipEntryNames } from "@ctrain/train";
+import { numericCell } from "@ctrain/metrics";
 import { tempDir } from "../support/temp-dir.js";
 
 const dir = () => tempDir("ctrain-model-");
@@ -57,6 +58,9 @@ describe("curve helpers", () => {
     expect(numericCell("Infinity")).toBe(Infinity);
     expect(numericCell("")).toBeUndefined();
     expect(numericCell("train")).toBeUndefined();
+    expect(numericCell("0x10")).toBeUndefined();
+    expect(numericCell("NA")).toBeUndefined();
+    expect(numericCell("true")).toBeUndefined();
   });
 
   it("thins long curves to the limit, keeping the first and last points", () => {
