@@ -325,7 +325,7 @@ export class ColumnChecks {
 }
 
 /** Regexes search anywhere in the value (Python's `re.search`, as Great Expectations uses), in linear time. */
-export function compileRegex(pattern: string, key: string): LinearRegex {
+function compileRegex(pattern: string, key: string): LinearRegex {
   const problem = regexProblem(pattern);
   if (problem) {
     throw new UserError(`invalid regular expression /${pattern}/: ${problem}`, {
