@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { once } from "node:events";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { sha256File, sha256FileSync } from "@ctrain/core";
+import { Worker } from "node:worker_threads";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sha256File, sha256FileSync, type Sha256Digest } from "@ctrain/core";
 import { tempDir } from "../support/temp-dir.js";
 
 const CHUNK = 4 * 1024 * 1024;
@@ -35,8 +37,13 @@ function referenceFiles(): { cwd: string; whole: string[]; ranges: string[] } {
 }
 
 describe("sha256File and sha256FileSync", () => {
+  let reference: ReturnType<typeof referenceFiles>;
+  beforeAll(() => {
+    reference = referenceFiles();
+  });
+
   it("match Python's hashlib for whole files around the chunk size and for ranges across chunks", async () => {
-    const { cwd, whole, ranges } = referenceFiles();
+    const { cwd, whole, ranges } = reference;
     for (const [index, size] of SIZES.entries()) {
       const file = join(cwd, `f${size}`);
       expect(await sha256File(file)).toEqual({ sha256: whole[index], bytes: size });
@@ -46,6 +53,18 @@ describe("sha256File and sha256FileSync", () => {
     for (const [index, range] of RANGES.entries()) {
       expect(await sha256File(largest, { range })).toEqual({ sha256: ranges[index], bytes: range.bytes });
     }
+  });
+
+  it("sha256FileSync runs from its source text alone, as the file digest worker starts it", async () => {
+    const { cwd, whole } = reference;
+    const source = `
+      const { parentPort, workerData } = require("node:worker_threads");
+      parentPort.postMessage((${String(sha256FileSync)})(workerData));
+    `;
+    const file = join(cwd, `f${CHUNK + 1}`);
+    const worker = new Worker(source, { eval: true, workerData: file });
+    const [digest] = (await once(worker, "message")) as [Sha256Digest];
+    expect(digest).toEqual({ sha256: whole[SIZES.indexOf(CHUNK + 1)], bytes: CHUNK + 1 });
   });
 
   it("hands over the first 64 bytes and reports every byte read", async () => {

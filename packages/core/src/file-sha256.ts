@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 export interface Sha256Digest {
@@ -56,8 +55,14 @@ export async function sha256File(path: string, options: Sha256FileOptions = {}):
   }
 }
 
-/** The sha256 of a whole file on the calling thread, for callers that cannot wait (1 MiB reads). */
+/**
+ * The sha256 of a whole file on the calling thread (1 MiB reads), for callers that cannot wait. Self-contained: it
+ * reaches Node's modules through `process.getBuiltinModule` and uses nothing from around it, so a worker thread
+ * started from its source text (`String(sha256FileSync)`) runs this same function.
+ */
 export function sha256FileSync(path: string): Sha256Digest {
+  const { createHash } = process.getBuiltinModule("node:crypto");
+  const { closeSync, openSync, readSync } = process.getBuiltinModule("node:fs");
   const hash = createHash("sha256");
   const buffer = Buffer.allocUnsafe(1 << 20);
   const fd = openSync(path, "r");

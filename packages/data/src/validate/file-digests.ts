@@ -4,24 +4,14 @@ import { sha256FileSync, type FileDigest, type Sha256Digest } from "@ctrain/core
 
 /**
  * The worker's body, as source (an eval'd worker needs no file of its own in the bundle): it hashes each path it is
- * sent, in order, and posts the digest.
+ * sent, in order, with core's self-contained sha256FileSync, and posts the digest.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { createHash } = require("node:crypto");
-const { openSync, readSync, closeSync } = require("node:fs");
-const buffer = Buffer.allocUnsafe(4 << 20);
+const sha256FileSync = ${String(sha256FileSync)};
 parentPort.on("message", (path) => {
   if (path === null) return parentPort.close();
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  let bytes = 0;
-  try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; bytes += n) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  parentPort.postMessage({ path, bytes, sha256: hash.digest("hex") });
+  parentPort.postMessage({ path, ...sha256FileSync(path) });
 });
 `;
 
