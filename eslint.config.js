@@ -2,8 +2,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 
-// The layering (docs/how-it-fits.md): core at the bottom, the domain packages above it, the two sides of the seam
-// (github, local) above those, the hosts (actions, cli) on top. no-restricted-imports does not merge across config
+// The layering (docs/how-it-fits.md): core at the bottom; readers and stats just above it; data above those; the other
+// domain packages above; the two sides of the seam (github, local) above those, the hosts (actions, cli) on top. no-restricted-imports does not merge across config
 // objects, so each layer below lists every restriction that applies to it.
 const gitHubClients = {
   group: ["@octokit/*", "@actions/github"],
@@ -21,7 +21,20 @@ const seamSides = {
   group: ["@ctrain/github", "@ctrain/local", "@ctrain/cli"],
   message: "Domain packages never depend on a host or a side of the seam: take the seam as an argument.",
 };
-const domainPackages = ["data", "metrics", "train", "compare", "report", "publish", "history", "model-test"];
+const domainPackages = ["metrics", "train", "compare", "report", "publish", "history", "model-test"];
+/** The bottom domain layers, each with the packages it may import (none of them a host or a side of the seam). */
+const lowerLayers = [
+  {
+    names: ["readers", "stats"],
+    allowed: ["@ctrain/core"],
+    message: "readers and stats sit just above core: they import no other @ctrain package.",
+  },
+  {
+    names: ["data"],
+    allowed: ["@ctrain/core", "@ctrain/readers", "@ctrain/stats"],
+    message: "data sits just above readers and stats: it imports only core, readers and stats.",
+  },
+];
 const restrictImports = (files, patterns) => ({ files, rules: { "no-restricted-imports": ["error", { patterns }] } });
 
 export default tseslint.config(
@@ -54,6 +67,17 @@ export default tseslint.config(
   restrictImports(
     domainPackages.map((name) => `packages/${name}/src/**/*.ts`),
     [seamSides, packageInternals, gitHubClients, relativeIntoPackage],
+  ),
+  ...lowerLayers.map(({ names, allowed, message }) =>
+    restrictImports(
+      names.map((name) => `packages/${name}/src/**/*.ts`),
+      [
+        { group: ["@ctrain/*", ...allowed.map((name) => `!${name}`)], message },
+        packageInternals,
+        gitHubClients,
+        relativeIntoPackage,
+      ],
+    ),
   ),
   restrictImports(
     ["packages/local/src/**/*.ts"],

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CompareConfig, type BaselineOrigin, type MetricVerdict } from "@ctrain/core";
 import { compareRuns, type ComparisonSide } from "@ctrain/compare";
-import { SeededRandom } from "@ctrain/metrics";
+import { Random } from "@ctrain/stats";
 
 export interface PairSettings {
   rows: number;
@@ -40,7 +40,7 @@ export interface GeneratedPair {
 }
 
 /** Standard normal draws by Box-Muller (both values of each pair used). */
-function normals(random: SeededRandom, count: number): Float64Array {
+function normals(random: Random, count: number): Float64Array {
   const out = new Float64Array(count);
   for (let i = 0; i < count; i += 2) {
     const u = 1 - random.nextDouble(); // (0, 1]: log(u) is finite
@@ -60,7 +60,7 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  */
 export function generatePair(seed: number, settings: PairSettings): GeneratedPair {
   const { rows, signal, noise, scale } = settings;
-  const random = new SeededRandom(seed);
+  const random = Random.seeded(seed);
   const latent = normals(random, rows);
   const yTrue = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) yTrue[i] = random.nextDouble() < sigmoid(signal * latent[i]!) ? 1 : 0;

@@ -9,13 +9,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import {
-  bootstrapClassifierDelta,
-  pairClassifiers,
-  rowLogLosses,
-  SeededRandom,
-  type BootstrapInterval,
-} from "@ctrain/metrics";
+import { bootstrapClassifierDelta, pairClassifiers, rowLogLosses, type BootstrapInterval } from "@ctrain/metrics";
+import { Random } from "@ctrain/stats";
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const resamples = Number(process.argv[3] ?? 2000);
@@ -35,7 +30,7 @@ function makeData(): {
   baseline: { score: number[]; yPred: number[] };
   candidate: { score: number[]; yPred: number[] };
 } {
-  const random = new SeededRandom(2024);
+  const random = Random.seeded(2024);
   const yTrue = Array.from({ length: rows }, () => (random.nextDouble() < 0.3 ? 1 : 0));
   const model = (skill: number): { score: number[]; yPred: number[] } => {
     const score = yTrue.map((y) =>

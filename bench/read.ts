@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { readBatches, readRecords } from "@ctrain/data";
+import { readBatches, readRecords } from "@ctrain/readers";
 
 interface Measurement {
   seconds: number;

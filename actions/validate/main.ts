@@ -1,7 +1,7 @@
-import { rowAnnotations, runValidateStep } from "@ctrain/data";
+import { runValidateStep } from "@ctrain/data";
 import { actionLog, annotate, concludeStep, reportLinks, runAction, setOutputs } from "@ctrain/github";
 import { startAction, writeSummary } from "@ctrain/github";
-import { renderReport } from "@ctrain/report";
+import { renderReport, rowAnnotations } from "@ctrain/report";
 import { actionBaselineSource } from "../shared/baselines.js";
 import { INPUTS } from "./inputs.js";
 

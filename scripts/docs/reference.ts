@@ -36,7 +36,7 @@ function cell(text: string | undefined): string {
   return (text ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-export function renderActionPage(actionName: string, text: string): string {
+function renderActionPage(actionName: string, text: string): string {
   const metadata = parse(text) as ActionMetadata;
   const permissions = actionPermissions(text);
   const inputs = Object.entries(metadata.inputs ?? {});
@@ -97,7 +97,7 @@ function typeOf(node: JsonSchemaNode): string {
   return Array.isArray(node.type) ? node.type.join(" or ") : (node.type ?? "any");
 }
 
-export function renderConfigReference(): string {
+function renderConfigReference(): string {
   const rows: string[] = [];
   walkConfigSchema(configJsonSchema(), (path, node) => {
     const fallback = node.default === undefined ? "" : `\`${JSON.stringify(node.default)}\``;

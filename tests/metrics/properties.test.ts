@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateClassifier, evaluateRegressor, flattenMetrics, SeededRandom } from "@ctrain/metrics";
-import { logGamma, upperGammaRegularized } from "@ctrain/data";
+import { evaluateClassifier, evaluateRegressor, flattenMetrics } from "@ctrain/metrics";
+import { logGamma, Random, upperGammaRegularized } from "@ctrain/stats";
 
 /** The definition: the share of (positive, negative) pairs ranked correctly, ties one half. */
 function pairwiseAuc(y: number[], score: number[]): number {
@@ -47,7 +47,7 @@ describe("properties", () => {
     fc.assert(
       fc.property(binaryRows, fc.integer(), (rows, seed) => {
         const shuffled = [...rows];
-        const random = new SeededRandom(seed);
+        const random = Random.seeded(seed);
         for (let i = shuffled.length - 1; i > 0; i--) {
           const j = random.nextIndex(i + 1);
           [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
@@ -108,7 +108,7 @@ describe("properties", () => {
       [300, 0.5],
     ];
     for (const [n, p] of cases) {
-      const random = new SeededRandom(n);
+      const random = Random.seeded(n);
       const draws = 20_000;
       const mean = n * p;
       const sd = Math.sqrt(n * p * (1 - p));

@@ -13,7 +13,7 @@ import {
   pairClassifiers,
   pairRegressors,
 } from "@ctrain/metrics";
-import { binomialCdf, chiSquareSurvival, logGamma, normalCdf, normalQuantile } from "@ctrain/data";
+import { binomialCdf, chiSquareSurvival, logGamma, normalCdf, normalQuantile } from "@ctrain/stats";
 import { runReference } from "./python-reference.js";
 import { closeTo, normalRandom, seededRandom } from "./generated-data.js";
 

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GpuPeak, parseGpuLine, isPickleFile, numericCell, sha256File, thin, zipEntryNames } from "@ctrain/train";
+import { GpuPeak, parseGpuLine, isPickleFile, thin, zipEntryNames } from "@ctrain/train";
+import { numericCell } from "@ctrain/metrics";
 import { tempDir } from "../support/temp-dir.js";
 
 const dir = () => tempDir("ctrain-model-");
@@ -32,29 +33,6 @@ describe("zipEntryNames", () => {
   });
 });
 
-describe("sha256File", () => {
-  it("matches Python's hashlib for files around the chunk size", async () => {
-    const cwd = dir();
-    python(
-      "import os\nfor n in (0, 1, 4*1024*1024-1, 4*1024*1024, 4*1024*1024+1, 9*1024*1024+7): open(f'f{n}', 'wb').write(os.urandom(n))",
-      cwd,
-    );
-    const sizes = [0, 1, 4 * 1024 * 1024 - 1, 4 * 1024 * 1024, 4 * 1024 * 1024 + 1, 9 * 1024 * 1024 + 7];
-    const truth = spawnSync(
-      "/usr/bin/python3",
-      [
-        "-c",
-        `import hashlib,json; print(json.dumps([hashlib.sha256(open(f'f{n}','rb').read()).hexdigest() for n in ${JSON.stringify(sizes)}]))`,
-      ],
-      { cwd, encoding: "utf8" },
-    );
-    const expected = JSON.parse(truth.stdout) as string[];
-    for (const [index, size] of sizes.entries()) {
-      expect(await sha256File(join(cwd, `f${size}`))).toEqual({ sha256: expected[index], bytes: size });
-    }
-  });
-});
-
 describe("GPU readings", () => {
   it("parses nvidia-smi's CSV and sums memory per sample", () => {
     expect(parseGpuLine("0, NVIDIA A100-SXM4-80GB, 1234")).toEqual({
@@ -80,6 +58,9 @@ describe("curve helpers", () => {
     expect(numericCell("Infinity")).toBe(Infinity);
     expect(numericCell("")).toBeUndefined();
     expect(numericCell("train")).toBeUndefined();
+    expect(numericCell("0x10")).toBeUndefined();
+    expect(numericCell("NA")).toBeUndefined();
+    expect(numericCell("true")).toBeUndefined();
   });
 
   it("thins long curves to the limit, keeping the first and last points", () => {

@@ -84,7 +84,3 @@ export function localBaselines(workspace: CliWorkspace) {
 export function localScratch(workspace: CliWorkspace): string {
   return join(workspace.root, ".ctrain-store", "tmp");
 }
-
-export function isGitRepository(root: string): boolean {
-  return new GitRepository(root).isRepository();
-}

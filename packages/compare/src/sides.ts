@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
-import { UserError, type Bundle, type ResolvedBaseline, type RunDocument } from "@ctrain/core";
+import { UserError, sha256FileSync, type Bundle, type ResolvedBaseline, type RunDocument } from "@ctrain/core";
 import type { MetricMap } from "@ctrain/metrics";
 import { toMetricMap } from "./values.js";
 
@@ -44,7 +42,7 @@ function verifiedPredictionsPath(run: RunDocument, bundle: Bundle | undefined, l
   const hint = `the ${label}'s bundle changed after its run recorded it: train it again, or compare against another run`;
   let sha256: string;
   try {
-    sha256 = sha256OfFileSync(path);
+    sha256 = sha256FileSync(path).sha256;
   } catch (error) {
     throw new UserError(
       `the ${label}'s predictions file ${recorded.path} cannot be read: ${(error as Error).message}`,
@@ -61,18 +59,6 @@ function verifiedPredictionsPath(run: RunDocument, bundle: Bundle | undefined, l
     );
   }
   return path;
-}
-
-function sha256OfFileSync(path: string): string {
-  const hash = createHash("sha256");
-  const buffer = Buffer.alloc(1024 * 1024);
-  const fd = openSync(path, "r");
-  try {
-    for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
 }
 
 /**

@@ -10,3 +10,4 @@ export * from "./input/index.js";
 export * from "./inert-text.js";
 export * from "./regex.js";
 export * from "./metric-names.js";
+export * from "./file-sha256.js";

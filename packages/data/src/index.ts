@@ -1,4 +1,3 @@
-export * from "./readers/index.js";
 export * from "./checks/index.js";
 export * from "./validate/index.js";
 export * from "./drift/index.js";

@@ -1,4 +1,4 @@
-import type { SeededRandom } from "./random.js";
+import type { Random } from "@ctrain/stats";
 
 const BLOCK_BITS = 10;
 const BLOCK_SIZE = 1 << BLOCK_BITS;
@@ -18,14 +18,14 @@ export class BlockResampler {
 
   constructor(
     private readonly members: Int32Array,
-    private readonly random: SeededRandom,
+    private readonly random: Random,
   ) {
     this.rows = new Int32Array(members.length);
     this.blockDraws = new Int32Array(Math.ceil(members.length / BLOCK_SIZE));
   }
 
   /** All rows 0..n-1 as members. */
-  static over(rows: number, random: SeededRandom): BlockResampler {
+  static over(rows: number, random: Random): BlockResampler {
     return new BlockResampler(
       Int32Array.from({ length: rows }, (_, row) => row),
       random,

@@ -9,9 +9,8 @@ import {
 } from "./bootstrap-statistics.js";
 import type { PairedClassification, PairedRegression } from "./paired.js";
 import { BlockResampler } from "./block-resampler.js";
-import { SeededRandom } from "./random.js";
 import { placementBelow } from "./roc-auc.js";
-import { normalCdf, normalQuantile } from "@ctrain/data";
+import { normalCdf, normalQuantile, Random } from "@ctrain/stats";
 
 export interface BootstrapOptions {
   /** Resamples drawn (default 2000; scipy's default is 9999). */
@@ -106,7 +105,7 @@ export function bootstrapDistribution(
   if (!Number.isInteger(resamples) || resamples < 2) {
     throw new UserError(`bootstrap resamples must be an integer >= 2, got ${resamples}`, { location: "resamples" });
   }
-  const random = new SeededRandom(seed);
+  const random = Random.seeded(seed);
   const sampler = samplerFor(statistic, rows, random);
   const observed = sampler.observed();
   const deltas = new Float64Array(resamples);
@@ -237,13 +236,13 @@ interface Sampler {
   jackknife(): Jackknife;
 }
 
-function samplerFor(statistic: PairedStatistic, rows: number, random: SeededRandom): Sampler {
+function samplerFor(statistic: PairedStatistic, rows: number, random: Random): Sampler {
   if (statistic.kind === "cells") return cellSampler(statistic, rows, random);
   if (statistic.kind === "rows") return rowSampler(statistic, rows, random);
   return aucSampler(statistic, rows, random);
 }
 
-function cellSampler(statistic: CellStatistic, rows: number, random: SeededRandom): Sampler {
+function cellSampler(statistic: CellStatistic, rows: number, random: Random): Sampler {
   const cells = statistic.cellCount;
   const full = new Float64Array(cells);
   for (const cell of statistic.cellOfRow) full[cell]!++;
@@ -294,7 +293,7 @@ function cellSampler(statistic: CellStatistic, rows: number, random: SeededRando
   };
 }
 
-function rowSampler(statistic: RowStatistic, rows: number, random: SeededRandom): Sampler {
+function rowSampler(statistic: RowStatistic, rows: number, random: Random): Sampler {
   const { features, width } = statistic;
   const sums = new Float64Array(width);
   const full = new Float64Array(width);
@@ -318,7 +317,7 @@ function rowSampler(statistic: RowStatistic, rows: number, random: SeededRandom)
   };
 }
 
-function aucSampler(statistic: AucStatistic, rows: number, random: SeededRandom): Sampler {
+function aucSampler(statistic: AucStatistic, rows: number, random: Random): Sampler {
   const rowsOfStratum = Array.from({ length: statistic.strata }, () => [] as number[]);
   statistic.stratumOfRow.forEach((stratum, row) => rowsOfStratum[stratum]!.push(row));
   const resamplers = rowsOfStratum.map((list) => new BlockResampler(Int32Array.from(list), random));

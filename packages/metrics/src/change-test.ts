@@ -1,4 +1,4 @@
-import { normalCdf, normalQuantile } from "@ctrain/data";
+import { normalCdf, normalQuantile } from "@ctrain/stats";
 import type { Alternative, BootstrapDistribution } from "./bootstrap.js";
 import type { DeLongResult, McNemarResult, NoiseBand } from "./significance.js";
 import { mcnemarInterval, mcnemarPValue } from "./significance.js";

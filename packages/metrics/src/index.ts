@@ -13,7 +13,6 @@ export * from "./ranking.js";
 export * from "./multilabel.js";
 export * from "./slices.js";
 export * from "./task-predictions.js";
-export * from "./random.js";
 export * from "./row-pairing.js";
 export * from "./paired.js";
 export * from "./bootstrap-statistics.js";

@@ -1,5 +1,5 @@
 import { UserError, checkKeySegments } from "@ctrain/core";
-import { parseCell, readRecords } from "@ctrain/data";
+import { parseCell, readRecords } from "@ctrain/readers";
 import { metricValueOfNumber, type MetricMap, type MetricValue } from "./metric-value.js";
 
 /**
@@ -19,7 +19,7 @@ export interface MetricTable {
 
 const NAME_COLUMNS = new Set(["name", "metric", "key"]);
 
-/** Reads a CSV or TSV metric file with a header row through @ctrain/data's reader. */
+/** Reads a CSV or TSV metric file with a header row through @ctrain/readers. */
 export async function readMetricTable(path: string): Promise<MetricTable> {
   const format = path.toLowerCase().endsWith(".tsv") ? "tsv" : "csv";
   let columns: string[] | undefined;
@@ -57,9 +57,22 @@ export async function readMetricTable(path: string): Promise<MetricTable> {
   return { path, format, layout, metrics };
 }
 
+const NAN_CELL = /^\s*[+-]?nan\s*$/i;
+
+/**
+ * A cell as a number by the readers' cell grammar, except that NaN spellings are NaN (a metric that went NaN), not
+ * missing as pandas reads them; undefined for anything else (empty cells, text, booleans).
+ */
+export function numericCell(cell: unknown): number | undefined {
+  if (typeof cell === "number") return cell;
+  if (typeof cell !== "string") return undefined;
+  if (NAN_CELL.test(cell)) return NaN;
+  const value = parseCell(cell);
+  return typeof value === "number" ? value : undefined;
+}
+
 /** A metric cell: pandas' spellings for numbers, booleans and empty cells, but NaN is kept as NaN, not missing. */
 export function metricCell(text: string): MetricValue {
-  if (/^\s*[+-]?nan\s*$/i.test(text)) return { nonFinite: "NaN" };
-  const value = parseCell(text);
-  return typeof value === "number" ? metricValueOfNumber(value) : value;
+  const number = numericCell(text);
+  return number === undefined ? parseCell(text) : metricValueOfNumber(number);
 }

@@ -1,5 +1,5 @@
 import { UserError } from "@ctrain/core";
-import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/data";
+import { parseCell, readRecords, type DataRecord, type ReadOptions } from "@ctrain/readers";
 import type { Label } from "./labels.js";
 import type { KeyColumn, Predictions, RegressionPredictions, SliceColumn, Slicing } from "./predictions.js";
 
@@ -28,7 +28,7 @@ export interface PredictionColumns {
 
 export interface PredictionFileOptions {
   readonly columns?: PredictionColumns;
-  /** Passed to @ctrain/data's reader (format, delimiter, cwd, progress). */
+  /** Passed to @ctrain/readers' reader (format, delimiter, cwd, progress). */
   readonly read?: ReadOptions;
 }
 

@@ -1,7 +1,7 @@
 import { UserError } from "@ctrain/core";
 import type { PairedClassification } from "./paired.js";
 import { placementBelow } from "./roc-auc.js";
-import { binomialCdf, binomialHalfCdf, chiSquareSurvival, twoSidedNormalPValue } from "@ctrain/data";
+import { binomialCdf, binomialHalfCdf, chiSquareSurvival, twoSidedNormalPValue } from "@ctrain/stats";
 import type { Alternative } from "./bootstrap.js";
 
 export interface McNemarResult {

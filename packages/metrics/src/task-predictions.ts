@@ -1,5 +1,5 @@
 import { UserError } from "@ctrain/core";
-import { parseCell, readRecords, type DataRecord } from "@ctrain/data";
+import { parseCell, readRecords, type DataRecord } from "@ctrain/readers";
 import type { Label } from "./labels.js";
 import {
   cellOf,

@@ -1,6 +1,7 @@
 import { relative, resolve } from "node:path";
 import { UserError, type ModelTestConfig } from "@ctrain/core";
-import { loadRowSchema, parseCell, readRecords, type RowSchema } from "@ctrain/data";
+import { loadRowSchema, type RowSchema } from "@ctrain/data";
+import { parseCell, readRecords } from "@ctrain/readers";
 import type { GoldenInput } from "./golden-inputs.js";
 
 /** Why one response breaks the contract. */

@@ -1,6 +1,6 @@
 import { relative, resolve } from "node:path";
 import { UserError } from "@ctrain/core";
-import { parseCell, readRecords } from "@ctrain/data";
+import { parseCell, readRecords } from "@ctrain/readers";
 
 /** One golden input: the request object and the line of the inputs file it came from. */
 export interface GoldenInput {

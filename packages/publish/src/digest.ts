@@ -1,21 +1,9 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
-}
-
-/** The sha256 of a file, or of `bytes` bytes from `offset`, read as a stream so model files never sit in memory. */
-export async function sha256OfFile(path: string, range?: { offset: number; bytes: number }): Promise<string> {
-  const hash = createHash("sha256");
-  if (range?.bytes === 0) return hash.digest("hex");
-  const stream = createReadStream(
-    path,
-    range ? { start: range.offset, end: range.offset + range.bytes - 1 } : undefined,
-  );
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /**

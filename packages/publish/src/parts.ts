@@ -2,8 +2,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { RELEASE_ASSET_PART_BYTES, UserError, type AssetSource } from "@ctrain/core";
-import { sha256OfFile } from "./digest.js";
+import { RELEASE_ASSET_PART_BYTES, UserError, sha256File, type AssetSource } from "@ctrain/core";
 import { AssetName, partAssetName, type FileRole, type ManifestFile } from "./manifest.js";
 
 /** A file about to be stored: where it lies on disk and what the manifest will say about it. */
@@ -42,7 +41,7 @@ export async function planStoredFile(
         hint: "keep model file paths under about 200 characters",
       });
     }
-    const sha256 = count === 1 ? input.sha256 : await sha256OfFile(input.file, { offset, bytes });
+    const sha256 = count === 1 ? input.sha256 : (await sha256File(input.file, { range: { offset, bytes } })).sha256;
     sources.push({ name, file: input.file, offset, bytes, sha256, contentType: input.contentType });
   }
   const entry: ManifestFile = {

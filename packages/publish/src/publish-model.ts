@@ -3,6 +3,7 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import {
   UserError,
   confinedPath,
+  sha256File,
   isUserError,
   writeFileAtomic,
   type ApprovalSource,
@@ -18,7 +19,6 @@ import {
 } from "@ctrain/core";
 import { decideApproval, type ApprovalDecision } from "./approval.js";
 import { attestationSubjects, type AttestationSubject } from "./attestation.js";
-import { sha256OfFile } from "./digest.js";
 import { assertVerdictsAllowPublishing } from "./gate.js";
 import {
   DOCUMENT_PATHS,
@@ -107,7 +107,7 @@ async function modelFilesToStore(run: RunDocument, modelRoot: string): Promise<F
       throw new UserError(`model file ${recorded.path} links outside ${root}`, { location: root });
     }
     const bytes = statSync(real).size;
-    const sha256 = await sha256OfFile(real);
+    const sha256 = (await sha256File(real)).sha256;
     if (bytes !== recorded.bytes || sha256 !== recorded.sha256) {
       throw new UserError(`model file ${recorded.path} changed since the run recorded it`, {
         location: root,
@@ -137,7 +137,7 @@ async function predictionsToStore(run: RunDocument, bundle: Bundle): Promise<Fil
   const recorded = run.predictions;
   if (!recorded) return undefined;
   const file = bundle.path(recorded.path);
-  const found = existsSync(file) ? { bytes: statSync(file).size, sha256: await sha256OfFile(file) } : undefined;
+  const found = existsSync(file) ? await sha256File(file) : undefined;
   if (!found || found.bytes !== recorded.bytes || found.sha256 !== recorded.sha256) {
     throw new UserError(
       `the predictions file ${recorded.path} recorded by the run is ${found ? "changed" : "missing"}`,
@@ -165,7 +165,7 @@ async function documentToStore(role: DocumentRole, file: string): Promise<FileTo
     role,
     file,
     bytes: statSync(file).size,
-    sha256: await sha256OfFile(file),
+    sha256: (await sha256File(file)).sha256,
     asset: DOCUMENT_PATHS[role],
     contentType: CONTENT_TYPES[role],
   };
@@ -328,7 +328,7 @@ export async function publishModel(options: PublishModelOptions): Promise<Publis
       file: manifestFile,
       offset: 0,
       bytes: Buffer.byteLength(manifestText),
-      sha256: await sha256OfFile(manifestFile),
+      sha256: (await sha256File(manifestFile)).sha256,
       contentType: "application/json",
     };
 

@@ -18,15 +18,19 @@ const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
 
 /** One line with its spacing kept (for code blocks): controls dropped, line breaks turned to spaces, cut to length. */
 export function visibleLine(value: string, maxChars: number): string {
-  return cut(value.replace(INVISIBLE_CONTROLS, "").replace(LINE_BREAKS, " "), maxChars);
+  return truncate(value.replace(INVISIBLE_CONTROLS, "").replace(LINE_BREAKS, " "), maxChars);
 }
 
 /** One line of visible text: controls dropped, runs of spaces and line breaks folded to one space, cut to length. */
 export function singleLine(value: string, maxChars = DATA_TEXT_MAX_CHARS): string {
-  return cut(value.replace(INVISIBLE_CONTROLS, "").replace(LINE_BREAKS, " ").replace(/ {2,}/g, " ").trim(), maxChars);
+  return truncate(
+    value.replace(INVISIBLE_CONTROLS, "").replace(LINE_BREAKS, " ").replace(/ {2,}/g, " ").trim(),
+    maxChars,
+  );
 }
 
-function cut(value: string, maxChars: number): string {
+/** `value` cut to at most `maxChars` code points, the last one an ellipsis when something was cut. */
+export function truncate(value: string, maxChars: number): string {
   if (value.length <= maxChars) return value;
   const codePoints = [...value];
   return codePoints.length > maxChars ? codePoints.slice(0, maxChars - 1).join("") + "…" : value;

@@ -4,6 +4,7 @@ export { loadReportInput } from "./load.js";
 export { overallVerdict, checkConclusion } from "./verdict.js";
 export { formatNumber, formatPercentChange, formatSigned } from "./format.js";
 export { reportAnnotations, ANNOTATIONS_MAX } from "./annotations.js";
+export { rowAnnotations } from "./row-annotations.js";
 export { markdownText, htmlText, htmlDataText, singleLine, defuseAutolinks } from "./escape.js";
 export { axisTicks, svgChart } from "./svg.js";
 export { mermaidChart } from "./mermaid.js";

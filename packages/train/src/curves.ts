@@ -2,9 +2,8 @@ import { createReadStream } from "node:fs";
 import { extname } from "node:path";
 import { createInterface } from "node:readline";
 import { UserError, parseJsonText } from "@ctrain/core";
-import { readRecords } from "@ctrain/data";
-import { flattenMetrics, numberOf } from "@ctrain/metrics";
-import { numericCell } from "./cells.js";
+import { readRecords } from "@ctrain/readers";
+import { flattenMetrics, numberOf, numericCell } from "@ctrain/metrics";
 import { workspacePath } from "./file-patterns.js";
 import { findOutputs, type OutputContext } from "./outputs.js";
 

@@ -17,6 +17,5 @@ export * from "./curves.js";
 export * from "./predictions.js";
 export * from "./outputs.js";
 export * from "./written-files.js";
-export * from "./cells.js";
 export * from "./step.js";
 export * from "./run-cache.js";

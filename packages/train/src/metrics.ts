@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import { RUN_METRICS_MAX, UserError, type RecordedValue } from "@ctrain/core";
-import { readRecords } from "@ctrain/data";
-import { checkMetricFileSize, flattenMetrics, readMetricFile, type MetricMap } from "@ctrain/metrics";
-import { numericCell } from "./cells.js";
+import { readRecords } from "@ctrain/readers";
+import { checkMetricFileSize, flattenMetrics, numericCell, readMetricFile, type MetricMap } from "@ctrain/metrics";
 import { findOutputs, type OutputContext } from "./outputs.js";
 import { recordedValue } from "./params.js";
 
@@ -61,7 +60,7 @@ export async function collectMetrics(
 }
 
 /**
- * JSON/YAML through the metrics package's reader; CSV/TSV (a header row) through the data package's: one row gives
+ * JSON/YAML through the metrics package's reader; CSV/TSV (a header row) through the readers package's: one row gives
  * `column` keys, several give `<row>.<column>` (as a list of rows flattens), numbers and NaN/inf parsed, other text kept.
  */
 async function readMetrics(file: string): Promise<MetricMap> {

@@ -1,7 +1,6 @@
 import { copyFile, mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { UserError, type FileDigest } from "@ctrain/core";
-import { sha256File } from "./file-digest.js";
+import { UserError, sha256File, type FileDigest } from "@ctrain/core";
 import { findOutputs, type OutputContext } from "./outputs.js";
 
 /** Another run's bundle is read only up to 256 MB in all; predictions get a share of it that leaves room. */

@@ -14,13 +14,14 @@ import {
   filesFingerprint,
   formatBytes,
   inspectUntrustedTree,
+  sha256File,
   type FileDigest,
   type RecordedValue,
   type RunCacheStore,
   type RunDocument,
 } from "@ctrain/core";
 import type { DatasetFingerprint } from "./datasets.js";
-import { digestFiles, sha256File } from "./file-digest.js";
+import { digestFiles } from "./file-digest.js";
 import { matchAllFiles, matchFiles, workspacePath } from "./file-patterns.js";
 import type { TrainSettings } from "./settings.js";
 

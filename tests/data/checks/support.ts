@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DatasetConfig, type CheckResult, type DatasetConfig as DatasetConfigType } from "@ctrain/core";
-import { DatasetChecks, readBatches, type BaselineFacts } from "@ctrain/data";
+import { DatasetChecks, type BaselineFacts } from "@ctrain/data";
+import { readBatches } from "@ctrain/readers";
 import { tempDir } from "../../support/temp-dir.js";
 
 /** A temporary folder holding the given files (text, or bytes). */

@@ -4,7 +4,7 @@ import type { ColumnDriftResult, SkippedColumn } from "../../../packages/data/sr
 import { columnDrift, datasetDrift, isSkipped } from "../../../packages/data/src/drift/index.js";
 import type { ColumnProfile, ProfileOptions, ProfileValue } from "../../../packages/data/src/profile/index.js";
 import { ColumnProfiler, compareValues, DatasetProfiler } from "../../../packages/data/src/profile/index.js";
-import { Random } from "../../../packages/data/src/profile/random.js";
+import { Random } from "@ctrain/stats";
 import { close, ReferenceBatch } from "./python-reference.js";
 
 const scipy = new ReferenceBatch("drift_scipy.py");

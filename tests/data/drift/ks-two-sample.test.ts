@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { kolmogorovSurvival, ksTwoSample } from "../../../packages/data/src/drift/index.js";
-import { Random } from "../../../packages/data/src/profile/random.js";
+import { kolmogorovSurvival, ksTwoSample } from "@ctrain/stats";
+import { Random } from "@ctrain/stats";
 import { close, ReferenceBatch } from "./python-reference.js";
 
 const scipy = new ReferenceBatch("drift_scipy.py");

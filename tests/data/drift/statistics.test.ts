@@ -10,7 +10,7 @@ import {
   psiFromWeights,
   twoProportionZTest,
   wasserstein,
-} from "../../../packages/data/src/drift/index.js";
+} from "@ctrain/stats";
 import { close, ReferenceBatch } from "./python-reference.js";
 
 const scipy = new ReferenceBatch("drift_scipy.py");

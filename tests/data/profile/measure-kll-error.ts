@@ -5,7 +5,7 @@
  * Run: node scripts/run-ts.mjs tests/data/profile/measure-kll-error.ts [k, default 200] [trials, default 100]
  */
 import { KllSketch, kllRankError } from "../../../packages/data/src/profile/kll.js";
-import { Random } from "../../../packages/data/src/profile/random.js";
+import { Random } from "@ctrain/stats";
 
 const k = Number(process.argv[2] ?? 200);
 const trials = Number(process.argv[3] ?? 100);

@@ -3,13 +3,13 @@
  * Run: node scripts/run-ts.mjs tests/data/profile/measure-throughput.ts [values per column, default 2,000,000]
  */
 import { ColumnProfiler } from "../../../packages/data/src/profile/index.js";
-import { Random } from "../../../packages/data/src/profile/random.js";
+import { Random } from "@ctrain/stats";
 
 const count = Number(process.argv[2] ?? 2_000_000);
 const random = Random.seeded(1);
 const doubles = Array.from({ length: count }, () => random.nextDouble() * 1000 - 500);
-const integers = Array.from({ length: count }, () => random.nextInt(100));
-const categories = Array.from({ length: count }, () => `category-${random.nextInt(50)}`);
+const integers = Array.from({ length: count }, () => random.nextIndex(100));
+const categories = Array.from({ length: count }, () => `category-${random.nextIndex(50)}`);
 const identifiers = Array.from({ length: count }, (_, i) => `user-${i}`);
 
 /** CPU milliseconds (user + system) spent in `work`, best of three runs. */

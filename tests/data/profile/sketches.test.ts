@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { hashBoolean, hashNumber, hashString, hashValue } from "../../../packages/data/src/profile/hash.js";
 import { HLL_RELATIVE_STANDARD_ERROR, HyperLogLog } from "../../../packages/data/src/profile/hyperloglog.js";
 import { KllSketch, kllRankError } from "../../../packages/data/src/profile/kll.js";
-import { Random } from "../../../packages/data/src/profile/random.js";
+import { Random } from "@ctrain/stats";
 import { Reservoir } from "../../../packages/data/src/profile/reservoir.js";
 import { rankDistance } from "./ranks.js";
 

@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { NULL_SPELLINGS, PROFILE_STRING_MAX_CHARS, parseCell, readBatches } from "@ctrain/data";
+import { PROFILE_STRING_MAX_CHARS } from "@ctrain/data";
+import { NULL_SPELLINGS, parseCell, readBatches } from "@ctrain/readers";
 import { DatasetProfiler, type ProfileOptions } from "../../../packages/data/src/profile/index.js";
 import { temporaryDirectory } from "../readers/collect.js";
 

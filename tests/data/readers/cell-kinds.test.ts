@@ -12,7 +12,7 @@ import {
   parseIsoTimestamp,
   parseNumber,
   readBatches,
-} from "@ctrain/data";
+} from "@ctrain/readers";
 import { temporaryDirectory } from "./collect.js";
 import { PythonWorker } from "./python-worker.js";
 

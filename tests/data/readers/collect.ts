@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readBatches, type ReadOptions, type RecordBatch } from "@ctrain/data";
+import { readBatches, type ReadOptions, type RecordBatch } from "@ctrain/readers";
 
 export interface ReadRow {
   line: number;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeProgress, readBatches, readRecords, type ReadProgress } from "@ctrain/data";
+import { describeProgress, readBatches, readRecords, type ReadProgress } from "@ctrain/readers";
 import { isUserError } from "@ctrain/core";
 import { collectRows, readError, temporaryDirectory } from "./collect.js";
 import { PythonWorker } from "./python-worker.js";

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
-import { readBatches, readRecords } from "@ctrain/data";
+import { readBatches, readRecords } from "@ctrain/readers";
 import { readError, temporaryDirectory } from "./collect.js";
 
 const temp = temporaryDirectory();
@@ -119,7 +119,7 @@ describe("JSON Lines errors", () => {
 
 describe("JSON error columns", () => {
   it("point where V8's JSON.parse says the error is, whenever its message gives a position", async () => {
-    const { jsonSyntaxErrorOffset } = await import("../../../packages/data/src/readers/json-syntax.js");
+    const { jsonSyntaxErrorOffset } = await import("../../../packages/readers/src/json-syntax.js");
     const token = fc.constantFrom(
       '{"a": 1}',
       "[1, 2]",

@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { readBatches } from "@ctrain/data";
-import { CsvTokenizer, type TokenizeRequest } from "../../../packages/data/src/readers/csv-tokenizer.js";
+import { readBatches } from "@ctrain/readers";
+import { CsvTokenizer, type TokenizeRequest } from "../../../packages/readers/src/csv-tokenizer.js";
 import { collectRows, readError, temporaryDirectory } from "./collect.js";
 
 const temp = temporaryDirectory();

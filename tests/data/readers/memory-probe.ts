@@ -2,7 +2,7 @@
 // `node --expose-gc scripts/run-ts.mjs tests/data/readers/memory-probe.ts <file> [--retain]`;
 // `--retain` keeps every cell, as a reader that held rows would (the control that must run out of heap).
 import { setImmediate } from "node:timers/promises";
-import { readBatches } from "@ctrain/data";
+import { readBatches } from "@ctrain/readers";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run node with --expose-gc");

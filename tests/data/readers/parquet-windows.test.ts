@@ -2,7 +2,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { parquetWriteFile } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
-import { readBatches } from "@ctrain/data";
+import { readBatches } from "@ctrain/readers";
 import { temporaryDirectory } from "./collect.js";
 
 const temp = temporaryDirectory();

@@ -4,7 +4,7 @@ import * as zlib from "node:zlib";
 import { parquetWriteFile } from "hyparquet-writer";
 import { afterAll, describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
-import { readBatches, readRecords, type ReadProgress } from "@ctrain/data";
+import { readBatches, readRecords, type ReadProgress } from "@ctrain/readers";
 import { readError, temporaryDirectory } from "./collect.js";
 
 const temp = temporaryDirectory();

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "@ctrain/core";
-import { readBatches, readRecords } from "@ctrain/data";
+import { readBatches, readRecords } from "@ctrain/readers";
 import { readError, temporaryDirectory } from "./collect.js";
 
 const temp = temporaryDirectory();

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { ColumnTypeInference, readBatches, type ColumnTypeReport } from "@ctrain/data";
+import { ColumnTypeInference, readBatches, type ColumnTypeReport } from "@ctrain/readers";
 import { temporaryDirectory } from "./collect.js";
 import { PythonWorker } from "./python-worker.js";
 

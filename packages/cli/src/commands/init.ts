@@ -8,13 +8,13 @@ import { COMMON_OPTIONS, stringOption, type Command } from "../command.js";
 import { terminal } from "../terminal.js";
 
 /** `owner/name` of ctrain's own repository, from package.json: the one place it is written for the CLI. */
-export const CTRAIN_REPOSITORY = /github\.com[/:]([\w.-]+\/[\w-]+)/.exec(packageJson.repository.url)![1]!;
+const CTRAIN_REPOSITORY = /github\.com[/:]([\w.-]+\/[\w-]+)/.exec(packageJson.repository.url)![1]!;
 /** The major tag users pin: it moves to every release of this major version. */
-export const CTRAIN_MAJOR_TAG = `v${packageJson.version.split(".")[0]}`;
+const CTRAIN_MAJOR_TAG = `v${packageJson.version.split(".")[0]}`;
 
-export const WORKFLOW_FILE = ".github/workflows/ctrain.yml";
+const WORKFLOW_FILE = ".github/workflows/ctrain.yml";
 /** What ctrain writes that no one commits: the run bundle, the local store, the reports' default folder. */
-export const IGNORED_PATHS = [`${DEFAULT_BUNDLE_DIR}/`, `${DEFAULT_STORE_DIR}/`, `${DEFAULT_OUTPUT_DIR}/`];
+const IGNORED_PATHS = [`${DEFAULT_BUNDLE_DIR}/`, `${DEFAULT_STORE_DIR}/`, `${DEFAULT_OUTPUT_DIR}/`];
 
 const DATA_EXTENSIONS = /\.(csv|tsv|jsonl|parquet)(\.gz)?$/;
 const TRAINING_SCRIPTS = ["train.py", "train.js", "train.mjs", "train.sh"];
@@ -114,7 +114,7 @@ function yamlString(value: string): string {
   return /^[\w./ -]+$/.test(value) && !/^[\d-]/.test(value) && !value.endsWith(" ") ? value : JSON.stringify(value);
 }
 
-export function ctrainConfigText(survey: ProjectSurvey, modelName: string): string {
+function ctrainConfigText(survey: ProjectSurvey, modelName: string): string {
   const datasets = [...datasetNames(survey.dataFiles)].flatMap(([name, file]) => [
     `    ${name}:`,
     `      path: ${yamlString(file)}`,
@@ -157,7 +157,7 @@ export function ctrainConfigText(survey: ProjectSurvey, modelName: string): stri
   ].join("\n");
 }
 
-export function workflowText(survey: ProjectSurvey): string {
+function workflowText(survey: ProjectSurvey): string {
   const inputs: [string, string][] = [
     ...(survey.kind === "python" ? [["python-version", '"3.12"'] as [string, string]] : []),
     ...(survey.kind === "node" ? [["node-version", '"24"'] as [string, string]] : []),
@@ -182,7 +182,7 @@ export function workflowText(survey: ProjectSurvey): string {
 }
 
 /** The .gitignore with the entries it lacks appended; undefined when it has them all. */
-export function gitignoreWithCtrain(current: string | undefined): string | undefined {
+function gitignoreWithCtrain(current: string | undefined): string | undefined {
   const lines = new Set((current ?? "").split(/\r?\n/).map((line) => line.trim().replace(/^\//, "")));
   const missing = IGNORED_PATHS.filter((path) => !lines.has(path) && !lines.has(path.slice(0, -1)));
   if (missing.length === 0) return undefined;

@@ -9,6 +9,14 @@ const SafeName = z
     "a name of letters, digits, '.', '_' or '-' (at most 100, starting with a letter or digit)",
   );
 
+/**
+ * A section whose keys all have defaults (or are optional): left out, it is what parsing `{}` gives, so each default
+ * is written once, on its key.
+ */
+function withDefaults<T extends z.ZodObject>(section: T) {
+  return section.default(section.parse({}) as z.util.NoUndefined<z.output<T>>);
+}
+
 const Severity = z.enum(["error", "warn"]);
 const Mostly = z.number().min(0).max(1);
 const Direction = z.enum(["higher", "lower"]);
@@ -96,29 +104,29 @@ export const DatasetConfig = z.strictObject({
     })
     .default({}),
   "duplicate-rows": z.enum(["error", "warn", "ignore"]).default("warn"),
-  "label-checks": z
-    .strictObject({
+  "label-checks": withDefaults(
+    z.strictObject({
       "min-class-share": z.number().min(0).max(1).optional(),
       "new-labels": z.enum(["error", "warn", "ignore"]).default("error"),
       "conflicting-labels": z.enum(["error", "warn", "ignore"]).default("warn"),
-    })
-    .default({ "new-labels": "error", "conflicting-labels": "warn" }),
+    }),
+  ),
   mostly: Mostly.default(1),
   severity: Severity.default("error"),
 });
 
 export const DataConfig = z.strictObject({
   datasets: z.record(SafeName, DatasetConfig).default({}),
-  drift: z
-    .strictObject({
+  drift: withDefaults(
+    z.strictObject({
       enabled: z.boolean().default(true),
       /** Dataset drift when the share of drifted columns reaches this (Evidently: 0.5). */
       "dataset-share": z.number().min(0).max(1).default(0.5),
       /** Raw values kept per column for tests that need them (KS); 50k keeps a profile near 0.5 MB per numeric column. */
       "sample-size": z.number().int().min(100).max(1_000_000).default(50_000),
       "fail-on-drift": z.boolean().default(false),
-    })
-    .default({ enabled: true, "dataset-share": 0.5, "sample-size": 50_000, "fail-on-drift": false }),
+    }),
+  ),
   "max-line-bytes": z
     .number()
     .int()
@@ -198,17 +206,17 @@ export const CompareConfig = z.strictObject({
   metrics: z.record(z.string().min(1), MetricGate).default({}),
   "fail-on-regression": z.boolean().default(true),
   "show-unchanged": z.boolean().default(false),
-  bootstrap: z
-    .strictObject({
+  bootstrap: withDefaults(
+    z.strictObject({
       resamples: z.number().int().min(100).max(100_000).default(2000),
       seed: z.number().int().default(20240601),
-    })
-    .default({ resamples: 2000, seed: 20240601 }),
+    }),
+  ),
   /** Without paired predictions, the base branch's run-to-run spread (1.4826 x MAD) tests a change. */
-  "noise-band": z.strictObject({ "min-runs": z.number().int().min(2).default(3) }).default({ "min-runs": 3 }),
+  "noise-band": withDefaults(z.strictObject({ "min-runs": z.number().int().min(2).default(3) })),
   /** How to read the predictions file train recorded; ctrain evaluates it and pairs baseline and candidate rows. */
-  predictions: z
-    .strictObject({
+  predictions: withDefaults(
+    z.strictObject({
       /** `classification` is binary or multiclass by the labels; `auto` also reads the task off the file's columns. */
       task: z
         .enum(["auto", "classification", "binary", "multiclass", "multilabel", "regression", "quantile", "ranking"])
@@ -230,17 +238,8 @@ export const CompareConfig = z.strictObject({
       "quantile-prefix": z.string().min(1).default("quantile_"),
       /** The column naming each row (e.g. `id`): baseline and candidate rows pair by it, whatever their order. */
       key: z.string().min(1).optional(),
-    })
-    .default({
-      task: "auto",
-      "y-true": "y_true",
-      "y-pred": "y_pred",
-      score: "score",
-      "proba-prefix": "proba_",
-      "min-slice-rows": 30,
-      group: "query_id",
-      "quantile-prefix": "quantile_",
     }),
+  ),
   /** The metric that ranks a sweep's runs. */
   objective: z.strictObject({ metric: z.string().min(1), direction: Direction.default("higher") }).optional(),
   /** The workflow whose runs hold baselines (file name or id); defaults to the current workflow. */
@@ -327,11 +326,11 @@ export const ModelConfig = z.strictObject({
 export const CtrainConfig = z.strictObject({
   version: z.literal(1).default(1),
   model: ModelConfig.optional(),
-  data: DataConfig.default(DataConfig.parse({})),
-  train: TrainConfig.default(TrainConfig.parse({})),
-  compare: CompareConfig.default(CompareConfig.parse({})),
-  report: ReportConfig.default(ReportConfig.parse({})),
-  publish: PublishConfig.default(PublishConfig.parse({})),
+  data: withDefaults(DataConfig),
+  train: withDefaults(TrainConfig),
+  compare: withDefaults(CompareConfig),
+  report: withDefaults(ReportConfig),
+  publish: withDefaults(PublishConfig),
   "model-test": ModelTestConfig.optional(),
 });
 

@@ -1,7 +1,17 @@
 import type { ColumnRules } from "@ctrain/core";
 import type { ColumnProfile, DatasetProfile } from "../profile/index.js";
-import { parseCell } from "../readers/index.js";
-import type { BaselineFacts } from "./dataset-checks.js";
+import { parseCell } from "@ctrain/readers";
+
+/** What the baseline tells the checks; every part is optional (a first run has no baseline). */
+export interface BaselineFacts {
+  /** A description for messages, e.g. "the baseline (main@1a2b3c4)". */
+  description: string;
+  rows?: number;
+  /** The label column's values in the baseline, when its profile kept them all. */
+  labels?: ReadonlySet<string>;
+  /** Column rules inferred from the baseline's profile, for `schema: infer`. */
+  inferredRules?: Readonly<Record<string, ColumnRules>>;
+}
 
 /** TFDV's `max_string_domain_size`: a string column with at most this many distinct values gets a domain. */
 export const INFERRED_DOMAIN_MAX_VALUES = 100;

@@ -1,6 +1,5 @@
 import type { RecordedValue } from "@ctrain/core";
-import { classifyCell, classifyValue, type CellKind } from "../readers/index.js";
-import type { RecordBatch } from "../readers/index.js";
+import { classifyCell, classifyValue, type CellKind, type RecordBatch } from "@ctrain/readers";
 import type { KeyHasher } from "./key-hasher.js";
 
 /**

@@ -7,7 +7,7 @@ import {
   type ColumnRules,
   type LinearRegex,
 } from "@ctrain/core";
-import { CellKind } from "../readers/index.js";
+import { CellKind } from "@ctrain/readers";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { KeyHasher } from "./key-hasher.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
@@ -325,7 +325,7 @@ export class ColumnChecks {
 }
 
 /** Regexes search anywhere in the value (Python's `re.search`, as Great Expectations uses), in linear time. */
-export function compileRegex(pattern: string, key: string): LinearRegex {
+function compileRegex(pattern: string, key: string): LinearRegex {
   const problem = regexProblem(pattern);
   if (problem) {
     throw new UserError(`invalid regular expression /${pattern}/: ${problem}`, {

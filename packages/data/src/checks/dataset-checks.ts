@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import type { CheckResult, ColumnRules, DatasetConfig } from "@ctrain/core";
-import type { RecordBatch } from "../readers/index.js";
+import type { RecordBatch } from "@ctrain/readers";
+import type { BaselineFacts } from "./baseline-facts.js";
 import type { BatchPlace } from "./cells.js";
 import { ColumnChecks, type ColumnCheckSpec } from "./column-checks.js";
 import type { ShardPlace } from "./key-partitions.js";
@@ -8,17 +9,6 @@ import { RowChecks, type RowCheckSpec } from "./row-checks.js";
 import { loadRowSchema } from "./row-schema.js";
 import { tableResult, type Severity } from "./results.js";
 import { rowCountResults } from "./table-checks.js";
-
-/** What the baseline tells the checks; every part is optional (a first run has no baseline). */
-export interface BaselineFacts {
-  /** A description for messages, e.g. "the baseline (main@1a2b3c4)". */
-  description: string;
-  rows?: number;
-  /** The label column's values in the baseline, when its profile kept them all. */
-  labels?: ReadonlySet<string>;
-  /** Column rules inferred from the baseline's profile, for `schema: infer`. */
-  inferredRules?: Readonly<Record<string, ColumnRules>>;
-}
 
 export interface DatasetCheckOptions {
   /** The dataset's name in `data.datasets`. */

@@ -1,5 +1,5 @@
 export { DatasetChecks, recordedPath } from "./dataset-checks.js";
-export type { BaselineFacts, DatasetCheckOptions } from "./dataset-checks.js";
+export type { DatasetCheckOptions } from "./dataset-checks.js";
 export { loadRowSchema } from "./row-schema.js";
 export type { RowSchema } from "./row-schema.js";
 export { RepeatFinder, Seen, REPEAT_TABLE_BYTES } from "./repeat-finder.js";
@@ -8,3 +8,4 @@ export { PARTIAL_UNEXPECTED_COUNT, resultsPass, summarizeResults } from "./resul
 export { INFERRED_DOMAIN_MAX_VALUES, baselineFacts, inferColumnRules } from "./baseline-facts.js";
 export { KeyPartitionWriter, KEY_RECORD_WORDS } from "./key-partitions.js";
 export type { ShardPlace } from "./key-partitions.js";
+export type { BaselineFacts } from "./baseline-facts.js";

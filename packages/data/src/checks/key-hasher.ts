@@ -1,4 +1,4 @@
-import { CELL_NON_ASCII, type TextBatch } from "../readers/index.js";
+import { CELL_NON_ASCII, type TextBatch } from "@ctrain/readers";
 
 /**
  * A 64-bit hash of a row or of some of its cells, built cell by cell, as two 32-bit lanes.

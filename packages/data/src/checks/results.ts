@@ -23,7 +23,7 @@ export class UnexpectedTally {
   }
 }
 
-export function example(value: RecordedValue, file?: string, line?: number): UnexpectedExample {
+function example(value: RecordedValue, file?: string, line?: number): UnexpectedExample {
   const shown =
     typeof value === "string" && value.length > EXAMPLE_MAX_CHARS ? `${value.slice(0, EXAMPLE_MAX_CHARS)}…` : value;
   return { value: shown, ...(file === undefined ? {} : { file }), ...(line === undefined ? {} : { line }) };

@@ -1,5 +1,5 @@
 import type { CheckResult } from "@ctrain/core";
-import { CellKind, type RecordBatch } from "../readers/index.js";
+import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { labelClass } from "./baseline-facts.js";
 import { CellHashing, kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";

@@ -1,6 +1,6 @@
 import type { CheckResult, DatasetConfig } from "@ctrain/core";
 import type { DatasetProfile } from "../profile/schema.js";
-import type { BaselineFacts } from "./dataset-checks.js";
+import type { BaselineFacts } from "./baseline-facts.js";
 import { formatCount, formatPercent, formatShare, tableResult, type Severity } from "./results.js";
 
 /** Class counts are kept exactly up to this many labels; more is a regression target, not classes. */

@@ -1,10 +1,17 @@
 import type { ColumnProfile, ProfileValue } from "../profile/index.js";
 import { ColumnProfiler, compareValues } from "../profile/index.js";
-import { chiSquareContingency, twoProportionZTest } from "./contingency.js";
-import { jensenShannon, lInfinity, normedWasserstein, psi, psiFromWeights } from "./distances.js";
+import {
+  chiSquareContingency,
+  jensenShannon,
+  ksTwoSample,
+  lInfinity,
+  normedWasserstein,
+  psi,
+  psiFromWeights,
+  twoProportionZTest,
+} from "@ctrain/stats";
 import type { ColumnDriftOverride, ColumnDriftResult, DriftTest, SkippedColumn } from "./drift-result.js";
 import { defaultThreshold, P_VALUE_TESTS } from "./drift-result.js";
-import { ksTwoSample } from "./ks-two-sample.js";
 
 /** Evidently switches from p-value tests to effect sizes above this many baseline values. */
 const SMALL_SAMPLE = 1000;

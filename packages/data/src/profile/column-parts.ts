@@ -1,6 +1,6 @@
 import type { KllSketch } from "./kll.js";
 import type { Moments } from "./moments.js";
-import type { Random } from "./random.js";
+import type { Random } from "@ctrain/stats";
 import type { Reservoir } from "./reservoir.js";
 import type { StringSummary } from "./schema.js";
 import type { ValueSketch } from "./value-sketch.js";

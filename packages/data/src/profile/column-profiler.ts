@@ -1,4 +1,4 @@
-import { CellKind, type TextBatch } from "../readers/index.js";
+import { CellKind, type TextBatch } from "@ctrain/readers";
 import type { ColumnCounts, ColumnParts } from "./column-parts.js";
 import { StringLengths } from "./column-parts.js";
 import { decodeColumnParts, encodeSketchState } from "./column-state.js";
@@ -7,7 +7,7 @@ import { HLL_RELATIVE_STANDARD_ERROR } from "./hyperloglog.js";
 import { DEFAULT_KLL_K, KllSketch } from "./kll.js";
 import { Moments } from "./moments.js";
 import { summarizeNumbers } from "./numeric-summary.js";
-import { Random } from "./random.js";
+import { Random } from "@ctrain/stats";
 import { DEFAULT_RESERVOIR_CAPACITY, Reservoir } from "./reservoir.js";
 import type { ColumnProfile, ColumnType, ProfileValue } from "./schema.js";
 import type { ValueCountMode } from "./value-sketch.js";

@@ -5,7 +5,7 @@ import { decodeBase64, decodeFloat64, encodeBytes, encodeFloat64 } from "./codec
 import { HLL_MAX_REGISTER, HLL_REGISTER_COUNT, HyperLogLog } from "./hyperloglog.js";
 import { KllSketch } from "./kll.js";
 import { Moments } from "./moments.js";
-import { isUsableRandomState, Random } from "./random.js";
+import { isUsableRandomState, Random } from "@ctrain/stats";
 import { Reservoir } from "./reservoir.js";
 import type { ColumnSketchState } from "./schema.js";
 import { ColumnProfile } from "./schema.js";

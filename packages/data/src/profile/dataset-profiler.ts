@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { UserError } from "@ctrain/core";
-import type { RecordBatch } from "../readers/index.js";
+import type { RecordBatch } from "@ctrain/readers";
 import type { ProfileOptions } from "./column-profiler.js";
 import { ColumnProfiler } from "./column-profiler.js";
 import type { ColumnProfile } from "./schema.js";

@@ -1,4 +1,4 @@
-import type { Random } from "./random.js";
+import type { Random } from "@ctrain/stats";
 
 /**
  * KLL quantile sketch (Karnin, Lang, Liberty, "Optimal Quantile Approximation in Streams", 2016) over finite
@@ -131,7 +131,7 @@ export class KllSketch {
 
   /** Sends one value of the full block, picked at random, to the lowest compactor and starts a new block. */
   private closeBlock(): void {
-    const picked = this.block[this.block.length === 1 ? 0 : this.random.nextInt(this.block.length)]!;
+    const picked = this.block[this.block.length === 1 ? 0 : this.random.nextIndex(this.block.length)]!;
     this.blockSize = 0;
     const level = this.samplerLevel;
     this.reserve(level, 1)[this.sizes[level]!] = picked;

@@ -3,7 +3,7 @@ import { kllRankError } from "./kll.js";
 import type { Moments } from "./moments.js";
 import type { HistogramBucket, NumericSummary } from "./schema.js";
 
-export const SUMMARY_QUANTILE_RANKS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1] as const;
+const SUMMARY_QUANTILE_RANKS = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1] as const;
 const HISTOGRAM_BUCKETS = 10;
 
 export interface NumericCounts {

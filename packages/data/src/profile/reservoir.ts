@@ -1,4 +1,4 @@
-import type { Random } from "./random.js";
+import type { Random } from "@ctrain/stats";
 
 /** deepchecks keeps 100k raw values per column for its tests. */
 export const DEFAULT_RESERVOIR_CAPACITY = 100_000;
@@ -52,7 +52,7 @@ export class Reservoir {
       this.skip--;
       return;
     }
-    this.values[this.random.nextInt(this.capacity)] = x;
+    this.values[this.random.nextIndex(this.capacity)] = x;
     this.skip = -1;
   }
 
@@ -97,7 +97,7 @@ export class Reservoir {
   /** Partial Fisher-Yates shuffle of `pool` (which it reorders): `count` values drawn uniformly. */
   private drawWithoutReplacement(pool: Float64Array, count: number): Float64Array {
     for (let i = 0; i < count; i++) {
-      const j = i + this.random.nextInt(pool.length - i);
+      const j = i + this.random.nextIndex(pool.length - i);
       const held = pool[i]!;
       pool[i] = pool[j]!;
       pool[j] = held;

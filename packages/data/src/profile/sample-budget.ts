@@ -1,6 +1,6 @@
 import { BUNDLE_DOCUMENT_MAX_BYTES } from "@ctrain/core";
 import { decodeFloat64, encodeFloat64 } from "./codec.js";
-import { Random } from "./random.js";
+import { Random } from "@ctrain/stats";
 import { Reservoir } from "./reservoir.js";
 import type { ColumnProfile, DatasetProfile } from "./schema.js";
 

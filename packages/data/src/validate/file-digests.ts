@@ -1,28 +1,17 @@
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { FileDigest } from "@ctrain/core";
+import { sha256FileSync, type FileDigest, type Sha256Digest } from "@ctrain/core";
 
 /**
  * The worker's body, as source (an eval'd worker needs no file of its own in the bundle): it hashes each path it is
- * sent, in order, and posts the digest.
+ * sent, in order, with core's self-contained sha256FileSync, and posts the digest.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { createHash } = require("node:crypto");
-const { openSync, readSync, closeSync } = require("node:fs");
-const buffer = Buffer.allocUnsafe(4 << 20);
+const sha256FileSync = ${String(sha256FileSync)};
 parentPort.on("message", (path) => {
   if (path === null) return parentPort.close();
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  let bytes = 0;
-  try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; bytes += n) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  parentPort.postMessage({ path, bytes, sha256: hash.digest("hex") });
+  parentPort.postMessage({ path, ...sha256FileSync(path) });
 });
 `;
 
@@ -31,11 +20,6 @@ parentPort.on("message", (path) => {
  * 32 MiB about the same, so small datasets never start one.
  */
 const INLINE_BYTES = 32 * 1024 * 1024;
-
-interface Digest {
-  bytes: number;
-  sha256: string;
-}
 
 /**
  * Hashes a dataset's files (sha256) while they are being read; files are added as reading reaches them. Past the
@@ -46,7 +30,7 @@ export class FileDigester {
   private worker?: { thread: Worker; done: Promise<void> };
   private inlineBytes = 0;
   private readonly files: { path: string; recordAs: string }[] = [];
-  private readonly digests = new Map<string, Digest>();
+  private readonly digests = new Map<string, Sha256Digest>();
 
   /** Queues a file: its absolute path, and the relative path documents record. */
   add(path: string, recordAs: string): void {
@@ -54,7 +38,7 @@ export class FileDigester {
     const size = statSync(path).size;
     if (!this.worker && this.inlineBytes + size <= INLINE_BYTES) {
       this.inlineBytes += size;
-      this.digests.set(path, hashFile(path));
+      this.digests.set(path, sha256FileSync(path));
       return;
     }
     (this.worker ??= this.startWorker()).thread.postMessage(path);
@@ -80,24 +64,11 @@ export class FileDigester {
 
   private startWorker(): { thread: Worker; done: Promise<void> } {
     const thread = new Worker(WORKER_SOURCE, { eval: true });
-    thread.on("message", (digest: Digest & { path: string }) => this.digests.set(digest.path, digest));
+    thread.on("message", (digest: Sha256Digest & { path: string }) => this.digests.set(digest.path, digest));
     const done = new Promise<void>((resolve, reject) => {
       thread.on("error", reject);
       thread.on("exit", () => resolve());
     });
     return { thread, done };
   }
-}
-
-function hashFile(path: string): Digest {
-  const hash = createHash("sha256");
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, "r");
-  let bytes = 0;
-  try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; bytes += n) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return { bytes, sha256: hash.digest("hex") };
 }

@@ -2,8 +2,6 @@ export { validateDatasets } from "./validate-datasets.js";
 export type { ValidateDatasetsOptions, ValidationOutcome } from "./validate-datasets.js";
 export type { ValidationLog, ValidationProgress } from "./progress-log.js";
 export { mergeProfileDocuments, toProfileDocument, fromProfileDocument } from "./profile-documents.js";
-export { rowAnnotations } from "./annotations.js";
-export type { RowAnnotation } from "./annotations.js";
 export { driftSection } from "./drift-section.js";
 export type { DriftSection } from "./drift-section.js";
 export { combineShardResults, mergeShardProfiles } from "./merge-shards.js";

@@ -8,10 +8,16 @@ import {
   type DatasetProfile,
   type ProfileOptions,
 } from "../profile/index.js";
-import { CsvBatch, type CsvBatchParts } from "../readers/csv-batch.js";
-import { resolveReadOptions } from "../readers/options.js";
-import { resolveDataFiles } from "../readers/sources.js";
-import { readBatches, type ReadOptions, type ReadProgress, type RecordBatch } from "../readers/index.js";
+import {
+  CsvBatch,
+  readBatches,
+  resolveDataFiles,
+  resolveReadOptions,
+  type CsvBatchParts,
+  type ReadOptions,
+  type ReadProgress,
+  type RecordBatch,
+} from "@ctrain/readers";
 
 /** What a profile thread reads, how it profiles and which checks it may run; plain data, so it crosses to the worker. */
 export interface ProfileRequest {

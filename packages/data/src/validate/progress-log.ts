@@ -1,4 +1,4 @@
-import { describeProgress, type ReadProgress } from "../readers/index.js";
+import { describeProgress, type ReadProgress } from "@ctrain/readers";
 
 /** Where validation writes its log: `@actions/core` in the action, the terminal in the CLI. */
 export interface ValidationLog {

@@ -17,9 +17,7 @@ import { DatasetChecks, recordedPath, type ColumnResults } from "../checks/datas
 import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
-import type { ReadOptions, ReadProgress } from "../readers/index.js";
-import { resolveReadOptions } from "../readers/options.js";
-import { resolveDataFiles } from "../readers/sources.js";
+import { resolveDataFiles, resolveReadOptions, type ReadOptions, type ReadProgress } from "@ctrain/readers";
 import type { ShardPlace } from "../checks/key-partitions.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";

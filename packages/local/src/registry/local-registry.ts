@@ -13,6 +13,7 @@ import { z } from "zod";
 import {
   UserError,
   confinedPath,
+  sha256File,
   writeFileAtomic,
   type ModelRegistry,
   type PublishHooks,
@@ -20,7 +21,7 @@ import {
   type RegistryAsset,
   type ReleasePlan,
 } from "@ctrain/core";
-import { modelTag, newestFirst, openAssetSource, pickChampion, sha256OfFile, writeHashedCapped } from "@ctrain/publish";
+import { modelTag, newestFirst, openAssetSource, pickChampion, writeHashedCapped } from "@ctrain/publish";
 import semver from "semver";
 
 /** What a GitHub release object says beyond its assets, kept beside the files as `.release.json`. */
@@ -147,7 +148,7 @@ export class LocalModelRegistry implements ModelRegistry {
       if (
         existsSync(target) &&
         statSync(target).size === asset.bytes &&
-        (await sha256OfFile(target)) === asset.sha256
+        (await sha256File(target)).sha256 === asset.sha256
       ) {
         continue;
       }
@@ -157,7 +158,7 @@ export class LocalModelRegistry implements ModelRegistry {
     }
     for (const asset of plan.assets) {
       const target = confinedPath(draft, asset.name);
-      if (statSync(target).size !== asset.bytes || (await sha256OfFile(target)) !== asset.sha256) {
+      if (statSync(target).size !== asset.bytes || (await sha256File(target)).sha256 !== asset.sha256) {
         throw new UserError(`${asset.name} in ${draft} does not match what was written`, {
           hint: "another process is writing to the registry folder; run one publish at a time",
         });

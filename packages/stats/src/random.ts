@@ -1,45 +1,61 @@
 /**
- * Seeded xoshiro128** with splitmix32 seeding. Hand-written because Math.random cannot be seeded and no
- * installed package offers a seedable generator; 32-bit integer steps keep it fast in V8.
+ * xoshiro128** pseudo-random generator, seeded through splitmix32. Hand-written because Math.random can be neither
+ * seeded nor saved: the bootstrap must repeat for a seed, and sketches save the state in a profile and resume it.
  */
-export class SeededRandom {
-  /** Kept in an Int32Array: 32-bit values in object fields would be boxed as heap numbers on every step. */
-  private readonly state = new Int32Array(4);
+export type RandomState = [number, number, number, number];
 
-  constructor(seed: number) {
-    let state = seed | 0;
+export class Random {
+  /** Kept in an Int32Array: 32-bit values in object fields would be boxed as heap numbers on every step. */
+  private readonly words: Int32Array;
+
+  private constructor(state: readonly number[]) {
+    this.words = Int32Array.from(state);
+  }
+
+  /** A generator seeded from any 32-bit number via splitmix32, so nearby seeds give unrelated streams. */
+  static seeded(seed: number): Random {
+    let s = seed >>> 0;
     const next = (): number => {
-      state = (state + 0x9e3779b9) | 0;
-      let t = state ^ (state >>> 16);
-      t = Math.imul(t, 0x21f0aaad);
-      t ^= t >>> 15;
-      t = Math.imul(t, 0x735a2d97);
-      return (t ^ (t >>> 15)) | 0;
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
     };
-    for (let i = 0; i < 4; i++) this.state[i] = next();
+    return new Random([next(), next(), next(), next()]);
+  }
+
+  /** Resumes a saved state (checked with `isUsableRandomState` when it comes from a file). */
+  static fromState(state: RandomState): Random {
+    return new Random(state);
+  }
+
+  state(): RandomState {
+    const [a, b, c, d] = this.words;
+    return [a! >>> 0, b! >>> 0, c! >>> 0, d! >>> 0];
   }
 
   /** 32 random bits as an unsigned integer. */
   nextUint32(): number {
-    const s = this.state;
-    const result = Math.imul(rotateLeft(Math.imul(s[1]!, 5), 7), 9) >>> 0;
-    const t = s[1]! << 9;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotateLeft(s[3]!, 11);
+    const w = this.words;
+    const result = Math.imul(rotateLeft(Math.imul(w[1]!, 5), 7), 9) >>> 0;
+    const t = w[1]! << 9;
+    w[2]! ^= w[0]!;
+    w[3]! ^= w[1]!;
+    w[1]! ^= w[2]!;
+    w[0]! ^= w[3]!;
+    w[2]! ^= t;
+    w[3] = rotateLeft(w[3]!, 11);
     return result;
   }
 
   /** Fills out[0..count) with random 32-bit words; state in locals is several times faster than per-call steps. */
   fillUint32(out: Uint32Array, count = out.length): void {
-    const s = this.state;
-    let s0 = s[0]!;
-    let s1 = s[1]!;
-    let s2 = s[2]!;
-    let s3 = s[3]!;
+    const w = this.words;
+    let s0 = w[0]!;
+    let s1 = w[1]!;
+    let s2 = w[2]!;
+    let s3 = w[3]!;
     for (let i = 0; i < count; i++) {
       out[i] = Math.imul(rotateLeft(Math.imul(s1, 5), 7), 9);
       const t = s1 << 9;
@@ -50,10 +66,10 @@ export class SeededRandom {
       s2 ^= t;
       s3 = rotateLeft(s3, 11);
     }
-    s[0] = s0;
-    s[1] = s1;
-    s[2] = s2;
-    s[3] = s3;
+    w[0] = s0;
+    w[1] = s1;
+    w[2] = s2;
+    w[3] = s3;
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
@@ -129,7 +145,10 @@ const SMALL_LOG_FACTORIALS = Array.from({ length: 16 }, (_, k) => {
   return sum;
 });
 
-/** ln k! exactly for small k, by Stirling's series (error below 1e-17 for k >= 16) above. */
+/**
+ * ln k! exactly for small k, by Stirling's series (error below 1e-17 for k >= 16) above: BTRS calls it on every
+ * candidate, and this runs the binomial draws twice as fast as logGamma(k + 1).
+ */
 function logFactorial(k: number): number {
   if (k < 16) return SMALL_LOG_FACTORIALS[k]!;
   const x = k + 1;
@@ -140,5 +159,14 @@ function logFactorial(k: number): number {
     x +
     0.5 * Math.log(2 * Math.PI) +
     inverse * (1 / 12 - inverseSquared * (1 / 360 - inverseSquared * (1 / 1260 - inverseSquared / 1680)))
+  );
+}
+
+/** True when a saved state can be resumed (xoshiro's all-zero state is absorbing). */
+export function isUsableRandomState(state: readonly number[]): boolean {
+  return (
+    state.length === 4 &&
+    state.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff) &&
+    state.some((word) => word !== 0)
   );
 }

@@ -5,6 +5,7 @@ import {
   type CheckResult,
   type ValidationDocument,
 } from "@ctrain/core";
+import { truncate } from "./escape.js";
 
 /** A `::error file=...,line=...::` or `::warning` workflow command, so the PR diff shows the failing row. */
 export interface RowAnnotation {
@@ -40,7 +41,7 @@ export function rowAnnotations(
         file: place[1]!,
         line: Number(place[2]),
         title: "ctrain validate: unreadable input",
-        message: cut(error.message),
+        message: truncate(error.message, ANNOTATION_MESSAGE_MAX_CHARS),
       });
   }
   const queues = validation.datasets.flatMap((dataset) =>
@@ -60,13 +61,10 @@ function annotationsOf(dataset: string, result: CheckResult): RowAnnotation[] {
       level: result.severity === "error" ? "error" : "warning",
       file: example.file!,
       line: example.line!,
-      title: title.length > CHECK_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_TITLE_MAX_CHARS - 1)}…` : title,
-      message: cut(`unexpected value ${JSON.stringify(example.value)}: ${result.message}`),
+      title: truncate(title, CHECK_TITLE_MAX_CHARS),
+      message: truncate(
+        `unexpected value ${JSON.stringify(example.value)}: ${result.message}`,
+        ANNOTATION_MESSAGE_MAX_CHARS,
+      ),
     }));
-}
-
-function cut(message: string): string {
-  return message.length > ANNOTATION_MESSAGE_MAX_CHARS
-    ? `${message.slice(0, ANNOTATION_MESSAGE_MAX_CHARS - 1)}…`
-    : message;
 }

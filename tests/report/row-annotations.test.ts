@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, ValidationDocument } from "@ctrain/core";
-import { rowAnnotations } from "@ctrain/data";
+import { rowAnnotations } from "@ctrain/report";
 
 function failed(check: string, severity: "error" | "warn", lines: number[]): CheckResult {
   return {

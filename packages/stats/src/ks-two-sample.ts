@@ -118,7 +118,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** numpy's round(): halves go to the even neighbour. */
-export function roundHalfToEven(x: number): number {
+function roundHalfToEven(x: number): number {
   const floor = Math.floor(x);
   const fraction = x - floor;
   if (fraction !== 0.5) return Math.round(x);

@@ -36,47 +36,38 @@ export function jsonSyntaxErrorOffset(text: string): number {
       i++;
     }
   };
+  /** An object's or an array's items, from the opening bracket through `close`, separated by commas. */
+  const bracketed = (close: string, item: () => void): void => {
+    i++;
+    skipSpace();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      item();
+      skipSpace();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      expect(",");
+    }
+  };
+  const objectMember = (): void => {
+    skipSpace();
+    if (text[i] !== '"') fail();
+    string();
+    skipSpace();
+    expect(":");
+    value();
+  };
   const value = (): void => {
     skipSpace();
     const char = text[i];
-    if (char === "{") {
-      i++;
-      skipSpace();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (;;) {
-        skipSpace();
-        if (text[i] !== '"') fail();
-        string();
-        skipSpace();
-        expect(":");
-        value();
-        skipSpace();
-        if (text[i] === "}") {
-          i++;
-          return;
-        }
-        expect(",");
-      }
-    } else if (char === "[") {
-      i++;
-      skipSpace();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        skipSpace();
-        if (text[i] === "]") {
-          i++;
-          return;
-        }
-        expect(",");
-      }
-    } else if (char === '"') string();
+    if (char === "{") bracketed("}", objectMember);
+    else if (char === "[") bracketed("]", value);
+    else if (char === '"') string();
     else if (char === "t" || char === "f" || char === "n") {
       const word = char === "t" ? "true" : char === "f" ? "false" : "null";
       for (const letter of word) {
