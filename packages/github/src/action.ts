@@ -14,7 +14,8 @@ import {
 } from "@ctrain/core";
 import type { AttestationSubject } from "@ctrain/publish";
 import { bundleArtifactName, uploadBundleArtifact } from "./artifacts.js";
-import { createGitHubClient, type GitHubClient } from "./client.js";
+import { createGitHubClient } from "./client.js";
+import type { GitHubClient } from "./client-timing.js";
 import { readRunContext, repositoryLinkPrefix, toRunSource, type RunContext } from "./context.js";
 import { attestModelFiles } from "./releases/attest.js";
 import { actionLog } from "./log.js";

@@ -15,7 +15,7 @@ import {
   type RunHistory,
 } from "@ctrain/core";
 import { bundleArtifactName, downloadBundleArtifact } from "./artifacts.js";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./client-timing.js";
 import type { RunContext } from "./context.js";
 import { GitHubFault } from "./errors.js";
 

@@ -10,7 +10,7 @@ import {
   type HistoryRecord,
   type HistoryStore,
 } from "@ctrain/history";
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "./client-timing.js";
 import { explainGitHubError } from "./errors.js";
 import { inertLog } from "./log.js";
 

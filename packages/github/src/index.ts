@@ -1,4 +1,5 @@
 export * from "./client.js";
+export * from "./client-timing.js";
 export * from "./context.js";
 export * from "./errors.js";
 export * from "./inputs.js";

@@ -11,7 +11,7 @@ import {
   RATE_LIMIT_MAX_WAIT_SECONDS,
   type GitHubClient,
   type GitHubClientOptions,
-} from "./client.js";
+} from "./client-timing.js";
 import { faultOf, RequestTimeoutError } from "./errors.js";
 import { inertLog } from "./log.js";
 

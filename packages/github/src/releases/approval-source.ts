@@ -6,7 +6,7 @@ import {
   type PullRequestFacts,
   type ReviewFacts,
 } from "@ctrain/core";
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 import { readRunContext, type RepositoryRef } from "../context.js";
 import { explainGitHubError } from "../errors.js";
 

@@ -1,4 +1,4 @@
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 import type { RepositoryRef } from "../context.js";
 import { explainGitHubError } from "../errors.js";
 

@@ -18,7 +18,7 @@ import {
   writeHashedCapped,
 } from "@ctrain/publish";
 import { setTimeout as sleep } from "node:timers/promises";
-import { clientTimingFromEnv, type GitHubClient } from "../client.js";
+import { clientTimingFromEnv, type GitHubClient } from "../client-timing.js";
 import type { RepositoryRef } from "../context.js";
 import { explainGitHubError, GitHubFault } from "../errors.js";
 import { inertLog } from "../log.js";

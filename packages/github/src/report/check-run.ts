@@ -5,7 +5,7 @@ import {
   type RenderedReport,
   type ReportAnnotation,
 } from "@ctrain/core";
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 import type { RepositoryRef } from "../context.js";
 import { explainGitHubError } from "../errors.js";
 

@@ -1,5 +1,5 @@
 import type { RepositoryRef } from "../context.js";
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 
 export interface ThreadComment {
   id: number;

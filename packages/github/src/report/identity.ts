@@ -1,4 +1,4 @@
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 import { explainGitHubError } from "../errors.js";
 
 /** The login GITHUB_TOKEN's comments carry. */

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { UserError, isUserError, type PublishedReport, type RenderedReport, type ReportSink } from "@ctrain/core";
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 import type { RepositoryRef } from "../context.js";
 import { explainGitHubError } from "../errors.js";
 import { publishCheckRun } from "./check-run.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { UserError, type Bundle } from "@ctrain/core";
 import { bundleArtifactName, downloadBundleArtifact } from "../artifacts.js";
-import type { GitHubClient } from "../client.js";
+import type { GitHubClient } from "../client-timing.js";
 import type { RepositoryRef, RunContext } from "../context.js";
 import { explainGitHubError } from "../errors.js";
 
