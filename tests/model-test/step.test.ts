@@ -112,7 +112,8 @@ describe("the model-test step", () => {
     expect(document.failures[0]!.message).toMatch(
       /^p95 latency \d+(\.\d+)? ms is over its budget of 10 ms \(model-test\.budgets\.p95-ms\)$/,
     );
-    expect(bundle.read("run").metrics["model-test:latency-p95-ms"]).toBeGreaterThanOrEqual(30);
+    // The model sleeps 30 ms per answer; its timer may end a fraction of a millisecond early on this clock.
+    expect(bundle.read("run").metrics["model-test:latency-p95-ms"]).toBeGreaterThanOrEqual(29);
   });
 
   it("reads CSV golden inputs with numbers as numbers", async () => {

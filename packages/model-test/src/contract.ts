@@ -38,7 +38,7 @@ export async function loadContract(
   options: { cwd: string; inputs: readonly GoldenInput[] },
 ): Promise<Contract | undefined> {
   if (!config) return undefined;
-  const schema = config.schema === undefined ? undefined : loadRowSchema(config.schema, options.cwd);
+  const schema = config.schema === undefined ? undefined : await loadRowSchema(config.schema, options.cwd);
   const expected = config.expected === undefined ? undefined : await readExpectedRows(config.expected, options);
   const tolerance = { absolute: config["absolute-tolerance"], relative: config["relative-tolerance"] };
   return {

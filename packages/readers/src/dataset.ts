@@ -2,7 +2,6 @@ import type { RecordBatch } from "./batch.js";
 import { readCsv } from "./csv.js";
 import { readJsonLines } from "./jsonl.js";
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from "./options.js";
-import { readParquet } from "./parquet.js";
 import { ProgressTracker } from "./progress.js";
 import { resolveDataFiles, type DataFile } from "./sources.js";
 
@@ -59,6 +58,16 @@ function readFile(
     case "jsonl":
       return readJsonLines(file, options, progress);
     case "parquet":
-      return readParquet(file, options, progress);
+      return readParquetLazily(file, options, progress);
   }
+}
+
+/** hyparquet (and its codecs) load with the first Parquet file: a CSV-only step never compiles them. */
+async function* readParquetLazily(
+  file: DataFile,
+  options: ResolvedReadOptions,
+  progress: ProgressTracker,
+): AsyncGenerator<RecordBatch> {
+  const { readParquet } = await import("./parquet.js");
+  yield* readParquet(file, options, progress);
 }

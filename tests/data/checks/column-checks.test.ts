@@ -167,9 +167,9 @@ describe("column checks", () => {
     // A config built without the schema still meets the check's own compile.
     const unchecked = DatasetConfig.parse({ path: "data.csv", columns: { code: { regex: "a" } } });
     unchecked.columns.code!.regex = "(a)\\1";
-    expect(() => new DatasetChecks({ name: "train", config: unchecked, cwd: dir, notice: () => undefined })).toThrow(
-      expect.objectContaining({ name: "UserError", location: "data.datasets.train.columns.code.regex" }),
-    );
+    await expect(
+      DatasetChecks.create({ name: "train", config: unchecked, cwd: dir, notice: () => undefined }),
+    ).rejects.toMatchObject({ name: "UserError", location: "data.datasets.train.columns.code.regex" });
     await expect(runChecks(dir, { path: "data.csv", columns: { age: { min: 5, max: 1 } } })).rejects.toMatchObject({
       location: "data.datasets.train.columns.age",
       message: "min (5) is greater than max (1)",

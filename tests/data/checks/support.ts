@@ -30,7 +30,7 @@ export async function runChecks(
 ): Promise<CheckRun> {
   const parsed = DatasetConfig.parse(config);
   const notices: string[] = [];
-  const checks = new DatasetChecks({
+  const checks = await DatasetChecks.create({
     name: "train",
     config: parsed,
     cwd: dir,

@@ -6,7 +6,7 @@ import type { BatchPlace } from "./cells.js";
 import { ColumnChecks, type ColumnCheckSpec } from "./column-checks.js";
 import type { ShardPlace } from "./key-partitions.js";
 import { RowChecks, type RowCheckSpec } from "./row-checks.js";
-import { loadRowSchema } from "./row-schema.js";
+import { loadRowSchema, type RowSchema } from "./row-schema.js";
 import { tableResult, type Severity } from "./results.js";
 import { rowCountResults } from "./table-checks.js";
 
@@ -28,6 +28,11 @@ export interface DatasetCheckOptions {
   columnShare?: { share: number; shares: number };
   /** This is one shard of a sharded validation: the key check saves its partitions in `dir` for the merge. */
   keyPartitions?: { dir: string; shard: ShardPlace };
+}
+
+/** The row JSON Schema file a dataset names, if any (`schema: infer` takes its rules from the baseline instead). */
+function rowSchemaFile(config: DatasetConfig): string | undefined {
+  return config.schema === undefined || config.schema === "infer" ? undefined : config.schema;
 }
 
 /** Column check results by column name, as a thread that ran them hands them over. */
@@ -57,7 +62,20 @@ export class DatasetChecks {
   private readonly severity: Severity;
   private readonly key: string;
 
-  constructor(private readonly options: DatasetCheckOptions) {
+  /**
+   * The checks, with the row schema (if the dataset names one) read and compiled first: everything wrong in the
+   * config is a UserError from here.
+   */
+  static async create(options: DatasetCheckOptions): Promise<DatasetChecks> {
+    const file = options.columnShare ? undefined : rowSchemaFile(options.config);
+    const rowSchema = file === undefined ? undefined : await loadRowSchema(file, options.cwd);
+    return new DatasetChecks(options, rowSchema);
+  }
+
+  private constructor(
+    private readonly options: DatasetCheckOptions,
+    private readonly rowSchema: RowSchema | undefined,
+  ) {
     const { config, name } = options;
     this.cwd = options.cwd ?? process.cwd();
     this.severity = config.severity;
@@ -172,9 +190,7 @@ export class DatasetChecks {
     if (config.key && partitions) spec.keyPartitions = { ...partitions, dataset: this.options.name };
     const duplicates = severityOf(config["duplicate-rows"]);
     if (duplicates) spec.duplicateRows = duplicates;
-    if (config.schema !== undefined && config.schema !== "infer") {
-      spec.schema = { rowSchema: loadRowSchema(config.schema, this.cwd), severity: config.severity };
-    }
+    if (this.rowSchema) spec.schema = { rowSchema: this.rowSchema, severity: config.severity };
     if (config.label !== undefined) {
       spec.label = { column: config.label };
       if (labelChecks["min-class-share"] !== undefined) {

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsPlugin from "ajv-formats";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { UserError } from "@ctrain/core";
+import type * as AjvModules from "./ajv-dialects.js";
 
 /** A row JSON Schema compiled once, in two flavours: text cells (CSV) are coerced to the schema's types, typed ones not. */
 export interface RowSchema {
@@ -18,7 +16,7 @@ export interface RowSchema {
  * Reads and compiles a row JSON Schema (draft-07 by default; 2019-09 and 2020-12 when `$schema` names them; formats
  * from ajv-formats). An unreadable file, invalid JSON or an invalid schema is a UserError naming the file.
  */
-export function loadRowSchema(file: string, cwd = process.cwd()): RowSchema {
+export async function loadRowSchema(file: string, cwd = process.cwd()): Promise<RowSchema> {
   const path = resolve(cwd, file);
   let text: string;
   try {
@@ -31,8 +29,9 @@ export function loadRowSchema(file: string, cwd = process.cwd()): RowSchema {
     });
   }
   const schema = parseSchemaJson(text, file);
+  const modules = await import("./ajv-dialects.js");
   const compile = (coerceTypes: boolean): ValidateFunction => {
-    const ajv = createAjv(schema, coerceTypes);
+    const ajv = createAjv(modules, schema, coerceTypes);
     try {
       return ajv.compile(schema);
     } catch (error) {
@@ -77,7 +76,11 @@ function parseSchemaJson(text: string, file: string): Record<string, unknown> | 
   });
 }
 
-function createAjv(schema: Record<string, unknown> | boolean, coerceTypes: boolean): Ajv {
+function createAjv(
+  { Ajv, Ajv2019, Ajv2020, addFormats }: typeof AjvModules,
+  schema: Record<string, unknown> | boolean,
+  coerceTypes: boolean,
+): Ajv {
   const dialect = typeof schema === "object" ? String(schema.$schema ?? "") : "";
   const options = { allErrors: false, strict: false, coerceTypes, validateFormats: true } as const;
   const ajv = dialect.includes("2020-12")
@@ -85,8 +88,7 @@ function createAjv(schema: Record<string, unknown> | boolean, coerceTypes: boole
     : dialect.includes("2019-09")
       ? new Ajv2019(options)
       : new Ajv(options);
-  // ajv-formats is CommonJS: its function is `.default` under both Node's and esbuild's interop.
-  addFormatsPlugin.default(ajv);
+  addFormats(ajv);
   return ajv as Ajv;
 }
 

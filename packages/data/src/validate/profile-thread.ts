@@ -360,7 +360,7 @@ export async function serveProfileThread(): Promise<boolean> {
     const share = data.share ?? 0;
     const { checks: checkOptions } = data.request;
     if (checkOptions && data.checkShares) {
-      checks = new DatasetChecks({
+      checks = await DatasetChecks.create({
         ...checkOptions,
         columnShare: { share: data.checkShare!, shares: data.checkShares },
       });

@@ -288,7 +288,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
   const keyPartitions = shard && { dir: join(shard.keysDir, name), shard: { index: shard.index, count: shard.count } };
   let checks: DatasetChecks;
   try {
-    checks = new DatasetChecks({ ...checkOptions, keyPartitions, notice: (message) => log.info(message) });
+    checks = await DatasetChecks.create({ ...checkOptions, keyPartitions, notice: (message) => log.info(message) });
   } catch (error) {
     if (!isUserError(error)) throw error;
     log.info(`${name}: ${error.format()}`);
