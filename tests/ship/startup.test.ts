@@ -24,6 +24,11 @@ const LOADED_ON_FIRST_USE = [
   "@octokit/core",
   "@octokit/plugin-rest-endpoint-methods",
   "bottleneck",
+  // Row JSON Schemas and Parquet files: loaded with the first one (packages/data/src/checks/ajv-dialects.ts,
+  // packages/readers/src/parquet.ts).
+  "ajv",
+  "ajv-formats",
+  "hyparquet",
 ];
 
 const HOOKS = `
@@ -96,7 +101,7 @@ describe("what an action loads at start", () => {
   );
 
   it.each(actions)(
-    "%s loads none of the artifact, cache, attestation and octokit stacks before its first line of work",
+    "%s loads none of the artifact, cache, attestation, octokit, ajv and Parquet stacks before its first line of work",
     (name) => {
       const entry = join(root, "dist", name, "index.js");
       expect(existsSync(entry), `${entry} is missing: run \`npm run build\``).toBe(true);
