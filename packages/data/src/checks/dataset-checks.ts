@@ -88,10 +88,14 @@ export class DatasetChecks {
     this.rowChecks = share ? undefined : new RowChecks(this.rowSpec());
   }
 
-  /** Leaves the column checks to other threads (whose `columnResults` go to `results`), before the first batch. */
-  handOverColumnChecks(): void {
-    for (const checks of this.columnChecks) checks.dispose();
-    this.columnChecks = [];
+  /**
+   * Keeps only this thread's share of the column checks (as `columnShare` picks them) and leaves the rest to other
+   * threads, whose `columnResults` go to `results`; before the first batch.
+   */
+  keepColumnShare({ share, shares }: { share: number; shares: number }): void {
+    const kept = this.columnChecks.filter((_, i) => i % shares === share);
+    for (const checks of this.columnChecks) if (!kept.includes(checks)) checks.dispose();
+    this.columnChecks = kept;
   }
 
   /** One batch, in read order. */
@@ -106,11 +110,11 @@ export class DatasetChecks {
   /**
    * The results, in a stable order: columns, column checks, rows. Call once, after the last batch. After a read
    * failed part way (`complete: false`), checks that need every row (row counts, class shares) are left out. Column
-   * checks handed over to other threads are taken from their `columnResults`.
+   * checks left to other threads are taken from their `columnResults`.
    */
   results(options: { complete: boolean; columnResults?: ColumnResults } = { complete: true }): CheckResult[] {
     const results: CheckResult[] = [...this.columnSetResults()];
-    const byColumn = options.columnResults ?? this.columnResults();
+    const byColumn = { ...this.columnResults(), ...options.columnResults };
     for (const spec of this.specs) results.push(...(byColumn[spec.column] ?? []));
     if (options.complete) {
       results.push(

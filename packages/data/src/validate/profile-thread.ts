@@ -253,17 +253,18 @@ export class DatasetReading {
   }
 
   /**
-   * Starts the worker threads the dataset is worth; call before `batches`. When it returns true, the workers run the
-   * column checks: hand them over (`DatasetChecks.handOverColumnChecks`) and take their `columnResults`.
+   * Starts the worker threads the dataset is worth; call before `batches`. When they run column checks, it answers
+   * the share this thread keeps (`DatasetChecks.keepColumnShare`); the rest come from `columnResults`.
    */
-  async start(): Promise<boolean> {
+  async start(): Promise<{ share: number; shares: number } | undefined> {
     const { sources, read } = this.request;
     if (this.threads && this.threadCount > 1) {
       const files = await resolveDataFiles(sources, resolveReadOptions(read));
       const bytes = files.reduce((total, file) => total + file.size, 0);
       if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) this.startThreads(files);
     }
-    return this.threadsStarted.length > 0 && this.request.checks !== undefined;
+    if (this.threadsStarted.length === 0 || this.request.checks === undefined) return undefined;
+    return { share: this.threadCount - 1, shares: this.threadCount };
   }
 
   async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
@@ -299,7 +300,8 @@ export class DatasetReading {
     const shares = this.shipping ? this.threadCount : this.threadCount - 1;
     this.split = new ColumnSplit(shares);
     const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
-    const checkShares = this.request.checks ? this.threadCount - 1 : 0;
+    // Every thread runs a share of the column checks: this one the last, besides the row checks.
+    const checkShares = this.request.checks ? this.threadCount : 0;
     for (let share = 0; share < shares; share++) {
       if (this.shipping && share === CHECKING_SHARE) continue;
       const shipping = this.shipping && share === 0;

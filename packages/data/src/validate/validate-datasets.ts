@@ -304,7 +304,8 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     progress.report(report);
   };
   try {
-    if (await reading.start()) checks.handOverColumnChecks();
+    const share = await reading.start();
+    if (share) checks.keepColumnShare(share);
     for await (const batch of reading.batches(onProgress)) {
       if (!seenFiles.has(batch.file)) {
         seenFiles.add(batch.file);
@@ -319,8 +320,8 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
       const workers = threading.threads - 1;
       log.info(
         threading.mode === "shipping"
-          ? `${name}: read on a second thread; ${workers} thread(s) check the columns, ${threading.threads} profile them, this one checks the rows`
-          : `${name}: rows checked here; ${workers} more thread(s) read the files too to check and profile the columns`,
+          ? `${name}: read on a second thread; ${threading.threads} threads check and profile a share of the columns each, this one checks the rows too`
+          : `${name}: rows and a share of the columns checked here; ${workers} more thread(s) read the files too to check and profile the rest`,
       );
     }
     const profile = await reading.profile();
