@@ -1,7 +1,6 @@
 import { runValidateStep } from "@ctrain/data";
 import { actionLog, annotate, concludeStep, reportLinks, runAction, setOutputs } from "@ctrain/github";
 import { startAction, writeSummary } from "@ctrain/github";
-import { renderReport, rowAnnotations } from "@ctrain/report";
 import { actionBaselineSource } from "../shared/baselines.js";
 import { INPUTS } from "./inputs.js";
 
@@ -27,6 +26,7 @@ export function run(): Promise<void> {
       profileThread: { entry: new URL(import.meta.url) },
     });
     setOutputs(outputs);
+    const { renderReport, rowAnnotations } = await import("@ctrain/report"); // after the work: not at start-up
     await writeSummary(renderReport({ validation }, reportLinks(config, context)).summary);
     annotate(rowAnnotations(validation, { budget: inputs["max-annotations"], stepFails: !verdict.passed }));
     if (errors[0]) throw errors[0];

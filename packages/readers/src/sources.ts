@@ -1,7 +1,6 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import { glob, isDynamicPattern } from "tinyglobby";
 import { UserError } from "@ctrain/core";
 import type { DataFormat, ResolvedReadOptions } from "./options.js";
 
@@ -64,6 +63,8 @@ export async function resolveDataFiles(
 }
 
 async function expandEntry(entry: string, cwd: string): Promise<string[]> {
+  // tinyglobby (with picomatch and fdir) loads with the first path to expand, after the config is read.
+  const { glob, isDynamicPattern } = await import("tinyglobby");
   if (isDynamicPattern(entry)) {
     const matches = await glob(entry, { cwd, onlyFiles: true, absolute: isAbsolute(entry), expandDirectories: false });
     if (matches.length === 0) {

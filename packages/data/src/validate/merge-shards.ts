@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
 import { existsSync, statSync } from "node:fs";
-import { glob, isDynamicPattern } from "tinyglobby";
 import {
   filesFingerprint,
   Bundle,
@@ -199,6 +198,7 @@ export async function mergeShardProfiles(
 }
 
 async function shardFolders(patterns: readonly string[], cwd: string): Promise<string[]> {
+  const { glob, isDynamicPattern } = await import("tinyglobby");
   const folders = new Set<string>();
   for (const pattern of patterns) {
     const matches = isDynamicPattern(pattern)
