@@ -5,7 +5,12 @@ import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
 
-export { Ajv, Ajv2019, Ajv2020 };
+export const ajvDialects = {
+  Ajv,
+  Ajv2019,
+  Ajv2020,
+  /** ajv-formats is CommonJS: its function is `.default` under both Node's and esbuild's interop. */
+  addFormats: (ajv: Ajv): void => void addFormatsPlugin.default(ajv),
+};
 
-/** ajv-formats is CommonJS: its function is `.default` under both Node's and esbuild's interop. */
-export const addFormats = (ajv: Ajv): void => void addFormatsPlugin.default(ajv);
+export type AjvDialects = typeof ajvDialects;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { UserError } from "@ctrain/core";
-import type * as AjvModules from "./ajv-dialects.js";
+import type { AjvDialects } from "./ajv-dialects.js";
 
 /** A row JSON Schema compiled once, in two flavours: text cells (CSV) are coerced to the schema's types, typed ones not. */
 export interface RowSchema {
@@ -29,9 +29,9 @@ export async function loadRowSchema(file: string, cwd = process.cwd()): Promise<
     });
   }
   const schema = parseSchemaJson(text, file);
-  const modules = await import("./ajv-dialects.js");
+  const { ajvDialects } = await import("./ajv-dialects.js");
   const compile = (coerceTypes: boolean): ValidateFunction => {
-    const ajv = createAjv(modules, schema, coerceTypes);
+    const ajv = createAjv(ajvDialects, schema, coerceTypes);
     try {
       return ajv.compile(schema);
     } catch (error) {
@@ -77,7 +77,7 @@ function parseSchemaJson(text: string, file: string): Record<string, unknown> | 
 }
 
 function createAjv(
-  { Ajv, Ajv2019, Ajv2020, addFormats }: typeof AjvModules,
+  { Ajv, Ajv2019, Ajv2020, addFormats }: AjvDialects,
   schema: Record<string, unknown> | boolean,
   coerceTypes: boolean,
 ): Ajv {
