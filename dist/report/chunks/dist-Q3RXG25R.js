@@ -1,7 +1,0 @@
-import { createRequire as __ctrainCreateRequire } from 'node:module';
-const require = __ctrainCreateRequire(import.meta.url);
-import {
-  require_dist
-} from "./chunk-K7J56RJA.js";
-import "./chunk-NRFFNOLP.js";
-export default require_dist();
