@@ -3,7 +3,7 @@
 // artifact, cache and attestation toolkits, the Parquet codecs: esbuild splits each `import()` into its own chunk, so
 // a step that never uses them does not compile and run them at start; `npm run bench:startup` measures it). The CLI
 // is one file, dist/cli/index.js.
-// `--check` builds into a temporary folder and fails when dist/ differs from what the sources build.
+// `--check` builds into a temporary folder beside dist/ and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 // dist/cli/ is also the npm package `ctrain` (`npm pack ./dist/cli`): its bundle holds everything the CLI runs, so the
 // package has no dependencies; the repository root stays the private workspace that builds it.
@@ -19,7 +19,6 @@ import {
   writeFileSync,
   mkdirSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -32,7 +31,9 @@ const entries = readdirSync(join(root, "actions"))
 entries.push({ name: "cli", entry: join(root, "packages/cli/src/main.ts") });
 const selected = only.length ? entries.filter(({ name }) => only.includes(name)) : entries;
 
-const outRoot = check ? mkdtempSync(join(tmpdir(), "ctrain-dist-")) : join(root, "dist");
+// The check builds beside dist/, at its depth: each source map names its sources relative to its own file, and the
+// chunk names hash the maps, so a build anywhere else names every chunk differently.
+const outRoot = check ? mkdtempSync(join(root, ".dist-check-")) : join(root, "dist");
 if (!check && !only.length) {
   // A full build drops bundles whose action is gone; the others are overwritten in place.
   const kept = new Set([...entries.map(({ name }) => name), "package.json"]);
