@@ -2,7 +2,6 @@ import * as core from "@actions/core";
 import { runCompareStep } from "@ctrain/compare";
 import { Bundle } from "@ctrain/core";
 import { actionLog, concludeStep, reportLinks, runAction, startAction } from "@ctrain/github";
-import { renderReport } from "@ctrain/report";
 import { actionBaselineSource } from "../shared/baselines.js";
 import { INPUTS } from "./inputs.js";
 
@@ -20,6 +19,7 @@ export function run(): Promise<void> {
       runCompareStep({ config, bundleDir: bundle.root, candidates, baselines, source, log: actionLog.info }),
     );
     for (const note of document.baseline.notes) if (document.baseline.kind === "none") core.warning(note);
+    const { renderReport } = await import("@ctrain/report"); // after the work: not at start-up
     const rendering = { ...reportLinks(config, context), charts: false };
     await concludeStep(verdict, { summary: renderReport({ comparison: document }, rendering).summary, outputs });
   });
