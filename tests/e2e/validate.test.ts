@@ -407,13 +407,18 @@ describe("validate action, end to end", () => {
       results.find((result) => result.check === "expect_column_values_to_be_unique");
     const expected = key(single.validation.datasets[0]!.results)!;
     expect(key(readValidation().datasets[0]!.results)).toEqual(expected);
+    // Duplicate rows are joined across shards too.
+    const rows = (results: ValidationDocument["datasets"][number]["results"]) =>
+      results.find((result) => result.check === "expect_table_rows_to_be_unique");
+    expect(rows(single.validation.datasets[0]!.results)).toBeDefined();
+    expect(rows(readValidation().datasets[0]!.results)).toEqual(rows(single.validation.datasets[0]!.results));
     // 1 repeats within part-0, 2 and 4 across shards, 6 within part-3.
     expect(expected.result.partial_unexpected_list.map((example) => example.value)).toEqual(["1", "2", "4", "6"]);
     expect(merged.exitCode).toBe(1);
-    expect(merged.log).toContain("train: keys joined across 2 shard(s)");
+    expect(merged.log).toContain("train: expect_column_values_to_be_unique (id) joined across 2 shard(s)");
 
     // A shard artifact whose partition was swapped for another's bytes is refused, naming the file.
-    const keys = join(workspace, ".ctrain-shards", "ctrain-shard-ctrain-2", "keys", "train");
+    const keys = join(workspace, ".ctrain-shards", "ctrain-shard-ctrain-2", "keys", "train", "key");
     const partition = readdirSync(keys).find(
       (name) => /^p\d\d\.bin$/.test(name) && readFileSync(join(keys, name)).length > 0,
     )!;
@@ -423,7 +428,7 @@ describe("validate action, end to end", () => {
     const refused = await mergeShards();
     expect(refused.exitCode).toBe(1);
     const failure = refused.annotations.find((annotation) => annotation.file === undefined)!;
-    expect(failure.message).toContain(`keys/train/${partition}: record 0 belongs to another partition`);
+    expect(failure.message).toContain(`keys/train/key/${partition}: record 0 belongs to another partition`);
     expect(failure.message).toContain("validate that shard again");
   });
 });

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unli
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CtrainConfig, isUserError, type BaselineSource } from "@ctrain/core";
+import { CtrainConfig, isUserError, type BaselineSource, type CheckResult } from "@ctrain/core";
 import {
   KEY_RECORD_WORDS,
   KeyHasher,
@@ -78,6 +78,7 @@ describe("key partitions of a shard", () => {
             const writer = new KeyPartitionWriter(folder, {
               dataset: "train",
               shard: { index: shard + 1, count: shards.length },
+              check: "key",
               columns: ["id"],
             });
             // Later repeats of a key reach the writer too (after the in-memory check spilled): it keeps the first.
@@ -85,13 +86,13 @@ describe("key partitions of a shard", () => {
               const { hi, lo } = hashOf(key);
               writer.add(hi, lo, 0, line, String(key));
             });
-            writer.finish({ files: ["a.csv"], rows: keys.length, keyedRows: keys.length, repeats: 0, examples: [] });
+            writer.finish({ files: ["a.csv"], rows: keys.length, counted: keys.length, repeats: 0 });
             return folder;
           });
           const found: [number, number][] = [];
           for (let p = 0; p < 64; p++) {
             const records = parts.map((folder) => {
-              const bytes = readFileSync(join(folder, `p${String(p).padStart(2, "0")}.bin`));
+              const bytes = readFileSync(join(folder, "key", `p${String(p).padStart(2, "0")}.bin`));
               return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
             });
             joinPartition(records, (shard, part, i) => found.push([shard, part[i * KEY_RECORD_WORDS + 3]!]));
@@ -159,16 +160,69 @@ describe("the key check over shards", () => {
     );
   }, 120_000);
 
+  it("duplicate rows and unique columns equal the one-process checks over all files, field by field", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.array(
+            fc.tuple(fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), fc.integer({ min: 0, max: 4 })),
+            {
+              maxLength: 30,
+            },
+          ),
+          { minLength: 2, maxLength: 5 },
+        ),
+        fc.integer({ min: 2, max: 5 }),
+        async (files, wanted) => {
+          const dir = tempDir("ctrain-repeat-shards-");
+          mkdirSync(join(dir, "data"));
+          // Small ranges repeat rows and values within files and across them; an empty cell is null.
+          files.forEach((rows, f) => {
+            const lines = rows.map(([a, b]) => `${a ?? ""},${b === 4 ? "long ".repeat(50) : b}`);
+            writeFileSync(join(dir, "data", `f${f}.csv`), `a,b\n${lines.join("\n")}\n`);
+          });
+          const config = CtrainConfig.parse({
+            compare: { baseline: "none" },
+            data: {
+              datasets: {
+                train: {
+                  path: "data/*.csv",
+                  "duplicate-rows": "error",
+                  columns: { a: { unique: true }, b: { unique: true } },
+                },
+              },
+            },
+          });
+          const repeats = (results: readonly CheckResult[]) => results.filter((r) => r.check.endsWith("_to_be_unique"));
+          const single = await validateDatasets(config, { cwd: dir });
+          const expected = repeats(single.validation.datasets[0]!.results);
+          const count = Math.min(wanted, files.length);
+          for (let index = 1; index <= count; index++) await validateShard(dir, config, index, count);
+          const merged = await mergeShardProfiles(config, ["shards/*"], { cwd: dir, log: silent });
+          expect(merged.errors).toEqual([]);
+          expect(expected.map((r) => r.column ?? "rows")).toEqual(["a", "b", "rows"]);
+          expect(repeats(merged.validation.datasets[0]!.results)).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+
   it("refuses a shard whose partitions were tampered with, naming the file", async () => {
     const dir = tempDir("ctrain-key-shards-hostile-");
     mkdirSync(join(dir, "data"));
     writeFileSync(join(dir, "data", "a.csv"), "id\n1\n2\n3\n");
     writeFileSync(join(dir, "data", "b.csv"), "id\n3\n4\n");
     const config = configFor(["id"]);
-    const keys = join(dir, "shards", "2", "keys", "train");
+    const keys = join(dir, "shards", "2", "keys", "train", "key");
+    const rows = join(dir, "shards", "2", "keys", "train", "rows");
     const clean = await shardedKeyResult(dir, config, 2);
     expect(clean.result.result.unexpected_count).toBe(1);
     expect(clean.result.result.partial_unexpected_list).toEqual([{ value: "3", file: "data/b.csv", line: 2 }]);
+    const cleanRows = clean.merged.validation.datasets[0]!.results.find(
+      (r) => r.check === "expect_table_rows_to_be_unique",
+    );
+    expect(cleanRows?.result.partial_unexpected_list).toEqual([{ value: "3", file: "data/b.csv", line: 2 }]);
 
     // Every shard run rewrites its partitions, so each case starts from a clean pair.
     const partition = readdirSync(keys).find(
@@ -189,6 +243,25 @@ describe("the key check over shards", () => {
           writeFileSync(join(keys, "manifest.json"), JSON.stringify({ ...manifest, dataset: "other" }));
         },
         /names dataset "other"/,
+      ],
+      [
+        "a stray folder beside the checks' folders",
+        () => mkdirSync(join(keys, "..", "evil")),
+        /holds \["evil"\]; expected only folders key, rows and unique-<16 hex digits>/,
+      ],
+      [
+        "a duplicate-rows manifest that says it holds keys",
+        () => {
+          const manifest = JSON.parse(readFileSync(join(rows, "manifest.json"), "utf8")) as object;
+          writeFileSync(join(rows, "manifest.json"), JSON.stringify({ ...manifest, check: "key" }));
+        },
+        /rows: its manifest names check key; expected duplicate-rows/,
+      ],
+      [
+        "a row's value that is not JSON",
+        () =>
+          writeFileSync(join(rows, "values.bin"), Buffer.alloc(readFileSync(join(rows, "values.bin")).length, 0xff)),
+        /a value in values.bin is not UTF-8 JSON of a value/,
       ],
       [
         "a shard from another split",

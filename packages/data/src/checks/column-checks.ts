@@ -6,10 +6,12 @@ import {
   type CheckResult,
   type ColumnRules,
   type LinearRegex,
+  type RecordedValue,
 } from "@ctrain/core";
 import { CellKind } from "@ctrain/readers";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { KeyHasher } from "./key-hasher.js";
+import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
 import {
   UnexpectedTally,
@@ -100,11 +102,19 @@ export class ColumnChecks {
   private readonly minLength: number;
   private readonly maxLength: number;
   private readonly unique?: RepeatFinder;
+  private uniquePartitions?: KeyPartitionWriter;
   private readonly hasher = new KeyHasher();
 
+  /**
+   * `partitions`: this is a shard, and a unique column saves its values' partitions in `dir` (`keys/<dataset>`) for
+   * the merge, from its first batch (a check left to another thread writes nothing).
+   */
   constructor(
     readonly spec: ColumnCheckSpec,
-    options: { tempDir?: string } = {},
+    private readonly options: {
+      tempDir?: string;
+      partitions?: { dir: string; dataset: string; shard: ShardPlace };
+    } = {},
   ) {
     const { rules } = spec;
     if (rules.min !== undefined && rules.max !== undefined && rules.min > rules.max) {
@@ -148,6 +158,14 @@ export class ColumnChecks {
     const { batch } = place;
     const rows = batch.rows;
     this.rows += rows;
+    const partitions = this.options.partitions;
+    if (this.unique && partitions && !this.uniquePartitions) {
+      this.uniquePartitions = new KeyPartitionWriter(partitions.dir, {
+        ...partitions,
+        check: "unique-column",
+        columns: [this.spec.column],
+      });
+    }
     if (col < 0) {
       this.nulls += rows;
       for (let row = 0; row < rows; row++) this.tally(this.nullTally, place, row, col);
@@ -191,8 +209,14 @@ export class ColumnChecks {
         if (text) hasher.addString(value as string);
         else hasher.addValue(value);
         hasher.finish();
-        const seen = this.unique.add(hasher.hi, hasher.lo, 0, place.fileIndex, batch.lineOf(row));
-        if (seen !== Seen.New) this.tally(this.uniqueTally, place, row, col);
+        const line = batch.lineOf(row);
+        if (this.unique.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
+          if (this.uniqueTally.wantsExample())
+            tallyRepeat(this.uniqueTally, this.uniquePartitions, cellValue(place, row, col), place, line);
+          else this.uniqueTally.count++;
+        } else if (this.uniquePartitions) {
+          this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, cellValue(place, row, col));
+        }
       }
     }
   }
@@ -293,16 +317,18 @@ export class ColumnChecks {
       );
     }
     if (this.unique) {
-      this.unique.finish((_kind, file, line, firstFile, firstLine) => {
-        this.uniqueTally.add(`repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`, files[file], line);
-      });
-      results.push(
-        mapResult(identity("expect_column_values_to_be_unique"), counts(this.uniqueTally), (n, p) =>
-          n === 0
-            ? `${column}: every non-null value is unique`
-            : `${column}: ${of(n, p)} repeat an earlier value (unique: true)`,
+      this.unique.finish((_kind, file, line, firstFile, firstLine) =>
+        tallyRepeat(
+          this.uniqueTally,
+          this.uniquePartitions,
+          `repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`,
+          { file: files[file], fileIndex: file },
+          line,
         ),
       );
+      this.uniquePartitions?.finish({ files, rows: this.rows, counted: nonNull, repeats: this.uniqueTally.count });
+      const { severity, mostly } = identity("expect_column_values_to_be_unique");
+      results.push(uniqueColumnResult({ column, severity, mostly }, this.rows, nonNull, this.uniqueTally));
     }
     return results;
   }
@@ -310,6 +336,7 @@ export class ColumnChecks {
   /** Removes temporary files after a failed read. */
   dispose(): void {
     this.unique?.dispose();
+    this.uniquePartitions?.dispose();
   }
 
   /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
@@ -318,10 +345,32 @@ export class ColumnChecks {
       tally.count++;
       return;
     }
-    const { batch } = place;
-    const value = col < 0 ? null : recordedValue(batch.cell(row, col), batch.kind === "text");
-    tally.add(value === "" ? null : value, place.file, batch.lineOf(row));
+    tally.add(col < 0 ? null : cellValue(place, row, col), place.file, place.batch.lineOf(row));
   }
+}
+
+/** A cell as examples show it (empty text is null). */
+function cellValue(place: BatchPlace, row: number, col: number): RecordedValue {
+  const value = recordedValue(place.batch.cell(row, col), place.batch.kind === "text");
+  return value === "" ? null : value;
+}
+
+/** A unique column's result: `tally` holds the non-null values that repeat an earlier value. */
+export function uniqueColumnResult(
+  identity: { column: string; severity: Severity; mostly: number },
+  rows: number,
+  nonNull: number,
+  tally: UnexpectedTally,
+): CheckResult {
+  const { column } = identity;
+  return mapResult(
+    { check: "expect_column_values_to_be_unique", ...identity },
+    { elements: rows, nonNull, unexpected: tally },
+    (n, p) =>
+      n === 0
+        ? `${column}: every non-null value is unique`
+        : `${column}: ${formatCount(n)} of ${formatCount(nonNull)} non-null values (${formatPercent(p)}) repeat an earlier value (unique: true)`,
+  );
 }
 
 /** Regexes search anywhere in the value (Python's `re.search`, as Great Expectations uses), in linear time. */

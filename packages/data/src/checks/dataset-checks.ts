@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { CheckResult, ColumnRules, DatasetConfig } from "@ctrain/core";
 import type { RecordBatch } from "@ctrain/readers";
@@ -26,8 +27,11 @@ export interface DatasetCheckOptions {
    * `shares`, and no row checks. Their results come from `columnResults`.
    */
   columnShare?: { share: number; shares: number };
-  /** This is one shard of a sharded validation: the key check saves its partitions in `dir` for the merge. */
-  keyPartitions?: { dir: string; shard: ShardPlace };
+  /**
+   * This is one shard of a sharded validation: the key, duplicate rows and unique columns save their partitions in
+   * `dir` (`keys/<dataset>`) for the merge.
+   */
+  partitions?: { dir: string; shard: ShardPlace };
 }
 
 /** The row JSON Schema file a dataset names, if any (`schema: infer` takes its rules from the baseline instead). */
@@ -82,9 +86,12 @@ export class DatasetChecks {
     this.key = `data.datasets.${name}`;
     this.specs = this.columnSpecs();
     const share = options.columnShare;
+    // Threads' column checks write beside the main thread's: only the main thread clears an earlier run's folder.
+    if (options.partitions && !share) rmSync(options.partitions.dir, { recursive: true, force: true });
+    const partitions = options.partitions && { ...options.partitions, dataset: name };
     this.columnChecks = this.specs
       .filter((_, i) => !share || i % share.shares === share.share)
-      .map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir }));
+      .map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir, ...(partitions ? { partitions } : {}) }));
     this.rowChecks = share ? undefined : new RowChecks(this.rowSpec());
   }
 
@@ -190,8 +197,8 @@ export class DatasetChecks {
       setting === "ignore" ? undefined : setting;
     const spec: RowCheckSpec = { mostly: config.mostly, tempDir: this.options.tempDir };
     if (config.key) spec.key = { columns: config.key, severity: config.severity };
-    const partitions = this.options.keyPartitions;
-    if (config.key && partitions) spec.keyPartitions = { ...partitions, dataset: this.options.name };
+    const partitions = this.options.partitions;
+    if (partitions) spec.partitions = { ...partitions, dataset: this.options.name };
     const duplicates = severityOf(config["duplicate-rows"]);
     if (duplicates) spec.duplicateRows = duplicates;
     if (this.rowSchema) spec.schema = { rowSchema: this.rowSchema, severity: config.severity };

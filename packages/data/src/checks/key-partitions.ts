@@ -1,11 +1,15 @@
+import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { RecordedValue, encodeNonFinite } from "@ctrain/core";
+import { PARTIAL_UNEXPECTED_COUNT, type UnexpectedTally } from "./results.js";
 
 /**
- * A shard's keys, saved beside its profile so that the merge can find keys repeated across shards. Every distinct key
- * hash goes, with where it first appeared and how it reads, into one of `KEY_PARTITIONS` files chosen by its top hash
- * bits, sorted by hash: the merge then joins one partition of every shard at a time.
+ * A shard's repeat-check keys (the key, whole rows, a unique column's values), saved beside its profile so that the
+ * merge can find repeats across shards. Every distinct 64-bit hash goes, with where it first appeared and how it reads,
+ * into one of `KEY_PARTITIONS` files chosen by its top hash bits, sorted by hash: the merge then joins one partition
+ * of every shard at a time. Each check writes its own folder, `keys/<dataset>/<check folder>/`.
  */
 export const KEY_PARTITIONS = 64;
 const PARTITION_BITS = 6;
@@ -13,7 +17,9 @@ const PARTITION_BITS = 6;
 export const KEY_RECORD_WORDS = 7;
 export const KEY_RECORD_BYTES = KEY_RECORD_WORDS * 4;
 /** Examples cut values at 200 characters and mark the cut; one more tells the cut apart from a value of exactly 200. */
-export const KEY_VALUE_MAX_CHARS = 201;
+const KEY_VALUE_MAX_CHARS = 201;
+/** A value is saved as JSON: 201 characters escaped as `\u0000` at worst, and the quotes. */
+export const KEY_VALUE_MAX_BYTES = KEY_VALUE_MAX_CHARS * 6 + 2;
 /** Records wait in a buffer of 16 KiB per partition before they are written. */
 const RECORDS_PER_BUFFER = 585;
 const VALUE_BUFFER_BYTES = 64 * 1024;
@@ -22,27 +28,48 @@ export const KEY_MANIFEST = "manifest.json";
 export const KEY_VALUES = "values.bin";
 export const partitionFile = (p: number): string => `p${String(p).padStart(2, "0")}.bin`;
 
+/** The repeat checks a shard saves partitions for. */
+export const RepeatCheck = z.enum(["key", "duplicate-rows", "unique-column"]);
+export type RepeatCheck = z.infer<typeof RepeatCheck>;
+
+/**
+ * The folder of a check's partitions: `key`, `rows`, or `unique-` and 16 hex digits of the column name's SHA-256 (a
+ * column name may hold any character; the manifest names the column).
+ */
+export function checkFolder(check: RepeatCheck, columns: readonly string[]): string {
+  if (check === "key") return "key";
+  if (check === "duplicate-rows") return "rows";
+  return `unique-${createHash("sha256").update(columns[0]!).digest("hex").slice(0, 16)}`;
+}
+export const CHECK_FOLDER = /^(key|rows|unique-[0-9a-f]{16})$/;
+
 const Example = z.strictObject({
-  value: z.string().max(1000),
+  value: RecordedValue.refine((value) => typeof value !== "string" || value.length <= 1000, "at most 1000 characters"),
   file: z.number().int().min(0),
   line: z.number().int().min(0),
 });
 
-/** What a shard says about its keys (`keys/<dataset>/manifest.json`); written here, checked by the merge. */
+/**
+ * What a shard says about one check's keys (`keys/<dataset>/<check folder>/manifest.json`); written here, checked by
+ * the merge.
+ */
 export const KeyManifest = z.strictObject({
-  schema: z.literal("ctrain.key-partitions/v1"),
+  schema: z.literal("ctrain.key-partitions/v2"),
   dataset: z.string().min(1).max(200),
+  check: RepeatCheck,
   shard: z
     .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
     .refine((shard) => shard.index <= shard.count, "index must be at most count"),
-  columns: z.array(z.string().max(1000)).min(1).max(100),
+  /** The key's columns, the unique column, or none (whole rows). */
+  columns: z.array(z.string().max(1000)).max(100),
   /** The shard's files in read order, as documents record them (null: outside the working directory). */
   files: z.array(z.string().max(4096).nullable()).max(10_000),
   rows: z.number().int().min(0),
-  keyedRows: z.number().int().min(0),
+  /** The rows or values the check looked at: keyed rows, non-null values, or every row. */
+  counted: z.number().int().min(0),
   /** Keys repeated within the shard, and the first of them with where they are. */
   repeats: z.number().int().min(0),
-  examples: z.array(Example).max(20),
+  examples: z.array(Example).max(PARTIAL_UNEXPECTED_COUNT),
   /** Records in each partition file. */
   partitions: z.array(z.number().int().min(0)).length(KEY_PARTITIONS),
   valueBytes: z.number().int().min(0),
@@ -55,12 +82,23 @@ export interface ShardPlace {
   count: number;
 }
 
+/** Which check's keys a writer saves, for which dataset and shard. */
+export interface KeyPartitionsAbout {
+  dataset: string;
+  shard: ShardPlace;
+  check: RepeatCheck;
+  columns: readonly string[];
+}
+
 /**
- * Writes one shard's key partitions while the key check runs: `add` takes every key that is new as far as the
- * in-memory check knows (later repeats of spilled keys are dropped by `finish`, which keeps the first), then
- * `finish` sorts each partition, in memory bounded by the largest, and writes the manifest.
+ * Writes one shard's partitions for one repeat check while it runs: `add` takes every key that is new as far as the
+ * in-memory check knows (later repeats of spilled keys are dropped by `finish`, which keeps the first), `example`
+ * the shard's own repeats as the check's tally shows them, then `finish` sorts each partition, in memory bounded by
+ * the largest, and writes the manifest. Costs 28 bytes per distinct key plus its value's JSON (at most 1,208 bytes).
  */
 export class KeyPartitionWriter {
+  private readonly dir: string;
+  private readonly examples: KeyManifest["examples"] = [];
   private readonly fds: number[] = [];
   private readonly buffers: Uint32Array[] = [];
   private readonly fill = new Uint32Array(KEY_PARTITIONS);
@@ -71,10 +109,13 @@ export class KeyPartitionWriter {
   private valueBytes = 0;
   private finished = false;
 
+  /** `datasetDir` is `keys/<dataset>`; the check's folder goes inside. */
   constructor(
-    private readonly dir: string,
-    private readonly about: { dataset: string; shard: ShardPlace; columns: readonly string[] },
+    datasetDir: string,
+    private readonly about: KeyPartitionsAbout,
   ) {
+    const dir = join(datasetDir, checkFolder(about.check, about.columns));
+    this.dir = dir;
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     for (let p = 0; p < KEY_PARTITIONS; p++) {
@@ -84,9 +125,9 @@ export class KeyPartitionWriter {
     this.valuesFd = openSync(join(dir, KEY_VALUES), "w");
   }
 
-  add(hi: number, lo: number, file: number, line: number, value: string): void {
+  add(hi: number, lo: number, file: number, line: number, value: RecordedValue): void {
     const offset = this.valueBytes;
-    const length = this.addValue(value.length > KEY_VALUE_MAX_CHARS ? value.slice(0, KEY_VALUE_MAX_CHARS) : value);
+    const length = this.addValue(JSON.stringify(cut(value), encodeNonFinite));
     const p = hi >>> (32 - PARTITION_BITS);
     const buffer = this.buffers[p]!;
     let at = this.fill[p]! * KEY_RECORD_WORDS;
@@ -101,14 +142,13 @@ export class KeyPartitionWriter {
     if (++this.fill[p]! === RECORDS_PER_BUFFER) this.flush(p);
   }
 
+  /** One of the shard's own repeats, as its tally shows it: the first 20 go into the manifest. */
+  example(value: RecordedValue, file: number, line: number): void {
+    if (this.examples.length < PARTIAL_UNEXPECTED_COUNT) this.examples.push({ value: cut(value), file, line });
+  }
+
   /** Sorts and deduplicates every partition and writes the manifest. */
-  finish(summary: {
-    files: readonly (string | undefined)[];
-    rows: number;
-    keyedRows: number;
-    repeats: number;
-    examples: readonly { value: string; file: number; line: number }[];
-  }): void {
+  finish(summary: { files: readonly (string | undefined)[]; rows: number; counted: number; repeats: number }): void {
     const partitions: number[] = [];
     for (let p = 0; p < KEY_PARTITIONS; p++) {
       this.flush(p);
@@ -120,19 +160,20 @@ export class KeyPartitionWriter {
     closeSync(this.valuesFd);
     this.finished = true;
     const manifest: KeyManifest = {
-      schema: "ctrain.key-partitions/v1",
+      schema: "ctrain.key-partitions/v2",
       dataset: this.about.dataset,
+      check: this.about.check,
       shard: { ...this.about.shard },
       columns: [...this.about.columns],
       files: summary.files.map((file) => file ?? null),
       rows: summary.rows,
-      keyedRows: summary.keyedRows,
+      counted: summary.counted,
       repeats: summary.repeats,
-      examples: [...summary.examples],
+      examples: this.examples,
       partitions,
       valueBytes: this.valueBytes,
     };
-    writeFileSync(join(this.dir, KEY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(this.dir, KEY_MANIFEST), `${JSON.stringify(manifest, encodeNonFinite, 2)}\n`);
   }
 
   /** Removes what was written (the read failed). */
@@ -144,7 +185,7 @@ export class KeyPartitionWriter {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Appends a value's UTF-8 bytes (at most 804: 201 characters) to values.bin; returns how many. */
+  /** Appends a value's UTF-8 bytes (at most `KEY_VALUE_MAX_BYTES`) to values.bin; returns how many. */
   private addValue(value: string): number {
     if (this.valuesFill + value.length * 4 > VALUE_BUFFER_BYTES) this.flushValues();
     const length = this.values.write(value, this.valuesFill, "utf8");
@@ -188,9 +229,30 @@ export class KeyPartitionWriter {
   }
 }
 
+/** A value as an example keeps it: strings past 201 characters cut (the tally marks the cut). */
+function cut(value: RecordedValue): RecordedValue {
+  return typeof value === "string" && value.length > KEY_VALUE_MAX_CHARS ? value.slice(0, KEY_VALUE_MAX_CHARS) : value;
+}
+
 /** Orders records `i` of `a` and `j` of `b` by their 64-bit hash (hi, then lo). */
 export function compareRecords(a: Uint32Array, i: number, b: Uint32Array, j: number): number {
   const x = i * KEY_RECORD_WORDS;
   const y = j * KEY_RECORD_WORDS;
   return a[x]! - b[y]! || a[x + 1]! - b[y + 1]!;
+}
+
+/** Counts a repeat the check found within the shard; its example goes to the tally and, in a shard, the manifest. */
+export function tallyRepeat(
+  tally: UnexpectedTally,
+  writer: KeyPartitionWriter | undefined,
+  value: RecordedValue,
+  place: { file: string | undefined; fileIndex: number },
+  line: number,
+): void {
+  if (!tally.wantsExample()) {
+    tally.count++;
+    return;
+  }
+  writer?.example(value, place.fileIndex, line);
+  tally.add(value, place.file, line);
 }

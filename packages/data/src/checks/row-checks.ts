@@ -3,7 +3,7 @@ import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { labelClass } from "./baseline-facts.js";
 import { CellHashing, kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
-import { KEY_VALUE_MAX_CHARS, KeyPartitionWriter, type ShardPlace } from "./key-partitions.js";
+import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
 import type { RowSchema } from "./row-schema.js";
 import { MAX_LABEL_CLASSES, classShareResult } from "./table-checks.js";
@@ -25,8 +25,8 @@ export interface RowCheckSpec {
   };
   schema?: { rowSchema: RowSchema; severity: Severity };
   tempDir?: string;
-  /** Save the key's partitions in `dir` for a merge of shards (`KeyPartitionWriter`). */
-  keyPartitions?: { dir: string; dataset: string; shard: ShardPlace };
+  /** Save the key's and whole rows' partitions in `dir` (`keys/<dataset>`) for a merge of shards. */
+  partitions?: { dir: string; dataset: string; shard: ShardPlace };
 }
 
 /** One key column in a batch: where it is (-1: the batch lacks it) and its cells' kinds. */
@@ -70,8 +70,7 @@ export class RowChecks {
   private readonly featureFinder?: RepeatFinder;
   private readonly keyLookup?: ColumnLookup;
   private readonly keyPartitions?: KeyPartitionWriter;
-  /** The key tally's examples with the file's index, for the partitions' manifest. */
-  private readonly keyExamples: { value: string; file: number; line: number }[] = [];
+  private readonly rowPartitions?: KeyPartitionWriter;
   private readonly labelLookup?: ColumnLookup;
   private readonly classCounts = new Map<string, number>();
   private readonly labelClasses = new Map<string, string>();
@@ -85,12 +84,26 @@ export class RowChecks {
     if (spec.key) {
       this.keyFinder = new RepeatFinder({ tempDir });
       this.keyLookup = new ColumnLookup(spec.key.columns);
-      const partitions = spec.keyPartitions;
+      const partitions = spec.partitions;
       if (partitions) {
-        this.keyPartitions = new KeyPartitionWriter(partitions.dir, { ...partitions, columns: spec.key.columns });
+        this.keyPartitions = new KeyPartitionWriter(partitions.dir, {
+          ...partitions,
+          check: "key",
+          columns: spec.key.columns,
+        });
       }
     }
-    if (spec.duplicateRows) this.rowFinder = new RepeatFinder({ tempDir });
+    if (spec.duplicateRows) {
+      this.rowFinder = new RepeatFinder({ tempDir });
+      const partitions = spec.partitions;
+      if (partitions) {
+        this.rowPartitions = new KeyPartitionWriter(partitions.dir, {
+          ...partitions,
+          check: "duplicate-rows",
+          columns: [],
+        });
+      }
+    }
     if (spec.label) {
       this.labelLookup = new ColumnLookup([spec.label.column]);
       if (spec.label.conflicting) this.featureFinder = new RepeatFinder({ tempDir });
@@ -153,15 +166,15 @@ export class RowChecks {
     if (spec.key && this.keyFinder) {
       const columns = spec.key.columns;
       this.keyFinder.finish((_kind, file, line, firstFile, firstLine) =>
-        this.tallyKey(`same key as ${at(firstFile, firstLine)}`, file, files[file], line),
+        tallyRepeat(
+          this.keyTally,
+          this.keyPartitions,
+          `same key as ${at(firstFile, firstLine)}`,
+          { file: files[file], fileIndex: file },
+          line,
+        ),
       );
-      this.keyPartitions?.finish({
-        files,
-        rows: this.rows,
-        keyedRows: this.keyedRows,
-        repeats: this.keyTally.count,
-        examples: this.keyExamples,
-      });
+      this.keyPartitions?.finish({ files, rows: this.rows, counted: this.keyedRows, repeats: this.keyTally.count });
       results.push(
         keyResult(
           { columns, severity: spec.key.severity, mostly: spec.mostly },
@@ -173,17 +186,17 @@ export class RowChecks {
     }
     if (spec.duplicateRows && this.rowFinder) {
       this.rowFinder.finish((_kind, file, line, firstFile, firstLine) =>
-        this.duplicateTally.add(`same as ${at(firstFile, firstLine)}`, files[file], line),
-      );
-      results.push(
-        mapResult(
-          { check: "expect_table_rows_to_be_unique", severity: spec.duplicateRows, mostly: spec.mostly },
-          { elements: this.rows, nonNull: this.rows, unexpected: this.duplicateTally },
-          (n, p) =>
-            n === 0
-              ? "no row repeats an earlier row"
-              : `${formatCount(n)} of ${formatCount(this.rows)} rows (${formatPercent(p)}) repeat an earlier row`,
+        tallyRepeat(
+          this.duplicateTally,
+          this.rowPartitions,
+          `same as ${at(firstFile, firstLine)}`,
+          { file: files[file], fileIndex: file },
+          line,
         ),
+      );
+      this.rowPartitions?.finish({ files, rows: this.rows, counted: this.rows, repeats: this.duplicateTally.count });
+      results.push(
+        duplicateRowsResult({ severity: spec.duplicateRows, mostly: spec.mostly }, this.rows, this.duplicateTally),
       );
     }
     if (spec.label) results.push(...this.labelResults(spec.label, files, at, options.complete));
@@ -194,6 +207,7 @@ export class RowChecks {
     this.keyFinder?.dispose();
     this.keyPartitions?.dispose();
     this.rowFinder?.dispose();
+    this.rowPartitions?.dispose();
     this.featureFinder?.dispose();
   }
 
@@ -297,19 +311,11 @@ export class RowChecks {
     const text = batch.kind === "text";
     const shown = () => keys.map(({ col }) => (col < 0 ? "" : textOf(batch.cell(row, col), text))).join(", ");
     if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
-      if (this.keyTally.wantsExample()) this.tallyKey(shown(), place.fileIndex, place.file, line);
+      if (this.keyTally.wantsExample()) tallyRepeat(this.keyTally, this.keyPartitions, shown(), place, line);
       else this.keyTally.count++;
     } else if (this.keyPartitions) {
       this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, shown());
     }
-  }
-
-  /** A repeated key into the tally, and its example with the file's index for the key partitions. */
-  private tallyKey(value: string, fileIndex: number, file: string | undefined, line: number): void {
-    if (this.keyPartitions && this.keyTally.wantsExample()) {
-      this.keyExamples.push({ value: value.slice(0, KEY_VALUE_MAX_CHARS), file: fileIndex, line });
-    }
-    this.keyTally.add(value, file, line);
   }
 
   /**
@@ -333,7 +339,11 @@ export class RowChecks {
       if (labelText !== undefined) whole.addColumn(labelIndex).addString(labelText);
       whole.finish();
       if (this.rowFinder.add(whole.hi, whole.lo, 0, place.fileIndex, line) !== Seen.New) {
-        this.tally(this.duplicateTally, rowPreview(place.batch, row), place, row);
+        if (this.duplicateTally.wantsExample())
+          tallyRepeat(this.duplicateTally, this.rowPartitions, rowPreview(place.batch, row), place, line);
+        else this.duplicateTally.count++;
+      } else if (this.rowPartitions) {
+        this.rowPartitions.add(whole.hi, whole.lo, place.fileIndex, line, rowPreview(place.batch, row));
       }
     }
     if (this.featureFinder && labelText !== undefined) {
@@ -369,6 +379,22 @@ export function keyResult(
       n === 0
         ? `key (${columns.join(", ")}): every key is unique`
         : `key (${columns.join(", ")}): ${formatCount(n)} of ${formatCount(keyedRows)} keyed rows (${formatPercent(p)}) repeat an earlier key`,
+  );
+}
+
+/** The duplicate-rows check's result: `tally` holds the rows that repeat an earlier row. */
+export function duplicateRowsResult(
+  identity: { severity: Severity; mostly: number },
+  rows: number,
+  tally: UnexpectedTally,
+): CheckResult {
+  return mapResult(
+    { check: "expect_table_rows_to_be_unique", ...identity },
+    { elements: rows, nonNull: rows, unexpected: tally },
+    (n, p) =>
+      n === 0
+        ? "no row repeats an earlier row"
+        : `${formatCount(n)} of ${formatCount(rows)} rows (${formatPercent(p)}) repeat an earlier row`,
   );
 }
 

@@ -8,5 +8,5 @@ export { combineShardResults, mergeShardProfiles } from "./merge-shards.js";
 export type { MergeShardsOptions } from "./merge-shards.js";
 export { serveProfileThread } from "./profile-thread.js";
 export type { ProfileThreadOptions } from "./profile-thread.js";
-export { joinPartition, joinShardKeys } from "./key-join.js";
+export { joinPartition, joinShardRepeats } from "./key-join.js";
 export { MAX_SHARDS, parseShard, shardFiles } from "./shard-share.js";

@@ -1,27 +1,27 @@
 import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { UserError, parseDocument, type CheckResult } from "@ctrain/core";
+import { RecordedValue, UserError, parseDocument } from "@ctrain/core";
 import {
+  CHECK_FOLDER,
   KEY_MANIFEST,
   KEY_PARTITIONS,
   KEY_RECORD_BYTES,
   KEY_RECORD_WORDS,
   KEY_VALUES,
-  KEY_VALUE_MAX_CHARS,
+  KEY_VALUE_MAX_BYTES,
   KeyManifest,
+  checkFolder,
   compareRecords,
   partitionFile,
+  type RepeatCheck,
 } from "../checks/key-partitions.js";
-import { keyResult } from "../checks/row-checks.js";
-import { PARTIAL_UNEXPECTED_COUNT, UnexpectedTally, type Severity } from "../checks/results.js";
+import { PARTIAL_UNEXPECTED_COUNT, UnexpectedTally } from "../checks/results.js";
 
-/** The folder of a shard bundle that holds `<dataset>/` key partitions. */
+/** The folder of a shard bundle that holds `<dataset>/<check>/` key partitions. */
 export const KEYS_FOLDER = "keys";
 /** The merge holds one partition of every shard at once: each is capped (1 GiB is 38 million keys). */
 const MAX_PARTITION_BYTES = 1024 ** 3;
 const MAX_MANIFEST_BYTES = 1024 ** 2;
-/** 201 characters of UTF-8. */
-const MAX_VALUE_BYTES = KEY_VALUE_MAX_CHARS * 4;
 const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const PARTITION_SHIFT = 32 - Math.log2(KEY_PARTITIONS);
 
@@ -39,21 +39,37 @@ interface Place {
   length: number;
 }
 
+/** A repeat check: which, and on which columns (the key's, the unique column, none for whole rows). */
+export interface RepeatCheckOf {
+  check: RepeatCheck;
+  columns: readonly string[];
+}
+
+/** A repeat check over all shards: the totals, and the repeats with their first 20 examples. */
+export interface JoinedRepeats {
+  rows: number;
+  /** Keyed rows, non-null values or rows, as the check counts them. */
+  counted: number;
+  repeats: UnexpectedTally;
+}
+
 /**
- * The key check over all shards, as one pass over their files in shard order gives it: each shard's own repeats plus
+ * A repeat check over all shards, as one pass over their files in shard order gives it: each shard's own repeats plus
  * the keys it shares with an earlier shard, found by joining the shards' key partitions one partition at a time.
- * Undefined when no shard saved key partitions. Shard folders are hostile: every manifest, file and record is checked,
- * and a missing or foreign shard is refused.
+ * `folders` are the shards that ran the check, of `shardCount` that profiled the dataset. Undefined when none saved
+ * partitions for it. Shard folders are hostile: every folder, manifest, file and record is checked, and a missing or
+ * foreign shard is refused.
  */
-export function joinShardKeys(
+export function joinShardRepeats(
   folders: readonly string[],
   dataset: string,
-  key: { columns: readonly string[]; severity: Severity; mostly: number },
-): CheckResult | undefined {
-  const found = folders.map((folder) => readShardKeys(folder, dataset));
+  of: RepeatCheckOf,
+  shardCount: number,
+): JoinedRepeats | undefined {
+  const found = folders.map((folder) => readShardKeys(folder, dataset, of));
   const shards = found.filter((shard): shard is ShardKeys => shard !== undefined);
   if (shards.length === 0) return undefined;
-  checkShardSet(shards, folders, found, dataset, key.columns);
+  checkShardSet(shards, folders, found, dataset, of, shardCount);
   shards.sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
   const across = shards.map(() => ({ count: 0, first: [] as Place[] }));
   for (let p = 0; p < KEY_PARTITIONS; p++) {
@@ -78,8 +94,8 @@ export function joinShardKeys(
     tally.count += manifest.repeats + across[s]!.count - shown;
   }
   const rows = shards.reduce((sum, shard) => sum + shard.manifest.rows, 0);
-  const keyedRows = shards.reduce((sum, shard) => sum + shard.manifest.keyedRows, 0);
-  return keyResult(key, rows, keyedRows, tally);
+  const counted = shards.reduce((sum, shard) => sum + shard.manifest.counted, 0);
+  return { rows, counted, repeats: tally };
 }
 
 /**
@@ -139,19 +155,30 @@ function keepFirst(places: Place[], place: Place): void {
   if (places.length > PARTIAL_UNEXPECTED_COUNT) places.pop();
 }
 
-/** The shard's key partitions for `dataset`, checked; undefined when it saved none. */
-function readShardKeys(folder: string, dataset: string): ShardKeys | undefined {
+/** The shard's partitions of one check for `dataset`, checked; undefined when it saved none. */
+function readShardKeys(folder: string, dataset: string, of: RepeatCheckOf): ShardKeys | undefined {
   if (!DATASET_NAME.test(dataset)) return undefined;
-  const dir = join(folder, KEYS_FOLDER, dataset);
-  const label = `${folder}/${KEYS_FOLDER}/${dataset}`;
+  const datasetDir = join(folder, KEYS_FOLDER, dataset);
+  const refuseIn =
+    (label: string) =>
+    (found: string, expected: string): never => {
+      throw new UserError(`shard key partitions ${label}: ${found}; expected ${expected}`, {
+        location: label,
+        hint: "merge only the shard bundles that ctrain's validate step wrote with `shard: i/N` (a shard artifact from elsewhere cannot be trusted)",
+      });
+    };
+  if (!existsSync(datasetDir)) return undefined;
+  const inDataset = refuseIn(`${folder}/${KEYS_FOLDER}/${dataset}`);
+  if (!lstatSync(datasetDir).isDirectory()) inDataset("not a folder", "a folder");
+  const strays = readdirSync(datasetDir).filter(
+    (entry) => !CHECK_FOLDER.test(entry) || !lstatSync(join(datasetDir, entry)).isDirectory(),
+  );
+  if (strays.length > 0)
+    inDataset(`it holds ${JSON.stringify(strays.slice(0, 3))}`, "only folders key, rows and unique-<16 hex digits>");
+  const dir = join(datasetDir, checkFolder(of.check, of.columns));
+  const label = `${folder}/${KEYS_FOLDER}/${dataset}/${checkFolder(of.check, of.columns)}`;
   if (!existsSync(dir)) return undefined;
-  const refuse = (found: string, expected: string): never => {
-    throw new UserError(`shard key partitions ${label}: ${found}; expected ${expected}`, {
-      location: label,
-      hint: "merge only the shard bundles that ctrain's validate step wrote with `shard: i/N` (a shard artifact from elsewhere cannot be trusted)",
-    });
-  };
-  if (!lstatSync(dir).isDirectory()) refuse("not a folder", "a folder");
+  const refuse = refuseIn(label);
   const expected = new Set([
     KEY_MANIFEST,
     KEY_VALUES,
@@ -177,6 +204,10 @@ function readShardKeys(folder: string, dataset: string): ShardKeys | undefined {
     `${label}/${KEY_MANIFEST}`,
   );
   if (manifest.dataset !== dataset) refuse(`its manifest names dataset ${JSON.stringify(manifest.dataset)}`, dataset);
+  if (manifest.check !== of.check) refuse(`its manifest names check ${manifest.check}`, of.check);
+  // The key's columns are compared with ctrain.yml's in `checkShardSet`, with a hint to fix them.
+  if (of.check === "unique-column" && JSON.stringify(manifest.columns) !== JSON.stringify(of.columns))
+    refuse(`its manifest names column(s) ${JSON.stringify(manifest.columns)}`, JSON.stringify(of.columns));
   let records = 0;
   for (let p = 0; p < KEY_PARTITIONS; p++) {
     const bytes = manifest.partitions[p]! * KEY_RECORD_BYTES;
@@ -189,14 +220,14 @@ function readShardKeys(folder: string, dataset: string): ShardKeys | undefined {
     if (size > MAX_PARTITION_BYTES) refuse(`${partitionFile(p)} holds ${size} bytes`, `at most ${MAX_PARTITION_BYTES}`);
     records += manifest.partitions[p]!;
   }
-  if (sizes.get(KEY_VALUES) !== manifest.valueBytes || manifest.valueBytes > records * MAX_VALUE_BYTES)
+  if (sizes.get(KEY_VALUES) !== manifest.valueBytes || manifest.valueBytes > records * KEY_VALUE_MAX_BYTES)
     refuse(
       `${KEY_VALUES} holds ${sizes.get(KEY_VALUES)} bytes`,
-      `${manifest.valueBytes}, at most ${MAX_VALUE_BYTES} per key`,
+      `${manifest.valueBytes}, at most ${KEY_VALUE_MAX_BYTES} per key`,
     );
-  if (manifest.keyedRows > manifest.rows || records > manifest.keyedRows || manifest.repeats > manifest.keyedRows)
+  if (manifest.counted > manifest.rows || records > manifest.counted || manifest.repeats > manifest.counted)
     refuse(
-      `${records} keys, ${manifest.repeats} repeats, ${manifest.keyedRows} keyed of ${manifest.rows} rows`,
+      `${records} keys, ${manifest.repeats} repeats, ${manifest.counted} counted of ${manifest.rows} rows`,
       "counts that fit together",
     );
   for (const example of manifest.examples) {
@@ -212,16 +243,18 @@ function checkShardSet(
   folders: readonly string[],
   found: readonly (ShardKeys | undefined)[],
   dataset: string,
-  columns: readonly string[],
+  of: RepeatCheckOf,
+  shardCount: number,
 ): void {
   const hint = "download every shard artifact of one run (each matrix job's `shard: i/N`) and merge them together";
   const missing = found.findIndex((shard) => shard === undefined);
   if (missing >= 0) {
-    throw new UserError(`${folders[missing]} saved no key partitions of ${dataset}, but other shards did`, {
-      location: folders[missing],
-      hint,
-    });
+    throw new UserError(
+      `${folders[missing]} saved no ${checkFolder(of.check, of.columns)} partitions of ${dataset}, but other shards did`,
+      { location: folders[missing], hint },
+    );
   }
+  const { columns } = of;
   const count = shards[0]!.manifest.shard.count;
   const indexes = new Set<number>();
   for (const [i, { manifest }] of shards.entries()) {
@@ -243,7 +276,13 @@ function checkShardSet(
     }
     indexes.add(manifest.shard.index);
   }
-  if (indexes.size !== count) {
+  if (count !== shardCount) {
+    throw new UserError(`the shards say they are ${count}, but ${shardCount} shard folder(s) hold ${dataset}`, {
+      location: "merge-profiles",
+      hint,
+    });
+  }
+  if (indexes.size !== count && folders.length === shardCount) {
     const absent = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !indexes.has(index));
     throw new UserError(`shard(s) ${absent.join(", ")} of ${count} are missing for ${dataset}`, {
       location: "merge-profiles",
@@ -268,13 +307,13 @@ function readPartition(shard: ShardKeys, p: number): Uint32Array {
     const place = placeOf(records, i);
     if (place.file >= manifest.files.length)
       corrupt(shard, p, `record ${i} names file ${place.file} of ${manifest.files.length}`);
-    if (place.length > MAX_VALUE_BYTES || place.offset + place.length > manifest.valueBytes)
+    if (place.length > KEY_VALUE_MAX_BYTES || place.offset + place.length > manifest.valueBytes)
       corrupt(shard, p, `record ${i}'s value lies outside ${KEY_VALUES}`);
   }
   return records;
 }
 
-function readValue(shard: ShardKeys, place: Place): string {
+function readValue(shard: ShardKeys, place: Place): RecordedValue {
   const bytes = Buffer.alloc(place.length);
   const fd = openSync(join(shard.dir, KEY_VALUES), "r");
   try {
@@ -282,13 +321,19 @@ function readValue(shard: ShardKeys, place: Place): string {
   } finally {
     closeSync(fd);
   }
+  let value: RecordedValue | undefined;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    value = RecordedValue.safeParse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes))).data;
   } catch {
-    throw new UserError(`shard key partitions ${shard.dir}: a value in ${KEY_VALUES} is not UTF-8`, {
+    // Not UTF-8 or not JSON: refused below.
+  }
+  if (value === undefined) {
+    throw new UserError(`shard key partitions ${shard.dir}: a value in ${KEY_VALUES} is not UTF-8 JSON of a value`, {
       location: shard.dir,
+      hint: "the shard artifact is damaged or was not written by ctrain's validate step: validate that shard again",
     });
   }
+  return value;
 }
 
 function corrupt(shard: ShardKeys, p: number, found: string): never {

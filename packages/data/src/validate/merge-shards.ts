@@ -20,10 +20,12 @@ import {
   resultsPass,
   summarizeResults,
 } from "../checks/results.js";
+import { uniqueColumnResult } from "../checks/column-checks.js";
+import { duplicateRowsResult, keyResult } from "../checks/row-checks.js";
 import { classShareResult, EMPTY_COLUMN_CHECK, emptyColumnResults, rowCountResults } from "../checks/table-checks.js";
 import type { DatasetProfile } from "../profile/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
-import { KEYS_FOLDER, joinShardKeys } from "./key-join.js";
+import { KEYS_FOLDER, joinShardRepeats, type JoinedRepeats, type RepeatCheckOf } from "./key-join.js";
 import { fromProfileDocument, mergeProfileDocuments } from "./profile-documents.js";
 import type { ValidationLog } from "./progress-log.js";
 import type { ValidationOutcome } from "./validate-datasets.js";
@@ -45,13 +47,16 @@ const RECOMPUTED = new Set([
   "expect_table_row_count_ratio_to_baseline_to_be_between",
   "expect_label_class_shares_to_be_at_least",
 ]);
-/** Checks that find repeats: a shard sees only its own rows. */
+/** Checks that find repeats: a shard sees only its own rows unless its partitions are joined (`joinRepeatResults`). */
 const REPEAT_CHECKS = new Set([
   "expect_column_values_to_be_unique",
   "expect_compound_columns_to_be_unique",
   "expect_table_rows_to_be_unique",
   "expect_identical_features_to_have_one_label",
 ]);
+const DUPLICATE_ROWS = "expect_table_rows_to_be_unique";
+const UNIQUE_COLUMN = "expect_column_values_to_be_unique";
+const KEY_CHECKS = new Set([UNIQUE_COLUMN, "expect_compound_columns_to_be_unique"]);
 const NOT_NULL = "expect_column_values_to_not_be_null";
 
 interface Shard {
@@ -66,9 +71,9 @@ type DatasetEntry = ValidationDocument["datasets"][number];
  * The fan-in of a sharded validation, where matrix jobs each validated some of a dataset's files: reads each shard
  * bundle's profile/<dataset>.json (and validation.json when present), merges the profiles into what one pass over
  * all files gives, adds up the shards' check results (scored again with `mostly` on the totals), re-checks row counts
- * and class shares on the merged profile, and measures drift on it against the baseline. The key check is joined
- * across shards from the key partitions each shard saved (`joinShardKeys`); other repeats (unique columns, duplicate
- * rows, conflicting labels) were found within each shard only, and the results say so.
+ * and class shares on the merged profile, and measures drift on it against the baseline. The key, duplicate rows and
+ * unique columns are joined across shards from the key partitions each shard saved (`joinShardRepeats`); conflicting
+ * labels were found within each shard only, and the result says so.
  */
 export async function mergeShardProfiles(
   config: CtrainConfig,
@@ -119,18 +124,11 @@ export async function mergeShardProfiles(
         ),
         ...emptyColumnResults(profile),
       ];
-      if (dataset?.key) {
-        const folders = shards.filter((shard) => shard.profiles.has(name)).map((shard) => shard.folder);
-        const key = { columns: dataset.key, severity: dataset.severity, mostly: dataset.mostly };
-        try {
-          const joined = joinShardKeys(folders, name, key);
-          const at = results.findIndex((r) => r.check === joined?.check && r.column === joined.column);
-          if (joined && at >= 0) results[at] = joined;
-          if (joined) log.info(`${name}: keys joined across ${folders.length} shard(s)`);
-        } catch (error) {
-          if (!isUserError(error)) throw error;
-          errors.push(error);
-        }
+      try {
+        joinRepeatResults(name, dataset, shards, results, log);
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        errors.push(error);
       }
       if (dataset) {
         const facts = baseline
@@ -195,6 +193,63 @@ export async function mergeShardProfiles(
     })),
   };
   return { validation, profiles, errors };
+}
+
+/**
+ * Replaces the summed results of the repeat checks the shards saved partitions for (the key, duplicate rows, unique
+ * columns) with the result of joining them: what one pass over all files gives.
+ */
+function joinRepeatResults(
+  name: string,
+  dataset: CtrainConfig["data"]["datasets"][string] | undefined,
+  shards: readonly Shard[],
+  results: CheckResult[],
+  log: ValidationLog,
+): void {
+  const holding = shards.filter((shard) => shard.profiles.has(name));
+  const ran = (result: CheckResult) =>
+    holding
+      .filter((shard) =>
+        shard.validation?.datasets
+          .find((entry) => entry.name === name)
+          ?.results.some((own) => own.check === result.check && own.column === result.column),
+      )
+      .map((shard) => shard.folder);
+  const join = (
+    at: number,
+    of: RepeatCheckOf,
+    folders: readonly string[],
+    rebuild: (joined: JoinedRepeats) => CheckResult,
+  ) => {
+    const joined = joinShardRepeats(folders, name, of, holding.length);
+    if (!joined) return;
+    results[at] = rebuild(joined);
+    log.info(
+      `${name}: ${results[at]!.check} (${of.columns.join(", ") || "rows"}) joined across ${folders.length} shard(s)`,
+    );
+  };
+  const key = dataset?.key;
+  const keyColumn = key?.join(", ");
+  for (const [at, result] of results.entries()) {
+    const { severity } = result;
+    const mostly = result.mostly ?? 1;
+    if (key && KEY_CHECKS.has(result.check) && result.column === keyColumn) {
+      // The key's identity comes from ctrain.yml, which every shard must share.
+      const identity = { columns: key, severity: dataset!.severity, mostly: dataset!.mostly };
+      join(at, { check: "key", columns: key }, ran(result), (joined) =>
+        keyResult(identity, joined.rows, joined.counted, joined.repeats),
+      );
+    } else if (result.check === DUPLICATE_ROWS) {
+      join(at, { check: "duplicate-rows", columns: [] }, ran(result), (joined) =>
+        duplicateRowsResult({ severity, mostly }, joined.rows, joined.repeats),
+      );
+    } else if (result.check === UNIQUE_COLUMN && result.column !== undefined) {
+      const column = result.column;
+      join(at, { check: "unique-column", columns: [column] }, ran(result), (joined) =>
+        uniqueColumnResult({ column, severity, mostly }, joined.rows, joined.counted, joined.repeats),
+      );
+    }
+  }
 }
 
 async function shardFolders(patterns: readonly string[], cwd: string): Promise<string[]> {

@@ -62,8 +62,8 @@ export interface ValidateDatasetsOptions {
    */
   seed?: number;
   /**
-   * Validate only this shard's share of each dataset's files (`shardFiles`), and save the key check's partitions in
-   * `keysDir/<dataset>/` for the merge to find keys repeated across shards.
+   * Validate only this shard's share of each dataset's files (`shardFiles`), and save the repeat checks' partitions
+   * (key, duplicate rows, unique columns) in `keysDir/<dataset>/` for the merge to find repeats across shards.
    */
   shard?: ShardPlace & { keysDir: string };
   now?: () => Date;
@@ -275,6 +275,7 @@ interface DatasetJob {
  */
 async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | undefined): Promise<ReadPass> {
   const { name, dataset, cwd, request, baseline, options, progress, log } = job;
+  const shard = options.shard;
   const checkOptions = {
     name,
     config: dataset,
@@ -283,12 +284,14 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     ...(baseline
       ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
       : {}),
+    // Threads that run column checks save unique columns' partitions too.
+    ...(shard
+      ? { partitions: { dir: join(shard.keysDir, name), shard: { index: shard.index, count: shard.count } } }
+      : {}),
   };
-  const shard = options.shard;
-  const keyPartitions = shard && { dir: join(shard.keysDir, name), shard: { index: shard.index, count: shard.count } };
   let checks: DatasetChecks;
   try {
-    checks = await DatasetChecks.create({ ...checkOptions, keyPartitions, notice: (message) => log.info(message) });
+    checks = await DatasetChecks.create({ ...checkOptions, notice: (message) => log.info(message) });
   } catch (error) {
     if (!isUserError(error)) throw error;
     log.info(`${name}: ${error.format()}`);
