@@ -29,8 +29,8 @@ export interface ValidateStepOptions {
   /** Merge these shard bundle folders (or globs) instead of reading the datasets. */
   mergeShards?: readonly string[];
   /**
-   * Validate one shard, `i/N`: the i-th of N contiguous shares of each dataset's files, with the key check's
-   * partitions saved in the bundle (keys/<dataset>/) for the merge.
+   * Validate one shard, `i/N`: the i-th of N contiguous shares of each dataset's files, with the repeat checks'
+   * partitions (key, duplicate rows, unique columns) saved in the bundle (keys/<dataset>/) for the merge.
    */
   shard?: string;
   /** Whether failed error-severity checks fail the step (default true); unreadable input and drift fail it anyway. */
