@@ -173,20 +173,28 @@ describe("the key check over shards", () => {
           { minLength: 2, maxLength: 5 },
         ),
         fc.integer({ min: 2, max: 5 }),
-        async (files, wanted) => {
+        fc.boolean(),
+        async (files, wanted, jsonLines) => {
+          // An empty JSON Lines file has no columns, so its shard profiles nothing: that is not this test's case.
+          fc.pre(!jsonLines || files.every((rows) => rows.length > 0));
           const dir = tempDir("ctrain-repeat-shards-");
           mkdirSync(join(dir, "data"));
-          // Small ranges repeat rows and values within files and across them; an empty cell is null.
+          // Small ranges repeat rows and values within files and across them; an empty cell is null. JSON Lines
+          // gives typed values (numbers, booleans), which the partitions must give back as they were.
+          const extension = jsonLines ? "jsonl" : "csv";
           files.forEach((rows, f) => {
-            const lines = rows.map(([a, b]) => `${a ?? ""},${b === 4 ? "long ".repeat(50) : b}`);
-            writeFileSync(join(dir, "data", `f${f}.csv`), `a,b\n${lines.join("\n")}\n`);
+            const cells = rows.map(([a, b]) => [a ?? null, b === 4 ? "long ".repeat(50) : b === 3 ? true : b]);
+            const text = jsonLines
+              ? cells.map(([a, b]) => JSON.stringify({ a, b })).join("\n")
+              : ["a,b", ...cells.map(([a, b]) => `${a ?? ""},${String(b)}`)].join("\n");
+            writeFileSync(join(dir, "data", `f${f}.${extension}`), `${text}\n`);
           });
           const config = CtrainConfig.parse({
             compare: { baseline: "none" },
             data: {
               datasets: {
                 train: {
-                  path: "data/*.csv",
+                  path: `data/*.${extension}`,
                   "duplicate-rows": "error",
                   columns: { a: { unique: true }, b: { unique: true } },
                 },
@@ -207,6 +215,31 @@ describe("the key check over shards", () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it("refuses a unique column's partitions whose manifest names another column", async () => {
+    const dir = tempDir("ctrain-unique-shards-hostile-");
+    mkdirSync(join(dir, "data"));
+    writeFileSync(join(dir, "data", "a.csv"), "x\n1\n2\n");
+    writeFileSync(join(dir, "data", "b.csv"), "x\n2\n3\n");
+    const config = CtrainConfig.parse({
+      compare: { baseline: "none" },
+      data: { datasets: { train: { path: "data/*.csv", columns: { x: { unique: true } } } } },
+    });
+    await validateShard(dir, config, 1, 2);
+    await validateShard(dir, config, 2, 2);
+    const datasetKeys = join(dir, "shards", "2", "keys", "train");
+    const unique = join(
+      datasetKeys,
+      readdirSync(datasetKeys).find((name) => name.startsWith("unique-"))!,
+    );
+    const manifest = JSON.parse(readFileSync(join(unique, "manifest.json"), "utf8")) as object;
+    writeFileSync(join(unique, "manifest.json"), JSON.stringify({ ...manifest, columns: ["y"] }));
+    const merged = await mergeShardProfiles(config, ["shards/*"], { cwd: dir, log: silent });
+    expect(merged.validation.success).toBe(false);
+    expect(merged.errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/unique-[0-9a-f]{16}: its manifest names column\(s\) \["y"\]; expected \["x"\]/),
+    ]);
+  });
 
   it("refuses a shard whose partitions were tampered with, naming the file", async () => {
     const dir = tempDir("ctrain-key-shards-hostile-");
