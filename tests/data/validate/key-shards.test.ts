@@ -84,7 +84,7 @@ describe("key partitions of a shard", () => {
             // Later repeats of a key reach the writer too (after the in-memory check spilled): it keeps the first.
             keys.forEach((key, line) => {
               const { hi, lo } = hashOf(key);
-              writer.add(hi, lo, 0, line, String(key));
+              writer.add(hi, lo, 0, line, () => String(key));
             });
             writer.finish({ files: ["a.csv"], rows: keys.length, counted: keys.length, repeats: 0 });
             return folder;

@@ -215,7 +215,7 @@ export class ColumnChecks {
             tallyRepeat(this.uniqueTally, this.uniquePartitions, cellValue(place, row, col), place, line);
           else this.uniqueTally.count++;
         } else if (this.uniquePartitions) {
-          this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, cellValue(place, row, col));
+          this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, () => cellValue(place, row, col));
         }
       }
     }

@@ -94,7 +94,8 @@ export interface KeyPartitionsAbout {
  * Writes one shard's partitions for one repeat check while it runs: `add` takes every key that is new as far as the
  * in-memory check knows (later repeats of spilled keys are dropped by `finish`, which keeps the first), `example`
  * the shard's own repeats as the check's tally shows them, then `finish` sorts each partition, in memory bounded by
- * the largest, and writes the manifest. Costs 28 bytes per distinct key plus its value's JSON (at most 1,208 bytes).
+ * the largest, and writes the manifest. Costs 28 bytes per distinct key plus, after the first shard, its value's JSON
+ * (at most 1,208 bytes).
  */
 export class KeyPartitionWriter {
   private readonly dir: string;
@@ -125,9 +126,13 @@ export class KeyPartitionWriter {
     this.valuesFd = openSync(join(dir, KEY_VALUES), "w");
   }
 
-  add(hi: number, lo: number, file: number, line: number, value: RecordedValue): void {
+  /**
+   * A key new to the shard, with where it is and how an example shows it. The first shard saves no values: the merge
+   * reads a value only where an earlier shard holds the same key, so `value` is not even called there.
+   */
+  add(hi: number, lo: number, file: number, line: number, value: () => RecordedValue): void {
     const offset = this.valueBytes;
-    const length = this.addValue(JSON.stringify(cut(value), encodeNonFinite));
+    const length = this.about.shard.index === 1 ? 0 : this.addValue(JSON.stringify(cut(value()), encodeNonFinite));
     const p = hi >>> (32 - PARTITION_BITS);
     const buffer = this.buffers[p]!;
     let at = this.fill[p]! * KEY_RECORD_WORDS;

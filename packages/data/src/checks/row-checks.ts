@@ -314,7 +314,7 @@ export class RowChecks {
       if (this.keyTally.wantsExample()) tallyRepeat(this.keyTally, this.keyPartitions, shown(), place, line);
       else this.keyTally.count++;
     } else if (this.keyPartitions) {
-      this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, shown());
+      this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, shown);
     }
   }
 
@@ -343,7 +343,7 @@ export class RowChecks {
           tallyRepeat(this.duplicateTally, this.rowPartitions, rowPreview(place.batch, row), place, line);
         else this.duplicateTally.count++;
       } else if (this.rowPartitions) {
-        this.rowPartitions.add(whole.hi, whole.lo, place.fileIndex, line, rowPreview(place.batch, row));
+        this.rowPartitions.add(whole.hi, whole.lo, place.fileIndex, line, () => rowPreview(place.batch, row));
       }
     }
     if (this.featureFinder && labelText !== undefined) {
