@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { RecordedValue, encodeNonFinite } from "@ctrain/core";
@@ -100,11 +100,9 @@ export interface KeyPartitionsAbout {
 export class KeyPartitionWriter {
   private readonly dir: string;
   private readonly examples: KeyManifest["examples"] = [];
-  private readonly fds: number[] = [];
   private readonly buffers: Uint32Array[] = [];
   private readonly fill = new Uint32Array(KEY_PARTITIONS);
   private readonly counts = new Float64Array(KEY_PARTITIONS);
-  private readonly valuesFd: number;
   private readonly values = Buffer.alloc(VALUE_BUFFER_BYTES);
   private valuesFill = 0;
   private valueBytes = 0;
@@ -119,11 +117,13 @@ export class KeyPartitionWriter {
     this.dir = dir;
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
+    // Buffers are appended with the file opened for each write, not held open: a dataset with many unique columns
+    // would otherwise hold 65 descriptors per check.
     for (let p = 0; p < KEY_PARTITIONS; p++) {
-      this.fds.push(openSync(join(dir, partitionFile(p)), "w"));
+      writeFileSync(join(dir, partitionFile(p)), "");
       this.buffers.push(new Uint32Array(RECORDS_PER_BUFFER * KEY_RECORD_WORDS));
     }
-    this.valuesFd = openSync(join(dir, KEY_VALUES), "w");
+    writeFileSync(join(dir, KEY_VALUES), "");
   }
 
   /**
@@ -157,12 +157,9 @@ export class KeyPartitionWriter {
     const partitions: number[] = [];
     for (let p = 0; p < KEY_PARTITIONS; p++) {
       this.flush(p);
-      closeSync(this.fds[p]!);
       partitions.push(this.sortPartition(p));
     }
-    this.fds.length = 0;
     this.flushValues();
-    closeSync(this.valuesFd);
     this.finished = true;
     const manifest: KeyManifest = {
       schema: "ctrain.key-partitions/v2",
@@ -185,8 +182,6 @@ export class KeyPartitionWriter {
   dispose(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const fd of this.fds.splice(0)) closeSync(fd);
-    closeSync(this.valuesFd);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -200,14 +195,15 @@ export class KeyPartitionWriter {
   }
 
   private flushValues(): void {
-    writeSync(this.valuesFd, this.values, 0, this.valuesFill);
+    if (this.valuesFill > 0) appendFileSync(join(this.dir, KEY_VALUES), this.values.subarray(0, this.valuesFill));
     this.valuesFill = 0;
   }
 
   private flush(p: number): void {
     const records = this.fill[p]!;
     if (records === 0) return;
-    writeSync(this.fds[p]!, this.buffers[p]!, 0, records * KEY_RECORD_BYTES);
+    const buffer = this.buffers[p]!;
+    appendFileSync(join(this.dir, partitionFile(p)), new Uint8Array(buffer.buffer, 0, records * KEY_RECORD_BYTES));
     this.fill[p] = 0;
   }
 
