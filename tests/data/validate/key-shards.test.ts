@@ -174,7 +174,8 @@ describe("the key check over shards", () => {
         ),
         fc.integer({ min: 2, max: 5 }),
         fc.boolean(),
-        async (files, wanted, jsonLines) => {
+        fc.boolean(),
+        async (files, wanted, jsonLines, keyed) => {
           // An empty JSON Lines file has no columns, so its shard profiles nothing: that is not this test's case.
           fc.pre(!jsonLines || files.every((rows) => rows.length > 0));
           const dir = tempDir("ctrain-repeat-shards-");
@@ -196,6 +197,8 @@ describe("the key check over shards", () => {
                 train: {
                   path: `data/*.${extension}`,
                   "duplicate-rows": "error",
+                  // A key on a unique column: the same check twice on one column, told apart by order.
+                  ...(keyed ? { key: ["a"] } : {}),
                   columns: { a: { unique: true }, b: { unique: true } },
                 },
               },
@@ -208,7 +211,7 @@ describe("the key check over shards", () => {
           for (let index = 1; index <= count; index++) await validateShard(dir, config, index, count);
           const merged = await mergeShardProfiles(config, ["shards/*"], { cwd: dir, log: silent });
           expect(merged.errors).toEqual([]);
-          expect(expected.map((r) => r.column ?? "rows")).toEqual(["a", "b", "rows"]);
+          expect(expected.map((r) => r.column ?? "rows")).toEqual(keyed ? ["a", "b", "a", "rows"] : ["a", "b", "rows"]);
           expect(repeats(merged.validation.datasets[0]!.results)).toEqual(expected);
         },
       ),

@@ -230,10 +230,12 @@ function joinRepeatResults(
   };
   const key = dataset?.key;
   const keyColumn = key?.join(", ");
+  // The key's result comes after the column checks', so it is the last on its columns (a key column may be unique too).
+  const keyAt = results.findLastIndex((result) => KEY_CHECKS.has(result.check) && result.column === keyColumn);
   for (const [at, result] of results.entries()) {
     const { severity } = result;
     const mostly = result.mostly ?? 1;
-    if (key && KEY_CHECKS.has(result.check) && result.column === keyColumn) {
+    if (key && at === keyAt) {
       // The key's identity comes from ctrain.yml, which every shard must share.
       const identity = { columns: key, severity: dataset!.severity, mostly: dataset!.mostly };
       join(at, { check: "key", columns: key }, ran(result), (joined) =>
@@ -308,9 +310,15 @@ export function combineShardResults(
 ): CheckResult[] {
   const groups = new Map<string, CheckResult[]>();
   for (const results of shards) {
+    // A check can run twice on one column (a single-column key that is also `unique: true`): the n-th of a shard
+    // goes with the n-th of the others.
+    const seen = new Map<string, number>();
     for (const result of results) {
       if (RECOMPUTED.has(result.check)) continue;
-      const key = JSON.stringify([result.check, result.column ?? null, result.severity]);
+      const identity = JSON.stringify([result.check, result.column ?? null, result.severity]);
+      const nth = seen.get(identity) ?? 0;
+      seen.set(identity, nth + 1);
+      const key = `${identity}#${nth}`;
       const group = groups.get(key);
       if (group) group.push(result);
       else groups.set(key, [result]);
