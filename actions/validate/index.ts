@@ -1,5 +1,6 @@
-import { serveProfileThread } from "@ctrain/data";
+import { serveValidationThread } from "@ctrain/data";
 import { run } from "./main.js";
 
-// This bundle is also the entry of the thread that profiles large datasets beside the checks.
-if (!(await serveProfileThread())) await run();
+// This bundle is also the entry of validate's threads: those that profile large datasets and those that validate
+// several datasets at once.
+if (!(await serveValidationThread())) await run();

@@ -17,7 +17,7 @@ beforeAll(async () => {
   const dataPackage = fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url));
   writeFileSync(
     source,
-    `import { serveProfileThread } from ${JSON.stringify(dataPackage)};\nawait serveProfileThread();\n`,
+    `import { serveValidationThread } from ${JSON.stringify(dataPackage)};\nawait serveValidationThread();\n`,
   );
   entry = join(dir, "entry.mjs");
   await build({

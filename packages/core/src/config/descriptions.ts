@@ -65,7 +65,7 @@ export const CONFIG_KEY_DESCRIPTIONS: Record<string, string> = {
   "data.drift.fail-on-drift": "Fail validation when the dataset drifted.",
   "data.max-line-bytes": "Longest line (or record) a reader accepts before it reports the file as malformed.",
   "data.threads":
-    "Threads validate reads, checks and profiles with (each with its own memory budget); default: every core the machine offers.",
+    "Threads validate reads, checks and profiles with (each with its own memory budget), one large dataset at a time or several small ones at once; default: every core the machine offers.",
   train: "The training command and what it produces.",
   "train.command": "The command, run with `bash -eo pipefail`.",
   "train.working-directory": "Folder the command runs in.",

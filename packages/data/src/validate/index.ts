@@ -6,7 +6,7 @@ export { driftSection } from "./drift-section.js";
 export type { DriftSection } from "./drift-section.js";
 export { combineShardResults, mergeShardProfiles } from "./merge-shards.js";
 export type { MergeShardsOptions } from "./merge-shards.js";
-export { serveProfileThread } from "./profile-thread.js";
+export { serveValidationThread } from "./serve-thread.js";
 export type { ProfileThreadOptions } from "./profile-thread.js";
 export { joinPartition, joinShardRepeats } from "./key-join.js";
 export { MAX_SHARDS, parseShard, shardFiles } from "./shard-share.js";

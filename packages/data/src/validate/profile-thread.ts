@@ -1,5 +1,4 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { UserError } from "@ctrain/core";
 import { DatasetChecks, type ColumnResults, type DatasetCheckOptions } from "../checks/dataset-checks.js";
 import {
   DatasetProfiler,
@@ -18,6 +17,7 @@ import {
   type ReadProgress,
   type RecordBatch,
 } from "@ctrain/readers";
+import { fromThreadError, isOutOfMemory, toThreadError, type ThreadError } from "./thread-errors.js";
 
 /** What a profile thread reads, how it profiles and which checks it may run; plain data, so it crosses to the worker. */
 export interface ProfileRequest {
@@ -38,7 +38,7 @@ type WorkerMessage =
   | { batch: CsvBatchParts; progress: ReadProgress }
   | { profile: DatasetProfile; columnResults?: ColumnResults }
   | {
-      error: { message: string; location?: string; hint?: string; user: boolean; stack?: string };
+      error: ThreadError;
       columnResults?: ColumnResults;
     };
 
@@ -198,21 +198,22 @@ class ProfileThread {
 /** The profile a thread's last message carries, or the error it reports, rebuilt (a UserError stays one). */
 function settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): DatasetProfile {
   if ("profile" in message) return message.profile;
-  const { message: text, location, hint, user, stack } = message.error;
-  if (user) throw new UserError(text, { location, hint });
-  throw Object.assign(new Error(text), { stack });
+  throw fromThreadError(message.error);
 }
 
 /** Where profile threads start, and from which dataset size on they are worth their start-up (default 64 MiB). */
 export interface ProfileThreadOptions {
-  /** A script that calls `serveProfileThread()` first thing (the bundle the caller runs from). */
+  /**
+   * A script that calls `serveValidationThread()` first thing (the bundle the caller runs from); it also starts the
+   * threads that validate several datasets at once.
+   */
   entry: URL | string;
   minBytes?: number;
   /** Each thread's heap bound in MiB; default 128. */
   heapLimitMb?: number;
 }
 
-const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
+export const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
 /** The share of the columns the checking thread profiles when a worker hands CSV batches over. */
 const CHECKING_SHARE = 1;
 /**
@@ -339,10 +340,6 @@ export class DatasetReading {
   }
 }
 
-function isOutOfMemory(error: unknown): boolean {
-  return (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
-}
-
 /**
  * The worker side: when this thread was started as a profile thread, reads and profiles the dataset it was given
  * (handing each batch over when asked to), replies and returns true. On any other thread it returns false at once, so
@@ -381,12 +378,11 @@ export async function serveProfileThread(): Promise<boolean> {
     }
     reply = { profile: profiler.toProfile(), ...(checks ? { columnResults: checks.columnResults() } : {}) };
   } catch (error) {
-    const user = error instanceof UserError;
-    const { message, stack } = error instanceof Error ? error : new Error(String(error));
+    const thrown = toThreadError(error);
     reply = {
-      error: { message, user, stack, ...(user ? { location: error.location, hint: error.hint } : {}) },
+      error: thrown,
       // The rows before bad input are reported on: the checks of this thread cover the same rows as the others'.
-      ...(checks && user ? { columnResults: checks.columnResults() } : {}),
+      ...(checks && thrown.user ? { columnResults: checks.columnResults() } : {}),
     };
   }
   port.postMessage(reply);

@@ -1,40 +1,28 @@
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
 import {
-  filesFingerprint,
   UserError,
-  isUserError,
-  type CheckResult,
   type CtrainConfig,
-  type DatasetConfig,
   type ProfileDocument,
   type ResolvedBaseline,
   type RunSource,
   type ValidationDocument,
 } from "@ctrain/core";
-import { baselineFacts } from "../checks/baseline-facts.js";
-import { DatasetChecks, recordedPath, type ColumnResults } from "../checks/dataset-checks.js";
-import { emptyColumnResults } from "../checks/table-checks.js";
-import { formatCount, resultsPass, summarizeResults } from "../checks/results.js";
-import type { DatasetProfile } from "../profile/index.js";
-import { resolveDataFiles, resolveReadOptions, type ReadOptions, type ReadProgress } from "@ctrain/readers";
+import { summarizeResults } from "../checks/results.js";
 import type { ShardPlace } from "../checks/key-partitions.js";
-import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
-import type { DriftSection } from "./drift-section.js";
-import { FileDigester } from "./file-digests.js";
-import { toProfileDocument } from "./profile-documents.js";
+import { readBaselineProfile } from "./baseline-profile.js";
+import { DatasetThreads, type DatasetThreadJob } from "./dataset-thread.js";
+import { OrderedGroups } from "./ordered-groups.js";
+import { PROFILE_THREAD_MIN_BYTES, type ProfileThreadOptions } from "./profile-thread.js";
+import type { ValidationLog, ValidationProgress } from "./progress-log.js";
+import { isOutOfMemory } from "./thread-errors.js";
+import { ThreadBudget } from "./thread-budget.js";
 import {
-  DatasetReading,
-  ReadingThreadOutOfMemory,
-  type ProfileRequest,
-  type ProfileThreadOptions,
-} from "./profile-thread.js";
-import { ProgressLog, type ValidationLog, type ValidationProgress } from "./progress-log.js";
-import { shardFiles } from "./shard-share.js";
-
-/** A document lists at most this many files and columns per dataset (the bundle schema's bounds). */
-const MAX_RECORDED_FILES = 10_000;
-const MAX_RECORDED_COLUMNS = 10_000;
+  datasetBytes,
+  validateDataset,
+  type DatasetHooks,
+  type DatasetOutcome,
+  type DatasetSettings,
+} from "./validate-dataset.js";
 
 export interface ValidateDatasetsOptions {
   /** The baseline to compare with (drift, row-count ratio, new labels, `schema: infer`); none on a first run. */
@@ -50,8 +38,8 @@ export interface ValidateDatasetsOptions {
   tempDir?: string;
   /**
    * With it, large datasets are read and profiled on worker threads as well as this one, which runs the checks: as
-   * many threads in all as `data.threads` says, by default every core the machine offers (see `DatasetReading`).
-   * Without it, one thread does everything.
+   * many threads in all as `data.threads` says, by default every core the machine offers (see `DatasetReading`), and
+   * smaller datasets are validated several at once on that many threads. Without it, one thread does everything.
    */
   profileThread?: ProfileThreadOptions;
   /** Who ran the validation, recorded in validation.json. */
@@ -77,15 +65,13 @@ export interface ValidationOutcome {
   errors: UserError[];
 }
 
-type DatasetEntry = ValidationDocument["datasets"][number];
-
 const silentLog: ValidationLog = { info: () => undefined, startGroup: () => undefined, endGroup: () => undefined };
 
 /**
  * Validates, profiles and compares with the baseline every configured dataset, each in one streaming pass: checks
  * and profiles are fed the same batches. Bad input (a missing file, a ragged row, an invalid schema file...) does
  * not stop the run: the dataset is reported with what was checked before it, the error is listed, and the other
- * datasets are still validated.
+ * datasets are still validated. Datasets validated at once give the documents and log of a sequential run.
  */
 export async function validateDatasets(
   config: CtrainConfig,
@@ -93,20 +79,42 @@ export async function validateDatasets(
 ): Promise<ValidationOutcome> {
   const log = options.log ?? silentLog;
   const now = options.now ?? (() => new Date());
-  const entries: DatasetEntry[] = [];
-  const profiles: ProfileDocument[] = [];
-  const errors: UserError[] = [];
-  for (const name of selectDatasets(config, options.datasets)) {
-    log.startGroup(`Validate dataset ${name}`);
-    try {
-      const outcome = await validateDataset(name, config.data.datasets[name]!, config, options, log, now);
-      entries.push(outcome.entry);
-      if (outcome.profile) profiles.push(outcome.profile);
-      if (outcome.error) errors.push(outcome.error);
-    } finally {
-      log.endGroup();
-    }
-  }
+  const names = selectDatasets(config, options.datasets);
+  const cwd = options.cwd ?? process.cwd();
+  const settings: DatasetSettings = { cwd, tempDir: options.tempDir, seed: options.seed, shard: options.shard };
+  const threadCount = config.data.threads ?? availableParallelism();
+  const oneThreadEach = await datasetsTakingOneThread(names, config, cwd, options.profileThread, threadCount);
+  const groups = new OrderedGroups(
+    names.map((name) => `Validate dataset ${name}`),
+    log,
+  );
+  const budget = new ThreadBudget(threadCount);
+  const threads = options.profileThread && new DatasetThreads(options.profileThread.entry);
+  // This thread validates one of the datasets that take a thread each too: one fewer worker to start and warm up.
+  let hereFree = true;
+  const outcomes = await Promise.all(
+    names.map((name, index) =>
+      budget.run(oneThreadEach[index] ? 1 : threadCount, async () => {
+        const hooks = { ...options, log: groups.logOf(index), now };
+        try {
+          const baseline = readBaselineProfile(name, options.baseline, hooks.log);
+          if (!oneThreadEach[index] || !threads) return await validateDataset(name, config, settings, baseline, hooks);
+          if (!hereFree) return await validateOnThreadOrHere(threads, { name, config, settings, baseline }, hooks);
+          hereFree = false;
+          try {
+            return await validateDataset(name, config, settings, baseline, hooks);
+          } finally {
+            hereFree = true;
+          }
+        } finally {
+          groups.finish(index);
+        }
+      }),
+    ),
+  ).finally(() => threads?.close());
+  const entries = outcomes.map((outcome) => outcome.entry);
+  const profiles = outcomes.flatMap((outcome) => (outcome.profile ? [outcome.profile] : []));
+  const errors = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
   const results = entries.flatMap((entry) => entry.results);
   const validation: ValidationDocument = {
     schema: "ctrain.validation/v1",
@@ -121,6 +129,44 @@ export async function validateDatasets(
     })),
   };
   return { validation, profiles, errors };
+}
+
+/**
+ * Which datasets take one thread each, to be validated at the same time as others: with threads to spare, more than
+ * one dataset and an entry to start threads from, those too small for profile threads. The others (all, otherwise)
+ * take every thread in turn, as in a sequential run.
+ */
+async function datasetsTakingOneThread(
+  names: readonly string[],
+  config: CtrainConfig,
+  cwd: string,
+  threads: ProfileThreadOptions | undefined,
+  threadCount: number,
+): Promise<boolean[]> {
+  if (!threads || threadCount < 2 || names.length < 2) return names.map(() => false);
+  const minBytes = threads.minBytes ?? PROFILE_THREAD_MIN_BYTES;
+  return Promise.all(names.map(async (name) => ((await datasetBytes(name, config, cwd)) ?? 0) < minBytes));
+}
+
+/**
+ * The dataset validated on a thread of its own, its profile stamped here as this thread would; one that outgrew the
+ * thread's heap bound is validated again here.
+ */
+async function validateOnThreadOrHere(
+  threads: DatasetThreads,
+  job: DatasetThreadJob,
+  hooks: DatasetHooks,
+): Promise<DatasetOutcome> {
+  try {
+    const outcome = await threads.validate(job, hooks);
+    if (!outcome.profile) return outcome;
+    return { ...outcome, profile: { ...outcome.profile, createdAt: hooks.now().toISOString() } };
+  } catch (error) {
+    if (!isOutOfMemory(error)) throw error;
+    hooks.log.info(`${job.name}: the dataset thread outgrew its memory bound; validating again on this thread`);
+    const { name, config, settings, baseline } = job;
+    return validateDataset(name, config, settings, baseline, hooks);
+  }
 }
 
 function selectDatasets(config: CtrainConfig, wanted: readonly string[] | undefined): string[] {
@@ -140,244 +186,6 @@ function selectDatasets(config: CtrainConfig, wanted: readonly string[] | undefi
     });
   }
   return known.filter((name) => wanted.includes(name));
-}
-
-interface DatasetOutcome {
-  entry: DatasetEntry;
-  profile?: ProfileDocument;
-  error?: UserError;
-}
-
-async function validateDataset(
-  name: string,
-  dataset: DatasetConfig,
-  config: CtrainConfig,
-  options: ValidateDatasetsOptions,
-  log: ValidationLog,
-  now: () => Date,
-): Promise<DatasetOutcome> {
-  const cwd = options.cwd ?? process.cwd();
-  const started = performance.now();
-  const baseline = readBaselineProfile(name, options.baseline, log);
-  const read = readOptions(dataset, config, cwd);
-  let sources: string | readonly string[] = dataset.path;
-  if (options.shard) {
-    try {
-      const files = shardFiles(await resolveDataFiles(sources, resolveReadOptions(read)), options.shard, name);
-      sources = files.map((file) => file.file);
-      log.info(`${name}: shard ${options.shard.index}/${options.shard.count}: ${files.length} file(s)`);
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      log.info(`${name}: ${error.format()}`);
-      return { entry: emptyEntry(name), error };
-    }
-  }
-  const request = {
-    sources,
-    read,
-    profile: { sampleSize: config.data.drift["sample-size"], seed: options.seed ?? 0 },
-  };
-  const progress = new ProgressLog(name, log, options.onProgress);
-  const threadCount = config.data.threads ?? availableParallelism();
-  const job: DatasetJob = { name, dataset, cwd, request, baseline, options, progress, log, threadCount };
-  let pass: ReadPass;
-  try {
-    pass = await readDataset(job, options.profileThread);
-  } catch (error) {
-    if (!(error instanceof ReadingThreadOutOfMemory)) throw error;
-    log.info(`${name}: the reading thread outgrew its memory bound; reading again on one thread`);
-    pass = await readDataset(job, undefined);
-  }
-  if ("setupError" in pass) return { entry: emptyEntry(name), error: pass.setupError };
-  const { checks, digester, outside, bytes, profile, readError, columnResults } = pass;
-
-  if (readError || !profile) {
-    const rows = checks.rowCount;
-    log.info(`${name}: ${readError!.format()}`);
-    log.info(`${name}: stopped after ${formatCount(rows)} rows; the results cover those rows`);
-    const results = rows > 0 ? checks.results({ complete: false, columnResults }) : [];
-    return {
-      entry: { ...emptyEntry(name), rows, columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS), results },
-      error: readError,
-    };
-  }
-
-  const results = [...checks.results({ complete: true, columnResults }), ...emptyColumnResults(profile)];
-  const files = await digester.finish();
-  if (files.length > MAX_RECORDED_FILES) {
-    return {
-      entry: emptyEntry(name),
-      error: new UserError(
-        `dataset ${name} has ${files.length} files; validation.json records at most ${MAX_RECORDED_FILES}`,
-        {
-          location: `data.datasets.${name}.path`,
-          hint: "point the dataset at fewer, larger files (shards), or validate sub-folders as separate datasets",
-        },
-      ),
-    };
-  }
-  if (outside.length > 0) {
-    log.info(
-      `${name}: ${outside.length} file(s) outside the working directory are not in the fingerprint: ${outside.slice(0, 3).join(", ")}`,
-    );
-  }
-  const drift = config.data.drift.enabled
-    ? compareWithBaseline(name, dataset, config, profile, baseline, log)
-    : undefined;
-  const datasetDrift = drift?.datasetDrift ?? false;
-  const success = resultsPass(results) && !(datasetDrift && config.data.drift["fail-on-drift"]);
-  logSummary(name, results, profile.rows, bytes, performance.now() - started, drift, log);
-  return {
-    entry: {
-      name,
-      files,
-      ...(files.length > 0 ? { fingerprint: filesFingerprint(files) } : {}),
-      rows: profile.rows,
-      columns: checks.columns.slice(0, MAX_RECORDED_COLUMNS),
-      success,
-      results,
-      ...(drift ? { drift } : {}),
-    },
-    profile: toProfileDocument(name, profile, files, now()),
-  };
-}
-
-type ReadPass =
-  | { setupError: UserError }
-  | {
-      checks: DatasetChecks;
-      digester: FileDigester;
-      outside: string[];
-      bytes: number;
-      profile?: DatasetProfile;
-      readError?: UserError;
-      /** Column check results from worker threads; undefined when this thread ran the column checks. */
-      columnResults?: ColumnResults;
-    };
-
-/** What one dataset's validation works with. */
-interface DatasetJob {
-  name: string;
-  dataset: DatasetConfig;
-  cwd: string;
-  request: ProfileRequest;
-  baseline: ReturnType<typeof readBaselineProfile>;
-  options: ValidateDatasetsOptions;
-  progress: ProgressLog;
-  log: ValidationLog;
-  /** Threads in all, this one included. */
-  threadCount: number;
-}
-
-/**
- * One pass over a dataset: every batch to the checks and the profile. A read error ends the pass with what was checked
- * before it; `ReadingThreadOutOfMemory` means the pass must start over on one thread.
- */
-async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | undefined): Promise<ReadPass> {
-  const { name, dataset, cwd, request, baseline, options, progress, log } = job;
-  const shard = options.shard;
-  const checkOptions = {
-    name,
-    config: dataset,
-    cwd,
-    tempDir: options.tempDir,
-    ...(baseline
-      ? { baseline: baselineFacts(baseline.profile, { description: baseline.description, label: dataset.label }) }
-      : {}),
-    // Threads that run column checks save unique columns' partitions too.
-    ...(shard
-      ? { partitions: { dir: join(shard.keysDir, name), shard: { index: shard.index, count: shard.count } } }
-      : {}),
-  };
-  let checks: DatasetChecks;
-  try {
-    checks = await DatasetChecks.create({ ...checkOptions, notice: (message) => log.info(message) });
-  } catch (error) {
-    if (!isUserError(error)) throw error;
-    log.info(`${name}: ${error.format()}`);
-    return { setupError: error };
-  }
-  const reading = new DatasetReading({ ...request, checks: checkOptions }, threads, job.threadCount);
-  const digester = new FileDigester();
-  const seenFiles = new Set<string>();
-  const outside: string[] = [];
-  let bytes = 0;
-  const onProgress = (report: ReadProgress): void => {
-    bytes = report.bytesRead;
-    progress.report(report);
-  };
-  try {
-    const share = await reading.start();
-    if (share) checks.keepColumnShare(share);
-    for await (const batch of reading.batches(onProgress)) {
-      if (!seenFiles.has(batch.file)) {
-        seenFiles.add(batch.file);
-        const recorded = recordedPath(batch.file, cwd);
-        if (recorded === undefined) outside.push(batch.file);
-        else digester.add(resolve(cwd, batch.file), recorded);
-      }
-      checks.observe(batch);
-    }
-    const threading = reading.threading;
-    if (threading) {
-      const workers = threading.threads - 1;
-      log.info(
-        threading.mode === "shipping"
-          ? `${name}: read on a second thread; ${threading.threads} threads check and profile a share of the columns each, this one checks the rows too`
-          : `${name}: rows and a share of the columns checked here; ${workers} more thread(s) read the files too to check and profile the rest`,
-      );
-    }
-    const profile = await reading.profile();
-    return { checks, digester, outside, bytes, profile, columnResults: await reading.columnResults() };
-  } catch (error) {
-    checks.dispose();
-    // A bad input stops every thread at the same row: the workers' checks cover the rows checked here.
-    const columnResults = isUserError(error) ? await reading.columnResults() : undefined;
-    await Promise.all([digester.cancel(), reading.cancel()]);
-    if (!isUserError(error)) throw error;
-    return { checks, digester, outside, bytes, readError: error, columnResults };
-  }
-}
-
-function readOptions(dataset: DatasetConfig, config: CtrainConfig, cwd: string): Omit<ReadOptions, "onProgress"> {
-  const options: ReadOptions = { cwd, maxLineBytes: config.data["max-line-bytes"], nulBytes: dataset["nul-bytes"] };
-  if (dataset.format === "tsv") {
-    options.format = "csv";
-    options.delimiter = "\t";
-  } else if (dataset.format !== "auto") {
-    options.format = dataset.format;
-  }
-  if (dataset.delimiter !== undefined) options.delimiter = dataset.delimiter;
-  return options;
-}
-
-function logSummary(
-  name: string,
-  results: readonly CheckResult[],
-  rows: number,
-  bytes: number,
-  elapsedMs: number,
-  drift: DriftSection | undefined,
-  log: ValidationLog,
-): void {
-  const seconds = elapsedMs / 1000;
-  const rate = seconds > 0 ? ` (${(bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s)` : "";
-  const failed = results.filter((result) => !result.success);
-  log.info(
-    `${name}: ${formatCount(rows)} rows in ${seconds.toFixed(1)}s${rate}; ${results.length} checks, ${failed.length} failed`,
-  );
-  for (const result of failed)
-    log.info(`  ${result.severity === "error" ? "✗" : "!"} ${result.check}: ${result.message}`);
-  if (drift) {
-    const drifted = drift.columns.filter((column) => column.drifted).map((column) => column.column);
-    log.info(
-      `${name}: ${drifted.length} of ${drift.columns.length} columns drifted against ${drift.baseline}${drifted.length ? `: ${drifted.join(", ")}` : ""}${drift.datasetDrift ? " (dataset drift)" : ""}`,
-    );
-  }
-}
-
-function emptyEntry(name: string): DatasetEntry {
-  return { name, files: [], rows: 0, columns: [], success: false, results: [] };
 }
 
 function oneLine(text: string, max: number): string {
