@@ -24,7 +24,7 @@ export interface ProfileRequest {
   sources: readonly string[];
   read: Omit<ReadOptions, "onProgress">;
   profile: ProfileOptions;
-  /** The dataset's checks: worker threads run the column checks, dealt out among them. */
+  /** The dataset's checks: every thread runs a share of the column checks, the calling thread the row checks too. */
   checks?: Omit<DatasetCheckOptions, "notice" | "columnShare">;
 }
 
@@ -227,8 +227,8 @@ const PROFILE_THREAD_HEAP_MB = 128;
  * A dataset's batches for the checks, and its profile, on `threads` threads (this one included). Small datasets, or
  * one thread, are read, checked and profiled here. From `minBytes` on, worker threads each profile a share of the
  * columns and run a share of the column checks: for CSV the first reads the files once and hands its batches over,
- * classified, and this thread profiles a share of them besides running the row checks (key, duplicates, labels, row
- * schema); the other workers (and, for JSON Lines and Parquet, every worker) read the files again themselves. Each
+ * classified, and this thread profiles and checks a share of them besides running the row checks (key, duplicates,
+ * labels, row schema); the other workers (and, for JSON Lines and Parquet, every worker) read the files again themselves. Each
  * thread sees every row in read order, so results and profile are the ones one thread makes. Should a worker outgrow
  * its heap bound (a very wide dataset), `ReadingThreadOutOfMemory` tells the caller to start over on one thread.
  */
