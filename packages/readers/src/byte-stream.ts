@@ -13,19 +13,33 @@ export interface ByteStream {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Opens a text file for streaming; gzip (by magic bytes, whatever the name) is decompressed on the fly. */
-export async function openByteStream(source: DataFile, chunkBytes: number): Promise<ByteStream> {
+/** Bytes [start, end) of a file on disk. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Opens a text file for streaming; gzip (by magic bytes, whatever the name) is decompressed on the fly. A `range`
+ * reads only those bytes of an uncompressed file (a planned piece; gzip cannot be entered mid-stream).
+ */
+export async function openByteStream(source: DataFile, chunkBytes: number, range?: ByteRange): Promise<ByteStream> {
   const gzip = await startsWithGzipMagic(source.path).catch((error: unknown) => {
     throw cannotRead(source.file, error);
   });
-  const raw = createReadStream(source.path, { highWaterMark: chunkBytes });
+  if (gzip && range) throw new Error(`${source.file} is gzip: it is read whole, not from a byte range`);
+  const raw = createReadStream(
+    source.path,
+    range ? { highWaterMark: chunkBytes, start: range.start, end: range.end - 1 } : { highWaterMark: chunkBytes },
+  );
   let bytesRead = 0;
   raw.on("data", (chunk) => (bytesRead += chunk.length));
   const chunks = gzip ? pipeline(raw, createGunzip({ chunkSize: Math.max(chunkBytes, 64) }), () => undefined) : raw;
   return { chunks: explainReadErrors(chunks, source.file), bytesRead: () => bytesRead };
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
+/** Whether a file starts with the gzip magic bytes (1f 8b). */
+export async function startsWithGzipMagic(path: string): Promise<boolean> {
   const handle = await open(path, "r");
   try {
     const head = Buffer.alloc(2);
@@ -45,7 +59,8 @@ async function* explainReadErrors(chunks: AsyncIterable<Buffer>, file: string): 
   }
 }
 
-function cannotRead(file: string, error: unknown): unknown {
+/** A disk or gzip failure as the UserError to show (other errors as they are). */
+export function cannotRead(file: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === undefined) return error;
   if (code.startsWith("Z_")) {

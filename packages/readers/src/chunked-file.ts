@@ -1,6 +1,6 @@
 import type { UserError } from "@ctrain/core";
 import type { RecordBatch } from "./batch.js";
-import { openByteStream } from "./byte-stream.js";
+import { openByteStream, type ByteRange } from "./byte-stream.js";
 import type { ResolvedReadOptions } from "./options.js";
 import type { ProgressTracker } from "./progress.js";
 import type { DataFile } from "./sources.js";
@@ -16,6 +16,8 @@ export interface ChunkDecoder<Batch extends RecordBatch> {
   readonly consumed: number;
   /** The bad input that stopped decoding, thrown once the batch of the records before it has been yielded. */
   readonly failure: UserError | undefined;
+  /** The decoder needs no more bytes (it only wanted the header): the read stops early. */
+  readonly done?: boolean;
 }
 
 /** Disk reads are this large (fewer system calls and stream turns) even when batches are smaller. */
@@ -31,18 +33,22 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * Linear whatever the record length: bytes left undecoded (the start of a record not yet complete) are offered
  * again only once the new bytes behind them at least match them in size (or pass the record limit), so a record
  * of n bytes is decoded over at most about 2n bytes in all instead of once per piece.
+ *
+ * A `range` reads only those bytes of an uncompressed file (a planned piece); a byte order mark is looked for only
+ * when the range starts the file.
  */
 export async function* readChunkedFile<Batch extends RecordBatch>(
   source: DataFile,
   options: ResolvedReadOptions,
   progress: ProgressTracker,
   decoder: ChunkDecoder<Batch>,
+  range?: ByteRange,
 ): AsyncGenerator<Batch> {
-  const stream = await openByteStream(source, Math.max(options.chunkBytes, READ_BYTES));
+  const stream = await openByteStream(source, Math.max(options.chunkBytes, READ_BYTES), range);
   let pending: Buffer = EMPTY;
   const arrived: Buffer[] = [];
   let arrivedBytes = 0;
-  let atFileStart = true;
+  let atFileStart = (range?.start ?? 0) === 0;
   function* decode(bytes: Buffer, final: boolean): Generator<Batch> {
     let newFrom = pending.length;
     if (atFileStart) {
@@ -76,9 +82,10 @@ export async function* readChunkedFile<Batch extends RecordBatch>(
       arrivedBytes += piece.length;
       if (arrivedBytes >= Math.min(pending.length, options.maxLineBytes + 1 - pending.length)) {
         yield* decode(gather(), false);
+        if (decoder.done) return;
       }
     }
   }
   yield* decode(gather(), true);
-  progress.finishFile(source.size);
+  progress.finishFile(range ? range.end - range.start : source.size);
 }

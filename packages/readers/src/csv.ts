@@ -5,7 +5,8 @@ import { CsvBatch } from "./csv-batch.js";
 import { CsvTokenizer, cellString, type CsvCells } from "./csv-tokenizer.js";
 import { countLineBreaks } from "./line-breaks.js";
 import type { ResolvedReadOptions } from "./options.js";
-import type { ProgressTracker } from "./progress.js";
+import { ProgressTracker } from "./progress.js";
+import type { FilePiece } from "./segments.js";
 import type { DataFile } from "./sources.js";
 import { TextFaultFinder } from "./text-faults.js";
 
@@ -25,6 +26,36 @@ export function readCsv(
   return readChunkedFile(source, options, progress, new CsvChunkDecoder(source, options));
 }
 
+/**
+ * Reads the records of one planned piece of a CSV or TSV file, as reading the whole file reads them: a piece that
+ * starts mid-file takes its columns from the file's first record (unless the header option names them), its
+ * records' lines from `piece.line`, and holds no byte order mark.
+ */
+export async function* readCsvPiece(
+  piece: FilePiece,
+  options: ResolvedReadOptions,
+  progress: ProgressTracker,
+): AsyncGenerator<TextBatch> {
+  const { file: source, start, end } = piece;
+  const resume = start === 0 ? undefined : { columns: await readCsvColumns(source, options), line: piece.line };
+  yield* readChunkedFile(source, options, progress, new CsvChunkDecoder(source, options, resume), { start, end });
+}
+
+/** The columns of a CSV file, from its first record (read as a whole read reads it) or the header option. */
+async function readCsvColumns(source: DataFile, options: ResolvedReadOptions): Promise<readonly string[]> {
+  const decoder = new CsvChunkDecoder(source, options, undefined, true);
+  if (!decoder.done) {
+    for await (const batch of readChunkedFile(source, options, new ProgressTracker(0, undefined), decoder)) void batch;
+  }
+  return decoder.headerColumns!;
+}
+
+/** Where a piece that starts mid-file resumes: the file's columns, and the physical line of the piece's first byte. */
+interface Resume {
+  columns: readonly string[];
+  line: number;
+}
+
 class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
   private readonly tokenizer: CsvTokenizer;
   private readonly faults: TextFaultFinder;
@@ -34,10 +65,14 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
   private yieldedBatch = false;
   consumed = 0;
   failure: UserError | undefined;
+  done = false;
 
+  /** `resume`: read a piece from mid-file; `headerOnly`: stop once the columns are known. */
   constructor(
     private readonly source: DataFile,
     private readonly options: ResolvedReadOptions,
+    resume?: Resume,
+    private readonly headerOnly = false,
   ) {
     const delimiter = options.delimiter ?? source.defaultDelimiter;
     this.tokenizer = new CsvTokenizer(source.file, delimiter, options.maxLineBytes, options.raggedRows);
@@ -47,6 +82,15 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
       "save the file as UTF-8, for example: iconv -f latin1 -t utf-8 in.csv > out.csv",
     );
     if (Array.isArray(options.header)) this.columns = columnNames(options.header, "the header option");
+    if (resume) {
+      this.columns = resume.columns;
+      this.line = resume.line;
+    }
+    this.done = headerOnly && this.columns !== undefined;
+  }
+
+  get headerColumns(): readonly string[] | undefined {
+    return this.columns;
   }
 
   /** Reads the records before the first bad byte or record, and leaves that one's error in `failure`. */
@@ -58,6 +102,11 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
     this.columns ??= this.readHeader(readable, readableToEnd);
     if (this.columns === undefined) {
       this.failure = fault?.error;
+      return undefined;
+    }
+    if (this.headerOnly) {
+      this.done = true;
+      this.failure = undefined;
       return undefined;
     }
     const width = this.columns.length;

@@ -1,8 +1,9 @@
 import type { RecordBatch } from "./batch.js";
-import { readCsv } from "./csv.js";
+import { readCsv, readCsvPiece } from "./csv.js";
 import { readJsonLines } from "./jsonl.js";
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from "./options.js";
 import { ProgressTracker } from "./progress.js";
+import type { FilePiece } from "./segments.js";
 import { resolveDataFiles, type DataFile } from "./sources.js";
 
 /** One row of a dataset and where it came from. */
@@ -31,6 +32,23 @@ export async function* readBatches(
     resolved.onProgress,
   );
   for (const file of files) yield* readFile(file, resolved, progress);
+}
+
+/**
+ * Reads planned pieces (see `planSegments`) in order, batch by batch, exactly the records (and lines) that reading
+ * their whole files gives for those ranges. A piece that is a whole file is read as `readBatches` reads it.
+ */
+export async function* readPieces(pieces: readonly FilePiece[], options?: ReadOptions): AsyncGenerator<RecordBatch> {
+  const resolved = resolveReadOptions(options);
+  const progress = new ProgressTracker(
+    pieces.reduce((total, piece) => total + (piece.end - piece.start), 0),
+    resolved.onProgress,
+  );
+  for (const piece of pieces) {
+    if (piece.start === 0 && piece.end === piece.file.size) yield* readFile(piece.file, resolved, progress);
+    else if (piece.file.format === "csv") yield* readCsvPiece(piece, resolved, progress);
+    else throw new Error(`${piece.file.file} is ${piece.file.format}: only CSV files are read by byte range`);
+  }
 }
 
 /** Reads a dataset record by record; simpler than `readBatches`, and slower (an object per row). */

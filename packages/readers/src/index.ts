@@ -12,12 +12,15 @@ export {
 export type { CellValue } from "./cell-kinds.js";
 export { CsvBatch } from "./csv-batch.js";
 export type { CsvBatchParts } from "./csv-batch.js";
-export { readBatches, readRecords } from "./dataset.js";
+export { readBatches, readPieces, readRecords } from "./dataset.js";
 export type { DataRecord } from "./dataset.js";
 export { resolveReadOptions } from "./options.js";
 export type { DataFormat, ReadOptions } from "./options.js";
 export { describeProgress } from "./progress.js";
 export type { ReadProgress } from "./progress.js";
+export { planSegments } from "./segments.js";
+export type { FilePiece, Segment } from "./segments.js";
 export { resolveDataFiles } from "./sources.js";
+export type { DataFile } from "./sources.js";
 export { CELL_KIND_NAMES, ColumnTypeInference } from "./type-inference.js";
 export type { InferredColumnType, ColumnTypeReport, TypeFailure, TypeInferenceOptions } from "./type-inference.js";
