@@ -29,15 +29,17 @@ const SCAN_BYTES = 4 * 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
+const OPEN_BRACE = 0x7b;
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Segments of `files` (in the given order) of about `segmentBytes`, planned as it goes (yield each as soon as it is
- * known). Files that cannot be split (gzip, Parquet, JSON Lines) are whole pieces, and small ones are grouped: a
- * segment closes once its bytes reach `segmentBytes`. An uncompressed CSV or TSV file is cut at the first record start
- * at or after the byte where the running segment reaches `segmentBytes`, never inside or before its first record (the
- * header), never inside a quoted field, and never after a quote that is not closed. The plan depends only on the
- * files and `segmentBytes`.
+ * known). Files that cannot be split (gzip, Parquet) are whole pieces, and small ones are grouped: a segment closes
+ * once its bytes reach `segmentBytes`. An uncompressed CSV or TSV file is cut at the first record start at or after
+ * the byte where the running segment reaches `segmentBytes`, never inside or before its first record (the header),
+ * never inside a quoted field, and never after a quote that is not closed. An uncompressed JSON Lines file is cut
+ * after the first LF at or after that byte, once past a line holding a `{` (so its first piece holds a record). No
+ * cut makes an empty piece at a file's end. The plan depends only on the files and `segmentBytes`.
  */
 export async function* planSegments(
   files: readonly DataFile[],
@@ -75,9 +77,9 @@ export async function* planSegments(
   if (pieces.length > 0) yield close();
 }
 
-/** Only uncompressed CSV and TSV files are cut; gzip is found by its magic bytes, as the reader finds it. */
+/** Only uncompressed CSV, TSV and JSON Lines files are cut; gzip is found by its magic bytes, as the reader finds it. */
 async function splittable(file: DataFile): Promise<boolean> {
-  if (file.format !== "csv" || file.size === 0) return false;
+  if (file.format === "parquet" || file.size === 0) return false;
   return !(await startsWithGzipMagic(file.path).catch((error: unknown) => {
     throw cannotRead(file.file, error);
   }));
@@ -123,7 +125,10 @@ async function* recordCuts(
     throw cannotRead(file.file, error);
   });
   try {
-    const cuts = scanCuts(handle, file.size, delimiter, firstTarget, segmentBytes);
+    const cuts =
+      file.format === "jsonl"
+        ? scanLineCuts(handle, file.size, firstTarget, segmentBytes)
+        : scanCuts(handle, file.size, delimiter, firstTarget, segmentBytes);
     for (;;) {
       const next = await cuts.next().catch((error: unknown) => {
         throw cannotRead(file.file, error);
@@ -252,5 +257,54 @@ async function* scanCuts(
     countTo(data, length);
     lastByte = data[length - 1]!;
     blockStart += length;
+  }
+}
+
+/**
+ * The cuts of a JSON Lines file: right after the first LF at or after each target (a JSON string holds no raw line
+ * break, so every LF ends a record), once past the first line that holds a `{`. Lines are counted at LF only, as the
+ * JSON Lines reader counts them.
+ */
+async function* scanLineCuts(
+  handle: FileHandle,
+  size: number,
+  firstTarget: number,
+  segmentBytes: number,
+): AsyncGenerator<RecordCut> {
+  const block = Buffer.allocUnsafe(Math.min(SCAN_BYTES, Math.max(size, 1)));
+  const lineFeeds = new ByteFinder(LF);
+  const countedFeeds = new ByteFinder(LF);
+  let target = firstTarget;
+  let sawBrace = false;
+  let line = 1;
+  for (let blockStart = 0; blockStart < size;) {
+    const { bytesRead } = await handle.read(block, 0, Math.min(block.length, size - blockStart), blockStart);
+    if (bytesRead === 0) break;
+    const data = bytesRead === block.length ? block : block.subarray(0, bytesRead);
+    lineFeeds.reset();
+    countedFeeds.reset();
+    let countedTo = 0;
+    const countTo = (to: number): void => {
+      for (let p = countedFeeds.next(data, countedTo); p >= 0 && p < to; p = countedFeeds.next(data, p + 1)) line++;
+      countedTo = to;
+    };
+    if (!sawBrace) {
+      const brace = data.indexOf(OPEN_BRACE);
+      if (brace >= 0) {
+        sawBrace = true;
+        target = Math.max(target, blockStart + brace + 1);
+      }
+    }
+    while (sawBrace) {
+      const from = target - 1 - blockStart;
+      if (from >= data.length) break;
+      const lineFeed = lineFeeds.next(data, Math.max(from, 0));
+      if (lineFeed < 0 || blockStart + lineFeed + 1 >= size) break;
+      countTo(lineFeed + 1);
+      yield { offset: blockStart + lineFeed + 1, line };
+      target = blockStart + lineFeed + 1 + segmentBytes;
+    }
+    countTo(data.length);
+    blockStart += data.length;
   }
 }
