@@ -124,11 +124,11 @@ async function* recordCuts(
   const handle = await open(file.path, "r").catch((error: unknown) => {
     throw cannotRead(file.file, error);
   });
+  const cuts =
+    file.format === "jsonl"
+      ? scanLineCuts(handle, file.size, firstTarget, segmentBytes)
+      : scanCuts(handle, file.size, delimiter, firstTarget, segmentBytes);
   try {
-    const cuts =
-      file.format === "jsonl"
-        ? scanLineCuts(handle, file.size, firstTarget, segmentBytes)
-        : scanCuts(handle, file.size, delimiter, firstTarget, segmentBytes);
     for (;;) {
       const next = await cuts.next().catch((error: unknown) => {
         throw cannotRead(file.file, error);
@@ -137,7 +137,31 @@ async function* recordCuts(
       yield next.value;
     }
   } finally {
+    // Settles a read still under way (when the plan is left early) before the file closes.
+    await cuts.return(undefined).catch(() => undefined);
     await handle.close();
+  }
+}
+
+/** The file's bytes in blocks, the next block read while the caller scans this one (valid until it asks for the next). */
+async function* blocksOf(handle: FileHandle, size: number): AsyncGenerator<Buffer> {
+  const length = Math.min(SCAN_BYTES, Math.max(size, 1));
+  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
+  const readAt = (position: number, buffer: Buffer) =>
+    handle.read(buffer, 0, Math.min(length, size - position), position);
+  let position = 0;
+  let pending = size > 0 ? readAt(0, buffers[0]!) : undefined;
+  try {
+    for (let which = 0; pending; which ^= 1) {
+      const { bytesRead, buffer } = await pending;
+      pending = undefined;
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      if (position < size) pending = readAt(position, buffers[which ^ 1]!);
+      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await pending?.catch(() => undefined);
   }
 }
 
@@ -148,7 +172,6 @@ async function* scanCuts(
   firstTarget: number,
   segmentBytes: number,
 ): AsyncGenerator<RecordCut> {
-  const block = Buffer.allocUnsafe(Math.min(SCAN_BYTES, Math.max(size, 1)));
   const quotes = new ByteFinder(QUOTE);
   const lineFeeds = new ByteFinder(LF);
   const returns = new ByteFinder(CR);
@@ -179,10 +202,8 @@ async function* scanCuts(
     countedTo = to;
   };
 
-  for (let blockStart = 0; blockStart < size;) {
-    const { bytesRead } = await handle.read(block, 0, Math.min(block.length, size - blockStart), blockStart);
-    if (bytesRead === 0) break;
-    const data = bytesRead === block.length ? block : block.subarray(0, bytesRead);
+  let blockStart = 0;
+  for await (const data of blocksOf(handle, size)) {
     const length = data.length;
     for (const finder of [quotes, lineFeeds, returns, countedFeeds, countedReturns]) finder.reset();
     countedTo = 0;
@@ -271,16 +292,13 @@ async function* scanLineCuts(
   firstTarget: number,
   segmentBytes: number,
 ): AsyncGenerator<RecordCut> {
-  const block = Buffer.allocUnsafe(Math.min(SCAN_BYTES, Math.max(size, 1)));
   const lineFeeds = new ByteFinder(LF);
   const countedFeeds = new ByteFinder(LF);
   let target = firstTarget;
   let sawBrace = false;
   let line = 1;
-  for (let blockStart = 0; blockStart < size;) {
-    const { bytesRead } = await handle.read(block, 0, Math.min(block.length, size - blockStart), blockStart);
-    if (bytesRead === 0) break;
-    const data = bytesRead === block.length ? block : block.subarray(0, bytesRead);
+  let blockStart = 0;
+  for await (const data of blocksOf(handle, size)) {
     lineFeeds.reset();
     countedFeeds.reset();
     let countedTo = 0;
