@@ -526,6 +526,26 @@ describe("reading pieces", () => {
     expect(await read({ header: ["p", "q"] })).toEqual([{ line: 2, record: { p: "1", q: "2" } }]);
   });
 
+  it("keeps a byte order mark that starts a mid-file piece as data, as a whole read does", async () => {
+    const path = write("mid-bom.csv", "\uFEFFa\n1\n\uFEFF2\n");
+    const segments = await plan(await filesOf(path), 1);
+    expect(segments.map((segment) => segment.pieces[0]!.start)).toEqual([0, 5, 7]);
+    const read = await readSegments(segments, {});
+    expect(read.rows.map((row) => row.record)).toEqual([{ a: "1" }, { a: "\uFEFF2" }]);
+    expect(read).toEqual(await collect([readBatches(path)]));
+  });
+
+  it("reports a record longer than max-line-bytes at its line, in whichever piece it falls", async () => {
+    const path = write("long.csv", `a\n1\n"${"x\n".repeat(40)}"\n2\n`);
+    const options: ReadOptions = { maxLineBytes: 50, chunkBytes: 8 };
+    const segments = await plan(await filesOf(path, options), 3, options);
+    // The header and the first record, the long record in a piece of its own, then the last record.
+    expect(segments.map((segment) => segment.pieces[0]!.line)).toEqual([1, 3, 44]);
+    const read = await readSegments(segments, options);
+    expect(read.error).toEqual({ message: "the record starting here is longer than 50 bytes", location: `${path}:3` });
+    expect(read).toEqual(await collect([readBatches(path, options)]));
+  });
+
   it("reports a bad header from a mid-file piece as a whole read does, and a bad byte at its line", async () => {
     const duplicate = write("dup.csv", "a,a\n1,2\n3,4\n");
     const [, piece] = await plan(await filesOf(duplicate), 1);
