@@ -528,6 +528,15 @@ describe("reading pieces", () => {
     expect(await read({ header: ["p", "q"] })).toEqual([{ line: 2, record: { p: "1", q: "2" } }]);
   });
 
+  it("reads segments that crossed to another thread as plain data (structured clone)", async () => {
+    const path = write("clone.csv", 'a,b\n1,"x\ny"\n2,z\n3,w\n');
+    const segments = await plan(await filesOf(path), 4);
+    expect(segments.map((segment) => segment.pieces[0]!.start)).toEqual([0, 4, 12, 16]);
+    const cloned = structuredClone(segments);
+    expect(cloned).toEqual(segments);
+    expect(await readSegments(cloned, {})).toEqual(await collect([readBatches(path)]));
+  });
+
   it("keeps a byte order mark that starts a mid-file piece as data, as a whole read does", async () => {
     const path = write("mid-bom.csv", "\uFEFFa\n1\n\uFEFF2\n");
     const segments = await plan(await filesOf(path), 1);
