@@ -38,22 +38,31 @@ export async function* readCsvPiece(
 ): AsyncGenerator<TextBatch> {
   const { file: source, start, end } = piece;
   const resume = start === 0 ? undefined : { columns: await readCsvColumns(source, options), line: piece.line };
-  yield* readChunkedFile(source, options, progress, new CsvChunkDecoder(source, options, resume), { start, end });
+  const decoder = new CsvChunkDecoder(source, options, { resume, endsFile: end >= source.size });
+  yield* readChunkedFile(source, options, progress, decoder, { start, end });
 }
 
 /** The columns of a CSV file, from its first record (read as a whole read reads it) or the header option. */
 async function readCsvColumns(source: DataFile, options: ResolvedReadOptions): Promise<readonly string[]> {
-  const decoder = new CsvChunkDecoder(source, options, undefined, true);
+  const decoder = new CsvChunkDecoder(source, options, { headerOnly: true });
   if (!decoder.done) {
     for await (const batch of readChunkedFile(source, options, new ProgressTracker(0, undefined), decoder)) void batch;
   }
   return decoder.headerColumns!;
 }
 
-/** Where a piece that starts mid-file resumes: the file's columns, and the physical line of the piece's first byte. */
-interface Resume {
-  columns: readonly string[];
-  line: number;
+/** What part of a file a decoder reads (by default all of it). */
+interface FilePart {
+  /** A piece that starts mid-file: the file's columns, and the physical line of the piece's first byte. */
+  resume?: { columns: readonly string[]; line: number } | undefined;
+  /** Stop once the columns are known. */
+  headerOnly?: boolean;
+  /**
+   * The part reaches the file's end (default true). Only then does a part without records yield an empty batch for
+   * its columns: a first piece that holds only the header yields nothing, as a whole read of the file yields no
+   * batch for it.
+   */
+  endsFile?: boolean;
 }
 
 class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
@@ -66,14 +75,16 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
   consumed = 0;
   failure: UserError | undefined;
   done = false;
+  private readonly headerOnly: boolean;
+  private readonly endsFile: boolean;
 
-  /** `resume`: read a piece from mid-file; `headerOnly`: stop once the columns are known. */
   constructor(
     private readonly source: DataFile,
     private readonly options: ResolvedReadOptions,
-    resume?: Resume,
-    private readonly headerOnly = false,
+    { resume, headerOnly = false, endsFile = true }: FilePart = {},
   ) {
+    this.headerOnly = headerOnly;
+    this.endsFile = endsFile;
     const delimiter = options.delimiter ?? source.defaultDelimiter;
     this.tokenizer = new CsvTokenizer(source.file, delimiter, options.maxLineBytes, options.raggedRows);
     this.faults = new TextFaultFinder(
@@ -89,6 +100,7 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
     this.done = headerOnly && this.columns !== undefined;
   }
 
+  /** The columns, once the header (or the options) named them. */
   get headerColumns(): readonly string[] | undefined {
     return this.columns;
   }
@@ -112,7 +124,7 @@ class CsvChunkDecoder implements ChunkDecoder<CsvBatch> {
     const width = this.columns.length;
     const cells = this.commit(this.tokenize(readable, this.consumed, readableToEnd, width, false, Infinity));
     this.failure = cells.error ?? fault?.error;
-    if (cells.rows === 0 && !(final && !this.yieldedBatch && !this.failure)) return undefined;
+    if (cells.rows === 0 && !(final && this.endsFile && !this.yieldedBatch && !this.failure)) return undefined;
     this.yieldedBatch = true;
     return new CsvBatch(this.source.file, this.columns, readable, cells, this.line);
   }

@@ -1,6 +1,6 @@
 import type { RecordBatch } from "./batch.js";
 import { readCsv, readCsvPiece } from "./csv.js";
-import { readJsonLines } from "./jsonl.js";
+import { readJsonLines, readJsonLinesPiece } from "./jsonl.js";
 import { resolveReadOptions, type ReadOptions, type ResolvedReadOptions } from "./options.js";
 import { ProgressTracker } from "./progress.js";
 import type { FilePiece } from "./segments.js";
@@ -47,7 +47,8 @@ export async function* readPieces(pieces: readonly FilePiece[], options?: ReadOp
   for (const piece of pieces) {
     if (piece.start === 0 && piece.end === piece.file.size) yield* readFile(piece.file, resolved, progress);
     else if (piece.file.format === "csv") yield* readCsvPiece(piece, resolved, progress);
-    else throw new Error(`${piece.file.file} is ${piece.file.format}: only CSV files are read by byte range`);
+    else if (piece.file.format === "jsonl") yield* readJsonLinesPiece(piece, resolved, progress);
+    else throw new Error(`${piece.file.file} is Parquet: it is read whole, not from a byte range`);
   }
 }
 

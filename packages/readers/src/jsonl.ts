@@ -5,6 +5,7 @@ import { jsonSyntaxErrorOffset } from "./json-syntax.js";
 import { countLineBreaks } from "./line-breaks.js";
 import type { ResolvedReadOptions } from "./options.js";
 import type { ProgressTracker } from "./progress.js";
+import type { FilePiece } from "./segments.js";
 import type { DataFile } from "./sources.js";
 import { TextFaultFinder } from "./text-faults.js";
 
@@ -20,6 +21,21 @@ export function readJsonLines(
   return readChunkedFile(source, options, progress, new JsonLinesChunkDecoder(source.file, options));
 }
 
+/**
+ * Reads the lines of one planned piece of a JSON Lines file, as reading the whole file reads them: a piece that starts
+ * mid-file counts lines from `piece.line`, and only the file's first piece (which the planner gives a record) may
+ * report a file without records.
+ */
+export function readJsonLinesPiece(
+  piece: FilePiece,
+  options: ResolvedReadOptions,
+  progress: ProgressTracker,
+): AsyncGenerator<ValueBatch> {
+  const { file: source, start, end } = piece;
+  const decoder = new JsonLinesChunkDecoder(source.file, options, start === 0 ? undefined : piece.line);
+  return readChunkedFile(source, options, progress, decoder, { start, end });
+}
+
 class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
   private readonly faults: TextFaultFinder;
   private line = 1;
@@ -27,11 +43,14 @@ class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
   consumed = 0;
   failure: UserError | undefined;
 
+  /** `midFileLine`: the piece read starts mid-file, at this line. */
   constructor(
     private readonly file: string,
     private readonly options: ResolvedReadOptions,
+    private readonly midFileLine?: number,
   ) {
     this.faults = new TextFaultFinder(file, options, "save the file as UTF-8 (JSON text is UTF-8)");
+    if (midFileLine !== undefined) this.line = midFileLine;
   }
 
   /** Reads the lines before the first bad byte or line, and leaves that one's error in `failure`. */
@@ -77,7 +96,7 @@ class JsonLinesChunkDecoder implements ChunkDecoder<JsonLinesBatch> {
     this.failure ??= fault?.error;
     if (!this.failure && bytes.length - this.consumed > this.options.maxLineBytes) this.failure = this.lineTooLong();
     this.records += records.length;
-    if (final && this.records === 0 && !this.failure) {
+    if (final && this.records === 0 && !this.failure && this.midFileLine === undefined) {
       throw new UserError("the file has no JSON records", {
         location: this.file,
         hint: "write one JSON object per line, or remove the file from the dataset",

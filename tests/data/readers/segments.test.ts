@@ -71,6 +71,12 @@ async function collect(reads: AsyncIterable<RecordBatch>[]): Promise<Read> {
   return read;
 }
 
+/** A JSON Lines batch names the keys its own records use, so batches of other sizes have other columns. */
+function withoutColumns(read: Read): Omit<Read, "columns"> {
+  const { columns: _, ...rest } = read;
+  return rest;
+}
+
 /** Reads each segment on its own, one after the other, as the threads that validate them would. */
 function readSegments(segments: readonly Segment[], options: ReadOptions): Promise<Read> {
   return collect(segments.map((segment) => readPieces(segment.pieces, options)));
@@ -127,6 +133,8 @@ const csvSample = fc.record({
   bom: fc.boolean(),
   trailing: fc.boolean(),
   ragged: fc.boolean(),
+  /** Two copies of the file: the second starts inside a segment the first began. */
+  twice: fc.boolean(),
   unterminated: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   width: fc.integer({ min: 1, max: 4 }),
   items: fc.array(item, { maxLength: 14 }),
@@ -172,34 +180,34 @@ describe("planned segments read exactly as whole files", () => {
     await fc.assert(
       fc.asyncProperty(csvSample, async (sample) => {
         const { bytes, recordStarts } = buildCsv(sample);
-        const path = write(sample.tsv ? "random.tsv" : "random.csv", bytes);
+        const name = sample.tsv ? "random.tsv" : "random.csv";
+        const paths = sample.twice ? [write(name, bytes), write(name, bytes)] : [write(name, bytes)];
         const options: ReadOptions = {
           header: sample.header,
           chunkBytes: sample.chunkBytes,
           raggedRows: sample.ragged ? "count" : "error",
         };
-        const files = await filesOf(path, options);
+        const files = await filesOf(paths, options);
         const segments = await plan(files, sample.segmentBytes, options);
         expectTiling(segments, files, sample.segmentBytes);
         expect(await plan(files, sample.segmentBytes, options)).toEqual(segments);
 
         const pieces = segments.flatMap((segment) => segment.pieces);
-        for (const piece of pieces.slice(1)) {
+        for (const piece of pieces.filter((piece) => piece.start > 0)) {
           expect(recordStarts.slice(1)).toContain(piece.start);
           expect(piece.line).toBe(1 + countLineBreaks(bytes, 0, piece.start, true));
         }
 
-        const whole = await collect([readBatches(path, options)]);
+        const whole = await collect([readBatches(paths, options)]);
         expect(await readSegments(segments, options)).toEqual(whole);
         // The whole read itself agrees with how the file was built.
         if (!whole.error) {
           const dataStarts = sample.header ? recordStarts.slice(1) : recordStarts;
-          expect(whole.rows.map((row) => row.line)).toEqual(
-            dataStarts.map((start) => 1 + countLineBreaks(bytes, 0, start, true)),
-          );
+          const lines = dataStarts.map((start) => 1 + countLineBreaks(bytes, 0, start, true));
+          expect(whole.rows.map((row) => row.line)).toEqual(paths.flatMap(() => lines));
         }
       }),
-      { numRuns: 250 },
+      { numRuns: 400 },
     );
   });
 
@@ -230,6 +238,33 @@ describe("planned segments read exactly as whole files", () => {
     expect(await readSegments(segments, options)).toEqual(
       await collect(ordered.map((file) => readBatches(file.path, options))),
     );
+  });
+
+  it("fills a segment begun by earlier files with the start of the next file", async () => {
+    const first = write("first.csv", "a\n1\n2\n3\n");
+    const second = write("second.csv", "b\n10\n20\n30\n40\n");
+    const files = await filesOf([first, second]);
+    // 8 bytes of the first file, then the second is cut at its first record start 4 bytes or more in (past the header).
+    expect(shape(await plan(files, 12), files)).toEqual([
+      [
+        [0, 0, 8, 1],
+        [1, 0, 5, 1],
+      ],
+      [[1, 5, 14, 3]],
+    ]);
+  });
+
+  it("yields no batch for a first piece that holds only the header, as a whole read yields none for it", async () => {
+    const path = write("header-first.csv", "name,value\nx,1\n");
+    const segments = await plan(await filesOf(path), 1);
+    expect(segments.map((segment) => segment.pieces.map((piece) => [piece.start, piece.end]))).toEqual([
+      [[0, 11]],
+      [[11, 15]],
+    ]);
+    const batches: RecordBatch[] = [];
+    for await (const batch of readPieces(segments[0]!.pieces)) batches.push(batch);
+    expect(batches).toEqual([]);
+    expect((await readSegments(segments, {})).rows).toEqual([{ line: 2, record: { name: "x", value: "1" } }]);
   });
 
   it("reads every file as one piece when segments are larger than the dataset", async () => {
@@ -354,10 +389,31 @@ describe("where a CSV file is cut", () => {
     ]);
   });
 
-  it("keeps gzip, Parquet-like and JSON Lines files whole, and an empty file is one empty piece", async () => {
+  it("keeps gzip and Parquet files whole, and an empty file is one empty piece", async () => {
     expect(await cuts(gzipSync("a\n1\n2\n3\n"), 1, {}, "z.csv")).toEqual([[0, 1]]);
-    expect(await cuts('{"a":1}\n{"a":2}\n', 1, {}, "j.jsonl")).toEqual([[0, 1]]);
+    expect(await cuts(gzipSync('{"a":1}\n{"a":2}\n'), 1, {}, "z.jsonl")).toEqual([[0, 1]]);
+    // Parquet is never opened to plan: any bytes will do.
+    expect(await cuts("PAR1 not really\nPAR1", 1, {}, "p.parquet")).toEqual([[0, 1]]);
     expect(await cuts("", 1)).toEqual([[0, 1]]);
+  });
+
+  it("a JSON Lines file after an LF, once past the first line with a brace, and never at its end", async () => {
+    const text = '\n  \n{"a":1}\r\n\n{"a":2}\n{"a":3}';
+    expect(await cuts(text, 1, {}, "j.jsonl")).toEqual([
+      [0, 1],
+      [13, 4],
+      [14, 5],
+      [22, 6],
+    ]);
+    expect(await cuts('{"a":1}\n{"a":2}\n', 8, {}, "j.jsonl")).toEqual([
+      [0, 1],
+      [8, 2],
+    ]);
+    const path = write("j.jsonl", text);
+    const segments = await plan(await filesOf(path), 1);
+    expect(withoutColumns(await readSegments(segments, {}))).toEqual(
+      withoutColumns(await collect([readBatches(path)])),
+    );
   });
 
   it("across the planner's 4 MiB reads: a CRLF, a doubled quote or a closing quote on the edge", async () => {
@@ -379,8 +435,68 @@ describe("where a CSV file is cut", () => {
           [0, 1],
           [cut, 1 + countLineBreaks(bytes, 0, cut, true)],
         ]);
+        // Leaving the plan early, with the next block's read under way, closes the file cleanly.
+        for await (const segment of planSegments(files, resolveReadOptions({}), 10)) {
+          expect(segment.index).toBe(0);
+          break;
+        }
       }
     }
+  });
+});
+
+describe("planned JSON Lines pieces read exactly as whole files", () => {
+  const value = fc.oneof(
+    fc.integer({ min: -99, max: 99 }).map(String),
+    fc
+      .array(fc.constantFrom("a", "{", "}", '\\"', "\\n", "é", " ", "\r"), { maxLength: 4 })
+      .map((parts) => `"${parts.join("")}"`),
+  );
+  const jsonLine = fc.oneof(
+    {
+      arbitrary: fc
+        .array(value, { minLength: 1, maxLength: 3 })
+        .map((values) => `{${values.map((v, i) => `"k${i}": ${v}`).join(", ")}}`),
+      weight: 6,
+    },
+    { arbitrary: fc.constantFrom("", "  ", "\t", "\r"), weight: 2 },
+    { arbitrary: fc.constantFrom('{"a":', "[1]", "x", '"{"'), weight: 1 },
+  );
+  const jsonSample = fc.record({
+    bom: fc.boolean(),
+    trailing: fc.boolean(),
+    lines: fc.array(fc.record({ text: jsonLine, crlf: fc.boolean() }), { maxLength: 12 }),
+    segmentBytes: fc.integer({ min: 1, max: 120 }),
+    chunkBytes: fc.integer({ min: 1, max: 64 }),
+  });
+
+  it("cuts random JSON Lines files after an LF, and reading the pieces gives the same records, lines and errors", async () => {
+    await fc.assert(
+      fc.asyncProperty(jsonSample, async (sample) => {
+        const text =
+          (sample.bom ? "\uFEFF" : "") +
+          sample.lines
+            .map(
+              ({ text, crlf }, i) =>
+                text + (i < sample.lines.length - 1 || sample.trailing ? (crlf ? "\r\n" : "\n") : ""),
+            )
+            .join("");
+        const bytes = Buffer.from(text);
+        const path = write("random.jsonl", bytes);
+        const options: ReadOptions = { chunkBytes: sample.chunkBytes };
+        const files = await filesOf(path, options);
+        const segments = await plan(files, sample.segmentBytes, options);
+        expectTiling(segments, files, sample.segmentBytes);
+        for (const piece of segments.flatMap((segment) => segment.pieces).slice(1)) {
+          expect(bytes[piece.start - 1]).toBe(0x0a);
+          expect(piece.line).toBe(1 + countLineBreaks(bytes, 0, piece.start, false));
+        }
+        expect(withoutColumns(await readSegments(segments, options))).toEqual(
+          withoutColumns(await collect([readBatches(path, options)])),
+        );
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -410,6 +526,35 @@ describe("reading pieces", () => {
       { line: 3, record: { column_1: "3", column_2: "4" } },
     ]);
     expect(await read({ header: ["p", "q"] })).toEqual([{ line: 2, record: { p: "1", q: "2" } }]);
+  });
+
+  it("reads segments that crossed to another thread as plain data (structured clone)", async () => {
+    const path = write("clone.csv", 'a,b\n1,"x\ny"\n2,z\n3,w\n');
+    const segments = await plan(await filesOf(path), 4);
+    expect(segments.map((segment) => segment.pieces[0]!.start)).toEqual([0, 4, 12, 16]);
+    const cloned = structuredClone(segments);
+    expect(cloned).toEqual(segments);
+    expect(await readSegments(cloned, {})).toEqual(await collect([readBatches(path)]));
+  });
+
+  it("keeps a byte order mark that starts a mid-file piece as data, as a whole read does", async () => {
+    const path = write("mid-bom.csv", "\uFEFFa\n1\n\uFEFF2\n");
+    const segments = await plan(await filesOf(path), 1);
+    expect(segments.map((segment) => segment.pieces[0]!.start)).toEqual([0, 5, 7]);
+    const read = await readSegments(segments, {});
+    expect(read.rows.map((row) => row.record)).toEqual([{ a: "1" }, { a: "\uFEFF2" }]);
+    expect(read).toEqual(await collect([readBatches(path)]));
+  });
+
+  it("reports a record longer than max-line-bytes at its line, in whichever piece it falls", async () => {
+    const path = write("long.csv", `a\n1\n"${"x\n".repeat(40)}"\n2\n`);
+    const options: ReadOptions = { maxLineBytes: 50, chunkBytes: 8 };
+    const segments = await plan(await filesOf(path, options), 3, options);
+    // The header and the first record, the long record in a piece of its own, then the last record.
+    expect(segments.map((segment) => segment.pieces[0]!.line)).toEqual([1, 3, 44]);
+    const read = await readSegments(segments, options);
+    expect(read.error).toEqual({ message: "the record starting here is longer than 50 bytes", location: `${path}:3` });
+    expect(read).toEqual(await collect([readBatches(path, options)]));
   });
 
   it("reports a bad header from a mid-file piece as a whole read does, and a bad byte at its line", async () => {
