@@ -54,7 +54,7 @@ export const INPUTS = actionInputs(
       .string()
       .optional()
       .describe(
-        "This job's shard, i/N (e.g. 2/4; N at most 64): validate only the i-th of N contiguous shares of each dataset's files, and save the partitions of the key, duplicate-rows and unique-column checks (keys/<dataset>/) in the bundle, so that merge-profiles finds repeats across shards exactly; the sketches' seed is offset by i-1. Upload the bundle for the merging job.",
+        "This job's shard, i/N (e.g. 2/4; N at most 64): validate only the i-th of N contiguous shares of each dataset's files (of its records, cut at record boundaries, when it has fewer files than shards), and save the partitions of the key, duplicate-rows and unique-column checks (keys/<dataset>/) in the bundle, so that merge-profiles finds repeats across shards exactly; the sketches' seed is offset by i-1. Upload the bundle for the merging job.",
       ),
     seed: integerInput
       .default(0)

@@ -431,4 +431,52 @@ describe("validate action, end to end", () => {
     expect(failure.message).toContain(`keys/train/key/${partition}: record 0 belongs to another partition`);
     expect(failure.message).toContain("validate that shard again");
   });
+
+  it("cuts one file into byte-range shards at record boundaries and merges them into the one-pass validation", async () => {
+    // One file with quoted line breaks; ids repeat within and across the shares three matrix jobs read.
+    const rows = Array.from({ length: 300 }, (_, i) => {
+      const plan = i % 7 === 0 ? '"pro\nplus"' : i % 2 ? "free" : "pro";
+      return `${i % 97 === 96 ? 5 : i},${20 + (i % 60)},${plan},${(i % 13).toFixed(2)},${i % 3 ? "no" : "yes"}`;
+    });
+    writeFileSync(join(workspace, "data", "train.csv"), `id,age,plan,spend,churned\n${rows.join("\n")}\n`);
+    const event = await pullRequest({ baseline: false });
+    const shardPermissions = workflowJobPermissions("continuous-training.yml", "validate-shard");
+    for (const shard of [1, 2, 3]) {
+      const result = await runAction("validate", {
+        github: fake,
+        runtime,
+        workspace,
+        event,
+        permissions: shardPermissions,
+        inputs: {
+          baseline: "none",
+          bundle: `.ctrain-shards/${shard}`,
+          shard: `${shard}/3`,
+          "fail-on-error": "false",
+        },
+      });
+      expect(result.exitCode, result.log).toBe(0);
+      expect(result.log).toMatch(
+        new RegExp(`train: shard ${shard}/3: data/train\\.csv bytes \\d+-\\d+ \\(from line \\d+\\)`),
+      );
+    }
+    const merged = await runAction("validate", {
+      github: fake,
+      runtime,
+      workspace,
+      event,
+      permissions: PIPELINE,
+      inputs: { baseline: "none", "merge-profiles": ".ctrain-shards/*" },
+    });
+    expect(merged.exitCode, merged.log).toBe(1);
+    const single = await validateDatasets(loadConfig({ cwd: workspace }).config, { cwd: workspace });
+    const [one] = single.validation.datasets;
+    const [all] = readValidation().datasets;
+    expect(all!.files).toEqual(one!.files);
+    expect(all!.rows).toBe(300);
+    const key = (results: ValidationDocument["datasets"][number]["results"]) =>
+      results.find((result) => result.check === "expect_column_values_to_be_unique");
+    expect(key(all!.results)).toEqual(key(one!.results));
+    expect(key(one!.results)!.result.unexpected_count).toBe(3);
+  });
 });

@@ -15,7 +15,7 @@ export type { CsvBatchParts } from "./csv-batch.js";
 export { readBatches, readPieces, readRecords } from "./dataset.js";
 export type { DataRecord } from "./dataset.js";
 export { resolveReadOptions } from "./options.js";
-export type { DataFormat, ReadOptions } from "./options.js";
+export type { DataFormat, ReadOptions, ResolvedReadOptions } from "./options.js";
 export { describeProgress } from "./progress.js";
 export type { ReadProgress } from "./progress.js";
 export { planSegments } from "./segments.js";

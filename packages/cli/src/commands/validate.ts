@@ -44,7 +44,7 @@ export const validateCommand: Command = {
     shard: {
       type: "string",
       description:
-        "validate only shard i of N of each dataset's files, for `ctrain profile merge` (with its own --bundle)",
+        "validate only shard i of N of each dataset's files (or records, with fewer files than shards), for `ctrain profile merge` (with its own --bundle)",
       valueName: "i/N",
     },
   },

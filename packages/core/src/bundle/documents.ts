@@ -20,6 +20,16 @@ export const FileDigest = z.strictObject({
 });
 export type FileDigest = z.infer<typeof FileDigest>;
 
+/**
+ * A dataset's file as validation and profiles record it. `range`: a shard of a sharded validation read only the records
+ * in bytes [start, end) of the file (the digest is still of the whole file); the merge checks that the shards' ranges
+ * tile it.
+ */
+export const DataFileDigest = FileDigest.extend({
+  range: z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(1) }).optional(),
+});
+export type DataFileDigest = z.infer<typeof DataFileDigest>;
+
 /** Who and what produced a document: enough to link back to the commit and the CI run. */
 export const RunSource = z.strictObject({
   repository: z.string().max(200).optional(),
@@ -214,7 +224,7 @@ export const ValidationDocument = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().max(100),
-        files: z.array(FileDigest).max(10_000),
+        files: z.array(DataFileDigest).max(10_000),
         fingerprint: Sha256.optional(),
         rows: z.number().int().min(0),
         columns: z.array(z.string().max(500)).max(10_000),
@@ -249,7 +259,7 @@ export const ProfileDocument = z.strictObject({
   createdAt: IsoTime,
   rows: z.number().int().min(0),
   fingerprint: Sha256.optional(),
-  files: z.array(FileDigest).max(10_000).default([]),
+  files: z.array(DataFileDigest).max(10_000).default([]),
   columns: z.record(z.string().max(500), z.looseObject({ type: z.string().max(50), count: z.number().int().min(0) })),
 });
 export type ProfileDocument = z.infer<typeof ProfileDocument>;

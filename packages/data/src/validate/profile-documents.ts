@@ -1,4 +1,4 @@
-import { UserError, type FileDigest, type ProfileDocument } from "@ctrain/core";
+import { UserError, type DataFileDigest, type FileDigest, type ProfileDocument } from "@ctrain/core";
 import { DatasetProfiler, fitSamples, type DatasetProfile } from "../profile/index.js";
 
 /**
@@ -38,10 +38,49 @@ function restoreProfiler(document: ProfileDocument, location: string): DatasetPr
 }
 
 /**
+ * A file as the merge records it: read whole by one shard, or in byte ranges by several that tile it exactly once
+ * (same digest, no gap, no overlap). Anything else would count rows twice or miss some, so it is an error.
+ */
+function wholeFile(parts: readonly { file: DataFileDigest; location: string }[]): DataFileDigest {
+  const [first] = parts;
+  const { path, bytes, sha256 } = first!.file;
+  if (parts.length === 1 && !first!.file.range) return first!.file;
+  const where = parts.map((part) => part.location).join(", ");
+  const ranges = parts.map((part) => part.file.range);
+  if (ranges.some((range) => !range)) {
+    throw new UserError(`${path} was profiled in two shards (also in ${first!.location}); its rows would count twice`, {
+      location: parts[1]?.location ?? first!.location,
+      hint: "give each shard its own files, e.g. split the file list by the matrix index",
+    });
+  }
+  if (parts.some((part) => part.file.sha256 !== sha256 || part.file.bytes !== bytes)) {
+    throw new UserError(`${path} differs between the shards that read parts of it (${where})`, {
+      location: first!.location,
+      hint: "validate every shard from the same commit of the data",
+    });
+  }
+  const sorted = ranges.map((range) => range!).sort((a, b) => a.start - b.start);
+  let covered = 0;
+  for (const range of sorted) {
+    if (range.start !== covered || range.end <= range.start) break;
+    covered = range.end;
+  }
+  if (covered !== bytes) {
+    const shown = sorted.map((range) => `${range.start}-${range.end}`).join(", ");
+    throw new UserError(`the shards' byte ranges of ${path} (${shown}) do not cover its ${bytes} bytes exactly once`, {
+      location: where,
+      hint: "merge every shard of the sharded validation, each once",
+    });
+  }
+  return { path, bytes, sha256 };
+}
+
+/**
  * Merges the profiles of one dataset's shards (matrix jobs, each profiling some files) into the profile one pass
  * over all files gives: counts, nulls, min and max exactly; mean and variance by Chan's formula; quantiles, distinct
  * counts and top values within their sketches' stated errors; reservoirs into a uniform sample of the union.
- * Each document is checked as hostile input. A file in two shards would be counted twice, so it is an error.
+ * Each document is checked as hostile input. A file in two shards would be counted twice, so it is an error, unless
+ * the shards read byte ranges of it that tile it (`wholeFile`).
  */
 export function mergeProfileDocuments(
   documents: readonly { document: ProfileDocument; location: string }[],
@@ -51,8 +90,7 @@ export function mergeProfileDocuments(
   if (!first) throw new UserError("no profiles to merge", { hint: "give the profile folders of the shards to merge" });
   const dataset = first.document.dataset;
   const merged = new DatasetProfiler();
-  const files: FileDigest[] = [];
-  const seen = new Map<string, string>();
+  const pieces = new Map<string, { file: DataFileDigest; location: string }[]>();
   for (const { document, location } of documents) {
     if (document.dataset !== dataset) {
       throw new UserError(
@@ -64,18 +102,13 @@ export function mergeProfileDocuments(
       );
     }
     for (const file of document.files) {
-      const other = seen.get(file.path);
-      if (other !== undefined) {
-        throw new UserError(`${file.path} was profiled in two shards (also in ${other}); its rows would count twice`, {
-          location,
-          hint: "give each shard its own files, e.g. split the file list by the matrix index",
-        });
-      }
-      seen.set(file.path, location);
-      files.push(file);
+      const known = pieces.get(file.path);
+      if (known) known.push({ file, location });
+      else pieces.set(file.path, [{ file, location }]);
     }
     merged.merge(restoreProfiler(document, location));
   }
+  const files = [...pieces.values()].map(wholeFile);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return toProfileDocument(dataset, merged.toProfile(), files, createdAt);
 }

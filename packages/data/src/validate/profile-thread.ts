@@ -10,9 +10,12 @@ import {
 import {
   CsvBatch,
   readBatches,
+  readPieces,
   resolveDataFiles,
   resolveReadOptions,
   type CsvBatchParts,
+  type DataFile,
+  type FilePiece,
   type ReadOptions,
   type ReadProgress,
   type RecordBatch,
@@ -21,7 +24,9 @@ import { fromThreadError, isOutOfMemory, toThreadError, type ThreadError } from 
 
 /** What a profile thread reads, how it profiles and which checks it may run; plain data, so it crosses to the worker. */
 export interface ProfileRequest {
-  sources: readonly string[];
+  sources: string | readonly string[];
+  /** A shard's pieces of the files, read instead of `sources` whole. */
+  pieces?: readonly FilePiece[];
   read: Omit<ReadOptions, "onProgress">;
   profile: ProfileOptions;
   /** The dataset's checks: every thread runs a share of the column checks, the calling thread the row checks too. */
@@ -78,6 +83,30 @@ function joinColumnShares(order: readonly string[], shares: readonly DatasetProf
   }
   const rows = shares[0]!.rows;
   return { rows, fingerprint: datasetFingerprint(rows, columns), columns };
+}
+
+/** The batches a request names: its pieces, or its sources whole. */
+function readRequest(
+  request: Pick<ProfileRequest, "sources" | "pieces" | "read">,
+  onProgress: (progress: ReadProgress) => void,
+): AsyncGenerator<RecordBatch> {
+  const options = { ...request.read, onProgress };
+  return request.pieces ? readPieces(request.pieces, options) : readBatches(request.sources, options);
+}
+
+/** The files a request reads (a piece's file once, in read order). */
+async function requestFiles(request: ProfileRequest): Promise<(DataFile & { bytes: number })[]> {
+  if (!request.pieces) {
+    const files = await resolveDataFiles(request.sources, resolveReadOptions(request.read));
+    return files.map((file) => ({ ...file, bytes: file.size }));
+  }
+  const files = new Map<string, DataFile & { bytes: number }>();
+  for (const { file, start, end } of request.pieces) {
+    const known = files.get(file.path);
+    if (known) known.bytes += end - start;
+    else files.set(file.path, { ...file, bytes: end - start });
+  }
+  return [...files.values()];
 }
 
 /** Raised by `DatasetReading` when a worker thread outgrew its heap bound: the pass starts over on one thread. */
@@ -258,10 +287,9 @@ export class DatasetReading {
    * the share this thread keeps (`DatasetChecks.keepColumnShare`); the rest come from `columnResults`.
    */
   async start(): Promise<{ share: number; shares: number } | undefined> {
-    const { sources, read } = this.request;
     if (this.threads && this.threadCount > 1) {
-      const files = await resolveDataFiles(sources, resolveReadOptions(read));
-      const bytes = files.reduce((total, file) => total + file.size, 0);
+      const files = await requestFiles(this.request);
+      const bytes = files.reduce((total, file) => total + file.bytes, 0);
       if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) this.startThreads(files);
     }
     if (this.threadsStarted.length === 0 || this.request.checks === undefined) return undefined;
@@ -269,7 +297,6 @@ export class DatasetReading {
   }
 
   async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
-    const { sources, read } = this.request;
     const [shipper] = this.threadsStarted;
     if (shipper && this.shipping) {
       try {
@@ -283,7 +310,7 @@ export class DatasetReading {
       }
       return;
     }
-    for await (const batch of readBatches(sources, { ...read, onProgress })) {
+    for await (const batch of readRequest(this.request, onProgress)) {
       if (shipper)
         for (const column of batch.columns) this.split.shareOf(column); // learns the first-seen order
       else this.profiler.addBatch(batch);
@@ -349,7 +376,7 @@ export async function serveProfileThread(): Promise<boolean> {
   const data = workerData as Partial<ThreadData> | undefined;
   if (isMainThread || data?.role !== ROLE || !data.request || !parentPort) return false;
   const port = parentPort;
-  const { sources, read, profile } = data.request;
+  const { profile } = data.request;
   const credits = data.credits ? new Int32Array(data.credits) : undefined;
   let reply: WorkerMessage;
   let checks: DatasetChecks | undefined;
@@ -365,7 +392,7 @@ export async function serveProfileThread(): Promise<boolean> {
       });
     }
     let progress: ReadProgress | undefined;
-    for await (const batch of readBatches(sources, { ...read, onProgress: (report) => (progress = report) })) {
+    for await (const batch of readRequest(data.request, (report) => (progress = report))) {
       profiler.addBatch(batch, (column) => split.shareOf(column) === share);
       checks?.observe(batch);
       if (!credits) continue;

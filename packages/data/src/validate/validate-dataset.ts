@@ -6,6 +6,7 @@ import {
   isUserError,
   type CheckResult,
   type CtrainConfig,
+  type DataFileDigest,
   type DatasetConfig,
   type ProfileDocument,
   type ValidationDocument,
@@ -15,7 +16,13 @@ import { DatasetChecks, recordedPath, type ColumnResults } from "../checks/datas
 import { emptyColumnResults } from "../checks/table-checks.js";
 import { formatCount, resultsPass } from "../checks/results.js";
 import type { DatasetProfile } from "../profile/index.js";
-import { resolveDataFiles, resolveReadOptions, type ReadOptions, type ReadProgress } from "@ctrain/readers";
+import {
+  resolveDataFiles,
+  resolveReadOptions,
+  type FilePiece,
+  type ReadOptions,
+  type ReadProgress,
+} from "@ctrain/readers";
 import type { ShardPlace } from "../checks/key-partitions.js";
 import { compareWithBaseline, type BaselineProfile } from "./baseline-profile.js";
 import type { DriftSection } from "./drift-section.js";
@@ -28,7 +35,7 @@ import {
   type ProfileThreadOptions,
 } from "./profile-thread.js";
 import { ProgressLog, type ValidationLog, type ValidationProgress } from "./progress-log.js";
-import { shardFiles } from "./shard-share.js";
+import { shardFiles, shardPieces } from "./shard-share.js";
 
 /** A document lists at most this many files and columns per dataset (the bundle schema's bounds). */
 const MAX_RECORDED_FILES = 10_000;
@@ -72,19 +79,28 @@ export async function validateDataset(
   const started = performance.now();
   const read = readOptions(dataset, config, cwd);
   let sources: string | readonly string[] = dataset.path;
+  let pieces: FilePiece[] | undefined;
   if (shard) {
     try {
-      const files = shardFiles(await resolveDataFiles(sources, resolveReadOptions(read)), shard, name);
-      sources = files.map((file) => file.file);
-      log.info(`${name}: shard ${shard.index}/${shard.count}: ${files.length} file(s)`);
+      const resolved = resolveReadOptions(read);
+      const all = await resolveDataFiles(sources, resolved);
+      if (all.length >= shard.count) {
+        const files = shardFiles(all, shard, name);
+        sources = files.map((file) => file.file);
+        log.info(`${name}: shard ${shard.index}/${shard.count}: ${files.length} file(s)`);
+      } else {
+        pieces = await shardPieces(all, shard, name, resolved);
+        log.info(`${name}: shard ${shard.index}/${shard.count}: ${describePieces(pieces)}`);
+      }
     } catch (error) {
       if (!isUserError(error)) throw error;
       log.info(`${name}: ${error.format()}`);
       return { entry: emptyEntry(name), error };
     }
   }
-  const request = {
+  const request: ProfileRequest = {
     sources,
+    ...(pieces ? { pieces } : {}),
     read,
     profile: { sampleSize: config.data.drift["sample-size"], seed: settings.seed ?? 0 },
   };
@@ -114,7 +130,7 @@ export async function validateDataset(
   }
 
   const results = [...checks.results({ complete: true, columnResults }), ...emptyColumnResults(profile)];
-  const files = await digester.finish();
+  const files = withRanges(await digester.finish(), pieces, cwd);
   if (files.length > MAX_RECORDED_FILES) {
     return {
       entry: emptyEntry(name),
@@ -211,6 +227,15 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
   const digester = new FileDigester();
   const seenFiles = new Set<string>();
   const outside: string[] = [];
+  const digest = (file: string): void => {
+    if (seenFiles.has(file)) return;
+    seenFiles.add(file);
+    const recorded = recordedPath(file, cwd);
+    if (recorded === undefined) outside.push(file);
+    else digester.add(resolve(cwd, file), recorded);
+  };
+  // A shard's piece may hold a file's header and no rows: its range is still part of the file's tiling.
+  for (const piece of request.pieces ?? []) digest(piece.file.file);
   let bytes = 0;
   const onProgress = (report: ReadProgress): void => {
     bytes = report.bytesRead;
@@ -220,12 +245,7 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     const share = await reading.start();
     if (share) checks.keepColumnShare(share);
     for await (const batch of reading.batches(onProgress)) {
-      if (!seenFiles.has(batch.file)) {
-        seenFiles.add(batch.file);
-        const recorded = recordedPath(batch.file, cwd);
-        if (recorded === undefined) outside.push(batch.file);
-        else digester.add(resolve(cwd, batch.file), recorded);
-      }
+      digest(batch.file);
       checks.observe(batch);
     }
     const threading = reading.threading;
@@ -247,6 +267,29 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     if (!isUserError(error)) throw error;
     return { checks, digester, outside, bytes, readError: error, columnResults };
   }
+}
+
+/** The byte ranges a shard read of files it did not read whole, on their digests (which cover whole files). */
+function withRanges(files: DataFileDigest[], pieces: readonly FilePiece[] | undefined, cwd: string): DataFileDigest[] {
+  if (!pieces) return files;
+  const ranges = new Map<string, { start: number; end: number }>();
+  for (const { file, start, end } of pieces) {
+    const path = recordedPath(file.file, cwd);
+    if (path === undefined || (start === 0 && end === file.size)) continue;
+    const known = ranges.get(path);
+    ranges.set(path, { start: Math.min(start, known?.start ?? start), end: Math.max(end, known?.end ?? end) });
+  }
+  return files.map((file) => {
+    const range = ranges.get(file.path);
+    return range ? { ...file, range } : file;
+  });
+}
+
+/** `data.csv bytes 0-1048576 (lines from 1)`, for the log. */
+function describePieces(pieces: readonly FilePiece[]): string {
+  return pieces
+    .map((piece) => `${piece.file.file} bytes ${piece.start}-${piece.end} (from line ${piece.line})`)
+    .join(", ");
 }
 
 function readOptions(dataset: DatasetConfig, config: CtrainConfig, cwd: string): Omit<ReadOptions, "onProgress"> {

@@ -1,0 +1,148 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Bundle, CtrainConfig, type BaselineSource, type CheckResult } from "@ctrain/core";
+import { mergeShardProfiles, runValidateStep, validateDatasets } from "@ctrain/data";
+import { tempDir } from "../../support/temp-dir.js";
+
+const silent = { info: () => undefined, startGroup: () => undefined, endGroup: () => undefined };
+const noBaselines: BaselineSource = {
+  resolve: () => Promise.reject(new Error("baseline: none asks for no baseline")),
+  history: () => Promise.resolve([]),
+};
+
+/** One CSV file: quoted line breaks and quotes, CRLF, nulls, repeated keys, rows and values, failing cells. */
+function writeData(dir: string, rows: number): void {
+  const lines = Array.from({ length: rows }, (_, i) => {
+    const note = i % 9 === 0 ? `"two\r\nlines, ""quoted"""` : i % 5 === 0 ? "" : `n${i % 37}`;
+    return `${i % 700 === 699 ? 7 : i},${(i * 7919) % 1000},${note},u${i % 997},l${i % 2}`;
+  });
+  // Every 450th row repeats the row 300 before it, whole.
+  for (let i = 449; i < rows; i += 450) lines[i] = lines[i - 300]!;
+  writeFileSync(join(dir, "data.csv"), `id,n,note,u,label\r\n${lines.join("\r\n")}\r\n`);
+}
+
+const CONFIG = CtrainConfig.parse({
+  compare: { baseline: "none" },
+  data: {
+    datasets: {
+      train: {
+        path: "data.csv",
+        key: ["id"],
+        label: "label",
+        "duplicate-rows": "error",
+        columns: { n: { max: 900 }, note: { "max-length": 3 }, u: { unique: true } },
+      },
+    },
+  },
+});
+
+async function validateShards(dir: string, count: number): Promise<string[]> {
+  const logged: string[] = [];
+  for (let index = 1; index <= count; index++) {
+    await runValidateStep({
+      config: CONFIG,
+      bundleDir: join(dir, "shards", String(index)),
+      baselines: noBaselines,
+      cwd: dir,
+      log: { ...silent, info: (line) => logged.push(line) },
+      shard: `${index}/${count}`,
+      seed: index,
+    });
+  }
+  return logged;
+}
+
+/** What a shard merge keeps exact from the one-process run: counts and the first examples with their lines. */
+function exactPart(result: CheckResult) {
+  const { element_count, unexpected_count, partial_unexpected_list } = result.result;
+  return [result.check, result.column, result.success, element_count, unexpected_count, partial_unexpected_list];
+}
+
+describe("a file cut into byte-range shards", () => {
+  it("merges into the one-process validation: repeats field by field, other checks by counts and examples", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    writeData(dir, 3000);
+    const single = await validateDatasets(CONFIG, { cwd: dir });
+    const logged = await validateShards(dir, 3);
+    expect(logged.filter((line) => line.startsWith("train: shard "))).toEqual([
+      expect.stringMatching(/^train: shard 1\/3: data\.csv bytes 0-\d+ \(from line 1\)$/),
+      expect.stringMatching(/^train: shard 2\/3: data\.csv bytes \d+-\d+ \(from line \d+\)$/),
+      expect.stringMatching(/^train: shard 3\/3: data\.csv bytes \d+-\d+ \(from line \d+\)$/),
+    ]);
+    const shardFiles = [1, 2, 3].map((i) => new Bundle(join(dir, "shards", String(i))).readProfile("train").files);
+    expect(shardFiles.map((files) => files.map((file) => file.range !== undefined))).toEqual([[true], [true], [true]]);
+
+    const merged = await mergeShardProfiles(CONFIG, ["shards/*"], { cwd: dir, log: silent });
+    expect(merged.errors).toEqual([]);
+    const [one] = single.validation.datasets;
+    const [all] = merged.validation.datasets;
+    expect(all!.files).toEqual(one!.files);
+    expect(all!.fingerprint).toBe(one!.fingerprint);
+    expect(all!.rows).toBe(3000);
+    expect(merged.profiles[0]!.fingerprint).toBe(single.profiles[0]!.fingerprint);
+    const repeats = (results: readonly CheckResult[]) =>
+      results.filter((r) => r.check !== "expect_identical_features_to_have_one_label" && r.check.endsWith("_unique"));
+    expect(repeats(all!.results)).toEqual(repeats(one!.results));
+    expect(repeats(one!.results).map((r) => r.success)).toEqual([false, false, false]);
+    const cells = (results: readonly CheckResult[]) =>
+      results.filter((r) => r.column === "n" || r.column === "note").map(exactPart);
+    expect(cells(all!.results)).toEqual(cells(one!.results));
+    expect(cells(one!.results).filter((part) => part[4] !== 0).length).toBe(2);
+  });
+
+  it("refuses a merge with a shard missing, or with ranges that overlap", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    writeData(dir, 1000);
+    await validateShards(dir, 3);
+    const missing = await mergeShardProfiles(CONFIG, ["shards/1", "shards/3"], { cwd: dir, log: silent });
+    expect(missing.errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(
+        /^the shards' byte ranges of data\.csv \(0-\d+, \d+-\d+\) do not cover its \d+ bytes exactly once$/,
+      ),
+    ]);
+    const path = join(dir, "shards", "3", "profile", "train.json");
+    const profile = JSON.parse(readFileSync(path, "utf8")) as { files: { range: { start: number } }[] };
+    profile.files[0]!.range.start -= 1;
+    writeFileSync(path, JSON.stringify(profile));
+    const overlapping = await mergeShardProfiles(CONFIG, ["shards/*"], { cwd: dir, log: silent });
+    expect(overlapping.errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/^the shards' byte ranges of data\.csv \(.*\) do not cover its \d+ bytes exactly once$/),
+    ]);
+  });
+
+  it("refuses shards that read different contents of the file", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    writeData(dir, 1000);
+    await validateShards(dir, 2);
+    const path = join(dir, "shards", "2", "profile", "train.json");
+    const profile = JSON.parse(readFileSync(path, "utf8")) as { files: { sha256: string }[] };
+    profile.files[0]!.sha256 = "0".repeat(64);
+    writeFileSync(path, JSON.stringify(profile));
+    const merged = await mergeShardProfiles(CONFIG, ["shards/*"], { cwd: dir, log: silent });
+    expect(merged.errors.map((error) => error.message)).toEqual([
+      "data.csv differs between the shards that read parts of it (" +
+        `${join(dir, "shards", "1")}/profile/train.json, ${join(dir, "shards", "2")}/profile/train.json)`,
+    ]);
+  });
+
+  it("says when the records cannot be cut into as many shards", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    writeFileSync(join(dir, "data.csv"), "id,n,note,u,label\n1,2,x,u1,l0\n");
+    const outcome = await runValidateStep({
+      config: CONFIG,
+      bundleDir: join(dir, "shards", "2"),
+      baselines: noBaselines,
+      cwd: dir,
+      log: silent,
+      shard: "2/3",
+    });
+    expect(outcome.validation?.errors).toEqual([
+      {
+        message:
+          "dataset train cannot be cut into 3 shards: its records make only 1 share(s) (shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files)",
+        location: "data.datasets.train.path",
+      },
+    ]);
+  });
+});
