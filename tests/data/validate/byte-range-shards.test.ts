@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Bundle, CtrainConfig, type BaselineSource, type CheckResult } from "@ctrain/core";
@@ -89,6 +89,31 @@ describe("a file cut into byte-range shards", () => {
       results.filter((r) => r.column === "n" || r.column === "note").map(exactPart);
     expect(cells(all!.results)).toEqual(cells(one!.results));
     expect(cells(one!.results).filter((part) => part[4] !== 0).length).toBe(2);
+  });
+
+  it("reads the examples of repeats across shards from the data, and shows no value when the data is not there", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    writeData(dir, 3000);
+    await validateShards(dir, 3);
+    const key = (outcome: { validation: { datasets: { results: CheckResult[] }[] } }) =>
+      outcome.validation.datasets[0]!.results.find((r) => r.check.endsWith("_unique") && r.column === "id")!;
+    const single = await validateDatasets(CONFIG, { cwd: dir });
+    const present = await mergeShardProfiles(CONFIG, ["shards/*"], { cwd: dir, log: silent });
+    expect(key(present)).toEqual(key(single));
+    rmSync(join(dir, "data.csv"));
+    const logged: string[] = [];
+    const absent = await mergeShardProfiles(CONFIG, ["shards/*"], {
+      cwd: dir,
+      log: { ...silent, info: (line) => logged.push(line) },
+    });
+    // Shard 1's own repeats keep their values; those of later shards that repeat an earlier shard's key have none.
+    const values = (outcome: typeof absent) =>
+      key(outcome).result.partial_unexpected_list.map((example) => example.value);
+    expect(values(absent)).toEqual(values(present).map((value, i) => (values(absent)[i] === null ? null : value)));
+    expect(values(absent).filter((value) => value === null).length).toBeGreaterThan(0);
+    expect(values(absent).filter((value) => value !== null).length).toBeGreaterThan(0);
+    expect(key(absent).result.unexpected_count).toBe(key(present).result.unexpected_count);
+    expect(logged).toContain("train: data.csv is not here, so examples of repeats across shards in it show no value");
   });
 
   it("refuses a merge with a shard missing, or with ranges that overlap", async () => {

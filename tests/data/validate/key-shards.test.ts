@@ -95,7 +95,7 @@ describe("key partitions of a shard", () => {
             // Later repeats of a key reach the writer too (after the in-memory check spilled): it keeps the first.
             keys.forEach((key, line) => {
               const { hi, lo } = hashOf(key);
-              writer.add(hi, lo, 0, line, () => String(key));
+              writer.add(hi, lo, 0, line);
             });
             writer.finish({ files: ["a.csv"], rows: keys.length, counted: keys.length, repeats: 0 });
             return folder;
@@ -273,15 +273,15 @@ describe("the key check over shards", () => {
 
     // Every shard run rewrites its partitions, so each case starts from a clean pair.
     const partition = readdirSync(keys).find(
-      (name) => name.endsWith(".bin") && name !== "values.bin" && readFileSync(join(keys, name)).length > 0,
+      (name) => name.endsWith(".bin") && readFileSync(join(keys, name)).length > 0,
     )!;
     const cases: [string, () => void, RegExp][] = [
-      ["a record too many", () => appendFileSync(join(keys, partition), Buffer.alloc(28)), /holds \d+ bytes; expected/],
+      ["a record too many", () => appendFileSync(join(keys, partition), Buffer.alloc(16)), /holds \d+ bytes; expected/],
       ["a stray file", () => writeFileSync(join(keys, "evil.sh"), "x"), /holds \["evil.sh"\]/],
       [
         "a link",
-        () => (unlinkSync(join(keys, "values.bin")), symlinkSync("/etc/passwd", join(keys, "values.bin"))),
-        /values.bin is not a regular file/,
+        () => (unlinkSync(join(keys, partition)), symlinkSync("/etc/passwd", join(keys, partition))),
+        /p\d\d\.bin is not a regular file/,
       ],
       [
         "a manifest of another dataset",
@@ -305,10 +305,13 @@ describe("the key check over shards", () => {
         /rows: its manifest names check key; expected duplicate-rows/,
       ],
       [
-        "a row's value that is not JSON",
-        () =>
-          writeFileSync(join(rows, "values.bin"), Buffer.alloc(readFileSync(join(rows, "values.bin")).length, 0xff)),
-        /a value in values.bin is not UTF-8 JSON of a value/,
+        "a record that names a file the shard did not read",
+        () => {
+          const bytes = readFileSync(join(keys, partition));
+          bytes.writeUInt32LE(7, 8);
+          writeFileSync(join(keys, partition), bytes);
+        },
+        /record 0 names file 7 of 1/,
       ],
       [
         "a shard from another split",

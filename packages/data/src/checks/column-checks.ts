@@ -8,7 +8,7 @@ import {
   type LinearRegex,
   type RecordedValue,
 } from "@ctrain/core";
-import { CellKind } from "@ctrain/readers";
+import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { KeyHasher } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
@@ -212,10 +212,10 @@ export class ColumnChecks {
         const line = batch.lineOf(row);
         if (this.unique.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
           if (this.uniqueTally.wantsExample())
-            tallyRepeat(this.uniqueTally, this.uniquePartitions, cellValue(place, row, col), place, line);
+            tallyRepeat(this.uniqueTally, this.uniquePartitions, cellValue(place.batch, row, col), place, line);
           else this.uniqueTally.count++;
         } else if (this.uniquePartitions) {
-          this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, () => cellValue(place, row, col));
+          this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
         }
       }
     }
@@ -345,13 +345,13 @@ export class ColumnChecks {
       tally.count++;
       return;
     }
-    tally.add(col < 0 ? null : cellValue(place, row, col), place.file, place.batch.lineOf(row));
+    tally.add(col < 0 ? null : cellValue(place.batch, row, col), place.file, place.batch.lineOf(row));
   }
 }
 
 /** A cell as examples show it (empty text is null). */
-function cellValue(place: BatchPlace, row: number, col: number): RecordedValue {
-  const value = recordedValue(place.batch.cell(row, col), place.batch.kind === "text");
+export function cellValue(batch: RecordBatch, row: number, col: number): RecordedValue {
+  const value = recordedValue(batch.cell(row, col), batch.kind === "text");
   return value === "" ? null : value;
 }
 

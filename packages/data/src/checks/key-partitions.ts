@@ -7,25 +7,22 @@ import { PARTIAL_UNEXPECTED_COUNT, type UnexpectedTally } from "./results.js";
 
 /**
  * A shard's repeat-check keys (the key, whole rows, a unique column's values), saved beside its profile so that the
- * merge can find repeats across shards. Every distinct 64-bit hash goes, with where it first appeared and how it reads,
+ * merge can find repeats across shards. Every distinct 64-bit hash goes, with where it first appeared (file and line),
  * into one of `KEY_PARTITIONS` files chosen by its top hash bits, sorted by hash: the merge then joins one partition
- * of every shard at a time. Each check writes its own folder, `keys/<dataset>/<check folder>/`.
+ * of every shard at a time, and reads the few rows its examples show from the data itself. Each check writes its own
+ * folder, `keys/<dataset>/<check folder>/`.
  */
 export const KEY_PARTITIONS = 64;
 const PARTITION_BITS = 6;
-/** hi, lo, file, line, value offset (low and high word), value length: little-endian 32-bit words. */
-export const KEY_RECORD_WORDS = 7;
+/** hi, lo, file, line: little-endian 32-bit words. */
+export const KEY_RECORD_WORDS = 4;
 export const KEY_RECORD_BYTES = KEY_RECORD_WORDS * 4;
 /** Examples cut values at 200 characters and mark the cut; one more tells the cut apart from a value of exactly 200. */
 const KEY_VALUE_MAX_CHARS = 201;
-/** A value is saved as JSON: 201 characters escaped as `\u0000` at worst, and the quotes. */
-export const KEY_VALUE_MAX_BYTES = KEY_VALUE_MAX_CHARS * 6 + 2;
 /** Records wait in a buffer of 16 KiB per partition before they are written. */
-const RECORDS_PER_BUFFER = 585;
-const VALUE_BUFFER_BYTES = 64 * 1024;
+const RECORDS_PER_BUFFER = 1024;
 
 export const KEY_MANIFEST = "manifest.json";
-export const KEY_VALUES = "values.bin";
 export const partitionFile = (p: number): string => `p${String(p).padStart(2, "0")}.bin`;
 
 /** The repeat checks a shard saves partitions for. */
@@ -54,7 +51,7 @@ const Example = z.strictObject({
  * the merge.
  */
 export const KeyManifest = z.strictObject({
-  schema: z.literal("ctrain.key-partitions/v2"),
+  schema: z.literal("ctrain.key-partitions/v3"),
   dataset: z.string().min(1).max(200),
   check: RepeatCheck,
   shard: z
@@ -72,7 +69,6 @@ export const KeyManifest = z.strictObject({
   examples: z.array(Example).max(PARTIAL_UNEXPECTED_COUNT),
   /** Records in each partition file. */
   partitions: z.array(z.number().int().min(0)).length(KEY_PARTITIONS),
-  valueBytes: z.number().int().min(0),
 });
 export type KeyManifest = z.infer<typeof KeyManifest>;
 
@@ -94,8 +90,7 @@ export interface KeyPartitionsAbout {
  * Writes one shard's partitions for one repeat check while it runs: `add` takes every key that is new as far as the
  * in-memory check knows (later repeats of spilled keys are dropped by `finish`, which keeps the first), `example`
  * the shard's own repeats as the check's tally shows them, then `finish` sorts each partition, in memory bounded by
- * the largest, and writes the manifest. Costs 28 bytes per distinct key plus, after the first shard, its value's JSON
- * (at most 1,208 bytes).
+ * the largest, and writes the manifest. Costs 16 bytes per distinct key.
  */
 export class KeyPartitionWriter {
   private readonly dir: string;
@@ -103,9 +98,6 @@ export class KeyPartitionWriter {
   private readonly buffers: Uint32Array[] = [];
   private readonly fill = new Uint32Array(KEY_PARTITIONS);
   private readonly counts = new Float64Array(KEY_PARTITIONS);
-  private readonly values = Buffer.alloc(VALUE_BUFFER_BYTES);
-  private valuesFill = 0;
-  private valueBytes = 0;
   private finished = false;
 
   /** `datasetDir` is `keys/<dataset>`; the check's folder goes inside. */
@@ -123,26 +115,17 @@ export class KeyPartitionWriter {
       writeFileSync(join(dir, partitionFile(p)), "");
       this.buffers.push(new Uint32Array(RECORDS_PER_BUFFER * KEY_RECORD_WORDS));
     }
-    writeFileSync(join(dir, KEY_VALUES), "");
   }
 
-  /**
-   * A key new to the shard, with where it is and how an example shows it. The first shard saves no values: the merge
-   * reads a value only where an earlier shard holds the same key, so `value` is not even called there.
-   */
-  add(hi: number, lo: number, file: number, line: number, value: () => RecordedValue): void {
-    const offset = this.valueBytes;
-    const length = this.about.shard.index === 1 ? 0 : this.addValue(JSON.stringify(cut(value()), encodeNonFinite));
+  /** A key new to the shard, with where it is (the merge reads the row there when an example shows it). */
+  add(hi: number, lo: number, file: number, line: number): void {
     const p = hi >>> (32 - PARTITION_BITS);
     const buffer = this.buffers[p]!;
     let at = this.fill[p]! * KEY_RECORD_WORDS;
     buffer[at++] = hi;
     buffer[at++] = lo;
     buffer[at++] = file;
-    buffer[at++] = line;
-    buffer[at++] = offset % 2 ** 32;
-    buffer[at++] = Math.floor(offset / 2 ** 32);
-    buffer[at] = length;
+    buffer[at] = line;
     this.counts[p]!++;
     if (++this.fill[p]! === RECORDS_PER_BUFFER) this.flush(p);
   }
@@ -159,10 +142,9 @@ export class KeyPartitionWriter {
       this.flush(p);
       partitions.push(this.sortPartition(p));
     }
-    this.flushValues();
     this.finished = true;
     const manifest: KeyManifest = {
-      schema: "ctrain.key-partitions/v2",
+      schema: "ctrain.key-partitions/v3",
       dataset: this.about.dataset,
       check: this.about.check,
       shard: { ...this.about.shard },
@@ -173,7 +155,6 @@ export class KeyPartitionWriter {
       repeats: summary.repeats,
       examples: this.examples,
       partitions,
-      valueBytes: this.valueBytes,
     };
     writeFileSync(join(this.dir, KEY_MANIFEST), `${JSON.stringify(manifest, encodeNonFinite, 2)}\n`);
   }
@@ -183,20 +164,6 @@ export class KeyPartitionWriter {
     if (this.finished) return;
     this.finished = true;
     rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  /** Appends a value's UTF-8 bytes (at most `KEY_VALUE_MAX_BYTES`) to values.bin; returns how many. */
-  private addValue(value: string): number {
-    if (this.valuesFill + value.length * 4 > VALUE_BUFFER_BYTES) this.flushValues();
-    const length = this.values.write(value, this.valuesFill, "utf8");
-    this.valuesFill += length;
-    this.valueBytes += length;
-    return length;
-  }
-
-  private flushValues(): void {
-    if (this.valuesFill > 0) appendFileSync(join(this.dir, KEY_VALUES), this.values.subarray(0, this.valuesFill));
-    this.valuesFill = 0;
   }
 
   private flush(p: number): void {

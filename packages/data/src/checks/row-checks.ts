@@ -308,13 +308,17 @@ export class RowChecks {
     hasher.finish();
     const { batch } = place;
     const line = batch.lineOf(row);
-    const text = batch.kind === "text";
-    const shown = () => keys.map(({ col }) => (col < 0 ? "" : textOf(batch.cell(row, col), text))).join(", ");
     if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
-      if (this.keyTally.wantsExample()) tallyRepeat(this.keyTally, this.keyPartitions, shown(), place, line);
-      else this.keyTally.count++;
+      if (this.keyTally.wantsExample()) {
+        const shown = keyText(
+          batch,
+          row,
+          keys.map(({ col }) => col),
+        );
+        tallyRepeat(this.keyTally, this.keyPartitions, shown, place, line);
+      } else this.keyTally.count++;
     } else if (this.keyPartitions) {
-      this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line, shown);
+      this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
     }
   }
 
@@ -343,7 +347,7 @@ export class RowChecks {
           tallyRepeat(this.duplicateTally, this.rowPartitions, rowPreview(place.batch, row), place, line);
         else this.duplicateTally.count++;
       } else if (this.rowPartitions) {
-        this.rowPartitions.add(whole.hi, whole.lo, place.fileIndex, line, () => rowPreview(place.batch, row));
+        this.rowPartitions.add(whole.hi, whole.lo, place.fileIndex, line);
       }
     }
     if (this.featureFinder && labelText !== undefined) {
@@ -412,8 +416,14 @@ function rowObject(batch: RecordBatch, row: number, text: boolean): Record<strin
   return values;
 }
 
+/** A key as examples show it: its cells' text, joined by ", " (a column the batch lacks, -1, shows empty). */
+export function keyText(batch: RecordBatch, row: number, cols: readonly number[]): string {
+  const text = batch.kind === "text";
+  return cols.map((col) => (col < 0 ? "" : textOf(batch.cell(row, col), text))).join(", ");
+}
+
 /** The first cells of a row, for an example of a duplicate. */
-function rowPreview(batch: RecordBatch, row: number): string {
+export function rowPreview(batch: RecordBatch, row: number): string {
   const text = batch.kind === "text";
   const cells: string[] = [];
   let length = 0;

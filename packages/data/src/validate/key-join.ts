@@ -1,14 +1,12 @@
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { RecordedValue, UserError, parseDocument } from "@ctrain/core";
+import { UserError, parseDocument, type RecordedValue } from "@ctrain/core";
 import {
   CHECK_FOLDER,
   KEY_MANIFEST,
   KEY_PARTITIONS,
   KEY_RECORD_BYTES,
   KEY_RECORD_WORDS,
-  KEY_VALUES,
-  KEY_VALUE_MAX_BYTES,
   KeyManifest,
   checkFolder,
   compareRecords,
@@ -31,13 +29,17 @@ interface ShardKeys {
   manifest: KeyManifest;
 }
 
-/** A repeat's place within its shard, with where its value is in values.bin. */
+/** A repeat's place within its shard: the file (its index in the shard's manifest) and line. */
 interface Place {
   file: number;
   line: number;
-  offset: number;
-  length: number;
 }
+
+/**
+ * How the rows at some places read, as the check's examples show them: the merge reads them from the data files (paths
+ * as documents record them; null for a file outside the working directory).
+ */
+export type ExampleReader = (places: readonly { file: string | null; line: number }[]) => Promise<RecordedValue[]>;
 
 /** A repeat check: which, and on which columns (the key's, the unique column, none for whole rows). */
 export interface RepeatCheckOf {
@@ -60,12 +62,13 @@ export interface JoinedRepeats {
  * partitions for it. Shard folders are hostile: every folder, manifest, file and record is checked, and a missing or
  * foreign shard is refused.
  */
-export function joinShardRepeats(
+export async function joinShardRepeats(
   folders: readonly string[],
   dataset: string,
   of: RepeatCheckOf,
   shardCount: number,
-): JoinedRepeats | undefined {
+  readExamples: ExampleReader,
+): Promise<JoinedRepeats | undefined> {
   const found = folders.map((folder) => readShardKeys(folder, dataset, of));
   const shards = found.filter((shard): shard is ShardKeys => shard !== undefined);
   if (shards.length === 0) return undefined;
@@ -80,19 +83,22 @@ export function joinShardRepeats(
       keepFirst(entry.first, placeOf(records, i));
     });
   }
-  const tally = new UnexpectedTally();
-  for (const [s, shard] of shards.entries()) {
-    const { manifest } = shard;
-    const shared = across[s]!.first.map((place) => ({ ...place, value: readValue(shard, place) }));
-    const inOrder = [...manifest.examples, ...shared].sort((a, b) => a.file - b.file || a.line - b.line);
-    let shown = 0;
-    for (const example of inOrder) {
-      if (!tally.wantsExample()) break;
-      tally.add(example.value, manifest.files[example.file] ?? undefined, example.line);
-      shown++;
+  // The first 20 repeats in read order: each shard's own (with their values) and those it shares with an earlier one.
+  const shown: { value?: RecordedValue; file: string | null; line: number }[] = [];
+  let count = 0;
+  for (const [s, { manifest }] of shards.entries()) {
+    const inOrder = [...manifest.examples, ...across[s]!.first].sort((a, b) => a.file - b.file || a.line - b.line);
+    for (const example of inOrder.slice(0, PARTIAL_UNEXPECTED_COUNT - shown.length)) {
+      shown.push({ ...example, file: manifest.files[example.file] ?? null });
     }
-    tally.count += manifest.repeats + across[s]!.count - shown;
+    count += manifest.repeats + across[s]!.count;
   }
+  const unread = shown.filter((example) => !("value" in example));
+  const values = unread.length > 0 ? await readExamples(unread) : [];
+  unread.forEach((example, i) => (example.value = values[i] ?? null));
+  const tally = new UnexpectedTally();
+  for (const example of shown) tally.add(example.value ?? null, example.file ?? undefined, example.line);
+  tally.count = count;
   const rows = shards.reduce((sum, shard) => sum + shard.manifest.rows, 0);
   const counted = shards.reduce((sum, shard) => sum + shard.manifest.counted, 0);
   return { rows, counted, repeats: tally };
@@ -132,12 +138,7 @@ export function joinPartition(
 
 function placeOf(records: Uint32Array, i: number): Place {
   const at = i * KEY_RECORD_WORDS;
-  return {
-    file: records[at + 2]!,
-    line: records[at + 3]!,
-    offset: records[at + 4]! + records[at + 5]! * 2 ** 32,
-    length: records[at + 6]!,
-  };
+  return { file: records[at + 2]!, line: records[at + 3]! };
 }
 
 /** Keeps the first `PARTIAL_UNEXPECTED_COUNT` places in read order. */
@@ -179,15 +180,11 @@ function readShardKeys(folder: string, dataset: string, of: RepeatCheckOf): Shar
   const label = `${folder}/${KEYS_FOLDER}/${dataset}/${checkFolder(of.check, of.columns)}`;
   if (!existsSync(dir)) return undefined;
   const refuse = refuseIn(label);
-  const expected = new Set([
-    KEY_MANIFEST,
-    KEY_VALUES,
-    ...Array.from({ length: KEY_PARTITIONS }, (_, p) => partitionFile(p)),
-  ]);
+  const expected = new Set([KEY_MANIFEST, ...Array.from({ length: KEY_PARTITIONS }, (_, p) => partitionFile(p))]);
   const entries = readdirSync(dir);
   const stray = entries.filter((entry) => !expected.has(entry));
   if (stray.length > 0)
-    refuse(`it holds ${JSON.stringify(stray.slice(0, 3))}`, `only ${KEY_MANIFEST}, ${KEY_VALUES} and p00.bin-p63.bin`);
+    refuse(`it holds ${JSON.stringify(stray.slice(0, 3))}`, `only ${KEY_MANIFEST} and p00.bin-p63.bin`);
   if (entries.length !== expected.size)
     refuse(`${expected.size - entries.length} file(s) are missing`, `${expected.size} files`);
   const sizes = new Map<string, number>();
@@ -220,11 +217,6 @@ function readShardKeys(folder: string, dataset: string, of: RepeatCheckOf): Shar
     if (size > MAX_PARTITION_BYTES) refuse(`${partitionFile(p)} holds ${size} bytes`, `at most ${MAX_PARTITION_BYTES}`);
     records += manifest.partitions[p]!;
   }
-  if (sizes.get(KEY_VALUES) !== manifest.valueBytes || manifest.valueBytes > records * KEY_VALUE_MAX_BYTES)
-    refuse(
-      `${KEY_VALUES} holds ${sizes.get(KEY_VALUES)} bytes`,
-      `${manifest.valueBytes}, at most ${KEY_VALUE_MAX_BYTES} per key`,
-    );
   if (manifest.counted > manifest.rows || records > manifest.counted || manifest.repeats > manifest.counted)
     refuse(
       `${records} keys, ${manifest.repeats} repeats, ${manifest.counted} counted of ${manifest.rows} rows`,
@@ -307,33 +299,8 @@ function readPartition(shard: ShardKeys, p: number): Uint32Array {
     const place = placeOf(records, i);
     if (place.file >= manifest.files.length)
       corrupt(shard, p, `record ${i} names file ${place.file} of ${manifest.files.length}`);
-    if (place.length > KEY_VALUE_MAX_BYTES || place.offset + place.length > manifest.valueBytes)
-      corrupt(shard, p, `record ${i}'s value lies outside ${KEY_VALUES}`);
   }
   return records;
-}
-
-function readValue(shard: ShardKeys, place: Place): RecordedValue {
-  const bytes = Buffer.alloc(place.length);
-  const fd = openSync(join(shard.dir, KEY_VALUES), "r");
-  try {
-    readSync(fd, bytes, 0, place.length, place.offset);
-  } finally {
-    closeSync(fd);
-  }
-  let value: RecordedValue | undefined;
-  try {
-    value = RecordedValue.safeParse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes))).data;
-  } catch {
-    // Not UTF-8 or not JSON: refused below.
-  }
-  if (value === undefined) {
-    throw new UserError(`shard key partitions ${shard.dir}: a value in ${KEY_VALUES} is not UTF-8 JSON of a value`, {
-      location: shard.dir,
-      hint: "the shard artifact is damaged or was not written by ctrain's validate step: validate that shard again",
-    });
-  }
-  return value;
 }
 
 function corrupt(shard: ShardKeys, p: number, found: string): never {

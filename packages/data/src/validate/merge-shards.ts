@@ -25,6 +25,7 @@ import { duplicateRowsResult, keyResult } from "../checks/row-checks.js";
 import { classShareResult, EMPTY_COLUMN_CHECK, emptyColumnResults, rowCountResults } from "../checks/table-checks.js";
 import type { DatasetProfile } from "../profile/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
+import { exampleRowReader } from "./example-rows.js";
 import { KEYS_FOLDER, joinShardRepeats, type JoinedRepeats, type RepeatCheckOf } from "./key-join.js";
 import { fromProfileDocument, mergeProfileDocuments } from "./profile-documents.js";
 import type { ValidationLog } from "./progress-log.js";
@@ -125,7 +126,7 @@ export async function mergeShardProfiles(
         ...emptyColumnResults(profile),
       ];
       try {
-        joinRepeatResults(name, dataset, shards, results, log);
+        await joinRepeatResults(config, name, shards, results, options.cwd ?? process.cwd(), log);
       } catch (error) {
         if (!isUserError(error)) throw error;
         errors.push(error);
@@ -199,13 +200,15 @@ export async function mergeShardProfiles(
  * Replaces the summed results of the repeat checks the shards saved partitions for (the key, duplicate rows, unique
  * columns) with the result of joining them: what one pass over all files gives.
  */
-function joinRepeatResults(
+async function joinRepeatResults(
+  config: CtrainConfig,
   name: string,
-  dataset: CtrainConfig["data"]["datasets"][string] | undefined,
   shards: readonly Shard[],
   results: CheckResult[],
+  cwd: string,
   log: ValidationLog,
-): void {
+): Promise<void> {
+  const dataset = config.data.datasets[name];
   const holding = shards.filter((shard) => shard.profiles.has(name));
   const ran = (result: CheckResult) =>
     holding
@@ -215,13 +218,14 @@ function joinRepeatResults(
           ?.results.some((own) => own.check === result.check && own.column === result.column),
       )
       .map((shard) => shard.folder);
-  const join = (
+  const join = async (
     at: number,
     of: RepeatCheckOf,
     folders: readonly string[],
     rebuild: (joined: JoinedRepeats) => CheckResult,
   ) => {
-    const joined = joinShardRepeats(folders, name, of, holding.length);
+    const examples = exampleRowReader(config, name, of, cwd, log);
+    const joined = await joinShardRepeats(folders, name, of, holding.length, examples);
     if (!joined) return;
     results[at] = rebuild(joined);
     log.info(
@@ -238,16 +242,16 @@ function joinRepeatResults(
     if (key && at === keyAt) {
       // The key's identity comes from ctrain.yml, which every shard must share.
       const identity = { columns: key, severity: dataset!.severity, mostly: dataset!.mostly };
-      join(at, { check: "key", columns: key }, ran(result), (joined) =>
+      await join(at, { check: "key", columns: key }, ran(result), (joined) =>
         keyResult(identity, joined.rows, joined.counted, joined.repeats),
       );
     } else if (result.check === DUPLICATE_ROWS) {
-      join(at, { check: "duplicate-rows", columns: [] }, ran(result), (joined) =>
+      await join(at, { check: "duplicate-rows", columns: [] }, ran(result), (joined) =>
         duplicateRowsResult({ severity, mostly }, joined.rows, joined.repeats),
       );
     } else if (result.check === UNIQUE_COLUMN && result.column !== undefined) {
       const column = result.column;
-      join(at, { check: "unique-column", columns: [column] }, ran(result), (joined) =>
+      await join(at, { check: "unique-column", columns: [column] }, ran(result), (joined) =>
         uniqueColumnResult({ column, severity, mostly }, joined.rows, joined.counted, joined.repeats),
       );
     }

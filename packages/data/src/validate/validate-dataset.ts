@@ -292,7 +292,12 @@ function describePieces(pieces: readonly FilePiece[]): string {
     .join(", ");
 }
 
-function readOptions(dataset: DatasetConfig, config: CtrainConfig, cwd: string): Omit<ReadOptions, "onProgress"> {
+/** How a dataset's files are read, from its config. */
+export function readOptions(
+  dataset: DatasetConfig,
+  config: CtrainConfig,
+  cwd: string,
+): Omit<ReadOptions, "onProgress"> {
   const options: ReadOptions = { cwd, maxLineBytes: config.data["max-line-bytes"], nulBytes: dataset["nul-bytes"] };
   if (dataset.format === "tsv") {
     options.format = "csv";
