@@ -48,7 +48,7 @@ export type ColumnResults = Record<string, CheckResult[]>;
  * before any data is read.
  *
  * Memory does not grow with the data: counters, 20 examples per check, exact class counts up to 10,000 labels, and
- * for each repeat check (a unique column, the key, duplicate rows, conflicting labels) a table of at most 12 MiB
+ * for each repeat check (a unique column, the key, duplicate rows, conflicting labels) a table of at most 8 MiB
  * plus 1 MiB of buffers; keys past the table go to temporary files, 20 bytes each, settled at the end.
  */
 export class DatasetChecks {

@@ -15,7 +15,7 @@ const ROLE = "ctrain-dataset";
 
 /**
  * A dataset thread's heap bound in MiB. It validates a dataset below the profile threads' size on its own: the repeat
- * checks' tables (12 MiB each, spilling past that), bounded sketches and a few batches in flight fit with room to
+ * checks' tables (8 MiB each, spilling past that), bounded sketches and a few batches in flight fit with room to
  * spare. One that outgrows it is validated again on the calling thread.
  */
 const DATASET_THREAD_HEAP_MB = 256;
