@@ -113,7 +113,35 @@ describe("a file cut into byte-range shards", () => {
     expect(values(absent).filter((value) => value === null).length).toBeGreaterThan(0);
     expect(values(absent).filter((value) => value !== null).length).toBeGreaterThan(0);
     expect(key(absent).result.unexpected_count).toBe(key(present).result.unexpected_count);
-    expect(logged).toContain("train: data.csv is not here, so examples of repeats across shards in it show no value");
+    expect(logged).toContain(
+      "train: data.csv is not one of the dataset's files here, so examples of repeats across shards in it show no value",
+    );
+  });
+
+  it("reads no file a shard's manifest names but the dataset's own", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    writeData(dir, 3000);
+    await validateShards(dir, 3);
+    // A hostile shard names another file of the workspace: its rows must not reach the examples.
+    const data = readFileSync(join(dir, "data.csv"), "utf8").split("\r\n");
+    writeFileSync(join(dir, "secret.csv"), [data[0], ...data.slice(1).map((line) => `secret-${line}`)].join("\r\n"));
+    for (const shard of ["2", "3"]) {
+      const path = join(dir, "shards", shard, "keys", "train", "key", "manifest.json");
+      const manifest = JSON.parse(readFileSync(path, "utf8")) as { files: string[] };
+      writeFileSync(path, JSON.stringify({ ...manifest, files: ["secret.csv"] }));
+    }
+    const logged: string[] = [];
+    const merged = await mergeShardProfiles(CONFIG, ["shards/*"], {
+      cwd: dir,
+      log: { ...silent, info: (line) => logged.push(line) },
+    });
+    // The manifest names the file (a hostile shard writes what it likes there), but no value is read from it.
+    const values = merged.validation.datasets[0]!.results.flatMap((r) => r.result.partial_unexpected_list);
+    expect(values.filter((example) => String(example.value).includes("secret"))).toEqual([]);
+    expect(values.some((example) => example.file === "secret.csv" && example.value === null)).toBe(true);
+    expect(logged).toContain(
+      "train: secret.csv is not one of the dataset's files here, so examples of repeats across shards in it show no value",
+    );
   });
 
   it("refuses a merge with a shard missing, or with ranges that overlap", async () => {
