@@ -1,8 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { Bundle, CtrainConfig, type BaselineSource, type CheckResult } from "@ctrain/core";
-import { mergeShardProfiles, runValidateStep, validateDatasets } from "@ctrain/data";
+import { mergeProfileDocuments, mergeShardProfiles, runValidateStep, validateDatasets } from "@ctrain/data";
 import { tempDir } from "../../support/temp-dir.js";
 
 const silent = { info: () => undefined, startGroup: () => undefined, endGroup: () => undefined };
@@ -154,6 +155,19 @@ describe("a file cut into byte-range shards", () => {
         /^the shards' byte ranges of data\.csv \(0-\d+, \d+-\d+\) do not cover its \d+ bytes exactly once$/,
       ),
     ]);
+    // A shard's bundle copied under another folder: its range would count twice (no key partitions to catch it).
+    const copy = join(dir, "shards", "4", "profile");
+    mkdirSync(copy, { recursive: true });
+    copyFileSync(join(dir, "shards", "3", "profile", "train.json"), join(copy, "train.json"));
+    const twice = () =>
+      mergeProfileDocuments(
+        ["1", "2", "3", "4"].map((shard) => ({
+          document: new Bundle(join(dir, "shards", shard)).readProfile("train"),
+          location: `shards/${shard}`,
+        })),
+      );
+    expect(twice).toThrow(/do not cover its \d+ bytes exactly once/);
+    rmSync(join(dir, "shards", "4"), { recursive: true });
     const path = join(dir, "shards", "3", "profile", "train.json");
     const profile = JSON.parse(readFileSync(path, "utf8")) as { files: { range: { start: number } }[] };
     profile.files[0]!.range.start -= 1;
@@ -179,6 +193,52 @@ describe("a file cut into byte-range shards", () => {
     ]);
   });
 
+  it("cuts a dataset whose first file is gzip (not cut) and refuses shares of blank lines alone", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    const rows = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => `${from + i},${i % 900},n,u${from + i},l${i % 2}`);
+    writeFileSync(join(dir, "a.csv.gz"), gzipSync(`id,n,note,u,label\n${rows(0, 300).join("\n")}\n`));
+    writeFileSync(join(dir, "b.csv"), `id,n,note,u,label\n${rows(300, 2000).join("\n")}\n`);
+    const config = CtrainConfig.parse({
+      compare: { baseline: "none" },
+      data: { datasets: { train: { path: "*.csv*", key: ["id"], columns: { u: { unique: true } } } } },
+    });
+    for (const index of [1, 2, 3]) {
+      const outcome = await runValidateStep({
+        config,
+        bundleDir: join(dir, "shards", String(index)),
+        baselines: noBaselines,
+        cwd: dir,
+        log: silent,
+        shard: `${index}/3`,
+      });
+      expect(outcome.errors).toEqual([]);
+    }
+    const merged = await mergeShardProfiles(config, ["shards/*"], { cwd: dir, log: silent });
+    const single = await validateDatasets(config, { cwd: dir });
+    expect(merged.errors).toEqual([]);
+    expect(merged.validation.datasets[0]!.files).toEqual(single.validation.datasets[0]!.files);
+    expect(merged.validation.datasets[0]!.rows).toBe(2300);
+
+    const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: i }));
+    writeFileSync(join(dir, "blank.jsonl"), `${lines.join("\n")}\n${"\n".repeat(2000)}`);
+    const jsonl = CtrainConfig.parse({
+      compare: { baseline: "none" },
+      data: { datasets: { train: { path: "blank.jsonl" } } },
+    });
+    const outcome = await runValidateStep({
+      config: jsonl,
+      bundleDir: join(dir, "jsonl"),
+      baselines: noBaselines,
+      cwd: dir,
+      log: silent,
+      shard: "1/3",
+    });
+    expect(outcome.errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/^dataset train cannot be cut into 3 shards: share [23] would hold no records$/),
+    ]);
+  });
+
   it("says when the records cannot be cut into as many shards", async () => {
     const dir = tempDir("ctrain-range-shards-");
     writeFileSync(join(dir, "data.csv"), "id,n,note,u,label\n1,2,x,u1,l0\n");
@@ -193,7 +253,7 @@ describe("a file cut into byte-range shards", () => {
     expect(outcome.validation?.errors).toEqual([
       {
         message:
-          "dataset train cannot be cut into 3 shards: its records make only 1 share(s) (shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files)",
+          "dataset train cannot be cut into 3 shards: share 1 would hold no records (shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files)",
         location: "data.datasets.train.path",
       },
     ]);

@@ -61,11 +61,14 @@ function wholeFile(parts: readonly { file: DataFileDigest; location: string }[])
   }
   const sorted = ranges.map((range) => range!).sort((a, b) => a.start - b.start);
   let covered = 0;
+  let tiled = 0;
   for (const range of sorted) {
     if (range.start !== covered || range.end <= range.start) break;
     covered = range.end;
+    tiled++;
   }
-  if (covered !== bytes) {
+  // Every range must take its turn: a range given twice (a shard merged twice) would count its rows twice.
+  if (covered !== bytes || tiled !== sorted.length) {
     const shown = sorted.map((range) => `${range.start}-${range.end}`).join(", ");
     throw new UserError(`the shards' byte ranges of ${path} (${shown}) do not cover its ${bytes} bytes exactly once`, {
       location: where,

@@ -1,5 +1,12 @@
 import { UserError } from "@ctrain/core";
-import { planSegments, type DataFile, type FilePiece, type ResolvedReadOptions } from "@ctrain/readers";
+import {
+  planSegments,
+  readPieces,
+  resolveReadOptions,
+  type DataFile,
+  type FilePiece,
+  type ReadOptions,
+} from "@ctrain/readers";
 import type { ShardPlace } from "../checks/key-partitions.js";
 
 /** The most shards a validation splits into: a workflow matrix job each, and a merge that joins them all. */
@@ -28,7 +35,7 @@ export function shardFiles<T extends { size: number }>(files: readonly T[], shar
   if (files.length < shard.count) {
     throw new UserError(`dataset ${dataset} has ${files.length} file(s), fewer than the ${shard.count} shards`, {
       location: `data.datasets.${dataset}.path`,
-      hint: "split it with shardPieces, which cuts files at record boundaries",
+      hint: "validate cuts the files at record boundaries instead when there are fewer files than shards",
     });
   }
   const total = files.reduce((sum, file) => sum + file.size, 0);
@@ -51,42 +58,58 @@ export function shardFiles<T extends { size: number }>(files: readonly T[], shar
  * Shard `index` of `count` of a dataset with fewer files than shards: a contiguous run of its records, cut at record
  * boundaries (quote-aware) where the bytes before the cut first reach an even share, as `planSegments` plans them.
  * Shards in order read the records one pass reads, and each piece knows its first line, so examples keep their lines.
- * Gzip and Parquet files are not cut: a dataset whose records cannot be cut into `count` shares is an error.
+ * Gzip and Parquet files are not cut, nor files outside the working directory (documents record no path for them, so
+ * the merge could not check that their ranges tile them). Records that do not make `count` shares, each with a record
+ * of its own, are an error.
  */
 export async function shardPieces(
   files: readonly DataFile[],
   shard: ShardPlace,
   dataset: string,
-  options: ResolvedReadOptions,
+  read: ReadOptions,
+  inside: (file: DataFile) => boolean,
 ): Promise<FilePiece[]> {
+  const options = resolveReadOptions(read);
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const shares: FilePiece[][] = [];
   for await (const segment of planSegments(files, options, Math.max(1, Math.ceil(total / shard.count)))) {
-    // Each share but the last holds at least total / count bytes, so at most one share is left over: the last gets it.
+    // A share closes once it holds total / count bytes, so no more than `count` come; should a file grow while it is
+    // planned, the last share takes the rest.
     if (shares.length < shard.count) shares.push(segment.pieces);
     else shares[shard.count - 1]!.push(...segment.pieces);
   }
-  // A first share that holds only a header would make a shard with no rows, whose columns would be missing.
-  const headerOnly = shares.length > 1 && (await holdsOnlyHeader(shares[0]!, options));
-  if (shares.length < shard.count || headerOnly) {
-    throw new UserError(
-      `dataset ${dataset} cannot be cut into ${shard.count} shards: its records make only ${shares.length - (headerOnly ? 1 : 0)} share(s)`,
-      {
-        location: `data.datasets.${dataset}.path`,
-        hint: "shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files",
-      },
-    );
+  const location = `data.datasets.${dataset}.path`;
+  const outside = shares
+    .flat()
+    .find((piece) => (piece.start > 0 || piece.end < piece.file.size) && !inside(piece.file));
+  if (outside) {
+    throw new UserError(`${outside.file.file} lies outside the working directory, so shards cannot cut it`, {
+      location,
+      hint: "move the data under the working directory, or use at most as many shards as the dataset has files",
+    });
+  }
+  // A share of a header, or of blank lines, alone would make a shard with no rows and no columns.
+  const empty = await firstShareWithoutRecords(shares, read);
+  if (shares.length < shard.count || empty >= 0) {
+    const made =
+      empty >= 0 ? `share ${empty + 1} would hold no records` : `its records make only ${shares.length} share(s)`;
+    throw new UserError(`dataset ${dataset} cannot be cut into ${shard.count} shards: ${made}`, {
+      location,
+      hint: "shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files",
+    });
   }
   return shares[shard.index - 1]!;
 }
 
-/** Whether a share is the header of a CSV file and nothing else (the file's first record, when it is the header). */
-async function holdsOnlyHeader(share: readonly FilePiece[], options: ResolvedReadOptions): Promise<boolean> {
-  const [piece] = share;
-  if (share.length !== 1 || !piece || piece.start !== 0 || piece.file.format !== "csv" || options.header !== true) {
-    return false;
+/** The index of the first share whose pieces hold no record, or -1 (each share is read up to its first record). */
+async function firstShareWithoutRecords(shares: readonly FilePiece[][], read: ReadOptions): Promise<number> {
+  for (const [i, pieces] of shares.entries()) {
+    let rows = 0;
+    for await (const batch of readPieces(pieces, read)) {
+      rows += batch.rows;
+      if (rows > 0) break;
+    }
+    if (rows === 0) return i;
   }
-  // Segments of one byte end after each record: the first ends where the header does.
-  for await (const segment of planSegments([piece.file], options, 1)) return segment.pieces[0]!.end === piece.end;
-  return false;
+  return -1;
 }

@@ -89,7 +89,7 @@ export async function validateDataset(
         sources = files.map((file) => file.file);
         log.info(`${name}: shard ${shard.index}/${shard.count}: ${files.length} file(s)`);
       } else {
-        pieces = await shardPieces(all, shard, name, resolved);
+        pieces = await shardPieces(all, shard, name, read, (file) => recordedPath(file.file, cwd) !== undefined);
         log.info(`${name}: shard ${shard.index}/${shard.count}: ${describePieces(pieces)}`);
       }
     } catch (error) {

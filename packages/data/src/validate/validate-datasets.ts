@@ -50,7 +50,8 @@ export interface ValidateDatasetsOptions {
    */
   seed?: number;
   /**
-   * Validate only this shard's share of each dataset's files (`shardFiles`), and save the repeat checks' partitions
+   * Validate only this shard's share of each dataset's files (`shardFiles`), or of its records when it has fewer files
+   * than shards (`shardPieces`), and save the repeat checks' partitions
    * (key, duplicate rows, unique columns) in `keysDir/<dataset>/` for the merge to find repeats across shards.
    */
   shard?: ShardPlace & { keysDir: string };
