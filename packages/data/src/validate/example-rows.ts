@@ -1,58 +1,79 @@
-import { isUserError, type CtrainConfig, type DatasetConfig, type RecordedValue } from "@ctrain/core";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  isUserError,
+  type CtrainConfig,
+  type DataFileDigest,
+  type DatasetConfig,
+  type RecordedValue,
+} from "@ctrain/core";
 import { readBatches, resolveDataFiles, resolveReadOptions, type RecordBatch } from "@ctrain/readers";
-import { recordedPath } from "../checks/dataset-checks.js";
 import { cellValue } from "../checks/column-checks.js";
+import { recordedPath } from "../checks/dataset-checks.js";
 import { keyText, rowPreview } from "../checks/row-checks.js";
-import type { ExampleReader, RepeatCheckOf } from "./key-join.js";
+import type { JoinedExample, RepeatCheckOf } from "./key-join.js";
 import type { ValidationLog } from "./progress-log.js";
 import { readOptions } from "./validate-dataset.js";
 
+/** An example to read: where its row is, and which check shows it. */
+export interface ExampleRequest {
+  example: JoinedExample;
+  of: RepeatCheckOf;
+}
+
 /**
- * Reads the rows a merged repeat check shows as examples from the dataset's files, as the check shows them (the key's
- * text, the row's first cells, the unique column's value). Shards save where each key first appeared, not how it
- * reads: a file is read only up to the last row it is asked for, and the examples are the first repeats in read order.
- * A file that is not here (the merge ran without the data), or that is not one of the dataset's files as ctrain.yml
- * names them (a shard's manifest is hostile), gives examples with no value, and the log says so.
+ * Gives the examples of repeats across shards their values, read from the dataset's files as the checks show them (the
+ * key's text, the row's first cells, the unique column's value). Shards save where each key first appeared, not how it
+ * reads: each file is read once for every check, and only up to the last row asked for (examples are the first
+ * repeats in read order). A file gives no values, and the log says why, when it is not one of the dataset's files as
+ * ctrain.yml names them here (a shard's manifest is hostile), is not here (the merge ran without the data), differs in
+ * size from what the shards read (`files`, the merged digests), or cannot be read.
  */
-export function exampleRowReader(
+export async function readExampleRows(
   config: CtrainConfig,
   dataset: string,
-  of: RepeatCheckOf,
+  files: readonly DataFileDigest[],
+  requests: readonly ExampleRequest[],
   cwd: string,
   log: ValidationLog,
-): ExampleReader {
-  return async (places) => {
-    const values: RecordedValue[] = places.map(() => null);
-    const byFile = new Map<string, Map<number, number[]>>();
-    for (const [i, { file, line }] of places.entries()) {
-      if (file === null) continue;
-      const lines = byFile.get(file) ?? new Map<number, number[]>();
-      lines.set(line, [...(lines.get(line) ?? []), i]);
-      byFile.set(file, lines);
+): Promise<void> {
+  const byFile = new Map<string, Map<number, ExampleRequest[]>>();
+  for (const request of requests) {
+    const { file, line } = request.example;
+    if (file === null) continue;
+    const lines = byFile.get(file) ?? new Map<number, ExampleRequest[]>();
+    lines.set(line, [...(lines.get(line) ?? []), request]);
+    byFile.set(file, lines);
+  }
+  const settings = config.data.datasets[dataset];
+  // Shard manifests are hostile: only the dataset's own files, as ctrain.yml names them here, are read.
+  const own = settings ? await datasetFiles(settings, config, cwd) : new Set<string>();
+  const sizes = new Map(files.map((file) => [file.path, file.bytes]));
+  const skip = (file: string, why: string) =>
+    log.info(`${dataset}: ${file} ${why}, so examples of repeats across shards in it show no value`);
+  for (const [file, lines] of byFile) {
+    if (!own.has(file)) {
+      skip(file, "is not one of the dataset's files here");
+      continue;
     }
-    const settings = config.data.datasets[dataset];
-    // Shard manifests are hostile: only the dataset's own files, as ctrain.yml names them here, are read.
-    const own = settings ? await datasetFiles(settings, config, cwd) : new Set<string>();
-    for (const [file, lines] of byFile) {
-      if (!own.has(file)) {
-        log.info(
-          `${dataset}: ${file} is not one of the dataset's files here, so examples of repeats across shards in it show no value`,
-        );
-        continue;
-      }
+    if (statSync(resolve(cwd, file)).size !== sizes.get(file)) {
+      skip(file, "differs in size from the file the shards read");
+      continue;
+    }
+    try {
       for await (const batch of readBatches([file], readOptions(settings!, config, cwd))) {
         for (let row = 0; row < batch.rows && lines.size > 0; row++) {
-          const at = lines.get(batch.lineOf(row));
-          if (!at) continue;
-          const value = shown(batch, row, of);
-          for (const i of at) values[i] = value;
-          lines.delete(batch.lineOf(row));
+          const line = batch.lineOf(row);
+          for (const { example, of } of lines.get(line) ?? []) example.value = shown(batch, row, of);
+          lines.delete(line);
         }
         if (lines.size === 0) break;
       }
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      skip(file, `cannot be read (${error.message})`);
     }
-    return values;
-  };
+  }
 }
 
 /** The dataset's files that exist here, as documents record their paths (relative to `cwd`). */

@@ -35,11 +35,13 @@ interface Place {
   line: number;
 }
 
-/**
- * How the rows at some places read, as the check's examples show them: the merge reads them from the data files (paths
- * as documents record them; null for a file outside the working directory).
- */
-export type ExampleReader = (places: readonly { file: string | null; line: number }[]) => Promise<RecordedValue[]>;
+/** An example of a joined repeat check: a shard's own repeat comes with its value; one across shards is read later. */
+export interface JoinedExample {
+  value?: RecordedValue;
+  /** The path as documents record it (null: a file outside the working directory). */
+  file: string | null;
+  line: number;
+}
 
 /** A repeat check: which, and on which columns (the key's, the unique column, none for whole rows). */
 export interface RepeatCheckOf {
@@ -47,28 +49,37 @@ export interface RepeatCheckOf {
   columns: readonly string[];
 }
 
-/** A repeat check over all shards: the totals, and the repeats with their first 20 examples. */
+/** A repeat check over all shards: the totals, the repeats, and the first 20 in read order. */
 export interface JoinedRepeats {
   rows: number;
   /** Keyed rows, non-null values or rows, as the check counts them. */
   counted: number;
-  repeats: UnexpectedTally;
+  repeats: number;
+  examples: JoinedExample[];
+}
+
+/** The repeats as a tally, once every example has its value (an unread one shows none). */
+export function repeatsTally(joined: JoinedRepeats): UnexpectedTally {
+  const tally = new UnexpectedTally();
+  for (const example of joined.examples) tally.add(example.value ?? null, example.file ?? undefined, example.line);
+  tally.count = joined.repeats;
+  return tally;
 }
 
 /**
  * A repeat check over all shards, as one pass over their files in shard order gives it: each shard's own repeats plus
- * the keys it shares with an earlier shard, found by joining the shards' key partitions one partition at a time.
+ * the keys it shares with an earlier shard, found by joining the shards' key partitions one partition at a time. The
+ * examples of repeats across shards have no value yet: the merge reads them from the data (`readExampleRows`).
  * `folders` are the shards that ran the check, of `shardCount` that profiled the dataset. Undefined when none saved
  * partitions for it. Shard folders are hostile: every folder, manifest, file and record is checked, and a missing or
  * foreign shard is refused.
  */
-export async function joinShardRepeats(
+export function joinShardRepeats(
   folders: readonly string[],
   dataset: string,
   of: RepeatCheckOf,
   shardCount: number,
-  readExamples: ExampleReader,
-): Promise<JoinedRepeats | undefined> {
+): JoinedRepeats | undefined {
   const found = folders.map((folder) => readShardKeys(folder, dataset, of));
   const shards = found.filter((shard): shard is ShardKeys => shard !== undefined);
   if (shards.length === 0) return undefined;
@@ -84,24 +95,18 @@ export async function joinShardRepeats(
     });
   }
   // The first 20 repeats in read order: each shard's own (with their values) and those it shares with an earlier one.
-  const shown: { value?: RecordedValue; file: string | null; line: number }[] = [];
-  let count = 0;
+  const examples: JoinedExample[] = [];
+  let repeats = 0;
   for (const [s, { manifest }] of shards.entries()) {
     const inOrder = [...manifest.examples, ...across[s]!.first].sort((a, b) => a.file - b.file || a.line - b.line);
-    for (const example of inOrder.slice(0, PARTIAL_UNEXPECTED_COUNT - shown.length)) {
-      shown.push({ ...example, file: manifest.files[example.file] ?? null });
+    for (const example of inOrder.slice(0, PARTIAL_UNEXPECTED_COUNT - examples.length)) {
+      examples.push({ ...example, file: manifest.files[example.file] ?? null });
     }
-    count += manifest.repeats + across[s]!.count;
+    repeats += manifest.repeats + across[s]!.count;
   }
-  const unread = shown.filter((example) => !("value" in example));
-  const values = unread.length > 0 ? await readExamples(unread) : [];
-  unread.forEach((example, i) => (example.value = values[i] ?? null));
-  const tally = new UnexpectedTally();
-  for (const example of shown) tally.add(example.value ?? null, example.file ?? undefined, example.line);
-  tally.count = count;
   const rows = shards.reduce((sum, shard) => sum + shard.manifest.rows, 0);
   const counted = shards.reduce((sum, shard) => sum + shard.manifest.counted, 0);
-  return { rows, counted, repeats: tally };
+  return { rows, counted, repeats, examples };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   isUserError,
   type CheckResult,
   type CtrainConfig,
+  type DataFileDigest,
   type ProfileDocument,
   type ResolvedBaseline,
   type RunSource,
@@ -15,6 +16,7 @@ import {
 import { baselineFacts } from "../checks/baseline-facts.js";
 import {
   PARTIAL_UNEXPECTED_COUNT,
+  type UnexpectedTally,
   formatCount,
   formatPercent,
   resultsPass,
@@ -25,8 +27,8 @@ import { duplicateRowsResult, keyResult } from "../checks/row-checks.js";
 import { classShareResult, EMPTY_COLUMN_CHECK, emptyColumnResults, rowCountResults } from "../checks/table-checks.js";
 import type { DatasetProfile } from "../profile/index.js";
 import { compareWithBaseline, readBaselineProfile } from "./baseline-profile.js";
-import { exampleRowReader } from "./example-rows.js";
-import { KEYS_FOLDER, joinShardRepeats, type JoinedRepeats, type RepeatCheckOf } from "./key-join.js";
+import { readExampleRows, type ExampleRequest } from "./example-rows.js";
+import { KEYS_FOLDER, joinShardRepeats, repeatsTally, type JoinedRepeats, type RepeatCheckOf } from "./key-join.js";
 import { fromProfileDocument, mergeProfileDocuments } from "./profile-documents.js";
 import type { ValidationLog } from "./progress-log.js";
 import type { ValidationOutcome } from "./validate-datasets.js";
@@ -126,7 +128,7 @@ export async function mergeShardProfiles(
         ...emptyColumnResults(profile),
       ];
       try {
-        await joinRepeatResults(config, name, shards, results, options.cwd ?? process.cwd(), log);
+        await joinRepeatResults(config, name, shards, results, merged.files, options.cwd ?? process.cwd(), log);
       } catch (error) {
         if (!isUserError(error)) throw error;
         errors.push(error);
@@ -205,6 +207,7 @@ async function joinRepeatResults(
   name: string,
   shards: readonly Shard[],
   results: CheckResult[],
+  files: readonly DataFileDigest[],
   cwd: string,
   log: ValidationLog,
 ): Promise<void> {
@@ -218,16 +221,18 @@ async function joinRepeatResults(
           ?.results.some((own) => own.check === result.check && own.column === result.column),
       )
       .map((shard) => shard.folder);
-  const join = async (
+  const joins: { at: number; joined: JoinedRepeats; rebuild: (repeats: UnexpectedTally) => CheckResult }[] = [];
+  const requests: ExampleRequest[] = [];
+  const join = (
     at: number,
     of: RepeatCheckOf,
     folders: readonly string[],
-    rebuild: (joined: JoinedRepeats) => CheckResult,
+    rebuild: (joined: JoinedRepeats, repeats: UnexpectedTally) => CheckResult,
   ) => {
-    const examples = exampleRowReader(config, name, of, cwd, log);
-    const joined = await joinShardRepeats(folders, name, of, holding.length, examples);
+    const joined = joinShardRepeats(folders, name, of, holding.length);
     if (!joined) return;
-    results[at] = rebuild(joined);
+    joins.push({ at, joined, rebuild: (repeats) => rebuild(joined, repeats) });
+    for (const example of joined.examples) if (!("value" in example)) requests.push({ example, of });
     log.info(
       `${name}: ${results[at]!.check} (${of.columns.join(", ") || "rows"}) joined across ${folders.length} shard(s)`,
     );
@@ -242,20 +247,23 @@ async function joinRepeatResults(
     if (key && at === keyAt) {
       // The key's identity comes from ctrain.yml, which every shard must share.
       const identity = { columns: key, severity: dataset!.severity, mostly: dataset!.mostly };
-      await join(at, { check: "key", columns: key }, ran(result), (joined) =>
-        keyResult(identity, joined.rows, joined.counted, joined.repeats),
+      join(at, { check: "key", columns: key }, ran(result), (joined, repeats) =>
+        keyResult(identity, joined.rows, joined.counted, repeats),
       );
     } else if (result.check === DUPLICATE_ROWS) {
-      await join(at, { check: "duplicate-rows", columns: [] }, ran(result), (joined) =>
-        duplicateRowsResult({ severity, mostly }, joined.rows, joined.repeats),
+      join(at, { check: "duplicate-rows", columns: [] }, ran(result), (joined, repeats) =>
+        duplicateRowsResult({ severity, mostly }, joined.rows, repeats),
       );
     } else if (result.check === UNIQUE_COLUMN && result.column !== undefined) {
       const column = result.column;
-      await join(at, { check: "unique-column", columns: [column] }, ran(result), (joined) =>
-        uniqueColumnResult({ column, severity, mostly }, joined.rows, joined.counted, joined.repeats),
+      join(at, { check: "unique-column", columns: [column] }, ran(result), (joined, repeats) =>
+        uniqueColumnResult({ column, severity, mostly }, joined.rows, joined.counted, repeats),
       );
     }
   }
+  // One read of the data gives every check's examples of repeats across shards.
+  if (requests.length > 0) await readExampleRows(config, name, files, requests, cwd, log);
+  for (const { at, joined, rebuild } of joins) results[at] = rebuild(repeatsTally(joined));
 }
 
 async function shardFolders(patterns: readonly string[], cwd: string): Promise<string[]> {
