@@ -255,6 +255,23 @@ describe("a file cut into byte-range shards", () => {
     ]);
   });
 
+  it("cuts one file of equal records into any number of shards up to its records", async () => {
+    const dir = tempDir("ctrain-range-shards-");
+    const rows = Array.from({ length: 12 }, (_, i) => `${String(i).padStart(4, "0")},1,x,u${i % 10},l0`);
+    writeFileSync(join(dir, "data.csv"), `id,n,note,u,label\n${rows.join("\n")}\n`);
+    for (let count = 2; count <= 12; count++) {
+      const lines = await validateShards(dir, count);
+      expect(
+        lines.filter((line) => line.includes("cannot be cut")),
+        `${count} shards`,
+      ).toEqual([]);
+      const merged = await mergeShardProfiles(CONFIG, ["shards/*"], { cwd: dir, log: silent });
+      expect(merged.errors, `${count} shards`).toEqual([]);
+      expect(merged.validation.datasets[0]!.rows, `${count} shards`).toBe(12);
+      rmSync(join(dir, "shards"), { recursive: true });
+    }
+  });
+
   it("says when the records cannot be cut into as many shards", async () => {
     const dir = tempDir("ctrain-range-shards-");
     writeFileSync(join(dir, "data.csv"), "id,n,note,u,label\n1,2,x,u1,l0\n");
@@ -269,7 +286,7 @@ describe("a file cut into byte-range shards", () => {
     expect(outcome.validation?.errors).toEqual([
       {
         message:
-          "dataset train cannot be cut into 3 shards: share 1 would hold no records (shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files)",
+          "dataset train cannot be cut into 3 shards: its records make only 1 share(s) (shards cut uncompressed CSV, TSV and JSON Lines files at record boundaries, but not gzip or Parquet files, nor inside one record: use fewer shards, or split the data into more files)",
         location: "data.datasets.train.path",
       },
     ]);

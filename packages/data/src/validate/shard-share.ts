@@ -56,7 +56,7 @@ export function shardFiles<T extends { size: number }>(files: readonly T[], shar
 
 /**
  * Shard `index` of `count` of a dataset with fewer files than shards: a contiguous run of its records, cut at record
- * boundaries (quote-aware) where the bytes before the cut first reach an even share, as `planSegments` plans them.
+ * boundaries (quote-aware, as `planSegments` plans them) near where the bytes before the cut reach an even share.
  * Shards in order read the records one pass reads, and each piece knows its first line, so examples keep their lines.
  * Gzip and Parquet files are not cut, nor files outside the working directory (documents record no path for them, so
  * the merge could not check that their ranges tile them). Records that do not make `count` shares, each with a record
@@ -71,12 +71,30 @@ export async function shardPieces(
 ): Promise<FilePiece[]> {
   const options = resolveReadOptions(read);
   const total = files.reduce((sum, file) => sum + file.size, 0);
-  const shares: FilePiece[][] = [];
-  for await (const segment of planSegments(files, options, Math.max(1, Math.ceil(total / shard.count)))) {
-    // A share closes once it holds total / count bytes, so no more than `count` come; should a file grow while it is
-    // planned, the last share takes the rest.
-    if (shares.length < shard.count) shares.push(segment.pieces);
-    else shares[shard.count - 1]!.push(...segment.pieces);
+  const share = total / shard.count;
+  // Planned in grains of a 64th of a share, each grain going to the share its first byte falls in: cuts land near
+  // every even share (a plan in shares of at least `share` bytes each drifted, and ran out of records before the last).
+  const shares: FilePiece[][] = [[]];
+  let before = 0;
+  // A share whose one grain starts a file that goes on may hold that file's header alone: it takes one grain more.
+  let grains = 0;
+  let headOnly = false;
+  for await (const grain of planSegments(files, options, Math.max(1, Math.floor(share / 64)))) {
+    // One share at most per grain: a grain that crosses two targets must not leave a share empty between them.
+    if (shares.length < shard.count && before >= shares.length * share && !(grains === 1 && headOnly)) {
+      shares.push([]);
+      grains = 0;
+    }
+    const pieces = shares[shares.length - 1]!;
+    for (const piece of grain.pieces) {
+      const last = pieces[pieces.length - 1];
+      if (last && last.file.path === piece.file.path && last.end === piece.start) last.end = piece.end;
+      else pieces.push({ ...piece });
+    }
+    const [first] = grain.pieces;
+    headOnly = grain.pieces.length === 1 && first!.start === 0 && first!.end < first!.file.size;
+    grains++;
+    before += grain.bytes;
   }
   const location = `data.datasets.${dataset}.path`;
   const outside = shares
