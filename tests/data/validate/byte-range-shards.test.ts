@@ -124,11 +124,14 @@ describe("a file cut into byte-range shards", () => {
       expect(key(outcome).result.unexpected_count).toBe(key(present).result.unexpected_count);
       return logged;
     };
-    // Data that changed since the shards read it is not read.
-    writeFileSync(join(dir, "data.csv"), `${readFileSync(join(dir, "data.csv"), "utf8")}9999,1,x,u1,l0\r\n`);
-    expect(await mergeLogging()).toContain(
-      "train: data.csv differs in size from the file the shards read, so examples of repeats across shards in it show no value",
-    );
+    // Data that changed since the shards read it is not read: other contents of the same size, then another size.
+    const original = readFileSync(join(dir, "data.csv"), "utf8");
+    for (const changed of [original.replace("u1,", "u9,"), `${original}9999,1,x,u1,l0\r\n`]) {
+      writeFileSync(join(dir, "data.csv"), changed);
+      expect(await mergeLogging()).toContain(
+        "train: data.csv differs from the file the shards read, so examples of repeats across shards in it show no value",
+      );
+    }
     rmSync(join(dir, "data.csv"));
     expect(await mergeLogging()).toContain(
       "train: data.csv is not one of the dataset's files here, so examples of repeats across shards in it show no value",

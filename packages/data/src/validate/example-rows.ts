@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   isUserError,
+  sha256File,
   type CtrainConfig,
   type DataFileDigest,
   type DatasetConfig,
@@ -26,8 +27,8 @@ export interface ExampleRequest {
  * key's text, the row's first cells, the unique column's value). Shards save where each key first appeared, not how it
  * reads: each file is read once for every check, and only up to the last row asked for (examples are the first
  * repeats in read order). A file gives no values, and the log says why, when it is not one of the dataset's files as
- * ctrain.yml names them here (a shard's manifest is hostile), is not here (the merge ran without the data), differs in
- * size from what the shards read (`files`, the merged digests), or cannot be read.
+ * ctrain.yml names them here (a shard's manifest is hostile), is not here (the merge ran without the data), differs
+ * from what the shards read (size or sha256 against `files`, the merged digests), or cannot be read.
  */
 export async function readExampleRows(
   config: CtrainConfig,
@@ -48,7 +49,7 @@ export async function readExampleRows(
   const settings = config.data.datasets[dataset];
   // Shard manifests are hostile: only the dataset's own files, as ctrain.yml names them here, are read.
   const own = settings ? await datasetFiles(settings, config, cwd) : new Set<string>();
-  const sizes = new Map(files.map((file) => [file.path, file.bytes]));
+  const digests = new Map(files.map((file) => [file.path, file]));
   const skip = (file: string, why: string) =>
     log.info(`${dataset}: ${file} ${why}, so examples of repeats across shards in it show no value`);
   for (const [file, lines] of byFile) {
@@ -56,8 +57,11 @@ export async function readExampleRows(
       skip(file, "is not one of the dataset's files here");
       continue;
     }
-    if (statSync(resolve(cwd, file)).size !== sizes.get(file)) {
-      skip(file, "differs in size from the file the shards read");
+    // The same path may hold other data here (a later pull, another checkout): its rows would show other values.
+    const path = resolve(cwd, file);
+    const read = digests.get(file);
+    if (statSync(path).size !== read?.bytes || (await sha256File(path)).sha256 !== read.sha256) {
+      skip(file, "differs from the file the shards read");
       continue;
     }
     try {
