@@ -191,9 +191,15 @@ export async function runCommand(options: CommandOptions, hooks: CommandHooks = 
     // Background processes the command left running would hold the runner (and the output pipe) forever.
     let strayProcesses = stopReason ? 0 : tree.alive();
     if (!stopReason && strayProcesses === 0) {
-      // A second look: a process caught in the middle of exec cannot be read, and would be missed.
-      await delay(STRAY_RECHECK_MS);
-      strayProcesses = tree.alive();
+      // Another look: a process caught in the middle of exec cannot be read, and would be missed. While the output pipe
+      // stays open something still holds it, so the looks go on (on a loaded machine one was not always enough).
+      let closed = false;
+      void outputClosed.then(() => (closed = true));
+      const until = performance.now() + OUTPUT_DRAIN_MS;
+      do {
+        await delay(STRAY_RECHECK_MS);
+        strayProcesses = tree.alive();
+      } while (strayProcesses === 0 && !closed && performance.now() < until);
     }
     if (strayProcesses > 0) {
       log(`${strayProcesses} background process(es) still running after the command exited: stopping them`);
