@@ -57,14 +57,14 @@ export async function readExampleRows(
       skip(file, "is not one of the dataset's files here");
       continue;
     }
-    // The same path may hold other data here (a later pull, another checkout): its rows would show other values.
     const path = resolve(cwd, file);
     const read = digests.get(file);
-    if (statSync(path).size !== read?.bytes || (await sha256File(path)).sha256 !== read.sha256) {
-      skip(file, "differs from the file the shards read");
-      continue;
-    }
     try {
+      // The same path may hold other data here (a later pull, another checkout): its rows would show other values.
+      if (statSync(path).size !== read?.bytes || (await sha256File(path)).sha256 !== read.sha256) {
+        skip(file, "differs from the file the shards read");
+        continue;
+      }
       for await (const batch of readBatches([file], readOptions(settings!, config, cwd))) {
         for (let row = 0; row < batch.rows && lines.size > 0; row++) {
           const line = batch.lineOf(row);
@@ -74,8 +74,9 @@ export async function readExampleRows(
         if (lines.size === 0) break;
       }
     } catch (error) {
-      if (!isUserError(error)) throw error;
-      skip(file, `cannot be read (${error.message})`);
+      // Bad input or a file gone or unreadable since it was listed: the examples go without values, the merge goes on.
+      if (!isUserError(error) && (error as NodeJS.ErrnoException).code === undefined) throw error;
+      skip(file, `cannot be read (${(error as Error).message})`);
     }
   }
 }

@@ -285,7 +285,7 @@ function withRanges(files: DataFileDigest[], pieces: readonly FilePiece[] | unde
   });
 }
 
-/** `data.csv bytes 0-1048576 (lines from 1)`, for the log. */
+/** `data.csv bytes 0-1048576 (from line 1)`, for the log. */
 function describePieces(pieces: readonly FilePiece[]): string {
   return pieces
     .map((piece) => `${piece.file.file} bytes ${piece.start}-${piece.end} (from line ${piece.line})`)
