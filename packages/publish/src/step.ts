@@ -63,10 +63,23 @@ export async function runPublishStep(
     "release-id": id,
     "previous-tag": previous?.tag ?? "",
   };
+  return { ...result, verdict: PASSED, outputs, summary: publishSummary(outcome, tag, location, approval.reason) };
+}
+
+/**
+ * The job summary of a publish: the release's tag and page, and why it was approved. The page's address is a link only
+ * when it cannot break out of the markdown; the reason (which can hold a reviewer's or an environment's name) is
+ * escaped.
+ */
+export function publishSummary(
+  outcome: PublishResult["outcome"],
+  tag: string,
+  location: string,
+  reason: string,
+): string {
   const link = SAFE_URL.test(location) ? `[${markdownText(location)}](${location})` : markdownText(location);
   // A tag is `<name>@v<semver>` with a name of letters, digits and ._- (tags.ts): safe in a code span.
-  const summary = `### ${SUMMARY_VERB[outcome]} \`${tag}\`\n\n${link}\n\nApproval: ${markdownText(approval.reason)}\n`;
-  return { ...result, verdict: PASSED, outputs, summary };
+  return `### ${SUMMARY_VERB[outcome]} \`${tag}\`\n\n${link}\n\nApproval: ${markdownText(reason)}\n`;
 }
 
 /** The publish step's outputs, as the action declares them. */
