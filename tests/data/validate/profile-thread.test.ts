@@ -135,6 +135,16 @@ describe("profiling on a second thread", () => {
       "data/1.csv": `${header}\r\n${rows.slice(0, 7000).join("\r\n")}\r\n`,
       "data/2.csv": `${header}\n${rows.slice(7000).join("\n")}\n`,
       "data.jsonl": `${rows.map((row, i) => JSON.stringify({ id: i, n: row.length, s: i % 3 ? "a" : null })).join("\n")}\n`,
+      // Columns that come and go between files: the split deals `late` out when it first appears, and its checks
+      // count the nulls of the file before.
+      "mixed/1.csv": `id,n\n${rows
+        .slice(0, 3000)
+        .map((_, i) => `${i},${i % 50}`)
+        .join("\n")}\n`,
+      "mixed/2.csv": `id,late,word\n${rows
+        .slice(0, 3000)
+        .map((_, i) => `${i + 3000},${i % 7 ? i - 5 : ""},w${i % 3000}`)
+        .join("\n")}\n`,
     });
     const datasets = {
       csv: {
@@ -144,6 +154,12 @@ describe("profiling on a second thread", () => {
         columns: { n: { max: 900 }, s: { regex: "^a$" }, note: { "max-length": 6 }, x: { type: "float" } },
       },
       jsonl: { path: "data.jsonl", key: "id", columns: { n: { max: 40 } } },
+      mixed: {
+        path: "mixed/*.csv",
+        key: "id",
+        columns: { late: { min: 0, "max-null-share": 0.2 }, word: { "max-length": 4, required: false } },
+        "unexpected-columns": "ignore",
+      },
     };
     const run = async (threads: number) => {
       const config = CtrainConfig.parse({ data: { threads, datasets } });
@@ -156,11 +172,15 @@ describe("profiling on a second thread", () => {
       return outcome;
     };
     const single = await run(1);
-    expect(single.validation.datasets.map((dataset) => dataset.success)).toEqual([false, false]);
+    expect(single.validation.datasets.map((dataset) => dataset.success)).toEqual([false, false, false]);
     for (const threads of [2, 3, 5]) {
       const threaded = await run(threads);
       expect(threaded.validation).toEqual(single.validation);
       expect(threaded.profiles).toEqual(single.profiles);
+      // The documents as written: key order (the columns' order) too.
+      expect(JSON.stringify([threaded.validation, threaded.profiles])).toBe(
+        JSON.stringify([single.validation, single.profiles]),
+      );
     }
   });
 });

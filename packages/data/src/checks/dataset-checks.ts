@@ -23,10 +23,10 @@ export interface DatasetCheckOptions {
   /** Told about checks that cannot run (no baseline for a ratio, for instance). */
   notice?: (message: string) => void;
   /**
-   * A worker thread's share of the work: only the column checks whose position in the config is `share` modulo
-   * `shares`, and no row checks. Their results come from `columnResults`.
+   * A worker thread's share of the work: only the column checks of the columns it owns, and no row checks. Their
+   * results come from `columnResults`.
    */
-  columnShare?: { share: number; shares: number };
+  columnShare?: ColumnOwner;
   /**
    * This is one shard of a sharded validation: the key, duplicate rows and unique columns save their partitions in
    * `dir` (`keys/<dataset>`) for the merge.
@@ -37,6 +37,11 @@ export interface DatasetCheckOptions {
 /** The row JSON Schema file a dataset names, if any (`schema: infer` takes its rules from the baseline instead). */
 function rowSchemaFile(config: DatasetConfig): string | undefined {
   return config.schema === undefined || config.schema === "infer" ? undefined : config.schema;
+}
+
+/** Which columns a thread checks; asked once per column, in the batch where it first appears. */
+export interface ColumnOwner {
+  owns(column: string): boolean;
 }
 
 /** Column check results by column name, as a thread that ran them hands them over. */
@@ -61,6 +66,7 @@ export class DatasetChecks {
   private readonly fileIndexes = new Map<string, number>();
   private lastColumns?: readonly string[];
   private columnIndexes: number[] = [];
+  private owner?: ColumnOwner;
   private rows = 0;
   private readonly cwd: string;
   private readonly severity: Severity;
@@ -89,20 +95,19 @@ export class DatasetChecks {
     // Threads' column checks write beside the main thread's: only the main thread clears an earlier run's folder.
     if (options.partitions && !share) rmSync(options.partitions.dir, { recursive: true, force: true });
     const partitions = options.partitions && { ...options.partitions, dataset: name };
-    this.columnChecks = this.specs
-      .filter((_, i) => !share || i % share.shares === share.share)
-      .map((spec) => new ColumnChecks(spec, { tempDir: options.tempDir, ...(partitions ? { partitions } : {}) }));
+    this.owner = share;
+    this.columnChecks = this.specs.map(
+      (spec) => new ColumnChecks(spec, { tempDir: options.tempDir, ...(partitions ? { partitions } : {}) }),
+    );
     this.rowChecks = share ? undefined : new RowChecks(this.rowSpec());
   }
 
   /**
-   * Keeps only this thread's share of the column checks (as `columnShare` picks them) and leaves the rest to other
-   * threads, whose `columnResults` go to `results`; before the first batch.
+   * Checks only the columns `owner` owns, as each first appears, and leaves the rest to other threads, whose
+   * `columnResults` go to `results`; before the first batch.
    */
-  keepColumnShare({ share, shares }: { share: number; shares: number }): void {
-    const kept = this.columnChecks.filter((_, i) => i % shares === share);
-    for (const checks of this.columnChecks) if (!kept.includes(checks)) checks.dispose();
-    this.columnChecks = kept;
+  keepColumnShare(owner: ColumnOwner): void {
+    this.owner = owner;
   }
 
   /** One batch, in read order. */
@@ -237,6 +242,16 @@ export class DatasetChecks {
         this.seenColumnSet.add(column);
         this.seenColumns.push(column);
       }
+    }
+    const owner = this.owner;
+    if (owner) {
+      // A check stays everywhere until its column appears (it counts the nulls before), then only with its owner.
+      this.columnChecks = this.columnChecks.filter((checks) => {
+        const column = checks.spec.column;
+        if (!batch.columns.includes(column) || owner.owns(column)) return true;
+        checks.dispose();
+        return false;
+      });
     }
     this.columnIndexes = this.columnChecks.map((checks) => batch.columns.indexOf(checks.spec.column));
   }

@@ -1,5 +1,11 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { DatasetChecks, type ColumnResults, type DatasetCheckOptions } from "../checks/dataset-checks.js";
+import {
+  DatasetChecks,
+  type ColumnOwner,
+  type ColumnResults,
+  type DatasetCheckOptions,
+} from "../checks/dataset-checks.js";
+import { ColumnSplit, type ShareDuty } from "./column-split.js";
 import {
   DatasetProfiler,
   datasetFingerprint,
@@ -29,7 +35,7 @@ export interface ProfileRequest {
   pieces?: readonly FilePiece[];
   read: Omit<ReadOptions, "onProgress">;
   profile: ProfileOptions;
-  /** The dataset's checks: every thread runs a share of the column checks, the calling thread the row checks too. */
+  /** The dataset's checks: every thread checks the columns it profiles, the calling thread the rows too. */
   checks?: Omit<DatasetCheckOptions, "notice" | "columnShare">;
 }
 
@@ -46,33 +52,6 @@ type WorkerMessage =
       error: ThreadError;
       columnResults?: ColumnResults;
     };
-
-/**
- * Which thread profiles a column: the columns, by first-seen position, are dealt out over `shares` threads in turn
- * (share `position % shares`). Every thread sees the same batches in the same order, so they split alike, and the
- * profile does not depend on timing. Measured on the validate benchmark (20 columns, 43 checks with duplicate rows and
- * conflicting labels) with two threads, runs alternating: every other column 6.4-8.0 s at 256 MB, every third to the
- * checking thread 7.3-8.6 s, even at 1 GB (every fifth, in earlier runs, 7.1-7.9 s).
- */
-class ColumnSplit {
-  private readonly positions = new Map<string, number>();
-
-  constructor(private readonly shares: number) {}
-
-  /** Columns in first-seen order. */
-  get order(): string[] {
-    return [...this.positions.keys()];
-  }
-
-  shareOf(column: string): number {
-    let position = this.positions.get(column);
-    if (position === undefined) {
-      position = this.positions.size;
-      this.positions.set(column, position);
-    }
-    return position % this.shares;
-  }
-}
 
 /** One profile of the same rows from two profiles that each hold a share of the columns. */
 function joinColumnShares(order: readonly string[], shares: readonly DatasetProfile[]): DatasetProfile {
@@ -117,14 +96,12 @@ export class ReadingThreadOutOfMemory extends Error {
 }
 
 /**
- * Which columns a profile thread profiles (its share of `shares`), which column checks it runs (its share of
- * `checkShares`, none when 0), and whether it hands its batches over.
+ * Which columns a profile thread profiles and checks (those `ColumnSplit` deals to `share`, given every share's
+ * `duties`), and whether it hands its batches over.
  */
 interface ThreadWork {
   share: number;
-  shares: number;
-  checkShare: number;
-  checkShares: number;
+  duties: ShareDuty[];
   shipping: boolean;
 }
 
@@ -243,7 +220,7 @@ export interface ProfileThreadOptions {
 }
 
 export const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;
-/** The share of the columns the checking thread profiles when a worker hands CSV batches over. */
+/** The share of the columns this (the checking) thread profiles and checks; the shipping worker has share 0. */
 const CHECKING_SHARE = 1;
 /**
  * Sketches are bounded per column (exact counts up to 1,000 values, Misra-Gries, KLL), so the heap needs little; V8
@@ -254,18 +231,18 @@ const PROFILE_THREAD_HEAP_MB = 128;
 
 /**
  * A dataset's batches for the checks, and its profile, on `threads` threads (this one included). Small datasets, or
- * one thread, are read, checked and profiled here. From `minBytes` on, worker threads each profile a share of the
- * columns and run a share of the column checks: for CSV the first reads the files once and hands its batches over,
- * classified, and this thread profiles and checks a share of them besides running the row checks (key, duplicates,
- * labels, row schema); the other workers (and, for JSON Lines and Parquet, every worker) read the files again themselves. Each
- * thread sees every row in read order, so results and profile are the ones one thread makes. Should a worker outgrow
- * its heap bound (a very wide dataset), `ReadingThreadOutOfMemory` tells the caller to start over on one thread.
+ * one thread, are read, checked and profiled here. From `minBytes` on, each thread profiles and checks a share of the
+ * columns (`ColumnSplit` deals them out by estimated cost), and this one runs the row checks (key, duplicates, labels,
+ * row schema) too. For CSV the first worker reads the files once and hands its batches over, classified; the other
+ * workers (and, for JSON Lines and Parquet, every thread) read the files themselves. Each thread sees every row in
+ * read order, so results and profile are the ones one thread makes. Should a worker outgrow its heap bound (a very
+ * wide dataset), `ReadingThreadOutOfMemory` tells the caller to start over on one thread.
  */
 export class DatasetReading {
   private readonly profiler: DatasetProfiler;
   private readonly threadsStarted: ProfileThread[] = [];
   private shipping = false;
-  private split = new ColumnSplit(1);
+  private split?: ColumnSplit;
 
   constructor(
     private readonly request: ProfileRequest,
@@ -284,24 +261,28 @@ export class DatasetReading {
 
   /**
    * Starts the worker threads the dataset is worth; call before `batches`. When they run column checks, it answers
-   * the share this thread keeps (`DatasetChecks.keepColumnShare`); the rest come from `columnResults`.
+   * which columns this thread checks (`DatasetChecks.keepColumnShare`); the rest come from `columnResults`.
    */
-  async start(): Promise<{ share: number; shares: number } | undefined> {
+  async start(): Promise<ColumnOwner | undefined> {
     if (this.threads && this.threadCount > 1) {
       const files = await requestFiles(this.request);
       const bytes = files.reduce((total, file) => total + file.bytes, 0);
       if (bytes >= (this.threads.minBytes ?? PROFILE_THREAD_MIN_BYTES)) this.startThreads(files);
     }
-    if (this.threadsStarted.length === 0 || this.request.checks === undefined) return undefined;
-    return { share: this.threadCount - 1, shares: this.threadCount };
+    const split = this.split;
+    if (!split || this.request.checks === undefined) return undefined;
+    return { owns: (column) => split.shareOf(column) === CHECKING_SHARE };
   }
 
   async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
     const [shipper] = this.threadsStarted;
+    const split = this.split;
+    const own = split && ((column: string) => split.shareOf(column) === CHECKING_SHARE);
     if (shipper && this.shipping) {
       try {
         for await (const batch of shipper.batches(onProgress)) {
-          this.profiler.addBatch(batch, (column) => this.split.shareOf(column) === CHECKING_SHARE);
+          split!.learn(batch);
+          this.profiler.addBatch(batch, own);
           yield batch;
         }
       } catch (error) {
@@ -311,30 +292,33 @@ export class DatasetReading {
       return;
     }
     for await (const batch of readRequest(this.request, onProgress)) {
-      if (shipper)
-        for (const column of batch.columns) this.split.shareOf(column); // learns the first-seen order
-      else this.profiler.addBatch(batch);
+      split?.learn(batch);
+      this.profiler.addBatch(batch, own);
       yield batch;
     }
   }
 
   /**
-   * CSV: the shipping worker takes share 0, this thread share 1, the others the rest. Other formats: the workers share
-   * the columns among them, this thread only checks.
+   * One share per thread: this one is `CHECKING_SHARE`, with the row checks. For CSV the worker of share 0 reads and
+   * hands its batches over; otherwise every thread reads.
    */
   private startThreads(files: readonly { format: string }[]): void {
     const { entry, heapLimitMb } = this.threads!;
     this.shipping = files.every((file) => file.format === "csv");
-    const shares = this.shipping ? this.threadCount : this.threadCount - 1;
-    this.split = new ColumnSplit(shares);
+    const duties = Array.from({ length: this.threadCount }, (_, share): ShareDuty => {
+      const checking = share === CHECKING_SHARE;
+      return {
+        reads: !(checking && this.shipping),
+        ships: this.shipping && share === 0,
+        receives: checking && this.shipping,
+        rowChecks: checking && this.request.checks !== undefined,
+      };
+    });
+    this.split = new ColumnSplit(duties, this.request.checks?.config);
     const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
-    // Every thread runs a share of the column checks: this one the last, besides the row checks.
-    const checkShares = this.request.checks ? this.threadCount : 0;
-    for (let share = 0; share < shares; share++) {
-      if (this.shipping && share === CHECKING_SHARE) continue;
-      const shipping = this.shipping && share === 0;
-      const checkShare = this.threadsStarted.length;
-      const work = { share, shares, checkShare, checkShares, shipping };
+    for (let share = 0; share < this.threadCount; share++) {
+      if (share === CHECKING_SHARE) continue;
+      const work = { share, duties, shipping: this.shipping && share === 0 };
       this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, work));
     }
   }
@@ -351,11 +335,10 @@ export class DatasetReading {
 
   /** The profile, once `batches` ran to its end. */
   async profile(): Promise<DatasetProfile> {
-    if (this.threadsStarted.length === 0) return this.profiler.toProfile();
-    const own = this.shipping ? [this.profiler.toProfile()] : [];
+    if (!this.split) return this.profiler.toProfile();
     try {
       const theirs = await Promise.all(this.threadsStarted.map((thread) => thread.profile()));
-      return joinColumnShares(this.split.order, [...own, ...theirs]);
+      return joinColumnShares(this.split.order, [this.profiler.toProfile(), ...theirs]);
     } catch (error) {
       if (isOutOfMemory(error)) throw new ReadingThreadOutOfMemory();
       throw error;
@@ -382,18 +365,14 @@ export async function serveProfileThread(): Promise<boolean> {
   let checks: DatasetChecks | undefined;
   try {
     const profiler = new DatasetProfiler(profile);
-    const split = new ColumnSplit(data.shares ?? 1);
-    const share = data.share ?? 0;
     const { checks: checkOptions } = data.request;
-    if (checkOptions && data.checkShares) {
-      checks = await DatasetChecks.create({
-        ...checkOptions,
-        columnShare: { share: data.checkShare!, shares: data.checkShares },
-      });
-    }
+    const split = new ColumnSplit(data.duties ?? [], checkOptions?.config);
+    const owns = (column: string): boolean => split.shareOf(column) === data.share;
+    if (checkOptions) checks = await DatasetChecks.create({ ...checkOptions, columnShare: { owns } });
     let progress: ReadProgress | undefined;
     for await (const batch of readRequest(data.request, (report) => (progress = report))) {
-      profiler.addBatch(batch, (column) => split.shareOf(column) === share);
+      split.learn(batch);
+      profiler.addBatch(batch, owns);
       checks?.observe(batch);
       if (!credits) continue;
       if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);

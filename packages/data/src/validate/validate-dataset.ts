@@ -242,8 +242,8 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
     progress.report(report);
   };
   try {
-    const share = await reading.start();
-    if (share) checks.keepColumnShare(share);
+    const owner = await reading.start();
+    if (owner) checks.keepColumnShare(owner);
     for await (const batch of reading.batches(onProgress)) {
       digest(batch.file);
       checks.observe(batch);

@@ -1,0 +1,162 @@
+import type { ColumnRules, DatasetConfig } from "@ctrain/core";
+import { CellKind, type RecordBatch } from "@ctrain/readers";
+
+/**
+ * Estimated CPU time in nanoseconds per row, from per-column runs and --cpu-prof of the validate benchmark (20 columns,
+ * 1.56 M and 6.2 M rows of CSV). They only decide which thread does what: no result depends on them.
+ */
+const NS = {
+  /** The cell grammar, per text cell. */
+  classify: 90,
+  /** Moments, quantiles, sample and value counts of a number. */
+  number: 85,
+  /** A string the value counts already hold; one they do not (a string made, counters turning over) costs more. */
+  knownString: 35,
+  newString: 250,
+  /** Column checks, per cell. */
+  allowedValues: 70,
+  regex: 200,
+  length: 15,
+  range: 10,
+  unique: 250,
+  /** Reading: tokenizing a byte of CSV, handing it to another thread, and taking it there. */
+  tokenizeByte: 2.8,
+  shipByte: 0.3,
+  receiveByte: 0.4,
+  /** Row checks: the key, hashing a byte of a row, each repeat table, the label, the row JSON Schema. */
+  key: 120,
+  rowHashByte: 2.4,
+  repeatTable: 130,
+  label: 90,
+  rowSchema: 2000,
+} as const;
+
+/** What a share's thread does besides its columns: read (and hand batches over), or run the row checks. */
+export interface ShareDuty {
+  reads: boolean;
+  ships: boolean;
+  receives: boolean;
+  rowChecks: boolean;
+}
+
+/**
+ * Which thread profiles and checks each column. Columns are dealt out when first seen, the costliest first, each to
+ * the share with the least work so far, by costs estimated from the batch they first appear in and the column's
+ * checks; each share starts with what its thread does besides (reading, handing batches over, the row checks). Every
+ * thread sees the same batches in the same order and so splits alike, and a column's profile and checks are the same
+ * whichever thread makes them: the split changes only the time taken.
+ */
+export class ColumnSplit {
+  private readonly shares = new Map<string, number>();
+  private readonly seen: string[] = [];
+  private readonly loads: number[];
+  private lastColumns?: readonly string[];
+
+  constructor(
+    private readonly duties: readonly ShareDuty[],
+    private readonly config?: DatasetConfig,
+  ) {
+    this.loads = duties.map(() => 0);
+  }
+
+  /** Columns in first-seen order. */
+  get order(): readonly string[] {
+    return this.seen;
+  }
+
+  /** Deals out the batch's columns not seen before; call with every batch, in read order, before `shareOf`. */
+  learn(batch: RecordBatch): void {
+    if (batch.columns === this.lastColumns) return;
+    this.lastColumns = batch.columns;
+    const fresh = batch.columns.map((name, col) => ({ name, col })).filter(({ name }) => !this.shares.has(name));
+    if (fresh.length === 0) return;
+    if (this.seen.length === 0) this.addDuties(batch);
+    this.seen.push(...fresh.map(({ name }) => name));
+    const costs = fresh.map(({ name, col }) => ({ name, cost: columnCost(batch, col, this.config?.columns[name]) }));
+    // Stable: equal costs keep file order, so every thread deals alike.
+    costs.sort((a, b) => b.cost - a.cost);
+    for (const { name, cost } of costs) {
+      let share = 0;
+      for (let other = 1; other < this.loads.length; other++)
+        if (this.loads[other]! < this.loads[share]!) share = other;
+      this.shares.set(name, share);
+      this.loads[share]! += cost;
+    }
+  }
+
+  /** The share of a column `learn` has seen. */
+  shareOf(column: string): number {
+    const share = this.shares.get(column);
+    if (share === undefined) throw new Error(`column ${JSON.stringify(column)} was not dealt out`);
+    return share;
+  }
+
+  private addDuties(batch: RecordBatch): void {
+    const bytesPerRow = batch.kind === "text" && batch.rows > 0 ? rowBytes(batch) : 0;
+    this.duties.forEach((duty, share) => {
+      let load = 0;
+      if (duty.reads) load += NS.tokenizeByte * bytesPerRow;
+      if (duty.ships) load += NS.shipByte * bytesPerRow;
+      if (duty.receives) load += NS.receiveByte * bytesPerRow;
+      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow);
+      this.loads[share] = load;
+    });
+  }
+}
+
+/** The cost of one column per row: its cells as the batch holds them, and its checks. */
+function columnCost(batch: RecordBatch, col: number, rules: ColumnRules | undefined): number {
+  const rows = batch.rows;
+  let cost = batch.kind === "text" ? NS.classify : 0;
+  if (rows > 0) {
+    const { kinds } = batch.classifyColumn(col);
+    let numbers = 0;
+    const strings = new Map<unknown, number>();
+    for (let row = 0; row < rows; row++) {
+      const kind = kinds[row];
+      if (kind === CellKind.Integer || kind === CellKind.Float) numbers++;
+      else if (kind !== CellKind.Null) {
+        const value = batch.cell(row, col);
+        strings.set(value, (strings.get(value) ?? 0) + 1);
+      }
+    }
+    let once = 0;
+    for (const count of strings.values()) if (count === 1) once++;
+    const stringCells = [...strings.values()].reduce((sum, count) => sum + count, 0);
+    // Values seen once tell how often the next value is new (Good-Turing).
+    const newShare = stringCells === 0 ? 0 : once / stringCells;
+    const stringCost = NS.knownString + newShare * (NS.newString - NS.knownString);
+    cost += (numbers * NS.number + stringCells * stringCost) / rows;
+  }
+  if (rules) cost += checkCost(rules);
+  return cost;
+}
+
+function checkCost(rules: ColumnRules): number {
+  let cost = 0;
+  if (rules["allowed-values"]) cost += NS.allowedValues;
+  if (rules.regex !== undefined) cost += NS.regex;
+  if (rules["min-length"] !== undefined || rules["max-length"] !== undefined) cost += NS.length;
+  if (rules.min !== undefined || rules.max !== undefined) cost += NS.range;
+  if (rules.unique) cost += NS.unique;
+  return cost;
+}
+
+/** The row checks' cost per row: the key, the repeat tables (rows hashed whole), the label and a row schema. */
+function rowCheckCost(config: DatasetConfig, bytesPerRow: number): number {
+  let cost = 0;
+  if (config.key) cost += NS.key + NS.repeatTable;
+  const conflicting = config.label !== undefined && config["label-checks"]["conflicting-labels"] !== "ignore";
+  const tables = (config["duplicate-rows"] !== "ignore" ? 1 : 0) + (conflicting ? 1 : 0);
+  if (tables > 0) cost += NS.rowHashByte * bytesPerRow + tables * NS.repeatTable;
+  if (config.label !== undefined) cost += NS.label;
+  if (config.schema !== undefined) cost += NS.rowSchema;
+  return cost;
+}
+
+/** Bytes per row of a text batch, from its cells' extent (headers and line breaks aside). */
+function rowBytes(batch: RecordBatch & { kind: "text" }): number {
+  const { starts, ends, width } = batch.cellRanges();
+  const last = (batch.rows - 1) * width + width - 1;
+  return (ends[last]! - starts[0]!) / batch.rows;
+}

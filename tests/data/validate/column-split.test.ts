@@ -1,0 +1,84 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DatasetConfig } from "@ctrain/core";
+import { readBatches, type RecordBatch } from "@ctrain/readers";
+import { ColumnSplit, type ShareDuty } from "../../../packages/data/src/validate/column-split.js";
+import { workspace } from "../checks/support.js";
+
+const reader: ShareDuty = { reads: true, ships: true, receives: false, rowChecks: false };
+const checker: ShareDuty = { reads: false, ships: false, receives: true, rowChecks: true };
+
+async function batchesOf(files: Record<string, string>): Promise<RecordBatch[]> {
+  const dir = workspace(files);
+  const batches: RecordBatch[] = [];
+  for await (const batch of readBatches(Object.keys(files).map((name) => join(dir, name)))) batches.push(batch);
+  return batches;
+}
+
+/** Each share's columns, in file order. */
+function dealt(split: ColumnSplit, shares: number): string[][] {
+  const columns: string[][] = Array.from({ length: shares }, () => []);
+  for (const column of split.order) columns[split.shareOf(column)]!.push(column);
+  return columns;
+}
+
+const numbers = (rows: number, columns: number): string =>
+  Array.from({ length: rows }, (_, row) => Array.from({ length: columns }, (_, col) => row * 31 + col).join(",")).join(
+    "\n",
+  );
+
+describe("dealing columns out to threads", () => {
+  it("gives the thread that checks the rows fewer columns, and balances alike threads evenly", async () => {
+    const header = Array.from({ length: 10 }, (_, col) => `c${col}`).join(",");
+    const [batch] = await batchesOf({ "a.csv": `${header}\n${numbers(500, 10)}\n` });
+    const config = DatasetConfig.parse({ path: "a.csv", key: "c0", label: "c9" });
+    const checking = new ColumnSplit([reader, checker], config);
+    checking.learn(batch!);
+    const [read, checked] = dealt(checking, 2);
+    expect(read!.length + checked!.length).toBe(10);
+    expect(checked!.length).toBeLessThan(read!.length);
+
+    const even = new ColumnSplit([reader, { ...reader, ships: false }, { ...reader, ships: false }]);
+    even.learn(batch!);
+    expect(dealt(even, 3).map((columns) => columns.length)).toEqual([3, 4, 3]);
+  });
+
+  it("weighs a column by its cells and checks: a long text column with a regex is worth several numbers", async () => {
+    const rows = Array.from(
+      { length: 400 },
+      (_, row) => `user.${row}.${row * 7}@example.org,${row},${row + 1},${row + 2}`,
+    );
+    const [batch] = await batchesOf({ "a.csv": `email,x,y,z\n${rows.join("\n")}\n` });
+    const config = DatasetConfig.parse({
+      path: "a.csv",
+      "duplicate-rows": "ignore",
+      columns: { email: { regex: "^[a-z0-9.]+@[a-z]+\\.[a-z]+$", "max-length": 64 } },
+    });
+    const split = new ColumnSplit(
+      [
+        { ...reader, ships: false },
+        { ...reader, ships: false },
+      ],
+      config,
+    );
+    split.learn(batch!);
+    expect(dealt(split, 2)).toEqual([["email"], ["x", "y", "z"]]);
+  });
+
+  it("deals a column when it first appears, the same way for every thread that sees the same batches", async () => {
+    const batches = await batchesOf({
+      "1.csv": `a,b\n${numbers(300, 2)}\n`,
+      "2.csv": `a,b,late,word\n${Array.from({ length: 300 }, (_, row) => `${row},${row},${row},w${row}`).join("\n")}\n`,
+    });
+    const config = DatasetConfig.parse({ path: "*.csv", columns: { word: { "allowed-values": ["w1"] } } });
+    const splits = [new ColumnSplit([reader, checker], config), new ColumnSplit([reader, checker], config)];
+    for (const split of splits) {
+      split.learn(batches[0]!);
+      expect(split.order).toEqual(["a", "b"]);
+      expect(() => split.shareOf("late")).toThrow(/not dealt out/);
+      for (const batch of batches.slice(1)) split.learn(batch);
+      expect(split.order).toEqual(["a", "b", "late", "word"]);
+    }
+    expect(dealt(splits[0]!, 2)).toEqual(dealt(splits[1]!, 2));
+  });
+});
