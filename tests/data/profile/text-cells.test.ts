@@ -72,6 +72,23 @@ describe("profiling text cells (CSV, TSV)", () => {
     );
   });
 
+  it("counts long, mostly distinct values past the exact limit as their strings would be counted", async () => {
+    // Past the limit, values are kept as bytes until they outlive a reduction: thousands of long ones overflow that
+    // stash between reductions, which makes them strings early.
+    const value = fc
+      .tuple(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 30, max: 200 }))
+      .map(([n, length]) => `v${n}`.padEnd(length, String.fromCharCode(97 + (n % 26))));
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { minLength: 2000, maxLength: 3500 }), async (texts) => {
+        const cells = texts.map((text) => ({ text, quoted: false }));
+        expect(await profileCsv(cells, { exactValueLimit: 1000 })).toEqual(
+          profileParsed(texts, { exactValueLimit: 1000 }),
+        );
+      }),
+      { numRuns: 4 },
+    );
+  });
+
   it("keeps a value past the profile's string bound as its prefix, length and hash, however it was read", async () => {
     const bound = PROFILE_STRING_MAX_CHARS;
     const long = fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.integer({ min: bound - 2, max: 3 * bound }));

@@ -9,11 +9,11 @@ const INITIAL_CAPACITY = 64;
  * CSV cell; this table finds a cell by the hash of its bytes, so a value seen before costs no string. Two values of
  * one hash would share a count: among the few thousand values a sketch keeps, the chance is below 1e-9.
  */
-export class ValueTable {
+export class ValueTable<V = ProfileValue> {
   /** hash + 1 per slot; 0 marks an empty slot. */
   private keys: Float64Array;
   private tallies: Float64Array;
-  private values: (ProfileValue | undefined)[];
+  private values: (V | undefined)[];
   private mask: number;
   private used = 0;
 
@@ -22,7 +22,7 @@ export class ValueTable {
     while (size < 2 * capacity) size *= 2;
     this.keys = new Float64Array(size);
     this.tallies = new Float64Array(size);
-    this.values = new Array<ProfileValue | undefined>(size);
+    this.values = new Array<V | undefined>(size);
     this.mask = size - 1;
   }
 
@@ -49,7 +49,7 @@ export class ValueTable {
   }
 
   /** Puts a value into the empty slot `slotOf(hash)` returned; nothing else may change the table in between. */
-  insert(slot: number, hash: number, value: ProfileValue, count: number): void {
+  insert(slot: number, hash: number, value: V, count: number): void {
     this.keys[slot] = hash + 1;
     this.tallies[slot] = count;
     this.values[slot] = value;
@@ -57,18 +57,24 @@ export class ValueTable {
   }
 
   /** Adds `count` of a value by its hash. */
-  add(hash: number, value: ProfileValue, count: number): void {
+  add(hash: number, value: V, count: number): void {
     const slot = this.slotOf(hash);
     if (this.isFilled(slot)) this.increment(slot, count);
     else this.insert(slot, hash, value, count);
   }
 
   /** Calls `visit` with every value, its hash and its count. */
-  forEach(visit: (value: ProfileValue, hash: number, count: number) => void): void {
+  forEach(visit: (value: V, hash: number, count: number) => void): void {
     const { keys, tallies, values } = this;
     for (let slot = 0; slot < keys.length; slot++) {
       if (keys[slot] !== EMPTY) visit(values[slot]!, keys[slot]! - 1, tallies[slot]!);
     }
+  }
+
+  /** Replaces every value by what `change` makes of it. */
+  mapValues(change: (value: V) => V): void {
+    const { keys, values } = this;
+    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] !== EMPTY) values[slot] = change(values[slot]!);
   }
 
   /** The counts, as a Float64Array in slot order. */
@@ -81,15 +87,15 @@ export class ValueTable {
   }
 
   /** Keeps the values `keep` accepts, with the count it returns (a count of 0 or less drops the value). */
-  retain(keep: (value: ProfileValue, count: number) => number): void {
+  retain(keep: (value: V, count: number) => number): void {
     this.rehash(this.keys.length, keep);
   }
 
-  private rehash(size: number, keep?: (value: ProfileValue, count: number) => number): void {
+  private rehash(size: number, keep?: (value: V, count: number) => number): void {
     const { keys, tallies, values } = this;
     this.keys = new Float64Array(size);
     this.tallies = new Float64Array(size);
-    this.values = new Array<ProfileValue | undefined>(size);
+    this.values = new Array<V | undefined>(size);
     this.mask = size - 1;
     this.used = 0;
     for (let slot = 0; slot < keys.length; slot++) {
