@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { parquetWriteFile } from "hyparquet-writer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CtrainConfig } from "@ctrain/core";
 import { validateDatasets } from "@ctrain/data";
@@ -146,7 +147,18 @@ describe("profiling on a second thread", () => {
         .map((_, i) => `${i + 3000},${i % 7 ? i - 5 : ""},w${i % 3000}`)
         .join("\n")}\n`,
     });
+    // Parquet in row groups of 1,000: every thread reads it, each profiling and checking its share.
+    parquetWriteFile({
+      filename: join(dir, "data.parquet"),
+      rowGroupSize: 1000,
+      columnData: [
+        { name: "id", data: Int32Array.from({ length: 8000 }, (_, i) => (i % 3000 === 2999 ? 5 : i)), type: "INT32" },
+        { name: "v", data: Float64Array.from({ length: 8000 }, (_, i) => (i % 11) / 3), type: "DOUBLE" },
+        { name: "tag", data: Array.from({ length: 8000 }, (_, i) => (i % 17 ? `t${i % 40}` : null)), type: "STRING" },
+      ],
+    });
     const datasets = {
+      parquet: { path: "data.parquet", key: "id", columns: { v: { max: 3 }, tag: { "max-length": 2 } } },
       csv: {
         path: "data/*.csv",
         key: "id",
@@ -172,7 +184,7 @@ describe("profiling on a second thread", () => {
       return outcome;
     };
     const single = await run(1);
-    expect(single.validation.datasets.map((dataset) => dataset.success)).toEqual([false, false, false]);
+    expect(single.validation.datasets.map((dataset) => dataset.success)).toEqual([false, false, false, false]);
     for (const threads of [2, 3, 5]) {
       const threaded = await run(threads);
       expect(threaded.validation).toEqual(single.validation);
