@@ -89,11 +89,11 @@ describe("profiling on a second thread", () => {
     expect(threadedProfile).toEqual(singleProfile);
   });
 
-  it("profiles on this thread after all when the profile thread outgrows its heap bound", async () => {
+  it.each([2, 4])("profiles on this thread after all when %i threads outgrow their heap bound", async (threads) => {
     const dir = workspace({
-      "data.csv": `a,b\n${Array.from({ length: 500 }, (_, i) => `${i},x${i % 7}`).join("\n")}\n`,
+      "data.csv": `a,b,c\n${Array.from({ length: 500 }, (_, i) => `${i},x${i % 7},${i * 3}`).join("\n")}\n`,
     });
-    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.csv" } } } });
+    const config = CtrainConfig.parse({ data: { threads, datasets: { d: { path: "data.csv" } } } });
     const starved = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0, heapLimitMb: 1 } });
     const single = await validateDatasets(config, { cwd: dir });
     expect(starved.errors).toEqual([]);
@@ -101,18 +101,28 @@ describe("profiling on a second thread", () => {
     expect(starved.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
   });
 
-  it("stops the thread and reports the read's error when the input is bad, with results for the rows before", async () => {
-    const rows = Array.from({ length: 20_000 }, (_, i) => `${i},${i % 10}`);
-    const dir = workspace({ "data.csv": `id,n\n${rows.join("\n")}\n1,2,3\n` });
-    const config = CtrainConfig.parse({ data: { datasets: { d: { path: "data.csv", columns: { n: { max: 8 } } } } } });
-    const outcome = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
-    expect(outcome.errors.map((error) => error.location)).toEqual(["data.csv:20002"]);
-    expect(outcome.profiles).toEqual([]);
-    const dataset = outcome.validation.datasets[0]!;
-    expect(dataset.rows).toBeGreaterThan(0);
-    const range = dataset.results.find((result) => result.check === "expect_column_values_to_be_between")!;
-    expect(range.result.unexpected_count).toBe(Math.floor(dataset.rows / 10));
-  });
+  it.each([2, 4])(
+    "stops %i threads at bad input and reports its error, with results for the rows before",
+    async (threads) => {
+      const rows = Array.from({ length: 20_000 }, (_, i) => `${i},${i % 10},${i % 3}`);
+      const dir = workspace({ "data.csv": `id,n,m\n${rows.join("\n")}\n1,2\n` });
+      const columns = { n: { max: 8 }, m: { max: 1 }, id: { max: 5 } };
+      const config = CtrainConfig.parse({ data: { threads, datasets: { d: { path: "data.csv", columns } } } });
+      const outcome = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 } });
+      expect(outcome.errors.map((error) => error.location)).toEqual(["data.csv:20002"]);
+      expect(outcome.profiles).toEqual([]);
+      const dataset = outcome.validation.datasets[0]!;
+      expect(dataset.rows).toBeGreaterThan(0);
+      // Every thread checked the same rows, whichever thread took which column.
+      const unexpected = (column: string) =>
+        dataset.results.find(
+          (result) => result.check === "expect_column_values_to_be_between" && result.column === column,
+        )!.result.unexpected_count;
+      expect(unexpected("n")).toBe(Math.floor(dataset.rows / 10));
+      expect(unexpected("m")).toBe(Array.from({ length: dataset.rows }, (_, i) => i % 3 === 2).filter(Boolean).length);
+      expect(unexpected("id")).toBe(dataset.rows - 6);
+    },
+  );
 
   it("profiles JSON Lines on the second thread while this thread reads them again", async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: i, s: i % 4 ? "a" : null }));

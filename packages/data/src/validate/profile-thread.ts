@@ -1,4 +1,4 @@
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
 import {
   DatasetChecks,
   type ColumnOwner,
@@ -41,8 +41,14 @@ export interface ProfileRequest {
 
 const ROLE = "ctrain-profile";
 
-/** Batches a reading thread may hand over before the checks took them: memory stays bounded when they are slower. */
+/**
+ * Batches a reading thread may hand to each thread that takes them before it took them: memory stays bounded when they
+ * are slower.
+ */
 const BATCHES_IN_FLIGHT = 8;
+
+/** What a receiving worker gets from the shipping one: a batch, or word that there are no more. */
+type HandoverMessage = { batch: CsvBatchParts } | { end: true };
 
 /** A thread's last message carries the results of its column checks, for the rows it read (all, or up to an error). */
 type WorkerMessage =
@@ -97,62 +103,79 @@ export class ReadingThreadOutOfMemory extends Error {
 
 /**
  * Which columns a profile thread profiles and checks (those `ColumnSplit` deals to `share`, given every share's
- * `duties`), and whether it hands its batches over.
+ * `duties`), and how it gets its batches: it reads them, or it reads and hands them over (`ship`), or it takes them
+ * from the worker that reads (`receive`).
  */
 interface ThreadWork {
   share: number;
   duties: ShareDuty[];
-  shipping: boolean;
-}
-
-interface ThreadData extends Omit<ThreadWork, "shipping"> {
-  role: typeof ROLE;
-  request: ProfileRequest;
-  credits: SharedArrayBuffer | undefined;
+  link?: ThreadLink;
 }
 
 /**
- * A worker thread that reads a dataset, profiles its share of the columns and runs its share of the column checks. It
- * either hands each batch over to the calling thread for the row checks, classified, so the input is read and
- * classified once (`shipping`), or keeps to its share while the calling thread reads the files again (other workers,
- * and JSON Lines and Parquet, whose values would cost more to move than to read).
+ * A CSV handover: `credits` holds an abort flag (`ABORT`), then for each thread that takes batches how many more it
+ * may be handed before it took them (this thread at `CALLER`, the receiving workers after it). The shipping worker
+ * posts to this thread and to a port per receiving worker.
+ */
+type ThreadLink =
+  | { role: "ship"; credits: SharedArrayBuffer; receivers: MessagePort[] }
+  | { role: "receive"; credits: SharedArrayBuffer; slot: number; source: MessagePort };
+
+const ABORT = 0;
+const CALLER = 1;
+
+interface ThreadData extends ThreadWork {
+  role: typeof ROLE;
+  request: ProfileRequest;
+}
+
+/**
+ * A worker thread that profiles its share of the columns and runs their checks. It reads the dataset and keeps to its
+ * share (JSON Lines and Parquet, whose values would cost more to move than to read), or, for CSV, the first reads it
+ * and hands each batch over, classified, to this thread (for the row checks) and to the other workers, so the input
+ * is read and tokenized once.
  */
 class ProfileThread {
   private readonly worker: Worker;
   private readonly messages: WorkerMessage[] = [];
   private failure?: Error;
+  private ended = false;
   private wake?: () => void;
-  private readonly credits?: Int32Array;
   private sent?: DatasetProfile;
   /** The results of the thread's column checks, once its last message came. */
   columnResults?: ColumnResults;
 
-  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, work: ThreadWork) {
-    const credits = work.shipping ? new SharedArrayBuffer(4) : undefined;
-    if (credits) {
-      this.credits = new Int32Array(credits);
-      this.credits[0] = BATCHES_IN_FLIGHT;
-    }
-    const { shipping: _, ...share } = work;
-    const data: ThreadData = { role: ROLE, request, ...share, credits };
+  /** `onFailure` is told when the thread fails or stops before its last message. */
+  constructor(entry: URL | string, request: ProfileRequest, heapMb: number, work: ThreadWork, onFailure: () => void) {
+    const data: ThreadData = { role: ROLE, request, ...work };
+    const link = work.link;
+    const ports = link ? (link.role === "ship" ? link.receivers : [link.source]) : [];
     this.worker = new Worker(entry, {
       workerData: data,
+      transferList: ports,
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
     this.worker.on("message", (message: WorkerMessage) => {
+      if (!("batch" in message)) this.ended = true;
       this.messages.push(message);
       this.wake?.();
     });
     const fail = (error: Error): void => {
       this.failure ??= error;
+      if (!this.ended) onFailure();
       this.wake?.();
     };
     this.worker.once("error", fail);
     this.worker.once("exit", (code) => fail(new Error(`the profile thread stopped (exit code ${code}) early`)));
   }
 
-  /** The batches the thread hands over, until it sends the profile. */
-  async *batches(onProgress: (progress: ReadProgress) => void): AsyncGenerator<RecordBatch> {
+  /** Why the thread failed, if it did before its last message. */
+  get failed(): Error | undefined {
+    return this.ended ? undefined : this.failure;
+  }
+
+  /** The batches the thread hands over, until it sends the profile; `credits` is the handover's (see `ThreadLink`). */
+  async *batches(onProgress: (progress: ReadProgress) => void, credits: Int32Array): AsyncGenerator<RecordBatch> {
     for (;;) {
       const message = await this.next();
       if (!("batch" in message)) {
@@ -161,8 +184,8 @@ class ProfileThread {
       }
       onProgress(message.progress);
       yield CsvBatch.fromParts(message.batch);
-      Atomics.add(this.credits!, 0, 1);
-      Atomics.notify(this.credits!, 0);
+      Atomics.add(credits, CALLER, 1);
+      Atomics.notify(credits, CALLER);
     }
   }
 
@@ -243,6 +266,7 @@ export class DatasetReading {
   private readonly threadsStarted: ProfileThread[] = [];
   private shipping = false;
   private split?: ColumnSplit;
+  private credits?: Int32Array;
 
   constructor(
     private readonly request: ProfileRequest,
@@ -278,16 +302,18 @@ export class DatasetReading {
     const [shipper] = this.threadsStarted;
     const split = this.split;
     const own = split && ((column: string) => split.shareOf(column) === CHECKING_SHARE);
-    if (shipper && this.shipping) {
+    if (shipper && this.credits) {
       try {
-        for await (const batch of shipper.batches(onProgress)) {
+        for await (const batch of shipper.batches(onProgress, this.credits)) {
           split!.learn(batch);
           this.profiler.addBatch(batch, own);
           yield batch;
         }
       } catch (error) {
-        if (isOutOfMemory(error)) throw new ReadingThreadOutOfMemory();
-        throw error;
+        // A receiving worker that fails stops the handover: its error tells what happened.
+        const cause = this.threadsStarted.map((thread) => thread.failed).find(Boolean) ?? error;
+        if (isOutOfMemory(cause)) throw new ReadingThreadOutOfMemory();
+        throw cause;
       }
       return;
     }
@@ -300,7 +326,7 @@ export class DatasetReading {
 
   /**
    * One share per thread: this one is `CHECKING_SHARE`, with the row checks. For CSV the worker of share 0 reads and
-   * hands its batches over; otherwise every thread reads.
+   * hands its batches over to this thread and the other workers; otherwise every thread reads.
    */
   private startThreads(files: readonly { format: string }[]): void {
     const { entry, heapLimitMb } = this.threads!;
@@ -308,19 +334,45 @@ export class DatasetReading {
     const duties = Array.from({ length: this.threadCount }, (_, share): ShareDuty => {
       const checking = share === CHECKING_SHARE;
       return {
-        reads: !(checking && this.shipping),
+        reads: !this.shipping || share === 0,
         ships: this.shipping && share === 0,
-        receives: checking && this.shipping,
+        receives: this.shipping && share !== 0,
         rowChecks: checking && this.request.checks !== undefined,
       };
     });
     this.split = new ColumnSplit(duties, this.request.checks?.config);
     const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
+    const receivingShares = duties.map((_, share) => share).filter((share) => share > CHECKING_SHARE);
+    const links = this.shipping ? this.handover(receivingShares.length) : undefined;
+    const abort = () => {
+      if (this.credits) {
+        Atomics.store(this.credits, ABORT, 1);
+        for (let slot = 0; slot < this.credits.length; slot++) Atomics.notify(this.credits, slot);
+      }
+    };
     for (let share = 0; share < this.threadCount; share++) {
       if (share === CHECKING_SHARE) continue;
-      const work = { share, duties, shipping: this.shipping && share === 0 };
-      this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, work));
+      const link = links && (share === 0 ? links.ship : links.receive[receivingShares.indexOf(share)]);
+      const work = { share, duties, ...(link ? { link } : {}) };
+      this.threadsStarted.push(new ProfileThread(entry, this.request, heapMb, work, abort));
     }
+  }
+
+  /** The credits and ports of a CSV handover to this thread and `receivers` workers (see `ThreadLink`). */
+  private handover(receivers: number): { ship: ThreadLink; receive: ThreadLink[] } {
+    const shared = new SharedArrayBuffer(4 * (CALLER + 1 + receivers));
+    this.credits = new Int32Array(shared);
+    this.credits.fill(BATCHES_IN_FLIGHT, CALLER);
+    const channels = Array.from({ length: receivers }, () => new MessageChannel());
+    return {
+      ship: { role: "ship", credits: shared, receivers: channels.map((channel) => channel.port1) },
+      receive: channels.map((channel, i) => ({
+        role: "receive",
+        credits: shared,
+        slot: CALLER + 1 + i,
+        source: channel.port2,
+      })),
+    };
   }
 
   /**
@@ -360,7 +412,7 @@ export async function serveProfileThread(): Promise<boolean> {
   if (isMainThread || data?.role !== ROLE || !data.request || !parentPort) return false;
   const port = parentPort;
   const { profile } = data.request;
-  const credits = data.credits ? new Int32Array(data.credits) : undefined;
+  const link = data.link;
   let reply: WorkerMessage;
   let checks: DatasetChecks | undefined;
   try {
@@ -370,17 +422,26 @@ export async function serveProfileThread(): Promise<boolean> {
     const owns = (column: string): boolean => split.shareOf(column) === data.share;
     if (checkOptions) checks = await DatasetChecks.create({ ...checkOptions, columnShare: { owns } });
     let progress: ReadProgress | undefined;
-    for await (const batch of readRequest(data.request, (report) => (progress = report))) {
-      split.learn(batch);
-      profiler.addBatch(batch, owns);
-      checks?.observe(batch);
-      if (!credits) continue;
-      if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
-      // Blocks this thread while the checks hold as many batches as they may.
-      while (Atomics.load(credits, 0) <= 0) Atomics.wait(credits, 0, Atomics.load(credits, 0));
-      Atomics.sub(credits, 0, 1);
-      const { parts, transfer } = batch.toParts();
-      port.postMessage({ batch: parts, progress }, transfer);
+    const batches =
+      link?.role === "receive"
+        ? receivedBatches(link.source, new Int32Array(link.credits), link.slot)
+        : readRequest(data.request, (report) => (progress = report));
+    const shipping = link?.role === "ship" ? { ...link, credits: new Int32Array(link.credits) } : undefined;
+    try {
+      for await (const batch of batches) {
+        split.learn(batch);
+        profiler.addBatch(batch, owns);
+        checks?.observe(batch);
+        if (!shipping) continue;
+        if (!(batch instanceof CsvBatch)) throw new Error(`only CSV batches are handed over, not ${batch.format}`);
+        takeCredits(shipping.credits);
+        const { parts, transfer } = batch.toParts();
+        for (const receiver of shipping.receivers) receiver.postMessage({ batch: parts } satisfies HandoverMessage);
+        port.postMessage({ batch: parts, progress }, transfer);
+      }
+    } finally {
+      // Receivers stop where this thread stopped, at the end or at bad input.
+      for (const receiver of shipping?.receivers ?? []) receiver.postMessage({ end: true } satisfies HandoverMessage);
     }
     reply = { profile: profiler.toProfile(), ...(checks ? { columnResults: checks.columnResults() } : {}) };
   } catch (error) {
@@ -393,4 +454,43 @@ export async function serveProfileThread(): Promise<boolean> {
   }
   port.postMessage(reply);
   return true;
+}
+
+/**
+ * Blocks this (the shipping) thread until every thread that takes its batches may take one more, and counts it
+ * handed; throws once another profile thread failed, which would never take it.
+ */
+function takeCredits(credits: Int32Array): void {
+  for (let slot = CALLER; slot < credits.length; slot++) {
+    for (let held = Atomics.load(credits, slot); held <= 0; held = Atomics.load(credits, slot)) {
+      if (Atomics.load(credits, ABORT) !== 0) throw new Error("another profile thread stopped");
+      Atomics.wait(credits, slot, held, 1000);
+    }
+  }
+  for (let slot = CALLER; slot < credits.length; slot++) Atomics.sub(credits, slot, 1);
+}
+
+/** The batches the shipping worker hands this one, each credited back once taken. */
+async function* receivedBatches(source: MessagePort, credits: Int32Array, slot: number): AsyncGenerator<RecordBatch> {
+  const queue: HandoverMessage[] = [];
+  let wake: (() => void) | undefined;
+  source.on("message", (message: HandoverMessage) => {
+    queue.push(message);
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const message = queue.shift();
+      if (!message) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if ("end" in message) return;
+      yield CsvBatch.fromParts(message.batch);
+      Atomics.add(credits, slot, 1);
+      Atomics.notify(credits, slot);
+    }
+  } finally {
+    source.close();
+  }
 }
