@@ -256,8 +256,8 @@ const PROFILE_THREAD_HEAP_MB = 128;
  * A dataset's batches for the checks, and its profile, on `threads` threads (this one included). Small datasets, or
  * one thread, are read, checked and profiled here. From `minBytes` on, each thread profiles and checks a share of the
  * columns (`ColumnSplit` deals them out by estimated cost), and this one runs the row checks (key, duplicates, labels,
- * row schema) too. For CSV the first worker reads the files once and hands its batches over, classified; the other
- * workers (and, for JSON Lines and Parquet, every thread) read the files themselves. Each thread sees every row in
+ * row schema) too. For CSV the first worker reads the files once and hands its batches over, classified, to every
+ * other thread; for JSON Lines and Parquet every thread reads the files itself. Each thread sees every row in
  * read order, so results and profile are the ones one thread makes. Should a worker outgrow its heap bound (a very
  * wide dataset), `ReadingThreadOutOfMemory` tells the caller to start over on one thread.
  */
