@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -12,26 +12,51 @@ import { tempDir } from "../../support/temp-dir.js";
 
 /** A bundled entry script whose only job is to serve profile threads, as the action's bundle does first thing. */
 let entry: string;
+/** Entries whose worker of share 2 fails at its third batch: it throws, or its thread exits. */
+const faultyEntries: Record<"throws" | "exits", string> = { throws: "", exits: "" };
 beforeAll(async () => {
   const dir = tempDir("ctrain-profile-thread-");
-  const source = join(dir, "entry.ts");
-  const dataPackage = fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url));
-  writeFileSync(
-    source,
-    `import { serveValidationThread } from ${JSON.stringify(dataPackage)};\nawait serveValidationThread();\n`,
+  const dataPackage = JSON.stringify(fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url)));
+  const bundle = async (name: string, source: string): Promise<string> => {
+    writeFileSync(join(dir, `${name}.ts`), source);
+    const outfile = join(dir, `${name}.mjs`);
+    await build({
+      entryPoints: [join(dir, `${name}.ts`)],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      logLevel: "warning",
+      banner: {
+        js: "import { createRequire as __ctrainCreateRequire } from 'node:module'; const require = __ctrainCreateRequire(import.meta.url);",
+      },
+    });
+    return outfile;
+  };
+  entry = await bundle(
+    "entry",
+    `import { serveValidationThread } from ${dataPackage};\nawait serveValidationThread();\n`,
   );
-  entry = join(dir, "entry.mjs");
-  await build({
-    entryPoints: [source],
-    outfile: entry,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    logLevel: "warning",
-    banner: {
-      js: "import { createRequire as __ctrainCreateRequire } from 'node:module'; const require = __ctrainCreateRequire(import.meta.url);",
-    },
-  });
+  for (const fault of ["throws", "exits"] as const) {
+    faultyEntries[fault] = await bundle(
+      `entry-${fault}`,
+      `import { workerData } from "node:worker_threads";
+import { DatasetProfiler, serveValidationThread } from ${dataPackage};
+if (workerData?.share === 2) {
+  const addBatch = DatasetProfiler.prototype.addBatch;
+  let batches = 0;
+  DatasetProfiler.prototype.addBatch = function (...args) {
+    if (++batches === 3) {
+      if (${JSON.stringify(fault)} === "exits") process.exit(3);
+      throw new Error("injected fault");
+    }
+    return addBatch.apply(this, args);
+  };
+}
+await serveValidationThread();
+`,
+    );
+  }
 });
 
 describe("profiling on a second thread", () => {
@@ -123,6 +148,52 @@ describe("profiling on a second thread", () => {
       expect(unexpected("id")).toBe(dataset.rows - 6);
     },
   );
+
+  it.each([
+    ["throws", /injected fault/],
+    ["exits", /profile thread stopped \(exit code 3\) early/],
+  ] as const)("reports a worker that %s mid-file while the reading worker waits for it", async (fault, message) => {
+    // 200,000 rows: dozens of batches, more than the reading worker may hand over before the failed worker took them.
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i},${i % 10},${i % 3},x${i % 7}`);
+    const dir = workspace({ "data.csv": `id,n,m,s\n${rows.join("\n")}\n` });
+    const config = CtrainConfig.parse({ data: { threads: 3, datasets: { d: { path: "data.csv" } } } });
+    const started = performance.now();
+    await expect(
+      validateDatasets(config, { cwd: dir, profileThread: { entry: faultyEntries[fault], minBytes: 0 } }),
+    ).rejects.toThrow(message);
+    // Not a hang: the reading worker stops waiting once the other failed (it checks every second at most).
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it("saves a shard's partitions of a unique column that appears in a later file, on 1 and 3 threads alike", async () => {
+    // Until `u` appears every thread holds its check; only the thread that checks it then may write its partitions.
+    const dir = workspace({
+      "d/1.csv": `id,n\n${Array.from({ length: 30_000 }, (_, i) => `${i},${i % 50}`).join("\n")}\n`,
+      "d/2.csv": `id,u\n${Array.from({ length: 30_000 }, (_, i) => `${i + 30_000},${i % 29_990}`).join("\n")}\n`,
+    });
+    const datasets = { d: { path: "d/*.csv", columns: { u: { unique: true } }, "unexpected-columns": "ignore" } };
+    const run = async (threads: number) => {
+      const config = CtrainConfig.parse({ data: { threads, datasets } });
+      const keysDir = join(dir, `keys-${threads}`);
+      const shard = { index: 1, count: 1, keysDir };
+      const outcome = await validateDatasets(config, { cwd: dir, profileThread: { entry, minBytes: 0 }, shard });
+      expect(outcome.errors).toEqual([]);
+      const [check] = readdirSync(join(keysDir, "d")).filter((name) => name.startsWith("unique-"));
+      const saved = join(keysDir, "d", check!);
+      const files = readdirSync(saved).sort();
+      return {
+        results: outcome.validation.datasets[0]!.results,
+        files,
+        contents: files.map((file) => readFileSync(join(saved, file)).toString("base64")),
+      };
+    };
+    const single = await run(1);
+    expect(
+      single.results.find((result) => result.column === "u" && result.check.includes("unique"))!.result
+        .unexpected_count,
+    ).toBe(10);
+    expect(await run(3)).toEqual(single);
+  });
 
   it("profiles JSON Lines on the second thread while this thread reads them again", async () => {
     const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: i, s: i % 4 ? "a" : null }));

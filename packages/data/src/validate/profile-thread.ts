@@ -140,6 +140,7 @@ class ProfileThread {
   private readonly messages: WorkerMessage[] = [];
   private failure?: Error;
   private ended = false;
+  private reported?: Error;
   private wake?: () => void;
   private sent?: DatasetProfile;
   /** The results of the thread's column checks, once its last message came. */
@@ -156,7 +157,14 @@ class ProfileThread {
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
     this.worker.on("message", (message: WorkerMessage) => {
-      if (!("batch" in message)) this.ended = true;
+      if (!("batch" in message)) {
+        this.ended = true;
+        // A thread that stopped on an error takes no more batches: the reading worker must not wait for it.
+        if ("error" in message) {
+          this.reported = fromThreadError(message.error);
+          onFailure();
+        }
+      }
       this.messages.push(message);
       this.wake?.();
     });
@@ -169,9 +177,9 @@ class ProfileThread {
     this.worker.once("exit", (code) => fail(new Error(`the profile thread stopped (exit code ${code}) early`)));
   }
 
-  /** Why the thread failed, if it did before its last message. */
+  /** Why the thread stopped early: the error its last message reported, or its failure before a last message. */
   get failed(): Error | undefined {
-    return this.ended ? undefined : this.failure;
+    return this.reported ?? (this.ended ? undefined : this.failure);
   }
 
   /** The batches the thread hands over, until it sends the profile; `credits` is the handover's (see `ThreadLink`). */
@@ -311,7 +319,11 @@ export class DatasetReading {
         }
       } catch (error) {
         // A receiving worker that fails stops the handover: its error tells what happened.
-        const cause = this.threadsStarted.map((thread) => thread.failed).find(Boolean) ?? error;
+        const cause =
+          this.threadsStarted
+            .slice(1)
+            .map((thread) => thread.failed)
+            .find(Boolean) ?? error;
         if (isOutOfMemory(cause)) throw new ReadingThreadOutOfMemory();
         throw cause;
       }
