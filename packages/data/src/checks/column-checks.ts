@@ -107,7 +107,7 @@ export class ColumnChecks {
 
   /**
    * `partitions`: this is a shard, and a unique column saves its values' partitions in `dir` (`keys/<dataset>`) for
-   * the merge, from its first batch (a check left to another thread writes nothing).
+   * the merge, from the first batch that holds the column (a check left to another thread writes nothing).
    */
   constructor(
     readonly spec: ColumnCheckSpec,
@@ -158,6 +158,13 @@ export class ColumnChecks {
     const { batch } = place;
     const rows = batch.rows;
     this.rows += rows;
+    if (col < 0) {
+      this.nulls += rows;
+      for (let row = 0; row < rows; row++) this.tally(this.nullTally, place, row, col);
+      return;
+    }
+    // From the first batch that holds the column: until then every thread holds this check, and only the thread that
+    // checks the column once it appears may write its partitions.
     const partitions = this.options.partitions;
     if (this.unique && partitions && !this.uniquePartitions) {
       this.uniquePartitions = new KeyPartitionWriter(partitions.dir, {
@@ -165,11 +172,6 @@ export class ColumnChecks {
         check: "unique-column",
         columns: [this.spec.column],
       });
-    }
-    if (col < 0) {
-      this.nulls += rows;
-      for (let row = 0; row < rows; row++) this.tally(this.nullTally, place, row, col);
-      return;
     }
     const text = batch.kind === "text";
     const { kinds, numbers } = batch.classifyColumn(col);
