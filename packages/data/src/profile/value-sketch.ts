@@ -76,9 +76,9 @@ export class ValueSketch {
 
   /**
    * A string given as its ASCII bytes[start, end): counted as `add` would count it, and made into a string only the
-   * first time the table meets it. Past the exact limit its bytes are stashed instead, and made into a string only if
-   * its counter outlives the next reduction: in a column of mostly distinct values almost none does, and making a
-   * string per cell took a third of such a column's profiling time (measured with --cpu-prof).
+   * first time the table meets it. Past the exact limit a short value's bytes are stashed instead, and made into a
+   * string only if its counter outlives the next reduction: in a column of mostly distinct values almost none does, and
+   * making a string per cell took a third of such a column's profiling time (measured with --cpu-prof).
    */
   addAscii(bytes: Uint8Array, start: number, end: number): void {
     if (end - start > PROFILE_STRING_MAX_CHARS) return this.add(asciiString(bytes, start, end));
@@ -86,7 +86,10 @@ export class ValueSketch {
     const exact = this.mode === "exact";
     const slot = this.table.slotOf(hash);
     if (this.table.isFilled(slot)) this.table.increment(slot, 1);
-    else this.addNew(slot, hash, exact ? asciiString(bytes, start, end) : this.stashed(bytes, start, end));
+    else {
+      const stash = !exact && end - start <= STASHED_MAX_BYTES;
+      this.addNew(slot, hash, stash ? this.stashed(bytes, start, end) : asciiString(bytes, start, end));
+    }
     if (!exact) this.addHashed(hash);
   }
 
@@ -258,16 +261,33 @@ class StashedAscii {
   ) {}
 }
 
-/** Bytes of strings a sketch counts but has not made yet; 64 KiB, so a few thousand typical values. */
+/**
+ * Values longer than this are made strings at once: a stash of long values would fill, and be emptied (a walk over
+ * the table), every few dozen values.
+ */
+const STASHED_MAX_BYTES = 64;
+const STASH_MIN_BYTES = 4 * 1024;
+const STASH_MAX_BYTES = 64 * 1024;
+
+/**
+ * Bytes of strings a sketch counts but has not made yet. It starts at 4 KiB and doubles while it fills between two
+ * reductions, up to 64 KiB: a thousand or more short values, and little memory for columns that rarely meet a new one.
+ */
 class AsciiStash {
-  private readonly bytes = new Uint8Array(64 * 1024);
+  private bytes = new Uint8Array(STASH_MIN_BYTES);
   private used = 0;
 
   get empty(): boolean {
     return this.used === 0;
   }
 
+  /** Whether `length` more bytes fit, after growing if it may (stashed values keep their offsets). */
   fits(length: number): boolean {
+    if (this.used + length <= this.bytes.length) return true;
+    if (this.bytes.length >= STASH_MAX_BYTES) return false;
+    const grown = new Uint8Array(Math.min(2 * this.bytes.length, STASH_MAX_BYTES));
+    grown.set(this.bytes.subarray(0, this.used));
+    this.bytes = grown;
     return this.used + length <= this.bytes.length;
   }
 
