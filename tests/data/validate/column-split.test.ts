@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DatasetConfig } from "@ctrain/core";
-import { readBatches, type RecordBatch } from "@ctrain/readers";
+import { CsvBatch, readBatches, type RecordBatch } from "@ctrain/readers";
 import { ColumnSplit, type ShareDuty } from "../../../packages/data/src/validate/column-split.js";
 import { workspace } from "../checks/support.js";
 
@@ -65,18 +65,23 @@ describe("dealing columns out to threads", () => {
     expect(dealt(split, 2)).toEqual([["email"], ["x", "y", "z"]]);
   });
 
-  it("deals a column when it first appears, the same way for every thread that sees the same batches", async () => {
+  it("deals a column when it first appears, alike on batches read and batches handed over", async () => {
     const batches = await batchesOf({
       "1.csv": `a,b\n${numbers(300, 2)}\n`,
       "2.csv": `a,b,late,word\n${Array.from({ length: 300 }, (_, row) => `${row},${row},${row},w${row}`).join("\n")}\n`,
     });
     const config = DatasetConfig.parse({ path: "*.csv", columns: { word: { "allowed-values": ["w1"] } } });
+    // The reading worker splits the batches it read; the threads it hands them to, the same batches rebuilt.
+    const handedOver = batches.map((batch) => CsvBatch.fromParts((batch as CsvBatch).toParts().parts));
     const splits = [new ColumnSplit([reader, checker], config), new ColumnSplit([reader, checker], config)];
-    for (const split of splits) {
-      split.learn(batches[0]!);
+    for (const [split, seen] of [
+      [splits[0]!, batches],
+      [splits[1]!, handedOver],
+    ] as const) {
+      split.learn(seen[0]!);
       expect(split.order).toEqual(["a", "b"]);
       expect(() => split.shareOf("late")).toThrow(/not dealt out/);
-      for (const batch of batches.slice(1)) split.learn(batch);
+      for (const batch of seen.slice(1)) split.learn(batch);
       expect(split.order).toEqual(["a", "b", "late", "word"]);
     }
     expect(dealt(splits[0]!, 2)).toEqual(dealt(splits[1]!, 2));

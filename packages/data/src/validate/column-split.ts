@@ -72,7 +72,9 @@ export class ColumnSplit {
   learn(batch: RecordBatch): void {
     if (batch.columns === this.lastColumns) return;
     this.lastColumns = batch.columns;
-    const fresh = batch.columns.map((name, col) => ({ name, col })).filter(({ name }) => !this.shares.has(name));
+    const fresh = [...new Set(batch.columns)]
+      .filter((name) => !this.shares.has(name))
+      .map((name) => ({ name, col: batch.columns.indexOf(name) }));
     if (fresh.length === 0) return;
     if (this.seen.length === 0) this.addDuties(batch);
     this.seen.push(...fresh.map(({ name }) => name));
