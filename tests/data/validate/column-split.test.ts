@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DatasetConfig } from "@ctrain/core";
+import { ColumnRules, DatasetConfig } from "@ctrain/core";
 import { CsvBatch, readBatches, type RecordBatch } from "@ctrain/readers";
 import { ColumnSplit, type ShareDuty } from "../../../packages/data/src/validate/column-split.js";
 import { workspace } from "../checks/support.js";
@@ -63,6 +63,24 @@ describe("dealing columns out to threads", () => {
     );
     split.learn(batch!);
     expect(dealt(split, 2)).toEqual([["email"], ["x", "y", "z"]]);
+  });
+
+  it("weighs the checks `schema: infer` takes from the baseline like configured ones", async () => {
+    const header = Array.from({ length: 4 }, (_, col) => `c${col}`).join(",");
+    const [batch] = await batchesOf({ "a.csv": `${header}\n${numbers(300, 4)}\n` });
+    const idle: ShareDuty = { reads: false, ships: false, receives: false, rowChecks: false };
+    const inferred = { c0: ColumnRules.parse({ regex: "^[0-9]+$", "allowed-values": [1, 2], "max-length": 5 }) };
+    const split = (schema?: string) => {
+      const config = DatasetConfig.parse({ path: "a.csv", ...(schema ? { schema } : {}) });
+      const columns = new ColumnSplit([idle, idle], config, inferred);
+      columns.learn(batch!);
+      return dealt(columns, 2);
+    };
+    expect(split()).toEqual([
+      ["c0", "c2"],
+      ["c1", "c3"],
+    ]);
+    expect(split("infer")).toEqual([["c0"], ["c1", "c2", "c3"]]);
   });
 
   it("deals a column when it first appears, alike on batches read and batches handed over", async () => {

@@ -56,9 +56,11 @@ export class ColumnSplit {
   private readonly loads: number[];
   private lastColumns?: readonly string[];
 
+  /** `inferred`: the rules `schema: infer` takes from the baseline, for columns the config leaves out. */
   constructor(
     private readonly duties: readonly ShareDuty[],
     private readonly config?: DatasetConfig,
+    private readonly inferred?: Readonly<Record<string, ColumnRules>>,
   ) {
     this.loads = duties.map(() => 0);
   }
@@ -78,7 +80,7 @@ export class ColumnSplit {
     if (fresh.length === 0) return;
     if (this.seen.length === 0) this.addDuties(batch);
     this.seen.push(...fresh.map(({ name }) => name));
-    const costs = fresh.map(({ name, col }) => ({ name, cost: columnCost(batch, col, this.config?.columns[name]) }));
+    const costs = fresh.map(({ name, col }) => ({ name, cost: columnCost(batch, col, this.rulesOf(name)) }));
     // Stable: equal costs keep file order, so every thread deals alike.
     costs.sort((a, b) => b.cost - a.cost);
     for (const { name, cost } of costs) {
@@ -95,6 +97,12 @@ export class ColumnSplit {
     const share = this.shares.get(column);
     if (share === undefined) throw new Error(`column ${JSON.stringify(column)} was not dealt out`);
     return share;
+  }
+
+  private rulesOf(column: string): ColumnRules | undefined {
+    const own = this.config?.columns[column];
+    if (own || this.config?.schema !== "infer") return own;
+    return this.inferred?.[column];
   }
 
   private addDuties(batch: RecordBatch): void {

@@ -352,7 +352,8 @@ export class DatasetReading {
         rowChecks: checking && this.request.checks !== undefined,
       };
     });
-    this.split = new ColumnSplit(duties, this.request.checks?.config);
+    const checks = this.request.checks;
+    this.split = new ColumnSplit(duties, checks?.config, checks?.baseline?.inferredRules);
     const heapMb = heapLimitMb ?? PROFILE_THREAD_HEAP_MB;
     const receivingShares = duties.map((_, share) => share).filter((share) => share > CHECKING_SHARE);
     const links = this.shipping ? this.handover(receivingShares.length) : undefined;
@@ -430,7 +431,7 @@ export async function serveProfileThread(): Promise<boolean> {
   try {
     const profiler = new DatasetProfiler(profile);
     const { checks: checkOptions } = data.request;
-    const split = new ColumnSplit(data.duties ?? [], checkOptions?.config);
+    const split = new ColumnSplit(data.duties ?? [], checkOptions?.config, checkOptions?.baseline?.inferredRules);
     const owns = (column: string): boolean => split.shareOf(column) === data.share;
     if (checkOptions) checks = await DatasetChecks.create({ ...checkOptions, columnShare: { owns } });
     let progress: ReadProgress | undefined;
