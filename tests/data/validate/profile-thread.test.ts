@@ -12,8 +12,8 @@ import { tempDir } from "../../support/temp-dir.js";
 
 /** A bundled entry script whose only job is to serve profile threads, as the action's bundle does first thing. */
 let entry: string;
-/** Entries whose worker of share 2 fails at its third batch: it throws, or its thread exits. */
-const faultyEntries: Record<"throws" | "exits", string> = { throws: "", exits: "" };
+/** Entries whose worker of share 2 fails at its third batch: it throws, its thread exits, or it outgrows its heap. */
+const faultyEntries: Record<"throws" | "exits" | "outgrows", string> = { throws: "", exits: "", outgrows: "" };
 beforeAll(async () => {
   const dir = tempDir("ctrain-profile-thread-");
   const dataPackage = JSON.stringify(fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url)));
@@ -37,7 +37,7 @@ beforeAll(async () => {
     "entry",
     `import { serveValidationThread } from ${dataPackage};\nawait serveValidationThread();\n`,
   );
-  for (const fault of ["throws", "exits"] as const) {
+  for (const fault of ["throws", "exits", "outgrows"] as const) {
     faultyEntries[fault] = await bundle(
       `entry-${fault}`,
       `import { workerData } from "node:worker_threads";
@@ -48,6 +48,7 @@ if (workerData?.share === 2) {
   DatasetProfiler.prototype.addBatch = function (...args) {
     if (++batches === 3) {
       if (${JSON.stringify(fault)} === "exits") process.exit(3);
+      if (${JSON.stringify(fault)} === "outgrows") for (const hog = []; ; ) hog.push(new Array(100_000).fill(batches));
       throw new Error("injected fault");
     }
     return addBatch.apply(this, args);
@@ -163,6 +164,21 @@ describe("profiling on a second thread", () => {
     ).rejects.toThrow(message);
     // Not a hang: the reading worker stops waiting once the other failed (it checks every second at most).
     expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
+  it("validates on one thread after all when a worker taking handed-over batches outgrows its heap", async () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i},${i % 10},${i % 3},x${i % 7}`);
+    const dir = workspace({ "data.csv": `id,n,m,s\n${rows.join("\n")}\n` });
+    const config = CtrainConfig.parse({ data: { threads: 3, datasets: { d: { path: "data.csv", key: "id" } } } });
+    const lines: string[] = [];
+    const log = { info: (text: string) => lines.push(text), startGroup: () => {}, endGroup: () => {} };
+    const profileThread = { entry: faultyEntries.outgrows, minBytes: 0, heapLimitMb: 32 };
+    const recovered = await validateDatasets(config, { cwd: dir, profileThread, log });
+    const single = await validateDatasets(config, { cwd: dir });
+    expect(recovered.errors).toEqual([]);
+    expect(lines.join("\n")).toMatch(/outgrew its memory bound; reading again on one thread/);
+    expect(recovered.profiles[0]!.columns).toEqual(single.profiles[0]!.columns);
+    expect(recovered.validation.datasets[0]!.results).toEqual(single.validation.datasets[0]!.results);
   });
 
   it("saves a shard's partitions of a unique column that appears in a later file, on 1 and 3 threads alike", async () => {
