@@ -118,25 +118,36 @@ export class ColumnSplit {
   }
 }
 
-/** The cost of one column per row: its cells as the batch holds them, and its checks. */
+/**
+ * Rows of a column's first batch its cost is estimated from: a CSV batch holds a few hundred, a Parquet row group may
+ * hold a million, which every thread would otherwise walk for every column.
+ */
+const SAMPLED_ROWS = 2000;
+
+/** The cost of one column per row: its cells as the first rows of the batch hold them, and its checks. */
 function columnCost(batch: RecordBatch, col: number, rules: ColumnRules | undefined): number {
-  const rows = batch.rows;
+  const rows = Math.min(batch.rows, SAMPLED_ROWS);
   let cost = batch.kind === "text" ? NS.classify : 0;
   if (rows > 0) {
-    const { kinds } = batch.classifyColumn(col);
+    // Text batches are small, and their classification is kept for the thread that profiles the column.
+    const kinds = batch.kind === "text" ? batch.classifyColumn(col).kinds : undefined;
     let numbers = 0;
     const strings = new Map<unknown, number>();
     for (let row = 0; row < rows; row++) {
-      const kind = kinds[row];
-      if (kind === CellKind.Integer || kind === CellKind.Float) numbers++;
+      const value = kinds ? undefined : batch.cell(row, col);
+      const kind = kinds ? kinds[row] : value === null || value === undefined ? CellKind.Null : undefined;
+      if (kind === CellKind.Integer || kind === CellKind.Float || typeof value === "number") numbers++;
       else if (kind !== CellKind.Null) {
-        const value = batch.cell(row, col);
-        strings.set(value, (strings.get(value) ?? 0) + 1);
+        const cell = kinds ? batch.cell(row, col) : value;
+        strings.set(cell, (strings.get(cell) ?? 0) + 1);
       }
     }
     let once = 0;
-    for (const count of strings.values()) if (count === 1) once++;
-    const stringCells = [...strings.values()].reduce((sum, count) => sum + count, 0);
+    let stringCells = 0;
+    for (const count of strings.values()) {
+      if (count === 1) once++;
+      stringCells += count;
+    }
     // Values seen once tell how often the next value is new (Good-Turing).
     const newShare = stringCells === 0 ? 0 : once / stringCells;
     const stringCost = NS.knownString + newShare * (NS.newString - NS.knownString);
