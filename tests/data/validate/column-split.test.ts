@@ -43,6 +43,19 @@ describe("dealing columns out to threads", () => {
     expect(dealt(even, 3).map((columns) => columns.length)).toEqual([3, 4, 3]);
   });
 
+  it("weighs a row JSON Schema on the thread that checks rows, and none for schema: infer (which runs none)", async () => {
+    const header = Array.from({ length: 10 }, (_, col) => `c${col}`).join(",");
+    const [batch] = await batchesOf({ "a.csv": `${header}\n${numbers(500, 10)}\n` });
+    const checkedColumns = (schema?: string) => {
+      const config = DatasetConfig.parse({ path: "a.csv", "duplicate-rows": "ignore", ...(schema ? { schema } : {}) });
+      const split = new ColumnSplit([reader, checker], config);
+      split.learn(batch!);
+      return dealt(split, 2)[1]!.length;
+    };
+    expect(checkedColumns("infer")).toBe(checkedColumns());
+    expect(checkedColumns("rows.schema.json")).toBeLessThan(checkedColumns());
+  });
+
   it("weighs a column by its cells and checks: a long text column with a regex is worth several numbers", async () => {
     const rows = Array.from(
       { length: 400 },

@@ -35,7 +35,7 @@ export interface DatasetCheckOptions {
 }
 
 /** The row JSON Schema file a dataset names, if any (`schema: infer` takes its rules from the baseline instead). */
-function rowSchemaFile(config: DatasetConfig): string | undefined {
+export function rowSchemaFile(config: DatasetConfig): string | undefined {
   return config.schema === undefined || config.schema === "infer" ? undefined : config.schema;
 }
 

@@ -1,5 +1,6 @@
 import type { ColumnRules, DatasetConfig } from "@ctrain/core";
 import { CellKind, type RecordBatch } from "@ctrain/readers";
+import { rowSchemaFile } from "../checks/dataset-checks.js";
 
 /**
  * Estimated CPU time in nanoseconds per row, from per-column runs and --cpu-prof of the validate benchmark (20 columns,
@@ -175,7 +176,7 @@ function rowCheckCost(config: DatasetConfig, bytesPerRow: number): number {
   const tables = (config["duplicate-rows"] !== "ignore" ? 1 : 0) + (conflicting ? 1 : 0);
   if (tables > 0) cost += NS.rowHashByte * bytesPerRow + tables * NS.repeatTable;
   if (config.label !== undefined) cost += NS.label;
-  if (config.schema !== undefined) cost += NS.rowSchema;
+  if (rowSchemaFile(config) !== undefined) cost += NS.rowSchema;
   return cost;
 }
 
