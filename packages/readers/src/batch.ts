@@ -21,10 +21,14 @@ export interface CellRanges {
   ends: Int32Array;
   flags: Uint8Array;
   width: number;
+  /** The byte between a record's fields (`,` or a tab). */
+  delimiter: number;
 }
 
 /** A `CellRanges` flag: the cell's bytes hold non-ASCII UTF-8, and are still its text. */
 export const CELL_NON_ASCII = 1;
+/** A `CellRanges` flag: a quoted cell whose bytes hold doubled quotes (`""`), each one quote of its text. */
+export const CELL_DOUBLED_QUOTES = 2;
 
 /** What every batch offers, whatever the file format. */
 interface BatchBase {

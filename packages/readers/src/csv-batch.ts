@@ -152,8 +152,8 @@ export class CsvBatch implements TextBatch {
   }
 
   cellRanges(): CellRanges {
-    const { starts, ends, flags, width } = this.cells;
-    return { bytes: this.bytes, starts, ends, flags, width };
+    const { starts, ends, flags, width, delimiter } = this.cells;
+    return { bytes: this.bytes, starts, ends, flags, width, delimiter };
   }
 
   /** Column `col`'s share of the batch's classification arrays. */

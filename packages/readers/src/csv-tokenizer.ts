@@ -15,8 +15,7 @@ import { UserError } from "@ctrain/core";
 
 /** Cell flags: how to turn a cell's byte range into its string. */
 export { CELL_NON_ASCII } from "./batch.js";
-import { CELL_NON_ASCII } from "./batch.js";
-const CELL_DOUBLED_QUOTES = 2;
+import { CELL_DOUBLED_QUOTES, CELL_NON_ASCII } from "./batch.js";
 /** The cell's value is `overrides[start]`: a quoted field with text after its closing quote. */
 const CELL_OVERRIDE = 4;
 
@@ -34,6 +33,8 @@ const CLASS_NON_ASCII = 3;
 export interface CsvCells {
   rows: number;
   width: number;
+  /** The field delimiter, a byte. */
+  delimiter: number;
   starts: Int32Array;
   ends: Int32Array;
   flags: Uint8Array;
@@ -256,6 +257,7 @@ export class CsvTokenizer {
     return {
       rows,
       width,
+      delimiter,
       starts,
       ends,
       flags,

@@ -1,4 +1,4 @@
-export { CELL_NON_ASCII } from "./batch.js";
+export { CELL_DOUBLED_QUOTES, CELL_NON_ASCII } from "./batch.js";
 export type { CellRanges, ClassifiedColumn, RecordBatch, TextBatch, ValueBatch } from "./batch.js";
 export { CellKind, INFINITY_SPELLINGS, NULL_SPELLINGS } from "./cell-grammar.js";
 export {

@@ -1,5 +1,5 @@
 import type { RecordedValue } from "@ctrain/core";
-import { classifyCell, classifyValue, type CellKind, type RecordBatch } from "@ctrain/readers";
+import { classifyCell, classifyValue, type CellKind, type RecordBatch, type TextBatch } from "@ctrain/readers";
 import type { KeyHasher } from "./key-hasher.js";
 
 /**
@@ -43,6 +43,22 @@ export interface BatchPlace {
   fileIndex: number;
 }
 
+/** Columns of a batch, in order, and the same as runs of adjacent columns: first, column after the last, ... */
+export interface ColumnRuns {
+  cols: Int32Array;
+  runs: Int32Array;
+}
+
+/** `cols` (ascending) with their runs of adjacent columns. */
+export function columnRuns(cols: Int32Array): ColumnRuns {
+  const runs: number[] = [];
+  for (let c = 0; c < cols.length; c++) {
+    if (c > 0 && cols[c] === cols[c - 1]! + 1) runs[runs.length - 1] = cols[c]! + 1;
+    else runs.push(cols[c]!, cols[c]! + 1);
+  }
+  return { cols, runs: Int32Array.from(runs) };
+}
+
 /**
  * Adds cells of one batch to row hashes: CSV text by its UTF-8 bytes where it lies in the input (no string made),
  * typed values by kind (1, "1" and true differ). An empty CSV field, null and undefined add nothing.
@@ -70,6 +86,15 @@ export class CellHashing {
       const value = (this.values[col] ??= batch.column(col))[row];
       if (value !== null && value !== undefined) hasher.addColumn(markers[c]!).addValue(value);
     }
+  }
+
+  /**
+   * Adds the cells of a row's columns `columns.cols`, which `columns.runs` holds as runs of adjacent columns: text by
+   * `KeyHasher.addTextRuns`, typed values as `addAll` does.
+   */
+  addColumns(hasher: KeyHasher, row: number, columns: ColumnRuns): void {
+    if (this.batch!.kind === "text") hasher.addTextRuns(this.batch as TextBatch, row, columns.runs);
+    else this.addAll(hasher, row, columns.cols);
   }
 
   /** Adds cell (row, col) after a marker of `position`, unless it is null. */

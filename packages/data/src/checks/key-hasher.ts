@@ -1,4 +1,8 @@
-import { CELL_NON_ASCII, type TextBatch } from "@ctrain/readers";
+import { CELL_DOUBLED_QUOTES, CELL_NON_ASCII, type CellRanges, type TextBatch } from "@ctrain/readers";
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const COMMA_BYTE = Uint8Array.of(COMMA);
 
 /**
  * A 64-bit hash of a row or of some of its cells, built cell by cell, as two 32-bit lanes.
@@ -12,6 +16,16 @@ export class KeyHasher {
   lo = 0;
   private a = 0;
   private b = 0;
+  /** The next comma at or after the last row's start in `commaBatch` (`commaWithin`). */
+  private commaBatch?: TextBatch;
+  private nextComma = 0;
+  /** Bytes fed but not yet absorbed: fewer than a word. */
+  private carry = 0;
+  private carried = 0;
+  /** A run's cells as pieces (0: input, 1: `scratch`; start; end), and the cells written out in `scratch`. */
+  private pieces = new Int32Array(96);
+  private scratch: Uint8Array = new Uint8Array(256);
+  private written = 0;
   private static readonly float64 = new Float64Array(1);
   private static readonly words = new Uint32Array(KeyHasher.float64.buffer);
 
@@ -89,6 +103,38 @@ export class KeyHasher {
     return this;
   }
 
+  /**
+   * Cells of a row of text in runs of adjacent columns (`runs`: first column, column after the last, ...). Each run is
+   * hashed as a CSV record of its cells would be written: its length, then its bytes, a comma between cells, and a
+   * cell that holds a comma or starts with a quote quoted, its quotes doubled. Written that way, cells of equal text
+   * make equal bytes however the input quoted them, and a plain row of a comma-delimited file is its bytes in the
+   * input: one loop over them, rather than one per cell (a duplicate-row check hashes every row).
+   */
+  addTextRuns(batch: TextBatch, row: number, runs: Int32Array): this {
+    const ranges = batch.cellRanges();
+    const { bytes, starts, ends, flags, width, delimiter } = ranges;
+    const base = row * width;
+    for (let r = 0; r < runs.length; r += 2) {
+      const first = base + runs[r]!;
+      const after = base + runs[r + 1]!;
+      const start = starts[first]!;
+      const end = ends[after - 1]!;
+      let plain = !quotedAt(bytes, start) && (delimiter === COMMA || !this.commaWithin(batch, bytes, start, end));
+      for (let index = first; plain && index < after; index++) {
+        plain =
+          (flags[index]! | CELL_NON_ASCII) === CELL_NON_ASCII &&
+          (index === first || starts[index] === ends[index - 1]! + 1);
+      }
+      if (plain) {
+        this.absorb(end - start);
+        if (delimiter === COMMA) this.feed(bytes, start, end);
+        else this.feedAsCommas(bytes, start, end, delimiter);
+        this.endFeed();
+      } else this.addRunPieces(batch, ranges, row, runs[r]!, runs[r + 1]!);
+    }
+    return this;
+  }
+
   addNumber(x: number): this {
     KeyHasher.float64[0] = x === 0 ? 0 : x;
     return this.absorb(KeyHasher.words[0]!).absorb(KeyHasher.words[1]!).absorb(0x300001);
@@ -118,6 +164,155 @@ export class KeyHasher {
     return this;
   }
 
+  /**
+   * A run of cells that are not all plain: each cell's bytes as `addTextRuns` writes them are a range of the input
+   * (most cells, and a quoted cell that needs its quotes, with them), or written out in `scratch`.
+   */
+  private addRunPieces(batch: TextBatch, ranges: CellRanges, row: number, first: number, after: number): void {
+    const { bytes, starts, ends, flags, width, delimiter } = ranges;
+    const pieces =
+      this.pieces.length < 3 * (after - first) ? (this.pieces = new Int32Array(6 * (after - first))) : this.pieces;
+    this.written = 0;
+    let length = after - first - 1;
+    for (let col = first, at = 0; col < after; col++, at += 3) {
+      const index = row * width + col;
+      const start = starts[index]!;
+      const end = ends[index]!;
+      const cellFlags = flags[index]! & ~CELL_NON_ASCII;
+      const quoted = quotedAt(bytes, start);
+      pieces[at] = 0;
+      pieces[at + 1] = start;
+      pieces[at + 2] = end;
+      if (cellFlags === 0 && !quoted && delimiter === COMMA) {
+        // Unquoted in a comma-delimited file: no comma, no leading quote.
+      } else if (cellFlags === 0 || cellFlags === CELL_DOUBLED_QUOTES) {
+        const needsQuotes = needsQuoting(bytes, start, end);
+        if (needsQuotes && quoted) {
+          // Quoted in the input with its quotes doubled: as written here, quotes included.
+          pieces[at + 1] = start - 1;
+          pieces[at + 2] = end + 1;
+        } else if (needsQuotes || cellFlags !== 0) {
+          this.writeCell(bytes, start, end, needsQuotes, cellFlags !== 0, pieces, at);
+        }
+      } else {
+        const text = Buffer.from(batch.cell(row, col), "utf8");
+        this.writeCell(text, 0, text.length, needsQuoting(text, 0, text.length), false, pieces, at);
+      }
+      length += pieces[at + 2]! - pieces[at + 1]!;
+    }
+    this.absorb(length);
+    for (let at = 0; at < 3 * (after - first); at += 3) {
+      if (at > 0) this.feed(COMMA_BYTE, 0, 1);
+      this.feed(pieces[at] === 0 ? bytes : this.scratch, pieces[at + 1]!, pieces[at + 2]!);
+    }
+    this.endFeed();
+  }
+
+  /**
+   * Writes a cell's text, from `source[start, end)` (its quotes doubled there when `doubled`), into `scratch`, quoted
+   * or not, and records where as the piece at `pieces[at]`.
+   */
+  private writeCell(
+    source: Uint8Array,
+    start: number,
+    end: number,
+    quote: boolean,
+    doubled: boolean,
+    pieces: Int32Array,
+    at: number,
+  ): void {
+    let out = this.written;
+    if (out + 2 * (end - start) + 2 > this.scratch.length)
+      this.scratch = grown(this.scratch, out + 2 * (end - start) + 2);
+    const scratch = this.scratch;
+    pieces[at] = 1;
+    pieces[at + 1] = out;
+    if (quote) scratch[out++] = QUOTE;
+    for (let i = start; i < end; i++) {
+      const byte = source[i]!;
+      scratch[out++] = byte;
+      if (byte !== QUOTE) continue;
+      if (doubled) i++;
+      if (quote) scratch[out++] = QUOTE;
+    }
+    if (quote) scratch[out++] = QUOTE;
+    pieces[at + 2] = out;
+    this.written = out;
+  }
+
+  /** Bytes into the lanes, four to a word; an unfinished word waits in `carry` for the next bytes or `endFeed`. */
+  private feed(source: Uint8Array, start: number, end: number): void {
+    let i = start;
+    let carry = this.carry;
+    let carried = this.carried;
+    while (carried > 0 && carried < 4 && i < end) carry |= source[i++]! << (8 * carried++);
+    if (carried === 4) {
+      this.absorb(carry);
+      carry = 0;
+      carried = 0;
+    }
+    let a = this.a;
+    let b = this.b;
+    if (carried === 0) {
+      for (; i + 4 <= end; i += 4) {
+        const word = source[i]! | (source[i + 1]! << 8) | (source[i + 2]! << 16) | (source[i + 3]! << 24);
+        a = laneA(a, word);
+        b = laneB(b, word);
+      }
+      for (; i < end; i++) carry |= source[i]! << (8 * carried++);
+    }
+    this.a = a;
+    this.b = b;
+    this.carry = carry;
+    this.carried = carried;
+  }
+
+  /**
+   * A plain run of a file with another delimiter (a tab) and no comma: its bytes with each delimiter made a comma, a
+   * word at a time (the bytes equal to the delimiter found as the zero bytes of the word XOR the delimiter's).
+   */
+  private feedAsCommas(source: Uint8Array, start: number, end: number, delimiter: number): void {
+    const delimiters = Math.imul(delimiter, 0x01010101);
+    const swap = Math.imul(delimiter ^ COMMA, 0x01010101);
+    let a = this.a;
+    let b = this.b;
+    let i = start;
+    for (; i + 4 <= end; i += 4) {
+      let word = source[i]! | (source[i + 1]! << 8) | (source[i + 2]! << 16) | (source[i + 3]! << 24);
+      const x = word ^ delimiters;
+      const zeroBytes = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+      word ^= Math.imul(zeroBytes >>> 7, 0xff) & swap;
+      a = laneA(a, word);
+      b = laneB(b, word);
+    }
+    let carry = 0;
+    for (let shift = 0; i < end; i++, shift += 8) carry |= (source[i] === delimiter ? COMMA : source[i]!) << shift;
+    this.a = a;
+    this.b = b;
+    this.carry = carry;
+    this.carried = end - start - ((end - start) & ~3);
+  }
+
+  /**
+   * Whether `bytes[start, end)` of the batch holds a comma; a batch's rows come in order, so the next comma is looked
+   * for once. By batch, not by its bytes: a read may reuse its buffer.
+   */
+  private commaWithin(batch: TextBatch, bytes: Uint8Array, start: number, end: number): boolean {
+    if (batch !== this.commaBatch || this.nextComma < start) {
+      this.commaBatch = batch;
+      const found = bytes.indexOf(COMMA, start);
+      this.nextComma = found < 0 ? Infinity : found;
+    }
+    return this.nextComma < end;
+  }
+
+  /** The last, unfinished word of a feed, zero-padded (the length absorbed before the bytes tells the padding). */
+  private endFeed(): void {
+    if (this.carried > 0) this.absorb(this.carry);
+    this.carry = 0;
+    this.carried = 0;
+  }
+
   /** One 32-bit word into both lanes. */
   private absorb(word: number): this {
     this.a = laneA(this.a, word);
@@ -143,6 +338,24 @@ function wordAt(bytes: Uint8Array, from: number, end: number): number {
   let word = 0;
   for (let i = from, shift = 0; i < end; i++, shift += 8) word |= bytes[i]! << shift;
   return word;
+}
+
+/** Whether the cell starting at `start` was quoted: a plain cell follows a delimiter or starts a record. */
+function quotedAt(bytes: Uint8Array, start: number): boolean {
+  return start > 0 && bytes[start - 1] === QUOTE;
+}
+
+/** A cell whose text holds a comma or starts with a quote is written quoted (its doubled quotes do not change this). */
+function needsQuoting(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end > start && bytes[start] === QUOTE) return true;
+  for (let i = start; i < end; i++) if (bytes[i] === COMMA) return true;
+  return false;
+}
+
+function grown(bytes: Uint8Array, least: number): Uint8Array {
+  const larger = new Uint8Array(Math.max(least, bytes.length * 2));
+  larger.set(bytes);
+  return larger;
 }
 
 /** murmur3's 32-bit finalizer: every input bit reaches every output bit. */

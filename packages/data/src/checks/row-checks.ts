@@ -1,7 +1,7 @@
 import type { CheckResult } from "@ctrain/core";
 import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { labelClass } from "./baseline-facts.js";
-import { CellHashing, kindOf, recordedValue, textOf, type BatchPlace } from "./cells.js";
+import { CellHashing, columnRuns, kindOf, recordedValue, textOf, type BatchPlace, type ColumnRuns } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
@@ -120,8 +120,8 @@ export class RowChecks {
     const keyIndexes = this.keyLookup?.update(batch);
     const labelIndex = this.labelLookup?.update(batch)[0] ?? -1;
     const keyColumns = Int32Array.from((keyIndexes ?? []).filter((col) => col >= 0)).sort();
-    const featureColumns = Int32Array.from(batch.columns.keys()).filter(
-      (col) => col !== labelIndex && !keyColumns.includes(col),
+    const featureColumns = columnRuns(
+      Int32Array.from(batch.columns.keys()).filter((col) => col !== labelIndex && !keyColumns.includes(col)),
     );
     const labels = labelIndex >= 0 ? batch.column(labelIndex) : undefined;
     const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : undefined;
@@ -327,7 +327,7 @@ export class RowChecks {
    * id makes every row unique) and the label.
    */
   private checkRepeats(
-    featureColumns: Int32Array,
+    featureColumns: ColumnRuns,
     keyColumns: Int32Array,
     labelIndex: number,
     labelText: string | undefined,
@@ -335,7 +335,7 @@ export class RowChecks {
     row: number,
   ): void {
     const features = this.features.reset();
-    this.cells.addAll(features, row, featureColumns);
+    this.cells.addColumns(features, row, featureColumns);
     const line = place.batch.lineOf(row);
     if (this.rowFinder) {
       const whole = this.row.copyFrom(features);

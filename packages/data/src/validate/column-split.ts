@@ -30,7 +30,7 @@ const NS = {
   receiveByte: 0.4,
   /** Row checks: the key, hashing a byte of a row, each repeat table, the label, the row JSON Schema. */
   key: 120,
-  rowHashByte: 2.4,
+  rowHashByte: 1.6,
   repeatTable: 130,
   label: 90,
   rowSchema: 2000,
