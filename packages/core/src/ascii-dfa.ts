@@ -329,22 +329,41 @@ export class AsciiDfa {
   }
 
   test(text: string): boolean | undefined {
-    const searching = !this.nfa.anchoredEnd;
     let state = this.start;
     for (let i = 0; ; i++) {
-      const outcome = this.outcome[state]!;
-      if (outcome === 1 && searching) return true;
-      if (outcome === -1) return false;
-      if (i === text.length) return outcome === 1;
-      const code = text.charCodeAt(i);
-      if (code >= ASCII) return undefined;
-      let next = this.transitions[state * ASCII + code]!;
-      if (next < 0) {
-        if (this.sets.length >= MAX_DFA_STATES) return undefined;
-        next = this.step(state, code);
-      }
-      state = next;
+      const found = this.found(state, i === text.length);
+      if (found !== undefined) return found;
+      state = this.next(state, text.charCodeAt(i));
+      if (state < 0) return undefined;
     }
+  }
+
+  /** `test` of the text in bytes[start, end), a byte per character: a CSV cell as it lies in the input. */
+  testBytes(bytes: Uint8Array, start: number, end: number): boolean | undefined {
+    let state = this.start;
+    for (let i = start; ; i++) {
+      const found = this.found(state, i === end);
+      if (found !== undefined) return found;
+      state = this.next(state, bytes[i]!);
+      if (state < 0) return undefined;
+    }
+  }
+
+  /** The answer in `state` (at the end of the text when `atEnd`), or undefined while it depends on what follows. */
+  private found(state: number, atEnd: boolean): boolean | undefined {
+    const outcome = this.outcome[state]!;
+    if (outcome === 1 && !this.nfa.anchoredEnd) return true;
+    if (outcome === -1) return false;
+    if (atEnd) return outcome === 1;
+    return undefined;
+  }
+
+  /** The state after `code`; -1 when it is not ASCII or the automaton outgrew its bound (re2js answers then). */
+  private next(state: number, code: number): number {
+    if (code >= ASCII) return -1;
+    const next = this.transitions[state * ASCII + code]!;
+    if (next >= 0) return next;
+    return this.sets.length >= MAX_DFA_STATES ? -1 : this.step(state, code);
   }
 
   private step(from: number, code: number): number {

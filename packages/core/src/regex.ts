@@ -9,6 +9,8 @@ import { compileAsciiDfa } from "./ascii-dfa.js";
 export interface LinearRegex {
   /** True when the pattern matches anywhere in `text` (as Python's `re.search`); anchor with ^ and $. */
   test(text: string): boolean;
+  /** `test` of the ASCII text in bytes[start, end) (a CSV cell as it lies in the input), without making a string. */
+  testAscii(bytes: Uint8Array, start: number, end: number): boolean;
 }
 
 /** What is wrong with `pattern` as an RE2 regular expression, or undefined when it compiles. */
@@ -26,8 +28,13 @@ export function regexProblem(pattern: string): string | undefined {
 export function compileLinearRegex(pattern: string): LinearRegex {
   const compiled = RE2JS.compile(pattern);
   const dfa = compileAsciiDfa(pattern);
-  if (!dfa) return { test: (text) => compiled.test(text) };
-  return { test: (text) => dfa.test(text) ?? compiled.test(text) };
+  const latin1 = (bytes: Uint8Array, start: number, end: number) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1", start, end);
+  if (!dfa) return { test: (text) => compiled.test(text), testAscii: (...at) => compiled.test(latin1(...at)) };
+  return {
+    test: (text) => dfa.test(text) ?? compiled.test(text),
+    testAscii: (...at) => dfa.testBytes(...at) ?? compiled.test(latin1(...at)),
+  };
 }
 
 /** The advice that goes with a pattern RE2 refuses. */

@@ -10,6 +10,7 @@ import {
 } from "@ctrain/core";
 import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
+import { hashAsciiBytes, hashString } from "../profile/hash.js";
 import { KeyHasher } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
 import { RepeatFinder, Seen } from "./repeat-finder.js";
@@ -53,12 +54,23 @@ class AllowedValues {
   private readonly strings = new Set<string>();
   private readonly numbers = new Set<number>();
   private readonly booleans = new Set<boolean>();
+  /** The ASCII strings in an open-addressing table by `hashString`, to look cells up by their bytes. */
+  private readonly asciiSlots: (string | undefined)[];
+  private readonly asciiMask: number;
 
   constructor(values: readonly (string | number | boolean)[]) {
     for (const value of values) {
       if (typeof value === "string") this.strings.add(value);
       else if (typeof value === "number") this.numbers.add(value);
       else this.booleans.add(value);
+    }
+    const ascii = [...this.strings].filter((s) => [...s].every((char) => char.charCodeAt(0) < 0x80));
+    this.asciiMask = 2 ** Math.ceil(Math.log2(2 * ascii.length + 1)) - 1;
+    this.asciiSlots = new Array<string | undefined>(this.asciiMask + 1).fill(undefined);
+    for (const s of ascii) {
+      let slot = hashString(s) & this.asciiMask;
+      while (this.asciiSlots[slot] !== undefined) slot = (slot + 1) & this.asciiMask;
+      this.asciiSlots[slot] = s;
     }
   }
 
@@ -70,6 +82,26 @@ class AllowedValues {
     }
     return this.strings.has(textOf(value, text));
   }
+
+  /** `matches` of a CSV cell of ASCII text in bytes[start, end), without making its string. */
+  matchesAscii(bytes: Uint8Array, start: number, end: number, kind: CheckedKind, number: number): boolean {
+    if (kind === CellKind.Integer || kind === CellKind.Float) {
+      if (this.numbers.has(number)) return true;
+    } else if (kind === CellKind.Boolean) {
+      return this.booleans.has(end - start === 4);
+    }
+    for (let slot = hashAsciiBytes(bytes, start, end) & this.asciiMask; ; slot = (slot + 1) & this.asciiMask) {
+      const candidate = this.asciiSlots[slot];
+      if (candidate === undefined) return false;
+      if (sameAscii(candidate, bytes, start, end)) return true;
+    }
+  }
+}
+
+function sameAscii(s: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }
 
 /**
@@ -175,7 +207,9 @@ export class ColumnChecks {
     }
     const text = batch.kind === "text";
     const { kinds, numbers } = batch.classifyColumn(col);
-    const values = this.readsValues || !text ? batch.column(col) : undefined;
+    // CSV cells of plain ASCII are checked in their bytes; typed values and other text as values.
+    const ranges = batch.kind === "text" && this.readsValues ? batch.cellRanges() : undefined;
+    const values = text ? undefined : batch.column(col);
     const accepted = this.accepted;
     for (let row = 0; row < rows; row++) {
       let kind: CheckedKind = kinds[row] as CheckedKind;
@@ -195,30 +229,15 @@ export class ColumnChecks {
         if (this.checkFinite && numeric && !Number.isFinite(x)) this.tally(this.finiteTally, place, row, col);
         if (this.checkRange && (!numeric || x < this.min || x > this.max)) this.tally(this.rangeTally, place, row, col);
       }
-      if (!values) continue;
-      const value = values[row];
-      if (this.allowed && !this.allowed.matches(value, kind, x, text)) this.tally(this.setTally, place, row, col);
-      if (this.regex || this.checkLength) {
-        const shown = textOf(value, text);
-        if (this.regex && !this.regex.test(shown)) this.tally(this.regexTally, place, row, col);
-        if (this.checkLength) {
-          const length = codePointLength(shown);
-          if (length < this.minLength || length > this.maxLength) this.tally(this.lengthTally, place, row, col);
-        }
-      }
-      if (this.unique) {
-        const hasher = this.hasher.reset();
-        if (text) hasher.addString(value as string);
-        else hasher.addValue(value);
-        hasher.finish();
-        const line = batch.lineOf(row);
-        if (this.unique.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
-          if (this.uniqueTally.wantsExample())
-            tallyRepeat(this.uniqueTally, this.uniquePartitions, cellValue(place.batch, row, col), place, line);
-          else this.uniqueTally.count++;
-        } else if (this.uniquePartitions) {
-          this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
-        }
+      if (!this.readsValues) continue;
+      const index = ranges ? row * ranges.width + col : -1;
+      if (ranges && ranges.flags[index] === 0) {
+        this.checkAscii(ranges.bytes, ranges.starts[index]!, ranges.ends[index]!, kind, x, place, row, col);
+        if (this.unique) this.checkUnique(batch.cell(row, col), true, place, row, col);
+      } else {
+        const value = text ? batch.cell(row, col) : values![row];
+        this.checkValue(value, kind, x, text, place, row, col);
+        if (this.unique) this.checkUnique(value, text, place, row, col);
       }
     }
   }
@@ -342,6 +361,62 @@ export class ColumnChecks {
   }
 
   /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
+  /** Allowed values, regex and lengths of a value (typed, or CSV text that is not plain ASCII). */
+  private checkValue(
+    value: unknown,
+    kind: CheckedKind,
+    x: number,
+    text: boolean,
+    place: BatchPlace,
+    row: number,
+    col: number,
+  ): void {
+    if (this.allowed && !this.allowed.matches(value, kind, x, text)) this.tally(this.setTally, place, row, col);
+    if (this.regex || this.checkLength) {
+      const shown = textOf(value, text);
+      if (this.regex && !this.regex.test(shown)) this.tally(this.regexTally, place, row, col);
+      if (this.checkLength) {
+        const length = codePointLength(shown);
+        if (length < this.minLength || length > this.maxLength) this.tally(this.lengthTally, place, row, col);
+      }
+    }
+  }
+
+  /** `checkValue` of a CSV cell of ASCII text in bytes[start, end): a code point per byte. */
+  private checkAscii(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    kind: CheckedKind,
+    x: number,
+    place: BatchPlace,
+    row: number,
+    col: number,
+  ): void {
+    if (this.allowed && !this.allowed.matchesAscii(bytes, start, end, kind, x)) {
+      this.tally(this.setTally, place, row, col);
+    }
+    if (this.regex && !this.regex.testAscii(bytes, start, end)) this.tally(this.regexTally, place, row, col);
+    if (this.checkLength && (end - start < this.minLength || end - start > this.maxLength)) {
+      this.tally(this.lengthTally, place, row, col);
+    }
+  }
+
+  private checkUnique(value: unknown, text: boolean, place: BatchPlace, row: number, col: number): void {
+    const hasher = this.hasher.reset();
+    if (text) hasher.addString(value as string);
+    else hasher.addValue(value);
+    hasher.finish();
+    const line = place.batch.lineOf(row);
+    if (this.unique!.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
+      if (this.uniqueTally.wantsExample())
+        tallyRepeat(this.uniqueTally, this.uniquePartitions, cellValue(place.batch, row, col), place, line);
+      else this.uniqueTally.count++;
+    } else if (this.uniquePartitions) {
+      this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
+    }
+  }
+
   private tally(tally: UnexpectedTally, place: BatchPlace, row: number, col: number): void {
     if (!tally.wantsExample()) {
       tally.count++;

@@ -19,9 +19,9 @@ const NS = {
   knownString: 35,
   newString: 250,
   /** Column checks, per cell. */
-  allowedValues: 70,
-  regex: 200,
-  length: 15,
+  allowedValues: 30,
+  regex: 100,
+  length: 5,
   range: 10,
   unique: 250,
   /** Reading: tokenizing a byte of CSV, handing it to another thread, and taking it there. */
