@@ -82,7 +82,9 @@ describe("dealing columns out to threads", () => {
     const header = Array.from({ length: 4 }, (_, col) => `c${col}`).join(",");
     const [batch] = await batchesOf({ "a.csv": `${header}\n${numbers(300, 4)}\n` });
     const idle: ShareDuty = { reads: false, ships: false, receives: false, rowChecks: false };
-    const inferred = { c0: ColumnRules.parse({ regex: "^[0-9]+$", "allowed-values": [1, 2], "max-length": 5 }) };
+    const inferred = {
+      c0: ColumnRules.parse({ regex: "^[0-9]+$", "allowed-values": [1, 2], "max-length": 5, unique: true }),
+    };
     const split = (schema?: string) => {
       const config = DatasetConfig.parse({ path: "a.csv", ...(schema ? { schema } : {}) });
       const columns = new ColumnSplit([idle, idle], config, inferred);
