@@ -35,8 +35,36 @@ export interface DatasetCheckOptions {
 }
 
 /** The row JSON Schema file a dataset names, if any (`schema: infer` takes its rules from the baseline instead). */
-export function rowSchemaFile(config: DatasetConfig): string | undefined {
+function rowSchemaFile(config: DatasetConfig): string | undefined {
   return config.schema === undefined || config.schema === "infer" ? undefined : config.schema;
+}
+
+/**
+ * The row checks a dataset's config turns on, and how much each matters: `DatasetChecks` runs them, the column split
+ * weighs them.
+ */
+export interface RowChecksOn {
+  key: boolean;
+  duplicateRows: Severity | undefined;
+  label: boolean;
+  conflictingLabels: Severity | undefined;
+  /** The row JSON Schema's file (`schema: infer` runs none). */
+  schemaFile: string | undefined;
+}
+
+export function rowChecksOn(config: DatasetConfig): RowChecksOn {
+  const label = config.label !== undefined;
+  return {
+    key: config.key !== undefined,
+    duplicateRows: severityOf(config["duplicate-rows"]),
+    label,
+    conflictingLabels: label ? severityOf(config["label-checks"]["conflicting-labels"]) : undefined,
+    schemaFile: rowSchemaFile(config),
+  };
+}
+
+function severityOf(setting: "error" | "warn" | "ignore"): Severity | undefined {
+  return setting === "ignore" ? undefined : setting;
 }
 
 /** Which columns a thread checks; asked once per column, in the batch where it first appears. */
@@ -198,14 +226,12 @@ export class DatasetChecks {
   private rowSpec(): RowCheckSpec {
     const { config, baseline } = this.options;
     const labelChecks = config["label-checks"];
-    const severityOf = (setting: "error" | "warn" | "ignore"): Severity | undefined =>
-      setting === "ignore" ? undefined : setting;
+    const on = rowChecksOn(config);
     const spec: RowCheckSpec = { mostly: config.mostly, tempDir: this.options.tempDir };
     if (config.key) spec.key = { columns: config.key, severity: config.severity };
     const partitions = this.options.partitions;
     if (partitions) spec.partitions = { ...partitions, dataset: this.options.name };
-    const duplicates = severityOf(config["duplicate-rows"]);
-    if (duplicates) spec.duplicateRows = duplicates;
+    if (on.duplicateRows) spec.duplicateRows = on.duplicateRows;
     if (this.rowSchema) spec.schema = { rowSchema: this.rowSchema, severity: config.severity };
     if (config.label !== undefined) {
       spec.label = { column: config.label };
@@ -219,8 +245,7 @@ export class DatasetChecks {
           `${this.key}.label-checks.new-labels: ${baseline ? `${baseline.description} has no complete list of ${config.label} values` : "no baseline"}, so new labels are not checked`,
         );
       }
-      const conflicting = severityOf(labelChecks["conflicting-labels"]);
-      if (conflicting) spec.label.conflicting = conflicting;
+      if (on.conflictingLabels) spec.label.conflicting = on.conflictingLabels;
     }
     return spec;
   }

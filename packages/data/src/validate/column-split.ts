@@ -1,6 +1,6 @@
 import type { ColumnRules, DatasetConfig } from "@ctrain/core";
 import { CellKind, type RecordBatch } from "@ctrain/readers";
-import { rowSchemaFile } from "../checks/dataset-checks.js";
+import { rowChecksOn } from "../checks/dataset-checks.js";
 
 /**
  * Estimated CPU time in nanoseconds per row, from per-column runs and --cpu-prof of the validate benchmark (20 columns,
@@ -170,13 +170,13 @@ function checkCost(rules: ColumnRules): number {
 
 /** The row checks' cost per row: the key, the repeat tables (rows hashed whole), the label and a row schema. */
 function rowCheckCost(config: DatasetConfig, bytesPerRow: number): number {
+  const on = rowChecksOn(config);
   let cost = 0;
-  if (config.key) cost += NS.key + NS.repeatTable;
-  const conflicting = config.label !== undefined && config["label-checks"]["conflicting-labels"] !== "ignore";
-  const tables = (config["duplicate-rows"] !== "ignore" ? 1 : 0) + (conflicting ? 1 : 0);
+  if (on.key) cost += NS.key + NS.repeatTable;
+  const tables = (on.duplicateRows ? 1 : 0) + (on.conflictingLabels ? 1 : 0);
   if (tables > 0) cost += NS.rowHashByte * bytesPerRow + tables * NS.repeatTable;
-  if (config.label !== undefined) cost += NS.label;
-  if (rowSchemaFile(config) !== undefined) cost += NS.rowSchema;
+  if (on.label) cost += NS.label;
+  if (on.schemaFile !== undefined) cost += NS.rowSchema;
   return cost;
 }
 
