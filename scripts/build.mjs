@@ -2,7 +2,7 @@
 // dist/<name>/: index.js, which the runner starts, and chunks/ for the modules it imports only on first use (the
 // artifact, cache and attestation toolkits, the Parquet codecs: esbuild splits each `import()` into its own chunk, so
 // a step that never uses them does not compile and run them at start; `npm run bench:startup` measures it). The CLI
-// is one file, dist/cli/index.js.
+// is one file, dist/cli/index.js. The CLI and the validate action also get thread.js, which validation's threads run.
 // `--check` builds into a temporary folder beside dist/ and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 // dist/cli/ is also the npm package `ctrain` (`npm pack ./dist/cli`): its bundle holds everything the CLI runs, so the
@@ -29,6 +29,9 @@ const entries = readdirSync(join(root, "actions"))
   .filter((name) => existsSync(join(root, "actions", name, "index.ts")))
   .map((name) => ({ name, entry: join(root, "actions", name, "index.ts") }));
 entries.push({ name: "cli", entry: join(root, "packages/cli/src/main.ts") });
+// Validation's threads start from a bundle of their own, beside the entry of the CLI and of the validate action.
+const threadEntry = { in: join(root, "packages/data/src/validate/thread-entry.ts"), out: "thread" };
+const withThreads = new Set(["cli", "validate"]);
 const selected = only.length ? entries.filter(({ name }) => only.includes(name)) : entries;
 
 // The check builds beside dist/, at its depth: each source map names its sources relative to its own file, and the
@@ -75,7 +78,7 @@ for (const { name, entry } of selected) {
   // Chunk names carry a content hash: a rebuild starts from an empty folder so no earlier chunk is left behind.
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [{ in: entry, out: "index" }],
+    entryPoints: [{ in: entry, out: "index" }, ...(withThreads.has(name) ? [threadEntry] : [])],
     outdir,
     bundle: true,
     // The CLI package stays one file: its `import()`s are bundled in it and evaluated on first use.

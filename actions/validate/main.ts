@@ -23,7 +23,8 @@ export function run(): Promise<void> {
       failOnError: inputs["fail-on-error"],
       tempDir: process.env.RUNNER_TEMP,
       seed: inputs.seed,
-      profileThread: { entry: new URL(import.meta.url) },
+      // Validate's threads start from thread.js, bundled beside index.js.
+      profileThread: { entry: new URL("./thread.js", import.meta.url) },
     });
     setOutputs(outputs);
     const { renderReport, rowAnnotations } = await import("@ctrain/report"); // after the work: not at start-up

@@ -1,10 +1,7 @@
-import { serveValidationThread } from "@ctrain/data";
 import { main } from "./cli.js";
 import { useProfileThread } from "./steps.js";
 
-// This bundle is also the entry of validate's threads: those that profile large datasets and those that validate
-// several datasets at once.
-if (!(await serveValidationThread())) {
-  useProfileThread(new URL(import.meta.url));
-  process.exitCode = await main(process.argv.slice(2));
-}
+// Validate's threads (those that profile large datasets and those that validate several datasets at once) start from
+// thread.js, bundled beside this file.
+useProfileThread(new URL("./thread.js", import.meta.url));
+process.exitCode = await main(process.argv.slice(2));

@@ -17,7 +17,7 @@ export const terminalLog: ValidationLog & TrainStepLog = {
   endGroup: () => undefined,
 };
 
-/** The script a profile thread starts from (the CLI's own bundle); without it, validation runs on one thread. */
+/** The script validation's threads start from (thread.js beside the CLI's bundle); without it, one thread validates. */
 let profileThreadEntry: URL | undefined;
 
 export function useProfileThread(entry: URL): void {

@@ -1,13 +1,14 @@
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CtrainConfig, type ValidationDocument } from "@ctrain/core";
 import { validateDatasets, type ValidationLog } from "@ctrain/data";
 import { workspace } from "../checks/support.js";
 import { bundleFromSource } from "../../support/source-bundle.js";
 
-/** The CLI bundle, whose first call serves validate's threads. */
+/** The script validate's threads start from, bundled beside the CLI's. */
 let entry: string;
 beforeAll(async () => {
-  entry = await bundleFromSource("cli");
+  entry = join(dirname(await bundleFromSource("cli")), "thread.js");
 });
 
 const rows = (count: number, row: (i: number) => string): string =>

@@ -241,8 +241,8 @@ function settle(message: Exclude<WorkerMessage, { batch: CsvBatchParts }>): Data
 /** Where profile threads start, and from which dataset size on they are worth their start-up (default 64 MiB). */
 export interface ProfileThreadOptions {
   /**
-   * A script that calls `serveValidationThread()` first thing (the bundle the caller runs from); it also starts the
-   * threads that validate several datasets at once.
+   * A script that calls `serveValidationThread()` first thing (thread.js, bundled from thread-entry.ts beside the
+   * CLI's and the validate action's bundle); it also starts the threads that validate several datasets at once.
    */
   entry: URL | string;
   minBytes?: number;
