@@ -1,0 +1,4 @@
+import { createRequire as __ctrainCreateRequire } from 'node:module';
+const require = __ctrainCreateRequire(import.meta.url);
+import{ANNOTATIONS_MAX,axisTicks,checkConclusion,defuseAutolinks,formatNumber,formatPercentChange,formatSigned,htmlDataText,htmlText,loadReportInput,markdownText,mermaidChart,overallVerdict,renderReport,reportAnnotations,reportMarker,rowAnnotations,runReportStep,singleLine,svgChart}from"./chunk-QMHP5IL7.js";import"./chunk-4ATNPD4S.js";import"./chunk-W7BN6TYU.js";import"./chunk-CYMWRC4B.js";export{ANNOTATIONS_MAX,axisTicks,checkConclusion,defuseAutolinks,formatNumber,formatPercentChange,formatSigned,htmlDataText,htmlText,loadReportInput,markdownText,mermaidChart,overallVerdict,renderReport,reportAnnotations,reportMarker,rowAnnotations,runReportStep,singleLine,svgChart};
+//# sourceMappingURL=src-KO433KR7.js.map

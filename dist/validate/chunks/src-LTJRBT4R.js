@@ -1,4 +1,0 @@
-import { createRequire as __ctrainCreateRequire } from 'node:module';
-const require = __ctrainCreateRequire(import.meta.url);
-import{ANNOTATIONS_MAX,axisTicks,checkConclusion,defuseAutolinks,formatNumber,formatPercentChange,formatSigned,htmlDataText,htmlText,loadReportInput,markdownText,mermaidChart,overallVerdict,renderReport,reportAnnotations,reportMarker,rowAnnotations,runReportStep,singleLine,svgChart}from"./chunk-3VZNLK7N.js";import"./chunk-W7BN6TYU.js";import"./chunk-CYMWRC4B.js";export{ANNOTATIONS_MAX,axisTicks,checkConclusion,defuseAutolinks,formatNumber,formatPercentChange,formatSigned,htmlDataText,htmlText,loadReportInput,markdownText,mermaidChart,overallVerdict,renderReport,reportAnnotations,reportMarker,rowAnnotations,runReportStep,singleLine,svgChart};
-//# sourceMappingURL=src-LTJRBT4R.js.map
