@@ -62329,10 +62329,13 @@ var NS = {
    */
   knownString: 35,
   newString: 250,
-  /** Column checks, per cell. */
+  /** Column checks, per cell: of CSV text in its bytes, and of a typed value (JSON Lines, Parquet) or made string. */
   allowedValues: 30,
   regex: 100,
   length: 5,
+  allowedValue: 70,
+  regexValue: 200,
+  lengthValue: 15,
   range: 10,
   unique: 250,
   /** Reading: tokenizing a byte of CSV, handing it to another thread, and taking it there. */
@@ -62433,14 +62436,14 @@ function columnCost(batch, col, rules) {
     const stringCost = NS.knownString + newShare * (NS.newString - NS.knownString);
     cost += (numbers * NS.number + stringCells * stringCost) / rows;
   }
-  if (rules) cost += checkCost(rules);
+  if (rules) cost += checkCost(rules, batch.kind === "text");
   return cost;
 }
-function checkCost(rules) {
+function checkCost(rules, text) {
   let cost = 0;
-  if (rules["allowed-values"]) cost += NS.allowedValues;
-  if (rules.regex !== void 0) cost += NS.regex;
-  if (rules["min-length"] !== void 0 || rules["max-length"] !== void 0) cost += NS.length;
+  if (rules["allowed-values"]) cost += text ? NS.allowedValues : NS.allowedValue;
+  if (rules.regex !== void 0) cost += text ? NS.regex : NS.regexValue;
+  if (rules["min-length"] !== void 0 || rules["max-length"] !== void 0) cost += text ? NS.length : NS.lengthValue;
   if (rules.min !== void 0 || rules.max !== void 0) cost += NS.range;
   if (rules.unique) cost += NS.unique;
   return cost;
