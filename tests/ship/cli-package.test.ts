@@ -38,8 +38,13 @@ beforeAll(() => {
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe("the ctrain package", () => {
-  it("is the bundle, its manifest and the guide: an executable bin, no dependencies, a few MB at most", () => {
-    expect(packed.files.map((file) => file.path).sort()).toEqual(["README.md", "index.js", "package.json"]);
+  it("is the bundle, its threads' script, its manifest and the guide: an executable bin, no dependencies, a few MB at most", () => {
+    expect(packed.files.map((file) => file.path).sort()).toEqual([
+      "README.md",
+      "index.js",
+      "package.json",
+      "thread.js",
+    ]);
     expect(packed.files.find((file) => file.path === "index.js")!.mode & 0o111).toBe(0o111);
     expect(packed.size).toBeLessThan(3 * 1024 ** 2);
     const manifest = JSON.parse(readFileSync(join(root, "dist/cli/package.json"), "utf8")) as Record<string, unknown>;
