@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { constants } from "node:os";
+import type { Duplex } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { UserError, formatDuration, type RunStatus } from "@ctrain/core";
 import { GpuSampler, type GpuUsage } from "./gpu.js";
@@ -78,10 +79,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * ctrain's wrapper shell runs the user's command the way a workflow's `shell: bash` step does (`-eo pipefail`),
  * merges stderr into stdout so the log keeps the order things were written in, and reports the CPU time of the
- * whole waited-for tree (bash's `times`) on fd 3, which the command itself does not inherit.
+ * whole waited-for tree (bash's `times`) on fd 3, which the command itself does not inherit. It starts the command only
+ * once ctrain writes a line on fd 3: by then ctrain has read which pipe the wrapper's output is, which a command that
+ * only starts a background process and exits would otherwise take away before ctrain could look (the background
+ * process is then found by the pipe it holds).
  */
 const WRAPPER_SCRIPT = [
   "exec 2>&1",
+  "read -r -u 3 _ || exit 1",
   'bash --noprofile --norc -eo pipefail -c "$1" 3>&-',
   "status=$?",
   "times >&3",
@@ -134,6 +139,11 @@ export async function runCommand(options: CommandOptions, hooks: CommandHooks = 
   const tree: ProcessTree = linux
     ? new ProcfsProcessTree(rootPid, marker, startedAfterTicks)
     : new ProcessGroupTree(rootPid);
+  // The tree knows the wrapper's output pipe: the command may start (fd 3 is a socket pair, written both ways). A
+  // wrapper already gone (killed) is `exited`'s to report, not this write's.
+  const control = child.stdio[3] as Duplex;
+  control.on("error", () => undefined);
+  control.write("\n");
 
   const tail = new LogTail(options.logTailLines);
   const output = hooks.output;
@@ -151,7 +161,7 @@ export async function runCommand(options: CommandOptions, hooks: CommandHooks = 
   });
   const outputClosed = new Promise<void>((resolve) => stdout.once("close", resolve));
   let timesReport = "";
-  child.stdio[3]!.on("data", (chunk: Buffer) => (timesReport += chunk.toString("latin1")));
+  control.on("data", (chunk: Buffer) => (timesReport += chunk.toString("latin1")));
 
   let sampledCpuSeconds = 0;
   let sampleTimer: NodeJS.Timeout | undefined;
