@@ -360,7 +360,6 @@ export class ColumnChecks {
     this.uniquePartitions?.dispose();
   }
 
-  /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
   /** Allowed values, regex and lengths of a value (typed, or CSV text that is not plain ASCII). */
   private checkValue(
     value: unknown,
@@ -417,6 +416,7 @@ export class ColumnChecks {
     }
   }
 
+  /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
   private tally(tally: UnexpectedTally, place: BatchPlace, row: number, col: number): void {
     if (!tally.wantsExample()) {
       tally.count++;

@@ -5,11 +5,12 @@ const QUOTE = 0x22;
 const COMMA_BYTE = Uint8Array.of(COMMA);
 
 /**
- * A 64-bit hash of a row or of some of its cells, built cell by cell, as two 32-bit lanes.
- * Hand-written: a repeat check hashes every cell of every row, and node:crypto would first encode each string to
- * bytes. Each lane absorbs every input word with a multiply and a rotation (a bijection of the lane for a given
- * word, so no input difference is lost), with its own constants; `finish` mixes the lanes with murmur3's finalizer.
- * Cell boundaries, columns and nulls are mixed in, so ("ab", "c"), ("a", "bc") and ("abc", null) hash apart.
+ * A 64-bit hash of a row or of some of its cells, built cell by cell (or, for CSV text, run of adjacent cells by run:
+ * `addTextRuns`), as two 32-bit lanes. Hand-written: a repeat check hashes every cell of every row, and node:crypto
+ * would first encode each string to bytes. Each lane absorbs every input word with a multiply and a rotation (a
+ * bijection of the lane for a given word, so no input difference is lost), with its own constants; `finish` mixes the
+ * lanes with murmur3's finalizer. Cell boundaries, columns and nulls are mixed in, so ("ab", "c"), ("a", "bc") and
+ * ("abc", null) hash apart.
  */
 export class KeyHasher {
   hi = 0;
