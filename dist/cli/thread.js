@@ -58950,7 +58950,6 @@ var ColumnChecks = class {
     this.unique?.dispose();
     this.uniquePartitions?.dispose();
   }
-  /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
   /** Allowed values, regex and lengths of a value (typed, or CSV text that is not plain ASCII). */
   checkValue(value, kind, x, text, place, row, col) {
     if (this.allowed && !this.allowed.matches(value, kind, x, text)) this.tally(this.setTally, place, row, col);
@@ -58987,6 +58986,7 @@ var ColumnChecks = class {
       this.uniquePartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
     }
   }
+  /** Counts an unexpected cell; the cell's value is read only while examples are still wanted. */
   tally(tally, place, row, col) {
     if (!tally.wantsExample()) {
       tally.count++;
