@@ -22,6 +22,11 @@ const PARTITION_BITS = 6;
 const PARTITIONS = 1 << PARTITION_BITS;
 /** Spilled keys wait in a buffer of 16 KiB per partition (1 MiB per finder) before they are written. */
 const RECORDS_PER_BUFFER = 819;
+/** Settling reads a partition back 320 KiB at a time. */
+const SETTLE_READ_RECORDS = 16_384;
+
+/** Slots for `keys` keys at most `MAX_LOAD` full: a power of two. */
+const tableCapacity = (keys: number): number => 2 ** Math.ceil(Math.log2(keys / MAX_LOAD + 1));
 
 /**
  * Finds repeated keys (64-bit hashes of rows or key columns, each with a 32-bit tag) in one pass over data of any
@@ -160,9 +165,14 @@ class Spill {
 
   settle(found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void): void {
     try {
+      // One table for every partition, cleared between them: a fresh one each time cost more in page faults and
+      // zeroing than the search itself (perf on the validate benchmark's 1 GB).
+      const largest = Math.max(...this.counts);
+      const slots = new Uint32Array(tableCapacity(largest) * RECORD_WORDS);
+      const input = new Uint32Array(SETTLE_READ_RECORDS * RECORD_WORDS);
       for (let p = 0; p < PARTITIONS; p++) {
         this.flush(p);
-        this.settlePartition(p, found);
+        this.settlePartition(p, slots, input, found);
       }
     } finally {
       this.remove();
@@ -185,14 +195,15 @@ class Spill {
   /** One partition's keys in a table of (hi, lo, tag, file, line) slots: every repeat among them, in file order. */
   private settlePartition(
     p: number,
+    table: Uint32Array,
+    buffer: Uint32Array,
     found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void,
   ): void {
     const count = this.counts[p]!;
     if (count === 0) return;
-    const capacity = 2 ** Math.ceil(Math.log2(count / MAX_LOAD + 1));
+    const capacity = tableCapacity(count);
     const mask = capacity - 1;
-    const slots = new Uint32Array(capacity * RECORD_WORDS);
-    const buffer = this.buffers[p]!;
+    const slots = table.subarray(0, capacity * RECORD_WORDS).fill(0);
     const fd = this.fds[p]!;
     for (let position = 0; ;) {
       const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
