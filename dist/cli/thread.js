@@ -58483,6 +58483,8 @@ var RECORD_WORDS = 5;
 var PARTITION_BITS2 = 6;
 var PARTITIONS = 1 << PARTITION_BITS2;
 var RECORDS_PER_BUFFER2 = 819;
+var SETTLE_READ_RECORDS = 16384;
+var tableCapacity = (keys) => 2 ** Math.ceil(Math.log2(keys / MAX_LOAD + 1));
 var RepeatFinder = class {
   constructor(options = {}) {
     this.options = options;
@@ -58601,9 +58603,12 @@ var Spill = class {
   }
   settle(found) {
     try {
+      const largest = Math.max(...this.counts);
+      const slots = new Uint32Array(tableCapacity(largest) * RECORD_WORDS);
+      const input2 = new Uint32Array(SETTLE_READ_RECORDS * RECORD_WORDS);
       for (let p = 0; p < PARTITIONS; p++) {
         this.flush(p);
-        this.settlePartition(p, found);
+        this.settlePartition(p, slots, input2, found);
       }
     } finally {
       this.remove();
@@ -58621,13 +58626,12 @@ var Spill = class {
     this.fill[p] = 0;
   }
   /** One partition's keys in a table of (hi, lo, tag, file, line) slots: every repeat among them, in file order. */
-  settlePartition(p, found) {
+  settlePartition(p, table, buffer, found) {
     const count = this.counts[p];
     if (count === 0) return;
-    const capacity = 2 ** Math.ceil(Math.log2(count / MAX_LOAD + 1));
+    const capacity = tableCapacity(count);
     const mask = capacity - 1;
-    const slots = new Uint32Array(capacity * RECORD_WORDS);
-    const buffer = this.buffers[p];
+    const slots = table.subarray(0, capacity * RECORD_WORDS).fill(0);
     const fd = this.fds[p];
     for (let position = 0; ; ) {
       const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);

@@ -69,6 +69,21 @@ describe("row checks", () => {
     expect(run.result("expect_table_rows_to_be_unique").success).toBe(true);
   });
 
+  it("tells duplicates and conflicts apart: a row can be both, unlabelled rows only duplicates", async () => {
+    const dir = workspace({ "data.csv": "f,label\na,yes\na,no\na,no\na,\na,\nb,\nb,yes\nb,no\n" });
+    const run = await runChecks(dir, { path: "data.csv", label: "label" });
+    expect(examples(run.result("expect_table_rows_to_be_unique"))).toEqual(["a,no@data.csv:4", "a,@data.csv:6"]);
+    expect(examples(run.result("expect_identical_features_to_have_one_label", "label"))).toEqual([
+      "no@data.csv:3",
+      "no@data.csv:4",
+      "no@data.csv:9",
+    ]);
+    // With a key, rows that differ only in it are not duplicates; rows equal in it too are.
+    const keyed = workspace({ "data.csv": "id,f,label\n1,a,yes\n2,a,yes\n1,a,yes\n" });
+    const withKey = await runChecks(keyed, { path: "data.csv", key: "id" });
+    expect(examples(withKey.result("expect_table_rows_to_be_unique"))).toEqual(["1,a,yes@data.csv:4"]);
+  });
+
   it("checks class balance against min-class-share", async () => {
     const labels = [...Array(8).fill("a"), "b", "b", "c"];
     const dir = workspace({ "data.csv": `n,label\n${labels.map((label, i) => `${i},${label}`).join("\n")}\n,\n` });
