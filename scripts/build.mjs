@@ -2,7 +2,8 @@
 // dist/<name>/: index.js, which the runner starts, and chunks/ for the modules it imports only on first use (the
 // artifact, cache and attestation toolkits, the Parquet codecs: esbuild splits each `import()` into its own chunk, so
 // a step that never uses them does not compile and run them at start; `npm run bench:startup` measures it). The CLI
-// is one file, dist/cli/index.js. The CLI and the validate action also get thread.js, which validation's threads run.
+// has no chunks: dist/cli/index.js holds all it runs. The CLI and the validate action also get thread.js, which
+// validation's threads start from.
 // `--check` builds into a temporary folder beside dist/ and fails when dist/ differs from what the sources build.
 // Names (`node scripts/build.mjs compare cli`) rebuild only those bundles.
 // dist/cli/ is also the npm package `ctrain` (`npm pack ./dist/cli`): its bundle holds everything the CLI runs, so the

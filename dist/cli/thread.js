@@ -58160,7 +58160,8 @@ var KeyHasher = class _KeyHasher {
   }
   /**
    * A plain run of a file with another delimiter (a tab) and no comma: its bytes with each delimiter made a comma, a
-   * word at a time (the bytes equal to the delimiter found as the zero bytes of the word XOR the delimiter's).
+   * word at a time (the bytes equal to the delimiter found as the zero bytes of the word XOR the delimiter's). A run
+   * starts with nothing carried, so its last bytes start the carry afresh.
    */
   feedAsCommas(source, start, end, delimiter) {
     const delimiters = Math.imul(delimiter, 16843009);
@@ -58181,7 +58182,7 @@ var KeyHasher = class _KeyHasher {
     this.a = a;
     this.b = b;
     this.carry = carry;
-    this.carried = end - start - (end - start & ~3);
+    this.carried = end - start & 3;
   }
   /**
    * Whether `bytes[start, end)` of the batch holds a comma; a batch's rows come in order, so the next comma is looked

@@ -270,7 +270,8 @@ export class KeyHasher {
 
   /**
    * A plain run of a file with another delimiter (a tab) and no comma: its bytes with each delimiter made a comma, a
-   * word at a time (the bytes equal to the delimiter found as the zero bytes of the word XOR the delimiter's).
+   * word at a time (the bytes equal to the delimiter found as the zero bytes of the word XOR the delimiter's). A run
+   * starts with nothing carried, so its last bytes start the carry afresh.
    */
   private feedAsCommas(source: Uint8Array, start: number, end: number, delimiter: number): void {
     const delimiters = Math.imul(delimiter, 0x01010101);
@@ -291,7 +292,7 @@ export class KeyHasher {
     this.a = a;
     this.b = b;
     this.carry = carry;
-    this.carried = end - start - ((end - start) & ~3);
+    this.carried = (end - start) & 3;
   }
 
   /**
