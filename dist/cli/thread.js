@@ -56183,7 +56183,7 @@ var init_ajv_dialects = __esm({
 });
 
 // packages/data/src/validate/dataset-thread.ts
-import { Worker as Worker3, isMainThread as isMainThread2, parentPort as parentPort2, workerData as workerData2 } from "node:worker_threads";
+import { Worker as Worker4, isMainThread as isMainThread3, parentPort as parentPort3, workerData as workerData3 } from "node:worker_threads";
 
 // packages/data/src/validate/thread-errors.ts
 init_src();
@@ -58478,6 +58478,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync as rmSync2, writeSyn
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 var Seen = { New: 0, Repeat: 1, Conflict: 2 };
+var KEPT_REPEATS = PARTIAL_UNEXPECTED_COUNT;
 var REPEAT_TABLE_BYTES = 8 * 1024 * 1024;
 var MAX_LOAD = 0.75;
 var RECORD_WORDS = 5;
@@ -58536,10 +58537,24 @@ var RepeatFinder = class {
    * first appeared. Frees memory and removes the temporary files.
    */
   finish(found) {
+    const spill = this.takeSpill();
+    if (!spill) return;
+    try {
+      settleShare(spill.share(0, PARTITIONS), found);
+    } finally {
+      spill.remove();
+    }
+  }
+  /**
+   * Frees the table and hands the spilled keys, if any, to the caller, who settles them (`settleShare`, here or on
+   * other threads) and removes them; `finish` then finds nothing more.
+   */
+  takeSpill() {
     this.slots = new Uint32Array(0);
     const spill = this.spill;
     this.spill = void 0;
-    spill?.settle(found);
+    spill?.flushAll();
+    return spill;
   }
   /** Removes temporary files without settling (the read failed). */
   dispose() {
@@ -58582,7 +58597,7 @@ var Spill = class {
   fds = [];
   buffers = [];
   fill = new Uint32Array(PARTITIONS);
-  counts = new Float64Array(PARTITIONS);
+  keys = new Float64Array(PARTITIONS);
   constructor(tempDir = tmpdir()) {
     this.dir = mkdtempSync(join3(tempDir, "ctrain-repeats-"));
     for (let p = 0; p < PARTITIONS; p++) {
@@ -58599,21 +58614,20 @@ var Spill = class {
     buffer[at++] = tag;
     buffer[at++] = file2;
     buffer[at] = line;
-    this.counts[p]++;
+    this.keys[p]++;
     if (++this.fill[p] === RECORDS_PER_BUFFER2) this.flush(p);
   }
-  settle(found) {
-    try {
-      const largest = Math.max(...this.counts);
-      const slots = new Uint32Array(tableCapacity(largest) * RECORD_WORDS);
-      const input2 = new Uint32Array(SETTLE_READ_RECORDS * RECORD_WORDS);
-      for (let p = 0; p < PARTITIONS; p++) {
-        this.flush(p);
-        this.settlePartition(p, slots, input2, found);
-      }
-    } finally {
-      this.remove();
-    }
+  /** How many keys each partition holds. */
+  get counts() {
+    return Array.from(this.keys);
+  }
+  /** Partitions [from, to), to settle once `flushAll` ran. */
+  share(from, to) {
+    return { dir: this.dir, counts: this.counts, from, to };
+  }
+  /** Writes every buffered key, so the partition files hold them all. */
+  flushAll() {
+    for (let p = 0; p < PARTITIONS; p++) this.flush(p);
   }
   remove() {
     for (const fd of this.fds.splice(0)) closeSync(fd);
@@ -58626,43 +58640,78 @@ var Spill = class {
     writeSync(this.fds[p], buffer, 0, records * RECORD_WORDS * 4);
     this.fill[p] = 0;
   }
-  /** One partition's keys in a table of (hi, lo, tag, file, line) slots: every repeat among them, in file order. */
-  settlePartition(p, table, buffer, found) {
-    const count = this.counts[p];
-    if (count === 0) return;
-    const capacity = tableCapacity(count);
-    const mask = capacity - 1;
-    const slots = table.subarray(0, capacity * RECORD_WORDS).fill(0);
-    const fd = this.fds[p];
-    for (let position = 0; ; ) {
-      const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
-      if (bytes === 0) break;
-      position += bytes;
-      for (let at = 0; at < bytes / 4; at += RECORD_WORDS) {
-        const hi = buffer[at];
-        const lo = buffer[at + 1];
-        const tag = buffer[at + 2];
-        for (let slot = lo & mask; ; slot = slot + 1 & mask) {
-          const s = slot * RECORD_WORDS;
-          if (slots[s + 1] === 0) {
-            for (let word2 = 0; word2 < RECORD_WORDS; word2++) slots[s + word2] = buffer[at + word2];
-            break;
-          }
-          if (slots[s + 1] === lo && slots[s] === hi) {
-            found(
-              slots[s + 2] === tag ? Seen.Repeat : Seen.Conflict,
-              buffer[at + 3],
-              buffer[at + 4],
-              slots[s + 3],
-              slots[s + 4]
-            );
-            break;
-          }
+};
+function settleShare(share, found) {
+  const counts = share.counts.slice(share.from, share.to);
+  if (counts.every((count) => count === 0)) return;
+  const table = new Uint32Array(tableCapacity(Math.max(...counts)) * RECORD_WORDS);
+  const input2 = new Uint32Array(SETTLE_READ_RECORDS * RECORD_WORDS);
+  for (let p = share.from; p < share.to; p++) {
+    if (share.counts[p] === 0) continue;
+    const fd = openSync(join3(share.dir, `${p}.bin`), "r");
+    try {
+      settlePartition(fd, share.counts[p], table, input2, found);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+function settleShareApart(share) {
+  const settled = { kept: [], repeats: 0, conflicts: 0 };
+  settleShare(share, (kind, file2, line, firstFile, firstLine) => {
+    const conflict = kind === Seen.Conflict;
+    const count = conflict ? ++settled.conflicts : ++settled.repeats;
+    if (settled.repeats + settled.conflicts <= KEPT_REPEATS || conflict && count <= KEPT_REPEATS) {
+      settled.kept.push(kind, file2, line, firstFile, firstLine);
+    }
+  });
+  return settled;
+}
+function replaySettled(settled, sink) {
+  const { kept } = settled;
+  let repeats = settled.repeats;
+  let conflicts = settled.conflicts;
+  for (let at = 0; at < kept.length; at += 5) {
+    const kind = kept[at];
+    if (kind === Seen.Conflict) conflicts--;
+    else repeats--;
+    sink.found(kind, kept[at + 1], kept[at + 2], kept[at + 3], kept[at + 4]);
+  }
+  if (repeats > 0) sink.more(Seen.Repeat, repeats);
+  if (conflicts > 0) sink.more(Seen.Conflict, conflicts);
+}
+function settlePartition(fd, count, table, buffer, found) {
+  const capacity = tableCapacity(count);
+  const mask = capacity - 1;
+  const slots = table.subarray(0, capacity * RECORD_WORDS).fill(0);
+  for (let position = 0; ; ) {
+    const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
+    if (bytes === 0) break;
+    position += bytes;
+    for (let at = 0; at < bytes / 4; at += RECORD_WORDS) {
+      const hi = buffer[at];
+      const lo = buffer[at + 1];
+      const tag = buffer[at + 2];
+      for (let slot = lo & mask; ; slot = slot + 1 & mask) {
+        const s = slot * RECORD_WORDS;
+        if (slots[s + 1] === 0) {
+          for (let word2 = 0; word2 < RECORD_WORDS; word2++) slots[s + word2] = buffer[at + word2];
+          break;
+        }
+        if (slots[s + 1] === lo && slots[s] === hi) {
+          found(
+            slots[s + 2] === tag ? Seen.Repeat : Seen.Conflict,
+            buffer[at + 3],
+            buffer[at + 4],
+            slots[s + 3],
+            slots[s + 4]
+          );
+          break;
         }
       }
     }
   }
-};
+}
 
 // packages/data/src/checks/column-checks.ts
 var ACCEPTED_KINDS = {
@@ -58935,20 +58984,28 @@ var ColumnChecks = class {
       );
     }
     if (this.unique) {
-      this.unique.finish(
-        (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
-          this.uniqueTally,
-          this.uniquePartitions,
-          `repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`,
-          { file: files[file2], fileIndex: file2 },
-          line
-        )
-      );
+      this.unique.finish(this.uniqueSink(files).found);
       this.uniquePartitions?.finish({ files, rows: this.rows, counted: nonNull, repeats: this.uniqueTally.count });
       const { severity, mostly } = identity2("expect_column_values_to_be_unique");
       results.push(uniqueColumnResult({ column, severity, mostly }, this.rows, nonNull, this.uniqueTally));
     }
     return results;
+  }
+  /** The unique column's finder, whose spilled keys `results` would settle, to settle them before (`settleRepeats`). */
+  repeatJobs(files) {
+    return this.unique ? [{ finder: this.unique, sink: this.uniqueSink(files) }] : [];
+  }
+  uniqueSink(files) {
+    return {
+      found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
+        this.uniqueTally,
+        this.uniquePartitions,
+        `repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`,
+        { file: files[file2], fileIndex: file2 },
+        line
+      ),
+      more: (_kind, count) => this.uniqueTally.count += count
+    };
   }
   /** Removes temporary files after a failed read. */
   dispose() {
@@ -59035,6 +59092,63 @@ function codePointLength2(s) {
     }
   }
   return length;
+}
+
+// packages/data/src/checks/repeat-settling.ts
+var SETTLE_THREAD_START_KEYS = 275e4;
+async function settleRepeats(jobs, threads) {
+  const spills = [];
+  jobs.forEach((job, index) => {
+    const spill = job.finder.takeSpill();
+    if (spill) spills.push({ job: index, spill });
+  });
+  try {
+    const runs = cutRuns(spills, threads);
+    const settling = runs.slice(1).map(
+      (run) => threads.settle(run.map((part) => part.share)).then(
+        (settled) => settled,
+        () => void 0
+      )
+    );
+    settleHere(runs[0] ?? [], jobs);
+    for (let i = 0; i < settling.length; i++) {
+      const settled = await settling[i];
+      const run = runs[i + 1];
+      if (settled?.length !== run.length) settleHere(run, jobs);
+      else run.forEach((part, j) => replaySettled(settled[j], jobs[part.job].sink));
+    }
+  } finally {
+    for (const { spill } of spills) spill.remove();
+  }
+}
+function settleHere(run, jobs) {
+  for (const part of run) settleShare(part.share, jobs[part.job].sink.found);
+}
+function cutRuns(spills, threads) {
+  const counts = spills.map(({ spill }) => spill.counts);
+  const total = counts.flat().reduce((sum2, count) => sum2 + count, 0);
+  const startKeys = threads?.startKeys ?? 0;
+  const others = threads && total > startKeys ? threads.threads - 1 : 0;
+  const first = (total + others * startKeys) / (others + 1);
+  const each = others > 0 ? (total - first) / others : 0;
+  const runs = [[]];
+  const add = (job, share) => {
+    if (share.counts.slice(share.from, share.to).some((count) => count > 0)) runs.at(-1).push({ job, share });
+  };
+  let keys = 0;
+  spills.forEach(({ job, spill }, index) => {
+    let from = 0;
+    for (let p = 0; p < PARTITIONS; p++) {
+      keys += counts[index][p];
+      if (runs.length <= others && keys >= first + each * (runs.length - 1)) {
+        add(job, spill.share(from, p + 1));
+        runs.push([]);
+        from = p + 1;
+      }
+    }
+    add(job, spill.share(from, PARTITIONS));
+  });
+  return runs.filter((run, index) => index === 0 || run.length > 0);
 }
 
 // packages/data/src/checks/table-checks.ts
@@ -59234,7 +59348,6 @@ var RowChecks = class {
   results(files, options) {
     const { spec } = this;
     const results = [];
-    const at = (file2, line) => `${files[file2] ?? "an earlier file"}:${line}`;
     if (spec.schema) {
       const { rowSchema, severity } = spec.schema;
       results.push(
@@ -59247,15 +59360,7 @@ var RowChecks = class {
     }
     if (spec.key && this.keyFinder) {
       const columns = spec.key.columns;
-      this.keyFinder.finish(
-        (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
-          this.keyTally,
-          this.keyPartitions,
-          `same key as ${at(firstFile, firstLine)}`,
-          { file: files[file2], fileIndex: file2 },
-          line
-        )
-      );
+      this.keyFinder.finish(this.keySink(files).found);
       this.keyPartitions?.finish({ files, rows: this.rows, counted: this.keyedRows, repeats: this.keyTally.count });
       results.push(
         keyResult(
@@ -59267,22 +59372,58 @@ var RowChecks = class {
       );
     }
     if (spec.duplicateRows && this.rowFinder) {
-      this.rowFinder.finish(
-        (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
-          this.duplicateTally,
-          this.rowPartitions,
-          `same as ${at(firstFile, firstLine)}`,
-          { file: files[file2], fileIndex: file2 },
-          line
-        )
-      );
+      this.rowFinder.finish(this.duplicateSink(files).found);
       this.rowPartitions?.finish({ files, rows: this.rows, counted: this.rows, repeats: this.duplicateTally.count });
       results.push(
         duplicateRowsResult({ severity: spec.duplicateRows, mostly: spec.mostly }, this.rows, this.duplicateTally)
       );
     }
-    if (spec.label) results.push(...this.labelResults(spec.label, files, at, options.complete));
+    if (spec.label) results.push(...this.labelResults(spec.label, files, options.complete));
     return results;
+  }
+  /** The finders whose spilled keys `results` would settle, to settle them before (`settleRepeats`). */
+  repeatJobs(files) {
+    const jobs = [];
+    if (this.keyFinder) jobs.push({ finder: this.keyFinder, sink: this.keySink(files) });
+    if (this.rowFinder) jobs.push({ finder: this.rowFinder, sink: this.duplicateSink(files) });
+    if (this.featureFinder) jobs.push({ finder: this.featureFinder, sink: this.conflictSink(files) });
+    return jobs;
+  }
+  keySink(files) {
+    return {
+      found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
+        this.keyTally,
+        this.keyPartitions,
+        `same key as ${placeOf(files, firstFile, firstLine)}`,
+        { file: files[file2], fileIndex: file2 },
+        line
+      ),
+      more: (_kind, count) => this.keyTally.count += count
+    };
+  }
+  duplicateSink(files) {
+    return {
+      found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
+        this.duplicateTally,
+        this.rowPartitions,
+        `same as ${placeOf(files, firstFile, firstLine)}`,
+        { file: files[file2], fileIndex: file2 },
+        line
+      ),
+      more: (_kind, count) => this.duplicateTally.count += count
+    };
+  }
+  /** Rows with the features of an earlier row: only those with another label count. */
+  conflictSink(files) {
+    return {
+      found: (kind, file2, line, firstFile, firstLine) => {
+        if (kind === Seen.Conflict)
+          this.conflictTally.add(`other label than ${placeOf(files, firstFile, firstLine)}`, files[file2], line);
+      },
+      more: (kind, count) => {
+        if (kind === Seen.Conflict) this.conflictTally.count += count;
+      }
+    };
   }
   dispose() {
     this.keyFinder?.dispose();
@@ -59291,7 +59432,7 @@ var RowChecks = class {
     this.rowPartitions?.dispose();
     this.featureFinder?.dispose();
   }
-  labelResults(label, files, at, complete) {
+  labelResults(label, files, complete) {
     const results = [];
     const column = label.column;
     if (label.minClassShare && complete) {
@@ -59314,10 +59455,7 @@ var RowChecks = class {
       );
     }
     if (label.conflicting && this.featureFinder) {
-      this.featureFinder.finish((kind, file2, line, firstFile, firstLine) => {
-        if (kind === Seen.Conflict)
-          this.conflictTally.add(`other label than ${at(firstFile, firstLine)}`, files[file2], line);
-      });
+      this.featureFinder.finish(this.conflictSink(files).found);
       results.push(
         mapResult(
           {
@@ -59466,6 +59604,9 @@ function rowPreview(batch, row) {
     length += shown.length + 1;
   }
   return cells.join(",") + (cells.length < batch.columns.length ? ",\u2026" : "");
+}
+function placeOf(files, file2, line) {
+  return `${files[file2] ?? "an earlier file"}:${line}`;
 }
 
 // packages/data/src/checks/row-schema.ts
@@ -59668,6 +59809,14 @@ var DatasetChecks = class _DatasetChecks {
     }
     if (this.rowChecks) results.push(...this.rowChecks.results(this.files, options));
     return results;
+  }
+  /**
+   * Settles the keys the repeat checks run here spilled past their memory bound, on `threads` too when given: `results`
+   * would settle them on this thread alone. After the last batch, before `results`.
+   */
+  async settleRepeats(threads) {
+    const jobs = this.columnChecks.filter((checks) => this.seenColumnSet.has(checks.spec.column)).flatMap((checks) => checks.repeatJobs(this.files));
+    await settleRepeats([...jobs, ...this.rowChecks?.repeatJobs(this.files) ?? []], threads);
   }
   /** The results of the column checks run here, for the columns that were read. Call once, after the last batch. */
   columnResults() {
@@ -62832,6 +62981,32 @@ var ProgressLog = class {
   }
 };
 
+// packages/data/src/validate/settle-thread.ts
+import { Worker as Worker3, isMainThread as isMainThread2, parentPort as parentPort2, workerData as workerData2 } from "node:worker_threads";
+var ROLE2 = "ctrain-settle";
+var SETTLE_THREAD_HEAP_MB = 32;
+function settleThreads(entry, threads, startKeys = SETTLE_THREAD_START_KEYS) {
+  return { threads, startKeys, settle: (shares) => settleOnThread(entry, shares) };
+}
+function settleOnThread(entry, shares) {
+  return new Promise((resolve8, reject) => {
+    const data = { role: ROLE2, shares };
+    const worker = new Worker3(entry, {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: SETTLE_THREAD_HEAP_MB }
+    });
+    worker.once("message", (settled) => resolve8(settled));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the settle thread stopped (exit code ${code})`)));
+  });
+}
+function serveSettleThread() {
+  const data = workerData2;
+  if (isMainThread2 || data?.role !== ROLE2 || !data.shares || !parentPort2) return false;
+  parentPort2.postMessage(data.shares.map(settleShareApart));
+  return true;
+}
+
 // packages/data/src/validate/shard-share.ts
 init_src();
 function shardFiles(files, shard, dataset) {
@@ -63056,7 +63231,11 @@ async function readDataset(job, threads) {
       );
     }
     const profile = await reading.profile();
-    return { checks, digester, outside, bytes, profile, columnResults: await reading.columnResults() };
+    const columnResults = await reading.columnResults();
+    await checks.settleRepeats(
+      threading && threads ? settleThreads(threads.entry, threading.threads, threads.settleStartKeys) : void 0
+    );
+    return { checks, digester, outside, bytes, profile, columnResults };
   } catch (error62) {
     checks.dispose();
     const columnResults = isUserError(error62) ? await reading.columnResults() : void 0;
@@ -63114,11 +63293,11 @@ function emptyEntry(name) {
 }
 
 // packages/data/src/validate/dataset-thread.ts
-var ROLE2 = "ctrain-dataset";
+var ROLE3 = "ctrain-dataset";
 async function serveDatasetThread() {
-  const data = workerData2;
-  if (isMainThread2 || data?.role !== ROLE2 || !parentPort2) return false;
-  const port = parentPort2;
+  const data = workerData3;
+  if (isMainThread3 || data?.role !== ROLE3 || !parentPort3) return false;
+  const port = parentPort3;
   const post = (message) => port.postMessage(message);
   const log2 = {
     info: (text) => post({ log: { method: "info", text } }),
@@ -63144,7 +63323,7 @@ async function validateJob({ name, config: config2, settings, baseline }, log2, 
 
 // packages/data/src/validate/serve-thread.ts
 async function serveValidationThread() {
-  return await serveProfileThread() || await serveDatasetThread();
+  return await serveProfileThread() || serveSettleThread() || await serveDatasetThread();
 }
 
 // packages/data/src/validate/thread-entry.ts

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,9 @@ import { tempDir } from "../../support/temp-dir.js";
 let entry: string;
 /** Entries whose worker of share 2 fails at its third batch: it throws, its thread exits, or it outgrows its heap. */
 const faultyEntries: Record<"throws" | "exits" | "outgrows", string> = { throws: "", exits: "", outgrows: "" };
+/** Entries whose threads that settle spilled keys leave a file in `SETTLE_MARKS` first, or fail at once. */
+const settleEntries: Record<"marks" | "throws", string> = { marks: "", throws: "" };
+let settleMarks: string;
 beforeAll(async () => {
   const dir = tempDir("ctrain-profile-thread-");
   const dataPackage = JSON.stringify(fileURLToPath(new URL("../../../packages/data/src/index.ts", import.meta.url)));
@@ -37,6 +40,22 @@ beforeAll(async () => {
     "entry",
     `import { serveValidationThread } from ${dataPackage};\nawait serveValidationThread();\n`,
   );
+  settleMarks = tempDir("ctrain-settle-marks-");
+  for (const behaviour of ["marks", "throws"] as const) {
+    settleEntries[behaviour] = await bundle(
+      `entry-settle-${behaviour}`,
+      `import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { threadId, workerData } from "node:worker_threads";
+import { serveValidationThread } from ${dataPackage};
+if (workerData?.role === "ctrain-settle") {
+  if (${JSON.stringify(behaviour)} === "throws") throw new Error("injected settle thread fault");
+  writeFileSync(join(${JSON.stringify(settleMarks)}, String(threadId)), "");
+}
+await serveValidationThread();
+`,
+    );
+  }
   for (const fault of ["throws", "exits", "outgrows"] as const) {
     faultyEntries[fault] = await bundle(
       `entry-${fault}`,
@@ -291,5 +310,57 @@ describe("profiling on a second thread", () => {
         JSON.stringify([single.validation, single.profiles]),
       );
     }
+  });
+
+  it("settles spilled keys on the threads the dataset was read on, with the documents one thread gives", async () => {
+    // 250,000 rows: every repeat check spills past its 196,608 keys in memory. Rows 120,000 on repeat the features of
+    // the first 120,000 with the other label (conflicts); rows 240,000 on repeat the first rows whole (duplicates and
+    // repeated keys), many more than the 20 examples a check shows.
+    const rows = Array.from({ length: 250_000 }, (_, i) => {
+      const block = Math.floor(i / 120_000);
+      return `${i % 240_000},${i % 120_000},${(i % 120_000) % 7},l${(i + (block === 1 ? 1 : 0)) % 2}`;
+    });
+    const dir = workspace({
+      "data.csv": `id,a,b,label
+${rows.join("\n")}\n`,
+    });
+    const spills = tempDir("ctrain-settle-spills-");
+    const config = (threads: number) =>
+      CtrainConfig.parse({
+        data: { threads, datasets: { d: { path: "data.csv", key: "id", label: "label", "duplicate-rows": "error" } } },
+      });
+    const run = async (threads: number, threadEntry: string) => {
+      const outcome = await validateDatasets(config(threads), {
+        cwd: dir,
+        tempDir: spills,
+        profileThread: { entry: threadEntry, minBytes: 0, settleStartKeys: 0 },
+        now: () => new Date(0),
+      });
+      expect(outcome.errors).toEqual([]);
+      expect(readdirSync(spills)).toEqual([]);
+      return JSON.stringify([outcome.validation, outcome.profiles]);
+    };
+    const single = await run(1, entry);
+    const counts = Object.fromEntries(
+      JSON.parse(single)[0].datasets[0].results.map(
+        (result: { check: string; result: { unexpected_count?: number } }) => [
+          result.check,
+          result.result.unexpected_count,
+        ],
+      ),
+    );
+    expect(counts).toMatchObject({
+      expect_column_values_to_be_unique: 10_000,
+      expect_table_rows_to_be_unique: 10_000,
+      expect_identical_features_to_have_one_label: 120_000,
+    });
+    for (const threads of [2, 3]) {
+      expect(await run(threads, settleEntries.marks)).toBe(single);
+      expect(readdirSync(settleMarks)).toHaveLength(threads - 1);
+      rmSync(settleMarks, { recursive: true });
+      mkdirSync(settleMarks);
+    }
+    // A settle thread that fails leaves its keys to this thread.
+    expect(await run(2, settleEntries.throws)).toBe(single);
   });
 });

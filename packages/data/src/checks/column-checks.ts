@@ -13,7 +13,8 @@ import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } fr
 import { hashAsciiBytes, hashString } from "../profile/hash.js";
 import { KeyHasher } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
-import { RepeatFinder, Seen } from "./repeat-finder.js";
+import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
+import type { RepeatJob } from "./repeat-settling.js";
 import {
   UnexpectedTally,
   formatCount,
@@ -338,7 +339,22 @@ export class ColumnChecks {
       );
     }
     if (this.unique) {
-      this.unique.finish((_kind, file, line, firstFile, firstLine) =>
+      this.unique.finish(this.uniqueSink(files).found);
+      this.uniquePartitions?.finish({ files, rows: this.rows, counted: nonNull, repeats: this.uniqueTally.count });
+      const { severity, mostly } = identity("expect_column_values_to_be_unique");
+      results.push(uniqueColumnResult({ column, severity, mostly }, this.rows, nonNull, this.uniqueTally));
+    }
+    return results;
+  }
+
+  /** The unique column's finder, whose spilled keys `results` would settle, to settle them before (`settleRepeats`). */
+  repeatJobs(files: readonly (string | undefined)[]): RepeatJob[] {
+    return this.unique ? [{ finder: this.unique, sink: this.uniqueSink(files) }] : [];
+  }
+
+  private uniqueSink(files: readonly (string | undefined)[]): RepeatSink {
+    return {
+      found: (_kind, file, line, firstFile, firstLine) =>
         tallyRepeat(
           this.uniqueTally,
           this.uniquePartitions,
@@ -346,12 +362,8 @@ export class ColumnChecks {
           { file: files[file], fileIndex: file },
           line,
         ),
-      );
-      this.uniquePartitions?.finish({ files, rows: this.rows, counted: nonNull, repeats: this.uniqueTally.count });
-      const { severity, mostly } = identity("expect_column_values_to_be_unique");
-      results.push(uniqueColumnResult({ column, severity, mostly }, this.rows, nonNull, this.uniqueTally));
-    }
-    return results;
+      more: (_kind, count) => (this.uniqueTally.count += count),
+    };
   }
 
   /** Removes temporary files after a failed read. */

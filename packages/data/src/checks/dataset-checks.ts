@@ -6,6 +6,7 @@ import type { BaselineFacts } from "./baseline-facts.js";
 import type { BatchPlace } from "./cells.js";
 import { ColumnChecks, type ColumnCheckSpec } from "./column-checks.js";
 import type { ShardPlace } from "./key-partitions.js";
+import { settleRepeats, type SettleThreads } from "./repeat-settling.js";
 import { RowChecks, type RowCheckSpec } from "./row-checks.js";
 import { loadRowSchema, type RowSchema } from "./row-schema.js";
 import { tableResult, type Severity } from "./results.js";
@@ -170,6 +171,17 @@ export class DatasetChecks {
     }
     if (this.rowChecks) results.push(...this.rowChecks.results(this.files, options));
     return results;
+  }
+
+  /**
+   * Settles the keys the repeat checks run here spilled past their memory bound, on `threads` too when given: `results`
+   * would settle them on this thread alone. After the last batch, before `results`.
+   */
+  async settleRepeats(threads?: SettleThreads): Promise<void> {
+    const jobs = this.columnChecks
+      .filter((checks) => this.seenColumnSet.has(checks.spec.column))
+      .flatMap((checks) => checks.repeatJobs(this.files));
+    await settleRepeats([...jobs, ...(this.rowChecks?.repeatJobs(this.files) ?? [])], threads);
   }
 
   /** The results of the column checks run here, for the columns that were read. Call once, after the last batch. */

@@ -1,6 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PARTIAL_UNEXPECTED_COUNT } from "./results.js";
 
 /**
  * What `RepeatFinder.add` knows at once about a key: new (as far as memory tells: a spilled key is settled in
@@ -9,6 +10,41 @@ import { join } from "node:path";
  */
 export const Seen = { New: 0, Repeat: 1, Conflict: 2 } as const;
 export type Seen = (typeof Seen)[keyof typeof Seen];
+
+/** A repeat among spilled keys: its kind, where it is, and where its key first appeared. */
+export type RepeatFound = (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void;
+
+/**
+ * Where a finder's settled repeats go. Settled on this thread, `found` hears of every one in turn. Settled on another
+ * thread, it hears of the first `KEPT_REPEATS` and the first `KEPT_REPEATS` conflicts, in turn, and `more` counts
+ * the others of each kind: a sink keeps examples of at most that many.
+ */
+export interface RepeatSink {
+  found: RepeatFound;
+  more(kind: Seen, count: number): void;
+}
+
+/** Repeats settled on another thread that reach their sink one by one: as many as a check shows examples of. */
+const KEPT_REPEATS = PARTIAL_UNEXPECTED_COUNT;
+
+/** Partitions [from, to) of a finder's spilled keys, by path: plain data, so another thread can settle them. */
+export interface SpillShare {
+  dir: string;
+  /** Keys in each partition. */
+  counts: readonly number[];
+  from: number;
+  to: number;
+}
+
+/**
+ * What settling a share found: its first `KEPT_REPEATS` repeats of any kind and then its first `KEPT_REPEATS`
+ * conflicts, in the order found (kind, file, line, first file, first line each), and how many of each kind in all.
+ */
+export interface SettledShare {
+  kept: number[];
+  repeats: number;
+  conflicts: number;
+}
 
 /**
  * Default memory for the in-memory table: 8 MiB hold 196,608 distinct keys. A validation runs up to four finders
@@ -19,7 +55,7 @@ export const REPEAT_TABLE_BYTES = 8 * 1024 * 1024;
 const MAX_LOAD = 0.75;
 const RECORD_WORDS = 5; // hi, lo, tag, file, line
 const PARTITION_BITS = 6;
-const PARTITIONS = 1 << PARTITION_BITS;
+export const PARTITIONS = 1 << PARTITION_BITS;
 /** Spilled keys wait in a buffer of 16 KiB per partition (1 MiB per finder) before they are written. */
 const RECORDS_PER_BUFFER = 819;
 /** Settling reads a partition back 320 KiB at a time. */
@@ -87,11 +123,26 @@ export class RepeatFinder {
    * Settles the spilled keys: calls `found` for each repeat or conflict among them with where it is and where the key
    * first appeared. Frees memory and removes the temporary files.
    */
-  finish(found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void): void {
+  finish(found: RepeatFound): void {
+    const spill = this.takeSpill();
+    if (!spill) return;
+    try {
+      settleShare(spill.share(0, PARTITIONS), found);
+    } finally {
+      spill.remove();
+    }
+  }
+
+  /**
+   * Frees the table and hands the spilled keys, if any, to the caller, who settles them (`settleShare`, here or on
+   * other threads) and removes them; `finish` then finds nothing more.
+   */
+  takeSpill(): Spill | undefined {
     this.slots = new Uint32Array(0);
     const spill = this.spill;
     this.spill = undefined;
-    spill?.settle(found);
+    spill?.flushAll();
+    return spill;
   }
 
   /** Removes temporary files without settling (the read failed). */
@@ -135,12 +186,12 @@ export class RepeatFinder {
 }
 
 /** Keys past the memory bound, partitioned by their top hash bits into temporary files. */
-class Spill {
+export class Spill {
   private readonly dir: string;
   private readonly fds: number[] = [];
   private readonly buffers: Uint32Array[] = [];
   private readonly fill = new Uint32Array(PARTITIONS);
-  private readonly counts = new Float64Array(PARTITIONS);
+  private readonly keys = new Float64Array(PARTITIONS);
 
   constructor(tempDir = tmpdir()) {
     this.dir = mkdtempSync(join(tempDir, "ctrain-repeats-"));
@@ -159,24 +210,23 @@ class Spill {
     buffer[at++] = tag;
     buffer[at++] = file;
     buffer[at] = line;
-    this.counts[p]!++;
+    this.keys[p]!++;
     if (++this.fill[p]! === RECORDS_PER_BUFFER) this.flush(p);
   }
 
-  settle(found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void): void {
-    try {
-      // One table for every partition, cleared between them: a fresh one each time cost more in page faults and
-      // zeroing than the search itself (perf on the validate benchmark's 1 GB).
-      const largest = Math.max(...this.counts);
-      const slots = new Uint32Array(tableCapacity(largest) * RECORD_WORDS);
-      const input = new Uint32Array(SETTLE_READ_RECORDS * RECORD_WORDS);
-      for (let p = 0; p < PARTITIONS; p++) {
-        this.flush(p);
-        this.settlePartition(p, slots, input, found);
-      }
-    } finally {
-      this.remove();
-    }
+  /** How many keys each partition holds. */
+  get counts(): number[] {
+    return Array.from(this.keys);
+  }
+
+  /** Partitions [from, to), to settle once `flushAll` ran. */
+  share(from: number, to: number): SpillShare {
+    return { dir: this.dir, counts: this.counts, from, to };
+  }
+
+  /** Writes every buffered key, so the partition files hold them all. */
+  flushAll(): void {
+    for (let p = 0; p < PARTITIONS; p++) this.flush(p);
   }
 
   remove(): void {
@@ -191,44 +241,86 @@ class Spill {
     writeSync(this.fds[p]!, buffer, 0, records * RECORD_WORDS * 4);
     this.fill[p] = 0;
   }
+}
 
-  /** One partition's keys in a table of (hi, lo, tag, file, line) slots: every repeat among them, in file order. */
-  private settlePartition(
-    p: number,
-    table: Uint32Array,
-    buffer: Uint32Array,
-    found: (kind: Seen, file: number, line: number, firstFile: number, firstLine: number) => void,
-  ): void {
-    const count = this.counts[p]!;
-    if (count === 0) return;
-    const capacity = tableCapacity(count);
-    const mask = capacity - 1;
-    const slots = table.subarray(0, capacity * RECORD_WORDS).fill(0);
-    const fd = this.fds[p]!;
-    for (let position = 0; ;) {
-      const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
-      if (bytes === 0) break;
-      position += bytes;
-      for (let at = 0; at < bytes / 4; at += RECORD_WORDS) {
-        const hi = buffer[at]!;
-        const lo = buffer[at + 1]!;
-        const tag = buffer[at + 2]!;
-        for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
-          const s = slot * RECORD_WORDS;
-          if (slots[s + 1] === 0) {
-            for (let word = 0; word < RECORD_WORDS; word++) slots[s + word] = buffer[at + word]!;
-            break;
-          }
-          if (slots[s + 1] === lo && slots[s] === hi) {
-            found(
-              slots[s + 2] === tag ? Seen.Repeat : Seen.Conflict,
-              buffer[at + 3]!,
-              buffer[at + 4]!,
-              slots[s + 3]!,
-              slots[s + 4]!,
-            );
-            break;
-          }
+/**
+ * Settles a share of spilled keys: calls `found` for each repeat or conflict among them with where it is and where the
+ * key first appeared, partition by partition, in the order each partition's keys came. Leaves the files in place.
+ */
+export function settleShare(share: SpillShare, found: RepeatFound): void {
+  const counts = share.counts.slice(share.from, share.to);
+  if (counts.every((count) => count === 0)) return;
+  // One table for every partition, cleared between them: a fresh one each time cost more in page faults and zeroing
+  // than the search itself (perf on the validate benchmark's 1 GB).
+  const table = new Uint32Array(tableCapacity(Math.max(...counts)) * RECORD_WORDS);
+  const input = new Uint32Array(SETTLE_READ_RECORDS * RECORD_WORDS);
+  for (let p = share.from; p < share.to; p++) {
+    if (share.counts[p] === 0) continue;
+    const fd = openSync(join(share.dir, `${p}.bin`), "r");
+    try {
+      settlePartition(fd, share.counts[p]!, table, input, found);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** `settleShare` on another thread: what it found, kept short (see `SettledShare`). */
+export function settleShareApart(share: SpillShare): SettledShare {
+  const settled: SettledShare = { kept: [], repeats: 0, conflicts: 0 };
+  settleShare(share, (kind, file, line, firstFile, firstLine) => {
+    const conflict = kind === Seen.Conflict;
+    const count = conflict ? ++settled.conflicts : ++settled.repeats;
+    if (settled.repeats + settled.conflicts <= KEPT_REPEATS || (conflict && count <= KEPT_REPEATS)) {
+      settled.kept.push(kind, file, line, firstFile, firstLine);
+    }
+  });
+  return settled;
+}
+
+/** Hands what another thread settled to `sink`, as if it had been settled here. */
+export function replaySettled(settled: SettledShare, sink: RepeatSink): void {
+  const { kept } = settled;
+  let repeats = settled.repeats;
+  let conflicts = settled.conflicts;
+  for (let at = 0; at < kept.length; at += 5) {
+    const kind = kept[at] as Seen;
+    if (kind === Seen.Conflict) conflicts--;
+    else repeats--;
+    sink.found(kind, kept[at + 1]!, kept[at + 2]!, kept[at + 3]!, kept[at + 4]!);
+  }
+  if (repeats > 0) sink.more(Seen.Repeat, repeats);
+  if (conflicts > 0) sink.more(Seen.Conflict, conflicts);
+}
+
+/** One partition's keys in a table of (hi, lo, tag, file, line) slots: every repeat among them, in file order. */
+function settlePartition(fd: number, count: number, table: Uint32Array, buffer: Uint32Array, found: RepeatFound): void {
+  const capacity = tableCapacity(count);
+  const mask = capacity - 1;
+  const slots = table.subarray(0, capacity * RECORD_WORDS).fill(0);
+  for (let position = 0; ;) {
+    const bytes = readSync(fd, buffer, 0, buffer.byteLength, position);
+    if (bytes === 0) break;
+    position += bytes;
+    for (let at = 0; at < bytes / 4; at += RECORD_WORDS) {
+      const hi = buffer[at]!;
+      const lo = buffer[at + 1]!;
+      const tag = buffer[at + 2]!;
+      for (let slot = lo & mask; ; slot = (slot + 1) & mask) {
+        const s = slot * RECORD_WORDS;
+        if (slots[s + 1] === 0) {
+          for (let word = 0; word < RECORD_WORDS; word++) slots[s + word] = buffer[at + word]!;
+          break;
+        }
+        if (slots[s + 1] === lo && slots[s] === hi) {
+          found(
+            slots[s + 2] === tag ? Seen.Repeat : Seen.Conflict,
+            buffer[at + 3]!,
+            buffer[at + 4]!,
+            slots[s + 3]!,
+            slots[s + 4]!,
+          );
+          break;
         }
       }
     }

@@ -4,7 +4,8 @@ import { labelClass } from "./baseline-facts.js";
 import { CellHashing, columnRuns, kindOf, recordedValue, textOf, type BatchPlace, type ColumnRuns } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
-import { RepeatFinder, Seen } from "./repeat-finder.js";
+import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
+import type { RepeatJob } from "./repeat-settling.js";
 import type { RowSchema } from "./row-schema.js";
 import { MAX_LABEL_CLASSES, classShareResult } from "./table-checks.js";
 import { UnexpectedTally, formatCount, formatPercent, mapResult, type Severity } from "./results.js";
@@ -149,7 +150,6 @@ export class RowChecks {
   results(files: readonly (string | undefined)[], options: { complete: boolean }): CheckResult[] {
     const { spec } = this;
     const results: CheckResult[] = [];
-    const at = (file: number, line: number) => `${files[file] ?? "an earlier file"}:${line}`;
     if (spec.schema) {
       const { rowSchema, severity } = spec.schema;
       results.push(
@@ -165,15 +165,7 @@ export class RowChecks {
     }
     if (spec.key && this.keyFinder) {
       const columns = spec.key.columns;
-      this.keyFinder.finish((_kind, file, line, firstFile, firstLine) =>
-        tallyRepeat(
-          this.keyTally,
-          this.keyPartitions,
-          `same key as ${at(firstFile, firstLine)}`,
-          { file: files[file], fileIndex: file },
-          line,
-        ),
-      );
+      this.keyFinder.finish(this.keySink(files).found);
       this.keyPartitions?.finish({ files, rows: this.rows, counted: this.keyedRows, repeats: this.keyTally.count });
       results.push(
         keyResult(
@@ -185,22 +177,64 @@ export class RowChecks {
       );
     }
     if (spec.duplicateRows && this.rowFinder) {
-      this.rowFinder.finish((_kind, file, line, firstFile, firstLine) =>
-        tallyRepeat(
-          this.duplicateTally,
-          this.rowPartitions,
-          `same as ${at(firstFile, firstLine)}`,
-          { file: files[file], fileIndex: file },
-          line,
-        ),
-      );
+      this.rowFinder.finish(this.duplicateSink(files).found);
       this.rowPartitions?.finish({ files, rows: this.rows, counted: this.rows, repeats: this.duplicateTally.count });
       results.push(
         duplicateRowsResult({ severity: spec.duplicateRows, mostly: spec.mostly }, this.rows, this.duplicateTally),
       );
     }
-    if (spec.label) results.push(...this.labelResults(spec.label, files, at, options.complete));
+    if (spec.label) results.push(...this.labelResults(spec.label, files, options.complete));
     return results;
+  }
+
+  /** The finders whose spilled keys `results` would settle, to settle them before (`settleRepeats`). */
+  repeatJobs(files: readonly (string | undefined)[]): RepeatJob[] {
+    const jobs: RepeatJob[] = [];
+    if (this.keyFinder) jobs.push({ finder: this.keyFinder, sink: this.keySink(files) });
+    if (this.rowFinder) jobs.push({ finder: this.rowFinder, sink: this.duplicateSink(files) });
+    if (this.featureFinder) jobs.push({ finder: this.featureFinder, sink: this.conflictSink(files) });
+    return jobs;
+  }
+
+  private keySink(files: readonly (string | undefined)[]): RepeatSink {
+    return {
+      found: (_kind, file, line, firstFile, firstLine) =>
+        tallyRepeat(
+          this.keyTally,
+          this.keyPartitions,
+          `same key as ${placeOf(files, firstFile, firstLine)}`,
+          { file: files[file], fileIndex: file },
+          line,
+        ),
+      more: (_kind, count) => (this.keyTally.count += count),
+    };
+  }
+
+  private duplicateSink(files: readonly (string | undefined)[]): RepeatSink {
+    return {
+      found: (_kind, file, line, firstFile, firstLine) =>
+        tallyRepeat(
+          this.duplicateTally,
+          this.rowPartitions,
+          `same as ${placeOf(files, firstFile, firstLine)}`,
+          { file: files[file], fileIndex: file },
+          line,
+        ),
+      more: (_kind, count) => (this.duplicateTally.count += count),
+    };
+  }
+
+  /** Rows with the features of an earlier row: only those with another label count. */
+  private conflictSink(files: readonly (string | undefined)[]): RepeatSink {
+    return {
+      found: (kind, file, line, firstFile, firstLine) => {
+        if (kind === Seen.Conflict)
+          this.conflictTally.add(`other label than ${placeOf(files, firstFile, firstLine)}`, files[file], line);
+      },
+      more: (kind, count) => {
+        if (kind === Seen.Conflict) this.conflictTally.count += count;
+      },
+    };
   }
 
   dispose(): void {
@@ -214,7 +248,6 @@ export class RowChecks {
   private labelResults(
     label: NonNullable<RowCheckSpec["label"]>,
     files: readonly (string | undefined)[],
-    at: (file: number, line: number) => string,
     complete: boolean,
   ): CheckResult[] {
     const results: CheckResult[] = [];
@@ -242,10 +275,7 @@ export class RowChecks {
       );
     }
     if (label.conflicting && this.featureFinder) {
-      this.featureFinder.finish((kind, file, line, firstFile, firstLine) => {
-        if (kind === Seen.Conflict)
-          this.conflictTally.add(`other label than ${at(firstFile, firstLine)}`, files[file], line);
-      });
+      this.featureFinder.finish(this.conflictSink(files).found);
       results.push(
         mapResult(
           {
@@ -434,4 +464,9 @@ export function rowPreview(batch: RecordBatch, row: number): string {
     length += shown.length + 1;
   }
   return cells.join(",") + (cells.length < batch.columns.length ? ",…" : "");
+}
+
+/** `data/1.csv:12`: where a repeated key first appeared. */
+function placeOf(files: readonly (string | undefined)[], file: number, line: number): string {
+  return `${files[file] ?? "an earlier file"}:${line}`;
 }

@@ -248,6 +248,8 @@ export interface ProfileThreadOptions {
   minBytes?: number;
   /** Each thread's heap bound in MiB; default 128. */
   heapLimitMb?: number;
+  /** Spilled keys from which a dataset read on threads settles them on its threads too (`SETTLE_THREAD_START_KEYS`). */
+  settleStartKeys?: number;
 }
 
 export const PROFILE_THREAD_MIN_BYTES = 64 * 1024 * 1024;

@@ -35,6 +35,7 @@ import {
   type ProfileThreadOptions,
 } from "./profile-thread.js";
 import { ProgressLog, type ValidationLog, type ValidationProgress } from "./progress-log.js";
+import { settleThreads } from "./settle-thread.js";
 import { shardFiles, shardPieces } from "./shard-share.js";
 
 /** A document lists at most this many files and columns per dataset (the bundle schema's bounds). */
@@ -258,7 +259,12 @@ async function readDataset(job: DatasetJob, threads: ProfileThreadOptions | unde
       );
     }
     const profile = await reading.profile();
-    return { checks, digester, outside, bytes, profile, columnResults: await reading.columnResults() };
+    const columnResults = await reading.columnResults();
+    // The threads the dataset was read on are free now: they settle the repeat checks' spilled keys too.
+    await checks.settleRepeats(
+      threading && threads ? settleThreads(threads.entry, threading.threads, threads.settleStartKeys) : undefined,
+    );
+    return { checks, digester, outside, bytes, profile, columnResults };
   } catch (error) {
     checks.dispose();
     // A bad input stops every thread at the same row: the workers' checks cover the rows checked here.
