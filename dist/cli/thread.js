@@ -59151,6 +59151,51 @@ function cutRuns(spills, threads) {
   return runs.filter((run, index) => index === 0 || run.length > 0);
 }
 
+// packages/data/src/checks/key-run.ts
+var MAX_DIGITS = 15;
+var ZERO2 = 48;
+var NINE2 = 57;
+function keyCells(batch, col) {
+  const { bytes, starts, ends, flags, width, delimiter } = batch.cellRanges();
+  const { kinds, numbers } = batch.classifyColumn(col);
+  return { bytes, starts, ends, flags, width, delimiter, kinds, numbers, batch, col };
+}
+var PLAIN_INTEGER = new RegExp(`^(?:0|[1-9][0-9]{0,${MAX_DIGITS - 1}})$`);
+function plainKey(cells, row) {
+  if (cells.kinds[row] !== CellKind.Integer) return -1;
+  const { bytes, starts, ends, flags, width, col } = cells;
+  const index = row * width + col;
+  if (flags[index] !== 0) return PLAIN_INTEGER.test(cells.batch.cell(row, col)) ? cells.numbers[row] : -1;
+  const start = starts[index];
+  const length = ends[index] - start;
+  if (length > MAX_DIGITS) return -1;
+  const first = bytes[start];
+  const last = bytes[start + length - 1];
+  if (first < ZERO2 || first > NINE2 || last < ZERO2 || last > NINE2 || first === ZERO2 && length > 1) return -1;
+  return cells.numbers[row];
+}
+var KeyRun = class {
+  low = -1;
+  high = -1;
+  open = true;
+  /** What the run knows of plain key `value`: new, a repeat, or nothing (undefined: ask the finder). */
+  see(value) {
+    if (this.open) {
+      if (this.low < 0) {
+        this.low = this.high = value;
+        return Seen.New;
+      }
+      if (value === this.high + 1) {
+        this.high = value;
+        return Seen.New;
+      }
+    }
+    if (value >= this.low && value <= this.high) return Seen.Repeat;
+    this.open = false;
+    return void 0;
+  }
+};
+
 // packages/data/src/checks/table-checks.ts
 var MAX_LABEL_CLASSES = 1e4;
 function rowCountResults(context) {
@@ -59265,6 +59310,7 @@ var RowChecks = class {
       this.keyFinder = new RepeatFinder({ tempDir });
       this.keyLookup = new ColumnLookup(spec.key.columns);
       const partitions = spec.partitions;
+      if (!partitions && spec.key.columns.length === 1) this.keyRun = new KeyRun();
       if (partitions) {
         this.keyPartitions = new KeyPartitionWriter(partitions.dir, {
           ...partitions,
@@ -59302,6 +59348,7 @@ var RowChecks = class {
   rowFinder;
   featureFinder;
   keyLookup;
+  keyRun;
   keyPartitions;
   rowPartitions;
   labelLookup;
@@ -59329,13 +59376,14 @@ var RowChecks = class {
     const keys = keyIndexes?.map(
       (col) => col < 0 ? { col } : { col, kinds: batch.classifyColumn(col).kinds }
     );
+    const plainKeys = this.keyRun && text && keys?.length === 1 && keys[0].col >= 0 ? keyCells(batch, keys[0].col) : void 0;
     this.cells.use(batch);
     for (let row = 0; row < rows; row++) {
       const label = labels?.[row];
       const labelled = labelKinds !== void 0 && labelKinds[row] !== CellKind.Null;
       const labelText = labelled ? this.classOf(label, text) : "";
       if (labelled) this.countLabel(labelText, label, text, place, row);
-      if (keys) this.checkKey(keys, place, row);
+      if (keys) this.checkKey(keys, plainKeys, place, row);
       if (hashRows)
         this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : void 0, place, row);
       if (this.spec.schema) {
@@ -59497,8 +59545,20 @@ var RowChecks = class {
       this.tally(this.newLabelTally, recordedValue(label, text), place, row);
     }
   }
-  /** The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. */
-  checkKey(keys, place, row) {
+  /**
+   * The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. A plain
+   * integer key of one column goes to the key run first (`plainKeys`: the batch's key cells, when the run may take them).
+   */
+  checkKey(keys, plainKeys, place, row) {
+    if (plainKeys) {
+      const value = plainKey(plainKeys, row);
+      const seen = value < 0 ? void 0 : this.keyRun.see(value);
+      if (seen !== void 0) {
+        this.keyedRows++;
+        if (seen === Seen.Repeat) this.tallyKeyRepeat(keys, place, row);
+        return;
+      }
+    }
     const hasher = this.row.reset();
     let present = 0;
     for (let i = 0; i < keys.length; i++) {
@@ -59513,17 +59573,22 @@ var RowChecks = class {
     const { batch } = place;
     const line = batch.lineOf(row);
     if (this.keyFinder.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
-      if (this.keyTally.wantsExample()) {
-        const shown = keyText(
-          batch,
-          row,
-          keys.map(({ col }) => col)
-        );
-        tallyRepeat(this.keyTally, this.keyPartitions, shown, place, line);
-      } else this.keyTally.count++;
+      this.tallyKeyRepeat(keys, place, row);
     } else if (this.keyPartitions) {
       this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
     }
+  }
+  tallyKeyRepeat(keys, place, row) {
+    if (!this.keyTally.wantsExample()) {
+      this.keyTally.count++;
+      return;
+    }
+    const shown = keyText(
+      place.batch,
+      row,
+      keys.map(({ col }) => col)
+    );
+    tallyRepeat(this.keyTally, this.keyPartitions, shown, place, place.batch.lineOf(row));
   }
   /**
    * Duplicate rows compare every cell; conflicting labels compare features only: cells outside the key columns (an
@@ -62496,8 +62561,12 @@ var NS = {
   tokenizeByte: 2.8,
   shipByte: 0.3,
   receiveByte: 0.4,
-  /** Row checks: the key, hashing a byte of a row, each repeat table, the label, the row JSON Schema. */
+  /**
+   * Row checks: the key, hashing a byte of a row, each repeat table, the label, the row JSON Schema. A key that counts
+   * up by one (`KeyRun`) costs neither its hash nor a repeat table.
+   */
   key: 120,
+  keyRun: 150,
   rowHashByte: 1.6,
   repeatTable: 130,
   label: 90,
@@ -62558,7 +62627,7 @@ var ColumnSplit = class {
       if (duty.reads) load += NS.tokenizeByte * bytesPerRow;
       if (duty.ships) load += NS.shipByte * bytesPerRow;
       if (duty.receives) load += NS.receiveByte * bytesPerRow;
-      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow);
+      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow, countsUp(batch, this.config));
       this.loads[share] = load;
     });
   }
@@ -62602,10 +62671,10 @@ function checkCost(rules, text) {
   if (rules.unique) cost += NS.unique;
   return cost;
 }
-function rowCheckCost(config2, bytesPerRow) {
+function rowCheckCost(config2, bytesPerRow, keyRuns) {
   const on = rowChecksOn(config2);
   let cost = 0;
-  if (on.key) cost += NS.key + NS.repeatTable;
+  if (on.key) cost += keyRuns ? NS.keyRun : NS.key + NS.repeatTable;
   const tables = (on.duplicateRows ? 1 : 0) + (on.conflictingLabels ? 1 : 0);
   if (tables > 0) cost += NS.rowHashByte * bytesPerRow + tables * NS.repeatTable;
   if (on.label) cost += NS.label;
@@ -62616,6 +62685,17 @@ function rowBytes(batch) {
   const { starts, ends, width } = batch.cellRanges();
   const last = (batch.rows - 1) * width + width - 1;
   return (ends[last] - starts[0]) / batch.rows;
+}
+function countsUp(batch, config2) {
+  const col = config2.key?.length === 1 ? batch.columns.indexOf(config2.key[0]) : -1;
+  if (batch.kind !== "text" || col < 0 || batch.rows === 0) return false;
+  const cells = keyCells(batch, col);
+  const run = new KeyRun();
+  for (let row = 0; row < Math.min(batch.rows, SAMPLED_ROWS); row++) {
+    const value = plainKey(cells, row);
+    if (value < 0 || run.see(value) !== Seen.New) return false;
+  }
+  return true;
 }
 
 // packages/data/src/validate/profile-thread.ts

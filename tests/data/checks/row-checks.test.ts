@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { examples, runChecks, workspace } from "./support.js";
 
@@ -138,5 +139,66 @@ describe("row checks", () => {
     expect(examples(run.result("expect_rows_to_match_json_schema"))).toEqual([
       '/age must be integer, got "3"@data.jsonl:2',
     ]);
+  });
+});
+
+describe("the key run", () => {
+  /** A key cell as written, and its text as read. */
+  /**
+   * A key cell: the next of a count up (an auto-increment id), a plain integer `back` places before the next (a
+   * repeat, once the count passed it), any plain integer (which ends the count up), or one spelled otherwise.
+   */
+  type KeyCell = { next: true } | { back: number } | { written: string; text: string };
+  const keyCell: fc.Arbitrary<KeyCell> = fc.oneof(
+    { weight: 12, arbitrary: fc.constant({ next: true as const }) },
+    { weight: 2, arbitrary: fc.integer({ min: 1, max: 30 }).map((back) => ({ back })) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }).map((n) => ({ written: String(n), text: String(n) })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom("0#", "+#", " #", "# ", "#.0", '"#"', "-#", "#e0"))
+        .map(([n, form]) => {
+          const written = form.replace("#", String(n));
+          return { written, text: written.startsWith('"') ? String(n) : written };
+        }),
+    },
+    // Text after a closing quote: `"1"2` reads 12, the same key as 12 written plainly.
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 9 }))
+        .map(([a, b]) => ({ written: `"${a}"${b}`, text: `${a}${b}` })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom({ written: "", text: "" }, { written: "id7", text: "id7" }) },
+  );
+
+  it("finds exactly the repeats a set of key texts finds, whether keys count up, repeat or are spelled otherwise", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(keyCell, { maxLength: 300, size: "max" }), fc.integer({ min: 0, max: 5 }), async (cells, from) => {
+        let next = from;
+        const keys = cells.map((cell) => {
+          if ("written" in cell) return cell;
+          const value = "next" in cell ? next++ : Math.max(0, next - cell.back);
+          return { written: String(value), text: String(value) };
+        });
+        const dir = workspace({ "data.csv": `id,v\n${keys.map((key, i) => `${key.written},${i}`).join("\n")}\n` });
+        const run = await runChecks(
+          dir,
+          { path: "data.csv", key: "id", "duplicate-rows": "ignore" },
+          { chunkBytes: 64 },
+        );
+        const seen = new Set<string>();
+        const repeats: string[] = [];
+        keys.forEach(({ text }, i) => {
+          if (text === "") return;
+          if (seen.has(text)) repeats.push(`${text}@data.csv:${i + 2}`);
+          seen.add(text);
+        });
+        const result = run.result("expect_column_values_to_be_unique", "id");
+        expect(result.result.unexpected_count).toBe(repeats.length);
+        expect(examples(result)).toEqual(repeats.slice(0, 20));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -4,6 +4,7 @@ import { labelClass } from "./baseline-facts.js";
 import { CellHashing, columnRuns, kindOf, recordedValue, textOf, type BatchPlace, type ColumnRuns } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
+import { KeyRun, keyCells, plainKey, type KeyCells } from "./key-run.js";
 import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
 import type { RepeatJob } from "./repeat-settling.js";
 import type { RowSchema } from "./row-schema.js";
@@ -70,6 +71,7 @@ export class RowChecks {
   private readonly rowFinder?: RepeatFinder;
   private readonly featureFinder?: RepeatFinder;
   private readonly keyLookup?: ColumnLookup;
+  private readonly keyRun?: KeyRun;
   private readonly keyPartitions?: KeyPartitionWriter;
   private readonly rowPartitions?: KeyPartitionWriter;
   private readonly labelLookup?: ColumnLookup;
@@ -86,6 +88,8 @@ export class RowChecks {
       this.keyFinder = new RepeatFinder({ tempDir });
       this.keyLookup = new ColumnLookup(spec.key.columns);
       const partitions = spec.partitions;
+      // A shard's partitions hold every key's hash, for the merge: there the key run would save nothing.
+      if (!partitions && spec.key.columns.length === 1) this.keyRun = new KeyRun();
       if (partitions) {
         this.keyPartitions = new KeyPartitionWriter(partitions.dir, {
           ...partitions,
@@ -129,6 +133,8 @@ export class RowChecks {
     const keys = keyIndexes?.map((col): KeyColumn =>
       col < 0 ? { col } : { col, kinds: batch.classifyColumn(col).kinds },
     );
+    const plainKeys =
+      this.keyRun && text && keys?.length === 1 && keys[0]!.col >= 0 ? keyCells(batch, keys[0]!.col) : undefined;
     this.cells.use(batch);
 
     for (let row = 0; row < rows; row++) {
@@ -136,7 +142,7 @@ export class RowChecks {
       const labelled = labelKinds !== undefined && labelKinds[row] !== CellKind.Null;
       const labelText = labelled ? this.classOf(label, text) : "";
       if (labelled) this.countLabel(labelText, label, text, place, row);
-      if (keys) this.checkKey(keys, place, row);
+      if (keys) this.checkKey(keys, plainKeys, place, row);
       if (hashRows)
         this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : undefined, place, row);
       if (this.spec.schema) {
@@ -323,8 +329,20 @@ export class RowChecks {
     }
   }
 
-  /** The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. */
-  private checkKey(keys: readonly KeyColumn[], place: BatchPlace, row: number): void {
+  /**
+   * The key's non-null cells, hashed with their position in the key; rows whose key is all null are not keyed. A plain
+   * integer key of one column goes to the key run first (`plainKeys`: the batch's key cells, when the run may take them).
+   */
+  private checkKey(keys: readonly KeyColumn[], plainKeys: KeyCells | undefined, place: BatchPlace, row: number): void {
+    if (plainKeys) {
+      const value = plainKey(plainKeys, row);
+      const seen = value < 0 ? undefined : this.keyRun!.see(value);
+      if (seen !== undefined) {
+        this.keyedRows++;
+        if (seen === Seen.Repeat) this.tallyKeyRepeat(keys, place, row);
+        return;
+      }
+    }
     const hasher = this.row.reset();
     let present = 0;
     for (let i = 0; i < keys.length; i++) {
@@ -339,17 +357,23 @@ export class RowChecks {
     const { batch } = place;
     const line = batch.lineOf(row);
     if (this.keyFinder!.add(hasher.hi, hasher.lo, 0, place.fileIndex, line) !== Seen.New) {
-      if (this.keyTally.wantsExample()) {
-        const shown = keyText(
-          batch,
-          row,
-          keys.map(({ col }) => col),
-        );
-        tallyRepeat(this.keyTally, this.keyPartitions, shown, place, line);
-      } else this.keyTally.count++;
+      this.tallyKeyRepeat(keys, place, row);
     } else if (this.keyPartitions) {
       this.keyPartitions.add(hasher.hi, hasher.lo, place.fileIndex, line);
     }
+  }
+
+  private tallyKeyRepeat(keys: readonly KeyColumn[], place: BatchPlace, row: number): void {
+    if (!this.keyTally.wantsExample()) {
+      this.keyTally.count++;
+      return;
+    }
+    const shown = keyText(
+      place.batch,
+      row,
+      keys.map(({ col }) => col),
+    );
+    tallyRepeat(this.keyTally, this.keyPartitions, shown, place, place.batch.lineOf(row));
   }
 
   /**

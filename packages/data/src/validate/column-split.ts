@@ -1,6 +1,8 @@
 import type { ColumnRules, DatasetConfig } from "@ctrain/core";
 import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { rowChecksOn } from "../checks/dataset-checks.js";
+import { KeyRun, keyCells, plainKey } from "../checks/key-run.js";
+import { Seen } from "../checks/repeat-finder.js";
 
 /**
  * Estimated CPU time in nanoseconds per row, from per-column runs and --cpu-prof of the validate benchmark (20 columns,
@@ -31,8 +33,12 @@ const NS = {
   tokenizeByte: 2.8,
   shipByte: 0.3,
   receiveByte: 0.4,
-  /** Row checks: the key, hashing a byte of a row, each repeat table, the label, the row JSON Schema. */
+  /**
+   * Row checks: the key, hashing a byte of a row, each repeat table, the label, the row JSON Schema. A key that counts
+   * up by one (`KeyRun`) costs neither its hash nor a repeat table.
+   */
   key: 120,
+  keyRun: 150,
   rowHashByte: 1.6,
   repeatTable: 130,
   label: 90,
@@ -116,7 +122,7 @@ export class ColumnSplit {
       if (duty.reads) load += NS.tokenizeByte * bytesPerRow;
       if (duty.ships) load += NS.shipByte * bytesPerRow;
       if (duty.receives) load += NS.receiveByte * bytesPerRow;
-      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow);
+      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow, countsUp(batch, this.config));
       this.loads[share] = load;
     });
   }
@@ -171,11 +177,14 @@ function checkCost(rules: ColumnRules, text: boolean): number {
   return cost;
 }
 
-/** The row checks' cost per row: the key, the repeat tables (rows hashed whole), the label and a row schema. */
-function rowCheckCost(config: DatasetConfig, bytesPerRow: number): number {
+/**
+ * The row checks' cost per row: the key (`keyRuns`: its run takes it), the repeat tables (rows hashed whole), the label
+ * and a row schema.
+ */
+function rowCheckCost(config: DatasetConfig, bytesPerRow: number, keyRuns: boolean): number {
   const on = rowChecksOn(config);
   let cost = 0;
-  if (on.key) cost += NS.key + NS.repeatTable;
+  if (on.key) cost += keyRuns ? NS.keyRun : NS.key + NS.repeatTable;
   const tables = (on.duplicateRows ? 1 : 0) + (on.conflictingLabels ? 1 : 0);
   if (tables > 0) cost += NS.rowHashByte * bytesPerRow + tables * NS.repeatTable;
   if (on.label) cost += NS.label;
@@ -188,4 +197,17 @@ function rowBytes(batch: RecordBatch & { kind: "text" }): number {
   const { starts, ends, width } = batch.cellRanges();
   const last = (batch.rows - 1) * width + width - 1;
   return (ends[last]! - starts[0]!) / batch.rows;
+}
+
+/** Whether the first batch's key is one column of plain integers counting up by one, which its `KeyRun` takes. */
+function countsUp(batch: RecordBatch, config: DatasetConfig): boolean {
+  const col = config.key?.length === 1 ? batch.columns.indexOf(config.key[0]!) : -1;
+  if (batch.kind !== "text" || col < 0 || batch.rows === 0) return false;
+  const cells = keyCells(batch, col);
+  const run = new KeyRun();
+  for (let row = 0; row < Math.min(batch.rows, SAMPLED_ROWS); row++) {
+    const value = plainKey(cells, row);
+    if (value < 0 || run.see(value) !== Seen.New) return false;
+  }
+  return true;
 }
