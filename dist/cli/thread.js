@@ -35749,6 +35749,7 @@ var init_cell_grammar = __esm({
 // packages/readers/src/cell-scan.ts
 function classifyBytes(bytes, start, end) {
   if (start === end) return CellKind.Null;
+  if (MAY_START_OTHER_KIND[bytes[start]] === 0) return CellKind.String;
   const number4 = scanNumber(bytes, start, end);
   if (number4 !== NOT_A_NUMBER) return number4;
   const length = end - start;
@@ -35932,7 +35933,7 @@ function digits(bytes, from, count) {
 function inRange(value, max) {
   return value >= 0 && value <= max;
 }
-var SPACE, TAB, PLUS, MINUS, DOT, ZERO, NINE, LOWER_E, UPPER_E, NOT_A_NUMBER, encoder, nullSpellingsByLength, LONGEST_NULL_SPELLING, infinitySpellings, LONGEST_INFINITY_SPELLING, TRUE, FALSE, INT64_MIN, UINT64_MAX, POWERS_OF_TEN, lastValue, DAYS_IN_MONTH;
+var SPACE, TAB, PLUS, MINUS, DOT, ZERO, NINE, LOWER_E, UPPER_E, NOT_A_NUMBER, encoder, nullSpellingsByLength, LONGEST_NULL_SPELLING, infinitySpellings, LONGEST_INFINITY_SPELLING, TRUE, FALSE, MAY_START_OTHER_KIND, INT64_MIN, UINT64_MAX, POWERS_OF_TEN, lastValue, DAYS_IN_MONTH;
 var init_cell_scan = __esm({
   "packages/readers/src/cell-scan.ts"() {
     init_cell_grammar();
@@ -35954,6 +35955,12 @@ var init_cell_scan = __esm({
     LONGEST_INFINITY_SPELLING = Math.max(...infinitySpellings.map((spelling) => spelling.length));
     TRUE = encoder.encode("true");
     FALSE = encoder.encode("false");
+    MAY_START_OTHER_KIND = new Uint8Array(256);
+    for (const byte of [SPACE, TAB, PLUS, MINUS, DOT, ...encoder.encode("0123456789")]) MAY_START_OTHER_KIND[byte] = 1;
+    for (const word2 of [...INFINITY_SPELLINGS, "true", "false"]) {
+      for (const first of [word2[0].toLowerCase(), word2[0].toUpperCase()]) MAY_START_OTHER_KIND[first.charCodeAt(0)] = 1;
+    }
+    for (const spelling of NULL_SPELLINGS) if (spelling.length > 0) MAY_START_OTHER_KIND[spelling.charCodeAt(0)] = 1;
     INT64_MIN = -(2n ** 63n);
     UINT64_MAX = 2n ** 64n - 1n;
     POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);

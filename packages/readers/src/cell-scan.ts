@@ -25,12 +25,24 @@ const infinitySpellings = INFINITY_SPELLINGS.map((spelling) => encoder.encode(sp
 const LONGEST_INFINITY_SPELLING = Math.max(...infinitySpellings.map((spelling) => spelling.length));
 const TRUE = encoder.encode("true");
 const FALSE = encoder.encode("false");
+/**
+ * The bytes a cell of another kind than text can start with: blanks, signs, a dot and digits (numbers, timestamps),
+ * and the first letters of infinity, boolean and null spellings. Any other first byte makes the cell text.
+ */
+const MAY_START_OTHER_KIND = new Uint8Array(256);
+for (const byte of [SPACE, TAB, PLUS, MINUS, DOT, ...encoder.encode("0123456789")]) MAY_START_OTHER_KIND[byte] = 1;
+for (const word of [...INFINITY_SPELLINGS, "true", "false"]) {
+  for (const first of [word[0]!.toLowerCase(), word[0]!.toUpperCase()]) MAY_START_OTHER_KIND[first.charCodeAt(0)] = 1;
+}
+for (const spelling of NULL_SPELLINGS) if (spelling.length > 0) MAY_START_OTHER_KIND[spelling.charCodeAt(0)] = 1;
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 
 /** The kind of the cell in bytes[start, end). */
 export function classifyBytes(bytes: Uint8Array, start: number, end: number): CellKind {
   if (start === end) return CellKind.Null;
+  // Most text (names, emails, categories) is told by its first byte, before the number, null and timestamp scans.
+  if (MAY_START_OTHER_KIND[bytes[start]!] === 0) return CellKind.String;
   const number = scanNumber(bytes, start, end);
   if (number !== NOT_A_NUMBER) return number;
   const length = end - start;
