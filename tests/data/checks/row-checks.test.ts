@@ -174,30 +174,34 @@ describe("the key run", () => {
 
   it("finds exactly the repeats a set of key texts finds, whether keys count up, repeat or are spelled otherwise", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(keyCell, { maxLength: 300, size: "max" }), fc.integer({ min: 0, max: 5 }), async (cells, from) => {
-        let next = from;
-        const keys = cells.map((cell) => {
-          if ("written" in cell) return cell;
-          const value = "next" in cell ? next++ : Math.max(0, next - cell.back);
-          return { written: String(value), text: String(value) };
-        });
-        const dir = workspace({ "data.csv": `id,v\n${keys.map((key, i) => `${key.written},${i}`).join("\n")}\n` });
-        const run = await runChecks(
-          dir,
-          { path: "data.csv", key: "id", "duplicate-rows": "ignore" },
-          { chunkBytes: 64 },
-        );
-        const seen = new Set<string>();
-        const repeats: string[] = [];
-        keys.forEach(({ text }, i) => {
-          if (text === "") return;
-          if (seen.has(text)) repeats.push(`${text}@data.csv:${i + 2}`);
-          seen.add(text);
-        });
-        const result = run.result("expect_column_values_to_be_unique", "id");
-        expect(result.result.unexpected_count).toBe(repeats.length);
-        expect(examples(result)).toEqual(repeats.slice(0, 20));
-      }),
+      fc.asyncProperty(
+        fc.array(keyCell, { maxLength: 300, size: "max" }),
+        fc.integer({ min: 0, max: 5 }),
+        async (cells, from) => {
+          let next = from;
+          const keys = cells.map((cell) => {
+            if ("written" in cell) return cell;
+            const value = "next" in cell ? next++ : Math.max(0, next - cell.back);
+            return { written: String(value), text: String(value) };
+          });
+          const dir = workspace({ "data.csv": `id,v\n${keys.map((key, i) => `${key.written},${i}`).join("\n")}\n` });
+          const run = await runChecks(
+            dir,
+            { path: "data.csv", key: "id", "duplicate-rows": "ignore" },
+            { chunkBytes: 64 },
+          );
+          const seen = new Set<string>();
+          const repeats: string[] = [];
+          keys.forEach(({ text }, i) => {
+            if (text === "") return;
+            if (seen.has(text)) repeats.push(`${text}@data.csv:${i + 2}`);
+            seen.add(text);
+          });
+          const result = run.result("expect_column_values_to_be_unique", "id");
+          expect(result.result.unexpected_count).toBe(repeats.length);
+          expect(examples(result)).toEqual(repeats.slice(0, 20));
+        },
+      ),
       { numRuns: 150 },
     );
   });
