@@ -59203,6 +59203,32 @@ var KeyRun = class {
   }
 };
 
+// packages/data/src/checks/label-texts.ts
+var MAX_REMEMBERED = 256;
+var LabelTexts = class {
+  byHash = /* @__PURE__ */ new Map();
+  texts = [];
+  classes = [];
+  /** The class remembered for the label text in bytes[start, end), or undefined. */
+  find(bytes, start, end) {
+    const index = this.byHash.get(hashAsciiBytes(bytes, start, end));
+    if (index === void 0) return void 0;
+    const text = this.texts[index];
+    if (text.length !== end - start) return void 0;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return void 0;
+    return this.classes[index];
+  }
+  /** Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts). */
+  remember(text, labelClass2) {
+    if (this.texts.length >= MAX_REMEMBERED) return;
+    const hash2 = hashAsciiBytes(Buffer.from(text, "latin1"), 0, text.length);
+    if (this.byHash.has(hash2)) return;
+    this.byHash.set(hash2, this.texts.length);
+    this.texts.push(text);
+    this.classes.push(labelClass2);
+  }
+};
+
 // packages/data/src/checks/table-checks.ts
 var MAX_LABEL_CLASSES = 1e4;
 function rowCountResults(context) {
@@ -59361,6 +59387,7 @@ var RowChecks = class {
   labelLookup;
   classCounts = /* @__PURE__ */ new Map();
   labelClasses = /* @__PURE__ */ new Map();
+  labelTexts = new LabelTexts();
   tooManyClasses = false;
   features = new KeyHasher();
   row = new KeyHasher();
@@ -59378,18 +59405,22 @@ var RowChecks = class {
     const featureColumns = columnRuns(
       Int32Array.from(batch.columns.keys()).filter((col) => col !== labelIndex && !keyColumns.includes(col))
     );
-    const labels = labelIndex >= 0 ? batch.column(labelIndex) : void 0;
     const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : void 0;
+    const textBatch = batch.kind === "text" ? batch : void 0;
+    const labelRanges = labelIndex >= 0 ? textBatch?.cellRanges() : void 0;
+    const labels = labelIndex >= 0 && !text ? batch.column(labelIndex) : void 0;
     const keys = keyIndexes?.map(
       (col) => col < 0 ? { col } : { col, kinds: batch.classifyColumn(col).kinds }
     );
     const plainKeys = this.keyRun && text && keys?.length === 1 && keys[0].col >= 0 ? keyCells(batch, keys[0].col) : void 0;
     this.cells.use(batch);
     for (let row = 0; row < rows; row++) {
-      const label = labels?.[row];
       const labelled = labelKinds !== void 0 && labelKinds[row] !== CellKind.Null;
-      const labelText = labelled ? this.classOf(label, text) : "";
-      if (labelled) this.countLabel(labelText, label, text, place, row);
+      let labelText = "";
+      if (labelled) {
+        labelText = labelRanges ? this.textClassOf(textBatch, labelRanges, row, labelIndex) : labelClass(labels[row], false);
+        this.countLabel(labelText, place, row, labelIndex);
+      }
       if (keys) this.checkKey(keys, plainKeys, place, row);
       if (hashRows)
         this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : void 0, place, row);
@@ -59526,17 +59557,27 @@ var RowChecks = class {
     }
     return results;
   }
-  /** `labelClass`, remembered per CSV text: labels take few distinct values, and every row has one. */
-  classOf(label, text) {
-    if (!text) return labelClass(label, false);
+  /**
+   * `labelClass` of a CSV label cell, remembered per text (labels take few distinct values, and every row has one):
+   * plain ASCII cells by their bytes, others by their string.
+   */
+  textClassOf(batch, ranges, row, col) {
+    const index = row * ranges.width + col;
+    const plain = ranges.flags[index] === 0;
+    if (plain) {
+      const known2 = this.labelTexts.find(ranges.bytes, ranges.starts[index], ranges.ends[index]);
+      if (known2 !== void 0) return known2;
+    }
+    const label = batch.cell(row, col);
     let known = this.labelClasses.get(label);
     if (known === void 0) {
       known = labelClass(label, true);
       if (this.labelClasses.size < MAX_LABEL_CLASSES) this.labelClasses.set(label, known);
     }
+    if (plain) this.labelTexts.remember(label, known);
     return known;
   }
-  countLabel(labelText, label, text, place, row) {
+  countLabel(labelText, place, row, col) {
     this.labelledRows++;
     if (!this.tooManyClasses) {
       const count = this.classCounts.get(labelText);
@@ -59549,7 +59590,14 @@ var RowChecks = class {
     }
     const newLabels = this.spec.label?.newLabels;
     if (newLabels && !newLabels.baseline.has(labelText)) {
-      this.tally(this.newLabelTally, recordedValue(label, text), place, row);
+      const { batch } = place;
+      const text = batch.kind === "text";
+      this.tally(
+        this.newLabelTally,
+        recordedValue(text ? batch.cell(row, col) : batch.column(col)[row], text),
+        place,
+        row
+      );
     }
   }
   /**

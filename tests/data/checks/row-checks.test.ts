@@ -206,3 +206,65 @@ describe("the key run", () => {
     );
   });
 });
+
+describe("label classes", () => {
+  /** A label cell as written, and its class: its text read by the cell grammar ("01", " 1" and "1.0" are 1). */
+  const labelCell = fc.oneof(
+    fc.constantFrom(
+      { written: "a", label: "a" },
+      { written: '"a"', label: "a" },
+      { written: "A", label: "A" },
+      { written: "1", label: "1" },
+      { written: "1.0", label: "1" },
+      { written: "01", label: "1" },
+      { written: " 1", label: "1" },
+      { written: "é", label: "é" },
+      { written: '"q""r"', label: 'q"r' },
+      { written: "", label: undefined },
+    ),
+    // More distinct texts than are remembered by their bytes.
+    fc.integer({ min: 0, max: 299 }).map((n) => ({ written: `c${n}`, label: `c${n}` })),
+  );
+
+  it("counts classes and finds conflicting labels as the labels' texts say, however many texts there are", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ x: fc.integer({ min: 0, max: 6 }), cell: labelCell }), { maxLength: 800, size: "max" }),
+        async (rows) => {
+          const dir = workspace({
+            "data.csv": `x,label\n${rows.map(({ x, cell }) => `${x},${cell.written}`).join("\n")}\n`,
+          });
+          const run = await runChecks(
+            dir,
+            {
+              path: "data.csv",
+              label: "label",
+              "duplicate-rows": "ignore",
+              "label-checks": { "min-class-share": 1, "conflicting-labels": "error" },
+            },
+            { chunkBytes: 256 },
+          );
+          const classes = new Set<string>();
+          const firstLabel = new Map<number, string>();
+          let conflicts = 0;
+          for (const { x, cell } of rows) {
+            if (cell.label === undefined) continue;
+            classes.add(cell.label);
+            const first = firstLabel.get(x);
+            if (first === undefined) firstLabel.set(x, cell.label);
+            else if (first !== cell.label) conflicts++;
+          }
+          const shares = run.result("expect_label_class_shares_to_be_at_least", "label");
+          const named = (shares.result.partial_unexpected_list ?? []).map((item) => String(item.value).split(": ")[0]);
+          // Every class holds less than all rows unless it is the only one; the result shows the first 20.
+          expect(shares.result.element_count).toBe(classes.size);
+          if (classes.size > 1) expect(named).toHaveLength(Math.min(20, classes.size));
+          for (const name of named) expect(classes).toContain(name);
+          const conflicting = run.result("expect_identical_features_to_have_one_label", "label");
+          expect(conflicting.result.unexpected_count).toBe(conflicts);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

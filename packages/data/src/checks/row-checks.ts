@@ -1,10 +1,11 @@
 import type { CheckResult } from "@ctrain/core";
-import { CellKind, type RecordBatch } from "@ctrain/readers";
+import { CellKind, type CellRanges, type RecordBatch, type TextBatch } from "@ctrain/readers";
 import { labelClass } from "./baseline-facts.js";
 import { CellHashing, columnRuns, kindOf, recordedValue, textOf, type BatchPlace, type ColumnRuns } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
 import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
 import { KeyRun, keyCells, plainKey, type KeyCells } from "./key-run.js";
+import { LabelTexts } from "./label-texts.js";
 import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
 import type { RepeatJob } from "./repeat-settling.js";
 import type { RowSchema } from "./row-schema.js";
@@ -77,6 +78,7 @@ export class RowChecks {
   private readonly labelLookup?: ColumnLookup;
   private readonly classCounts = new Map<string, number>();
   private readonly labelClasses = new Map<string, string>();
+  private readonly labelTexts = new LabelTexts();
   private tooManyClasses = false;
   private readonly features = new KeyHasher();
   private readonly row = new KeyHasher();
@@ -128,8 +130,11 @@ export class RowChecks {
     const featureColumns = columnRuns(
       Int32Array.from(batch.columns.keys()).filter((col) => col !== labelIndex && !keyColumns.includes(col)),
     );
-    const labels = labelIndex >= 0 ? batch.column(labelIndex) : undefined;
     const labelKinds = labelIndex >= 0 ? batch.classifyColumn(labelIndex).kinds : undefined;
+    // A plain ASCII label of a text batch is looked up by its bytes; other labels as values.
+    const textBatch = batch.kind === "text" ? batch : undefined;
+    const labelRanges = labelIndex >= 0 ? textBatch?.cellRanges() : undefined;
+    const labels = labelIndex >= 0 && !text ? batch.column(labelIndex) : undefined;
     const keys = keyIndexes?.map((col): KeyColumn =>
       col < 0 ? { col } : { col, kinds: batch.classifyColumn(col).kinds },
     );
@@ -138,10 +143,14 @@ export class RowChecks {
     this.cells.use(batch);
 
     for (let row = 0; row < rows; row++) {
-      const label = labels?.[row];
       const labelled = labelKinds !== undefined && labelKinds[row] !== CellKind.Null;
-      const labelText = labelled ? this.classOf(label, text) : "";
-      if (labelled) this.countLabel(labelText, label, text, place, row);
+      let labelText = "";
+      if (labelled) {
+        labelText = labelRanges
+          ? this.textClassOf(textBatch!, labelRanges, row, labelIndex)
+          : labelClass(labels![row], false);
+        this.countLabel(labelText, place, row, labelIndex);
+      }
       if (keys) this.checkKey(keys, plainKeys, place, row);
       if (hashRows)
         this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : undefined, place, row);
@@ -301,18 +310,28 @@ export class RowChecks {
     return results;
   }
 
-  /** `labelClass`, remembered per CSV text: labels take few distinct values, and every row has one. */
-  private classOf(label: unknown, text: boolean): string {
-    if (!text) return labelClass(label, false);
-    let known = this.labelClasses.get(label as string);
+  /**
+   * `labelClass` of a CSV label cell, remembered per text (labels take few distinct values, and every row has one):
+   * plain ASCII cells by their bytes, others by their string.
+   */
+  private textClassOf(batch: TextBatch, ranges: CellRanges, row: number, col: number): string {
+    const index = row * ranges.width + col;
+    const plain = ranges.flags[index] === 0;
+    if (plain) {
+      const known = this.labelTexts.find(ranges.bytes, ranges.starts[index]!, ranges.ends[index]!);
+      if (known !== undefined) return known;
+    }
+    const label = batch.cell(row, col);
+    let known = this.labelClasses.get(label);
     if (known === undefined) {
       known = labelClass(label, true);
-      if (this.labelClasses.size < MAX_LABEL_CLASSES) this.labelClasses.set(label as string, known);
+      if (this.labelClasses.size < MAX_LABEL_CLASSES) this.labelClasses.set(label, known);
     }
+    if (plain) this.labelTexts.remember(label, known);
     return known;
   }
 
-  private countLabel(labelText: string, label: unknown, text: boolean, place: BatchPlace, row: number): void {
+  private countLabel(labelText: string, place: BatchPlace, row: number, col: number): void {
     this.labelledRows++;
     if (!this.tooManyClasses) {
       const count = this.classCounts.get(labelText);
@@ -325,7 +344,14 @@ export class RowChecks {
     }
     const newLabels = this.spec.label?.newLabels;
     if (newLabels && !newLabels.baseline.has(labelText)) {
-      this.tally(this.newLabelTally, recordedValue(label, text), place, row);
+      const { batch } = place;
+      const text = batch.kind === "text";
+      this.tally(
+        this.newLabelTally,
+        recordedValue(text ? batch.cell(row, col) : batch.column(col)[row], text),
+        place,
+        row,
+      );
     }
   }
 

@@ -1,0 +1,35 @@
+import { hashAsciiBytes } from "../profile/hash.js";
+
+/** Label texts remembered by their bytes; a label column with more distinct texts is looked up as strings past them. */
+const MAX_REMEMBERED = 256;
+
+/**
+ * The classes of plain ASCII label cells, found by their bytes where they lie in the input: a label column's strings
+ * are never made, and a Map keyed by a fresh string per row hashed every one (V8's string hashing showed in perf). A
+ * hash found is checked byte for byte against the text it was remembered for, so a collision only misses.
+ */
+export class LabelTexts {
+  private readonly byHash = new Map<number, number>();
+  private readonly texts: string[] = [];
+  private readonly classes: string[] = [];
+
+  /** The class remembered for the label text in bytes[start, end), or undefined. */
+  find(bytes: Uint8Array, start: number, end: number): string | undefined {
+    const index = this.byHash.get(hashAsciiBytes(bytes, start, end));
+    if (index === undefined) return undefined;
+    const text = this.texts[index]!;
+    if (text.length !== end - start) return undefined;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return undefined;
+    return this.classes[index];
+  }
+
+  /** Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts). */
+  remember(text: string, labelClass: string): void {
+    if (this.texts.length >= MAX_REMEMBERED) return;
+    const hash = hashAsciiBytes(Buffer.from(text, "latin1"), 0, text.length);
+    if (this.byHash.has(hash)) return;
+    this.byHash.set(hash, this.texts.length);
+    this.texts.push(text);
+    this.classes.push(labelClass);
+  }
+}
