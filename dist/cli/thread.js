@@ -59205,29 +59205,39 @@ var KeyRun = class {
 
 // packages/data/src/checks/label-texts.ts
 var MAX_REMEMBERED = 256;
+var SCANNED_TEXTS = 8;
+var SMALL_INTEGER = 1073741823;
 var LabelTexts = class {
   byHash = /* @__PURE__ */ new Map();
   texts = [];
   classes = [];
   /** The class remembered for the label text in bytes[start, end), or undefined. */
   find(bytes, start, end) {
-    const index = this.byHash.get(hashAsciiBytes(bytes, start, end));
-    if (index === void 0) return void 0;
-    const text = this.texts[index];
-    if (text.length !== end - start) return void 0;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return void 0;
-    return this.classes[index];
+    const { texts } = this;
+    if (texts.length <= SCANNED_TEXTS) {
+      for (let index2 = 0; index2 < texts.length; index2++) {
+        if (equalsAscii(texts[index2], bytes, start, end)) return this.classes[index2];
+      }
+      return void 0;
+    }
+    const index = this.byHash.get(hashAsciiBytes(bytes, start, end) & SMALL_INTEGER);
+    return index !== void 0 && equalsAscii(texts[index], bytes, start, end) ? this.classes[index] : void 0;
   }
   /** Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts). */
   remember(text, labelClass2) {
     if (this.texts.length >= MAX_REMEMBERED) return;
-    const hash2 = hashAsciiBytes(Buffer.from(text, "latin1"), 0, text.length);
+    const hash2 = hashAsciiBytes(Buffer.from(text, "latin1"), 0, text.length) & SMALL_INTEGER;
     if (this.byHash.has(hash2)) return;
     this.byHash.set(hash2, this.texts.length);
     this.texts.push(text);
     this.classes.push(labelClass2);
   }
 };
+function equalsAscii(text, bytes, start, end) {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
+}
 
 // packages/data/src/checks/table-checks.ts
 var MAX_LABEL_CLASSES = 1e4;
