@@ -58554,13 +58554,14 @@ var RepeatFinder = class {
   }
   /**
    * Frees the table and hands the spilled keys, if any, to the caller, who settles them (`settleShare`, here or on
-   * other threads) and removes them; `finish` then finds nothing more.
+   * other threads) and removes them; `finish` then finds nothing more. Should writing the last buffered keys fail, the
+   * finder keeps them, for `dispose` to remove.
    */
   takeSpill() {
-    this.slots = new Uint32Array(0);
     const spill = this.spill;
-    this.spill = void 0;
     spill?.flushAll();
+    this.slots = new Uint32Array(0);
+    this.spill = void 0;
     return spill;
   }
   /** Removes temporary files without settling (the read failed). */
@@ -59105,11 +59106,11 @@ function codePointLength2(s) {
 var SETTLE_THREAD_START_KEYS = 275e4;
 async function settleRepeats(jobs, threads) {
   const spills = [];
-  jobs.forEach((job, index) => {
-    const spill = job.finder.takeSpill();
-    if (spill) spills.push({ job: index, spill });
-  });
   try {
+    jobs.forEach((job, index) => {
+      const spill = job.finder.takeSpill();
+      if (spill) spills.push({ job: index, spill });
+    });
     const runs = cutRuns(spills, threads);
     const settling = runs.slice(1).map(
       (run) => threads.settle(run.map((part) => part.share)).then(
@@ -59135,7 +59136,8 @@ function cutRuns(spills, threads) {
   const counts = spills.map(({ spill }) => spill.counts);
   const total = counts.flat().reduce((sum2, count) => sum2 + count, 0);
   const startKeys = threads?.startKeys ?? 0;
-  const others = threads && total > startKeys ? threads.threads - 1 : 0;
+  const worthwhile = startKeys > 0 ? Math.floor(total / startKeys) - 2 : Infinity;
+  const others = threads ? Math.max(0, Math.min(threads.threads - 1, worthwhile)) : 0;
   const first = (total + others * startKeys) / (others + 1);
   const each = others > 0 ? (total - first) / others : 0;
   const runs = [[]];

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -119,19 +120,57 @@ describe("settling spilled keys on several threads", () => {
     expect(split).toBeGreaterThan(40);
   });
 
-  it("settles here alone when there are no more keys than a thread settles while it starts, else on every thread", async () => {
+  it("starts a settle thread only for a run of at least the keys this thread settles while one starts", async () => {
     const tempDir = makeTempDir("ctrain-settle-test-");
     const keys = Array.from({ length: 5000 }, (_, i) => ({ key: i % 4000, tag: i % 2, finder: 0 }));
-    const few = feed(keys, 1, 16 * 20, tempDir);
-    const { threads, calls } = threadsHere(4, 5001);
-    await settleRepeats(few.jobs, threads);
-    expect(calls).toEqual([]);
-    expect(few.tallies[0]!.count).toBe(1000);
-    const many = feed(keys, 1, 16 * 20, tempDir);
-    const split = threadsHere(4, 1000);
-    await settleRepeats(many.jobs, split.threads);
-    expect(split.calls).toHaveLength(3);
-    expect(many.tallies[0]!.count).toBe(1000);
+    // With k other threads, each gets (5000 - startKeys) / (k + 1) keys.
+    for (const [startKeys, started] of [
+      [5001, 0],
+      [2000, 0],
+      [1600, 1],
+      [1000, 3],
+    ] as const) {
+      const { jobs, tallies } = feed(keys, 1, 16 * 20, tempDir);
+      const { threads, calls } = threadsHere(4, startKeys);
+      await settleRepeats(jobs, threads);
+      expect(calls).toHaveLength(started);
+      expect(tallies[0]!.count).toBe(1000);
+    }
+    expect(readdirSync(tempDir)).toEqual([]);
+  });
+
+  it("leaves no files when writing the last spilled keys fails: the finders keep what they could not hand over", async () => {
+    const tempDir = makeTempDir("ctrain-settle-test-");
+    const keys = Array.from({ length: 3000 }, (_, i) => ({ key: i, tag: 0, finder: i }));
+    const { jobs } = feed(keys, 2, 16 * 20, tempDir);
+    expect(readdirSync(tempDir)).toHaveLength(2);
+    const fs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+    const writeSync = fs.writeSync;
+    fs.writeSync = () => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    };
+    syncBuiltinESMExports();
+    try {
+      await expect(settleRepeats(jobs, threadsHere(2, 0).threads)).rejects.toThrow("ENOSPC");
+    } finally {
+      fs.writeSync = writeSync;
+      syncBuiltinESMExports();
+    }
+    for (const job of jobs) job.finder.dispose();
+    expect(readdirSync(tempDir)).toEqual([]);
+  });
+
+  it("removes the spills it took when a later finder cannot hand its spill over", async () => {
+    const tempDir = makeTempDir("ctrain-settle-test-");
+    const keys = Array.from({ length: 3000 }, (_, i) => ({ key: i, tag: 0, finder: i }));
+    const { jobs } = feed(keys, 2, 16 * 20, tempDir);
+    const failing = jobs[1]!.finder;
+    failing.takeSpill = () => {
+      throw new Error("injected failure");
+    };
+    await expect(settleRepeats(jobs)).rejects.toThrow("injected failure");
+    expect(readdirSync(tempDir)).toHaveLength(1);
+    failing.dispose();
     expect(readdirSync(tempDir)).toEqual([]);
   });
 });

@@ -143,7 +143,6 @@ describe("row checks", () => {
 });
 
 describe("the key run", () => {
-  /** A key cell as written, and its text as read. */
   /**
    * A key cell: the next of a count up (an auto-increment id), a plain integer `back` places before the next (a
    * repeat, once the count passed it), any plain integer (which ends the count up), or one spelled otherwise.

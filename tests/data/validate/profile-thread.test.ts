@@ -313,12 +313,13 @@ describe("profiling on a second thread", () => {
   });
 
   it("settles spilled keys on the threads the dataset was read on, with the documents one thread gives", async () => {
-    // 250,000 rows: every repeat check spills past its 196,608 keys in memory. Rows 120,000 on repeat the features of
-    // the first 120,000 with the other label (conflicts); rows 240,000 on repeat the first rows whole (duplicates and
-    // repeated keys), many more than the 20 examples a check shows.
+    // 250,000 rows: every repeat check spills past its 196,608 keys in memory (the ids are not plain integers, which
+    // the key would keep as a range). Rows 120,000 on repeat the features of the first 120,000 with the other label
+    // (conflicts); rows 240,000 on repeat the first rows whole (duplicates and repeated keys), many more than the 20
+    // examples a check shows.
     const rows = Array.from({ length: 250_000 }, (_, i) => {
       const block = Math.floor(i / 120_000);
-      return `${i % 240_000},${i % 120_000},${(i % 120_000) % 7},l${(i + (block === 1 ? 1 : 0)) % 2}`;
+      return `k${i % 240_000},${i % 120_000},${(i % 120_000) % 7},l${(i + (block === 1 ? 1 : 0)) % 2}`;
     });
     const dir = workspace({
       "data.csv": `id,a,b,label

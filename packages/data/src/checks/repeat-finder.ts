@@ -17,7 +17,8 @@ export type RepeatFound = (kind: Seen, file: number, line: number, firstFile: nu
 /**
  * Where a finder's settled repeats go. Settled on this thread, `found` hears of every one in turn. Settled on another
  * thread, it hears of the first `KEPT_REPEATS` and the first `KEPT_REPEATS` conflicts, in turn, and `more` counts
- * the others of each kind: a sink keeps examples of at most that many.
+ * the others of each kind. That is all a sink needs when it counts every repeat or conflicts only, and keeps examples
+ * of at most that many: a sink that kept examples of same-tag repeats only would need their first ones kept too.
  */
 export interface RepeatSink {
   found: RepeatFound;
@@ -135,13 +136,14 @@ export class RepeatFinder {
 
   /**
    * Frees the table and hands the spilled keys, if any, to the caller, who settles them (`settleShare`, here or on
-   * other threads) and removes them; `finish` then finds nothing more.
+   * other threads) and removes them; `finish` then finds nothing more. Should writing the last buffered keys fail, the
+   * finder keeps them, for `dispose` to remove.
    */
   takeSpill(): Spill | undefined {
-    this.slots = new Uint32Array(0);
     const spill = this.spill;
-    this.spill = undefined;
     spill?.flushAll();
+    this.slots = new Uint32Array(0);
+    this.spill = undefined;
     return spill;
   }
 

@@ -27,8 +27,8 @@ export interface SettleThreads {
 
 /**
  * A settle thread starts (compiles thread.js and is ready) in about 110 ms on the validate benchmark's machine, the time
- * this thread takes to settle about 2.75 M spilled keys (6.2 M in 250 ms); so this thread takes that many more than
- * each other thread, and fewer keys than that in all are settled here alone.
+ * this thread takes to settle about 2.75 M spilled keys (6.2 M in 250 ms): this thread takes that many more than each
+ * other thread, and a thread is started only for a run of at least that many, which pays for its start.
  */
 export const SETTLE_THREAD_START_KEYS = 2_750_000;
 
@@ -46,11 +46,11 @@ interface Part {
  */
 export async function settleRepeats(jobs: readonly RepeatJob[], threads?: SettleThreads): Promise<void> {
   const spills: { job: number; spill: Spill }[] = [];
-  jobs.forEach((job, index) => {
-    const spill = job.finder.takeSpill();
-    if (spill) spills.push({ job: index, spill });
-  });
   try {
+    jobs.forEach((job, index) => {
+      const spill = job.finder.takeSpill();
+      if (spill) spills.push({ job: index, spill });
+    });
     const runs = cutRuns(spills, threads);
     const settling = runs.slice(1).map((run) =>
       threads!.settle(run.map((part) => part.share)).then(
@@ -76,13 +76,15 @@ function settleHere(run: readonly Part[], jobs: readonly RepeatJob[]): void {
 
 /**
  * The partitions of every spill cut into runs, in order: the first for this thread, which also waits for the others
- * to start, so it takes `startKeys` more than each of them; one run in all when there are too few keys for that.
+ * to start, so it takes `startKeys` more than each of them; as many others as get at least `startKeys` keys each.
  */
 function cutRuns(spills: readonly { job: number; spill: Spill }[], threads: SettleThreads | undefined): Part[][] {
   const counts = spills.map(({ spill }) => spill.counts);
   const total = counts.flat().reduce((sum, count) => sum + count, 0);
   const startKeys = threads?.startKeys ?? 0;
-  const others = threads && total > startKeys ? threads.threads - 1 : 0;
+  // With k others, each gets (total - startKeys) / (k + 1) keys: at least startKeys for k <= total / startKeys - 2.
+  const worthwhile = startKeys > 0 ? Math.floor(total / startKeys) - 2 : Infinity;
+  const others = threads ? Math.max(0, Math.min(threads.threads - 1, worthwhile)) : 0;
   const first = (total + others * startKeys) / (others + 1);
   const each = others > 0 ? (total - first) / others : 0;
   const runs: Part[][] = [[]];
