@@ -58471,6 +58471,23 @@ function compareRecords(a, i, b, j) {
   const y = j * KEY_RECORD_WORDS;
   return a[x] - b[y] || a[x + 1] - b[y + 1];
 }
+function firstPlace(files, file2, line) {
+  return `${files[file2] ?? "an earlier file"}:${line}`;
+}
+function tallySink(tally, writer, files, shown) {
+  return {
+    found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
+      tally,
+      writer,
+      shown(firstPlace(files, firstFile, firstLine)),
+      { file: files[file2], fileIndex: file2 },
+      line
+    ),
+    more: (_kind, count) => {
+      tally.count += count;
+    }
+  };
+}
 function tallyRepeat(tally, writer, value, place, line) {
   if (!tally.wantsExample()) {
     tally.count++;
@@ -59004,16 +59021,7 @@ var ColumnChecks = class {
     return this.unique ? [{ finder: this.unique, sink: this.uniqueSink(files) }] : [];
   }
   uniqueSink(files) {
-    return {
-      found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
-        this.uniqueTally,
-        this.uniquePartitions,
-        `repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`,
-        { file: files[file2], fileIndex: file2 },
-        line
-      ),
-      more: (_kind, count) => this.uniqueTally.count += count
-    };
+    return tallySink(this.uniqueTally, this.uniquePartitions, files, (first) => `repeats ${first}`);
   }
   /** Removes temporary files after a failed read. */
   dispose() {
@@ -59488,35 +59496,17 @@ var RowChecks = class {
     return jobs;
   }
   keySink(files) {
-    return {
-      found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
-        this.keyTally,
-        this.keyPartitions,
-        `same key as ${placeOf(files, firstFile, firstLine)}`,
-        { file: files[file2], fileIndex: file2 },
-        line
-      ),
-      more: (_kind, count) => this.keyTally.count += count
-    };
+    return tallySink(this.keyTally, this.keyPartitions, files, (first) => `same key as ${first}`);
   }
   duplicateSink(files) {
-    return {
-      found: (_kind, file2, line, firstFile, firstLine) => tallyRepeat(
-        this.duplicateTally,
-        this.rowPartitions,
-        `same as ${placeOf(files, firstFile, firstLine)}`,
-        { file: files[file2], fileIndex: file2 },
-        line
-      ),
-      more: (_kind, count) => this.duplicateTally.count += count
-    };
+    return tallySink(this.duplicateTally, this.rowPartitions, files, (first) => `same as ${first}`);
   }
   /** Rows with the features of an earlier row: only those with another label count. */
   conflictSink(files) {
     return {
       found: (kind, file2, line, firstFile, firstLine) => {
         if (kind === Seen.Conflict)
-          this.conflictTally.add(`other label than ${placeOf(files, firstFile, firstLine)}`, files[file2], line);
+          this.conflictTally.add(`other label than ${firstPlace(files, firstFile, firstLine)}`, files[file2], line);
       },
       more: (kind, count) => {
         if (kind === Seen.Conflict) this.conflictTally.count += count;
@@ -59736,9 +59726,6 @@ function rowPreview(batch, row) {
     length += shown.length + 1;
   }
   return cells.join(",") + (cells.length < batch.columns.length ? ",\u2026" : "");
-}
-function placeOf(files, file2, line) {
-  return `${files[file2] ?? "an earlier file"}:${line}`;
 }
 
 // packages/data/src/checks/row-schema.ts

@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import type * as NodeFs from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -144,7 +145,7 @@ describe("settling spilled keys on several threads", () => {
     const keys = Array.from({ length: 3000 }, (_, i) => ({ key: i, tag: 0, finder: i }));
     const { jobs } = feed(keys, 2, 16 * 20, tempDir);
     expect(readdirSync(tempDir)).toHaveLength(2);
-    const fs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+    const fs = createRequire(import.meta.url)("node:fs") as typeof NodeFs;
     const writeSync = fs.writeSync;
     fs.writeSync = () => {
       throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });

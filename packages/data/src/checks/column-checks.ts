@@ -12,7 +12,7 @@ import { CellKind, type RecordBatch } from "@ctrain/readers";
 import { NAN_KIND, recordedValue, textOf, type BatchPlace, type CheckedKind } from "./cells.js";
 import { hashAsciiBytes, hashString } from "../profile/hash.js";
 import { KeyHasher } from "./key-hasher.js";
-import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
+import { KeyPartitionWriter, tallyRepeat, tallySink, type ShardPlace } from "./key-partitions.js";
 import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
 import type { RepeatJob } from "./repeat-settling.js";
 import {
@@ -353,17 +353,7 @@ export class ColumnChecks {
   }
 
   private uniqueSink(files: readonly (string | undefined)[]): RepeatSink {
-    return {
-      found: (_kind, file, line, firstFile, firstLine) =>
-        tallyRepeat(
-          this.uniqueTally,
-          this.uniquePartitions,
-          `repeats ${files[firstFile] ?? "an earlier file"}:${firstLine}`,
-          { file: files[file], fileIndex: file },
-          line,
-        ),
-      more: (_kind, count) => (this.uniqueTally.count += count),
-    };
+    return tallySink(this.uniqueTally, this.uniquePartitions, files, (first) => `repeats ${first}`);
   }
 
   /** Removes temporary files after a failed read. */

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "
 import { join } from "node:path";
 import { z } from "zod";
 import { RecordedValue, encodeNonFinite } from "@ctrain/core";
+import type { RepeatSink } from "./repeat-finder.js";
 import { PARTIAL_UNEXPECTED_COUNT, type UnexpectedTally } from "./results.js";
 
 /**
@@ -207,6 +208,36 @@ export function compareRecords(a: Uint32Array, i: number, b: Uint32Array, j: num
   const x = i * KEY_RECORD_WORDS;
   const y = j * KEY_RECORD_WORDS;
   return a[x]! - b[y]! || a[x + 1]! - b[y + 1]!;
+}
+
+/** `data/1.csv:12`: where a repeated value first appeared, by file index and line. */
+export function firstPlace(files: readonly (string | undefined)[], file: number, line: number): string {
+  return `${files[file] ?? "an earlier file"}:${line}`;
+}
+
+/**
+ * Where a repeat check's settled repeats go: each to `tallyRepeat`, shown as `shown` says of where its value first
+ * appeared; the rest only counted.
+ */
+export function tallySink(
+  tally: UnexpectedTally,
+  writer: KeyPartitionWriter | undefined,
+  files: readonly (string | undefined)[],
+  shown: (first: string) => string,
+): RepeatSink {
+  return {
+    found: (_kind, file, line, firstFile, firstLine) =>
+      tallyRepeat(
+        tally,
+        writer,
+        shown(firstPlace(files, firstFile, firstLine)),
+        { file: files[file], fileIndex: file },
+        line,
+      ),
+    more: (_kind, count) => {
+      tally.count += count;
+    },
+  };
 }
 
 /** Counts a repeat the check found within the shard; its example goes to the tally and, in a shard, the manifest. */

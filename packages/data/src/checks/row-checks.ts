@@ -3,7 +3,7 @@ import { CellKind, type CellRanges, type RecordBatch, type TextBatch } from "@ct
 import { labelClass } from "./baseline-facts.js";
 import { CellHashing, columnRuns, kindOf, recordedValue, textOf, type BatchPlace, type ColumnRuns } from "./cells.js";
 import { KeyHasher, hashTag } from "./key-hasher.js";
-import { KeyPartitionWriter, tallyRepeat, type ShardPlace } from "./key-partitions.js";
+import { KeyPartitionWriter, firstPlace, tallyRepeat, tallySink, type ShardPlace } from "./key-partitions.js";
 import { KeyRun, keyCells, plainKey, type KeyCells } from "./key-run.js";
 import { LabelTexts } from "./label-texts.js";
 import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
@@ -212,31 +212,11 @@ export class RowChecks {
   }
 
   private keySink(files: readonly (string | undefined)[]): RepeatSink {
-    return {
-      found: (_kind, file, line, firstFile, firstLine) =>
-        tallyRepeat(
-          this.keyTally,
-          this.keyPartitions,
-          `same key as ${placeOf(files, firstFile, firstLine)}`,
-          { file: files[file], fileIndex: file },
-          line,
-        ),
-      more: (_kind, count) => (this.keyTally.count += count),
-    };
+    return tallySink(this.keyTally, this.keyPartitions, files, (first) => `same key as ${first}`);
   }
 
   private duplicateSink(files: readonly (string | undefined)[]): RepeatSink {
-    return {
-      found: (_kind, file, line, firstFile, firstLine) =>
-        tallyRepeat(
-          this.duplicateTally,
-          this.rowPartitions,
-          `same as ${placeOf(files, firstFile, firstLine)}`,
-          { file: files[file], fileIndex: file },
-          line,
-        ),
-      more: (_kind, count) => (this.duplicateTally.count += count),
-    };
+    return tallySink(this.duplicateTally, this.rowPartitions, files, (first) => `same as ${first}`);
   }
 
   /** Rows with the features of an earlier row: only those with another label count. */
@@ -244,7 +224,7 @@ export class RowChecks {
     return {
       found: (kind, file, line, firstFile, firstLine) => {
         if (kind === Seen.Conflict)
-          this.conflictTally.add(`other label than ${placeOf(files, firstFile, firstLine)}`, files[file], line);
+          this.conflictTally.add(`other label than ${firstPlace(files, firstFile, firstLine)}`, files[file], line);
       },
       more: (kind, count) => {
         if (kind === Seen.Conflict) this.conflictTally.count += count;
@@ -514,9 +494,4 @@ export function rowPreview(batch: RecordBatch, row: number): string {
     length += shown.length + 1;
   }
   return cells.join(",") + (cells.length < batch.columns.length ? ",…" : "");
-}
-
-/** `data/1.csv:12`: where a repeated key first appeared. */
-function placeOf(files: readonly (string | undefined)[], file: number, line: number): string {
-  return `${files[file] ?? "an earlier file"}:${line}`;
 }
