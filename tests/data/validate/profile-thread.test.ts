@@ -14,7 +14,7 @@ import { tempDir } from "../../support/temp-dir.js";
 let entry: string;
 /** Entries whose worker of share 2 fails at its third batch: it throws, its thread exits, or it outgrows its heap. */
 const faultyEntries: Record<"throws" | "exits" | "outgrows", string> = { throws: "", exits: "", outgrows: "" };
-/** Entries whose threads that settle spilled keys leave a file in `SETTLE_MARKS` first, or fail at once. */
+/** Entries whose threads that settle spilled keys leave a file in `settleMarks` once they replied, or fail at once. */
 const settleEntries: Record<"marks" | "throws", string> = { marks: "", throws: "" };
 let settleMarks: string;
 beforeAll(async () => {
@@ -46,11 +46,16 @@ beforeAll(async () => {
       `entry-settle-${behaviour}`,
       `import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { threadId, workerData } from "node:worker_threads";
+import { parentPort, threadId, workerData } from "node:worker_threads";
 import { serveValidationThread } from ${dataPackage};
 if (workerData?.role === "ctrain-settle") {
   if (${JSON.stringify(behaviour)} === "throws") throw new Error("injected settle thread fault");
-  writeFileSync(join(${JSON.stringify(settleMarks)}, String(threadId)), "");
+  // The mark is left as the thread replies: its keys were not settled again on the calling thread.
+  const reply = parentPort.postMessage.bind(parentPort);
+  parentPort.postMessage = (message) => {
+    writeFileSync(join(${JSON.stringify(settleMarks)}, String(threadId)), "");
+    reply(message);
+  };
 }
 await serveValidationThread();
 `,
