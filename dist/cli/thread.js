@@ -59111,7 +59111,6 @@ function codePointLength2(s) {
 }
 
 // packages/data/src/checks/repeat-settling.ts
-var SETTLE_THREAD_START_KEYS = 275e4;
 async function settleRepeats(jobs, threads) {
   const spills = [];
   try {
@@ -59233,10 +59232,13 @@ var LabelTexts = class {
     const index = this.byHash.get(hashAsciiBytes(bytes, start, end) & SMALL_INTEGER);
     return index !== void 0 && equalsAscii(texts[index], bytes, start, end) ? this.classes[index] : void 0;
   }
-  /** Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts). */
+  /**
+   * Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts); `hashString` of
+   * ASCII text equals `hashAsciiBytes` of its bytes.
+   */
   remember(text, labelClass2) {
     if (this.texts.length >= MAX_REMEMBERED) return;
-    const hash2 = hashAsciiBytes(Buffer.from(text, "latin1"), 0, text.length) & SMALL_INTEGER;
+    const hash2 = hashString(text) & SMALL_INTEGER;
     if (this.byHash.has(hash2)) return;
     this.byHash.set(hash2, this.texts.length);
     this.texts.push(text);
@@ -63118,6 +63120,7 @@ var ProgressLog = class {
 // packages/data/src/validate/settle-thread.ts
 import { Worker as Worker3, isMainThread as isMainThread2, parentPort as parentPort2, workerData as workerData2 } from "node:worker_threads";
 var ROLE2 = "ctrain-settle";
+var SETTLE_THREAD_START_KEYS = 275e4;
 var SETTLE_THREAD_HEAP_MB = 32;
 function settleThreads(entry, threads, startKeys = SETTLE_THREAD_START_KEYS) {
   return { threads, startKeys, settle: (shares) => settleOnThread(entry, shares) };

@@ -1,4 +1,4 @@
-import { hashAsciiBytes } from "../profile/hash.js";
+import { hashAsciiBytes, hashString } from "../profile/hash.js";
 
 /** Label texts remembered by their bytes; a label column with more distinct texts is looked up as strings past them. */
 const MAX_REMEMBERED = 256;
@@ -31,10 +31,13 @@ export class LabelTexts {
     return index !== undefined && equalsAscii(texts[index]!, bytes, start, end) ? this.classes[index] : undefined;
   }
 
-  /** Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts). */
+  /**
+   * Remembers the class of an ASCII label text (the first of its hash, up to `MAX_REMEMBERED` texts); `hashString` of
+   * ASCII text equals `hashAsciiBytes` of its bytes.
+   */
   remember(text: string, labelClass: string): void {
     if (this.texts.length >= MAX_REMEMBERED) return;
-    const hash = hashAsciiBytes(Buffer.from(text, "latin1"), 0, text.length) & SMALL_INTEGER;
+    const hash = hashString(text) & SMALL_INTEGER;
     if (this.byHash.has(hash)) return;
     this.byHash.set(hash, this.texts.length);
     this.texts.push(text);

@@ -19,18 +19,14 @@ export interface RepeatJob {
 export interface SettleThreads {
   /** Threads that settle at once, this one included. */
   threads: number;
-  /** Spilled keys this thread settles in the time another thread takes to start (see `SETTLE_THREAD_START_KEYS`). */
+  /**
+   * Spilled keys this thread settles in the time another thread takes to start: this thread takes that many more than
+   * each other thread, and another thread starts only for a run of at least that many, which pays for its start.
+   */
   startKeys: number;
   /** Settles `shares` on a thread of its own, in order (`settleShareApart`). */
   settle(shares: SpillShare[]): Promise<SettledShare[]>;
 }
-
-/**
- * A settle thread starts (compiles thread.js and is ready) in about 110 ms on the validate benchmark's machine, the time
- * this thread takes to settle about 2.75 M spilled keys (6.2 M in 250 ms): this thread takes that many more than each
- * other thread, and a thread is started only for a run of at least that many, which pays for its start.
- */
-export const SETTLE_THREAD_START_KEYS = 2_750_000;
 
 /** A share of the spill of `jobs[job]`. */
 interface Part {

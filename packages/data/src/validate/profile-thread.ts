@@ -248,7 +248,10 @@ export interface ProfileThreadOptions {
   minBytes?: number;
   /** Each thread's heap bound in MiB; default 128. */
   heapLimitMb?: number;
-  /** Spilled keys from which a dataset read on threads settles them on its threads too (`SETTLE_THREAD_START_KEYS`). */
+  /**
+   * Spilled keys the calling thread settles while a settle thread starts (`SETTLE_THREAD_START_KEYS`): a dataset read
+   * on threads settles its spilled keys on them too, a thread for each run of at least that many.
+   */
   settleStartKeys?: number;
 }
 
