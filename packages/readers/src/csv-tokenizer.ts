@@ -16,6 +16,7 @@ import { UserError } from "@ctrain/core";
 /** Cell flags: how to turn a cell's byte range into its string. */
 export { CELL_NON_ASCII } from "./batch.js";
 import { CELL_DOUBLED_QUOTES, CELL_NON_ASCII } from "./batch.js";
+import { SimdRecords } from "./csv-simd-records.js";
 /** The cell's value is `overrides[start]`: a quoted field with text after its closing quote. */
 const CELL_OVERRIDE = 4;
 
@@ -74,13 +75,17 @@ export interface TokenizeRequest {
 export class CsvTokenizer {
   private readonly classes = new Uint8Array(256);
   private bytesPerRecord = 64;
+  private readonly simd: SimdRecords | undefined;
 
+  /** `simd: false` tokenizes every record here, without the WebAssembly fast path (csv-simd-records.ts). */
   constructor(
     private readonly file: string,
     private readonly delimiter: number,
     private readonly maxRecordBytes: number,
     private readonly raggedRows: "error" | "count",
+    options: { simd?: boolean } = {},
   ) {
+    this.simd = options.simd === false ? undefined : SimdRecords.for(delimiter);
     this.classes[delimiter] = CLASS_DELIMITER;
     this.classes[LF] = CLASS_LINE_END;
     this.classes[CR] = CLASS_LINE_END;
@@ -118,8 +123,29 @@ export class CsvTokenizer {
     // Where the unconsumed bytes start (an incomplete record resumes from there next time) and their line.
     let consumed = pos;
     let consumedLine = line;
+    // The header (any field count) is read here; the records after it mostly by the fast path.
+    const simd = !anyFieldCount && this.simd?.load(bytes, pos) ? this.simd : undefined;
 
     records: while (pos < length && rows < maxRecords) {
+      if (rows === rowCapacity) {
+        rowCapacity *= 2;
+        starts = grow(starts, rowCapacity * width);
+        ends = grow(ends, rowCapacity * width);
+        flags = grow(flags, rowCapacity * width);
+        lines = grow(lines, rowCapacity);
+      }
+      if (simd) {
+        const wanted = Math.min(rowCapacity, maxRecords) - rows;
+        const run = simd.take(pos, line, width, wanted, maxRecordBytes, { starts, ends, flags, lines, row: rows });
+        if (rows === 0 && run.rows > 0) firstRecordFields = width;
+        rows += run.rows;
+        cell += run.rows * width;
+        pos = consumed = run.pos;
+        line = consumedLine = run.line;
+        // Out of room: grow, and take on. Else the record at `pos` is this loop's (or the bytes are done).
+        if (run.rows === wanted) continue;
+        if (pos >= length) break;
+      }
       const first = bytes[pos];
       if (first === LF || first === CR) {
         pos++;
@@ -132,13 +158,6 @@ export class CsvTokenizer {
         consumed = pos;
         consumedLine = line;
         continue;
-      }
-      if (rows === rowCapacity) {
-        rowCapacity *= 2;
-        starts = grow(starts, rowCapacity * width);
-        ends = grow(ends, rowCapacity * width);
-        flags = grow(flags, rowCapacity * width);
-        lines = grow(lines, rowCapacity);
       }
       const recordStart = pos;
       const recordLine = line;

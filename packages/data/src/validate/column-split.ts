@@ -30,7 +30,7 @@ const NS = {
   range: 10,
   unique: 250,
   /** Reading: tokenizing a byte of CSV, handing it to another thread, and taking it there. */
-  tokenizeByte: 2.8,
+  tokenizeByte: 1.3,
   shipByte: 0.3,
   receiveByte: 0.4,
   /**
