@@ -35747,6 +35747,12 @@ var init_cell_grammar = __esm({
 });
 
 // packages/readers/src/cell-scan.ts
+function cellGrammarBytes() {
+  const spellings = NULL_SPELLINGS.filter((spelling) => spelling.length > 0).map(
+    (spelling) => encoder.encode(spelling)
+  );
+  return Uint8Array.from([...MAY_START_OTHER_KIND, ...spellings.flatMap((bytes) => [bytes.length, ...bytes]), 0]);
+}
 function classifyBytes(bytes, start, end) {
   if (start === end) return CellKind.Null;
   if (MAY_START_OTHER_KIND[bytes[start]] === 0) return CellKind.String;
@@ -41278,12 +41284,12 @@ function readPlainBoolean(reader, count) {
   return values;
 }
 function readPlainInt32(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align2(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 4;
   return values;
 }
 function readPlainInt64(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align2(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 8;
   return values;
 }
@@ -41298,12 +41304,12 @@ function readPlainInt96(reader, count) {
   return values;
 }
 function readPlainFloat(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align2(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 4;
   return values;
 }
 function readPlainDouble(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align2(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 8;
   return values;
 }
@@ -41325,7 +41331,7 @@ function readPlainByteArrayFixed(reader, count, fixedLength2) {
   }
   return values;
 }
-function align2(buffer, offset, size) {
+function align3(buffer, offset, size) {
   const aligned = new ArrayBuffer(size);
   new Uint8Array(aligned).set(new Uint8Array(buffer, offset, size));
   return aligned;
@@ -42762,7 +42768,7 @@ function snappyUncompress2(input2, outputLength) {
   return snappyUncompressor()(input2, outputLength);
 }
 function snappyUncompressor() {
-  const wasm = instantiateWasm();
+  const wasm = instantiateWasm2();
   return (input2, outputLength) => {
     const { memory, uncompress } = wasm.exports;
     const inputStart = 68e3;
@@ -42785,7 +42791,7 @@ function snappyUncompressor() {
     return byteArray.slice(outputStart, outputStart + outputLength);
   };
 }
-function instantiateWasm() {
+function instantiateWasm2() {
   const binaryString = atob(wasm64);
   const byteArray = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i += 1) {
@@ -56226,6 +56232,88 @@ init_cell_grammar();
 init_cell_kinds();
 init_cell_scan();
 
+// packages/readers/src/cell-scan.generated.ts
+var CELL_SCAN_WASM = "AGFzbQEAAAABHQNgAn9/AX9gC39/f39/f39/f39/AX9gA39/fwF/AwUEAAABAgUDAQABBg0BfAFEAAAAAAAA+H8LBxsCDmNsYXNzaWZ5Q29sdW1uAAIGbWVtb3J5AgAMAQUK/xIE2AUCCX8BfCAALQAAIQMDQCADQQlGIANBIEZyBEAgBEEBaiIEIAFIBH8gACAEai0AAAVBfwshAwwBCwsgA0EtRiIJIANBK0ZyBEAgBEEBaiIEIAFIBH8gACAEai0AAAVBfwshAwsgBCEFA0AgA0E5TCADQTBOcQRAIANBMEcgAkEASnIEQCALRAAAAAAAACRAoiADQTBrt6AhCyACQQFqIQILIARBAWoiBCABSAR/IAAgBGotAAAFQX8LIQMMAQsLQQEhByAEIAVrIANBLkYEf0ECIQcgBEEBaiIEIQUgASAESgR/IAAgBGotAAAFQX8LIQMDQCADQTlMIANBME5xBEAgA0EwRyACQQBKcgRAIAtEAAAAAAAAJECiIANBMGu3oCELIAJBAWohAgsgBEEBaiIEIAFIBH8gACAEai0AAAVBfwshAwwBCwsgBCAFawVBAAsiCmpFBEBB/wFB/gEgB0EBRiABIAAtAABBK0YEf0EBBSAALQAAQS1GCyIBSnEEfyAAIAFqLQAAQSByQekARgVBAAsbDwsgA0EgckHlAEYEf0ECIQcgBEEBaiIEIAFIBH8gACAEai0AAAVBfwsiA0EtRiIIIANBK0ZyBEAgBEEBaiIEIAFIBH8gACAEai0AAAVBfwshAwsgBCEFA0AgA0E5TCADQTBOcQRAIAQgBWtBA04EQEH/AQ8LIAZBCmwgA2pBMGshBiAEQQFqIgQgAUgEfyAAIARqLQAABUF/CyEDDAELCyAEIAVGBEBB/gEPC0EAIAZrIAYgCBsFQQALA0AgA0EJRiADQSBGcgRAIARBAWoiBCABSAR/IAAgBGotAAAFQX8LIQMMAQsLIAEgBEcEQEH+AQ8LIAprIgBBFkogAkEPSnIgAEFqSHIEQEH/AQ8LIABBAE4EfCALIABBA3RBoAhqKwMAogUgC0EAIABrQQN0QaAIaisDAKMLIguaIAsgCRskACAHC7YIAQZ/AkAgAC0ABEEtRwR/QQEFIAAtAAdBLUcLDQACfwNAIAJBBEgEQEF/IAAgAmotAAAiBkEwSSAGQTlLcg0CGiADQQpsIAZqQTBrIQMgAkEBaiECDAELCyADCyECIABBBWohBkEAIQMCfwNAIARBAkgEQEF/IAQgBmotAAAiB0EwSSAHQTlLcg0CGiADQQpsIAdqQTBrIQMgBEEBaiEEDAELCyADCyIDQQBMIAJBAExyIANBDEpyIABBCGohB0EAIQQCfwNAIARBAkgEQEF/IAQgB2otAAAiBkEwSSAGQTlLcg0CGiAFQQpsIAZqQTBrIQUgBEEBaiEEDAELCyAFCyIEQQBMcg0AIAQgA0ECdEHsCWooAgAgAkEDcUUiBAR/IAJB5ABvBH9BAAUgAkGQA28LRQUgBAtBACADQQJGG0EAR2pKDQAgAUEKRgRAQQEPCyAALQAKIgJBIEcgAkHUAEdxIAFBEEhyBH9BAQUgAC0ADUE6RwsNACAAQQtqIQRBACEDQQAhAgJ/A0AgAkECSARAQX8gAiAEai0AACIFQTBJIAVBOUtyDQIaIANBCmwgBWpBMGshAyACQQFqIQIMAQsLIAMLIgJBF0wgAkEATnEEfyAAQQ5qIQRBACEDQQAhAgJ/A0AgAkECSARAQX8gAiAEai0AACIFQTBJIAVBOUtyDQIaIANBCmwgBWpBMGshAyACQQFqIQIMAQsLIAMLIgJBO0wgAkEATnEFQQALRQ0AQRAhAiABQRBKBH8gAC0AEEE6RgVBAAsEQCABQRNIDQEgAEERaiECQQAhA0EAIQQCfwNAIARBAkgEQEF/IAIgBGotAAAiBUEwSSAFQTlLcg0CGiADQQpsIAVqQTBrIQMgBEEBaiEEDAELCyADCyICQTtMIAJBAE5xRQ0BQRMhAiABQRNKBH8gAC0AE0EuRgVBAAsEQEEUIQIDQCABIAJKBH8gACACai0AAEEwTwVBAAsEfyAAIAJqLQAAQTlNBUEACwRAIAJBAWohAgwBCwsgAkEUayIDRSADQQlKcg0CCwsgASACRgRAQQEPCyAAIAJqLQAAIgNB2gBGBEAgAkEBaiABRg8LIANBLUcgA0ErR3EgAkEDaiABSnINACAAIAJBAWpqIQVBACEDQQAhBAJ/A0AgBEECSARAQX8gBCAFai0AACIGQTBJIAZBOUtyDQIaIANBCmwgBmpBMGshAyAEQQFqIQQMAQsLIAMLIgNBF0wgA0EATnFFDQAgAkEDaiICIAFIBEAgAkEBaiACIAAgAmotAABBOkYbIgJBAmogAUcNASAAIAJqIQFBACECQQAhAAJ/A0AgAEECSARAQX8gACABai0AACIDQTBJIANBOUtyDQIaIAJBCmwgA2pBMGshAiAAQQFqIQAMAQsLIAILIgBBO0wgAEEATnFFDQELQQEPC0EAC5oBAQN/A0AgByAMSgRARAAAAAAAAPh/JAAgC0EBaiALIAUgDGwgBmoiCyAEai0AAEEBckEBRgR/IAtBAnQiCyACaigCACINIAMgC2ooAgAiC0YEf0EABSAAIA0gAWtqIAsgDWsgCBADCwVB/wELIg1B/wFGGyELIAkgDGogDToAACAKIAxBA3RqIwA5AwAgDEEBaiEMDAELCyALC84DAQd/IAIgAC0AAGotAABFBEBBBQ8LIAAgARAAIgNB/gFHBEAgAw8LIAJBgAJqIgctAAAhBgJ/A0AgBgRAIAEgBkYEQCABIQJBACEEAkAgACIDIAdBAWoiBUYNACADQQdxIAVBB3FGBEADQCADQQdxBEBBACEEIAJFDQMgAy0AACIIIAUtAAAiCWshBCAIIAlHDQMgAkEBayECIANBAWohAyAFQQFqIQUMAQsLA0AgAkEITwRAIAMpAwAgBSkDAFEEQCADQQhqIQMgBUEIaiEFIAJBCGshAgwCCwsLCwNAIAIiBEEBayECIAQEQCADLQAAIgggBS0AACIJayEEIAggCUcNAiADQQFqIQMgBUEBaiEFDAELC0EAIQQLBUEBIQQLQQEgBEUNAhogByAGQQFqaiIHLQAAIQYMAQsLQQALBEBBAA8LIAFBBEYEfyAAKAIAQaDAgIECckH05NWrBkYFQQALBEBEAAAAAAAA8D8kAEEDDwsgAUEFRgR/IAAoAgBBoMCAgQJyQebCsZsHRgVBAAsEfyAALQAEQSByQeUARgVBAAsEQEQAAAAAAAAAACQAQQMPCyABQQpOBH8gACABEAEFQQALBEBBBA8LQQULC44CBQBBjAgLAcwAQZgICwUEAAAAuABBpggLsgHwPwAAAAAAACRAAAAAAAAAWUAAAAAAAECPQAAAAAAAiMNAAAAAAABq+EAAAAAAgIQuQQAAAADQEmNBAAAAAITXl0EAAAAAZc3NQQAAACBfoAJCAAAA6HZIN0IAAACilBptQgAAQOWcMKJCAACQHsS81kIAADQm9WsMQwCA4Dd5w0FDAKDYhVc0dkMAyE5nbcGrQwA9kWDkWOFDQIy1eB2vFURQ7+LW5BpLRJLVTQbP8IBEAEHcCQsBTABB6AkLNQUAAAAwAAAAHwAAABwAAAAfAAAAHgAAAB8AAAAeAAAAHwAAAB8AAAAeAAAAHwAAAB4AAAAf";
+
+// packages/readers/src/csv-simd-cells.ts
+init_cell_scan();
+
+// packages/readers/src/wasm-instance.ts
+var WASM_PAGE = 64 * 1024;
+function instantiateWasm(base643) {
+  try {
+    const { WebAssembly: WebAssembly2 } = globalThis;
+    return new WebAssembly2.Instance(new WebAssembly2.Module(Buffer.from(base643, "base64")), {}).exports;
+  } catch {
+    return null;
+  }
+}
+function ensureMemory(memory, bytes) {
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
+}
+
+// packages/readers/src/csv-simd-cells.ts
+var ASK_KIND = 255;
+var CELL_OVERRIDE = 4;
+var GRAMMAR = WASM_PAGE;
+var BATCH = 2 * WASM_PAGE;
+var instance;
+var loaded;
+function classifyCsvColumn(bytes, cells, col, kinds, numbers) {
+  if (instance === void 0) {
+    instance = instantiateWasm(CELL_SCAN_WASM);
+    if (instance) {
+      const grammar = cellGrammarBytes();
+      ensureMemory(instance.memory, GRAMMAR + grammar.length);
+      new Uint8Array(instance.memory.buffer).set(grammar, GRAMMAR);
+    }
+  }
+  const { rows, width } = cells;
+  if (!instance) {
+    kinds.fill(ASK_KIND, 0, rows);
+    return rows;
+  }
+  if (loaded?.cells !== cells) loaded = load(instance.memory, bytes, cells);
+  const { memory } = instance;
+  const kindsAt = loaded.end;
+  const numbersAt = align(kindsAt + rows, 8);
+  ensureMemory(memory, numbersAt + rows * 8);
+  const asked = instance.classifyColumn(
+    BATCH,
+    loaded.bias,
+    loaded.starts,
+    loaded.ends,
+    loaded.flags,
+    width,
+    col,
+    rows,
+    GRAMMAR,
+    kindsAt,
+    numbersAt
+  );
+  kinds.set(new Uint8Array(memory.buffer, kindsAt, rows));
+  numbers.set(new Float64Array(memory.buffer, numbersAt, rows));
+  return asked;
+}
+function load(memory, bytes, cells) {
+  const count = cells.rows * cells.width;
+  const bias = cells.rows > 0 && cells.flags[0] !== CELL_OVERRIDE ? cells.starts[0] : 0;
+  const starts = align(BATCH + cells.consumed - bias, 8);
+  const ends = starts + count * 4;
+  const flags = ends + count * 4;
+  const end = flags + count;
+  ensureMemory(memory, end);
+  const heap = new Uint8Array(memory.buffer);
+  heap.set(bytes.subarray(bias, cells.consumed), BATCH);
+  new Int32Array(memory.buffer, starts, count).set(cells.starts.subarray(0, count));
+  new Int32Array(memory.buffer, ends, count).set(cells.ends.subarray(0, count));
+  heap.set(cells.flags.subarray(0, count), flags);
+  return { cells, bias, starts, ends, flags, end };
+}
+function align(offset, to) {
+  return Math.ceil(offset / to) * to;
+}
+
 // packages/readers/src/csv-tokenizer.ts
 init_src();
 init_batch();
@@ -56237,26 +56325,13 @@ var CSV_RECORDS_WASM = "AGFzbQEAAAABEwFgDn9/f39/f39/f39/f39/AX8DAgEABQMBAAAHFAIH
 // packages/readers/src/csv-simd-records.ts
 var MAX_INPUT_BYTES = 4 * 1024 * 1024;
 var MAX_CELLS = 256 * 1024;
-var PAGE = 64 * 1024;
-var STATE2 = PAGE - 16;
-var INPUT = PAGE;
+var STATE2 = WASM_PAGE - 16;
+var INPUT = WASM_PAGE;
 var PADDING = 16;
 var LF = 10;
 var CR = 13;
 var QUOTE = 34;
-var instance;
-function csvRecordsModule() {
-  if (instance === void 0) {
-    try {
-      const { WebAssembly: WebAssembly2 } = globalThis;
-      const module = new WebAssembly2.Module(Buffer.from(CSV_RECORDS_WASM, "base64"));
-      instance = new WebAssembly2.Instance(module, {}).exports;
-    } catch {
-      instance = null;
-    }
-  }
-  return instance;
-}
+var instance2;
 var SimdRecords = class _SimdRecords {
   constructor(exports, delimiter) {
     this.exports = exports;
@@ -56269,14 +56344,15 @@ var SimdRecords = class _SimdRecords {
   /** A fast path for this delimiter, or undefined when there is none (no WebAssembly, or a delimiter it cannot take). */
   static for(delimiter) {
     if (delimiter === 0 || delimiter >= 128 || delimiter === LF || delimiter === CR || delimiter === QUOTE) return;
-    const exports = csvRecordsModule();
+    instance2 ??= instantiateWasm(CSV_RECORDS_WASM);
+    const exports = instance2;
     return exports ? new _SimdRecords(exports, delimiter) : void 0;
   }
   /** Copies `bytes[start..]` into the module; false when they are too many (the tokenizer then takes every record). */
   load(bytes, start) {
     const length = bytes.length - start;
     if (length > MAX_INPUT_BYTES) return false;
-    this.ensure(INPUT + length + PADDING);
+    ensureMemory(this.exports.memory, INPUT + length + PADDING);
     const memory = new Uint8Array(this.exports.memory.buffer);
     memory.set(bytes.subarray(start), INPUT);
     memory.fill(0, INPUT + length, INPUT + length + PADDING);
@@ -56291,11 +56367,11 @@ var SimdRecords = class _SimdRecords {
   take(pos, line, width, maxRows, maxRecordBytes, into) {
     const rows = Math.max(1, Math.min(maxRows, Math.floor(MAX_CELLS / width)));
     const cells = rows * width;
-    const starts = align(INPUT + this.length + PADDING);
+    const starts = align2(INPUT + this.length + PADDING);
     const ends = starts + cells * 4;
     const lines = ends + cells * 4;
     const flags = lines + rows * 4;
-    this.ensure(flags + cells);
+    ensureMemory(this.exports.memory, flags + cells);
     const { exports } = this;
     const taken = exports.records(
       INPUT,
@@ -56323,17 +56399,13 @@ var SimdRecords = class _SimdRecords {
     const state = new Int32Array(buffer, STATE2, 2);
     return { rows: taken, pos: state[0] + this.bias, line: state[1] };
   }
-  ensure(bytes) {
-    const { memory } = this.exports;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
-  }
 };
-function align(offset) {
+function align2(offset) {
   return Math.ceil(offset / 64) * 64;
 }
 
 // packages/readers/src/csv-tokenizer.ts
-var CELL_OVERRIDE = 4;
+var CELL_OVERRIDE2 = 4;
 var INITIAL_ROW_CAPACITY_LIMIT = 8192;
 var LF2 = 10;
 var CR2 = 13;
@@ -56473,7 +56545,7 @@ var CsvTokenizer = class {
                 decodeRange(bytes, fieldStart, fieldEnd, fieldFlags) + bytes.toString("utf8", pos, restEnd)
               );
               fieldStart = overrides.length - 1;
-              fieldFlags = CELL_OVERRIDE;
+              fieldFlags = CELL_OVERRIDE2;
               pos = restEnd;
             }
           } else if (!final) break records;
@@ -56572,7 +56644,7 @@ var CsvTokenizer = class {
 function cellString(bytes, cells, index) {
   const cellFlags = cells.flags[index];
   const start = cells.starts[index];
-  return cellFlags === CELL_OVERRIDE ? cells.overrides[start] : decodeRange(bytes, start, cells.ends[index], cellFlags);
+  return cellFlags === CELL_OVERRIDE2 ? cells.overrides[start] : decodeRange(bytes, start, cells.ends[index], cellFlags);
 }
 function decodeRange(bytes, start, end, cellFlags) {
   const text = bytes.toString(cellFlags & CELL_NON_ASCII ? "utf8" : "latin1", start, end);
@@ -56689,7 +56761,9 @@ var CsvBatch = class _CsvBatch {
     const { rows, width, starts, ends, flags } = this.cells;
     const { kinds, numbers } = this.columnClassification(col, rows);
     const bytes = this.bytes;
-    for (let row = 0, index = col; row < rows; row++, index += width) {
+    const asked = classifyCsvColumn(bytes, this.cells, col, kinds, numbers);
+    for (let row = 0, index = col; asked > 0 && row < rows; row++, index += width) {
+      if (kinds[row] !== ASK_KIND) continue;
       let kind;
       let number4 = NaN;
       if ((flags[index] | CELL_NON_ASCII) === CELL_NON_ASCII) {
@@ -62712,7 +62786,7 @@ import { MessageChannel, Worker as Worker2, isMainThread, parentPort, workerData
 // packages/data/src/validate/column-split.ts
 var NS = {
   /** The cell grammar, per text cell. */
-  classify: 90,
+  classify: 40,
   /** Moments, quantiles, sample and value counts of a number. */
   number: 85,
   /**
@@ -62797,12 +62871,12 @@ var ColumnSplit = class {
   addDuties(batch) {
     const bytesPerRow = batch.kind === "text" && batch.rows > 0 ? rowBytes(batch) : 0;
     this.duties.forEach((duty, share) => {
-      let load = 0;
-      if (duty.reads) load += NS.tokenizeByte * bytesPerRow;
-      if (duty.ships) load += NS.shipByte * bytesPerRow;
-      if (duty.receives) load += NS.receiveByte * bytesPerRow;
-      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow, countsUp(batch, this.config));
-      this.loads[share] = load;
+      let load2 = 0;
+      if (duty.reads) load2 += NS.tokenizeByte * bytesPerRow;
+      if (duty.ships) load2 += NS.shipByte * bytesPerRow;
+      if (duty.receives) load2 += NS.receiveByte * bytesPerRow;
+      if (duty.rowChecks && this.config) load2 += rowCheckCost(this.config, bytesPerRow, countsUp(batch, this.config));
+      this.loads[share] = load2;
     });
   }
 };

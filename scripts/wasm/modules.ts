@@ -10,6 +10,11 @@ const MODULES = [
     target: "packages/readers/src/csv-records.generated.ts",
     constant: "CSV_RECORDS_WASM",
   },
+  {
+    source: "packages/readers/assembly/cell-scan.ts",
+    target: "packages/readers/src/cell-scan.generated.ts",
+    constant: "CELL_SCAN_WASM",
+  },
 ];
 
 /** Each generated module's path and text. */

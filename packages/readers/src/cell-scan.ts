@@ -35,6 +35,17 @@ for (const word of [...INFINITY_SPELLINGS, "true", "false"]) {
   for (const first of [word[0]!.toLowerCase(), word[0]!.toUpperCase()]) MAY_START_OTHER_KIND[first.charCodeAt(0)] = 1;
 }
 for (const spelling of NULL_SPELLINGS) if (spelling.length > 0) MAY_START_OTHER_KIND[spelling.charCodeAt(0)] = 1;
+
+/**
+ * The grammar as assembly/cell-scan.ts reads it: the 256 flags of `MAY_START_OTHER_KIND`, then each null spelling but
+ * the empty one (its length in a byte, then its bytes), then a 0.
+ */
+export function cellGrammarBytes(): Uint8Array {
+  const spellings = NULL_SPELLINGS.filter((spelling) => spelling.length > 0).map((spelling) =>
+    encoder.encode(spelling),
+  );
+  return Uint8Array.from([...MAY_START_OTHER_KIND, ...spellings.flatMap((bytes) => [bytes.length, ...bytes]), 0]);
+}
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 

@@ -2,6 +2,7 @@ import { checkColumn, checkRow, setField, type CellRanges, type ClassifiedColumn
 import { CellKind } from "./cell-grammar.js";
 import { classifyCell, parseNumber } from "./cell-kinds.js";
 import { classifyBytes, scannedNumber } from "./cell-scan.js";
+import { ASK_KIND, classifyCsvColumn } from "./csv-simd-cells.js";
 import { CELL_NON_ASCII, cellString, type CsvCells } from "./csv-tokenizer.js";
 
 /** A CSV batch as plain data and transferable buffers, to move it to another thread without copying its cells. */
@@ -127,7 +128,9 @@ export class CsvBatch implements TextBatch {
     const { rows, width, starts, ends, flags } = this.cells;
     const { kinds, numbers } = this.columnClassification(col, rows);
     const bytes = this.bytes;
-    for (let row = 0, index = col; row < rows; row++, index += width) {
+    const asked = classifyCsvColumn(bytes, this.cells, col, kinds, numbers);
+    for (let row = 0, index = col; asked > 0 && row < rows; row++, index += width) {
+      if (kinds[row] !== ASK_KIND) continue;
       let kind: CellKind;
       let number = NaN;
       // A cell's bytes are its UTF-8 text unless quotes were doubled or text followed a closing quote.

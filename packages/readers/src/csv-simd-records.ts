@@ -1,4 +1,5 @@
 import { CSV_RECORDS_WASM } from "./csv-records.generated.js";
+import { ensureMemory, instantiateWasm, WASM_PAGE, type WasmMemory } from "./wasm-instance.js";
 
 /**
  * The CSV tokenizer's fast path (assembly/csv-records.ts): complete records of the expected width, found 16 bytes per
@@ -6,7 +7,7 @@ import { CSV_RECORDS_WASM } from "./csv-records.generated.js";
  * bench:validate's 20-column file, copies in and out included. The tokenizer takes each record this leaves it.
  */
 interface CsvRecordsExports {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   records(
     bytes: number,
     length: number,
@@ -29,37 +30,16 @@ interface CsvRecordsExports {
 const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 /** Cells stored per call, at most: bounds the module's memory whatever the record width. */
 const MAX_CELLS = 256 * 1024;
-const PAGE = 64 * 1024;
 /** Below the input: where the module leaves its position and line. */
-const STATE = PAGE - 16;
-const INPUT = PAGE;
+const STATE = WASM_PAGE - 16;
+const INPUT = WASM_PAGE;
 /** The module reads 16 bytes at a time, past the input's end. */
 const PADDING = 16;
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 
-/** The part of the WebAssembly global used here: @types/node does not declare it, and lib "dom" is the browser's. */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 let instance: CsvRecordsExports | null | undefined;
-
-/** This thread's module, or null where WebAssembly is not available (`node --jitless`). */
-function csvRecordsModule(): CsvRecordsExports | null {
-  if (instance === undefined) {
-    try {
-      const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
-      const module = new WebAssembly.Module(Buffer.from(CSV_RECORDS_WASM, "base64"));
-      instance = new WebAssembly.Instance(module, {}).exports as CsvRecordsExports;
-    } catch {
-      instance = null;
-    }
-  }
-  return instance;
-}
 
 /** Records found by one call, laid out as the tokenizer stores them. */
 interface SimdRecordRun {
@@ -82,7 +62,8 @@ export class SimdRecords {
   /** A fast path for this delimiter, or undefined when there is none (no WebAssembly, or a delimiter it cannot take). */
   static for(delimiter: number): SimdRecords | undefined {
     if (delimiter === 0 || delimiter >= 0x80 || delimiter === LF || delimiter === CR || delimiter === QUOTE) return;
-    const exports = csvRecordsModule();
+    instance ??= instantiateWasm<CsvRecordsExports>(CSV_RECORDS_WASM);
+    const exports = instance;
     return exports ? new SimdRecords(exports, delimiter) : undefined;
   }
 
@@ -90,7 +71,7 @@ export class SimdRecords {
   load(bytes: Uint8Array, start: number): boolean {
     const length = bytes.length - start;
     if (length > MAX_INPUT_BYTES) return false;
-    this.ensure(INPUT + length + PADDING);
+    ensureMemory(this.exports.memory, INPUT + length + PADDING);
     const memory = new Uint8Array(this.exports.memory.buffer);
     memory.set(bytes.subarray(start), INPUT);
     memory.fill(0, INPUT + length, INPUT + length + PADDING);
@@ -117,7 +98,7 @@ export class SimdRecords {
     const ends = starts + cells * 4;
     const lines = ends + cells * 4;
     const flags = lines + rows * 4;
-    this.ensure(flags + cells);
+    ensureMemory(this.exports.memory, flags + cells);
     const { exports } = this;
     const taken = exports.records(
       INPUT,
@@ -144,11 +125,6 @@ export class SimdRecords {
     into.lines.set(new Int32Array(buffer, lines, taken), into.row);
     const state = new Int32Array(buffer, STATE, 2);
     return { rows: taken, pos: state[0]! + this.bias, line: state[1]! };
-  }
-
-  private ensure(bytes: number): void {
-    const { memory } = this.exports;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   }
 }
 

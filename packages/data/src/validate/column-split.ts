@@ -10,7 +10,7 @@ import { Seen } from "../checks/repeat-finder.js";
  */
 const NS = {
   /** The cell grammar, per text cell. */
-  classify: 90,
+  classify: 40,
   /** Moments, quantiles, sample and value counts of a number. */
   number: 85,
   /**
