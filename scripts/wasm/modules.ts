@@ -15,6 +15,11 @@ const MODULES = [
     target: "packages/readers/src/cell-scan.generated.ts",
     constant: "CELL_SCAN_WASM",
   },
+  {
+    source: "packages/data/assembly/row-hash.ts",
+    target: "packages/data/src/checks/row-hash.generated.ts",
+    constant: "ROW_HASH_WASM",
+  },
 ];
 
 /** Each generated module's path and text. */

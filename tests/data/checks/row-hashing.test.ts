@@ -1,5 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CsvBatch } from "../../../packages/readers/src/csv-batch.js";
+import { CsvTokenizer } from "../../../packages/readers/src/csv-tokenizer.js";
+import { columnRuns } from "../../../packages/data/src/checks/cells.js";
+import { KeyHasher } from "../../../packages/data/src/checks/key-hasher.js";
+import { plainRowLanes } from "../../../packages/data/src/checks/row-hash-simd.js";
 import { examples, runChecks, workspace } from "./support.js";
 
 /** A row's cells: f1, k (the key), f2, f3, label; the features are f1, f2 and f3, in two runs of adjacent columns. */
@@ -116,5 +121,50 @@ describe("row hashes of CSV and TSV text", () => {
         "alpha beta,gamma delta,x@data/b.tsv:42",
       ]);
     }
+  });
+
+  it("of plain rows, hashed for a batch at once in WebAssembly, are KeyHasher's, and other rows are left to it", () => {
+    const field = fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", "7", " ", "é", "x".repeat(13)), maxLength: 3 }),
+      cellText.map((cell) => `"${cell.replaceAll('"', '""')}"`),
+      fc.constantFrom('"ab"c', 'a"b'),
+    );
+    let plainSeen = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 30 }),
+        fc.subarray([0, 1, 2, 3, 4]),
+        fc.nat({ max: 3 }),
+        (records, features, skip) => {
+          const csv = Buffer.from(`${"h\n".repeat(skip)}${records.map((cells) => cells.join(",")).join("\n")}\n`);
+          const cells = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count").tokenize({
+            bytes: csv,
+            start: skip * 2,
+            final: true,
+            line: 1,
+            afterCarriageReturn: false,
+            width: 5,
+            anyFieldCount: false,
+            maxRecords: Infinity,
+          });
+          const batch = new CsvBatch("data.csv", ["a", "b", "c", "d", "e"], csv, cells, 1);
+          const { runs } = columnRuns(Int32Array.from(features));
+          const lanes = plainRowLanes(batch, runs);
+          expect(lanes).toBeDefined();
+          for (let row = 0; row < batch.rows; row++) {
+            const expected = new KeyHasher().reset().addTextRuns(batch, row, runs).finish();
+            if (lanes!.plain[row] !== 1) continue;
+            plainSeen++;
+            const found = new KeyHasher().withLanes(lanes!.lanes[2 * row]!, lanes!.lanes[2 * row + 1]!).finish();
+            expect([found.hi, found.lo], `row ${row} of ${JSON.stringify(csv.toString())}`).toEqual([
+              expected.hi,
+              expected.lo,
+            ]);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(plainSeen).toBeGreaterThan(500);
   });
 });

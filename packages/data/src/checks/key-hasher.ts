@@ -43,6 +43,13 @@ export class KeyHasher {
     return this;
   }
 
+  /** Takes up the lanes another hasher left (`plainRowLanes` computes those of `addTextRuns` for a batch at once). */
+  withLanes(a: number, b: number): this {
+    this.a = a;
+    this.b = b;
+    return this;
+  }
+
   /** Marks which column the next value belongs to, so rows that differ only in where a value sits hash apart. */
   addColumn(col: number): this {
     return this.absorb(0x200000 + col);

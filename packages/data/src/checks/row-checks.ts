@@ -7,6 +7,7 @@ import { KeyPartitionWriter, firstPlace, tallyRepeat, tallySink, type ShardPlace
 import { KeyRun, keyCells, plainKey, type KeyCells } from "./key-run.js";
 import { LabelTexts } from "./label-texts.js";
 import { RepeatFinder, Seen, type RepeatSink } from "./repeat-finder.js";
+import { plainRowLanes, type PlainRowLanes } from "./row-hash-simd.js";
 import type { RepeatJob } from "./repeat-settling.js";
 import type { RowSchema } from "./row-schema.js";
 import { MAX_LABEL_CLASSES, classShareResult } from "./table-checks.js";
@@ -141,6 +142,8 @@ export class RowChecks {
     const plainKeys =
       this.keyRun && text && keys?.length === 1 && keys[0]!.col >= 0 ? keyCells(batch, keys[0]!.col) : undefined;
     this.cells.use(batch);
+    // The features of plain CSV rows are hashed for the whole batch at once.
+    const plainRows = hashRows && textBatch ? plainRowLanes(textBatch, featureColumns.runs) : undefined;
 
     for (let row = 0; row < rows; row++) {
       const labelled = labelKinds !== undefined && labelKinds[row] !== CellKind.Null;
@@ -153,7 +156,15 @@ export class RowChecks {
       }
       if (keys) this.checkKey(keys, plainKeys, place, row);
       if (hashRows)
-        this.checkRepeats(featureColumns, keyColumns, labelIndex, labelled ? labelText : undefined, place, row);
+        this.checkRepeats(
+          featureColumns,
+          plainRows,
+          keyColumns,
+          labelIndex,
+          labelled ? labelText : undefined,
+          place,
+          row,
+        );
       if (this.spec.schema) {
         const reason = this.spec.schema.rowSchema.check(rowObject(batch, row, text), text);
         if (reason !== undefined) this.tally(this.schemaTally, reason, place, row);
@@ -388,6 +399,7 @@ export class RowChecks {
    */
   private checkRepeats(
     featureColumns: ColumnRuns,
+    plainRows: PlainRowLanes | undefined,
     keyColumns: Int32Array,
     labelIndex: number,
     labelText: string | undefined,
@@ -395,7 +407,8 @@ export class RowChecks {
     row: number,
   ): void {
     const features = this.features.reset();
-    this.cells.addColumns(features, row, featureColumns);
+    if (plainRows?.plain[row] === 1) features.withLanes(plainRows.lanes[2 * row]!, plainRows.lanes[2 * row + 1]!);
+    else this.cells.addColumns(features, row, featureColumns);
     const line = place.batch.lineOf(row);
     if (this.rowFinder) {
       const whole = this.row.copyFrom(features);

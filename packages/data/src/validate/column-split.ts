@@ -30,7 +30,7 @@ const NS = {
   range: 10,
   unique: 250,
   /** Reading: tokenizing a byte of CSV, handing it to another thread, and taking it there. */
-  tokenizeByte: 1.3,
+  tokenizeByte: 2.0,
   shipByte: 0.3,
   receiveByte: 0.4,
   /**
@@ -39,7 +39,7 @@ const NS = {
    */
   key: 120,
   keyRun: 150,
-  rowHashByte: 1.6,
+  rowHashByte: 0.7,
   repeatTable: 130,
   label: 90,
   rowSchema: 2000,

@@ -1,0 +1,75 @@
+import { ensureMemory, instantiateWasm, WASM_PAGE, type TextBatch, type WasmMemory } from "@ctrain/readers";
+import { ROW_HASH_WASM } from "./row-hash.generated.js";
+
+/**
+ * The plain rows of a CSV batch hashed as `KeyHasher.addTextRuns` hashes them (assembly/row-hash.ts), in WebAssembly:
+ * one call per batch rather than a loop over cells and bytes per row. Written outside JavaScript because it is faster.
+ */
+interface RowHashExports {
+  memory: WasmMemory;
+  hashRows(
+    bytes: number,
+    bias: number,
+    starts: number,
+    ends: number,
+    flags: number,
+    width: number,
+    rows: number,
+    runs: number,
+    runCount: number,
+    lanes: number,
+    plain: number,
+  ): number;
+}
+
+const COMMA = 0x2c;
+/** Larger batches (very long records) are left to KeyHasher: the module's memory never shrinks. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH = WASM_PAGE;
+
+let instance: RowHashExports | null | undefined;
+
+/** Each row's hasher lanes after `reset()` and `addTextRuns(batch, row, runs)`, where `plain[row]` is 1. */
+export interface PlainRowLanes {
+  plain: Uint8Array;
+  lanes: Int32Array;
+}
+
+/**
+ * The lanes of the batch's plain rows (`runs` as `addTextRuns` takes them), or undefined when none are computed here:
+ * no WebAssembly, a delimiter other than a comma, or a batch too large.
+ */
+export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes | undefined {
+  const { bytes, starts, ends, flags, width, delimiter } = batch.cellRanges();
+  const rows = batch.rows;
+  if (delimiter !== COMMA || rows === 0) return;
+  // The row's first cell is quoted when the byte before it is a quote: the bytes start one before the first cell.
+  const bias = Math.max(0, flags[0] === 0 || flags[0] === 1 ? starts[0]! - 1 : 0);
+  if (bytes.length - bias > MAX_BATCH_BYTES) return;
+  instance ??= instantiateWasm<RowHashExports>(ROW_HASH_WASM);
+  if (!instance) return;
+  const { memory } = instance;
+  const count = rows * width;
+  const startsAt = align(BATCH + bytes.length - bias, 8);
+  const endsAt = startsAt + count * 4;
+  const runsAt = endsAt + count * 4;
+  const lanesAt = align(runsAt + runs.length * 4, 8);
+  const plainAt = lanesAt + rows * 8;
+  const flagsAt = plainAt + rows;
+  ensureMemory(memory, flagsAt + count);
+  const heap = new Uint8Array(memory.buffer);
+  heap.set(bytes.subarray(bias), BATCH);
+  new Int32Array(memory.buffer, startsAt, count).set(starts.subarray(0, count));
+  new Int32Array(memory.buffer, endsAt, count).set(ends.subarray(0, count));
+  new Int32Array(memory.buffer, runsAt, runs.length).set(runs);
+  heap.set(flags.subarray(0, count), flagsAt);
+  instance.hashRows(BATCH, bias, startsAt, endsAt, flagsAt, width, rows, runsAt, runs.length, lanesAt, plainAt);
+  return {
+    plain: new Uint8Array(memory.buffer, plainAt, rows).slice(),
+    lanes: new Int32Array(memory.buffer, lanesAt, rows * 2).slice(),
+  };
+}
+
+function align(offset: number, to: number): number {
+  return Math.ceil(offset / to) * to;
+}
