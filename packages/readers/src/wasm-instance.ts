@@ -12,7 +12,10 @@ export interface WasmMemory {
 
 export const WASM_PAGE = 64 * 1024;
 
-/** A module's exports (base64, as scripts/generate-wasm.ts embeds it), or null where WebAssembly is not available (`node --jitless`). */
+/**
+ * A module's exports (base64, as scripts/generate-wasm.ts embeds it), or null where WebAssembly is not available
+ * (`node --jitless` or `--no-expose-wasm`).
+ */
 export function instantiateWasm<Exports>(base64: string): Exports | null {
   try {
     const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
