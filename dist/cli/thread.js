@@ -56248,8 +56248,16 @@ function instantiateWasm(base643) {
     return null;
   }
 }
+var MEMORY_LIMIT = 8 * 1024 * 1024;
 function ensureMemory(memory, bytes) {
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
+  if (memory.buffer.byteLength >= bytes) return true;
+  if (bytes > MEMORY_LIMIT) return false;
+  try {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // packages/readers/src/csv-simd-cells.ts
@@ -56260,25 +56268,16 @@ var BATCH = 2 * WASM_PAGE;
 var instance;
 var loaded;
 function classifyCsvColumn(bytes, cells, col, kinds, numbers) {
-  if (instance === void 0) {
-    instance = instantiateWasm(CELL_SCAN_WASM);
-    if (instance) {
-      const grammar = cellGrammarBytes();
-      ensureMemory(instance.memory, GRAMMAR + grammar.length);
-      new Uint8Array(instance.memory.buffer).set(grammar, GRAMMAR);
-    }
-  }
   const { rows, width } = cells;
-  if (!instance) {
+  const module = cellScanModule();
+  if (module && loaded?.cells !== cells) loaded = load(module.memory, bytes, cells);
+  const kindsAt = loaded?.end ?? 0;
+  const numbersAt = align(kindsAt + rows, 8);
+  if (!module || loaded?.cells !== cells || !ensureMemory(module.memory, numbersAt + rows * 8)) {
     kinds.fill(ASK_KIND, 0, rows);
     return rows;
   }
-  if (loaded?.cells !== cells) loaded = load(instance.memory, bytes, cells);
-  const { memory } = instance;
-  const kindsAt = loaded.end;
-  const numbersAt = align(kindsAt + rows, 8);
-  ensureMemory(memory, numbersAt + rows * 8);
-  const asked = instance.classifyColumn(
+  const asked = module.classifyColumn(
     BATCH,
     loaded.bias,
     loaded.starts,
@@ -56291,9 +56290,19 @@ function classifyCsvColumn(bytes, cells, col, kinds, numbers) {
     kindsAt,
     numbersAt
   );
-  kinds.set(new Uint8Array(memory.buffer, kindsAt, rows));
-  numbers.set(new Float64Array(memory.buffer, numbersAt, rows));
+  kinds.set(new Uint8Array(module.memory.buffer, kindsAt, rows));
+  numbers.set(new Float64Array(module.memory.buffer, numbersAt, rows));
   return asked;
+}
+function cellScanModule() {
+  if (instance === void 0) {
+    instance = instantiateWasm(CELL_SCAN_WASM);
+    const grammar = cellGrammarBytes();
+    if (instance && ensureMemory(instance.memory, GRAMMAR + grammar.length))
+      new Uint8Array(instance.memory.buffer).set(grammar, GRAMMAR);
+    else instance = null;
+  }
+  return instance;
 }
 function load(memory, bytes, cells) {
   const count = cells.rows * cells.width;
@@ -56302,7 +56311,7 @@ function load(memory, bytes, cells) {
   const ends = starts + count * 4;
   const flags = ends + count * 4;
   const end = flags + count;
-  ensureMemory(memory, end);
+  if (!ensureMemory(memory, end)) return void 0;
   const heap = new Uint8Array(memory.buffer);
   heap.set(bytes.subarray(bias, cells.consumed), BATCH);
   new Int32Array(memory.buffer, starts, count).set(cells.starts.subarray(0, count));
@@ -56323,7 +56332,6 @@ init_batch();
 var CSV_RECORDS_WASM = "AGFzbQEAAAABEwFgDn9/f39/f39/f39/f39/AX8DAgEABQMBAAAHFAIHcmVjb3JkcwAABm1lbW9yeQIACv8FAfwFAgp/AnsgBv0PIRggDSACNgIAIA0gAzYCBAJAA0AgASACSiAHIBNKcQRAIAAgAmotAAAiDkENRg0CIA5BCkYEQCANIAJBAWoiAjYCACANIANBAWoiAzYCBAwCCyACIRAgAyERQQAhFANAIAIhD0EAIRIgACACai0AAEEiRgRAIAJBAWohDgNAAkAgACAOav0ABAAiGf0MDQ0NDQ0NDQ0NDQ0NDQ0NDf0j/WQgGf0MIiIiIiIiIiIiIiIiIiIiIv0j/WQgGf0MCgoKCgoKCgoKCgoKCgoKCv0j/WRyciEPIBn9ZCEWIA9FBEAgEkEBciASIBYbIRIgDkEQaiIOIAFODQcMAgsgEkEBciASIBZBASAPaCIPdEEBa3EbIRIgDiAPaiIOIAFODQYgACAOaiIPLQAAIhZBIkYEfyAOQQFqIAFODQcgDy0AAUEiRw0BIBJBAnIhEiAOQQJqBSAWQQpHDQcgA0EBaiEDIA5BAWoLIQ4MAQsLIAJBAWohDyAOQQFqIgIgAU4NBCAAIAJqLQAAIhZBCkcgBiAWR3EgFkENR3ENBAUDQCAAIAJq/QAEACIZ/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SP9ZCAZIBj9I/1kIBn9DAoKCgoKCgoKCgoKCgoKCgr9I/1kcnIhDiAZ/WQhFiAORQRAQQEgEiAWGyESIAJBEGoiAiABTg0GDAELC0EBIBIgFkEBIA5oIg50QQFrcRshEiACIA5qIgIgAU4NBCACIQ4LIAUgFEoEQCAJIBQgFWoiFkECdCIXaiAEIA9qNgIAIAogF2ogBCAOajYCACALIBZqIBI6AAALIBRBAWohFCAAIAJqLQAAIQ4gAkEBaiECIAYgDkYNAAsgDkENRgRAIAEgAkwEf0EBBSAAIAJqLQAAQQpHCw0DIAJBAWohAgsgA0EBaiEDIAUgFEcgAiAQayAISnINAiAMIBNBAnRqIBE2AgAgE0EBaiETIAUgFWohFSANIAI2AgAgDSADNgIEDAELCyATDwsgEws=";
 
 // packages/readers/src/csv-simd-records.ts
-var MAX_INPUT_BYTES = 4 * 1024 * 1024;
 var MAX_CELLS = 256 * 1024;
 var STATE2 = WASM_PAGE - 16;
 var INPUT = WASM_PAGE;
@@ -56344,15 +56352,14 @@ var SimdRecords = class _SimdRecords {
   /** A fast path for this delimiter, or undefined when there is none (no WebAssembly, or a delimiter it cannot take). */
   static for(delimiter) {
     if (delimiter === 0 || delimiter >= 128 || delimiter === LF || delimiter === CR || delimiter === QUOTE) return;
-    instance2 ??= instantiateWasm(CSV_RECORDS_WASM);
+    if (instance2 === void 0) instance2 = instantiateWasm(CSV_RECORDS_WASM);
     const exports = instance2;
     return exports ? new _SimdRecords(exports, delimiter) : void 0;
   }
   /** Copies `bytes[start..]` into the module; false when they are too many (the tokenizer then takes every record). */
   load(bytes, start) {
     const length = bytes.length - start;
-    if (length > MAX_INPUT_BYTES) return false;
-    ensureMemory(this.exports.memory, INPUT + length + PADDING);
+    if (!ensureMemory(this.exports.memory, INPUT + length + PADDING)) return false;
     const memory = new Uint8Array(this.exports.memory.buffer);
     memory.set(bytes.subarray(start), INPUT);
     memory.fill(0, INPUT + length, INPUT + length + PADDING);
@@ -56371,7 +56378,7 @@ var SimdRecords = class _SimdRecords {
     const ends = starts + cells * 4;
     const lines = ends + cells * 4;
     const flags = lines + rows * 4;
-    ensureMemory(this.exports.memory, flags + cells);
+    if (!ensureMemory(this.exports.memory, flags + cells)) return { rows: 0, pos, line };
     const { exports } = this;
     const taken = exports.records(
       INPUT,
@@ -56406,6 +56413,7 @@ function align2(offset) {
 
 // packages/readers/src/csv-tokenizer.ts
 var CELL_OVERRIDE2 = 4;
+var SIMD_MISSES = 8;
 var INITIAL_ROW_CAPACITY_LIMIT = 8192;
 var LF2 = 10;
 var CR2 = 13;
@@ -56461,7 +56469,8 @@ var CsvTokenizer = class {
     }
     let consumed = pos;
     let consumedLine = line;
-    const simd = !anyFieldCount && this.simd?.load(bytes, pos) ? this.simd : void 0;
+    let simd = !anyFieldCount && this.simd?.load(bytes, pos) ? this.simd : void 0;
+    let simdMisses = 0;
     records: while (pos < length && rows < maxRecords) {
       if (rows === rowCapacity) {
         rowCapacity *= 2;
@@ -56474,6 +56483,8 @@ var CsvTokenizer = class {
         const wanted = Math.min(rowCapacity, maxRecords) - rows;
         const run = simd.take(pos, line, width, wanted, maxRecordBytes, { starts, ends, flags, lines, row: rows });
         if (rows === 0 && run.rows > 0) firstRecordFields = width;
+        if (run.pos !== pos) simdMisses = 0;
+        else if (++simdMisses === SIMD_MISSES) simd = void 0;
         rows += run.rows;
         cell += run.rows * width;
         pos = consumed = run.pos;
@@ -59454,7 +59465,6 @@ var ROW_HASH_WASM = "AGFzbQEAAAABEAFgC39/f39/f39/f39/AX8DAgEABQMBAAAHFQIIaGFzaFJ
 
 // packages/data/src/checks/row-hash-simd.ts
 var COMMA3 = 44;
-var MAX_BATCH_BYTES = 4 * 1024 * 1024;
 var BATCH2 = WASM_PAGE;
 var instance3;
 function plainRowLanes(batch, runs) {
@@ -59462,8 +59472,7 @@ function plainRowLanes(batch, runs) {
   const rows = batch.rows;
   if (delimiter !== COMMA3 || rows === 0) return;
   const bias = Math.max(0, flags[0] === 0 || flags[0] === 1 ? starts[0] - 1 : 0);
-  if (bytes.length - bias > MAX_BATCH_BYTES) return;
-  instance3 ??= instantiateWasm(ROW_HASH_WASM);
+  if (instance3 === void 0) instance3 = instantiateWasm(ROW_HASH_WASM);
   if (!instance3) return;
   const { memory } = instance3;
   const count = rows * width;
@@ -59473,7 +59482,7 @@ function plainRowLanes(batch, runs) {
   const lanesAt = align4(runsAt + runs.length * 4, 8);
   const plainAt = lanesAt + rows * 8;
   const flagsAt = plainAt + rows;
-  ensureMemory(memory, flagsAt + count);
+  if (!ensureMemory(memory, flagsAt + count)) return;
   const heap = new Uint8Array(memory.buffer);
   heap.set(bytes.subarray(bias), BATCH2);
   new Int32Array(memory.buffer, startsAt, count).set(starts.subarray(0, count));

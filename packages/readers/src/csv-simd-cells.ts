@@ -47,26 +47,17 @@ export function classifyCsvColumn(
   kinds: Uint8Array,
   numbers: Float64Array,
 ): number {
-  if (instance === undefined) {
-    instance = instantiateWasm<CellScanExports>(CELL_SCAN_WASM);
-    if (instance) {
-      const grammar = cellGrammarBytes();
-      ensureMemory(instance.memory, GRAMMAR + grammar.length);
-      new Uint8Array(instance.memory.buffer).set(grammar, GRAMMAR);
-    }
-  }
   const { rows, width } = cells;
-  if (!instance) {
+  const module = cellScanModule();
+  // A batch's columns are classified one after another: its cells are copied in once.
+  if (module && loaded?.cells !== cells) loaded = load(module.memory, bytes, cells);
+  const kindsAt = loaded?.end ?? 0;
+  const numbersAt = align(kindsAt + rows, 8);
+  if (!module || loaded?.cells !== cells || !ensureMemory(module.memory, numbersAt + rows * 8)) {
     kinds.fill(ASK_KIND, 0, rows);
     return rows;
   }
-  // A batch's columns are classified one after another: its cells are copied in once.
-  if (loaded?.cells !== cells) loaded = load(instance.memory, bytes, cells);
-  const { memory } = instance;
-  const kindsAt = loaded.end;
-  const numbersAt = align(kindsAt + rows, 8);
-  ensureMemory(memory, numbersAt + rows * 8);
-  const asked = instance.classifyColumn(
+  const asked = module.classifyColumn(
     BATCH,
     loaded.bias,
     loaded.starts,
@@ -79,11 +70,24 @@ export function classifyCsvColumn(
     kindsAt,
     numbersAt,
   );
-  kinds.set(new Uint8Array(memory.buffer, kindsAt, rows));
-  numbers.set(new Float64Array(memory.buffer, numbersAt, rows));
+  kinds.set(new Uint8Array(module.memory.buffer, kindsAt, rows));
+  numbers.set(new Float64Array(module.memory.buffer, numbersAt, rows));
   return asked;
 }
 
+/** This thread's module, its grammar in place; null where WebAssembly is not available. */
+function cellScanModule(): CellScanExports | null {
+  if (instance === undefined) {
+    instance = instantiateWasm<CellScanExports>(CELL_SCAN_WASM);
+    const grammar = cellGrammarBytes();
+    if (instance && ensureMemory(instance.memory, GRAMMAR + grammar.length))
+      new Uint8Array(instance.memory.buffer).set(grammar, GRAMMAR);
+    else instance = null;
+  }
+  return instance;
+}
+
+/** The cells copied into the module's memory, or undefined when they do not fit (left to cell-scan.ts). */
 function load(memory: WasmMemory, bytes: Uint8Array, cells: CsvCells) {
   const count = cells.rows * cells.width;
   // Cells lie in file order from the first, unless the first holds an index (a quoted field with text after it).
@@ -92,7 +96,7 @@ function load(memory: WasmMemory, bytes: Uint8Array, cells: CsvCells) {
   const ends = starts + count * 4;
   const flags = ends + count * 4;
   const end = flags + count;
-  ensureMemory(memory, end);
+  if (!ensureMemory(memory, end)) return undefined;
   const heap = new Uint8Array(memory.buffer);
   heap.set(bytes.subarray(bias, cells.consumed), BATCH);
   new Int32Array(memory.buffer, starts, count).set(cells.starts.subarray(0, count));

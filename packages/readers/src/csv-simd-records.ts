@@ -26,8 +26,6 @@ interface CsvRecordsExports {
   ): number;
 }
 
-/** Larger inputs (the start of a very long record) are left to the tokenizer: the module's memory never shrinks. */
-const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 /** Cells stored per call, at most: bounds the module's memory whatever the record width. */
 const MAX_CELLS = 256 * 1024;
 /** Below the input: where the module leaves its position and line. */
@@ -62,7 +60,7 @@ export class SimdRecords {
   /** A fast path for this delimiter, or undefined when there is none (no WebAssembly, or a delimiter it cannot take). */
   static for(delimiter: number): SimdRecords | undefined {
     if (delimiter === 0 || delimiter >= 0x80 || delimiter === LF || delimiter === CR || delimiter === QUOTE) return;
-    instance ??= instantiateWasm<CsvRecordsExports>(CSV_RECORDS_WASM);
+    if (instance === undefined) instance = instantiateWasm<CsvRecordsExports>(CSV_RECORDS_WASM);
     const exports = instance;
     return exports ? new SimdRecords(exports, delimiter) : undefined;
   }
@@ -70,8 +68,7 @@ export class SimdRecords {
   /** Copies `bytes[start..]` into the module; false when they are too many (the tokenizer then takes every record). */
   load(bytes: Uint8Array, start: number): boolean {
     const length = bytes.length - start;
-    if (length > MAX_INPUT_BYTES) return false;
-    ensureMemory(this.exports.memory, INPUT + length + PADDING);
+    if (!ensureMemory(this.exports.memory, INPUT + length + PADDING)) return false;
     const memory = new Uint8Array(this.exports.memory.buffer);
     memory.set(bytes.subarray(start), INPUT);
     memory.fill(0, INPUT + length, INPUT + length + PADDING);
@@ -98,7 +95,7 @@ export class SimdRecords {
     const ends = starts + cells * 4;
     const lines = ends + cells * 4;
     const flags = lines + rows * 4;
-    ensureMemory(this.exports.memory, flags + cells);
+    if (!ensureMemory(this.exports.memory, flags + cells)) return { rows: 0, pos, line };
     const { exports } = this;
     const taken = exports.records(
       INPUT,

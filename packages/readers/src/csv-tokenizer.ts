@@ -20,6 +20,9 @@ import { SimdRecords } from "./csv-simd-records.js";
 /** The cell's value is `overrides[start]`: a quoted field with text after its closing quote. */
 const CELL_OVERRIDE = 4;
 
+/** Records in a row that the fast path leaves before this call stops asking it. */
+const SIMD_MISSES = 8;
+
 /** At most this many records' cells are reserved before a buffer shows that it holds more. */
 const INITIAL_ROW_CAPACITY_LIMIT = 8192;
 
@@ -124,7 +127,8 @@ export class CsvTokenizer {
     let consumed = pos;
     let consumedLine = line;
     // The header (any field count) is read here; the records after it mostly by the fast path.
-    const simd = !anyFieldCount && this.simd?.load(bytes, pos) ? this.simd : undefined;
+    let simd = !anyFieldCount && this.simd?.load(bytes, pos) ? this.simd : undefined;
+    let simdMisses = 0;
 
     records: while (pos < length && rows < maxRecords) {
       if (rows === rowCapacity) {
@@ -138,6 +142,9 @@ export class CsvTokenizer {
         const wanted = Math.min(rowCapacity, maxRecords) - rows;
         const run = simd.take(pos, line, width, wanted, maxRecordBytes, { starts, ends, flags, lines, row: rows });
         if (rows === 0 && run.rows > 0) firstRecordFields = width;
+        // A file whose records the fast path leaves (lone CR line ends, ragged rows) is left to this loop.
+        if (run.pos !== pos) simdMisses = 0;
+        else if (++simdMisses === SIMD_MISSES) simd = undefined;
         rows += run.rows;
         cell += run.rows * width;
         pos = consumed = run.pos;

@@ -25,7 +25,20 @@ export function instantiateWasm<Exports>(base64: string): Exports | null {
   }
 }
 
-/** Grows `memory` to hold at least `bytes`. */
-export function ensureMemory(memory: WasmMemory, bytes: number): void {
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
+/**
+ * A module's memory stays within this: it never shrinks, so work that needs more (a very long record, a batch of
+ * millions of cells) is left to JavaScript rather than held for the life of the thread.
+ */
+const MEMORY_LIMIT = 8 * 1024 * 1024;
+
+/** Grows `memory` to hold at least `bytes`; false when that passes the limit or the memory cannot grow. */
+export function ensureMemory(memory: WasmMemory, bytes: number): boolean {
+  if (memory.buffer.byteLength >= bytes) return true;
+  if (bytes > MEMORY_LIMIT) return false;
+  try {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / WASM_PAGE));
+    return true;
+  } catch {
+    return false;
+  }
 }

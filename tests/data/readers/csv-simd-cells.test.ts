@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CellKind } from "../../../packages/readers/src/cell-grammar.js";
 import { classifyBytes, scannedNumber } from "../../../packages/readers/src/cell-scan.js";
 import { CsvBatch } from "../../../packages/readers/src/csv-batch.js";
+import { ASK_KIND, classifyCsvColumn } from "../../../packages/readers/src/csv-simd-cells.js";
 import { CsvTokenizer } from "../../../packages/readers/src/csv-tokenizer.js";
 import { digits, numberLike, spelling, text, timestampShape } from "./cell-arbitraries.js";
 
@@ -49,25 +50,25 @@ describe("the cell grammar's WebAssembly fast path", () => {
   it("gives each cell of a column the kind and number cell-scan.ts gives it", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(written, written), { minLength: 1, maxLength: 60, size: "max" }),
+        // Rows of 1 to 4 fields in a 3-column batch that counts ragged rows: short ones end in filler cells.
+        fc.array(fc.array(written, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 60, size: "max" }),
         fc.nat({ max: 2 }),
         (rows, skip) => {
           const csv = Buffer.from(`${"x\n".repeat(skip)}${rows.map((row) => row.join(",")).join("\n")}\n`);
-          const tokenizer = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "error");
-          const start = skip * 2;
+          const tokenizer = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count");
           const cells = tokenizer.tokenize({
             bytes: csv,
-            start,
+            start: skip * 2,
             final: true,
             line: 1,
             afterCarriageReturn: false,
-            width: 2,
+            width: 3,
             anyFieldCount: false,
             maxRecords: Infinity,
           });
           expect(cells.error).toBeUndefined();
-          const batch = new CsvBatch("data.csv", ["a", "b"], csv, cells, 1);
-          for (const col of [1, 0]) {
+          const batch = new CsvBatch("data.csv", ["a", "b", "c"], csv, cells, 1);
+          for (const col of [2, 0, 1]) {
             const reference = expected(batch, col);
             const { kinds, numbers } = batch.classifyColumn(col);
             const found = Array.from({ length: batch.rows }, (_, row) =>
@@ -81,5 +82,46 @@ describe("the cell grammar's WebAssembly fast path", () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it("leaves a batch too large for the module's memory to cell-scan.ts, and says so by asking for every cell", () => {
+    const width = 200;
+    const csv = Buffer.from("1\n".repeat(20_000));
+    const cells = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count").tokenize({
+      bytes: csv,
+      start: 0,
+      final: true,
+      line: 1,
+      afterCarriageReturn: false,
+      width,
+      anyFieldCount: false,
+      maxRecords: Infinity,
+    });
+    const kinds = new Uint8Array(cells.rows);
+    const numbers = new Float64Array(cells.rows);
+    // 4 M cells, 9 bytes each in the module: past its 8 MiB.
+    expect(classifyCsvColumn(csv, cells, 0, kinds, numbers)).toBe(cells.rows);
+    expect(new Set(kinds)).toEqual(new Set([ASK_KIND]));
+    const batch = new CsvBatch(
+      "data.csv",
+      Array.from({ length: width }, (_, col) => `c${col}`),
+      csv,
+      cells,
+      1,
+    );
+    expect(new Set(batch.classifyColumn(0).kinds)).toEqual(new Set([CellKind.Integer]));
+    expect(new Set(batch.classifyColumn(1).kinds)).toEqual(new Set([CellKind.Null]));
+    // A batch that fits is classified there: only what cell-scan.ts must settle is asked for.
+    const small = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count").tokenize({
+      bytes: csv.subarray(0, 2000),
+      start: 0,
+      final: true,
+      line: 1,
+      afterCarriageReturn: false,
+      width,
+      anyFieldCount: false,
+      maxRecords: Infinity,
+    });
+    expect(classifyCsvColumn(csv, small, 0, new Uint8Array(small.rows), new Float64Array(small.rows))).toBe(0);
   });
 });

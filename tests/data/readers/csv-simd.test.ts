@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CsvTokenizer, type CsvCells } from "../../../packages/readers/src/csv-tokenizer.js";
 import { SimdRecords } from "../../../packages/readers/src/csv-simd-records.js";
+import { ensureMemory, WASM_PAGE } from "../../../packages/readers/src/wasm-instance.js";
 import { generatedWasmModules } from "../../../scripts/wasm/modules.js";
 
 const COMMA = 0x2c;
@@ -28,6 +29,7 @@ function found(cells: CsvCells) {
 }
 
 interface Reading {
+  delimiter: number;
   width: number;
   ragged: "error" | "count";
   maxRecordBytes: number;
@@ -38,7 +40,7 @@ interface Reading {
 
 /** Tokenizes `data` piece by piece as csv.ts does, carrying the unconsumed bytes, their line and a trailing CR on. */
 function tokenizeInPieces(data: Buffer, reading: Reading, simd: boolean) {
-  const tokenizer = new CsvTokenizer("data.csv", COMMA, reading.maxRecordBytes, reading.ragged, { simd });
+  const tokenizer = new CsvTokenizer("data.csv", reading.delimiter, reading.maxRecordBytes, reading.ragged, { simd });
   const calls = [];
   let start = 0;
   let line = 1;
@@ -75,6 +77,8 @@ const piece = fc.constantFrom(
   " ",
   ",",
   ",",
+  "\t",
+  ";",
   "\n",
   "\r\n",
   "\r",
@@ -120,6 +124,7 @@ describe("the CSV tokenizer's WebAssembly fast path", () => {
       fc.property(
         csvText,
         fc.record({
+          delimiter: fc.constantFrom(COMMA, COMMA, 0x09, 0x3b),
           width: fc.integer({ min: 1, max: 5 }),
           ragged: fc.constantFrom<"error" | "count">("error", "count"),
           maxRecordBytes: fc.oneof(fc.integer({ min: 1, max: 80 }), fc.constant(1 << 30)),
@@ -137,7 +142,14 @@ describe("the CSV tokenizer's WebAssembly fast path", () => {
 
   it("takes 200,000 records in one call's worth of bytes, growing the tokenizer's arrays as it goes", () => {
     const data = Buffer.from("1,2\n".repeat(200_000));
-    const reading = { width: 2, ragged: "error" as const, maxRecordBytes: 100, maxRecords: Infinity, cuts: [] };
+    const reading = {
+      delimiter: COMMA,
+      width: 2,
+      ragged: "error" as const,
+      maxRecordBytes: 100,
+      maxRecords: Infinity,
+      cuts: [],
+    };
     const [simd] = tokenizeInPieces(data, reading, true);
     const [plain] = tokenizeInPieces(data, reading, false);
     expect(simd!.rows).toBe(200_000);
@@ -152,4 +164,36 @@ describe("generated WebAssembly modules", () => {
       expect(readFileSync(join(root, path), "utf8"), path).toBe(text);
     }
   }, 60_000);
+});
+
+describe("a WebAssembly module's memory", () => {
+  const memory = (size: number, grow: (pages: number) => number) => ({ buffer: new ArrayBuffer(size), grow });
+
+  it("grows to what is asked, up to 8 MiB, and says no past that or when it cannot grow", () => {
+    const grown: number[] = [];
+    expect(
+      ensureMemory(
+        memory(WASM_PAGE, (pages) => grown.push(pages)),
+        3 * WASM_PAGE + 1,
+      ),
+    ).toBe(true);
+    expect(grown).toEqual([3]);
+    expect(
+      ensureMemory(
+        memory(WASM_PAGE, (pages) => grown.push(pages)),
+        WASM_PAGE,
+      ),
+    ).toBe(true);
+    expect(
+      ensureMemory(
+        memory(WASM_PAGE, (pages) => grown.push(pages)),
+        8 * 1024 * 1024 + 1,
+      ),
+    ).toBe(false);
+    expect(grown).toEqual([3]);
+    const refusing = memory(WASM_PAGE, () => {
+      throw new RangeError("WebAssembly.Memory.grow(): Unable to grow instance memory");
+    });
+    expect(ensureMemory(refusing, 2 * WASM_PAGE)).toBe(false);
+  });
 });

@@ -23,8 +23,6 @@ interface RowHashExports {
 }
 
 const COMMA = 0x2c;
-/** Larger batches (very long records) are left to KeyHasher: the module's memory never shrinks. */
-const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH = WASM_PAGE;
 
 let instance: RowHashExports | null | undefined;
@@ -37,7 +35,7 @@ export interface PlainRowLanes {
 
 /**
  * The lanes of the batch's plain rows (`runs` as `addTextRuns` takes them), or undefined when none are computed here:
- * no WebAssembly, a delimiter other than a comma, or a batch too large.
+ * no WebAssembly, a delimiter other than a comma, or a batch too large for the module's memory.
  */
 export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes | undefined {
   const { bytes, starts, ends, flags, width, delimiter } = batch.cellRanges();
@@ -45,8 +43,7 @@ export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes
   if (delimiter !== COMMA || rows === 0) return;
   // The row's first cell is quoted when the byte before it is a quote: the bytes start one before the first cell.
   const bias = Math.max(0, flags[0] === 0 || flags[0] === 1 ? starts[0]! - 1 : 0);
-  if (bytes.length - bias > MAX_BATCH_BYTES) return;
-  instance ??= instantiateWasm<RowHashExports>(ROW_HASH_WASM);
+  if (instance === undefined) instance = instantiateWasm<RowHashExports>(ROW_HASH_WASM);
   if (!instance) return;
   const { memory } = instance;
   const count = rows * width;
@@ -56,7 +53,7 @@ export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes
   const lanesAt = align(runsAt + runs.length * 4, 8);
   const plainAt = lanesAt + rows * 8;
   const flagsAt = plainAt + rows;
-  ensureMemory(memory, flagsAt + count);
+  if (!ensureMemory(memory, flagsAt + count)) return;
   const heap = new Uint8Array(memory.buffer);
   heap.set(bytes.subarray(bias), BATCH);
   new Int32Array(memory.buffer, startsAt, count).set(starts.subarray(0, count));
