@@ -41284,12 +41284,12 @@ function readPlainBoolean(reader, count) {
   return values;
 }
 function readPlainInt32(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 4;
   return values;
 }
 function readPlainInt64(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 8;
   return values;
 }
@@ -41304,12 +41304,12 @@ function readPlainInt96(reader, count) {
   return values;
 }
 function readPlainFloat(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 4;
   return values;
 }
 function readPlainDouble(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align3(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
   reader.offset += count * 8;
   return values;
 }
@@ -41331,7 +41331,7 @@ function readPlainByteArrayFixed(reader, count, fixedLength2) {
   }
   return values;
 }
-function align3(buffer, offset, size) {
+function align(buffer, offset, size) {
   const aligned = new ArrayBuffer(size);
   new Uint8Array(aligned).set(new Uint8Array(buffer, offset, size));
   return aligned;
@@ -56259,6 +56259,9 @@ function ensureMemory(memory, bytes) {
     return false;
   }
 }
+function alignUp(offset, to) {
+  return Math.ceil(offset / to) * to;
+}
 
 // packages/readers/src/csv-simd-cells.ts
 var ASK_KIND = 255;
@@ -56272,7 +56275,7 @@ function classifyCsvColumn(bytes, cells, col, kinds, numbers) {
   const module = cellScanModule();
   if (module && loaded?.cells !== cells) loaded = load(module.memory, bytes, cells);
   const kindsAt = loaded?.end ?? 0;
-  const numbersAt = align(kindsAt + rows, 8);
+  const numbersAt = alignUp(kindsAt + rows, 8);
   if (!module || loaded?.cells !== cells || !ensureMemory(module.memory, numbersAt + rows * 8)) {
     kinds.fill(ASK_KIND, 0, rows);
     return rows;
@@ -56307,7 +56310,7 @@ function cellScanModule() {
 function load(memory, bytes, cells) {
   const count = cells.rows * cells.width;
   const bias = cells.rows > 0 && cells.flags[0] !== CELL_OVERRIDE ? cells.starts[0] : 0;
-  const starts = align(BATCH + cells.consumed - bias, 8);
+  const starts = alignUp(BATCH + cells.consumed - bias, 8);
   const ends = starts + count * 4;
   const flags = ends + count * 4;
   const end = flags + count;
@@ -56319,9 +56322,6 @@ function load(memory, bytes, cells) {
   heap.set(cells.flags.subarray(0, count), flags);
   return { cells, bias, starts, ends, flags, end };
 }
-function align(offset, to) {
-  return Math.ceil(offset / to) * to;
-}
 
 // packages/readers/src/csv-tokenizer.ts
 init_src();
@@ -56329,7 +56329,7 @@ init_batch();
 init_batch();
 
 // packages/readers/src/csv-records.generated.ts
-var CSV_RECORDS_WASM = "AGFzbQEAAAABEwFgDn9/f39/f39/f39/f39/AX8DAgEABQMBAAAHFAIHcmVjb3JkcwAABm1lbW9yeQIACv8FAfwFAgp/AnsgBv0PIRggDSACNgIAIA0gAzYCBAJAA0AgASACSiAHIBNKcQRAIAAgAmotAAAiDkENRg0CIA5BCkYEQCANIAJBAWoiAjYCACANIANBAWoiAzYCBAwCCyACIRAgAyERQQAhFANAIAIhD0EAIRIgACACai0AAEEiRgRAIAJBAWohDgNAAkAgACAOav0ABAAiGf0MDQ0NDQ0NDQ0NDQ0NDQ0NDf0j/WQgGf0MIiIiIiIiIiIiIiIiIiIiIv0j/WQgGf0MCgoKCgoKCgoKCgoKCgoKCv0j/WRyciEPIBn9ZCEWIA9FBEAgEkEBciASIBYbIRIgDkEQaiIOIAFODQcMAgsgEkEBciASIBZBASAPaCIPdEEBa3EbIRIgDiAPaiIOIAFODQYgACAOaiIPLQAAIhZBIkYEfyAOQQFqIAFODQcgDy0AAUEiRw0BIBJBAnIhEiAOQQJqBSAWQQpHDQcgA0EBaiEDIA5BAWoLIQ4MAQsLIAJBAWohDyAOQQFqIgIgAU4NBCAAIAJqLQAAIhZBCkcgBiAWR3EgFkENR3ENBAUDQCAAIAJq/QAEACIZ/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SP9ZCAZIBj9I/1kIBn9DAoKCgoKCgoKCgoKCgoKCgr9I/1kcnIhDiAZ/WQhFiAORQRAQQEgEiAWGyESIAJBEGoiAiABTg0GDAELC0EBIBIgFkEBIA5oIg50QQFrcRshEiACIA5qIgIgAU4NBCACIQ4LIAUgFEoEQCAJIBQgFWoiFkECdCIXaiAEIA9qNgIAIAogF2ogBCAOajYCACALIBZqIBI6AAALIBRBAWohFCAAIAJqLQAAIQ4gAkEBaiECIAYgDkYNAAsgDkENRgRAIAEgAkwEf0EBBSAAIAJqLQAAQQpHCw0DIAJBAWohAgsgA0EBaiEDIAUgFEcgAiAQayAISnINAiAMIBNBAnRqIBE2AgAgE0EBaiETIAUgFWohFSANIAI2AgAgDSADNgIEDAELCyATDwsgEws=";
+var CSV_RECORDS_WASM = "AGFzbQEAAAABEwFgDn9/f39/f39/f39/f39/AX8DAgEABQMBAAAHFAIHcmVjb3JkcwAABm1lbW9yeQIACvsFAfgFAgp/AnsgBv0PIRggDSACNgIAIA0gAzYCBAJAA0AgASACSiAHIBNKcQRAIAAgAmotAAAiDkENRg0CIA5BCkYEQCANIAJBAWoiAjYCACANIANBAWoiAzYCBAwCCyACIRAgAyERQQAhFANAIAIhD0EAIRIgACACai0AAEEiRgRAIAJBAWohDgNAAkAgACAOav0ABAAiGf0MIiIiIiIiIiIiIiIiIiIiIv0jIBn9DAoKCgoKCgoKCgoKCgoKCgr9I/1QIBn9DA0NDQ0NDQ0NDQ0NDQ0NDQ39I/1Q/WQhDyAZ/WQhFiAPRQRAIBJBAXIgEiAWGyESIA5BEGoiDiABTg0HDAILIBJBAXIgEiAWQQEgD2giD3RBAWtxGyESIA4gD2oiDiABTg0GIAAgDmoiDy0AACIWQSJGBH8gDkEBaiABTg0HIA8tAAFBIkcNASASQQJyIRIgDkECagUgFkEKRw0HIANBAWohAyAOQQFqCyEODAELCyACQQFqIQ8gDkEBaiICIAFODQQgACACai0AACIWQQpHIAYgFkdxIBZBDUdxDQQFA0AgACACav0ABAAiGSAY/SMgGf0MCgoKCgoKCgoKCgoKCgoKCv0j/VAgGf0MDQ0NDQ0NDQ0NDQ0NDQ0NDf0j/VD9ZCEOIBn9ZCEWIA5FBEBBASASIBYbIRIgAkEQaiICIAFODQYMAQsLQQEgEiAWQQEgDmgiDnRBAWtxGyESIAIgDmoiAiABTg0EIAIhDgsgBSAUSgRAIAkgFCAVaiIWQQJ0IhdqIAQgD2o2AgAgCiAXaiAEIA5qNgIAIAsgFmogEjoAAAsgFEEBaiEUIAAgAmotAAAhDiACQQFqIQIgBiAORg0ACyAOQQ1GBEAgASACTAR/QQEFIAAgAmotAABBCkcLDQMgAkEBaiECCyADQQFqIQMgBSAURyACIBBrIAhKcg0CIAwgE0ECdGogETYCACATQQFqIRMgBSAVaiEVIA0gAjYCACANIAM2AgQMAQsLIBMPCyATCw==";
 
 // packages/readers/src/csv-simd-records.ts
 var MAX_CELLS = 256 * 1024;
@@ -56374,7 +56374,7 @@ var SimdRecords = class _SimdRecords {
   take(pos, line, width, maxRows, maxRecordBytes, into) {
     const rows = Math.max(1, Math.min(maxRows, Math.floor(MAX_CELLS / width)));
     const cells = rows * width;
-    const starts = align2(INPUT + this.length + PADDING);
+    const starts = alignUp(INPUT + this.length + PADDING, 64);
     const ends = starts + cells * 4;
     const lines = ends + cells * 4;
     const flags = lines + rows * 4;
@@ -56407,9 +56407,6 @@ var SimdRecords = class _SimdRecords {
     return { rows: taken, pos: state[0] + this.bias, line: state[1] };
   }
 };
-function align2(offset) {
-  return Math.ceil(offset / 64) * 64;
-}
 
 // packages/readers/src/csv-tokenizer.ts
 var CELL_OVERRIDE2 = 4;
@@ -59476,10 +59473,10 @@ function plainRowLanes(batch, runs) {
   if (!instance3) return;
   const { memory } = instance3;
   const count = rows * width;
-  const startsAt = align4(BATCH2 + bytes.length - bias, 8);
+  const startsAt = alignUp(BATCH2 + bytes.length - bias, 8);
   const endsAt = startsAt + count * 4;
   const runsAt = endsAt + count * 4;
-  const lanesAt = align4(runsAt + runs.length * 4, 8);
+  const lanesAt = alignUp(runsAt + runs.length * 4, 8);
   const plainAt = lanesAt + rows * 8;
   const flagsAt = plainAt + rows;
   if (!ensureMemory(memory, flagsAt + count)) return;
@@ -59494,9 +59491,6 @@ function plainRowLanes(batch, runs) {
     plain: new Uint8Array(memory.buffer, plainAt, rows).slice(),
     lanes: new Int32Array(memory.buffer, lanesAt, rows * 2).slice()
   };
-}
-function align4(offset, to) {
-  return Math.ceil(offset / to) * to;
 }
 
 // packages/data/src/checks/table-checks.ts

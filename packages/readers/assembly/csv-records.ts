@@ -63,10 +63,7 @@ export function records(
         let p = pos + 1;
         for (;;) {
           const block = v128.load(bytes + p);
-          const stops =
-            i8x16.bitmask(i8x16.eq(block, quotes)) |
-            i8x16.bitmask(i8x16.eq(block, lineFeeds)) |
-            i8x16.bitmask(i8x16.eq(block, carriageReturns));
+          const stops = stopsIn(block, quotes, lineFeeds, carriageReturns);
           const high = i8x16.bitmask(block);
           if (stops == 0) {
             if (high != 0) fieldFlags |= CELL_NON_ASCII;
@@ -98,10 +95,7 @@ export function records(
       } else {
         for (;;) {
           const block = v128.load(bytes + pos);
-          const stops =
-            i8x16.bitmask(i8x16.eq(block, delimiters)) |
-            i8x16.bitmask(i8x16.eq(block, lineFeeds)) |
-            i8x16.bitmask(i8x16.eq(block, carriageReturns));
+          const stops = stopsIn(block, delimiters, lineFeeds, carriageReturns);
           const high = i8x16.bitmask(block);
           if (stops == 0) {
             if (high != 0) fieldFlags = CELL_NON_ASCII;
@@ -143,4 +137,10 @@ export function records(
     store<i32>(state, line, 4);
   }
   return rows;
+}
+
+/** A bit per byte of `block` that is `stop`, LF or CR (bit i for byte i). */
+function stopsIn(block: v128, stop: v128, lineFeeds: v128, carriageReturns: v128): i32 {
+  const found = v128.or(v128.or(i8x16.eq(block, stop), i8x16.eq(block, lineFeeds)), i8x16.eq(block, carriageReturns));
+  return i8x16.bitmask(found);
 }

@@ -1,7 +1,7 @@
 import { CELL_SCAN_WASM } from "./cell-scan.generated.js";
 import { cellGrammarBytes } from "./cell-scan.js";
 import type { CsvCells } from "./csv-tokenizer.js";
-import { ensureMemory, instantiateWasm, WASM_PAGE, type WasmMemory } from "./wasm-instance.js";
+import { alignUp, ensureMemory, instantiateWasm, WASM_PAGE, type WasmMemory } from "./wasm-instance.js";
 
 /**
  * The cell grammar's common cases over a CSV batch's column (assembly/cell-scan.ts), in WebAssembly. Written outside
@@ -52,7 +52,7 @@ export function classifyCsvColumn(
   // A batch's columns are classified one after another: its cells are copied in once.
   if (module && loaded?.cells !== cells) loaded = load(module.memory, bytes, cells);
   const kindsAt = loaded?.end ?? 0;
-  const numbersAt = align(kindsAt + rows, 8);
+  const numbersAt = alignUp(kindsAt + rows, 8);
   if (!module || loaded?.cells !== cells || !ensureMemory(module.memory, numbersAt + rows * 8)) {
     kinds.fill(ASK_KIND, 0, rows);
     return rows;
@@ -92,7 +92,7 @@ function load(memory: WasmMemory, bytes: Uint8Array, cells: CsvCells) {
   const count = cells.rows * cells.width;
   // Cells lie in file order from the first, unless the first holds an index (a quoted field with text after it).
   const bias = cells.rows > 0 && cells.flags[0] !== CELL_OVERRIDE ? cells.starts[0]! : 0;
-  const starts = align(BATCH + cells.consumed - bias, 8);
+  const starts = alignUp(BATCH + cells.consumed - bias, 8);
   const ends = starts + count * 4;
   const flags = ends + count * 4;
   const end = flags + count;
@@ -103,8 +103,4 @@ function load(memory: WasmMemory, bytes: Uint8Array, cells: CsvCells) {
   new Int32Array(memory.buffer, ends, count).set(cells.ends.subarray(0, count));
   heap.set(cells.flags.subarray(0, count), flags);
   return { cells, bias, starts, ends, flags, end };
-}
-
-function align(offset: number, to: number): number {
-  return Math.ceil(offset / to) * to;
 }

@@ -1,5 +1,5 @@
 import { CSV_RECORDS_WASM } from "./csv-records.generated.js";
-import { ensureMemory, instantiateWasm, WASM_PAGE, type WasmMemory } from "./wasm-instance.js";
+import { alignUp, ensureMemory, instantiateWasm, WASM_PAGE, type WasmMemory } from "./wasm-instance.js";
 
 /**
  * The CSV tokenizer's fast path (assembly/csv-records.ts): complete records of the expected width, found 16 bytes per
@@ -91,7 +91,7 @@ export class SimdRecords {
   ): SimdRecordRun {
     const rows = Math.max(1, Math.min(maxRows, Math.floor(MAX_CELLS / width)));
     const cells = rows * width;
-    const starts = align(INPUT + this.length + PADDING);
+    const starts = alignUp(INPUT + this.length + PADDING, 64);
     const ends = starts + cells * 4;
     const lines = ends + cells * 4;
     const flags = lines + rows * 4;
@@ -123,8 +123,4 @@ export class SimdRecords {
     const state = new Int32Array(buffer, STATE, 2);
     return { rows: taken, pos: state[0]! + this.bias, line: state[1]! };
   }
-}
-
-function align(offset: number): number {
-  return Math.ceil(offset / 64) * 64;
 }

@@ -42,3 +42,8 @@ export function ensureMemory(memory: WasmMemory, bytes: number): boolean {
     return false;
   }
 }
+
+/** `offset` rounded up to a multiple of `to` (typed arrays over a module's memory start aligned). */
+export function alignUp(offset: number, to: number): number {
+  return Math.ceil(offset / to) * to;
+}

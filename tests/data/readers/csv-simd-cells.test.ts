@@ -27,6 +27,20 @@ const written = fc
     return how === "after" ? `"${cell.replaceAll('"', '""')}"x` : `"${cell.replaceAll('"', '""')}"`;
   });
 
+/** The records of `csv` from `start`, `width` cells each, ragged ones counted and filled out. */
+function tokenizeAll(csv: Buffer, start: number, width: number) {
+  return new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count").tokenize({
+    bytes: csv,
+    start,
+    final: true,
+    line: 1,
+    afterCarriageReturn: false,
+    width,
+    anyFieldCount: false,
+    maxRecords: Infinity,
+  });
+}
+
 /** Each cell's kind and number as cell-scan.ts gives them, one cell at a time. */
 function expected(batch: CsvBatch, col: number) {
   const { bytes, starts, ends, flags, width } = batch.cellRanges();
@@ -55,17 +69,7 @@ describe("the cell grammar's WebAssembly fast path", () => {
         fc.nat({ max: 2 }),
         (rows, skip) => {
           const csv = Buffer.from(`${"x\n".repeat(skip)}${rows.map((row) => row.join(",")).join("\n")}\n`);
-          const tokenizer = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count");
-          const cells = tokenizer.tokenize({
-            bytes: csv,
-            start: skip * 2,
-            final: true,
-            line: 1,
-            afterCarriageReturn: false,
-            width: 3,
-            anyFieldCount: false,
-            maxRecords: Infinity,
-          });
+          const cells = tokenizeAll(csv, skip * 2, 3);
           expect(cells.error).toBeUndefined();
           const batch = new CsvBatch("data.csv", ["a", "b", "c"], csv, cells, 1);
           for (const col of [2, 0, 1]) {
@@ -87,16 +91,7 @@ describe("the cell grammar's WebAssembly fast path", () => {
   it("leaves a batch too large for the module's memory to cell-scan.ts, and says so by asking for every cell", () => {
     const width = 200;
     const csv = Buffer.from("1\n".repeat(20_000));
-    const cells = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count").tokenize({
-      bytes: csv,
-      start: 0,
-      final: true,
-      line: 1,
-      afterCarriageReturn: false,
-      width,
-      anyFieldCount: false,
-      maxRecords: Infinity,
-    });
+    const cells = tokenizeAll(csv, 0, width);
     const kinds = new Uint8Array(cells.rows);
     const numbers = new Float64Array(cells.rows);
     // 4 M cells, 9 bytes each in the module: past its 8 MiB.
@@ -112,16 +107,7 @@ describe("the cell grammar's WebAssembly fast path", () => {
     expect(new Set(batch.classifyColumn(0).kinds)).toEqual(new Set([CellKind.Integer]));
     expect(new Set(batch.classifyColumn(1).kinds)).toEqual(new Set([CellKind.Null]));
     // A batch that fits is classified there: only what cell-scan.ts must settle is asked for.
-    const small = new CsvTokenizer("data.csv", 0x2c, 1 << 20, "count").tokenize({
-      bytes: csv.subarray(0, 2000),
-      start: 0,
-      final: true,
-      line: 1,
-      afterCarriageReturn: false,
-      width,
-      anyFieldCount: false,
-      maxRecords: Infinity,
-    });
+    const small = tokenizeAll(csv.subarray(0, 2000), 0, width);
     expect(classifyCsvColumn(csv, small, 0, new Uint8Array(small.rows), new Float64Array(small.rows))).toBe(0);
   });
 });

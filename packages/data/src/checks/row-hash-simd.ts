@@ -1,4 +1,4 @@
-import { ensureMemory, instantiateWasm, WASM_PAGE, type TextBatch, type WasmMemory } from "@ctrain/readers";
+import { alignUp, ensureMemory, instantiateWasm, WASM_PAGE, type TextBatch, type WasmMemory } from "@ctrain/readers";
 import { ROW_HASH_WASM } from "./row-hash.generated.js";
 
 /**
@@ -47,10 +47,10 @@ export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes
   if (!instance) return;
   const { memory } = instance;
   const count = rows * width;
-  const startsAt = align(BATCH + bytes.length - bias, 8);
+  const startsAt = alignUp(BATCH + bytes.length - bias, 8);
   const endsAt = startsAt + count * 4;
   const runsAt = endsAt + count * 4;
-  const lanesAt = align(runsAt + runs.length * 4, 8);
+  const lanesAt = alignUp(runsAt + runs.length * 4, 8);
   const plainAt = lanesAt + rows * 8;
   const flagsAt = plainAt + rows;
   if (!ensureMemory(memory, flagsAt + count)) return;
@@ -65,8 +65,4 @@ export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes
     plain: new Uint8Array(memory.buffer, plainAt, rows).slice(),
     lanes: new Int32Array(memory.buffer, lanesAt, rows * 2).slice(),
   };
-}
-
-function align(offset: number, to: number): number {
-  return Math.ceil(offset / to) * to;
 }
