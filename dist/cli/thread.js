@@ -56259,13 +56259,27 @@ function ensureMemory(memory, bytes) {
     return false;
   }
 }
+var CELL_OVERRIDE = 4;
+function copyCellsIn(memory, at, ranges, count, byteEnd) {
+  const bias = count > 0 && ranges.flags[0] !== CELL_OVERRIDE ? Math.max(0, ranges.starts[0] - 1) : 0;
+  const starts = alignUp(at + byteEnd - bias, 8);
+  const ends = starts + count * 4;
+  const flags = ends + count * 4;
+  const end = flags + count;
+  if (!ensureMemory(memory, end)) return void 0;
+  const heap = new Uint8Array(memory.buffer);
+  heap.set(ranges.bytes.subarray(bias, byteEnd), at);
+  new Int32Array(memory.buffer, starts, count).set(ranges.starts.subarray(0, count));
+  new Int32Array(memory.buffer, ends, count).set(ranges.ends.subarray(0, count));
+  heap.set(ranges.flags.subarray(0, count), flags);
+  return { bias, bytes: at, starts, ends, flags, end };
+}
 function alignUp(offset, to) {
   return Math.ceil(offset / to) * to;
 }
 
 // packages/readers/src/csv-simd-cells.ts
 var ASK_KIND = 255;
-var CELL_OVERRIDE = 4;
 var GRAMMAR = WASM_PAGE;
 var BATCH = 2 * WASM_PAGE;
 var instance;
@@ -56273,19 +56287,22 @@ var loaded;
 function classifyCsvColumn(bytes, cells, col, kinds, numbers) {
   const { rows, width } = cells;
   const module = cellScanModule();
-  if (module && loaded?.cells !== cells) loaded = load(module.memory, bytes, cells);
-  const kindsAt = loaded?.end ?? 0;
+  if (module && loaded?.cells !== cells) {
+    loaded = { cells, at: copyCellsIn(module.memory, BATCH, { bytes, ...cells }, rows * width, cells.consumed) };
+  }
+  const at = loaded?.at;
+  const kindsAt = at?.end ?? 0;
   const numbersAt = alignUp(kindsAt + rows, 8);
-  if (!module || loaded?.cells !== cells || !ensureMemory(module.memory, numbersAt + rows * 8)) {
+  if (!module || !at || !ensureMemory(module.memory, numbersAt + rows * 8)) {
     kinds.fill(ASK_KIND, 0, rows);
     return rows;
   }
   const asked = module.classifyColumn(
-    BATCH,
-    loaded.bias,
-    loaded.starts,
-    loaded.ends,
-    loaded.flags,
+    at.bytes,
+    at.bias,
+    at.starts,
+    at.ends,
+    at.flags,
     width,
     col,
     rows,
@@ -56306,21 +56323,6 @@ function cellScanModule() {
     else instance = null;
   }
   return instance;
-}
-function load(memory, bytes, cells) {
-  const count = cells.rows * cells.width;
-  const bias = cells.rows > 0 && cells.flags[0] !== CELL_OVERRIDE ? cells.starts[0] : 0;
-  const starts = alignUp(BATCH + cells.consumed - bias, 8);
-  const ends = starts + count * 4;
-  const flags = ends + count * 4;
-  const end = flags + count;
-  if (!ensureMemory(memory, end)) return void 0;
-  const heap = new Uint8Array(memory.buffer);
-  heap.set(bytes.subarray(bias, cells.consumed), BATCH);
-  new Int32Array(memory.buffer, starts, count).set(cells.starts.subarray(0, count));
-  new Int32Array(memory.buffer, ends, count).set(cells.ends.subarray(0, count));
-  heap.set(cells.flags.subarray(0, count), flags);
-  return { cells, bias, starts, ends, flags, end };
 }
 
 // packages/readers/src/csv-tokenizer.ts
@@ -59465,28 +59467,32 @@ var COMMA3 = 44;
 var BATCH2 = WASM_PAGE;
 var instance3;
 function plainRowLanes(batch, runs) {
-  const { bytes, starts, ends, flags, width, delimiter } = batch.cellRanges();
+  const ranges = batch.cellRanges();
   const rows = batch.rows;
-  if (delimiter !== COMMA3 || rows === 0) return;
-  const bias = Math.max(0, flags[0] === 0 || flags[0] === 1 ? starts[0] - 1 : 0);
+  if (ranges.delimiter !== COMMA3 || rows === 0) return;
   if (instance3 === void 0) instance3 = instantiateWasm(ROW_HASH_WASM);
   if (!instance3) return;
   const { memory } = instance3;
-  const count = rows * width;
-  const startsAt = alignUp(BATCH2 + bytes.length - bias, 8);
-  const endsAt = startsAt + count * 4;
-  const runsAt = endsAt + count * 4;
+  const at = copyCellsIn(memory, BATCH2, ranges, rows * ranges.width, ranges.bytes.length);
+  if (!at) return;
+  const runsAt = alignUp(at.end, 4);
   const lanesAt = alignUp(runsAt + runs.length * 4, 8);
   const plainAt = lanesAt + rows * 8;
-  const flagsAt = plainAt + rows;
-  if (!ensureMemory(memory, flagsAt + count)) return;
-  const heap = new Uint8Array(memory.buffer);
-  heap.set(bytes.subarray(bias), BATCH2);
-  new Int32Array(memory.buffer, startsAt, count).set(starts.subarray(0, count));
-  new Int32Array(memory.buffer, endsAt, count).set(ends.subarray(0, count));
+  if (!ensureMemory(memory, plainAt + rows)) return;
   new Int32Array(memory.buffer, runsAt, runs.length).set(runs);
-  heap.set(flags.subarray(0, count), flagsAt);
-  instance3.hashRows(BATCH2, bias, startsAt, endsAt, flagsAt, width, rows, runsAt, runs.length, lanesAt, plainAt);
+  instance3.hashRows(
+    at.bytes,
+    at.bias,
+    at.starts,
+    at.ends,
+    at.flags,
+    ranges.width,
+    rows,
+    runsAt,
+    runs.length,
+    lanesAt,
+    plainAt
+  );
   return {
     plain: new Uint8Array(memory.buffer, plainAt, rows).slice(),
     lanes: new Int32Array(memory.buffer, lanesAt, rows * 2).slice()
@@ -62931,12 +62937,12 @@ var ColumnSplit = class {
   addDuties(batch) {
     const bytesPerRow = batch.kind === "text" && batch.rows > 0 ? rowBytes(batch) : 0;
     this.duties.forEach((duty, share) => {
-      let load2 = 0;
-      if (duty.reads) load2 += NS.tokenizeByte * bytesPerRow;
-      if (duty.ships) load2 += NS.shipByte * bytesPerRow;
-      if (duty.receives) load2 += NS.receiveByte * bytesPerRow;
-      if (duty.rowChecks && this.config) load2 += rowCheckCost(this.config, bytesPerRow, countsUp(batch, this.config));
-      this.loads[share] = load2;
+      let load = 0;
+      if (duty.reads) load += NS.tokenizeByte * bytesPerRow;
+      if (duty.ships) load += NS.shipByte * bytesPerRow;
+      if (duty.receives) load += NS.receiveByte * bytesPerRow;
+      if (duty.rowChecks && this.config) load += rowCheckCost(this.config, bytesPerRow, countsUp(batch, this.config));
+      this.loads[share] = load;
     });
   }
 };

@@ -24,5 +24,5 @@ export { resolveDataFiles } from "./sources.js";
 export type { DataFile } from "./sources.js";
 export { CELL_KIND_NAMES, ColumnTypeInference } from "./type-inference.js";
 export type { InferredColumnType, ColumnTypeReport, TypeFailure, TypeInferenceOptions } from "./type-inference.js";
-export { alignUp, ensureMemory, instantiateWasm, WASM_PAGE } from "./wasm-instance.js";
-export type { WasmMemory } from "./wasm-instance.js";
+export { alignUp, copyCellsIn, ensureMemory, instantiateWasm, WASM_PAGE } from "./wasm-instance.js";
+export type { CellsInMemory, WasmMemory } from "./wasm-instance.js";

@@ -1,4 +1,12 @@
-import { alignUp, ensureMemory, instantiateWasm, WASM_PAGE, type TextBatch, type WasmMemory } from "@ctrain/readers";
+import {
+  alignUp,
+  copyCellsIn,
+  ensureMemory,
+  instantiateWasm,
+  WASM_PAGE,
+  type TextBatch,
+  type WasmMemory,
+} from "@ctrain/readers";
 import { ROW_HASH_WASM } from "./row-hash.generated.js";
 
 /**
@@ -38,29 +46,32 @@ export interface PlainRowLanes {
  * no WebAssembly, a delimiter other than a comma, or a batch too large for the module's memory.
  */
 export function plainRowLanes(batch: TextBatch, runs: Int32Array): PlainRowLanes | undefined {
-  const { bytes, starts, ends, flags, width, delimiter } = batch.cellRanges();
+  const ranges = batch.cellRanges();
   const rows = batch.rows;
-  if (delimiter !== COMMA || rows === 0) return;
-  // The row's first cell is quoted when the byte before it is a quote: the bytes start one before the first cell.
-  const bias = Math.max(0, flags[0] === 0 || flags[0] === 1 ? starts[0]! - 1 : 0);
+  if (ranges.delimiter !== COMMA || rows === 0) return;
   if (instance === undefined) instance = instantiateWasm<RowHashExports>(ROW_HASH_WASM);
   if (!instance) return;
   const { memory } = instance;
-  const count = rows * width;
-  const startsAt = alignUp(BATCH + bytes.length - bias, 8);
-  const endsAt = startsAt + count * 4;
-  const runsAt = endsAt + count * 4;
+  const at = copyCellsIn(memory, BATCH, ranges, rows * ranges.width, ranges.bytes.length);
+  if (!at) return;
+  const runsAt = alignUp(at.end, 4);
   const lanesAt = alignUp(runsAt + runs.length * 4, 8);
   const plainAt = lanesAt + rows * 8;
-  const flagsAt = plainAt + rows;
-  if (!ensureMemory(memory, flagsAt + count)) return;
-  const heap = new Uint8Array(memory.buffer);
-  heap.set(bytes.subarray(bias), BATCH);
-  new Int32Array(memory.buffer, startsAt, count).set(starts.subarray(0, count));
-  new Int32Array(memory.buffer, endsAt, count).set(ends.subarray(0, count));
+  if (!ensureMemory(memory, plainAt + rows)) return;
   new Int32Array(memory.buffer, runsAt, runs.length).set(runs);
-  heap.set(flags.subarray(0, count), flagsAt);
-  instance.hashRows(BATCH, bias, startsAt, endsAt, flagsAt, width, rows, runsAt, runs.length, lanesAt, plainAt);
+  instance.hashRows(
+    at.bytes,
+    at.bias,
+    at.starts,
+    at.ends,
+    at.flags,
+    ranges.width,
+    rows,
+    runsAt,
+    runs.length,
+    lanesAt,
+    plainAt,
+  );
   return {
     plain: new Uint8Array(memory.buffer, plainAt, rows).slice(),
     lanes: new Int32Array(memory.buffer, lanesAt, rows * 2).slice(),
